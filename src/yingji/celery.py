@@ -1,0 +1,18 @@
+"""The Celery app. With YINGJI_BROKER_URL set, run `yingji worker` and `yingji beat`; without one,
+tasks run in-process (eager) and core/scheduler.py fires the beat schedule inside `yingji serve`."""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab  # noqa: F401  (for modules adding crontab entries)
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yingji.settings")
+
+app = Celery("yingji")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# Periodic jobs: name -> (task, every N seconds). Modules add their own entries here.
+app.conf.beat_schedule = {
+    "heartbeat": {"task": "yingji.core.tasks.heartbeat", "schedule": 300.0},
+}

@@ -1,0 +1,100 @@
+"""Environment-variable configuration, read once and documented in docs/configuration.md.
+
+Kept free of Django so that ``yingji check`` can explain a bad value before Django starts.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    help: str
+
+
+SETTINGS = [
+    Setting("YINGJI_DATA_DIR", "~/.local/share/yingji", "数据目录：SQLite 数据库、上传文件、自动生成的密钥"),
+    Setting("YINGJI_DATABASE_URL", "sqlite:///<数据目录>/yingji.sqlite3",
+            "数据库地址，如 postgres://user:pass@127.0.0.1:5432/yingji"),
+    Setting("YINGJI_SECRET_KEY", "", "Django 密钥；生产环境必须设置（未设置时在数据目录生成并保存一个）"),
+    Setting("YINGJI_DEBUG", "false", "调试模式（true/false），生产环境必须为 false"),
+    Setting("YINGJI_ALLOWED_HOSTS", "127.0.0.1,localhost", "允许访问的主机名，逗号分隔"),
+    Setting("YINGJI_CSRF_TRUSTED_ORIGINS", "", "反向代理后的可信来源，如 https://yingji.example.gov.cn"),
+    Setting("YINGJI_SECURE", "false", "经 HTTPS 对外服务时设为 true（安全 Cookie、HSTS、代理头）"),
+    Setting("YINGJI_BROKER_URL", "", "Celery 消息代理，如 redis://127.0.0.1:6379/0；为空时后台任务在进程内运行"),
+    Setting("YINGJI_MAP_TILE_URL", "", "底图瓦片地址模板，如 https://tiles.example/{z}/{x}/{y}.png；为空时不加载底图"),
+    Setting("YINGJI_MAP_TILE_ATTRIBUTION", "", "底图版权说明"),
+    Setting("YINGJI_MAP_TILE_GCJ02", "false", "底图为 GCJ-02 坐标（国内常见底图）时设为 true，图层在显示时转换"),
+    Setting("YINGJI_UPLOAD_MAX_MB", "20", "单个附件大小上限（MB）"),
+    Setting("YINGJI_UPLOAD_EXTENSIONS", "jpg,jpeg,png,gif,webp,pdf,doc,docx,xls,xlsx,csv,txt,zip,mp4",
+            "允许上传的附件扩展名，逗号分隔"),
+    Setting("YINGJI_PAGE_SIZE", "20", "列表与 API 每页条数默认值"),
+    Setting("YINGJI_WEB_WORKERS", "1", "yingji serve 的 Web 进程数（PostgreSQL 下可设为 CPU 核数的 2 倍）"),
+    Setting("YINGJI_LOG_LEVEL", "INFO", "日志级别"),
+]
+
+_DEFAULTS = {s.name: s.default for s in SETTINGS}
+
+
+def env(name: str) -> str:
+    return os.environ.get(name, _DEFAULTS[name]).strip()
+
+
+def env_bool(name: str) -> bool:
+    return env(name).lower() in ("1", "true", "yes", "on")
+
+
+def env_list(name: str) -> list[str]:
+    return [x.strip() for x in env(name).split(",") if x.strip()]
+
+
+def data_dir() -> Path:
+    path = Path(os.path.expanduser(env("YINGJI_DATA_DIR"))).resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def database_url() -> str:
+    url = os.environ.get("YINGJI_DATABASE_URL", "").strip()
+    return url or f"sqlite:///{data_dir() / 'yingji.sqlite3'}"
+
+
+def secret_key() -> str:
+    """The configured key, else one generated once and kept in the data directory."""
+    key = env("YINGJI_SECRET_KEY")
+    if key:
+        return key
+    path = data_dir() / "secret.key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def problems() -> list[str]:
+    """Plain-language configuration problems, for ``yingji check``."""
+    found = []
+    for name in ("YINGJI_DEBUG", "YINGJI_SECURE", "YINGJI_MAP_TILE_GCJ02"):
+        if env(name).lower() not in ("1", "0", "true", "false", "yes", "no", "on", "off"):
+            found.append(f"{name}={env(name)!r} 不是布尔值，应为 true 或 false")
+    for name in ("YINGJI_UPLOAD_MAX_MB", "YINGJI_PAGE_SIZE", "YINGJI_WEB_WORKERS"):
+        if not env(name).isdigit() or int(env(name)) < 1:
+            found.append(f"{name}={env(name)!r} 应为正整数")
+    url = database_url()
+    if not url.startswith(("sqlite://", "postgres://", "postgresql://", "pgsql://")):
+        found.append(f"YINGJI_DATABASE_URL 不受支持：{url.split(':')[0]}（支持 sqlite:// 与 postgres://）")
+    broker = env("YINGJI_BROKER_URL")
+    if broker and not broker.startswith(("redis://", "rediss://", "amqp://", "pyamqp://")):
+        found.append(f"YINGJI_BROKER_URL 不受支持：{broker.split(':')[0]}（支持 redis:// 与 amqp://）")
+    tile = env("YINGJI_MAP_TILE_URL")
+    if tile and not all(p in tile for p in ("{z}", "{x}", "{y}")):
+        found.append("YINGJI_MAP_TILE_URL 应包含 {z}、{x}、{y} 占位符")
+    if not env_bool("YINGJI_DEBUG") and env("YINGJI_SECRET_KEY") and len(env("YINGJI_SECRET_KEY")) < 40:
+        found.append("YINGJI_SECRET_KEY 太短（至少 40 个字符）")
+    return found

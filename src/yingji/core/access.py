@@ -1,0 +1,101 @@
+"""The one access-control mechanism.
+
+What a user may *do* comes from their roles (Django groups holding model permissions, declared in
+roles.py). What a user may *see and touch* is their scope: a region subtree and/or one
+organization. ``restrict`` applies the scope to any queryset of a DomainModel; lists, details,
+edits, API, exports, map layers and imports all go through it, so an out-of-scope record is simply
+not found (HTTP 404).
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from rest_framework.permissions import DjangoModelPermissions
+
+from yingji.core.roles import ADMIN
+
+
+def has_global_scope(user) -> bool:
+    """Superusers, and administrators given no region or organization, see everything."""
+    cached = getattr(user, "_yingji_global_scope", None)
+    if cached is None:
+        cached = bool(user.is_superuser or (not user.scope_region_id and not user.scope_organization_id
+                                            and user.groups.filter(name=ADMIN).exists()))
+        user._yingji_global_scope = cached
+    return cached
+
+
+def effective_region(user):
+    """The region subtree a user sees: their own, else their organization's region."""
+    if user.scope_region_id:
+        return user.scope_region
+    if user.scope_organization_id:
+        return user.scope_organization.region
+    return None
+
+
+def _field(model, kind: str) -> str | None:
+    return getattr(model, f"scope_{kind}", None)
+
+
+def scope_q(model, user) -> Q | None:
+    """The filter for ``user`` on ``model``; None means everything, Q(pk__in=[]) nothing."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    if has_global_scope(user):
+        return None
+    region = effective_region(user)
+    if region is None:
+        return Q(pk__in=[])
+    region_field = _field(model, "region")
+    path_lookup = "path__startswith" if region_field == "self" else f"{region_field}__path__startswith"
+    condition = Q(**{path_lookup: region.path})
+    org_field = _field(model, "organization")
+    if user.scope_organization_id and org_field:
+        org_lookup = "pk" if org_field == "self" else f"{org_field}_id"
+        condition &= Q(**{org_lookup: user.scope_organization_id})
+    return condition
+
+
+def restrict(queryset: QuerySet, user) -> QuerySet:
+    condition = scope_q(queryset.model, user)
+    return queryset if condition is None else queryset.filter(condition)
+
+
+def in_scope(user, instance) -> bool:
+    """Whether a (possibly unsaved) record would lie inside ``user``'s scope."""
+    if has_global_scope(user):
+        return True
+    region = effective_region(user)
+    if region is None:
+        return False
+    model = type(instance)
+    region_field = _field(model, "region")
+    if region_field == "self":
+        path = instance.compute_path()
+    else:
+        owner = getattr(instance, region_field, None)
+        path = owner.path if owner else ""
+    if not path.startswith(region.path):
+        return False
+    org_field = _field(model, "organization")
+    if user.scope_organization_id and org_field:
+        org_id = instance.pk if org_field == "self" else getattr(instance, f"{org_field}_id")
+        return org_id == user.scope_organization_id
+    return True
+
+
+def can(user, action: str, model) -> bool:
+    """Role check: action is view/add/change/delete."""
+    return user.has_perm(f"{model._meta.app_label}.{action}_{model._meta.model_name}")
+
+
+class RegistryPermission(DjangoModelPermissions):
+    """DRF: model permissions from roles, reading included (view_*)."""
+
+    perms_map = {
+        **DjangoModelPermissions.perms_map,
+        "GET": ["%(app_label)s.view_%(model_name)s"],
+        "HEAD": ["%(app_label)s.view_%(model_name)s"],
+        "OPTIONS": [],
+    }

@@ -1,0 +1,216 @@
+"""REST API built from the registry declarations: one serializer and one viewset factory."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Count
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action, api_view, permission_classes
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from yingji.core import history, services, tabular
+from yingji.core.models import Organization, Region
+from yingji.core.registry import Registry, get_registry, registries, registry_for_model
+
+
+class RegistrySerializer(serializers.ModelSerializer):
+    """Validates through the model's own clean() so pages, imports and the API agree."""
+
+    registry: Registry
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        for f in fields.values():
+            if isinstance(f, serializers.SlugRelatedField) and request is not None:
+                target = registry_for_model(f.queryset.model)
+                if target:
+                    f.queryset = target.queryset(request.user)
+        return fields
+
+    def validate(self, attrs):
+        instance = self.instance or self.Meta.model()
+        for key, value in attrs.items():
+            setattr(instance, key, value)
+        try:
+            instance.full_clean()
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict) from exc
+        self._validated_instance = instance
+        return attrs
+
+    def create(self, validated_data):
+        return services.save_instance(self.context["request"].user, self._validated_instance)
+
+    def update(self, instance, validated_data):
+        return services.save_instance(self.context["request"].user, self._validated_instance)
+
+
+def serializer_class(reg: Registry):
+    extra = {}
+    for name in reg.editable_fields:
+        f = reg.field(name)
+        if f.is_relation:
+            key = reg.related_key(name)
+            extra[name] = serializers.SlugRelatedField(
+                slug_field=key, queryset=f.related_model.objects.all(), allow_null=f.null, required=not f.blank,
+                help_text=f"{f.verbose_name}（{f.related_model._meta.get_field(key).verbose_name}）")
+            extra[f"{name}_name"] = serializers.StringRelatedField(source=name, read_only=True)
+    read_only = ["id", "created_at", "updated_at"]
+    if reg.has_shape:
+        read_only += ["centroid_lon", "centroid_lat"]
+    meta = type("Meta", (), {"model": reg.model, "fields": read_only + reg.editable_fields + [
+        n for n in extra if n.endswith("_name")], "read_only_fields": read_only})
+    return type(f"{reg.model.__name__}Serializer", (RegistrySerializer,), {**extra, "Meta": meta, "registry": reg})
+
+
+class HistoryEntrySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    action = serializers.CharField()
+    actor = serializers.CharField()
+    timestamp = serializers.DateTimeField()
+    changes = serializers.ListField(child=serializers.DictField())
+
+
+class ImportResultSerializer(serializers.Serializer):
+    ok = serializers.BooleanField()
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    errors = serializers.ListField(child=serializers.CharField())
+
+
+class RegistryViewSet(viewsets.ModelViewSet):
+    registry: Registry
+
+    def get_queryset(self):
+        return self.registry.queryset(self.request.user)
+
+    def perform_destroy(self, instance):
+        services.delete_instance(self.request.user, instance)
+
+    @extend_schema(responses=HistoryEntrySerializer(many=True), summary="变更历史")
+    @action(detail=True, methods=["get"])
+    def history(self, request, pk=None):
+        record = self.get_object()
+        data = [history.describe(e, self.registry) for e in history.entries_for(record)]
+        return Response(HistoryEntrySerializer(data, many=True).data)
+
+    @extend_schema(responses={(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"):
+                              OpenApiTypes.BINARY}, summary="导出 Excel（按当前筛选条件）")
+    @action(detail=False, methods=["get"])
+    def export(self, request):
+        qs = self.filter_queryset(self.get_queryset())
+        return xlsx_response(self.registry, qs)
+
+    @extend_schema(request=inline_serializer("ImportUpload", {"file": serializers.FileField()}),
+                   responses=ImportResultSerializer, summary="导入 .xlsx/.csv（全部成功才写入）")
+    @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser, FormParser])
+    def import_file(self, request):
+        upload = request.FILES.get("file")
+        if upload is None:
+            return Response({"file": ["请选择要导入的文件"]}, status=status.HTTP_400_BAD_REQUEST)
+        result = services.import_file(request.user, self.registry, upload.name, upload.read())
+        body = {"ok": result.ok, "created": result.created, "updated": result.updated,
+                "unchanged": result.unchanged, "errors": result.errors}
+        return Response(body, status=status.HTTP_200_OK if result.ok else status.HTTP_400_BAD_REQUEST)
+
+
+def xlsx_response(reg: Registry, qs, *, template: bool = False) -> HttpResponse:
+    fields = tabular.tabular_fields(reg)
+    content = tabular.write_xlsx(reg, [] if template else qs.iterator(chunk_size=2000), fields, with_help=template)
+    name = f"{reg.label}{'导入模板' if template else ''}.xlsx"
+    response = HttpResponse(content,
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    from urllib.parse import quote
+
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response
+
+
+def viewset_class(reg: Registry):
+    ordering = [n for n in reg.editable_fields if not reg.field(n).is_relation] + ["id", "created_at", "updated_at"]
+    return extend_schema(tags=[reg.label])(type(f"{reg.model.__name__}ViewSet", (RegistryViewSet,), {
+        "registry": reg,
+        "serializer_class": serializer_class(reg),
+        "filterset_class": reg.filterset_class(),
+        "search_fields": reg.search_fields,
+        "ordering_fields": ordering,
+        "queryset": reg.model.objects.none(),  # for schema and permission introspection only
+    }))
+
+
+def register_routes(router):
+    for reg in registries():
+        router.register(reg.slug, viewset_class(reg), basename=reg.slug)
+
+
+# ---- map layers (GeoJSON) -----------------------------------------------------------------------
+
+REGION_ATTRIBUTES = {"population": "常住人口", "density": "人口密度（人/km²）", "gdp": "地区生产总值（亿元）",
+                     "organizations": "单位数量"}
+
+
+@extend_schema(summary="区划边界图层（GeoJSON），按指定属性着色", tags=["地图"], parameters=[
+    OpenApiParameter("level", str, description="区划级别，如 township"),
+    OpenApiParameter("parent", str, description="上级区划代码")], responses=OpenApiTypes.OBJECT)
+@api_view(["GET"])
+@permission_classes([IsAuthenticated])
+def region_layer(request):
+    regions = Region.objects.for_user(request.user).exclude(geometry__isnull=True)
+    if request.GET.get("level"):
+        regions = regions.filter(level=request.GET["level"])
+    if request.GET.get("parent"):
+        regions = regions.filter(parent__code=request.GET["parent"])
+    counts = dict(Organization.objects.for_user(request.user).values_list("region__path")
+                  .annotate(n=Count("id")).values_list("region__path", "n"))
+    features = []
+    for r in regions.order_by("code"):
+        n_orgs = sum(n for path, n in counts.items() if path.startswith(r.path))
+        features.append({"type": "Feature", "geometry": r.geometry, "properties": {
+            "id": r.pk, "code": r.code, "name": r.name, "level": r.get_level_display(),
+            "population": r.population, "density": r.population_density,
+            "gdp": round(float(r.gdp_cny) / 1e8, 2) if r.gdp_cny else None, "organizations": n_orgs,
+            "note": r.geometry_note, "url": f"/registry/regions/{r.pk}/"}})
+    return Response({"type": "FeatureCollection", "features": features, "attributes": REGION_ATTRIBUTES})
+
+
+@extend_schema(summary="点位图层（GeoJSON）：任一带经纬度的登记簿", tags=["地图"], responses=OpenApiTypes.OBJECT)
+@api_view(["GET"])
+@permission_classes([IsAuthenticated])
+def point_layer(request, slug):
+    reg = get_registry(slug)
+    if reg is None or not reg.has_point or not request.user.has_perm(reg.perm("view")):
+        return Response({"detail": "未找到。"}, status=status.HTTP_404_NOT_FOUND)
+    qs = reg.filterset_class()(request.GET, queryset=reg.queryset(request.user), request=request).qs
+    qs = qs.exclude(lon=None).exclude(lat=None)
+    if all(k in request.GET for k in ("west", "south", "east", "north")):
+        try:
+            w, s, e, n = (float(request.GET[k]) for k in ("west", "south", "east", "north"))
+        except ValueError:
+            return Response({"detail": "west/south/east/north 应为数字"}, status=status.HTTP_400_BAD_REQUEST)
+        qs = qs.filter(lon__gte=w, lon__lte=e, lat__gte=s, lat__lte=n)
+    label_fields = reg.list_fields[:4]
+    features = []
+    for obj in qs[:20000]:
+        props = {"id": obj.pk, "name": str(obj), "url": f"/registry/{reg.slug}/{obj.pk}/"}
+        for name in label_fields:
+            props[reg.field_label(name)] = display_value(obj, reg, name)
+        features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [obj.lon, obj.lat]},
+                         "properties": props})
+    return Response({"type": "FeatureCollection", "features": features})
+
+
+def display_value(obj, reg, name):
+    f = reg.field(name)
+    if f.choices:
+        return getattr(obj, f"get_{name}_display")()
+    value = getattr(obj, name)
+    if f.is_relation:
+        return str(value) if value is not None else ""
+    return value

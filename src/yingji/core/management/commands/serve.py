@@ -1,0 +1,26 @@
+import uvicorn
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from yingji import config
+
+
+class Command(BaseCommand):
+    help = "以 uvicorn（ASGI，生产级）启动平台；未配置消息代理时在本进程内运行定时任务"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--workers", type=int, default=int(config.env("YINGJI_WEB_WORKERS")))
+        parser.add_argument("--no-scheduler", action="store_true", help="不在本进程运行定时任务")
+
+    def handle(self, *args, host, port, workers, no_scheduler, **options):
+        if settings.CELERY_EMBEDDED and not no_scheduler:
+            from yingji.celery import app
+            from yingji.core.scheduler import EmbeddedScheduler
+
+            EmbeddedScheduler(app.conf.beat_schedule, app).start()
+            self.stdout.write("定时任务：进程内运行（未配置 YINGJI_BROKER_URL）")
+        self.stdout.write(f"yingji 已启动：http://{host}:{port}/  （{workers} 个 Web 进程，Ctrl+C 停止）")
+        uvicorn.run("yingji.asgi:application", host=host, port=port, workers=workers, log_level="warning",
+                    proxy_headers=True, forwarded_allow_ips="127.0.0.1", lifespan="off")

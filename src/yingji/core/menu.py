@@ -1,0 +1,65 @@
+"""The left navigation, by business area (UI guide). Items appear when their module exists and the
+user's role allows them; areas still to be built show their planned items as 建设中."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+
+from yingji.core.registry import get_registry
+
+
+@dataclass(frozen=True)
+class Item:
+    label: str
+    registry: str = ""  # registry slug, or
+    url_name: str = ""  # a named URL
+    perm: str = ""
+    admin_only: bool = False
+
+
+MENU = [
+    ("首页", [Item("首页", url_name="home"), Item("一张图", url_name="map")]),
+    ("风险防控", [Item("风险点"), Item("重大危险源"), Item("四色图")]),
+    ("隐患治理", [Item("隐患排查治理")]),
+    ("监测预警", [Item("监测点/传感器"), Item("报警"), Item("预警发布")]),
+    ("应急指挥", [Item("值班"), Item("接报"), Item("事件"), Item("预案"), Item("任务")]),
+    ("应急资源", [Item("队伍"), Item("专家"), Item("装备"), Item("储备库/物资"), Item("避难场所")]),
+    ("灾情救助", [Item("灾情报送")]),
+    ("监管执法", [Item("检查与执法")]),
+    ("统计分析", [Item("指标与指数")]),
+    ("系统管理", [Item("行政区划", registry="regions"), Item("单位", registry="organizations"),
+              Item("人员通讯录", registry="persons"), Item("用户与权限", url_name="admin:core_user_changelist",
+                                                      admin_only=True),
+              Item("操作日志", url_name="audit_log", admin_only=True),
+              Item("后台任务", url_name="job_runs", admin_only=True),
+              Item("API 文档", url_name="api_docs")]),
+]
+
+
+def menu_for(user, current_path: str) -> list[dict]:
+    groups = []
+    for title, items in MENU:
+        entries = []
+        for item in items:
+            url, enabled = "", True
+            if item.registry:
+                reg = get_registry(item.registry)
+                if reg is None or not user.has_perm(reg.perm("view")):
+                    continue
+                url = reverse("registry_list", args=[item.registry])
+            elif item.url_name:
+                if item.admin_only and not (user.is_superuser or user.is_staff):
+                    continue
+                try:
+                    url = reverse(item.url_name)
+                except NoReverseMatch:
+                    enabled = False
+            else:
+                enabled = False
+            active = bool(url) and (current_path == url or (url != "/" and current_path.startswith(url)))
+            entries.append({"label": item.label, "url": url, "enabled": enabled, "active": active})
+        if entries:
+            groups.append({"title": title, "items": entries, "open": any(e["active"] for e in entries)})
+    return groups

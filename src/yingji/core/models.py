@@ -1,0 +1,285 @@
+"""Core records: regions, organizations, people, attachments, accounts, job runs.
+
+Every domain model declares where its owning region and organization are (``scope_region`` /
+``scope_organization``, a field path or ``"self"``); access.py turns that into the one queryset
+restriction used by every page, API, export and map layer.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from yingji.core import codes, geo
+from yingji.core.choices import ContactRole, EnterpriseScale, OrganizationKind, RegionLevel
+from yingji.core.validators import (
+    validate_credit_code,
+    validate_geometry,
+    validate_industry_code,
+    validate_lat,
+    validate_lon,
+    validate_mobile,
+    validate_phone,
+)
+
+
+class ScopedQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Only the rows inside ``user``'s scope (access.py is the one place that decides)."""
+        from yingji.core.access import restrict
+
+        return restrict(self, user)
+
+
+class DomainModel(models.Model):
+    """Base of every registry record: scope declaration, scoped manager, timestamps."""
+
+    scope_region = "region"
+    scope_organization: str | None = None
+
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class GeoPoint(models.Model):
+    """A WGS-84/CGCS2000 lon/lat point, indexed for map windows."""
+
+    lon = models.FloatField("经度", null=True, blank=True, validators=[validate_lon])
+    lat = models.FloatField("纬度", null=True, blank=True, validators=[validate_lat])
+
+    class Meta:
+        abstract = True
+        indexes = []
+
+    def clean(self):
+        super().clean()
+        if (self.lon is None) != (self.lat is None):
+            raise ValidationError({"lat" if self.lat is None else "lon": "经度和纬度须同时填写"})
+
+
+class GeoShape(models.Model):
+    """A GeoJSON geometry with its centroid and bounding box kept in indexed columns."""
+
+    geometry = models.JSONField("边界（GeoJSON）", null=True, blank=True, validators=[validate_geometry])
+    geometry_note = models.CharField("边界来源", max_length=100, blank=True)
+    centroid_lon = models.FloatField("中心经度", null=True, blank=True, editable=False)
+    centroid_lat = models.FloatField("中心纬度", null=True, blank=True, editable=False)
+    min_lon = models.FloatField(null=True, blank=True, editable=False)
+    min_lat = models.FloatField(null=True, blank=True, editable=False)
+    max_lon = models.FloatField(null=True, blank=True, editable=False)
+    max_lat = models.FloatField(null=True, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        summary = dict.fromkeys(("centroid_lon", "centroid_lat", "min_lon", "min_lat", "max_lon", "max_lat"))
+        if self.geometry:
+            summary = geo.summarize(geo.parse_geometry(self.geometry))
+        for key, value in summary.items():
+            setattr(self, key, value)
+        super().save(*args, **kwargs)
+
+
+class Region(DomainModel, GeoShape):
+    scope_region = "self"
+
+    code = models.CharField("区划代码", max_length=12, unique=True,
+                            help_text="县级及以上 6 位（GB/T 2260），乡镇街道 9 位、村社区 12 位（统计用区划代码）")
+    name = models.CharField("名称", max_length=64)
+    level = models.CharField("级别", max_length=10, choices=RegionLevel.choices)
+    parent = models.ForeignKey("self", verbose_name="上级区划", null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="children")
+    path = models.CharField("层级路径", max_length=100, db_index=True, editable=False)
+    population = models.PositiveIntegerField("常住人口（人）", null=True, blank=True)
+    area_km2 = models.DecimalField("面积（km²）", max_digits=10, decimal_places=2, null=True, blank=True)
+    gdp_cny = models.DecimalField("地区生产总值（元）", max_digits=18, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "行政区划"
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        old_path = None
+        if self.pk:
+            old_path = Region.objects.filter(pk=self.pk).values_list("path", flat=True).first()
+        self.path = self.compute_path()
+        super().save(*args, **kwargs)
+        if old_path and old_path != self.path:  # moved: carry the subtree along
+            for child in Region.objects.filter(path__startswith=old_path).exclude(pk=self.pk).order_by("path"):
+                child.path = child.compute_path()
+                Region.objects.filter(pk=child.pk).update(path=child.path)
+
+    def clean(self):
+        super().clean()
+        if not self.code or not self.level:
+            return
+        error = codes.region_code_error(self.code, self.level)
+        if error:
+            raise ValidationError({"code": error})
+        parent = self.parent if self.parent_id else None
+        error = codes.region_parent_error(self.code, self.level, parent and parent.code, parent and parent.level)
+        if error:
+            raise ValidationError({"parent": error})
+
+    def compute_path(self) -> str:
+        return f"{self.parent.path if self.parent else ''}{self.code}/"
+
+    @property
+    def population_density(self):
+        if self.population and self.area_km2:
+            return round(self.population / float(self.area_km2), 1)
+        return None
+
+
+class Organization(DomainModel, GeoPoint):
+    scope_organization = "self"
+
+    credit_code = models.CharField("统一社会信用代码", max_length=18, unique=True,
+                                   validators=[validate_credit_code])
+    name = models.CharField("单位名称", max_length=128, db_index=True)
+    kind = models.CharField("单位类型", max_length=12, choices=OrganizationKind.choices,
+                            default=OrganizationKind.ENTERPRISE, db_index=True)
+    industry_code = models.CharField("行业代码（GB/T 4754）", max_length=5, blank=True,
+                                     validators=[validate_industry_code], db_index=True)
+    scale = models.CharField("企业规模", max_length=8, choices=EnterpriseScale.choices, blank=True)
+    region = models.ForeignKey(Region, verbose_name="所属区划", on_delete=models.PROTECT,
+                               related_name="organizations")
+    address = models.CharField("地址", max_length=200, blank=True)
+    legal_representative = models.CharField("法定代表人", max_length=32, blank=True)
+    safety_manager = models.CharField("安全负责人", max_length=32, blank=True)
+    safety_manager_phone = models.CharField("安全负责人电话", max_length=20, blank=True,
+                                            validators=[validate_phone])
+    phone = models.CharField("单位电话", max_length=20, blank=True, validators=[validate_phone])
+    employees = models.PositiveIntegerField("从业人数", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "单位"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def industry_label(self):
+        return codes.industry_label(self.industry_code)
+
+
+class Person(DomainModel):
+    scope_organization = "organization"
+
+    name = models.CharField("姓名", max_length=32, db_index=True)
+    mobile = models.CharField("手机", max_length=11, validators=[validate_mobile], db_index=True)
+    office_phone = models.CharField("办公电话", max_length=20, blank=True, validators=[validate_phone])
+    email = models.EmailField("电子邮箱", blank=True)
+    title = models.CharField("职务", max_length=64, blank=True)
+    contact_role = models.CharField("通讯录角色", max_length=24, choices=ContactRole.choices,
+                                    default=ContactRole.OTHER, db_index=True)
+    organization = models.ForeignKey(Organization, verbose_name="所属单位", null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="people")
+    region = models.ForeignKey(Region, verbose_name="所属区划", on_delete=models.PROTECT, related_name="people")
+    notes = models.TextField("备注", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "人员通讯录"
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["name", "mobile"], name="person_name_mobile_unique")]
+
+    def __str__(self):
+        return f"{self.name}（{self.title}）" if self.title else self.name
+
+    def clean(self):
+        super().clean()
+        if self.organization_id and self.region_id and self.organization.region_id != self.region_id:
+            org_path = self.organization.region.path
+            if not (org_path.startswith(self.region.path) or self.region.path.startswith(org_path)):
+                raise ValidationError({"region": f"所属区划与所属单位的区划（{self.organization.region}）不一致"})
+
+
+def attachment_path(instance, filename):
+    return f"attachments/{instance.content_type.app_label}/{instance.content_type.model}/{instance.object_id}/{filename}"
+
+
+class Attachment(models.Model):
+    """A file or photo attached to any record; visible exactly when its record is."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.CharField(max_length=64)
+    record = GenericForeignKey("content_type", "object_id")
+    file = models.FileField("文件", upload_to=attachment_path, max_length=300)
+    original_name = models.CharField("文件名", max_length=200)
+    size_bytes = models.PositiveBigIntegerField("大小（字节）")
+    mime_type = models.CharField("类型", max_length=100, blank=True)
+    description = models.CharField("说明", max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", null=True,
+                                    on_delete=models.SET_NULL)
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "附件"
+        ordering = ["-uploaded_at"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self):
+        return self.original_name
+
+    @property
+    def is_image(self):
+        return Path(self.original_name).suffix.lower() in (".jpg", ".jpeg", ".png", ".gif", ".webp")
+
+
+class User(AbstractUser):
+    """An account: roles are its groups; its scope is a region subtree and/or one organization."""
+
+    phone = models.CharField("手机", max_length=20, blank=True)
+    scope_region = models.ForeignKey(Region, verbose_name="管辖区划", null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+",
+                                     help_text="可见该区划及其全部下级的数据")
+    scope_organization = models.ForeignKey(Organization, verbose_name="所属单位（单位范围）", null=True,
+                                           blank=True, on_delete=models.PROTECT, related_name="+",
+                                           help_text="设置后只可见本单位的数据（企业用户、社会力量）")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "用户"
+
+    @property
+    def display_name(self):
+        return self.get_full_name() or self.username
+
+    @property
+    def role_names(self):
+        from yingji.core.roles import ROLES
+
+        names = [ROLES[g.name].label for g in self.groups.all() if g.name in ROLES]
+        return names or (["系统管理员"] if self.is_superuser else [])
+
+
+class JobRun(models.Model):
+    """One run of a background job, so operators can see the scheduler is alive."""
+
+    name = models.CharField("任务", max_length=100, db_index=True)
+    started_at = models.DateTimeField("开始时间")
+    finished_at = models.DateTimeField("结束时间", null=True)
+    ok = models.BooleanField("成功", default=False)
+    detail = models.TextField("结果", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "后台任务记录"
+        ordering = ["-started_at"]
+
+    def __str__(self):
+        return f"{self.name} {self.started_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,73 @@
+"""Roles as permission sets, declared once and synced into Django groups after migrate.
+
+A grant maps a model ("app.model", or "*" for every registry model) to actions:
+v = view, a = add, c = change, d = delete. Import needs add and change; export needs view.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ADMIN = "admin"
+
+
+@dataclass(frozen=True)
+class Role:
+    name: str
+    label: str
+    description: str
+    grants: dict[str, str] = field(default_factory=dict)
+
+
+ROLES = {r.name: r for r in [
+    Role(ADMIN, "系统管理员", "管理全部数据、用户与权限", {"*": "vacd"}),
+    Role("leader", "局领导", "查看全局数据，审批与指挥", {"*": "v"}),
+    Role("duty", "值班员", "值班值守、接报，维护通讯录", {"*": "v", "core.person": "vac"}),
+    Role("staff", "业务科室", "维护本业务的登记簿", {"*": "vacd", "core.region": "v"}),
+    Role("township", "乡镇用户", "维护本乡镇街道范围内的数据", {"*": "vac", "core.region": "vc"}),
+    Role("village", "村/网格员", "上报与维护本村社区数据", {"*": "v", "core.person": "vac"}),
+    Role("enterprise", "企业用户", "维护本企业信息与人员", {"*": "v", "core.organization": "vc",
+                                                     "core.person": "vacd"}),
+    Role("social_force", "社会力量", "维护本队伍信息", {"*": "v", "core.organization": "vc", "core.person": "vac"}),
+    Role("readonly", "只读", "只能查看", {"*": "v"}),
+]}
+
+ACTIONS = {"v": "view", "a": "add", "c": "change", "d": "delete"}
+
+
+def permission_codenames(role: Role, models) -> set[tuple[str, str]]:
+    """(app_label, codename) pairs a role holds over the given registry models."""
+    pairs = set()
+    for model in models:
+        key = f"{model._meta.app_label}.{model._meta.model_name}"
+        letters = role.grants.get(key, role.grants.get("*", ""))
+        for letter in letters:
+            pairs.add((model._meta.app_label, f"{ACTIONS[letter]}_{model._meta.model_name}"))
+    return pairs
+
+
+def sync_roles(using="default"):
+    from django.contrib.auth.models import Group, Permission
+    from django.contrib.contenttypes.models import ContentType
+
+    from yingji.core.registry import registries
+
+    models = [r.model for r in registries()]
+    for role in ROLES.values():
+        group, _ = Group.objects.using(using).get_or_create(name=role.name)
+        wanted = permission_codenames(role, models)
+        perms = []
+        for app_label, codename in sorted(wanted):
+            model_name = codename.split("_", 1)[1]
+            ct = ContentType.objects.db_manager(using).get_by_natural_key(app_label, model_name)
+            perms.append(Permission.objects.using(using).get(content_type=ct, codename=codename))
+        group.permissions.set(perms)
+
+
+def sync_roles_after_migrate(sender, using="default", **kwargs):
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():  # permissions of apps migrated in this run
+        create_permissions(app_config, verbosity=0, using=using)
+    sync_roles(using)

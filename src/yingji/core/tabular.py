@@ -1,0 +1,130 @@
+"""Rows in and out of .xlsx and .csv files for the registries.
+
+Columns are the fields' Chinese names (field names are accepted on import too); choices travel as
+their Chinese labels and related records as their natural key (a region by its code, an
+organization by its credit code), so an exported file can be edited and imported back.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from decimal import Decimal
+
+from django.db import models
+from openpyxl import Workbook, load_workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Font, PatternFill
+
+MAX_IMPORT_ROWS = 50_000
+
+
+class FileFormatError(ValueError):
+    """The file itself cannot be read (not the rows in it)."""
+
+
+def tabular_fields(reg) -> list[str]:
+    """Fields that travel in spreadsheets: editable, not JSON (geometry goes as GeoJSON)."""
+    return [n for n in reg.editable_fields if not isinstance(reg.field(n), models.JSONField)]
+
+
+def column_help(reg, name: str) -> str:
+    f = reg.field(name)
+    parts = ["必填" if not f.blank else "选填"]
+    if f.choices:
+        parts.append("可选值：" + "、".join(str(label) for _, label in f.choices))
+    elif f.is_relation:
+        key = reg.related_key(name)
+        parts.append(f"填写{f.related_model._meta.get_field(key).verbose_name if key != 'pk' else '编号'}")
+    if f.help_text:
+        parts.append(str(f.help_text))
+    return "；".join(parts)
+
+
+def cell_value(reg, obj, name: str):
+    f = reg.field(name)
+    value = getattr(obj, name)
+    if value is None:
+        return None
+    if f.is_relation:
+        key = reg.related_key(name)
+        return getattr(value, key)
+    if f.choices:
+        return getattr(obj, f"get_{name}_display")()
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, datetime.datetime):
+        return value.astimezone().replace(tzinfo=None)
+    return value
+
+
+def write_xlsx(reg, rows, fields: list[str], *, with_help: bool = False) -> bytes:
+    """A workbook with a header row of Chinese names and one row per record (streamed)."""
+    book = Workbook(write_only=not with_help)
+    sheet = book.create_sheet(str(reg.label)) if not with_help else book.active
+    if with_help:
+        sheet.title = str(reg.label)[:31]
+        for col, name in enumerate(fields, start=1):
+            cell = sheet.cell(row=1, column=col, value=reg.field_label(name))
+            cell.font = Font(bold=True, color="FFFFFF" if not reg.field(name).blank else "000000")
+            cell.fill = PatternFill("solid", fgColor="D9001B" if not reg.field(name).blank else "DDDDDD")
+            cell.comment = Comment(column_help(reg, name), "yingji")
+            sheet.column_dimensions[cell.column_letter].width = max(12, len(reg.field_label(name)) * 2 + 4)
+        guide = book.create_sheet("填写说明")
+        guide.append(["列名", "字段", "说明"])
+        for name in fields:
+            guide.append([reg.field_label(name), name, column_help(reg, name)])
+        guide.append([])
+        guide.append(["红色列为必填。以" + "、".join(reg.field_label(k) for k in reg.natural_key)
+                      + "识别记录：已存在的记录将被更新，重复导入同一文件不会产生重复数据。"])
+    else:
+        sheet.append([reg.field_label(n) for n in fields])
+        for obj in rows:
+            sheet.append([cell_value(reg, obj, n) for n in fields])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime.datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def read_rows(filename: str, content: bytes) -> list[list[str]]:
+    """All rows of the first sheet (xlsx) or the file (csv, UTF-8 or GB18030) as text."""
+    name = filename.lower()
+    if name.endswith(".xlsx"):
+        try:
+            book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        except Exception as exc:
+            raise FileFormatError(f"无法读取 Excel 文件：{exc}") from exc
+        sheet = book.worksheets[0]
+        rows = [[_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    elif name.endswith(".csv"):
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                text = content.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise FileFormatError("CSV 文件编码无法识别（请保存为 UTF-8 或 GBK）")
+        rows = [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
+    else:
+        raise FileFormatError("只支持 .xlsx 和 .csv 文件")
+    while rows and not any(rows[-1]):
+        rows.pop()
+    if not rows:
+        raise FileFormatError("文件为空")
+    if len(rows) - 1 > MAX_IMPORT_ROWS:
+        raise FileFormatError(f"一次最多导入 {MAX_IMPORT_ROWS} 行，请拆分文件")
+    return rows

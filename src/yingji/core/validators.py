@@ -1,0 +1,49 @@
+"""Django validators wrapping the pure rules in codes.py and geo.py."""
+
+import re
+
+from django.core.exceptions import ValidationError
+
+from yingji.core import codes, geo
+
+
+def _raise_if(message):
+    if message:
+        raise ValidationError(message)
+
+
+def validate_credit_code(value: str):
+    _raise_if(codes.credit_code_error(value))
+
+
+def validate_industry_code(value: str):
+    _raise_if(codes.industry_code_error(value))
+
+
+def validate_lon(value: float):
+    _raise_if(geo.lon_error(value))
+
+
+def validate_lat(value: float):
+    _raise_if(geo.lat_error(value))
+
+
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+PHONE_RE = re.compile(r"^[0-9+\-() ]{5,20}$")
+
+
+def validate_mobile(value: str):
+    if not MOBILE_RE.match(value):
+        raise ValidationError("手机号码应为以 1 开头的 11 位数字")
+
+
+def validate_phone(value: str):
+    if not PHONE_RE.match(value):
+        raise ValidationError("电话号码只能包含数字、+、-、括号和空格（5–20 位）")
+
+
+def validate_geometry(value):
+    try:
+        geo.parse_geometry(value)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from exc

@@ -1,0 +1,291 @@
+"""Pages. Registry pages are one set of generic views parameterised by the registry slug."""
+
+from __future__ import annotations
+
+from auditlog.models import LogEntry
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views import View
+
+from yingji.core import history, services
+from yingji.core.access import can, effective_region
+from yingji.core.api import REGION_ATTRIBUTES, display_value, xlsx_response
+from yingji.core.models import Attachment, JobRun, Organization, Person, Region
+from yingji.core.registry import Registry, get_registry
+
+
+class RegistryView(LoginRequiredMixin, View):
+    """Resolves the registry from the URL and checks the role's permission for ``action``."""
+
+    action = "view"
+    registry: Registry
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.registry = get_registry(kwargs["registry"])
+        if self.registry is None:
+            raise Http404("没有这个登记簿")
+        if not can(request.user, self.action, self.registry.model):
+            raise PermissionDenied("您的角色没有此操作的权限")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_object(self):
+        return get_object_or_404(self.registry.queryset(self.request.user), pk=self.kwargs["pk"])
+
+    def filtered(self):
+        reg = self.registry
+        filterset = reg.filterset_class()(self.request.GET, queryset=reg.queryset(self.request.user),
+                                          request=self.request)
+        qs = filterset.qs
+        term = self.request.GET.get("q", "").strip()
+        if term:
+            condition = Q()
+            for name in reg.search_fields:
+                condition |= Q(**{f"{name}__icontains": term})
+            qs = qs.filter(condition)
+        order = self.request.GET.get("o", "")
+        if order.lstrip("-") in reg.list_fields + ["created_at", "updated_at"]:
+            qs = qs.order_by(order, "pk")
+        return filterset, qs
+
+    def context(self, **extra):
+        reg = self.registry
+        user = self.request.user
+        return {"reg": reg, "can_add": can(user, "add", reg.model), "can_change": can(user, "change", reg.model),
+                "can_delete": can(user, "delete", reg.model), **extra}
+
+
+class ListView(RegistryView):
+    def get(self, request, registry):
+        reg = self.registry
+        filterset, qs = self.filtered()
+        for field in filterset.form.fields.values():
+            field.widget.attrs.setdefault("class", "form-select form-select-sm" if hasattr(field, "choices")
+                                          else "form-control form-control-sm")
+        size = request.GET.get("page_size", "")
+        size = int(size) if size.isdigit() and 0 < int(size) <= 200 else settings.PAGE_SIZE
+        page = Paginator(qs, size).get_page(request.GET.get("page"))
+        rows = [(obj, [display_value(obj, reg, n) for n in reg.list_fields]) for obj in page.object_list]
+        query = request.GET.copy()
+        query.pop("page", None)
+        order_query = query.copy()
+        order_query.pop("o", None)
+        columns = [{"name": n, "label": reg.field_label(n), "sorted": request.GET.get("o") in (n, f"-{n}"),
+                    "desc": request.GET.get("o") == f"-{n}"} for n in reg.list_fields]
+        template = "registry/_table.html" if request.headers.get("HX-Request") else "registry/list.html"
+        return render(request, template, self.context(
+            filterset=filterset, page=page, rows=rows, columns=columns, query=query.urlencode(),
+            order_query=order_query.urlencode(), q=request.GET.get("q", ""),
+            has_filters=any(request.GET.get(k) for k in reg.filter_fields)))
+
+
+class DetailView(RegistryView):
+    def get(self, request, registry, pk):
+        reg = self.registry
+        obj = self.get_object()
+        fields = [(reg.field_label(n), display_value(obj, reg, n), n) for n in reg.editable_fields
+                  if n not in ("geometry",)]
+        related = related_lists(request.user, obj)
+        return render(request, "registry/detail.html", self.context(
+            obj=obj, fields=fields, related=related, attachments=services.attachments_of(obj),
+            history=[history.describe(e, reg) for e in history.entries_for(obj)[:50]]))
+
+
+class EditView(RegistryView):
+    """Create (no pk) or edit (pk); errors beside fields, nothing lost."""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.action = "change" if "pk" in kwargs else "add"
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, registry, pk=None):
+        form_class = self.registry.form_class(request.user)
+        instance = self.get_object() if pk else None
+        initial = {k: v for k, v in request.GET.items() if k in self.registry.editable_fields}
+        return render(request, "registry/form.html", self.context(form=form_class(instance=instance, initial=initial),
+                                                                  obj=instance))
+
+    def post(self, request, registry, pk=None):
+        instance = self.get_object() if pk else None
+        form = self.registry.form_class(request.user)(request.POST, instance=instance)
+        if form.is_valid():
+            try:
+                obj = services.save_form(request.user, form)
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, f"已保存{self.registry.label}“{obj}”")
+                return redirect("registry_detail", self.registry.slug, obj.pk)
+        return render(request, "registry/form.html", self.context(form=form, obj=instance), status=400)
+
+
+class DeleteView(RegistryView):
+    action = "delete"
+
+    def get(self, request, registry, pk):
+        return render(request, "registry/confirm_delete.html", self.context(obj=self.get_object()))
+
+    def post(self, request, registry, pk):
+        obj = self.get_object()
+        name = str(obj)
+        try:
+            services.delete_instance(request.user, obj)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+            return redirect("registry_detail", self.registry.slug, pk)
+        messages.success(request, f"已删除{self.registry.label}“{name}”")
+        return redirect("registry_list", self.registry.slug)
+
+
+class ExportView(RegistryView):
+    def get(self, request, registry):
+        return xlsx_response(self.registry, self.filtered()[1])
+
+
+class TemplateView(RegistryView):
+    def get(self, request, registry):
+        return xlsx_response(self.registry, None, template=True)
+
+
+class ImportView(RegistryView):
+    action = "add"
+
+    def get(self, request, registry):
+        return render(request, "registry/import.html", self.context())
+
+    def post(self, request, registry):
+        if not can(request.user, "change", self.registry.model):
+            raise PermissionDenied("您的角色没有修改权限，不能导入")
+        upload = request.FILES.get("file")
+        if upload is None:
+            return render(request, "registry/import.html", self.context(result_errors=["请选择要导入的文件"]),
+                          status=400)
+        result = services.import_file(request.user, self.registry, upload.name, upload.read())
+        if result.ok:
+            messages.success(request, f"导入完成：新增 {result.created} 条，更新 {result.updated} 条，"
+                                      f"未变化 {result.unchanged} 条")
+            return redirect("registry_list", self.registry.slug)
+        return render(request, "registry/import.html", self.context(result_errors=result.errors,
+                                                                     filename=upload.name), status=400)
+
+
+class AttachmentUploadView(RegistryView):
+    action = "change"
+
+    def post(self, request, registry, pk):
+        obj = self.get_object()
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, "请选择文件")
+        else:
+            try:
+                services.attach_file(request.user, obj, upload, request.POST.get("description", ""))
+                messages.success(request, f"已上传附件“{upload.name}”")
+            except ValidationError as exc:
+                messages.error(request, "；".join(exc.messages))
+        return redirect(reverse("registry_detail", args=[registry, pk]) + "#attachments")
+
+
+@login_required
+def attachment_download(request, pk):
+    """Files are served only to users who can see the record they belong to."""
+    attachment = get_object_or_404(Attachment, pk=pk)
+    model = attachment.content_type.model_class()
+    if not request.user.has_perm(f"{model._meta.app_label}.view_{model._meta.model_name}") or \
+            not model.objects.for_user(request.user).filter(pk=attachment.object_id).exists():
+        raise Http404
+    return FileResponse(attachment.file.open("rb"), filename=attachment.original_name,
+                        as_attachment=not attachment.is_image)
+
+
+def related_lists(user, obj) -> list[dict]:
+    """Records pointing at ``obj`` from other registries (e.g. an organization's people)."""
+    from yingji.core.registry import registry_for_model
+
+    out = []
+    for rel in obj._meta.related_objects:
+        target = registry_for_model(rel.related_model)
+        if not target or not user.has_perm(target.perm("view")) or rel.related_model is type(obj):
+            continue
+        qs = target.queryset(user).filter(**{rel.field.name: obj})
+        total = qs.count()
+        if total:
+            lookup = rel.field.name
+            key = target.related_key(lookup)
+            value = getattr(obj, key) if key != "pk" else obj.pk
+            out.append({"reg": target, "total": total, "items": list(qs[:10]),
+                        "more_url": f"{reverse('registry_list', args=[target.slug])}?{lookup}={value}"})
+    if isinstance(obj, Region):
+        children = Region.objects.for_user(user).filter(parent=obj)
+        if children.exists():
+            out.insert(0, {"reg": get_registry("regions"), "total": children.count(), "items": list(children[:50]),
+                           "more_url": f"{reverse('registry_list', args=['regions'])}?parent={obj.code}"})
+    return out
+
+
+# ---- home, map, system pages -----------------------------------------------------------------
+
+@login_required
+def home(request):
+    user = request.user
+    regions = Region.objects.for_user(user)
+    orgs = Organization.objects.for_user(user)
+    by_kind = orgs.values("kind").annotate(n=Count("id")).order_by("-n")
+    enterprises = orgs.filter(kind="enterprise").exclude(industry_code="")
+    from yingji.core.codes import industry_label
+
+    industries: dict[str, int] = {}
+    for code, n in enterprises.values_list("industry_code").annotate(n=Count("id")):
+        label = industry_label(code)
+        industries[label] = industries.get(label, 0) + n
+    top_region = effective_region(user) or regions.filter(level="county").first() or regions.order_by("path").first()
+    figures = [
+        ("乡镇街道", regions.filter(level="township").count(), "个"),
+        ("村社区", regions.filter(level="village").count(), "个"),
+        ("企业", orgs.filter(kind="enterprise").count(), "家"),
+        ("通讯录", Person.objects.for_user(user).count(), "人"),
+    ]
+    from yingji.core.choices import OrganizationKind
+
+    return render(request, "home.html", {
+        "figures": figures, "top_region": top_region,
+        "industries": sorted(industries.items(), key=lambda kv: -kv[1])[:10],
+        "kinds": [(OrganizationKind(k["kind"]).label, k["n"]) for k in by_kind],
+        "recent": LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp")[:8]
+        if user.is_staff else [],
+    })
+
+
+@login_required
+def map_view(request):
+    return render(request, "map.html", {"attributes": REGION_ATTRIBUTES,
+                                        "levels": [("township", "乡镇街道"), ("village", "村社区"),
+                                                   ("county", "县（市、区）")]})
+
+
+@login_required
+def audit_log(request):
+    if not request.user.is_staff:
+        raise PermissionDenied
+    qs = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp")
+    if request.GET.get("q"):
+        qs = qs.filter(Q(object_repr__icontains=request.GET["q"]) | Q(actor__username=request.GET["q"]))
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    entries = [(e, history.describe(e)) for e in page.object_list]
+    return render(request, "audit_log.html", {"page": page, "entries": entries, "q": request.GET.get("q", "")})
+
+
+@login_required
+def job_runs(request):
+    if not request.user.is_staff:
+        raise PermissionDenied
+    return render(request, "job_runs.html", {"runs": JobRun.objects.all()[:100]})

@@ -1,0 +1,94 @@
+/* Leaflet map shell: region choropleth + point layers from /api/map/, optional base tiles.
+   Works offline: without YINGJI_MAP_TILE_URL it shows the vector layers on a plain background. */
+(function () {
+  const PALETTE = ["#eff3ff", "#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c"];
+
+  function baseMap(el) {
+    const map = L.map(el, {preferCanvas: true, attributionControl: true});
+    const url = JSON.parse(document.getElementById("tile-url").textContent || '""');
+    if (url) {
+      L.tileLayer(url, {maxZoom: 18, attribution: JSON.parse(document.getElementById("tile-attribution").textContent || '""')}).addTo(map);
+    } else {
+      map.getContainer().classList.add("yj-map-plain");
+    }
+    map.setView([28.2, 113.7], 9);
+    return map;
+  }
+
+  function breaks(values) {
+    const v = values.filter(x => x !== null && x !== undefined).sort((a, b) => a - b);
+    if (!v.length) return [];
+    const out = [];
+    for (let i = 1; i < PALETTE.length; i++) out.push(v[Math.floor(i * v.length / PALETTE.length)] ?? v[v.length - 1]);
+    return out;
+  }
+
+  function colour(value, cuts) {
+    if (value === null || value === undefined) return "#dddddd";
+    let i = 0;
+    while (i < cuts.length && value >= cuts[i]) i++;
+    return PALETTE[Math.min(i, PALETTE.length - 1)];
+  }
+
+  function fmt(n) { return n === null || n === undefined ? "无数据" : Number(n).toLocaleString("zh-CN"); }
+
+  window.yingjiSituationMap = function (id, options) {
+    const map = baseMap(id);
+    let regionLayer = null, pointLayer = null, legend = null;
+    async function reload(opts) {
+      options = Object.assign(options, opts || {});
+      const resp = await fetch(`/api/map/regions.geojson?level=${encodeURIComponent(options.level)}`, {credentials: "same-origin"});
+      const data = await resp.json();
+      const label = data.attributes[options.attribute];
+      const cuts = breaks(data.features.map(f => f.properties[options.attribute]));
+      if (regionLayer) regionLayer.remove();
+      regionLayer = L.geoJSON(data, {
+        style: f => ({color: "#3b4a5a", weight: 1, fillOpacity: 0.7, fillColor: colour(f.properties[options.attribute], cuts)}),
+        onEachFeature: (f, layer) => {
+          const p = f.properties;
+          layer.bindTooltip(`${p.name}<br>${label}：${fmt(p[options.attribute])}`, {sticky: true});
+          layer.bindPopup(`<strong>${p.name}</strong>（${p.code}）<br>常住人口：${fmt(p.population)} 人<br>单位：${fmt(p.organizations)} 家` +
+            `<br><a href="${p.url}">查看区划</a>${p.note ? `<div class="small text-muted">${p.note}</div>` : ""}`);
+        }
+      }).addTo(map);
+      if (data.features.length) map.fitBounds(regionLayer.getBounds(), {padding: [10, 10]});
+      if (legend) legend.remove();
+      legend = L.control({position: "bottomright"});
+      legend.onAdd = () => {
+        const div = L.DomUtil.create("div", "yj-legend");
+        const lows = [null, ...cuts];
+        div.innerHTML = `<strong>${label}</strong><br>` + PALETTE.map((c, i) => i < lows.length ?
+          `<i style="background:${c}"></i>${i === 0 ? "&lt; " + fmt(cuts[0]) : "≥ " + fmt(lows[i])}<br>` : "").join("");
+        return div;
+      };
+      legend.addTo(map);
+      if (pointLayer) { pointLayer.remove(); pointLayer = null; }
+      if (options.points) {
+        const pts = await (await fetch("/api/map/organizations.geojson", {credentials: "same-origin"})).json();
+        pointLayer = L.geoJSON(pts, {
+          pointToLayer: (f, latlng) => L.circleMarker(latlng, {radius: 4, color: "#0b3a6e", weight: 1, fillColor: "#ff7d00", fillOpacity: 0.9}),
+          onEachFeature: (f, layer) => layer.bindPopup(`<strong>${f.properties.name}</strong><br>` +
+            Object.entries(f.properties).filter(([k]) => !["id", "name", "url"].includes(k)).map(([k, v]) => `${k}：${v ?? ""}`).join("<br>") +
+            `<br><a href="${f.properties.url}">查看详情</a>`)
+        }).addTo(map);
+      }
+      map.getContainer().dataset.loaded = "true";
+    }
+    reload();
+    return {map, reload};
+  };
+
+  window.yingjiRecordMap = function (id, geometry) {
+    const el = document.getElementById(id);
+    const map = baseMap(el);
+    if (geometry) {
+      const layer = L.geoJSON(geometry, {style: {color: "#1677ff", weight: 2, fillOpacity: 0.15}}).addTo(map);
+      map.fitBounds(layer.getBounds());
+    }
+    if (el.dataset.point) {
+      const [lon, lat] = el.dataset.point.split(",").map(Number);
+      L.circleMarker([lat, lon], {radius: 7, color: "#d9001b", fillOpacity: 0.8}).addTo(map);
+      if (!geometry) map.setView([lat, lon], 14);
+    }
+  };
+})();

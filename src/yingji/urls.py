@@ -1,0 +1,45 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from yingji.core import api as core_api
+from yingji.core import views as core
+
+router = DefaultRouter()
+core_api.register_routes(router)
+
+registry_urls = [
+    path("", core.ListView.as_view(), name="registry_list"),
+    path("new/", core.EditView.as_view(), name="registry_create"),
+    path("export.xlsx", core.ExportView.as_view(), name="registry_export"),
+    path("template.xlsx", core.TemplateView.as_view(), name="registry_template"),
+    path("import/", core.ImportView.as_view(), name="registry_import"),
+    path("<int:pk>/", core.DetailView.as_view(), name="registry_detail"),
+    path("<int:pk>/edit/", core.EditView.as_view(), name="registry_edit"),
+    path("<int:pk>/delete/", core.DeleteView.as_view(), name="registry_delete"),
+    path("<int:pk>/attachments/", core.AttachmentUploadView.as_view(), name="registry_attach"),
+]
+
+urlpatterns = [
+    path("", core.home, name="home"),
+    path("map/", core.map_view, name="map"),
+    path("login/", auth_views.LoginView.as_view(template_name="login.html", redirect_authenticated_user=True),
+         name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("registry/<slug:registry>/", include(registry_urls)),
+    path("attachments/<int:pk>/", core.attachment_download, name="attachment"),
+    path("system/audit-log/", core.audit_log, name="audit_log"),
+    path("system/jobs/", core.job_runs, name="job_runs"),
+    path("api/map/regions.geojson", core_api.region_layer, name="map_regions"),
+    path("api/map/<slug:slug>.geojson", core_api.point_layer, name="map_points"),
+    path("api/token/", obtain_auth_token, name="api_token"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    path("api/", include(router.urls)),
+    path("admin/", admin.site.urls),
+]
+
+admin.site.site_header = admin.site.site_title = "yingji 应急管理平台 · 系统管理"
