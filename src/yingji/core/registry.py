@@ -69,6 +69,10 @@ class Registry:
     def field(self, name: str):
         return self.model._meta.get_field(name)
 
+    @property
+    def search_hint(self) -> str:
+        return "、".join(self.field_label(n) for n in self.search_fields)
+
     def field_label(self, name: str) -> str:
         try:
             return str(self.field(name).verbose_name)
@@ -113,9 +117,21 @@ class Registry:
                             qs = target.queryset(user)
                         form_field.queryset = qs
                         if for_import:
-                            form_field.to_field_name = reg.related_key(name)
+                            key = reg.related_key(name)
+                            form_field.to_field_name = key
+                            key_label = model_field.related_model._meta.get_field(key).verbose_name if key != "pk" else "编号"
+                            form_field.error_messages["invalid_choice"] = (
+                                f"找不到{key_label}为“%(value)s”的{model_field.related_model._meta.verbose_name}，"
+                                "或不在您的管辖范围内")
                         elif model_field.related_model is Region:
                             form_field.label_from_instance = lambda r: f"{r.code} {r.name}"
+                    if model_field.is_relation and hasattr(form_field, "empty_label"):
+                        form_field.empty_label = "请选择"
+                    elif getattr(form_field, "choices", None) and list(form_field.choices)[:1] == [("", "---------")]:
+                        form_field.choices = [("", "请选择"), *list(form_field.choices)[1:]]
+                    if model_field.choices and not model_field.is_relation:
+                        allowed = "、".join(str(label) for _, label in model_field.choices)
+                        form_field.error_messages["invalid_choice"] = f"“%(value)s”不是有效的选项；可选：{allowed}"
                     if isinstance(model_field, models.JSONField):
                         form_field.widget = forms.Textarea(attrs={"rows": 4, "class": "font-monospace"})
                     css = "form-select" if isinstance(form_field.widget, forms.Select) else "form-control"
@@ -134,12 +150,12 @@ class Registry:
         for name in self.filter_fields:
             f = self.field(name)
             if f.is_relation and f.related_model is Region:
-                declared[name] = RegionSubtreeFilter(field_name=name, label=self.field_label(name),
+                declared[name] = RegionSubtreeFilter(field_name=name, label=self.field_label(name), empty_label="全部",
                                                      subtree_of=name if name != "parent" else None)
             elif f.is_relation:
                 target = registry_for_model(f.related_model)
                 declared[name] = django_filters.ModelChoiceFilter(
-                    field_name=name, label=self.field_label(name), to_field_name=self.related_key(name),
+                    field_name=name, label=self.field_label(name), to_field_name=self.related_key(name), empty_label="全部",
                     queryset=(lambda request, t=target, m=f.related_model:
                               t.queryset(request.user) if t and request else m.objects.none()))
             elif isinstance(f, models.CharField) and not f.choices:

@@ -37,6 +37,7 @@
     let regionLayer = null, pointLayer = null, legend = null;
     async function reload(opts) {
       options = Object.assign(options, opts || {});
+      map.getContainer().dataset.loaded = "false";
       const resp = await fetch(`/api/map/regions.geojson?level=${encodeURIComponent(options.level)}`, {credentials: "same-origin"});
       const data = await resp.json();
       const label = data.attributes[options.attribute];
@@ -72,7 +73,10 @@
             `<br><a href="${f.properties.url}">查看详情</a>`)
         }).addTo(map);
       }
-      map.getContainer().dataset.loaded = "true";
+      const box = map.getContainer();
+      box.dataset.regions = data.features.length;
+      box.dataset.points = pointLayer ? pointLayer.getLayers().length : 0;
+      box.dataset.loaded = "true";
     }
     reload();
     return {map, reload};

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The README's test command. On a fresh machine it sets up everything the suite needs:
+# a virtual environment with the project and its test extras, Debian's chromium (browser tests
+# drive it through Playwright; no browser is downloaded) and a CJK font for readable screenshots.
+# Extra arguments go to pytest. Set YINGJI_DATABASE_URL=postgres://… to run on PostgreSQL.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+python=${PYTHON:-python3}
+[[ -x .venv/bin/python ]] || "$python" -m venv .venv
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+fc-list 2>/dev/null | grep -qi "wenquanyi\|noto sans cjk" || need+=(fonts-wqy-microhei)
+if ((${#need[@]})); then
+  sudo=""; [[ $(id -u) == 0 ]] || sudo="sudo"
+  echo "Installing ${need[*]} from Debian packages …"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+.venv/bin/ruff check src tests benchmarks
+exec .venv/bin/pytest "$@"

@@ -1,0 +1,112 @@
+"""Shared fixtures: a small region tree with two sibling townships, organizations in each, and one
+user per role with the scope that role has in the demo county."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("YINGJI_DATA_DIR", tempfile.mkdtemp(prefix="yingji-test-"))
+
+OUTPUT = Path(__file__).resolve().parent.parent / "test-output"
+
+
+@pytest.fixture(autouse=True)
+def _fast_settings(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # tests only
+
+
+@pytest.fixture
+def tree(db):
+    """county 430181 → townships A (430181110 大瑶镇) and B (430181111 金刚镇) → one village each."""
+    from yingji.core.models import Region
+
+    province = Region.objects.create(code="430000", name="湖南省", level="province")
+    city = Region.objects.create(code="430100", name="长沙市", level="city", parent=province)
+    county = Region.objects.create(code="430181", name="浏阳市", level="county", parent=city,
+                                   geometry={"type": "Polygon", "coordinates": [[[113.2, 27.9], [114.2, 27.9],
+                                                                                 [114.2, 28.5], [113.2, 28.5],
+                                                                                 [113.2, 27.9]]]})
+    a = Region.objects.create(code="430181110", name="大瑶镇", level="township", parent=county, population=80000)
+    b = Region.objects.create(code="430181111", name="金刚镇", level="township", parent=county, population=50000)
+    va = Region.objects.create(code="430181110001", name="大瑶村", level="village", parent=a)
+    vb = Region.objects.create(code="430181111001", name="金刚村", level="village", parent=b)
+    return {"province": province, "city": city, "county": county, "a": a, "b": b, "va": va, "vb": vb}
+
+
+def credit(n: int, prefix: str = "91430181") -> str:
+    from yingji.core.codes import credit_code_check_char
+
+    body = f"{prefix}{n:09d}"
+    return body + credit_code_check_char(body)
+
+
+@pytest.fixture
+def orgs(tree):
+    from yingji.core.models import Organization
+
+    make = Organization.objects.create
+    return {
+        "a": make(credit_code=credit(1), name="大瑶花炮厂", region=tree["va"], industry_code="C2672",
+                  lon=113.78, lat=27.98),
+        "b": make(credit_code=credit(2), name="金刚化工有限公司", region=tree["vb"], industry_code="C2614",
+                  lon=113.86, lat=28.03),
+    }
+
+
+def make_user(username, role, *, region=None, organization=None, superuser=False):
+    from django.contrib.auth.models import Group
+
+    from yingji.core.models import User
+    from yingji.core.roles import sync_roles
+
+    if not Group.objects.filter(name=role).exists():
+        sync_roles()
+    user = User.objects.create_user(username, password="pw-for-tests-1", scope_region=region,
+                                    scope_organization=organization, is_superuser=superuser,
+                                    is_staff=superuser or role == "admin")
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def users(tree, orgs):
+    return {
+        "admin": make_user("admin", "admin"),
+        "leader": make_user("leader", "leader", region=tree["county"]),
+        "staff": make_user("staff", "staff", region=tree["county"]),
+        "township_a": make_user("township_a", "township", region=tree["a"]),
+        "village_a": make_user("village_a", "village", region=tree["va"]),
+        "enterprise_a": make_user("enterprise_a", "enterprise", organization=orgs["a"]),
+        "readonly": make_user("readonly", "readonly", region=tree["county"]),
+        "nobody": make_user("nobody", "readonly"),
+        # Every permission but a narrow scope: isolates scope checks from role checks.
+        "all_in_a": make_user("all_in_a", "admin", region=tree["a"]),
+        "all_in_org_a": make_user("all_in_org_a", "admin", organization=orgs["a"]),
+    }
+
+
+@pytest.fixture
+def api(users):
+    from rest_framework.test import APIClient
+
+    def client_for(name):
+        c = APIClient()
+        c.force_authenticate(users[name])
+        return c
+
+    return client_for
+
+
+@pytest.fixture
+def web(client, users):
+    def client_for(name):
+        client.force_login(users[name])
+        return client
+
+    return client_for

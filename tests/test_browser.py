@@ -1,0 +1,91 @@
+"""End to end in headless Chromium (Debian's chromium driven by Playwright, no browser download):
+log in, open the map and a registry, search, try bad input, save a record — on a desk and a phone.
+Screenshots go to test-output/ for people to look at."""
+
+import os
+import shutil
+
+import pytest
+
+from tests.conftest import OUTPUT, credit
+
+pytestmark = pytest.mark.browser
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    assert os.path.exists(CHROMIUM), "Debian chromium is required: bash scripts/test.sh installs it"
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's loop shares the thread with the ORM
+    OUTPUT.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+def login(page, base, username):
+    page.goto(f"{base}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "pw-for-tests-1")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/")
+
+
+def test_desk_user_map_registry_and_bad_input(live_server, tree, orgs, users, browser):
+    tree["a"].geometry = {"type": "Polygon", "coordinates": [[[113.7, 27.9], [113.9, 27.9], [113.9, 28.0],
+                                                              [113.7, 28.0], [113.7, 27.9]]]}
+    tree["a"].save()
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    base = live_server.url
+    login(page, base, "staff")
+    assert "浏阳市" in page.inner_text("main")
+
+    page.click("text=一张图")
+    page.wait_for_selector("#situation-map[data-loaded=true]")
+    box = page.locator("#situation-map")
+    assert box.get_attribute("data-regions") == "1" and box.get_attribute("data-points") == "2"
+    assert "常住人口" in page.inner_text(".yj-legend")
+    page.screenshot(path=str(OUTPUT / "map.png"))
+
+    page.click("text=单位")
+    page.wait_for_selector("[data-testid=result-count]")
+    assert "共 2 条" in page.inner_text("[data-testid=result-count]")
+    page.fill("#q", "大瑶")
+    page.wait_for_function("document.querySelector('[data-testid=result-count]').innerText.includes('共 1 条')")
+    page.screenshot(path=str(OUTPUT / "registry.png"))
+
+    page.click("text=＋ 新增")
+    good = credit(4242)
+    page.fill("#id_credit_code", good[:17] + ("0" if good[17] != "0" else "1"))
+    page.fill("#id_name", "浏阳市浏览器测试有限公司")
+    page.select_option("#id_region", label="430181110001 大瑶村")
+    page.click("button[type=submit]")
+    error = page.inner_text("[data-field=credit_code]")
+    assert error == f"校验位应为 {good[17]}"
+    assert page.input_value("#id_name") == "浏阳市浏览器测试有限公司"  # nothing lost on error
+    page.screenshot(path=str(OUTPUT / "form-error.png"))
+    page.fill("#id_credit_code", good)
+    page.click("button[type=submit]")
+    page.wait_for_selector("[data-testid=history]")
+    assert "浏阳市浏览器测试有限公司" in page.inner_text("h1")
+    assert "新增" in page.inner_text("[data-testid=history]")
+
+
+def test_village_officer_on_a_phone(live_server, tree, orgs, users, browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    base = live_server.url
+    login(page, base, "village_a")
+    page.click("button[aria-label=打开菜单]")
+    page.click("#sidebar >> text=人员通讯录")
+    page.wait_for_selector("[data-testid=result-count]")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 400  # no sideways scrolling of the page itself
+    page.screenshot(path=str(OUTPUT / "phone-registry.png"))
+    page.goto(f"{base}/registry/organizations/")
+    assert "金刚化工" not in page.inner_text("main")  # outside the village's scope

@@ -1,0 +1,67 @@
+"""The demo county: real divisions, valid identifiers, deterministic, users scoped per role."""
+
+import pytest
+
+from yingji.core import codes, demo
+from yingji.core.models import Organization, Person, Region, User
+
+
+@pytest.fixture
+def demo_county(db):
+    demo.load(seed=2026, log=lambda *_: None)
+
+
+def test_real_division_tree(demo_county):
+    county = Region.objects.get(code="430181")
+    assert county.name == "浏阳市" and county.parent.name == "长沙市"
+    assert Region.objects.filter(level="township", parent=county).count() == 32
+    assert Region.objects.filter(level="village").count() == 326
+    assert Region.objects.get(code="430181110").name == "大瑶镇"
+    for region in Region.objects.exclude(level__in=["province", "city"]):
+        region.full_clean()  # codes, parents and geometry all pass the platform's own validation
+    assert set(Region.objects.filter(level="township").values_list("geometry_note", flat=True)) == {demo.APPROX_NOTE}
+
+
+def test_populations_add_up(demo_county):
+    county = Region.objects.get(code="430181")
+    towns = Region.objects.filter(level="township")
+    assert abs(sum(t.population for t in towns) - county.population) < 40
+    for town in towns[:5]:
+        villages = sum(v.population for v in town.children.all())
+        assert abs(villages - town.population) <= town.children.count()
+
+
+def test_organizations_are_valid_and_located_in_their_village(demo_county):
+    from shapely.geometry import Point, shape
+
+    orgs = Organization.objects.select_related("region")
+    assert 190 <= orgs.count() <= 220
+    assert orgs.filter(industry_code="C2672").count() >= 50  # Liuyang fireworks
+    for org in orgs:
+        assert codes.credit_code_error(org.credit_code) is None
+        assert shape(org.region.geometry).contains(Point(org.lon, org.lat))
+    assert Person.objects.count() > 1000
+
+
+def test_deterministic_for_a_seed(db):
+    demo.load(seed=7, log=lambda *_: None)
+    first = list(Organization.objects.order_by("credit_code").values_list("credit_code", "name", "lon"))
+    Person.objects.all().delete()
+    User.objects.all().delete()
+    Organization.objects.all().delete()
+    for level in ("village", "township", "county", "city", "province"):
+        Region.objects.filter(level=level).delete()
+    demo.load(seed=7, log=lambda *_: None)
+    assert list(Organization.objects.order_by("credit_code").values_list("credit_code", "name", "lon")) == first
+
+
+def test_role_users_see_their_scope(demo_county, client):
+    from yingji.core.access import restrict
+
+    township = User.objects.get(username="township")
+    visible = restrict(Organization.objects.all(), township)
+    assert visible.exists() and all(o.region.parent.name == "大瑶镇" for o in visible)
+    enterprise = User.objects.get(username="enterprise")
+    assert list(restrict(Organization.objects.all(), enterprise)) == [enterprise.scope_organization]
+    assert User.objects.get(username="leader").scope_region.code == "430181"
+    assert demo.load() == ["演示县已存在，跳过加载（如需重建请删除数据库后重新运行 yingji demo）"]
