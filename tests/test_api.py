@@ -99,3 +99,25 @@ def test_region_layer_colours_by_attributes(tree, orgs, users, api):
     assert feature["properties"]["organizations"] == 1
     assert feature["properties"]["density"] == 800.0
     assert layer["attributes"]["population"] == "常住人口"
+
+
+def test_search_uses_trigram_indexes_on_postgresql(tree, orgs):
+    from django.db import connection
+
+    from yingji.core.models import Organization
+    from yingji.core.registry import get_registry
+    from yingji.core.search import search_q
+
+    reg = get_registry("organizations")
+    found = list(Organization.objects.filter(search_q(reg, "花炮")))
+    assert found == [orgs["a"]]  # the portable path, on every database
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # created by the post-migrate hook when the test DB was built
+            cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'core_organization'")
+            assert "core_organization_name_trgm" in {row[0] for row in cursor.fetchall()}
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_indexscan = off")  # leaves bitmap scans: only trgm can serve LIKE
+            sql, params = Organization.objects.filter(search_q(reg, "大瑶花炮")).query.sql_with_params()
+            cursor.execute(f"EXPLAIN {sql}", params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        assert "core_organization_name_trgm" in plan

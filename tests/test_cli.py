@@ -70,3 +70,11 @@ def test_import_command_fails_loudly_and_writes_nothing(tree, users, tmp_path):
         call_command("import_records", "organizations", str(path), "--user", "staff", stderr=err)
     assert "第 2 行, 统一社会信用代码: 应为 18 位，实际为 3 位" in err.getvalue()
     assert not Organization.objects.filter(name="坏企业").exists()
+
+
+def test_every_setting_is_documented():
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "configuration.md").read_text(encoding="utf-8")
+    for setting in config.SETTINGS:
+        assert f"`{setting.name}`" in doc, setting.name

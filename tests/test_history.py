@@ -10,7 +10,7 @@ def test_page_edit_records_actor_and_field_changes(orgs, users, web):
     org = orgs["a"]
     form = {f: getattr(org, f) or "" for f in ("credit_code", "name", "kind", "industry_code", "address",
                                                 "legal_representative", "safety_manager", "phone")}
-    form.update(region=org.region_id, name="大瑶花炮厂（改名）", employees=120)
+    form.update(region=org.region.code, name="大瑶花炮厂（改名）", employees=120)
     response = client.post(f"/registry/organizations/{org.pk}/edit/", form)
     assert response.status_code == 302
     entry = LogEntry.objects.get_for_object(org).filter(action=LogEntry.Action.UPDATE).latest("timestamp")

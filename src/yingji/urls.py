@@ -17,6 +17,7 @@ registry_urls = [
     path("export.xlsx", core.ExportView.as_view(), name="registry_export"),
     path("template.xlsx", core.TemplateView.as_view(), name="registry_template"),
     path("import/", core.ImportView.as_view(), name="registry_import"),
+    path("suggest/", core.SuggestView.as_view(), name="registry_suggest"),
     path("<int:pk>/", core.DetailView.as_view(), name="registry_detail"),
     path("<int:pk>/edit/", core.EditView.as_view(), name="registry_edit"),
     path("<int:pk>/delete/", core.DeleteView.as_view(), name="registry_delete"),

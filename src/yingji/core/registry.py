@@ -15,8 +15,10 @@ import django_filters
 from auditlog.registry import auditlog
 from django import forms
 from django.db import models
+from django.urls import reverse_lazy
 
 from yingji.core.models import GeoPoint, GeoShape, Region
+from yingji.core.widgets import AutocompleteInput
 
 _REGISTRIES: dict[str, Registry] = {}
 
@@ -96,6 +98,29 @@ class Registry:
             qs = qs.select_related(*self.select_related)
         return qs.order_by(*(self.ordering or self.model._meta.ordering or ("pk",)))
 
+    def choice_queryset(self, user):
+        """For pick lists and suggestions: scoped, without heavy columns such as geometry."""
+        heavy = [f.name for f in self.model._meta.concrete_fields if isinstance(f, models.JSONField)]
+        return self.model.objects.for_user(user).defer(*heavy).order_by(*self.natural_key)
+
+    def key_of(self, obj) -> str:
+        return "+".join(str(getattr(obj, k)) for k in self.natural_key)
+
+    def suggest_label(self, obj) -> str:
+        parent = getattr(obj, "parent", None) if self.model is Region else None
+        return f"{obj}（{parent}）" if parent else str(obj)
+
+    def autocomplete_widget(self, name: str):
+        """Widget for the foreign key ``name``: natural key input with suggestions from its registry."""
+        target = registry_for_model(self.field(name).related_model)
+        key = self.related_key(name)
+
+        def label(value, target=target, key=key):
+            obj = target.model.objects.filter(**{key: value}).first() if target else None
+            return target.suggest_label(obj) if obj else ""
+
+        return AutocompleteInput(reverse_lazy("registry_suggest", args=[target.slug]), current_label=label)
+
     # ---- forms -------------------------------------------------------------------------------
     def form_class(self, user, *, for_import: bool = False):
         """A ModelForm over the editable fields with related choices limited to the user's scope."""
@@ -112,26 +137,29 @@ class Registry:
                     model_field = reg.field(name)
                     if model_field.is_relation:
                         target = registry_for_model(model_field.related_model)
-                        qs = model_field.related_model.objects.all()
-                        if target:
-                            qs = target.queryset(user)
-                        form_field.queryset = qs
-                        if for_import:
-                            key = reg.related_key(name)
-                            form_field.to_field_name = key
-                            key_label = model_field.related_model._meta.get_field(key).verbose_name if key != "pk" else "编号"
-                            form_field.error_messages["invalid_choice"] = (
-                                f"找不到{key_label}为“%(value)s”的{model_field.related_model._meta.verbose_name}，"
-                                "或不在您的管辖范围内")
-                        elif model_field.related_model is Region:
-                            form_field.label_from_instance = lambda r: f"{r.code} {r.name}"
-                    if model_field.is_relation and hasattr(form_field, "empty_label"):
-                        form_field.empty_label = "请选择"
-                    elif getattr(form_field, "choices", None) and list(form_field.choices)[:1] == [("", "---------")]:
+                        form_field.queryset = (target.choice_queryset(user) if target
+                                               else model_field.related_model.objects.all())
+                        key = reg.related_key(name)
+                        form_field.to_field_name = key
+                        key_label = model_field.related_model._meta.get_field(key).verbose_name if key != "pk" else "编号"
+                        form_field.error_messages["invalid_choice"] = (
+                            f"找不到{key_label}为“%(value)s”的{model_field.related_model._meta.verbose_name}，"
+                            "或不在您的管辖范围内")
+                        if target and not for_import:
+                            form_field.widget = reg.autocomplete_widget(name)
+                            form_field.help_text = f"输入{key_label}或名称关键字，从提示中选择"
+                            related = getattr(self.instance, name, None) if self.instance.pk else None
+                            if related is not None:
+                                self.initial[name] = getattr(related, key)
+                    if getattr(form_field, "choices", None) and list(form_field.choices)[:1] == [("", "---------")]:
                         form_field.choices = [("", "请选择"), *list(form_field.choices)[1:]]
                     if model_field.choices and not model_field.is_relation:
                         allowed = "、".join(str(label) for _, label in model_field.choices)
                         form_field.error_messages["invalid_choice"] = f"“%(value)s”不是有效的选项；可选：{allowed}"
+                    if isinstance(form_field.widget, forms.Textarea):
+                        form_field.widget.attrs.setdefault("rows", 3)
+                    if isinstance(form_field.widget, forms.TextInput) and ("phone" in name or name == "mobile"):
+                        form_field.widget.input_type = "tel"  # the phone keypad on a phone
                     if isinstance(model_field, models.JSONField):
                         form_field.widget = forms.Textarea(attrs={"rows": 4, "class": "font-monospace"})
                     css = "form-select" if isinstance(form_field.widget, forms.Select) else "form-control"
@@ -149,15 +177,16 @@ class Registry:
         declared = {}
         for name in self.filter_fields:
             f = self.field(name)
-            if f.is_relation and f.related_model is Region:
-                declared[name] = RegionSubtreeFilter(field_name=name, label=self.field_label(name), empty_label="全部",
-                                                     subtree_of=name if name != "parent" else None)
-            elif f.is_relation:
+            if f.is_relation:
                 target = registry_for_model(f.related_model)
-                declared[name] = django_filters.ModelChoiceFilter(
-                    field_name=name, label=self.field_label(name), to_field_name=self.related_key(name), empty_label="全部",
-                    queryset=(lambda request, t=target, m=f.related_model:
-                              t.queryset(request.user) if t and request else m.objects.none()))
+                options = {"field_name": name, "label": self.field_label(name), "to_field_name": self.related_key(name),
+                           "widget": self.autocomplete_widget(name),
+                           "queryset": (lambda request, t=target, m=f.related_model:
+                                        t.choice_queryset(request.user) if t and request else m.objects.none())}
+                if f.related_model is Region:
+                    declared[name] = RegionSubtreeFilter(subtree_of=name if name != "parent" else None, **options)
+                else:
+                    declared[name] = django_filters.ModelChoiceFilter(**options)
             elif isinstance(f, models.CharField) and not f.choices:
                 declared[name] = django_filters.CharFilter(field_name=name, lookup_expr="startswith",
                                                            label=f"{self.field_label(name)}（前缀）")
@@ -171,9 +200,6 @@ class RegionSubtreeFilter(django_filters.ModelChoiceFilter):
 
     def __init__(self, *args, subtree_of=None, **kwargs):
         self.subtree_of = subtree_of
-        kwargs.setdefault("to_field_name", "code")
-        kwargs.setdefault("queryset", lambda request: Region.objects.for_user(request.user) if request
-                          else Region.objects.none())
         super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):

@@ -10,9 +10,10 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html_join
 from django.views import View
 
 from yingji.core import history, services
@@ -20,6 +21,7 @@ from yingji.core.access import can, effective_region
 from yingji.core.api import REGION_ATTRIBUTES, display_value, xlsx_response
 from yingji.core.models import Attachment, JobRun, Organization, Person, Region
 from yingji.core.registry import Registry, get_registry
+from yingji.core.search import search_q
 
 
 class RegistryView(LoginRequiredMixin, View):
@@ -48,10 +50,7 @@ class RegistryView(LoginRequiredMixin, View):
         qs = filterset.qs
         term = self.request.GET.get("q", "").strip()
         if term:
-            condition = Q()
-            for name in reg.search_fields:
-                condition |= Q(**{f"{name}__icontains": term})
-            qs = qs.filter(condition)
+            qs = qs.filter(search_q(reg, term))
         order = self.request.GET.get("o", "")
         if order.lstrip("-") in reg.list_fields + ["created_at", "updated_at"]:
             qs = qs.order_by(order, "pk")
@@ -146,6 +145,24 @@ class DeleteView(RegistryView):
         return redirect("registry_list", self.registry.slug)
 
 
+class SuggestView(RegistryView):
+    """Datalist options for autocomplete inputs: records matching what the user typed, in scope."""
+
+    def get(self, request, registry):
+        reg = self.registry
+        term = next((v for v in request.GET.values() if v), "").strip()
+        qs = reg.choice_queryset(request.user)
+        if term:
+            condition = Q()
+            for name in dict.fromkeys([*reg.natural_key, *reg.search_fields]):
+                lookup = "startswith" if name in reg.natural_key else "icontains"
+                condition |= Q(**{f"{name}__{lookup}": term})
+            qs = qs.filter(condition)
+        options = format_html_join("", '<option value="{}">{}</option>',
+                                   ((reg.key_of(o), reg.suggest_label(o)) for o in qs[:20]))
+        return HttpResponse(options)
+
+
 class ExportView(RegistryView):
     def get(self, request, registry):
         return xlsx_response(self.registry, self.filtered()[1])
@@ -222,12 +239,13 @@ def related_lists(user, obj) -> list[dict]:
             lookup = rel.field.name
             key = target.related_key(lookup)
             value = getattr(obj, key) if key != "pk" else obj.pk
-            out.append({"reg": target, "total": total, "items": list(qs[:10]),
+            out.append({"reg": target, "title": target.label, "total": total, "items": list(qs[:10]),
                         "more_url": f"{reverse('registry_list', args=[target.slug])}?{lookup}={value}"})
     if isinstance(obj, Region):
         children = Region.objects.for_user(user).filter(parent=obj)
         if children.exists():
-            out.insert(0, {"reg": get_registry("regions"), "total": children.count(), "items": list(children[:50]),
+            out.insert(0, {"reg": get_registry("regions"), "title": "下级区划", "total": children.count(),
+                           "items": list(children[:50]),
                            "more_url": f"{reverse('registry_list', args=['regions'])}?parent={obj.code}"})
     return out
 
