@@ -110,3 +110,4 @@ def web(client, users):
         return client
 
     return client_for
+

@@ -36,10 +36,15 @@ def login(page, base, username):
     page.wait_for_url(f"{base}/")
 
 
-def test_desk_user_map_registry_and_bad_input(live_server, tree, orgs, users, browser):
+@pytest.fixture
+def township_shape(tree):
+    # Database work happens before Playwright starts: its greenlets would otherwise get a connection of their own.
     tree["a"].geometry = {"type": "Polygon", "coordinates": [[[113.7, 27.9], [113.9, 27.9], [113.9, 28.0],
                                                               [113.7, 28.0], [113.7, 27.9]]]}
     tree["a"].save()
+
+
+def test_desk_user_map_registry_and_bad_input(live_server, tree, orgs, users, township_shape, browser):
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     base = live_server.url
     login(page, base, "staff")

@@ -123,7 +123,8 @@ class RegistryViewSet(viewsets.ModelViewSet):
 
 def xlsx_response(reg: Registry, qs, *, template: bool = False) -> HttpResponse:
     fields = tabular.tabular_fields(reg)
-    content = tabular.write_xlsx(reg, [] if template else qs.iterator(chunk_size=2000), fields, with_help=template)
+    rows = [] if template else tabular.export_rows(reg, qs, fields)
+    content = tabular.write_xlsx(reg, rows, fields, with_help=template)
     name = f"{reg.label}{'导入模板' if template else ''}.xlsx"
     response = HttpResponse(content,
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

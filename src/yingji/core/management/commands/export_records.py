@@ -25,6 +25,7 @@ class Command(BaseCommand):
         except get_user_model().DoesNotExist as exc:
             raise CommandError(f"用户 {user} 不存在") from exc
         qs = reg.queryset(actor)
-        rows = [] if template else qs.iterator(chunk_size=2000)
-        Path(file).write_bytes(tabular.write_xlsx(reg, rows, tabular.tabular_fields(reg), with_help=template))
+        fields = tabular.tabular_fields(reg)
+        rows = [] if template else tabular.export_rows(reg, qs, fields)
+        Path(file).write_bytes(tabular.write_xlsx(reg, rows, fields, with_help=template))
         self.stdout.write(f"已导出到 {file}" + ("" if template else f"（{qs.count()} 条）"))
