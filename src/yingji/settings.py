@@ -142,7 +142,7 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "yingji 应急管理综合应用平台 API",
     "DESCRIPTION": "所有登记簿（区划、单位、人员……）的查询、新增、修改、删除、导入导出与变更历史。"
-    "认证：Token（请求头 Authorization: Token <key>）或登录会话。",
+    "认证：Token（先 POST /api/token/ 取得令牌，请求头写 Authorization: Token 令牌）或登录会话。",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

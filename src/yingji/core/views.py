@@ -275,7 +275,7 @@ def home(request):
     from yingji.core.choices import OrganizationKind
 
     return render(request, "home.html", {
-        "figures": figures, "top_region": top_region,
+        "figures": figures, "top_region": top_region, "map_level": map_level_for(user),
         "industries": sorted(industries.items(), key=lambda kv: -kv[1])[:10],
         "kinds": [(OrganizationKind(k["kind"]).label, k["n"]) for k in by_kind],
         "recent": LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp")[:8]
@@ -283,9 +283,15 @@ def home(request):
     })
 
 
+def map_level_for(user) -> str:
+    """The level one below the user's own region: a county sees townships, a township villages."""
+    region = effective_region(user) or Region.objects.filter(level="county").first()
+    return {"province": "city", "city": "county", "county": "township"}.get(region.level if region else "", "village")
+
+
 @login_required
 def map_view(request):
-    return render(request, "map.html", {"attributes": REGION_ATTRIBUTES,
+    return render(request, "map.html", {"attributes": REGION_ATTRIBUTES, "map_level": map_level_for(request.user),
                                         "levels": [("township", "乡镇街道"), ("village", "村社区"),
                                                    ("county", "县（市、区）")]})
 

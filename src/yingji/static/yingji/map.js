@@ -20,7 +20,7 @@
     if (!v.length) return [];
     const out = [];
     for (let i = 1; i < PALETTE.length; i++) out.push(v[Math.floor(i * v.length / PALETTE.length)] ?? v[v.length - 1]);
-    return out;
+    return [...new Set(out)].filter(x => x > v[0]);  // quantile breaks, without repeats
   }
 
   function colour(value, cuts) {
@@ -58,8 +58,9 @@
       legend.onAdd = () => {
         const div = L.DomUtil.create("div", "yj-legend");
         const lows = [null, ...cuts];
-        div.innerHTML = `<strong>${label}</strong><br>` + PALETTE.map((c, i) => i < lows.length ?
-          `<i style="background:${c}"></i>${i === 0 ? "&lt; " + fmt(cuts[0]) : "≥ " + fmt(lows[i])}<br>` : "").join("");
+        div.innerHTML = `<strong>${label}</strong><br>` + (cuts.length ? PALETTE.map((c, i) => i < lows.length ?
+          `<i style="background:${c}"></i>${i === 0 ? "&lt; " + fmt(cuts[0]) : "≥ " + fmt(lows[i])}<br>` : "").join("")
+          : `<i style="background:${PALETTE[0]}"></i>${data.features.length ? fmt(data.features[0].properties[options.attribute]) : "无数据"}`);
         return div;
       };
       legend.addTo(map);
