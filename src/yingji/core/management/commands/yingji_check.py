@@ -37,6 +37,9 @@ class Command(BaseCommand):
             call_command("check", deploy=not settings.DEBUG, fail_level="ERROR", stdout=self.stdout)
         except Exception as exc:
             problems.append(f"Django 检查未通过：{exc}")
+        if not settings.DEBUG and not settings.SECURE:
+            self.stdout.write("提示：以上 HTTPS 相关的警告（security.W004/W008/W012/W016），在经 HTTPS 对外服务时设置 "
+                              "YINGJI_SECURE=true 即可消除；仅在内网以 HTTP 使用时可以忽略")
         if problems:
             self.stdout.write(self.style.ERROR("发现以下问题："))
             for p in problems:
