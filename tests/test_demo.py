@@ -46,6 +46,9 @@ def test_organizations_are_valid_and_located_in_their_village(demo_county):
 def test_deterministic_for_a_seed(db):
     demo.load(seed=7, log=lambda *_: None)
     first = list(Organization.objects.order_by("credit_code").values_list("credit_code", "name", "lon"))
+    from yingji.hazards.models import Hazard
+
+    Hazard.objects.all().delete()
     Person.objects.all().delete()
     User.objects.all().delete()
     Organization.objects.all().delete()
@@ -65,3 +68,16 @@ def test_role_users_see_their_scope(demo_county, client):
     assert list(restrict(Organization.objects.all(), enterprise)) == [enterprise.scope_organization]
     assert User.objects.get(username="leader").scope_region.code == "430181"
     assert demo.load() == ["演示县已存在，跳过加载（如需重建请删除数据库后重新运行 yingji demo）"]
+
+
+def test_hazards_in_every_state_with_real_logs(demo_county):
+    from yingji.core.models import TransitionLog
+    from yingji.hazards.choices import State
+    from yingji.hazards.models import Hazard
+
+    assert set(Hazard.objects.values_list("state", flat=True)) == set(State.values)
+    closed = Hazard.objects.filter(state="closed").first()
+    steps = list(TransitionLog.objects.filter(object_id=str(closed.pk)).order_by("at", "id")
+                 .values_list("transition", flat=True))
+    assert steps == ["verify", "submit", "close"]
+    assert Hazard.objects.filter(state="overdue", escalated_at__isnull=False).count() == 5

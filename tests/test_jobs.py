@@ -37,7 +37,7 @@ def test_failing_job_does_not_stop_the_scheduler(tree, monkeypatch):
 
     monkeypatch.setattr(app.tasks["yingji.core.tasks.heartbeat"], "apply", boom)
     scheduler = EmbeddedScheduler(app.conf.beat_schedule, app, clock=lambda: 0.0)
-    assert scheduler.tick() == ["heartbeat"] and calls == [1]
+    assert scheduler.tick() == list(app.conf.beat_schedule) and calls == [1]  # the others still ran
 
 
 def test_a_worker_runs_jobs_sent_through_a_broker(transactional_db):

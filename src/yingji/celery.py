@@ -15,4 +15,5 @@ app.autodiscover_tasks()
 # Periodic jobs: name -> (task, every N seconds). Modules add their own entries here.
 app.conf.beat_schedule = {
     "heartbeat": {"task": "yingji.core.tasks.heartbeat", "schedule": 300.0},
+    "hazards-overdue": {"task": "yingji.hazards.tasks.mark_overdue", "schedule": 600.0},
 }

@@ -16,6 +16,7 @@ CSRF_TRUSTED_ORIGINS = config.env_list("YINGJI_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "yingji.core",
+    "yingji.hazards",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -35,7 +36,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -87,7 +87,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LANGUAGES = [("zh-hans", "简体中文")]  # the UI speaks Chinese whatever the browser asks for
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

@@ -22,6 +22,7 @@ registry_urls = [
     path("<int:pk>/edit/", core.EditView.as_view(), name="registry_edit"),
     path("<int:pk>/delete/", core.DeleteView.as_view(), name="registry_delete"),
     path("<int:pk>/attachments/", core.AttachmentUploadView.as_view(), name="registry_attach"),
+    path("<int:pk>/transition/", core.TransitionView.as_view(), name="registry_transition"),
 ]
 
 urlpatterns = [

@@ -101,6 +101,32 @@ class RegistryViewSet(viewsets.ModelViewSet):
         data = [history.describe(e, self.registry) for e in history.entries_for(record)]
         return Response(HistoryEntrySerializer(data, many=True).data)
 
+    @extend_schema(request=inline_serializer("TransitionRequest", {
+        "name": serializers.CharField(help_text="操作，如 verify、reject、submit、close"),
+        "comment": serializers.CharField(required=False, allow_blank=True),
+        "reason": serializers.CharField(required=False, allow_blank=True)}),
+        responses=OpenApiTypes.OBJECT, summary="流程状态与可执行操作（GET）；执行一个操作（POST，非法操作返回 409）")
+    @action(detail=True, methods=["get", "post"], permission_classes=[IsAuthenticated])
+    def transitions(self, request, pk=None):
+        from yingji.core import workflow
+
+        reg = self.registry
+        if reg.workflow is None or not request.user.has_perm(reg.perm("view")):
+            return Response({"detail": "未找到。"}, status=status.HTTP_404_NOT_FOUND)
+        record = self.get_object()
+        if request.method == "POST":
+            workflow.apply(request.user, record, request.data.get("name", ""), comment=request.data.get("comment", ""),
+                           inputs={"reason": request.data.get("reason", "")})
+        state = getattr(record, reg.state_field)
+        return Response({
+            "state": state, "state_label": reg.workflow.label(state),
+            "available": [{"name": t.name, "label": t.label, "requires": list(t.requires)}
+                          for t in workflow.available(request.user, record)],
+            "log": [{"transition": e.transition, "label": e.label, "from": e.from_state, "to": e.to_state,
+                     "actor": e.actor.username if e.actor else "系统", "at": e.at, "comment": e.comment,
+                     "inputs": e.inputs} for e in workflow.log_of(record)],
+        })
+
     @extend_schema(responses={(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"):
                               OpenApiTypes.BINARY}, summary="导出 Excel（按当前筛选条件）")
     @action(detail=False, methods=["get"])
@@ -208,10 +234,21 @@ def point_layer(request, slug):
 
 
 def display_value(obj, reg, name):
+    """A field as people read it: choice labels, related names, times as 2026-11-22 14:05 (Asia/Shanghai)."""
+    import datetime
+
+    from django.utils import timezone
+
     f = reg.field(name)
     if f.choices:
         return getattr(obj, f"get_{name}_display")()
     value = getattr(obj, name)
+    if value is None or value == "":
+        return None
     if f.is_relation:
-        return str(value) if value is not None else ""
+        return str(value)
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, datetime.date):
+        return value.strftime("%Y-%m-%d")
     return value

@@ -22,7 +22,7 @@ class Item:
 MENU = [
     ("首页", [Item("首页", url_name="home"), Item("一张图", url_name="map")]),
     ("风险防控", [Item("风险点"), Item("重大危险源"), Item("四色图")]),
-    ("隐患治理", [Item("隐患排查治理")]),
+    ("隐患治理", [Item("隐患排查治理", registry="hazards")]),
     ("监测预警", [Item("监测点/传感器"), Item("报警"), Item("预警发布")]),
     ("应急指挥", [Item("值班"), Item("接报"), Item("事件"), Item("预案"), Item("任务")]),
     ("应急资源", [Item("队伍"), Item("专家"), Item("装备"), Item("储备库/物资"), Item("避难场所")]),

@@ -283,3 +283,28 @@ class JobRun(models.Model):
 
     def __str__(self):
         return f"{self.name} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class TransitionLog(models.Model):
+    """Every workflow transition of any record: who, when, from → to, comment and inputs."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.CharField(max_length=64)
+    record = GenericForeignKey("content_type", "object_id")
+    transition = models.CharField("操作", max_length=40)
+    label = models.CharField("操作名称", max_length=40)
+    from_state = models.CharField("原状态", max_length=40)
+    to_state = models.CharField("新状态", max_length=40)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True,
+                              on_delete=models.SET_NULL)
+    at = models.DateTimeField("时间", auto_now_add=True)
+    comment = models.TextField("意见", blank=True)
+    inputs = models.JSONField("填写内容", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "流转记录"
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self):
+        return f"{self.label}: {self.from_state} → {self.to_state}"

@@ -37,6 +37,8 @@ class Registry:
     select_related: tuple[str, ...] = ()
     icon: str = "▦"
     description: str = ""
+    workflow: object = None  # a statemachine.StateMachine, for records with a declared lifecycle
+    state_field: str = "state"
 
     # ---- names -------------------------------------------------------------------------------
     @property
@@ -76,6 +78,8 @@ class Registry:
         return "、".join(self.field_label(n) for n in self.search_fields)
 
     def field_label(self, name: str) -> str:
+        if name == "id":
+            return "编号"
         try:
             return str(self.field(name).verbose_name)
         except Exception:

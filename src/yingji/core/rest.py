@@ -13,6 +13,10 @@ class Pagination(pagination.PageNumberPagination):
 
 def exception_handler(exc, context):
     """DRF's handler, plus Django ValidationErrors from services as 400 with field messages."""
+    from yingji.core.statemachine import TransitionError
+
+    if isinstance(exc, TransitionError):
+        return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):
         body = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         return Response(body, status=status.HTTP_400_BAD_REQUEST)

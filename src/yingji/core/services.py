@@ -100,11 +100,20 @@ def import_file(user, reg, filename: str, content: bytes) -> ImportResult:
                 continue
             data = _row_data(reg, columns, row)
             key = tuple(data.get(k, "") for k in reg.natural_key)
-            if key in seen_keys:
+            if any(key) and key in seen_keys:
                 result.errors.append(f"第 {offset} 行, {_key_label(reg)}: 与第 {seen_keys[key]} 行重复")
                 continue
             seen_keys[key] = offset
-            existing = reg.model.objects.filter(**dict(zip(reg.natural_key, key, strict=True))).first()
+            existing = None
+            if all(key):
+                try:
+                    existing = reg.model.objects.filter(**dict(zip(reg.natural_key, key, strict=True))).first()
+                except (ValueError, TypeError):
+                    result.errors.append(f"第 {offset} 行, {_key_label(reg)}: “{'+'.join(key)}”格式不正确")
+                    continue
+                if existing is None and reg.natural_key == ("id",):
+                    result.errors.append(f"第 {offset} 行, 编号: 没有编号为 {key[0]} 的记录（新增请留空）")
+                    continue
             if existing is not None and not visible.filter(pk=existing.pk).exists():
                 result.errors.append(f"第 {offset} 行, {_key_label(reg)}: 该记录已存在且不在您的管辖范围内")
                 continue

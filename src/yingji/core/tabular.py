@@ -25,12 +25,16 @@ class FileFormatError(ValueError):
 
 
 def tabular_fields(reg) -> list[str]:
-    """Fields that travel in spreadsheets: editable, not JSON (geometry goes as GeoJSON)."""
-    return [n for n in reg.editable_fields if not isinstance(reg.field(n), models.JSONField)]
+    """Fields that travel in spreadsheets: editable, not JSON (geometry goes as GeoJSON); records
+    identified by the platform's own 编号 carry it in the first column."""
+    fields = [n for n in reg.editable_fields if not isinstance(reg.field(n), models.JSONField)]
+    return (["id"] if reg.natural_key == ("id",) else []) + fields
 
 
 def column_help(reg, name: str) -> str:
     f = reg.field(name)
+    if name == "id":
+        return "选填；留空为新增，填写已导出的编号则更新该条记录"
     parts = ["必填" if not f.blank else "选填"]
     if f.choices:
         parts.append("可选值：" + "、".join(str(label) for _, label in f.choices))

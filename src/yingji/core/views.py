@@ -94,8 +94,19 @@ class DetailView(RegistryView):
         fields = [(reg.field_label(n), display_value(obj, reg, n), n) for n in reg.editable_fields
                   if n not in ("geometry",)]
         related = related_lists(request.user, obj)
+        flow = None
+        if reg.workflow is not None:
+            from yingji.core import workflow
+
+            state = getattr(obj, reg.state_field)
+            log = list(workflow.log_of(obj)[:50])
+            for entry in log:
+                entry.from_label, entry.to_label = reg.workflow.label(entry.from_state), reg.workflow.label(entry.to_state)
+            flow = {"state": state, "label": reg.workflow.label(state), "final": state in reg.workflow.final,
+                    "actions": workflow.available(request.user, obj), "log": log,
+                    "labels": reg.workflow.states}
         return render(request, "registry/detail.html", self.context(
-            obj=obj, fields=fields, related=related, attachments=services.attachments_of(obj),
+            obj=obj, fields=fields, related=related, attachments=services.attachments_of(obj), flow=flow,
             history=[history.describe(e, reg) for e in history.entries_for(obj)[:50]]))
 
 
@@ -161,6 +172,30 @@ class SuggestView(RegistryView):
         options = format_html_join("", '<option value="{}">{}</option>',
                                    ((reg.key_of(o), reg.suggest_label(o)) for o in qs[:20]))
         return HttpResponse(options)
+
+
+class TransitionView(RegistryView):
+    """Take a workflow transition from the record page (comment, reason and photos in the form)."""
+
+    action = "change"
+
+    def post(self, request, registry, pk):
+        from yingji.core import workflow
+
+        obj = self.get_object()
+        inputs = {"reason": request.POST.get("reason", "").strip()}
+        photos = request.FILES.getlist("photos")
+        try:
+            for upload in photos:
+                attachment = services.attach_file(request.user, obj, upload, f"{request.POST.get('name')} 照片")
+                inputs.setdefault("photos", []).append(attachment.pk)
+            log = workflow.apply(request.user, obj, request.POST.get("name", ""),
+                                 comment=request.POST.get("comment", "").strip(), inputs=inputs)
+        except (workflow.TransitionError, ValidationError) as exc:
+            messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
+            return redirect(reverse("registry_detail", args=[registry, pk]) + "#workflow")
+        messages.success(request, f"已{log.label}：{self.registry.workflow.label(log.to_state)}")
+        return redirect("registry_detail", registry, pk)
 
 
 class ExportView(RegistryView):

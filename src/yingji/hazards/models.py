@@ -1,0 +1,69 @@
+"""Hidden hazards (事故隐患), each on the closed loop declared in workflow.py."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+from yingji.core.models import DomainModel, GeoPoint, Organization, Region
+from yingji.hazards.choices import Category, Channel, Grade, State
+
+
+class Hazard(DomainModel, GeoPoint):
+    scope_organization = "organization"
+
+    title = models.CharField("隐患名称", max_length=100)
+    organization = models.ForeignKey(Organization, verbose_name="所属单位", null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="hazards",
+                                     help_text="公共场所的隐患可不填单位")
+    place = models.CharField("场所/部位", max_length=200, blank=True)
+    region = models.ForeignKey(Region, verbose_name="所属区划", on_delete=models.PROTECT, related_name="hazards")
+    description = models.TextField("隐患描述")
+    channel = models.CharField("发现渠道", max_length=24, choices=Channel.choices, db_index=True)
+    category = models.CharField("隐患类别", max_length=20, choices=Category.choices, default=Category.ON_SITE)
+    grade = models.CharField("隐患等级", max_length=10, choices=Grade.choices, default=Grade.GENERAL, db_index=True)
+    major_basis = models.TextField("重大隐患判定依据", blank=True,
+                                   help_text="重大隐患须写明依据的判定标准条款，如《化工和危险化学品生产经营单位重大生产安全事故隐患判定标准》第X条")
+    finder = models.CharField("发现人", max_length=32)
+    found_at = models.DateTimeField("发现时间", default=timezone.now)
+    responsible_unit = models.CharField("整改责任单位", max_length=100, blank=True)
+    responsible_person = models.CharField("整改责任人", max_length=32, blank=True)
+    measures = models.TextField("整改措施", blank=True)
+    funds_cny = models.DecimalField("整改资金（元）", max_digits=14, decimal_places=2, null=True, blank=True)
+    deadline = models.DateField("整改期限", null=True, blank=True, db_index=True)
+    verifier = models.CharField("验收人", max_length=32, blank=True)
+    state = models.CharField("状态", max_length=24, choices=State.choices, default=State.REPORTED, db_index=True,
+                             editable=False)
+    escalated_at = models.DateTimeField("督办时间", null=True, blank=True, editable=False)
+    closed_at = models.DateTimeField("销号时间", null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "事故隐患"
+        ordering = ["-found_at"]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        super().clean()
+        if self.grade == Grade.MAJOR and not self.major_basis.strip():
+            raise ValidationError({"major_basis": "重大事故隐患须填写判定依据"})
+        if self.organization_id and self.region_id:
+            org_path, path = self.organization.region.path, self.region.path
+            if not (org_path.startswith(path) or path.startswith(org_path)):
+                raise ValidationError({"region": f"所属区划与所属单位的区划（{self.organization.region}）不一致"})
+
+    def on_transition(self, name, before, after, inputs):
+        """Side effects of the closed loop, kept with the record."""
+        now = timezone.now()
+        if name == "mark_overdue":
+            self.escalated_at = now
+        if name == "close":
+            self.closed_at = now
+            if inputs.get("comment") and not self.verifier:
+                self.verifier = inputs.get("verifier", "")
+
+    @property
+    def days_left(self):
+        if self.deadline and self.state in (State.RECTIFYING, State.OVERDUE):
+            return (self.deadline - timezone.localdate()).days
+        return None

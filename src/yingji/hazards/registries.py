@@ -1,0 +1,17 @@
+from yingji.core.registry import Registry, register
+from yingji.hazards.models import Hazard
+from yingji.hazards.workflow import HAZARD_LOOP
+
+register(Registry(
+    model=Hazard, slug="hazards", menu_group="隐患治理", icon="⚠",
+    list_fields=["title", "organization", "grade", "state", "deadline", "channel", "region"],
+    search_fields=["title", "description", "place", "finder"],
+    filter_fields=["state", "grade", "channel", "organization", "region"],
+    natural_key=("id",),  # no natural code: the platform's 编号 identifies a hazard across exports and imports
+    form_fields=["title", "organization", "place", "region", "lon", "lat", "description", "channel", "category",
+                 "grade", "major_basis", "finder", "found_at", "responsible_unit", "responsible_person", "measures",
+                 "funds_cny", "deadline", "verifier"],
+    select_related=("organization", "region"),
+    workflow=HAZARD_LOOP,
+    description="隐患排查治理闭环：上报 → 核实（或驳回）→ 整改中 → 待验收 → 销号；逾期自动督办。",
+))

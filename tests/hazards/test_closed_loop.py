@@ -1,0 +1,112 @@
+"""The hidden-hazard closed loop through the API and pages: roles, scope, 409s, overdue escalation."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from yingji.core.models import TransitionLog
+from yingji.hazards import tasks
+from yingji.hazards.models import Hazard
+from yingji.hazards.workflow import HAZARD_LOOP
+
+REPORT = {"title": "烟花仓库消防通道堵塞", "description": "成品仓库东侧消防通道堆放纸箱", "channel": "self_inspection",
+          "finder": "王安全", "region": "430181110001"}
+PLAN = {"measures": "清理堆放物，划线管理", "responsible_person": "王安全",
+        "deadline": str(timezone.localdate() + datetime.timedelta(days=7))}
+
+
+def transition(client, pk, name, **data):
+    return client.post(f"/api/hazards/{pk}/transitions/", {"name": name, **data}, format="json")
+
+
+def test_the_whole_loop(orgs, users, api):
+    enterprise, township = api("enterprise_a"), api("township_a")
+    created = enterprise.post("/api/hazards/", {**REPORT, "organization": orgs["a"].credit_code}, format="json")
+    assert created.status_code == 201, created.json()
+    pk = created.json()["id"]
+    assert Hazard.objects.get(pk=pk).state == "reported"
+
+    refused = transition(township, pk, "verify")
+    assert refused.status_code == 409
+    assert refused.json()["detail"] == "核实前须登记整改措施、整改期限、整改责任人（五落实）"
+    assert township.patch(f"/api/hazards/{pk}/", PLAN, format="json").status_code == 200
+    assert transition(township, pk, "verify", comment="情况属实").json()["state"] == "rectifying"
+
+    assert transition(enterprise, pk, "close").status_code == 403
+    assert transition(enterprise, pk, "submit").json()["detail"] == "整改完成，申请验收须填写意见"
+    assert transition(enterprise, pk, "submit", comment="已清理").json()["state"] == "awaiting_acceptance"
+    assert transition(township, pk, "send_back").json()["detail"] == "验收不合格，退回整改须填写理由"
+    assert transition(township, pk, "send_back", reason="仍有杂物").json()["state"] == "rectifying"
+
+    Hazard.objects.filter(pk=pk).update(deadline=timezone.localdate() - datetime.timedelta(days=1))  # time passes
+    assert tasks.mark_overdue.delay().get() == 1
+    hazard = Hazard.objects.get(pk=pk)
+    assert hazard.state == "overdue" and hazard.escalated_at is not None
+    assert tasks.mark_overdue.delay().get() == 0  # escalated once, not again
+
+    assert transition(enterprise, pk, "submit", comment="彻底清理").json()["state"] == "awaiting_acceptance"
+    body = transition(township, pk, "close", comment="验收合格").json()
+    assert body["state"] == "closed" and body["available"] == []
+    assert Hazard.objects.get(pk=pk).closed_at is not None
+    log = [(e["transition"], e["actor"]) for e in reversed(body["log"])]
+    assert log == [("verify", "township_a"), ("submit", "enterprise_a"), ("send_back", "township_a"),
+                   ("mark_overdue", "系统"), ("submit", "enterprise_a"), ("close", "township_a")]
+    assert transition(township, pk, "verify").status_code == 409  # closed stays closed
+
+
+def make_hazard(orgs, tree, state):
+    hazard = Hazard.objects.create(title="隐患", organization=orgs["a"], region=tree["va"], description="d",
+                                   channel="self_inspection", finder="f", **{**PLAN, "deadline": timezone.localdate()})
+    Hazard.objects.filter(pk=hazard.pk).update(state=state)
+    return hazard
+
+
+ROLE_USERS = {"township": "township_a", "staff": "staff", "enterprise": "enterprise_a", "village": "village_a",
+              "readonly": "readonly"}
+
+
+@pytest.mark.parametrize("t", [t for t in HAZARD_LOOP.transitions if not t.automatic], ids=lambda t: t.name)
+@pytest.mark.parametrize("role", list(ROLE_USERS))
+def test_who_may_take_each_transition(t, role, orgs, tree, users, api):
+    hazard = make_hazard(orgs, tree, t.sources[0])
+    response = transition(api(ROLE_USERS[role]), hazard.pk, t.name, comment="意见", reason="理由")
+    if role in t.roles:
+        assert response.status_code == 200 and response.json()["state"] == t.target
+    else:
+        assert response.status_code == 403
+        assert Hazard.objects.get(pk=hazard.pk).state == t.sources[0]
+
+
+def test_out_of_scope_is_not_found_and_state_is_not_editable(orgs, tree, users, api):
+    from rest_framework.test import APIClient
+
+    from tests.conftest import make_user
+
+    hazard = make_hazard(orgs, tree, "reported")
+    outsider = APIClient()
+    outsider.force_authenticate(make_user("township_b", "township", region=tree["b"]))
+    assert transition(outsider, hazard.pk, "verify").status_code == 404
+    staff = api("staff")
+    assert staff.patch(f"/api/hazards/{hazard.pk}/", {"state": "closed"}, format="json").status_code == 200
+    assert Hazard.objects.get(pk=hazard.pk).state == "reported"  # only transitions change state
+
+
+def test_major_hazard_needs_its_judging_basis(orgs, users, api):
+    response = api("staff").post("/api/hazards/", {**REPORT, "grade": "major"}, format="json")
+    assert response.status_code == 400
+    assert response.json()["major_basis"] == ["重大事故隐患须填写判定依据"]
+
+
+def test_record_page_offers_the_users_transitions(orgs, tree, users, web):
+    hazard = make_hazard(orgs, tree, "reported")
+    client = web("township_a")
+    page = client.get(f"/registry/hazards/{hazard.pk}/").content.decode()
+    assert 'data-transition="verify"' in page and 'data-transition="reject"' in page
+    assert 'data-transition="close"' not in page
+    response = client.post(f"/registry/hazards/{hazard.pk}/transition/", {"name": "reject"}, follow=True)
+    assert "驳回须填写理由" in response.content.decode()
+    client.post(f"/registry/hazards/{hazard.pk}/transition/", {"name": "reject", "reason": "不属于隐患"})
+    assert Hazard.objects.get(pk=hazard.pk).state == "rejected"
+    entry = TransitionLog.objects.get(object_id=str(hazard.pk))
+    assert entry.actor == users["township_a"] and entry.inputs == {"reason": "不属于隐患"}
