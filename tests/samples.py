@@ -32,6 +32,15 @@ def make_record(reg, region, organization=None):
         kwargs["credit_code"] = credit(100000 + n)
     elif org_field and organization is not None:
         kwargs[org_field] = organization
+    # Required links to other registries are made inside the same region/organization, recursively.
+    from yingji.core.registry import registry_for_model
+
+    for f in model._meta.concrete_fields:
+        if f.is_relation and not f.null and f.name not in kwargs and f.name != model.scope_region:
+            target = registry_for_model(f.related_model)
+            if target is not None and f.related_model.__name__ not in ("Region", "Organization"):
+                kwargs[f.name] = make_record(target, region, organization)
+    kwargs.update(reg.example)
     if hasattr(model, "lon"):
         kwargs.update(lon=113.5 + n / 1000, lat=28.1)
     if "name" in {f.name for f in model._meta.fields} and "name" not in kwargs:

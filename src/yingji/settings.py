@@ -16,6 +16,7 @@ CSRF_TRUSTED_ORIGINS = config.env_list("YINGJI_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "yingji.core",
+    "yingji.risk",
     "yingji.hazards",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -149,6 +150,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "RegionLevelEnum": "yingji.core.choices.RegionLevel",
+        "RiskLevelEnum": "yingji.risk.choices.Level",
+        "HazardStateEnum": "yingji.hazards.choices.State",
+        "HazardGradeEnum": "yingji.hazards.choices.Grade",
+    },
 }
 
 AUDITLOG_INCLUDE_ALL_MODELS = False

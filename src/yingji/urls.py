@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 
 from yingji.core import api as core_api
 from yingji.core import views as core
+from yingji.risk import views as risk_views
 
 router = DefaultRouter()
 core_api.register_routes(router)
@@ -28,6 +29,7 @@ registry_urls = [
 urlpatterns = [
     path("", core.home, name="home"),
     path("map/", core.map_view, name="map"),
+    path("risk/map/", risk_views.risk_map, name="risk_map"),
     path("login/", auth_views.LoginView.as_view(template_name="login.html", redirect_authenticated_user=True),
          name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -27,7 +27,7 @@ class RegistrySerializer(serializers.ModelSerializer):
         fields = super().get_fields()
         request = self.context.get("request")
         for f in fields.values():
-            if isinstance(f, serializers.SlugRelatedField) and request is not None:
+            if isinstance(f, serializers.SlugRelatedField) and request is not None and not f.read_only:
                 target = registry_for_model(f.queryset.model)
                 if target:
                     f.queryset = target.queryset(request.user)
@@ -62,8 +62,12 @@ def serializer_class(reg: Registry):
                 help_text=f"{f.verbose_name}（{f.related_model._meta.get_field(key).verbose_name}）")
             extra[f"{name}_name"] = serializers.StringRelatedField(source=name, read_only=True)
     read_only = ["id", "created_at", "updated_at"]
-    if reg.has_shape:
-        read_only += ["centroid_lon", "centroid_lat"]
+    internal = {"min_lon", "min_lat", "max_lon", "max_lat"}
+    for f in reg.model._meta.concrete_fields:  # computed and workflow fields: state, level, path, centroid …
+        if f.name not in reg.editable_fields and f.name not in read_only and f.name not in internal:
+            read_only.append(f.name)
+            if f.is_relation:
+                extra[f.name] = serializers.SlugRelatedField(slug_field=reg.related_key(f.name), read_only=True)
     meta = type("Meta", (), {"model": reg.model, "fields": read_only + reg.editable_fields + [
         n for n in extra if n.endswith("_name")], "read_only_fields": read_only})
     return type(f"{reg.model.__name__}Serializer", (RegistrySerializer,), {**extra, "Meta": meta, "registry": reg})
@@ -181,6 +185,14 @@ def register_routes(router):
 
 REGION_ATTRIBUTES = {"population": "常住人口", "density": "人口密度（人/km²）", "gdp": "地区生产总值（亿元）",
                      "organizations": "单位数量"}
+# Attributes other modules add to the region layer: key -> (label, fn(user, regions) -> {region id: value},
+# categories {value: (label, colour)} for categorical attributes, or None for numeric ones).
+REGION_ATTRIBUTE_PROVIDERS: dict = {}
+
+
+def register_region_attribute(key: str, label: str, compute, categories: dict | None = None):
+    REGION_ATTRIBUTES[key] = label
+    REGION_ATTRIBUTE_PROVIDERS[key] = (compute, categories)
 
 
 @extend_schema(summary="区划边界图层（GeoJSON），按指定属性着色", tags=["地图"], parameters=[
@@ -196,15 +208,21 @@ def region_layer(request):
         regions = regions.filter(parent__code=request.GET["parent"])
     counts = dict(Organization.objects.for_user(request.user).values_list("region__path")
                   .annotate(n=Count("id")).values_list("region__path", "n"))
+    regions = list(regions.order_by("code"))
+    extra = {key: compute(request.user, regions) for key, (compute, _) in REGION_ATTRIBUTE_PROVIDERS.items()}
     features = []
-    for r in regions.order_by("code"):
+    for r in regions:
         n_orgs = sum(n for path, n in counts.items() if path.startswith(r.path))
         features.append({"type": "Feature", "geometry": r.geometry, "properties": {
             "id": r.pk, "code": r.code, "name": r.name, "level": r.get_level_display(),
             "population": r.population, "density": r.population_density,
             "gdp": round(float(r.gdp_cny) / 1e8, 2) if r.gdp_cny else None, "organizations": n_orgs,
-            "note": r.geometry_note, "url": f"/registry/regions/{r.pk}/"}})
-    return Response({"type": "FeatureCollection", "features": features, "attributes": REGION_ATTRIBUTES})
+            "note": r.geometry_note, "url": f"/registry/regions/{r.pk}/",
+            **{key: values.get(r.pk) for key, values in extra.items()}}})
+    categories = {key: {v: list(lc) for v, lc in cats.items()}
+                  for key, (_, cats) in REGION_ATTRIBUTE_PROVIDERS.items() if cats}
+    return Response({"type": "FeatureCollection", "features": features, "attributes": REGION_ATTRIBUTES,
+                     "categories": categories})
 
 
 @extend_schema(summary="点位图层（GeoJSON）：任一带经纬度的登记簿", tags=["地图"], responses=OpenApiTypes.OBJECT)

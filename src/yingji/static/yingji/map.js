@@ -41,13 +41,16 @@
       const resp = await fetch(`/api/map/regions.geojson?level=${encodeURIComponent(options.level)}`, {credentials: "same-origin"});
       const data = await resp.json();
       const label = data.attributes[options.attribute];
-      const cuts = breaks(data.features.map(f => f.properties[options.attribute]));
+      const cats = (data.categories || {})[options.attribute];  // categorical: fixed colours per value
+      const cuts = cats ? [] : breaks(data.features.map(f => f.properties[options.attribute]));
+      const fill = v => cats ? (cats[v] ? cats[v][1] : "#dddddd") : colour(v, cuts);
+      const show = v => cats ? (cats[v] ? cats[v][0] : "无风险点") : fmt(v);
       if (regionLayer) regionLayer.remove();
       regionLayer = L.geoJSON(data, {
-        style: f => ({color: "#3b4a5a", weight: 1, fillOpacity: 0.7, fillColor: colour(f.properties[options.attribute], cuts)}),
+        style: f => ({color: "#3b4a5a", weight: 1, fillOpacity: 0.7, fillColor: fill(f.properties[options.attribute])}),
         onEachFeature: (f, layer) => {
           const p = f.properties;
-          layer.bindTooltip(`${p.name}<br>${label}：${fmt(p[options.attribute])}`, {sticky: true});
+          layer.bindTooltip(`${p.name}<br>${label}：${show(p[options.attribute])}`, {sticky: true});
           layer.bindPopup(`<strong>${p.name}</strong>（${p.code}）<br>常住人口：${fmt(p.population)} 人<br>单位：${fmt(p.organizations)} 家` +
             `<br><a href="${p.url}">查看区划</a>${p.note ? `<div class="small text-muted">${p.note}</div>` : ""}`);
         }
@@ -58,7 +61,8 @@
       legend.onAdd = () => {
         const div = L.DomUtil.create("div", "yj-legend");
         const lows = [null, ...cuts];
-        div.innerHTML = `<strong>${label}</strong><br>` + (cuts.length ? PALETTE.map((c, i) => i < lows.length ?
+        div.innerHTML = `<strong>${label}</strong><br>` + (cats ? Object.values(cats).map(([l, c]) =>
+          `<i style="background:${c}"></i>${l}<br>`).join("") + `<i style="background:#dddddd"></i>无风险点` : cuts.length ? PALETTE.map((c, i) => i < lows.length ?
           `<i style="background:${c}"></i>${i === 0 ? "&lt; " + fmt(cuts[0]) : "≥ " + fmt(lows[i])}<br>` : "").join("")
           : `<i style="background:${PALETTE[0]}"></i>${data.features.length ? fmt(data.features[0].properties[options.attribute]) : "无数据"}`);
         return div;

@@ -1,0 +1,116 @@
+"""Risk points (风险点) and their assessments; the point's level is its latest assessment's."""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+from yingji.core.models import DomainModel, GeoPoint, Organization, Region
+from yingji.risk import scoring
+from yingji.risk.choices import ACCIDENT_TYPES, HazardFactor, Level, Method, RiskPointKind
+
+
+def validate_accident_types(value: str):
+    unknown = [t for t in re.split(r"[,，、\s]+", value.strip()) if t and t not in ACCIDENT_TYPES]
+    if unknown:
+        raise ValidationError(f"不是 GB 6441 事故类别：{'、'.join(unknown)}；可选：{'、'.join(ACCIDENT_TYPES)}")
+
+
+class RiskPoint(DomainModel, GeoPoint):
+    scope_organization = "organization"
+
+    name = models.CharField("风险点名称", max_length=100)
+    organization = models.ForeignKey(Organization, verbose_name="所属单位", null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="risk_points")
+    region = models.ForeignKey(Region, verbose_name="所属区划", on_delete=models.PROTECT, related_name="risk_points")
+    kind = models.CharField("风险点类型", max_length=12, choices=RiskPointKind.choices)
+    hazard_factor = models.CharField("危险有害因素大类（GB/T 13861）", max_length=12, choices=HazardFactor.choices)
+    hazard_details = models.TextField("危险有害因素", blank=True)
+    accident_types = models.CharField("可能导致的事故类型（GB 6441）", max_length=200,
+                                      validators=[validate_accident_types], help_text="多个用顿号分隔，如：火灾、容器爆炸")
+    responsible_person = models.CharField("责任人", max_length=32)
+    responsible_phone = models.CharField("责任人电话", max_length=20, blank=True)
+    engineering_measures = models.TextField("工程技术措施", blank=True)
+    management_measures = models.TextField("管理措施", blank=True)
+    training_measures = models.TextField("培训教育措施", blank=True)
+    ppe_measures = models.TextField("个体防护措施", blank=True)
+    emergency_measures = models.TextField("应急处置措施", blank=True)
+    review_date = models.DateField("复评日期", null=True, blank=True)
+    level = models.CharField("风险等级", max_length=10, choices=Level.choices, blank=True, db_index=True, editable=False)
+    assessed_at = models.DateTimeField("评估时间", null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "风险点"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        if self.organization_id and self.region_id:
+            org_path, path = self.organization.region.path, self.region.path
+            if not (org_path.startswith(path) or path.startswith(org_path)):
+                raise ValidationError({"region": f"所属区划与所属单位的区划（{self.organization.region}）不一致"})
+
+
+class RiskAssessment(DomainModel):
+    """One assessment; every one is kept (the history of a point's levels)."""
+
+    scope_organization = "organization"
+
+    risk_point = models.ForeignKey(RiskPoint, verbose_name="风险点", on_delete=models.CASCADE, related_name="assessments")
+    region = models.ForeignKey(Region, verbose_name="所属区划", on_delete=models.PROTECT, editable=False, related_name="+")
+    organization = models.ForeignKey(Organization, verbose_name="所属单位", null=True, on_delete=models.PROTECT,
+                                     editable=False, related_name="+")
+    method = models.CharField("评估方法", max_length=8, choices=Method.choices)
+    likelihood = models.DecimalField("L 可能性", max_digits=5, decimal_places=2,
+                                     help_text="LEC：10、6、3、1、0.5、0.2、0.1；矩阵：1–5")
+    exposure = models.DecimalField("E 暴露频繁程度", max_digits=5, decimal_places=2, null=True, blank=True,
+                                   help_text="LEC：10、6、3、2、1、0.5")
+    consequence = models.DecimalField("C 后果 / S 严重程度", max_digits=5, decimal_places=2,
+                                      help_text="LEC：100、40、15、7、3、1；矩阵：1–5")
+    value = models.FloatField("风险值（D 或 R）", editable=False)
+    level = models.CharField("风险等级", max_length=10, choices=Level.choices, editable=False)
+    explanation = models.CharField("计算过程", max_length=300, editable=False)
+    assessor = models.CharField("评估人", max_length=32)
+    assessed_at = models.DateTimeField("评估时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "风险评估"
+        ordering = ["-assessed_at", "-id"]
+
+    def __str__(self):
+        return f"{self.risk_point} {self.assessed_at:%Y-%m-%d} {self.get_level_display()}"
+
+    def grade(self) -> scoring.Result:
+        if self.method == Method.LEC:
+            if self.exposure is None:
+                raise ValidationError({"exposure": "LEC 法须填写 E"})
+            return scoring.lec(self.likelihood, self.exposure, self.consequence)
+        return scoring.matrix(self.likelihood, self.consequence)
+
+    def inherit_scope(self):
+        """An assessment belongs where its risk point does (set before scope checks and on save)."""
+        if self.risk_point_id:
+            self.region_id, self.organization_id = self.risk_point.region_id, self.risk_point.organization_id
+
+    def clean(self):
+        super().clean()
+        self.inherit_scope()
+        if self.likelihood is None or self.consequence is None or not self.method:
+            return
+        try:
+            self.grade()
+        except ValueError as exc:
+            field = "likelihood" if str(exc).startswith("L") else "exposure" if str(exc).startswith("E") else "consequence"
+            raise ValidationError({field: str(exc)}) from exc
+
+    def save(self, *args, **kwargs):
+        result = self.grade()
+        self.value, self.level, self.explanation = result.value, result.level, result.explanation
+        self.inherit_scope()
+        super().save(*args, **kwargs)
+        latest = self.risk_point.assessments.order_by("-assessed_at", "-id").first()
+        RiskPoint.objects.filter(pk=self.risk_point_id).update(level=latest.level, assessed_at=latest.assessed_at)

@@ -1,0 +1,25 @@
+from yingji.core.registry import Registry, register
+from yingji.risk.models import RiskAssessment, RiskPoint
+
+register(Registry(
+    model=RiskPoint, slug="risk-points", menu_group="风险防控", icon="◆",
+    list_fields=["name", "organization", "kind", "level", "responsible_person", "review_date", "region"],
+    search_fields=["name", "hazard_details", "responsible_person"],
+    filter_fields=["level", "kind", "hazard_factor", "organization", "region"],
+    natural_key=("id",),
+    select_related=("organization", "region"),
+    example={"accident_types": "火灾、容器爆炸"},
+    description="风险点登记与分级管控：每次评估（LEC 或风险矩阵）都保留，风险点取最近一次评估的等级。",
+))
+
+register(Registry(
+    model=RiskAssessment, slug="risk-assessments", menu_group="风险防控", icon="◇",
+    list_fields=["risk_point", "method", "value", "level", "assessor", "assessed_at"],
+    search_fields=["assessor", "explanation"],
+    filter_fields=["level", "method", "organization", "region"],
+    natural_key=("id",),
+    form_fields=["risk_point", "method", "likelihood", "exposure", "consequence", "assessor", "assessed_at"],
+    select_related=("risk_point", "organization", "region"),
+    example={"method": "lec", "likelihood": 6, "exposure": 6, "consequence": 15, "assessor": "张工"},
+    description="风险评估记录：D = L×E×C 或 R = L×S，按配置的阈值分为重大/较大/一般/低（红/橙/黄/蓝）。",
+))

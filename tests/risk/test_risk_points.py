@@ -1,0 +1,64 @@
+"""Risk points and assessments through the generic layer; the four-colour map."""
+
+from yingji.risk.models import RiskPoint
+
+POINT = {"name": "药物混合工房", "kind": "area", "hazard_factor": "material", "accident_types": "火药爆炸、火灾",
+         "responsible_person": "李工", "region": "430181110001"}
+
+
+def make_point(api, orgs):
+    response = api("staff").post("/api/risk-points/", {**POINT, "organization": orgs["a"].credit_code}, format="json")
+    assert response.status_code == 201, response.json()
+    return response.json()["id"]
+
+
+def assess(api, pk, **values):
+    return api("staff").post("/api/risk-assessments/", {"risk_point": str(pk), "assessor": "张工", **values},
+                             format="json")
+
+
+def test_assessments_grade_the_point_and_keep_history(orgs, users, api):
+    pk = make_point(api, orgs)
+    first = assess(api, pk, method="lec", likelihood=6, exposure=6, consequence=15)
+    assert first.status_code == 201, first.json()
+    body = first.json()
+    assert body["level"] == "major" and body["value"] == 540
+    assert body["explanation"].startswith("D = L×E×C = 6×6×15 = 540，> 320 → 重大风险（红）")
+    assert RiskPoint.objects.get(pk=pk).level == "major"
+    second = assess(api, pk, method="matrix", likelihood=3, consequence=3).json()
+    assert second["level"] == "moderate" and second["explanation"].startswith("R = L×S = 3×3 = 9")
+    assert RiskPoint.objects.get(pk=pk).level == "moderate"  # the latest assessment decides
+    history = api("staff").get("/api/risk-assessments/", {"ordering": "id"}).json()["results"]
+    assert [a["level"] for a in history] == ["major", "moderate"]
+
+
+def test_values_off_the_scale_are_refused_on_their_field(orgs, users, api):
+    pk = make_point(api, orgs)
+    response = assess(api, pk, method="lec", likelihood=5, exposure=6, consequence=15)
+    assert response.status_code == 400
+    assert response.json()["likelihood"][0].startswith("L（事故发生的可能性） 应取标准分值之一")
+    response = assess(api, pk, method="lec", likelihood=6, consequence=15)
+    assert response.json()["exposure"] == ["LEC 法须填写 E"]
+
+
+def test_accident_types_are_gb6441(orgs, users, api):
+    response = api("staff").post("/api/risk-points/", {**POINT, "accident_types": "火灾、外星人袭击"}, format="json")
+    assert response.status_code == 400
+    assert response.json()["accident_types"][0].startswith("不是 GB 6441 事故类别：外星人袭击")
+
+
+def test_four_colour_map_takes_the_highest_level_below_each_region(tree, orgs, users, api, web):
+    pk = make_point(api, orgs)
+    assess(api, pk, method="lec", likelihood=3, exposure=6, consequence=15)  # 270: 较大
+    other = api("staff").post("/api/risk-points/", {**POINT, "name": "仓库", "region": "430181110001"},
+                              format="json").json()["id"]
+    assess(api, other, method="matrix", likelihood=1, consequence=2)  # low
+    for r in (tree["a"], tree["b"]):
+        r.geometry = {"type": "Polygon", "coordinates": [[[113.7, 27.9], [113.9, 27.9], [113.9, 28.0], [113.7, 27.9]]]}
+        r.save()
+    layer = api("leader").get("/api/map/regions.geojson", {"level": "township"}).json()
+    risk = {f["properties"]["name"]: f["properties"]["risk"] for f in layer["features"]}
+    assert risk == {"大瑶镇": "high", "金刚镇": None}
+    assert layer["categories"]["risk"]["major"] == ["重大风险（红）", "#d9001b"]
+    page = web("leader").get("/risk/map/").content.decode()
+    assert "较大风险 1" in page and "低风险 1" in page and "重大风险 0" in page
