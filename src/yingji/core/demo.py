@@ -113,8 +113,9 @@ def load(seed: int = 2026, log=print) -> list[str]:
         people = _people(rng, towns, villages, orgs)
         password = _users(rng, towns, villages, orgs)
         hazards = _hazards(rng, orgs)
+        risk_points = _risk_points(rng, orgs)
     return [f"演示县：湖南省浏阳市 — {len(towns)} 个乡镇街道、{len(villages)} 个村社区、{len(orgs)} 家单位、"
-            f"{people} 位联系人、{hazards} 条隐患",
+            f"{people} 位联系人、{risk_points} 个风险点、{hazards} 条隐患",
             f"演示账号（{DEMO_PASSWORD_NOTE}均为 {password}）：" + "、".join(u[0] for u in ROLE_USERS)]
 
 
@@ -365,5 +366,51 @@ def _hazards(rng, orgs) -> int:
                     workflow.apply(staff, hazard, name, comment={"verify": "经核实属实", "submit": "已整改完毕",
                                                                 "close": "验收合格"}.get(name, ""),
                                    inputs={"reason": "经现场核查不属于隐患"} if name == "reject" else None)
+            n += 1
+    return n
+
+
+# Typical risk points by industry: (name, kind, hazard factor, accident types, LEC (L, E, C)).
+RISK_POINTS = {
+    "C2672": [("药物混合工房", "area", "material", "火药爆炸、火灾", (1, 6, 40)),
+              ("装药筑药工房", "area", "material", "火药爆炸", (3, 6, 15)),
+              ("成品仓库", "area", "material", "火灾、火药爆炸", (1, 6, 40)),
+              ("引火线制作", "activity", "human", "火药爆炸、灼烫", (3, 3, 15))],
+    "C2614": [("甲醇储罐区", "equipment", "material", "火灾、容器爆炸、中毒和窒息", (3, 6, 40)),
+              ("反应釜操作", "activity", "human", "中毒和窒息、灼烫", (3, 6, 7)),
+              ("受限空间作业", "activity", "management", "中毒和窒息", (1, 3, 40))],
+    "C2641": [("溶剂调配间", "area", "material", "火灾、其它爆炸", (3, 6, 15))],
+    "C3130": [("行车吊运", "activity", "human", "起重伤害", (3, 6, 7)),
+              ("轧机区域", "equipment", "material", "机械伤害", (1, 6, 7))],
+    "E4710": [("脚手架作业", "activity", "human", "高处坠落", (3, 6, 7)),
+              ("基坑开挖", "activity", "environment", "坍塌", (1, 3, 15))],
+    "G5430": [("危险货物运输车辆", "equipment", "material", "车辆伤害、火灾", (3, 6, 15))],
+    "F5265": [("加油区", "area", "material", "火灾、其它爆炸", (1, 10, 15)),
+              ("卸油作业", "activity", "human", "火灾", (1, 2, 15))],
+    "F5212": [("营业场所人员密集区", "area", "environment", "火灾、其它伤害", (1, 10, 7))],
+    "B1011": [("爆破作业", "activity", "human", "放炮", (1, 3, 40)),
+              ("采场边坡", "area", "environment", "坍塌", (1, 6, 15))],
+}
+LIKELIHOOD_STEPS = (0.5, 1, 3, 6, 10)
+
+
+def _risk_points(rng, orgs) -> int:
+    from yingji.risk.models import RiskAssessment, RiskPoint
+
+    n = 0
+    for org in orgs:
+        for name, kind, factor, accidents, (L, E, C) in RISK_POINTS.get(org.industry_code, []):
+            point = RiskPoint.objects.create(
+                name=name, organization=org, region=org.region, kind=kind, hazard_factor=factor,
+                accident_types=accidents, responsible_person=org.safety_manager,
+                responsible_phone=org.safety_manager_phone, lon=org.lon, lat=org.lat,
+                engineering_measures="设置防爆电气、泄压设施和自动报警联锁", management_measures="严格执行操作规程和定员定量",
+                training_measures="岗前培训和每月安全教育", ppe_measures="按规定佩戴防护用品",
+                emergency_measures="立即停止作业、撤离人员、报告并启动现场处置方案")
+            # Plants differ: most as typical, some a step safer, a few a step worse.
+            i = LIKELIHOOD_STEPS.index(L)
+            L = LIKELIHOOD_STEPS[max(0, min(len(LIKELIHOOD_STEPS) - 1, i + rng.choice([0, 0, 0, -1, -1, 1])))]
+            RiskAssessment.objects.create(risk_point=point, method="lec", likelihood=L, exposure=E, consequence=C,
+                                          assessor=org.safety_manager)
             n += 1
     return n
