@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 
 from yingji.core import api as core_api
 from yingji.core import views as core
+from yingji.hazards import views as hazard_views
 from yingji.risk import views as risk_views
 
 router = DefaultRouter()
@@ -30,6 +31,11 @@ urlpatterns = [
     path("", core.home, name="home"),
     path("map/", core.map_view, name="map"),
     path("risk/map/", risk_views.risk_map, name="risk_map"),
+    path("hazards/dashboard/", hazard_views.hazard_dashboard, name="hazard_dashboard"),
+    path("public/tip-off/", hazard_views.tip_off, name="tip_off"),
+    path("public/tip-off/status/", hazard_views.tip_off_status, name="tip_off_status"),
+    path("public/boundary.geojson", core.public_boundary, name="public_boundary"),
+    path("api/hazards/dashboard/", hazard_views.hazard_dashboard_api, name="hazard_dashboard_api"),
     path("login/", auth_views.LoginView.as_view(template_name="login.html", redirect_authenticated_user=True),
          name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

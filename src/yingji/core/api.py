@@ -95,6 +95,13 @@ class RegistryViewSet(viewsets.ModelViewSet):
     def get_queryset(self):
         return self.registry.queryset(self.request.user)
 
+    def create(self, request, *args, **kwargs):
+        if not self.registry.allow_create:
+            from rest_framework.exceptions import MethodNotAllowed
+
+            raise MethodNotAllowed("POST", detail=f"{self.registry.label}不能通过接口新增")
+        return super().create(request, *args, **kwargs)
+
     def perform_destroy(self, instance):
         services.delete_instance(self.request.user, instance)
 
@@ -143,6 +150,8 @@ class RegistryViewSet(viewsets.ModelViewSet):
     @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser, FormParser])
     def import_file(self, request):
         upload = request.FILES.get("file")
+        if not self.registry.allow_create:
+            return Response({"detail": f"{self.registry.label}不能导入"}, status=status.HTTP_405_METHOD_NOT_ALLOWED)
         if upload is None:
             return Response({"file": ["请选择要导入的文件"]}, status=status.HTTP_400_BAD_REQUEST)
         result = services.import_file(request.user, self.registry, upload.name, upload.read())

@@ -321,7 +321,9 @@ HAZARD_SAMPLES = [
     ("安全警示标志缺失", "配电房门口无安全警示标志", "on_site"),
     ("隐患排查台账不全", "近三个月未建立隐患排查治理台账", "basic_management"),
 ]
-MAJOR_BASIS = "《烟花爆竹生产经营单位重大生产安全事故隐患判定标准（试行）》第二条"
+MAJOR_BASIS = {"C2672": "《烟花爆竹生产经营单位重大生产安全事故隐患判定标准（试行）》第二条",
+               "C26": "《化工和危险化学品生产经营单位重大生产安全事故隐患判定标准（试行）》第四条",
+               "": "《工贸企业重大事故隐患判定标准》第四条"}
 # (target state, how many): hazards in every state of the closed loop
 HAZARD_STATES = [("reported", 6), ("rejected", 3), ("rectifying", 10), ("overdue", 5),
                  ("awaiting_acceptance", 6), ("closed", 10)]
@@ -346,12 +348,13 @@ def _hazards(rng, orgs) -> int:
         for _ in range(count):
             org = rng.choice(enterprises)
             title, description, category = rng.choice(HAZARD_SAMPLES)
-            major = org.industry_code == "C2672" and rng.random() < 0.2
+            major = rng.random() < 0.15
+            basis = MAJOR_BASIS.get(org.industry_code) or MAJOR_BASIS.get(org.industry_code[:3]) or MAJOR_BASIS[""]
             found = timezone.now() - datetime.timedelta(days=rng.randint(1, 60), hours=rng.randint(0, 23))
             hazard = Hazard.objects.create(
                 title=title, organization=org, region=org.region, place=org.address, lon=org.lon, lat=org.lat,
                 description=description, category=category, grade="major" if major else "general",
-                major_basis=MAJOR_BASIS if major else "", channel=rng.choice(
+                major_basis=basis if major else "", channel=rng.choice(
                     ["self_inspection", "self_inspection", "government_inspection", "grid_worker"]),
                 finder=org.safety_manager, found_at=found, responsible_unit=org.name,
                 responsible_person=org.safety_manager, measures="立即整改，落实责任人和期限",

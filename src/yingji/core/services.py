@@ -192,21 +192,29 @@ def _complete(reg, columns, data, existing) -> dict[str, str]:
 
 # ---- attachments ------------------------------------------------------------------------------
 
-def attach_file(user, record, upload, description: str = "") -> Attachment:
-    """Attach an uploaded file to a record the user may change; size and type are limited."""
-    _require(user, "change", type(record))
+def validate_upload(upload, extensions=None):
+    """Refuse files of a type or size the platform does not accept, saying which and why."""
+    extensions = extensions or settings.UPLOAD_EXTENSIONS
     suffix = Path(upload.name).suffix.lower().lstrip(".")
-    if suffix not in settings.UPLOAD_EXTENSIONS:
-        raise ValidationError(f"不支持的文件类型 .{suffix}；允许：{'、'.join(settings.UPLOAD_EXTENSIONS)}")
+    if suffix not in extensions:
+        raise ValidationError(f"不支持的文件类型 .{suffix}；允许：{'、'.join(extensions)}")
     if upload.size > settings.UPLOAD_MAX_BYTES:
         raise ValidationError(f"文件过大（{upload.size / 1048576:.1f} MB），上限 "
                               f"{settings.UPLOAD_MAX_BYTES // 1048576} MB")
+
+
+def attach_file(user, record, upload, description: str = "", *, public: bool = False) -> Attachment:
+    """Attach an uploaded file to a record the user may change (or, ``public``, to a record the public
+    just created through a public form); size and type are limited."""
+    if not public:
+        _require(user, "change", type(record))
+    validate_upload(upload)
     with set_actor(user):
         return Attachment.objects.create(
             content_type=ContentType.objects.get_for_model(record), object_id=str(record.pk), file=upload,
             original_name=Path(upload.name).name[:200], size_bytes=upload.size,
             mime_type=mimetypes.guess_type(upload.name)[0] or "", description=description[:200],
-            uploaded_by=user)
+            uploaded_by=user if user and user.is_authenticated else None)
 
 
 def attachments_of(record):

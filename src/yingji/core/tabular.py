@@ -25,10 +25,10 @@ class FileFormatError(ValueError):
 
 
 def tabular_fields(reg) -> list[str]:
-    """Fields that travel in spreadsheets: editable, not JSON (geometry goes as GeoJSON); records
-    identified by the platform's own 编号 carry it in the first column."""
+    """Fields that travel in spreadsheets: the natural key first (the platform's 编号 for records
+    without a code of their own), then the editable ones except JSON (geometry goes as GeoJSON)."""
     fields = [n for n in reg.editable_fields if not isinstance(reg.field(n), models.JSONField)]
-    return (["id"] if reg.natural_key == ("id",) else []) + fields
+    return [k for k in reg.natural_key if k not in fields] + fields  # the key travels even when not editable
 
 
 def column_help(reg, name: str) -> str:

@@ -38,6 +38,8 @@ class RegistryView(LoginRequiredMixin, View):
             raise Http404("没有这个登记簿")
         if not can(request.user, self.action, self.registry.model):
             raise PermissionDenied("您的角色没有此操作的权限")
+        if self.action == "add" and not self.registry.allow_create:
+            raise PermissionDenied(f"{self.registry.label}不能在这里新增")
         return super().dispatch(request, *args, **kwargs)
 
     def get_object(self):
@@ -59,8 +61,8 @@ class RegistryView(LoginRequiredMixin, View):
     def context(self, **extra):
         reg = self.registry
         user = self.request.user
-        return {"reg": reg, "can_add": can(user, "add", reg.model), "can_change": can(user, "change", reg.model),
-                "can_delete": can(user, "delete", reg.model), **extra}
+        return {"reg": reg, "can_add": reg.allow_create and can(user, "add", reg.model),
+                "can_change": can(user, "change", reg.model), "can_delete": can(user, "delete", reg.model), **extra}
 
 
 class ListView(RegistryView):
@@ -348,3 +350,12 @@ def job_runs(request):
     if not request.user.is_staff:
         raise PermissionDenied
     return render(request, "job_runs.html", {"runs": JobRun.objects.all()[:100]})
+
+
+def public_boundary(request):
+    """The county outline for public pages (no login): the only geometry the public map needs."""
+    from django.http import JsonResponse
+
+    county = Region.objects.filter(level="county").exclude(geometry__isnull=True).order_by("code").first()
+    return JsonResponse({"type": "Feature", "geometry": county.geometry if county else None,
+                         "properties": {"name": county.name if county else ""}})

@@ -67,3 +67,34 @@ class Hazard(DomainModel, GeoPoint):
         if self.deadline and self.state in (State.RECTIFYING, State.OVERDUE):
             return (self.deadline - timezone.localdate()).days
         return None
+
+
+class TipOff(DomainModel, GeoPoint):
+    """A public report (群众举报), received without login; it opens a hazard on the closed loop."""
+
+    tracking_code = models.CharField("查询码", max_length=12, unique=True, editable=False)
+    description = models.TextField("举报内容", editable=False)
+    place = models.CharField("地点描述", max_length=200, blank=True, editable=False)
+    region = models.ForeignKey(Region, verbose_name="所属区划", on_delete=models.PROTECT, related_name="tip_offs",
+                               editable=False)
+    contact_name = models.CharField("联系人", max_length=32, blank=True, editable=False)
+    contact_phone = models.CharField("联系电话", max_length=20, blank=True, editable=False)
+    client_hash = models.CharField(max_length=64, db_index=True, editable=False)
+    hazard = models.OneToOneField(Hazard, verbose_name="对应隐患", null=True, on_delete=models.SET_NULL,
+                                  related_name="tip_off", editable=False)
+    reward_eligible = models.BooleanField("符合举报奖励条件", default=False)
+    reward_cny = models.DecimalField("奖励金额（元）", max_digits=10, decimal_places=2, null=True, blank=True)
+    reward_note = models.CharField("奖励说明", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "群众举报"
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["client_hash", "created_at"])]
+
+    def __str__(self):
+        return f"举报 {self.tracking_code}"
+
+    def clean(self):
+        super().clean()
+        if self.reward_cny and not self.reward_eligible:
+            raise ValidationError({"reward_cny": "只有经核实符合奖励条件的举报才能登记奖励金额"})

@@ -1,5 +1,5 @@
 from yingji.core.registry import Registry, register
-from yingji.hazards.models import Hazard
+from yingji.hazards.models import Hazard, TipOff
 from yingji.hazards.workflow import HAZARD_LOOP
 
 register(Registry(
@@ -14,4 +14,16 @@ register(Registry(
     select_related=("organization", "region"),
     workflow=HAZARD_LOOP,
     description="隐患排查治理闭环：上报 → 核实（或驳回）→ 整改中 → 待验收 → 销号；逾期自动督办。",
+))
+
+register(Registry(
+    model=TipOff, slug="tip-offs", menu_group="隐患治理", icon="✉",
+    list_fields=["tracking_code", "description", "region", "created_at", "hazard", "reward_eligible", "reward_cny"],
+    search_fields=["tracking_code", "description", "place", "contact_phone"],
+    filter_fields=["reward_eligible", "region"],
+    natural_key=("tracking_code",),
+    form_fields=["reward_eligible", "reward_cny", "reward_note"],
+    select_related=("region", "hazard"),
+    allow_create=False,
+    description="群众通过公开页面（无需登录）提交的举报，自动生成待核实的隐患；经核实属实的可登记举报奖励。",
 ))

@@ -1,0 +1,65 @@
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework.decorators import api_view, permission_classes
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from yingji.hazards import dashboard
+
+
+@login_required
+def hazard_dashboard(request):
+    if not request.user.has_perm("hazards.view_hazard"):
+        raise PermissionDenied
+    return render(request, "hazards/dashboard.html", {"s": dashboard.summary(request.user)})
+
+
+@extend_schema(summary="隐患统计：按等级、状态、区划、隐患存续时间，整改率、逾期率、平均销号天数", tags=["事故隐患"],
+               responses=OpenApiTypes.OBJECT)
+@api_view(["GET"])
+@permission_classes([IsAuthenticated])
+def hazard_dashboard_api(request):
+    if not request.user.has_perm("hazards.view_hazard"):
+        raise PermissionDenied
+    s = dashboard.summary(request.user)
+    s["major_list"] = [{"id": h.pk, "title": h.title, "organization": str(h.organization or ""),
+                        "state": h.get_state_display(), "found_at": h.found_at} for h in s["major_list"]]
+    return Response(s)
+
+
+# ---- public pages (no login) --------------------------------------------------------------------
+
+def _float(value):
+    try:
+        return float(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def tip_off(request):
+    from yingji.hazards import public
+
+    context = {"token": public.form_token(), "data": {}}
+    if request.method == "POST":
+        data = request.POST
+        try:
+            tip = public.submit(
+                ip=request.META.get("REMOTE_ADDR", ""), token=data.get("token", ""), honeypot=data.get("website", ""),
+                description=data.get("description", ""), place=data.get("place", ""), lon=_float(data.get("lon")),
+                lat=_float(data.get("lat")), contact_name=data.get("contact_name", ""),
+                contact_phone=data.get("contact_phone", ""), photos=request.FILES.getlist("photos"))
+        except public.Refused as exc:
+            context.update(error=str(exc), data=data)
+            return render(request, "public/tip_off.html", context, status=429 if "频繁" in str(exc) else 400)
+        return render(request, "public/tip_off_done.html", {"tip": tip})
+    return render(request, "public/tip_off.html", context)
+
+
+def tip_off_status(request):
+    from yingji.hazards import public
+
+    code = request.GET.get("code", "")
+    return render(request, "public/tip_off_status.html", {"code": code, "result": public.progress(code) if code else None})
