@@ -25,6 +25,7 @@ registry_urls = [
     path("<int:pk>/delete/", core.DeleteView.as_view(), name="registry_delete"),
     path("<int:pk>/attachments/", core.AttachmentUploadView.as_view(), name="registry_attach"),
     path("<int:pk>/transition/", core.TransitionView.as_view(), name="registry_transition"),
+    path("<int:pk>/documents/<slug:name>.docx", core.DocumentView.as_view(), name="registry_document"),
 ]
 
 urlpatterns = [

@@ -107,8 +107,11 @@ class DetailView(RegistryView):
             flow = {"state": state, "label": reg.workflow.label(state), "final": state in reg.workflow.final,
                     "actions": workflow.available(request.user, obj), "log": log,
                     "labels": reg.workflow.states}
+        documents = [(name, label) for name, (label, _, available) in reg.documents.items()
+                     if available is None or available(obj)]
         return render(request, "registry/detail.html", self.context(
             obj=obj, fields=fields, related=related, attachments=services.attachments_of(obj), flow=flow,
+            documents=documents,
             history=[history.describe(e, reg) for e in history.entries_for(obj)[:50]]))
 
 
@@ -198,6 +201,20 @@ class TransitionView(RegistryView):
             return redirect(reverse("registry_detail", args=[registry, pk]) + "#workflow")
         messages.success(request, f"已{log.label}：{self.registry.workflow.label(log.to_state)}")
         return redirect("registry_detail", registry, pk)
+
+
+class DocumentView(RegistryView):
+    """A record's official paper (.docx) as its registry declares it: 督办单, 风险告知卡 …"""
+
+    def get(self, request, registry, pk, name):
+        from yingji.core.documents import docx_response
+
+        obj = self.get_object()
+        declared = self.registry.documents.get(name)
+        if declared is None or (declared[2] is not None and not declared[2](obj)):
+            raise Http404("没有这份文书")
+        label, build, _ = declared
+        return docx_response(build(obj), f"{label}-{obj}.docx")
 
 
 class ExportView(RegistryView):

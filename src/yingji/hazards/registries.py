@@ -1,4 +1,5 @@
 from yingji.core.registry import Registry, register
+from yingji.hazards.documents import escalation_notice
 from yingji.hazards.models import Hazard, TipOff
 from yingji.hazards.workflow import HAZARD_LOOP
 
@@ -13,6 +14,7 @@ register(Registry(
                  "funds_cny", "deadline", "verifier"],
     select_related=("organization", "region"),
     workflow=HAZARD_LOOP,
+    documents={"escalation": ("隐患整改督办通知书", escalation_notice, lambda h: h.escalated_at is not None)},
     description="隐患排查治理闭环：上报 → 核实（或驳回）→ 整改中 → 待验收 → 销号；逾期自动督办。",
 ))
 

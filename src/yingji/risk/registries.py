@@ -1,4 +1,5 @@
 from yingji.core.registry import Registry, register
+from yingji.risk.documents import notice_card
 from yingji.risk.models import RiskAssessment, RiskPoint
 
 register(Registry(
@@ -9,6 +10,7 @@ register(Registry(
     natural_key=("id",),
     select_related=("organization", "region"),
     example={"accident_types": "火灾、容器爆炸"},
+    documents={"notice-card": ("安全风险告知卡", notice_card, None)},
     description="风险点登记与分级管控：每次评估（LEC 或风险矩阵）都保留，风险点取最近一次评估的等级。",
 ))
 

@@ -1,0 +1,48 @@
+"""Official papers (.docx): the 督办单 of an escalated hazard and a risk point's 风险告知卡."""
+
+import datetime
+import io
+
+from django.utils import timezone
+from docx import Document
+
+from yingji.hazards.models import Hazard
+from yingji.risk.models import RiskAssessment, RiskPoint
+
+
+def text_of(content: bytes) -> str:
+    doc = Document(io.BytesIO(content))
+    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    return "\n".join([p.text for p in doc.paragraphs] + cells)
+
+
+def test_escalation_notice(tree, orgs, users, web):
+    hazard = Hazard.objects.create(title="消防通道堵塞", organization=orgs["a"], region=tree["va"], description="堆放纸箱",
+                                   channel="self_inspection", finder="王", responsible_person="王安全",
+                                   measures="清理", deadline=timezone.localdate() - datetime.timedelta(days=2))
+    client = web("township_a")
+    url = f"/registry/hazards/{hazard.pk}/documents/escalation.docx"
+    assert client.get(url).status_code == 404  # not escalated: no notice yet
+    Hazard.objects.filter(pk=hazard.pk).update(state="overdue", escalated_at=timezone.now())
+    assert 'data-document="escalation"' in client.get(f"/registry/hazards/{hazard.pk}/").content.decode()
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"].endswith("wordprocessingml.document")
+    text = text_of(response.content)
+    assert "浏阳市安全生产委员会办公室" in text and "事故隐患整改督办通知书" in text
+    assert f"督办〔{timezone.localdate().year}〕{hazard.pk}号" in text
+    assert "大瑶花炮厂：" in text and "“消防通道堵塞”（一般事故隐患）" in text
+    assert "王安全" in text and (timezone.localdate() - datetime.timedelta(days=2)).strftime("%Y-%m-%d") in text
+    from tests.conftest import make_user
+
+    client.force_login(make_user("township_b", "township", region=tree["b"]))
+    assert client.get(url).status_code == 404  # out of scope
+
+
+def test_risk_notice_card(tree, orgs, users, web):
+    point = RiskPoint.objects.create(name="药物混合工房", organization=orgs["a"], region=tree["va"], kind="area",
+                                     hazard_factor="material", accident_types="火药爆炸、火灾", responsible_person="李工",
+                                     responsible_phone="13800000000", emergency_measures="立即撤离")
+    RiskAssessment.objects.create(risk_point=point, method="lec", likelihood=3, exposure=6, consequence=15, assessor="张")
+    text = text_of(web("staff").get(f"/registry/risk-points/{point.pk}/documents/notice-card.docx").content)
+    assert "安全风险告知卡" in text and "大瑶花炮厂" in text
+    assert "较大风险（橙色）" in text and "火药爆炸、火灾" in text and "立即撤离" in text and "13800000000" in text
