@@ -121,3 +121,11 @@ def test_search_uses_trigram_indexes_on_postgresql(tree, orgs):
             cursor.execute(f"EXPLAIN {sql}", params)
             plan = "\n".join(row[0] for row in cursor.fetchall())
         assert "core_organization_name_trgm" in plan
+
+
+def test_unique_constraints_are_reported_by_the_model(tree, users, api):
+    rest = api("staff")
+    body = {"name": "张三", "mobile": "13800000001", "contact_role": "grid_worker", "region": "430181110001"}
+    assert rest.post("/api/persons/", body, format="json").status_code == 201
+    again = rest.post("/api/persons/", body, format="json")
+    assert again.status_code == 400 and "已存在" in str(again.json())

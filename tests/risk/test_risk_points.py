@@ -62,3 +62,20 @@ def test_four_colour_map_takes_the_highest_level_below_each_region(tree, orgs, u
     assert layer["categories"]["risk"]["major"] == ["重大风险（红）", "#d9001b"]
     page = web("leader").get("/risk/map/").content.decode()
     assert "较大风险 1" in page and "低风险 1" in page and "重大风险 0" in page
+
+
+def test_configured_thresholds_region_then_enterprise(tree, orgs, users, api):
+    pk = make_point(api, orgs)
+    admin = api("admin")
+    assert assess(api, pk, method="lec", likelihood=3, exposure=6, consequence=15).json()["level"] == "high"  # 270
+    strict = {"method": "lec", "major_bound": 240, "high_bound": 120, "moderate_bound": 50, "basis": "某省指南"}
+    assert admin.post("/api/risk-bands/", {**strict, "region": "430000"}, format="json").status_code == 201
+    graded = assess(api, pk, method="lec", likelihood=3, exposure=6, consequence=15).json()
+    assert graded["level"] == "major" and "> 240" in graded["explanation"]  # the province's rule, inherited
+    lenient = {**strict, "major_bound": 400, "high_bound": 300, "moderate_bound": 100}
+    own = admin.post("/api/risk-bands/", {**lenient, "region": "430181110001", "organization": orgs["a"].credit_code},
+                     format="json")
+    assert own.status_code == 201, own.json()
+    assert assess(api, pk, method="lec", likelihood=3, exposure=6, consequence=15).json()["level"] == "moderate"
+    bad = admin.post("/api/risk-bands/", {**strict, "region": "430181", "high_bound": 300}, format="json")
+    assert bad.status_code == 400 and bad.json()["high_bound"] == ["分级阈值须从重大到一般严格递减"]

@@ -69,7 +69,8 @@ def serializer_class(reg: Registry):
             if f.is_relation:
                 extra[f.name] = serializers.SlugRelatedField(slug_field=reg.related_key(f.name), read_only=True)
     meta = type("Meta", (), {"model": reg.model, "fields": read_only + reg.editable_fields + [
-        n for n in extra if n.endswith("_name")], "read_only_fields": read_only})
+        n for n in extra if n.endswith("_name")], "read_only_fields": read_only,
+        "validators": []})  # constraints are checked once, by the model's full_clean in validate()
     return type(f"{reg.model.__name__}Serializer", (RegistrySerializer,), {**extra, "Meta": meta, "registry": reg})
 
 
@@ -253,6 +254,8 @@ def point_layer(request, slug):
     features = []
     for obj in qs[:20000]:
         props = {"id": obj.pk, "name": str(obj), "url": f"/registry/{reg.slug}/{obj.pk}/"}
+        if reg.point_colour is not None:
+            props["colour"] = reg.point_colour(obj)
         for name in label_fields:
             props[reg.field_label(name)] = display_value(obj, reg, name)
         features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [obj.lon, obj.lat]},

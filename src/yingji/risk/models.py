@@ -55,6 +55,58 @@ class RiskPoint(DomainModel, GeoPoint):
                 raise ValidationError({"region": f"所属区划与所属单位的区划（{self.organization.region}）不一致"})
 
 
+class RiskBandSetting(DomainModel):
+    """Thresholds a region (and everything below it) or one enterprise uses instead of the defaults."""
+
+    scope_organization = "organization"
+
+    region = models.ForeignKey(Region, verbose_name="适用区划", on_delete=models.PROTECT, related_name="+",
+                               help_text="适用于该区划及其全部下级")
+    organization = models.ForeignKey(Organization, verbose_name="适用单位", null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+", help_text="填写则只适用于该单位，优先于区划设置")
+    method = models.CharField("评估方法", max_length=8, choices=Method.choices)
+    major_bound = models.FloatField("重大风险下限")
+    high_bound = models.FloatField("较大风险下限")
+    moderate_bound = models.FloatField("一般风险下限")
+    basis = models.CharField("依据", max_length=200, blank=True, help_text="如：某省安全风险分级管控实施指南")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "风险分级阈值"
+        ordering = ["region__code", "method"]
+        constraints = [models.UniqueConstraint(fields=["region", "organization", "method"], name="risk_band_unique")]
+
+    def __str__(self):
+        return f"{self.organization or self.region} {self.get_method_display()}"
+
+    def bands(self) -> scoring.Bands:
+        default = scoring.LEC_BANDS if self.method == Method.LEC else scoring.MATRIX_BANDS
+        return scoring.Bands(scoring.Band("major", self.major_bound, default.major.inclusive),
+                             scoring.Band("high", self.high_bound, default.high.inclusive),
+                             scoring.Band("moderate", self.moderate_bound, default.moderate.inclusive))
+
+    def clean(self):
+        super().clean()
+        if None in (self.major_bound, self.high_bound, self.moderate_bound) or not self.method:
+            return
+        try:
+            self.bands()
+        except ValueError as exc:
+            raise ValidationError({"high_bound": str(exc)}) from exc
+
+
+def bands_for(point, method: str) -> scoring.Bands:
+    """The enterprise's own setting, else the nearest region's (walking up the tree), else the defaults."""
+    settings = RiskBandSetting.objects.filter(method=method).select_related("region")
+    if point.organization_id:
+        own = settings.filter(organization_id=point.organization_id).first()
+        if own:
+            return own.bands()
+    candidates = [s for s in settings.filter(organization__isnull=True) if point.region.path.startswith(s.region.path)]
+    if candidates:
+        return max(candidates, key=lambda s: len(s.region.path)).bands()
+    return scoring.LEC_BANDS if method == Method.LEC else scoring.MATRIX_BANDS
+
+
 class RiskAssessment(DomainModel):
     """One assessment; every one is kept (the history of a point's levels)."""
 
@@ -88,8 +140,8 @@ class RiskAssessment(DomainModel):
         if self.method == Method.LEC:
             if self.exposure is None:
                 raise ValidationError({"exposure": "LEC 法须填写 E"})
-            return scoring.lec(self.likelihood, self.exposure, self.consequence)
-        return scoring.matrix(self.likelihood, self.consequence)
+            return scoring.lec(self.likelihood, self.exposure, self.consequence, bands_for(self.risk_point, self.method))
+        return scoring.matrix(self.likelihood, self.consequence, bands_for(self.risk_point, self.method))
 
     def inherit_scope(self):
         """An assessment belongs where its risk point does (set before scope checks and on save)."""

@@ -13,5 +13,6 @@ def risk_map(request):
     counts = maps.counts_by_level(request.user, effective_region(request.user))
     return render(request, "map.html", {
         "attributes": REGION_ATTRIBUTES, "map_level": map_level_for(request.user), "initial_attribute": "risk",
-        "title": "四色图", "levels": [("township", "乡镇街道"), ("village", "村社区"), ("county", "县（市、区）")],
+        "title": "四色图", "point_layer": "risk-points", "points_label": "显示风险点",
+        "levels": [("township", "乡镇街道"), ("village", "村社区"), ("county", "县（市、区）")],
         "level_counts": [(scoring.LEVEL_LABELS[k], scoring.LEVEL_COLOURS[k][1], n) for k, n in counts.items()]})

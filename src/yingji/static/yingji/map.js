@@ -70,11 +70,12 @@
       legend.addTo(map);
       if (pointLayer) { pointLayer.remove(); pointLayer = null; }
       if (options.points) {
-        const pts = await (await fetch("/api/map/organizations.geojson", {credentials: "same-origin"})).json();
+        const pts = await (await fetch(`/api/map/${options.pointLayer || "organizations"}.geojson`, {credentials: "same-origin"})).json();
         pointLayer = L.geoJSON(pts, {
-          pointToLayer: (f, latlng) => L.circleMarker(latlng, {radius: 4, color: "#0b3a6e", weight: 1, fillColor: "#ff7d00", fillOpacity: 0.9}),
+          pointToLayer: (f, latlng) => L.circleMarker(latlng, {radius: 4, color: "#0b3a6e", weight: 1,
+            fillColor: f.properties.colour || "#ff7d00", fillOpacity: 0.9}),
           onEachFeature: (f, layer) => layer.bindPopup(`<strong>${f.properties.name}</strong><br>` +
-            Object.entries(f.properties).filter(([k]) => !["id", "name", "url"].includes(k)).map(([k, v]) => `${k}：${v ?? ""}`).join("<br>") +
+            Object.entries(f.properties).filter(([k]) => !["id", "name", "url", "colour"].includes(k)).map(([k, v]) => `${k}：${v ?? ""}`).join("<br>") +
             `<br><a href="${f.properties.url}">查看详情</a>`)
         }).addTo(map);
       }
