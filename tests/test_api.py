@@ -128,4 +128,5 @@ def test_unique_constraints_are_reported_by_the_model(tree, users, api):
     body = {"name": "张三", "mobile": "13800000001", "contact_role": "grid_worker", "region": "430181110001"}
     assert rest.post("/api/persons/", body, format="json").status_code == 201
     again = rest.post("/api/persons/", body, format="json")
-    assert again.status_code == 400 and "已存在" in str(again.json())
+    assert again.status_code == 400
+    assert again.json() == {"non_field_errors": ["包含 姓名 和 手机 的 人员通讯录 已经存在。"]}

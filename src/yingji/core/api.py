@@ -40,7 +40,8 @@ class RegistrySerializer(serializers.ModelSerializer):
         try:
             instance.full_clean()
         except DjangoValidationError as exc:
-            raise serializers.ValidationError(exc.message_dict) from exc
+            errors = {("non_field_errors" if k == "__all__" else k): v for k, v in exc.message_dict.items()}
+            raise serializers.ValidationError(errors) from exc
         self._validated_instance = instance
         return attrs
 
