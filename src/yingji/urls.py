@@ -32,6 +32,7 @@ urlpatterns = [
     path("", core.home, name="home"),
     path("map/", core.map_view, name="map"),
     path("risk/map/", risk_views.risk_map, name="risk_map"),
+    path("risk/high-risk-list.xlsx", risk_views.high_risk_list, name="high_risk_list"),
     path("hazards/dashboard/", hazard_views.hazard_dashboard, name="hazard_dashboard"),
     path("public/tip-off/", hazard_views.tip_off, name="tip_off"),
     path("public/tip-off/status/", hazard_views.tip_off_status, name="tip_off_status"),

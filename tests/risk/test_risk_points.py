@@ -79,3 +79,19 @@ def test_configured_thresholds_region_then_enterprise(tree, orgs, users, api):
     assert assess(api, pk, method="lec", likelihood=3, exposure=6, consequence=15).json()["level"] == "moderate"
     bad = admin.post("/api/risk-bands/", {**strict, "region": "430181", "high_bound": 300}, format="json")
     assert bad.status_code == 400 and bad.json()["high_bound"] == ["分级阈值须从重大到一般严格递减"]
+
+
+def test_high_risk_list_export(tree, orgs, users, api, web):
+    import io
+
+    from openpyxl import load_workbook
+
+    for name, values in [("甲", {"likelihood": 6, "exposure": 6, "consequence": 15}),  # 540 major
+                         ("乙", {"likelihood": 3, "exposure": 6, "consequence": 15}),  # 270 high
+                         ("丙", {"likelihood": 1, "exposure": 6, "consequence": 3})]:  # 18 low
+        pk = api("staff").post("/api/risk-points/", {**POINT, "name": name}, format="json").json()["id"]
+        assess(api, pk, method="lec", **values)
+    rows = list(load_workbook(io.BytesIO(web("leader").get("/risk/high-risk-list.xlsx").content))
+                .worksheets[0].iter_rows(values_only=True))
+    assert rows[0][:4] == ("所属单位", "风险点名称", "风险点类型", "风险等级")
+    assert [(r[1], r[3]) for r in rows[1:]] == [("甲", "重大风险"), ("乙", "较大风险")]  # most severe first

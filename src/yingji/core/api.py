@@ -166,13 +166,7 @@ def xlsx_response(reg: Registry, qs, *, template: bool = False) -> HttpResponse:
     fields = tabular.tabular_fields(reg)
     rows = [] if template else tabular.export_rows(reg, qs, fields)
     content = tabular.write_xlsx(reg, rows, fields, with_help=template)
-    name = f"{reg.label}{'导入模板' if template else ''}.xlsx"
-    response = HttpResponse(content,
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    from urllib.parse import quote
-
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return response
+    return tabular.download(content, f"{reg.label}{'导入模板' if template else ''}.xlsx")
 
 
 def viewset_class(reg: Registry):

@@ -66,10 +66,6 @@ class OfficialDocument:
 
 
 def docx_response(content: bytes, filename: str):
-    from urllib.parse import quote
+    from yingji.core.tabular import download
 
-    from django.http import HttpResponse
-
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
+    return download(content, filename, "application/vnd.openxmlformats-officedocument.wordprocessingml.document")

@@ -141,3 +141,17 @@ def read_rows(filename: str, content: bytes) -> list[list[str]]:
     if len(rows) - 1 > MAX_IMPORT_ROWS:
         raise FileFormatError(f"一次最多导入 {MAX_IMPORT_ROWS} 行，请拆分文件")
     return rows
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def download(content: bytes, filename: str, content_type: str = XLSX_TYPE):
+    """An HTTP attachment with a Chinese file name that every browser keeps."""
+    from urllib.parse import quote
+
+    from django.http import HttpResponse
+
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
