@@ -25,7 +25,13 @@ def _rate(part: int, whole: int) -> float | None:
 def summary(user) -> dict:
     hazards = Hazard.objects.for_user(user)
     now = timezone.now()
+    # One pass over the hazards for every count, state and age bucket.
+    ages_q = {f"age{i}": Count("id", filter=Q(state__in=OPEN, found_at__lte=now - datetime.timedelta(days=low)) & (
+        Q(found_at__gt=now - datetime.timedelta(days=high + 1)) if high is not None else Q()))
+        for i, (_, low, high) in enumerate(AGE_BUCKETS)}
+    states_q = {f"state_{s}": Count("id", filter=Q(state=s)) for s in State.values}
     totals = hazards.aggregate(
+        **ages_q, **states_q,
         total=Count("id"), open=Count("id", filter=Q(state__in=OPEN)),
         open_major=Count("id", filter=Q(state__in=OPEN, grade=Grade.MAJOR)),
         verified=Count("id", filter=Q(state__in=VERIFIED)), closed=Count("id", filter=Q(state=State.CLOSED)),
@@ -35,11 +41,8 @@ def summary(user) -> dict:
         avg_close=Avg(ExpressionWrapper(F("closed_at") - F("found_at"), output_field=DurationField()),
                       filter=Q(state=State.CLOSED)),
     )
-    by_state = dict(hazards.values_list("state").annotate(n=Count("id")).order_by())
-    ages = hazards.filter(state__in=OPEN).aggregate(**{
-        f"age{i}": Count("id", filter=Q(found_at__lte=now - datetime.timedelta(days=low)) & (
-            Q(found_at__gt=now - datetime.timedelta(days=high + 1)) if high is not None else Q()))
-        for i, (_, low, high) in enumerate(AGE_BUCKETS)})
+    ages = {k: totals.pop(k) for k in ages_q}
+    by_state = {k.removeprefix("state_"): totals.pop(k) for k in states_q}
     avg_close = totals.pop("avg_close")
     return {
         **totals,
@@ -60,7 +63,7 @@ def by_region(user, hazards) -> list[dict]:
     top = effective_region(user) or Region.objects.filter(level="county").first()
     if top is None:
         return []
-    children = {f"{c.path}": c for c in Region.objects.filter(parent=top)}
+    children = {c.path: c for c in Region.objects.filter(parent=top).only("code", "name", "path")}
     if not children:
         return []
     width = len(next(iter(children)))  # paths of siblings have equal length: parent path + own code + "/"

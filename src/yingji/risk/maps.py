@@ -7,7 +7,8 @@ from yingji.risk.models import RiskPoint
 
 def highest_level_by_region(user, regions) -> dict:
     levels_by_path: dict[str, set] = {}
-    for path, level in RiskPoint.objects.for_user(user).exclude(level="").values_list("region__path", "level"):
+    pairs = RiskPoint.objects.for_user(user).exclude(level="").values_list("region__path", "level").order_by().distinct()
+    for path, level in pairs:  # at most (regions × 4) rows, whatever the number of risk points
         levels_by_path.setdefault(path, set()).add(level)
     out = {}
     for region in regions:
@@ -20,9 +21,10 @@ def counts_by_level(user, region=None) -> dict:
     qs = RiskPoint.objects.for_user(user).exclude(level="")
     if region is not None:
         qs = qs.filter(region__path__startswith=region.path)
+    from django.db.models import Count
+
     counts = dict.fromkeys(scoring.LEVELS, 0)
-    for level in qs.values_list("level", flat=True):
-        counts[level] += 1
+    counts.update(dict(qs.values_list("level").annotate(n=Count("id")).order_by()))
     return counts
 
 
