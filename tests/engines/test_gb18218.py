@@ -1,0 +1,90 @@
+"""GB 18218-2018 identification and grading, on hand-computed cases and every boundary."""
+
+from decimal import Decimal as D
+
+import pytest
+
+from yingji.risk import gb18218 as g
+
+
+def chem(q_max, beta=1):
+    return g.Chemical("测试物", "测试物", D(str(q_max)), D(str(beta)), "表1")
+
+
+def test_tables_load_with_their_numbers():
+    t1, t2 = g.table1(), g.table2()
+    assert t1["氯"].critical_quantity_t == 5 and t1["氯"].beta == 4
+    assert t1["氨"].critical_quantity_t == 10 and t1["氨"].beta == 2
+    assert t1["碳酰氯"].critical_quantity_t == D("0.3") and t1["碳酰氯"].beta == 20
+    assert t1["氢"].beta == D("1.5")  # not in table 3: β of its category W2 (table 4)
+    assert t2["J1"].critical_quantity_t == 5 and t2["J5"].critical_quantity_t == 500
+    assert t2["W5.4"].critical_quantity_t == 5000
+
+
+def test_lookup_by_name_alias_or_lowest_category():
+    assert g.lookup("液氯") is g.table1()["氯"] and g.lookup("光气") is g.table1()["碳酰氯"]
+    # Table 1 wins over table 2 for a named chemical (4.1.2).
+    assert g.lookup("氨", ("J5",)) is g.table1()["氨"]
+    # Several table-2 descriptions fit: the lowest critical quantity applies.
+    assert g.lookup("某溶剂", ("W5.3", "J3")).key == "J3"
+    with pytest.raises(ValueError, match="不在 GB 18218 表1 中"):
+        g.lookup("某新材料")
+    with pytest.raises(ValueError, match="未知的危险性类别代码：X9"):
+        g.lookup(None, ("X9",))
+
+
+@pytest.mark.parametrize("people, alpha", [(0, "0.5"), (1, "1.0"), (29, "1.0"), (30, "1.2"), (49, "1.2"),
+                                           (50, "1.5"), (99, "1.5"), (100, "2.0"), (5000, "2.0")])
+def test_alpha_boundaries(people, alpha):
+    assert g.alpha(people) == D(alpha)
+
+
+def test_sum_exactly_one_is_a_major_hazard_source():
+    result = g.identify([(chem(10), D(4)), (chem(5), D(3))], 0)  # 0.4 + 0.6 = 1
+    assert result.sum_ratio == 1 and result.is_major
+    below = g.identify([(chem(10), D("4")), (chem(5), D("2.99"))], 0)
+    assert below.sum_ratio < 1 and not below.is_major and below.grade is None
+    assert below.explanation.endswith("Σq/Q < 1，不构成重大危险源")
+
+
+@pytest.mark.parametrize("r, grade", [(D("100"), "一级"), (D("99.99"), "二级"), (D("50"), "二级"), (D("49.99"), "三级"),
+                                      (D("10"), "三级"), (D("9.99"), "四级")])
+def test_grade_boundaries(r, grade):
+    assert g.grade_of(r) == grade
+
+
+@pytest.mark.parametrize("q, people, r, grade", [
+    (D(50), 100, D(100), "一级"),   # 2.0 × 1 × 50/1 = 100 exactly
+    (D(25), 100, D(50), "二级"),    # 2.0 × 25 = 50 exactly
+    (D(10), 1, D(10), "三级"),      # 1.0 × 10 = 10 exactly
+    (D(5), 1, D(5), "四级"),
+])
+def test_r_exactly_at_the_grade_boundaries(q, people, r, grade):
+    result = g.identify([(chem(1), q)], people)
+    assert result.r == r and result.grade == grade
+
+
+def test_hand_computed_chlorine_and_ammonia_store():
+    # 液氯 3 t (Q 5, β 4) and 液氨 6 t (Q 10, β 2), 120 people within 500 m (α 2.0):
+    # Σq/Q = 0.6 + 0.6 = 1.2 ≥ 1; R = 2.0 × (4×0.6 + 2×0.6) = 2.0 × 3.6 = 7.2 → 四级.
+    result = g.identify([(g.lookup("液氯"), D(3)), (g.lookup("液氨"), D(6))], 120)
+    assert result.sum_ratio == D("1.2") and result.is_major
+    assert result.alpha == D("2.0") and result.r == D("7.2") and result.grade == "四级"
+    assert result.explanation == ("Σq/Q = 3/5 + 6/10 = 1.2；Σq/Q ≥ 1，构成重大危险源；α = 2（500 m 内暴露人数 120 人）；"
+                                  "R = α×(Σβq/Q) = 2×(4×3/5 + 2×6/10) = 7.2 → 四级重大危险源")
+
+
+def test_hand_computed_lpg_tank_farm():
+    # 液化石油气 400 t (Q 50; β 1.5 as a W2 flammable gas), 60 people (α 1.5):
+    # Σ = 8; R = 1.5 × 1.5 × 8 = 18 → 三级.
+    result = g.identify([(g.lookup("液化石油气"), D(400))], 60)
+    assert result.sum_ratio == 8 and result.r == 18 and result.grade == "三级"
+
+
+def test_refuses_empty_or_negative():
+    with pytest.raises(ValueError, match="没有登记危险化学品"):
+        g.identify([], 10)
+    with pytest.raises(ValueError, match="不能为负数"):
+        g.identify([(chem(1), D(-1))], 10)
+    with pytest.raises(ValueError, match="暴露人数不能为负数"):
+        g.alpha(-1)
