@@ -22,7 +22,8 @@ class Item:
 MENU = [
     ("首页", [Item("首页", url_name="home"), Item("一张图", url_name="map")]),
     ("风险防控", [Item("风险点", registry="risk-points"), Item("风险评估", registry="risk-assessments"),
-              Item("分级阈值", registry="risk-bands"), Item("重大危险源"), Item("四色图", url_name="risk_map")]),
+              Item("分级阈值", registry="risk-bands"), Item("重大危险源", registry="hazard-sources"),
+              Item("危险化学品存量", registry="hazard-inventories"), Item("四色图", url_name="risk_map")]),
     ("隐患治理", [Item("隐患排查治理", registry="hazards"), Item("隐患统计", url_name="hazard_dashboard"),
               Item("群众举报", registry="tip-offs")]),
     ("监测预警", [Item("监测点/传感器"), Item("报警"), Item("预警发布")]),

@@ -74,6 +74,15 @@ class Registry:
                 if getattr(f, "editable", False) and f.concrete and not f.auto_created and f.name not in skip
                 and not f.many_to_many]
 
+    @cached_property
+    def display_fields(self) -> list[str]:
+        """What a record page shows: the editable fields, then computed results (level, R, calculation …)."""
+        internal = {"id", "path", "centroid_lon", "centroid_lat", "min_lon", "min_lat", "max_lon", "max_lat",
+                    "geometry", "created_at", "updated_at", self.state_field}
+        computed = [f.name for f in self.model._meta.concrete_fields
+                    if f.name not in self.editable_fields and f.name not in internal and not f.name.endswith("_hash")]
+        return [n for n in self.editable_fields if n != "geometry"] + computed + ["created_at", "updated_at"]
+
     def field(self, name: str):
         return self.model._meta.get_field(name)
 

@@ -93,8 +93,7 @@ class DetailView(RegistryView):
     def get(self, request, registry, pk):
         reg = self.registry
         obj = self.get_object()
-        fields = [(reg.field_label(n), display_value(obj, reg, n), n) for n in reg.editable_fields
-                  if n not in ("geometry",)]
+        fields = [(reg.field_label(n), display_value(obj, reg, n), n) for n in reg.display_fields]
         related = related_lists(request.user, obj)
         flow = None
         if reg.workflow is not None:

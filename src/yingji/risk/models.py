@@ -166,3 +166,107 @@ class RiskAssessment(DomainModel):
         super().save(*args, **kwargs)
         latest = self.risk_point.assessments.order_by("-assessed_at", "-id").first()
         RiskPoint.objects.filter(pk=self.risk_point_id).update(level=latest.level, assessed_at=latest.assessed_at)
+
+
+class HazardSource(DomainModel, GeoPoint):
+    """A production or storage unit identified by GB 18218-2018; its figures are kept with the date."""
+
+    scope_organization = "organization"
+
+    name = models.CharField("单元名称", max_length=100)
+    organization = models.ForeignKey(Organization, verbose_name="所属单位", on_delete=models.PROTECT,
+                                     related_name="hazard_sources")
+    region = models.ForeignKey(Region, verbose_name="所属区划", on_delete=models.PROTECT, related_name="hazard_sources")
+    unit_kind = models.CharField("单元类型", max_length=12, choices=[("production", "生产单元"), ("storage", "储存单元")])
+    people_within_500m = models.PositiveIntegerField("500 m 范围内暴露人数", default=0)
+    is_major = models.BooleanField("构成重大危险源", default=False, editable=False)
+    sum_ratio = models.DecimalField("Σq/Q", max_digits=12, decimal_places=4, null=True, editable=False)
+    alpha = models.DecimalField("α", max_digits=3, decimal_places=1, null=True, editable=False)
+    r_value = models.DecimalField("R 值", max_digits=12, decimal_places=2, null=True, editable=False)
+    grade = models.CharField("重大危险源等级", max_length=4, blank=True, editable=False, db_index=True)
+    calculation = models.TextField("计算过程", blank=True, editable=False)
+    graded_at = models.DateTimeField("辨识分级时间", null=True, editable=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "重大危险源"
+        ordering = ["organization__name", "name"]
+
+    def __str__(self):
+        return f"{self.organization}·{self.name}" if self.organization_id else self.name
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.regrade()
+
+    def regrade(self):
+        """Recompute from the current inventory (GB 18218 engine) and store every figure."""
+        from yingji.risk import gb18218
+
+        lines = [(item.chemical(), item.max_quantity_t) for item in self.inventory.all()]
+        fields = {"is_major": False, "sum_ratio": None, "alpha": None, "r_value": None, "grade": "",
+                  "calculation": "尚未登记危险化学品", "graded_at": timezone.now()}
+        if lines:
+            result = gb18218.identify(lines, self.people_within_500m)
+            fields.update(is_major=result.is_major, sum_ratio=round(result.sum_ratio, 4), alpha=result.alpha,
+                          r_value=round(result.r, 2) if result.r is not None else None, grade=result.grade or "",
+                          calculation=result.explanation)
+        HazardSource.objects.filter(pk=self.pk).update(**fields)
+        for key, value in fields.items():
+            setattr(self, key, value)
+
+
+class HazardInventory(DomainModel):
+    """One hazardous chemical in a unit with its actual maximum quantity q (t)."""
+
+    scope_organization = "organization"
+
+    hazard_source = models.ForeignKey(HazardSource, verbose_name="重大危险源单元", on_delete=models.CASCADE,
+                                      related_name="inventory")
+    region = models.ForeignKey(Region, verbose_name="所属区划", on_delete=models.PROTECT, editable=False, related_name="+")
+    organization = models.ForeignKey(Organization, verbose_name="所属单位", on_delete=models.PROTECT, editable=False,
+                                     related_name="+")
+    chemical_name = models.CharField("危险化学品名称", max_length=60, blank=True,
+                                     help_text="GB 18218 表1 中的名称或别名，如 液氯、甲醇")
+    category_code = models.CharField("危险性类别代码（表2）", max_length=6, blank=True,
+                                     help_text="不在表1中的化学品填写表2代码，如 W5.3；多个类别时填临界量最低的")
+    max_quantity_t = models.DecimalField("最大存在量 q（t）", max_digits=12, decimal_places=3)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "危险化学品存量"
+        ordering = ["hazard_source", "chemical_name"]
+
+    def __str__(self):
+        return f"{self.chemical_name or self.category_code} {self.max_quantity_t} t"
+
+    def chemical(self):
+        from yingji.risk import gb18218
+
+        return gb18218.lookup(self.chemical_name or None, (self.category_code,) if self.category_code else ())
+
+    def inherit_scope(self):
+        if self.hazard_source_id:
+            self.region_id, self.organization_id = self.hazard_source.region_id, self.hazard_source.organization_id
+
+    def clean(self):
+        super().clean()
+        self.inherit_scope()
+        if not self.chemical_name and not self.category_code:
+            raise ValidationError({"chemical_name": "请填写化学品名称（表1）或危险性类别代码（表2）"})
+        try:
+            self.chemical()
+        except ValueError as exc:
+            raise ValidationError({"category_code" if self.category_code and not self.chemical_name
+                                   else "chemical_name": str(exc)}) from exc
+        if self.max_quantity_t is not None and self.max_quantity_t < 0:
+            raise ValidationError({"max_quantity_t": "最大存在量不能为负数"})
+
+    def save(self, *args, **kwargs):
+        self.inherit_scope()
+        super().save(*args, **kwargs)
+        self.hazard_source.regrade()
+
+    def delete(self, *args, **kwargs):
+        source = self.hazard_source
+        result = super().delete(*args, **kwargs)
+        source.regrade()
+        return result

@@ -1,6 +1,6 @@
 from yingji.core.registry import Registry, register
 from yingji.risk.documents import notice_card
-from yingji.risk.models import RiskAssessment, RiskBandSetting, RiskPoint
+from yingji.risk.models import HazardInventory, HazardSource, RiskAssessment, RiskBandSetting, RiskPoint
 from yingji.risk.scoring import LEVEL_COLOURS
 
 register(Registry(
@@ -38,4 +38,30 @@ register(Registry(
     example={"method": "lec", "major_bound": 320, "high_bound": 160, "moderate_bound": 70},
     description="各省分级标准不同：可为某区划（含下级）或某企业设置 LEC（D 值）或风险矩阵（R 值）的分级阈值；未设置时用通用阈值"
                 "（LEC：>320 重大、≥160 较大、≥70 一般；矩阵：≥20 重大、≥15 较大、≥9 一般）。",
+))
+
+register(Registry(
+    model=HazardSource, slug="hazard-sources", menu_group="风险防控", icon="☢",
+    list_fields=["name", "organization", "unit_kind", "is_major", "grade", "r_value", "sum_ratio", "graded_at"],
+    search_fields=["name", "calculation"],
+    filter_fields=["is_major", "grade", "unit_kind", "organization", "region"],
+    natural_key=("id",),
+    form_fields=["name", "organization", "region", "unit_kind", "people_within_500m", "lon", "lat"],
+    select_related=("organization", "region"),
+    point_colour=lambda s: {"一级": "#d9001b", "二级": "#ff7d00", "三级": "#f7ba1e", "四级": "#1677ff"}.get(s.grade, "#999999"),
+    example={"unit_kind": "storage", "people_within_500m": 120},
+    description="按 GB 18218-2018 辨识与分级：登记单元内危险化学品的最大存在量，系统计算 Σq/Q、α、R 和等级，"
+                "计算过程逐项列出，可手工核对。",
+))
+
+register(Registry(
+    model=HazardInventory, slug="hazard-inventories", menu_group="风险防控", icon="⚗",
+    list_fields=["hazard_source", "chemical_name", "category_code", "max_quantity_t"],
+    search_fields=["chemical_name", "category_code"],
+    filter_fields=["organization", "region"],
+    natural_key=("id",),
+    form_fields=["hazard_source", "chemical_name", "category_code", "max_quantity_t"],
+    select_related=("hazard_source", "organization", "region"),
+    example={"chemical_name": "液氯", "category_code": "", "max_quantity_t": 3},
+    description="重大危险源单元内的危险化学品及其最大存在量 q（t）；保存后自动重新辨识分级。",
 ))

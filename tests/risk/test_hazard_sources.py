@@ -1,0 +1,43 @@
+"""Major hazard sources: the inventory drives GB 18218 identification and grading, figures kept."""
+
+from decimal import Decimal as D
+
+from yingji.risk.models import HazardSource
+
+
+def test_inventory_grades_the_unit_and_the_page_shows_every_figure(tree, orgs, users, api, web):
+    staff = api("staff")
+    created = staff.post("/api/hazard-sources/", {"name": "液氯液氨库", "organization": orgs["a"].credit_code,
+                                                  "region": "430181110001", "unit_kind": "storage",
+                                                  "people_within_500m": 120}, format="json")
+    assert created.status_code == 201, created.json()
+    pk = created.json()["id"]
+    assert created.json()["is_major"] is False and created.json()["calculation"] == "尚未登记危险化学品"
+    for name, q in (("液氯", 3), ("液氨", 6)):
+        response = staff.post("/api/hazard-inventories/", {"hazard_source": str(pk), "chemical_name": name,
+                                                           "max_quantity_t": q}, format="json")
+        assert response.status_code == 201, response.json()
+    source = HazardSource.objects.get(pk=pk)
+    assert source.is_major and source.grade == "四级" and str(source.r_value) == "7.20"
+    assert str(source.sum_ratio) == "1.2000" and str(source.alpha) == "2.0" and source.graded_at is not None
+    page = web("staff").get(f"/registry/hazard-sources/{pk}/").content.decode()
+    assert "R = α×(Σβq/Q) = 2×(2×6/10 + 4×3/5) = 7.2 → 四级重大危险源" in page  # lines by chemical name
+    assert "液氯 3.000 t" in page  # the inventory, as related records
+    # More people nearby and more stock: the grade is recomputed.
+    staff.patch(f"/api/hazard-sources/{pk}/", {"people_within_500m": 10}, format="json")
+    assert HazardSource.objects.get(pk=pk).alpha == 1
+
+
+def test_unknown_chemicals_must_be_classified(tree, orgs, users, api):
+    staff = api("staff")
+    pk = staff.post("/api/hazard-sources/", {"name": "仓库", "organization": orgs["a"].credit_code,
+                                             "region": "430181110001", "unit_kind": "storage"},
+                    format="json").json()["id"]
+    response = staff.post("/api/hazard-inventories/", {"hazard_source": str(pk), "chemical_name": "某新材料",
+                                                       "max_quantity_t": 1}, format="json")
+    assert response.json()["chemical_name"] == ["“某新材料”不在 GB 18218 表1 中，请选择其危险性类别（表2）"]
+    ok = staff.post("/api/hazard-inventories/", {"hazard_source": str(pk), "category_code": "W5.3",
+                                                 "max_quantity_t": 1500}, format="json")
+    assert ok.status_code == 201
+    source = HazardSource.objects.get(pk=pk)
+    assert source.is_major and source.sum_ratio == D("1.5")  # 1500 t / Q 1000 t (W5.3)
