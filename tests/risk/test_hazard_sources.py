@@ -41,3 +41,33 @@ def test_unknown_chemicals_must_be_classified(tree, orgs, users, api):
     assert ok.status_code == 201
     source = HazardSource.objects.get(pk=pk)
     assert source.is_major and source.sum_ratio == D("1.5")  # 1500 t / Q 1000 t (W5.3)
+
+
+def test_three_lists(tree, orgs, users, api, web):
+    import io
+
+    from openpyxl import load_workbook
+
+    from yingji.risk.models import HazardInventory, VulnerableTarget
+
+    source = HazardSource.objects.create(name="液氯库", organization=orgs["a"], region=tree["va"], unit_kind="storage",
+                                         people_within_500m=120, lon=113.78, lat=27.98)
+    HazardInventory.objects.create(hazard_source=source, chemical_name="液氯", max_quantity_t=10)
+    HazardSource.objects.create(name="空库", organization=orgs["a"], region=tree["va"], unit_kind="storage")
+    VulnerableTarget.objects.create(name="大瑶中学", kind="school", region=tree["va"], people=1800,
+                                    lon=113.785, lat=27.98)  # about 490 m east
+    VulnerableTarget.objects.create(name="远处小学", kind="school", region=tree["va"], lon=113.9, lat=27.98)
+    client = web("leader")
+    page = client.get("/risk/lists/").content.decode()
+    assert "重大危险源清单" in page and "1 项" in page
+
+    def rows(name):
+        return list(load_workbook(io.BytesIO(client.get(f"/risk/lists/{name}.xlsx").content)).worksheets[0]
+                    .iter_rows(values_only=True))
+
+    sources = rows("major-sources")
+    assert [r[1] for r in sources[1:]] == ["液氯库"]  # only the unit that is a major hazard source
+    targets = {r[0]: r[-1] for r in rows("vulnerable-targets")[1:]}
+    assert targets["大瑶中学"].startswith("大瑶花炮厂·液氯库（重大危险源") and targets["大瑶中学"].endswith(" m")
+    assert targets["远处小学"] == "1 km 内无较大以上风险"
+    assert client.get("/risk/lists/nonsense.xlsx").status_code == 404

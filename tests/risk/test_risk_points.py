@@ -91,7 +91,7 @@ def test_high_risk_list_export(tree, orgs, users, api, web):
                          ("丙", {"likelihood": 1, "exposure": 6, "consequence": 3})]:  # 18 low
         pk = api("staff").post("/api/risk-points/", {**POINT, "name": name}, format="json").json()["id"]
         assess(api, pk, method="lec", **values)
-    rows = list(load_workbook(io.BytesIO(web("leader").get("/risk/high-risk-list.xlsx").content))
+    rows = list(load_workbook(io.BytesIO(web("leader").get("/risk/lists/high-risks.xlsx").content))
                 .worksheets[0].iter_rows(values_only=True))
     assert rows[0][:4] == ("所属单位", "风险点名称", "风险点类型", "风险等级")
     assert [(r[1], r[3]) for r in rows[1:]] == [("甲", "重大风险"), ("乙", "较大风险")]  # most severe first

@@ -114,8 +114,10 @@ def load(seed: int = 2026, log=print) -> list[str]:
         password = _users(rng, towns, villages, orgs)
         hazards = _hazards(rng, orgs)
         risk_points = _risk_points(rng, orgs)
+        sources = _hazard_sources(rng, orgs)
+        targets = _vulnerable_targets(rng, towns)
     return [f"演示县：湖南省浏阳市 — {len(towns)} 个乡镇街道、{len(villages)} 个村社区、{len(orgs)} 家单位、"
-            f"{people} 位联系人、{risk_points} 个风险点、{hazards} 条隐患",
+            f"{people} 位联系人、{risk_points} 个风险点、{sources} 个危险化学品单元、{targets} 个脆弱性目标、{hazards} 条隐患",
             f"演示账号（{DEMO_PASSWORD_NOTE}均为 {password}）：" + "、".join(u[0] for u in ROLE_USERS)]
 
 
@@ -415,5 +417,62 @@ def _risk_points(rng, orgs) -> int:
             L = LIKELIHOOD_STEPS[max(0, min(len(LIKELIHOOD_STEPS) - 1, i + rng.choice([0, 0, 0, -1, -1, 1])))]
             RiskAssessment.objects.create(risk_point=point, method="lec", likelihood=L, exposure=E, consequence=C,
                                           assessor=org.safety_manager)
+            n += 1
+    return n
+
+
+# Real-looking inventories (chemical or table-2 category, maximum tonnes) by industry.
+INVENTORIES = {
+    "C2614": [("甲醇储罐区", "storage", [("甲醇", "", 600), ("甲苯", "", 180)]),
+              ("液氯钢瓶库", "storage", [("液氯", "", 8)]),
+              ("合成车间", "production", [("甲醇", "", 40), ("", "W5.1", 6)])],
+    "C2641": [("溶剂仓库", "storage", [("", "W5.3", 800), ("", "W5.4", 1200)])],
+    "C2710": [("原料药合成车间", "production", [("乙醇", "", 120), ("丙酮", "", 60)])],
+    "F5169": [("危化品仓库", "storage", [("液氨", "", 12), ("", "W5.3", 300)])],
+    "F5265": [("油罐区", "storage", [("汽油(乙醇汽油、甲醇汽油)", "", 90)])],
+    "C2672": [("成品中转库", "storage", [("", "W1.3", 30)])],
+}
+
+
+def _hazard_sources(rng, orgs) -> int:
+    from yingji.risk.models import HazardInventory, HazardSource
+
+    n = 0
+    for org in orgs:
+        for name, kind, items in INVENTORIES.get(org.industry_code, []):
+            if org.industry_code == "C2672" and rng.random() < 0.6:
+                continue  # not every fireworks plant keeps a large finished-goods store
+            source = HazardSource.objects.create(name=name, organization=org, region=org.region, unit_kind=kind,
+                                                 people_within_500m=rng.choice([0, 12, 35, 60, 150, 400]),
+                                                 lon=org.lon, lat=org.lat)
+            for chemical, category, tonnes in items:
+                HazardInventory.objects.create(hazard_source=source, chemical_name=chemical, category_code=category,
+                                               max_quantity_t=Decimal(str(round(tonnes * rng.uniform(0.6, 1.4), 1))))
+            n += 1
+    return n
+
+
+def _vulnerable_targets(rng, towns) -> int:
+    """A school and a health centre in every township; kindergartens, care homes and markets in some."""
+    from yingji.risk.models import VulnerableTarget
+
+    n = 0
+    for town in towns:
+        short = town.name.removesuffix("街道").removesuffix("镇").removesuffix("乡")
+        kinds = [("school", f"浏阳市{short}中学", rng.randint(800, 2500)),
+                 ("hospital", f"{town.name}卫生院" if not town.name.endswith("街道") else f"{short}社区卫生服务中心",
+                  rng.randint(50, 200))]
+        if rng.random() < 0.6:
+            kinds.append(("kindergarten", f"{short}中心幼儿园", rng.randint(150, 400)))
+        if rng.random() < 0.4:
+            kinds.append(("elderly_care", f"{town.name}敬老院", rng.randint(30, 120)))
+        if rng.random() < 0.3:
+            kinds.append(("crowded_place", f"{short}农贸市场", rng.randint(500, 3000)))
+        for kind, name, people in kinds:
+            village = rng.choice(list(town.children.all()))
+            lon, lat = _inside(rng, shape(village.geometry), 1)[0]
+            VulnerableTarget.objects.create(name=name, kind=kind, region=village, people=people, lon=lon, lat=lat,
+                                            address=f"湖南省浏阳市{town.name}{village.name}",
+                                            contact=f"{_name(rng)} {_mobile(rng)}")
             n += 1
     return n

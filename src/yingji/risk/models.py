@@ -270,3 +270,24 @@ class HazardInventory(DomainModel):
         result = super().delete(*args, **kwargs)
         source.regrade()
         return result
+
+
+class VulnerableTarget(DomainModel, GeoPoint):
+    """脆弱性目标: places where people cannot easily protect themselves, near hazards."""
+
+    KINDS = [("school", "学校"), ("kindergarten", "幼儿园"), ("hospital", "医院/卫生院"), ("elderly_care", "养老机构"),
+             ("crowded_place", "人员密集场所"), ("residential", "居民集中区"), ("other", "其他")]
+
+    name = models.CharField("名称", max_length=100)
+    kind = models.CharField("类型", max_length=16, choices=KINDS)
+    region = models.ForeignKey(Region, verbose_name="所属区划", on_delete=models.PROTECT, related_name="vulnerable_targets")
+    people = models.PositiveIntegerField("人数", null=True, blank=True)
+    address = models.CharField("地址", max_length=200, blank=True)
+    contact = models.CharField("联系人及电话", max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "脆弱性目标"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name

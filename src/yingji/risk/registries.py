@@ -1,6 +1,13 @@
 from yingji.core.registry import Registry, register
 from yingji.risk.documents import notice_card
-from yingji.risk.models import HazardInventory, HazardSource, RiskAssessment, RiskBandSetting, RiskPoint
+from yingji.risk.models import (
+    HazardInventory,
+    HazardSource,
+    RiskAssessment,
+    RiskBandSetting,
+    RiskPoint,
+    VulnerableTarget,
+)
 from yingji.risk.scoring import LEVEL_COLOURS
 
 register(Registry(
@@ -64,4 +71,14 @@ register(Registry(
     select_related=("hazard_source", "organization", "region"),
     example={"chemical_name": "液氯", "category_code": "", "max_quantity_t": 3},
     description="重大危险源单元内的危险化学品及其最大存在量 q（t）；保存后自动重新辨识分级。",
+))
+
+register(Registry(
+    model=VulnerableTarget, slug="vulnerable-targets", menu_group="风险防控", icon="⌂",
+    list_fields=["name", "kind", "people", "region", "contact"],
+    search_fields=["name", "address", "contact"],
+    filter_fields=["kind", "region"],
+    natural_key=("id",),
+    select_related=("region",),
+    description="学校、幼儿园、医院、养老机构、人员密集场所等脆弱性目标；三清单中列出其 1 km 内的较大以上风险和重大危险源。",
 ))

@@ -4,7 +4,7 @@ from django.shortcuts import render
 from yingji.core.access import effective_region
 from yingji.core.api import REGION_ATTRIBUTES
 from yingji.core.views import map_level_for
-from yingji.risk import maps, scoring
+from yingji.risk import lists, maps, scoring
 
 
 @login_required
@@ -18,25 +18,29 @@ def risk_map(request):
         "level_counts": [(scoring.LEVEL_LABELS[k], scoring.LEVEL_COLOURS[k][1], n) for k, n in counts.items()]})
 
 
-LIST_FIELDS = ["organization", "name", "kind", "level", "hazard_factor", "accident_types", "engineering_measures",
-               "management_measures", "emergency_measures", "responsible_person", "responsible_phone", "review_date",
-               "region"]
+@login_required
+def risk_lists(request):
+    """一图一牌三清单: counts and downloads of the three lists."""
+    from yingji.risk.models import HazardSource, RiskPoint, VulnerableTarget
+
+    user = request.user
+    counts = {"high-risks": RiskPoint.objects.for_user(user).filter(level__in=["major", "high"]).count(),
+              "major-sources": HazardSource.objects.for_user(user).filter(is_major=True).count(),
+              "vulnerable-targets": VulnerableTarget.objects.for_user(user).count()}
+    return render(request, "risk/lists.html", {"lists": [(key, label, counts[key]) for key, (label, _) in lists.LISTS.items()]})
 
 
 @login_required
-def high_risk_list(request):
-    """较大以上风险清单 (.xlsx): every 重大 and 较大 risk point in the user's scope, most severe first."""
+def risk_list_download(request, name):
+    """One of the three lists as .xlsx, within the user's scope."""
     from django.core.exceptions import PermissionDenied
+    from django.http import Http404
 
     from yingji.core import tabular
-    from yingji.core.registry import get_registry
 
-    reg = get_registry("risk-points")
-    if not request.user.has_perm(reg.perm("view")):
+    if name not in lists.LISTS:
+        raise Http404
+    if not request.user.has_perm("risk.view_riskpoint"):
         raise PermissionDenied
-    from django.db.models import Case, IntegerField, Value, When
-
-    severity = Case(When(level="major", then=Value(0)), default=Value(1), output_field=IntegerField())
-    qs = reg.queryset(request.user).filter(level__in=["major", "high"]).order_by(severity, "organization__name", "name")
-    return tabular.download(tabular.write_xlsx(reg, tabular.export_rows(reg, qs, LIST_FIELDS), LIST_FIELDS),
-                            "较大以上风险清单.xlsx")
+    label, build = lists.LISTS[name]
+    return tabular.download(build(request.user), f"{label}.xlsx")
