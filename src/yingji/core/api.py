@@ -270,6 +270,8 @@ def display_value(obj, reg, name):
     value = getattr(obj, name)
     if value is None or value == "":
         return None
+    if isinstance(value, bool):
+        return "是" if value else "否"
     if f.is_relation:
         return str(value)
     if isinstance(value, datetime.datetime):

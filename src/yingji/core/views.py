@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import CASCADE, Count, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -288,11 +288,13 @@ def related_lists(user, obj) -> list[dict]:
             continue
         qs = target.queryset(user).filter(**{rel.field.name: obj})
         total = qs.count()
-        if total:
+        if total or (target.allow_create and rel.on_delete is CASCADE):  # parts of this record: offer adding one
             lookup = rel.field.name
             key = target.related_key(lookup)
             value = getattr(obj, key) if key != "pk" else obj.pk
             out.append({"reg": target, "title": target.label, "total": total, "items": list(qs[:10]),
+                        "add_url": f"{reverse('registry_create', args=[target.slug])}?{lookup}={value}"
+                        if target.allow_create and user.has_perm(target.perm("add")) else "",
                         "more_url": f"{reverse('registry_list', args=[target.slug])}?{lookup}={value}"})
     if isinstance(obj, Region):
         children = Region.objects.for_user(user).filter(parent=obj)
