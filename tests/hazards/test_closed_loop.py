@@ -110,3 +110,26 @@ def test_record_page_offers_the_users_transitions(orgs, tree, users, web):
     assert Hazard.objects.get(pk=hazard.pk).state == "rejected"
     entry = TransitionLog.objects.get(object_id=str(hazard.pk))
     assert entry.actor == users["township_a"] and entry.inputs == {"reason": "不属于隐患"}
+
+
+def test_due_soon_reminders_and_escalation_notices(orgs, tree, users, web):
+    from yingji.core.models import Notification
+
+    hazard = make_hazard(orgs, tree, "rectifying")
+    Hazard.objects.filter(pk=hazard.pk).update(deadline=timezone.localdate() + datetime.timedelta(days=2))
+    assert tasks.remind_due_soon() == 2  # the enterprise (its organization) and township A (its region)
+    assert tasks.remind_due_soon() == 0  # once a day
+    told = set(Notification.objects.values_list("user__username", flat=True))
+    assert told == {"enterprise_a", "township_a"}
+    Hazard.objects.filter(pk=hazard.pk).update(deadline=timezone.localdate() - datetime.timedelta(days=1))
+    tasks.mark_overdue()
+    urgent = Notification.objects.filter(level="urgent")
+    assert set(urgent.values_list("user__username", flat=True)) == {"enterprise_a", "township_a", "staff"}
+    client = web("staff")
+    assert '<span class="badge text-bg-danger" data-testid="unread">1</span>' in client.get("/").content.decode()
+    note = urgent.get(user__username="staff")
+    response = client.get(f"/notifications/{note.pk}/")
+    assert response.status_code == 302 and response["Location"] == f"/registry/hazards/{hazard.pk}/"
+    note.refresh_from_db()
+    assert note.read_at is not None
+    assert client.get("/notifications/badge/").content == b""

@@ -12,4 +12,13 @@ def platform(request):
         "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
         "tile_gcj02": settings.MAP_TILE_GCJ02,
         "version": __version__,
+        "unread_count": _unread(user),
     }
+
+
+def _unread(user) -> int:
+    if not user or not user.is_authenticated:
+        return 0
+    from yingji.core.notify import unread
+
+    return unread(user).count()

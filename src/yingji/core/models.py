@@ -308,3 +308,26 @@ class TransitionLog(models.Model):
 
     def __str__(self):
         return f"{self.label}: {self.from_state} → {self.to_state}"
+
+
+class Notification(models.Model):
+    """An in-app message to one user (the first dissemination channel; others plug in later)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="接收人", on_delete=models.CASCADE,
+                             related_name="notifications")
+    title = models.CharField("标题", max_length=120)
+    body = models.TextField("内容", blank=True)
+    url = models.CharField("链接", max_length=300, blank=True)
+    level = models.CharField("级别", max_length=10, default="info", choices=[("info", "提示"), ("warning", "提醒"),
+                                                                          ("urgent", "紧急")])
+    key = models.CharField(max_length=120, blank=True, db_index=True)  # de-duplicates repeated jobs
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+    read_at = models.DateTimeField("已读时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "站内通知"
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self):
+        return self.title

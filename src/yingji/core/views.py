@@ -377,3 +377,35 @@ def public_boundary(request):
     county = Region.objects.filter(level="county").exclude(geometry__isnull=True).order_by("code").first()
     return JsonResponse({"type": "Feature", "geometry": county.geometry if county else None,
                          "properties": {"name": county.name if county else ""}})
+
+
+@login_required
+def notifications(request):
+    from yingji.core.models import Notification
+
+    page = Paginator(Notification.objects.filter(user=request.user), 30).get_page(request.GET.get("page"))
+    return render(request, "notifications.html", {"page": page})
+
+
+@login_required
+def notification_open(request, pk):
+    """Mark one notification read and go to what it is about."""
+    from django.utils import timezone
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    from yingji.core.models import Notification
+
+    note = get_object_or_404(Notification, pk=pk, user=request.user)
+    if note.read_at is None:
+        note.read_at = timezone.now()
+        note.save(update_fields=["read_at"])
+    target = note.url if url_has_allowed_host_and_scheme(note.url, allowed_hosts=None) and note.url else "notifications"
+    return redirect(target)
+
+
+@login_required
+def notification_badge(request):
+    from yingji.core.notify import unread
+
+    n = unread(request.user).count()
+    return HttpResponse(f'<span class="badge text-bg-danger" data-testid="unread">{n}</span>' if n else "")
