@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import argparse
 import datetime
 import os
 import random
@@ -16,7 +15,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yingji.settings")
 os.environ.setdefault("YINGJI_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/yingji_bench")
 os.environ.setdefault("YINGJI_ALLOWED_HOSTS", "testserver,127.0.0.1")
 
-from benchmarks.registry import ensure_database, machine, measure  # noqa: E402
+from benchmarks.registry import machine, report, start  # noqa: E402
 
 N_RISK_POINTS = 50_000
 N_HAZARDS = 100_000
@@ -74,13 +73,7 @@ def load(log):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=40)
-    args = parser.parse_args()
-    ensure_database()
-    import django
-
-    django.setup()
+    args = start(__doc__.splitlines()[0])
     from django.test import Client
 
     from yingji.core.models import User
@@ -93,17 +86,14 @@ def main():
     print(f"machine: {machine()}")
     print(f"data: {RiskPoint.objects.count():,} risk points, {Hazard.objects.count():,} hazards; user 'staff' "
           f"(county scope); {args.runs} runs each after 3 warm-ups")
-    print(f"{'scenario':44s} {'p50 ms':>8s} {'p95 ms':>8s}")
-    for name, url in [
+    report(client, [
         ("四色图 layer, townships (recomputed)", "/api/map/regions.geojson?level=township"),
         ("四色图 layer, villages (recomputed)", "/api/map/regions.geojson?level=village"),
         ("四色图 page with counts by level", "/risk/map/"),
         ("hazard dashboard page", "/hazards/dashboard/"),
         ("hazard dashboard API", "/api/hazards/dashboard/"),
         ("hazard list, open, page 1", "/registry/hazards/?state=overdue"),
-    ]:
-        p50, p95 = measure(client, url, args.runs)
-        print(f"{name:44s} {p50:8.1f} {p95:8.1f}")
+    ], args.runs, width=44)
 
 
 if __name__ == "__main__":

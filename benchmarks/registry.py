@@ -122,14 +122,27 @@ def machine():
             f"{mem:.0f} GiB · Python {platform.python_version()} · PostgreSQL {pg}")
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def start(description: str):
+    """Common start of every benchmark: arguments, the database, Django."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--runs", type=int, default=40)
     args = parser.parse_args()
     ensure_database()
     import django
 
     django.setup()
+    return args
+
+
+def report(client, scenarios, runs: int, width: int = 40):
+    print(f"{'scenario':{width}s} {'p50 ms':>8s} {'p95 ms':>8s}")
+    for name, url in scenarios:
+        p50, p95 = measure(client, url, runs)
+        print(f"{name:{width}s} {p50:8.1f} {p95:8.1f}")
+
+
+def main():
+    args = start(__doc__.splitlines()[0])
     from auditlog.models import LogEntry
     from django.test import Client
 
@@ -157,10 +170,7 @@ def main():
     print(f"machine: {machine()}")
     print(f"data: {Organization.objects.count():,} organizations, {LogEntry.objects.count():,} history rows; "
           f"user 'staff' (county scope); {args.runs} runs each after 3 warm-ups")
-    print(f"{'scenario':40s} {'p50 ms':>8s} {'p95 ms':>8s}")
-    for name, url in scenarios:
-        p50, p95 = measure(client, url, args.runs)
-        print(f"{name:40s} {p50:8.1f} {p95:8.1f}")
+    report(client, scenarios, args.runs)
     for name, url in [("export xlsx, one township", f"/registry/organizations/export.xlsx?region={township}"),
                       ("export xlsx, all 100k", "/registry/organizations/export.xlsx")]:
         t0 = time.perf_counter()
