@@ -3,6 +3,8 @@
 from decimal import Decimal as D
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from yingji.risk import gb18218 as g
 
@@ -88,3 +90,20 @@ def test_refuses_empty_or_negative():
         g.identify([(chem(1), D(-1))], 10)
     with pytest.raises(ValueError, match="暴露人数不能为负数"):
         g.alpha(-1)
+
+
+quantities = st.decimals(min_value=0, max_value=10000, places=3, allow_nan=False, allow_infinity=False)
+
+
+@given(st.lists(st.tuples(st.sampled_from(sorted(g.table1())), quantities), min_size=1, max_size=5),
+       st.integers(min_value=0, max_value=5000), quantities)
+def test_more_stock_or_more_people_never_lowers_the_grade(items, people, extra):
+    order = {None: 0, "四级": 1, "三级": 2, "二级": 3, "一级": 4}
+    inventory = [(g.table1()[name], q) for name, q in items]
+    base = g.identify(inventory, people)
+    assert base.is_major == (base.sum_ratio >= 1)
+    more_stock = g.identify([(inventory[0][0], inventory[0][1] + extra), *inventory[1:]], people)
+    more_people = g.identify(inventory, people + 100)
+    for other in (more_stock, more_people):
+        assert other.sum_ratio >= base.sum_ratio
+        assert order[other.grade] >= order[base.grade]
