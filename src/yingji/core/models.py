@@ -51,6 +51,17 @@ class DomainModel(models.Model):
     class Meta:
         abstract = True
 
+    def clean(self):
+        """A record's region must agree with its organization's (the same place, above or below it)."""
+        super().clean()
+        org_field, region_field = self.scope_organization, self.scope_region
+        if not org_field or "self" in (org_field, region_field):
+            return
+        if getattr(self, f"{org_field}_id", None) and getattr(self, f"{region_field}_id", None):
+            org_region, region = getattr(self, org_field).region, getattr(self, region_field)
+            if not (org_region.path.startswith(region.path) or region.path.startswith(org_region.path)):
+                raise ValidationError({region_field: f"所属区划与所属单位的区划（{org_region}）不一致"})
+
 
 class GeoPoint(models.Model):
     """A WGS-84/CGCS2000 lon/lat point, indexed for map windows."""
@@ -201,13 +212,6 @@ class Person(DomainModel):
 
     def __str__(self):
         return f"{self.name}（{self.title}）" if self.title else self.name
-
-    def clean(self):
-        super().clean()
-        if self.organization_id and self.region_id and self.organization.region_id != self.region_id:
-            org_path = self.organization.region.path
-            if not (org_path.startswith(self.region.path) or self.region.path.startswith(org_path)):
-                raise ValidationError({"region": f"所属区划与所属单位的区划（{self.organization.region}）不一致"})
 
 
 def attachment_path(instance, filename):

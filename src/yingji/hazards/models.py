@@ -47,10 +47,6 @@ class Hazard(DomainModel, GeoPoint):
         super().clean()
         if self.grade == Grade.MAJOR and not self.major_basis.strip():
             raise ValidationError({"major_basis": "重大事故隐患须填写判定依据"})
-        if self.organization_id and self.region_id:
-            org_path, path = self.organization.region.path, self.region.path
-            if not (org_path.startswith(path) or path.startswith(org_path)):
-                raise ValidationError({"region": f"所属区划与所属单位的区划（{self.organization.region}）不一致"})
 
     def on_transition(self, name, before, after, inputs):
         """Side effects of the closed loop, kept with the record."""

@@ -47,13 +47,6 @@ class RiskPoint(DomainModel, GeoPoint):
     def __str__(self):
         return self.name
 
-    def clean(self):
-        super().clean()
-        if self.organization_id and self.region_id:
-            org_path, path = self.organization.region.path, self.region.path
-            if not (org_path.startswith(path) or path.startswith(org_path)):
-                raise ValidationError({"region": f"所属区划与所属单位的区划（{self.organization.region}）不一致"})
-
 
 class RiskBandSetting(DomainModel):
     """Thresholds a region (and everything below it) or one enterprise uses instead of the defaults."""
