@@ -95,3 +95,16 @@ def test_high_risk_list_export(tree, orgs, users, api, web):
                 .worksheets[0].iter_rows(values_only=True))
     assert rows[0][:4] == ("所属单位", "风险点名称", "风险点类型", "风险等级")
     assert [(r[1], r[3]) for r in rows[1:]] == [("甲", "重大风险"), ("乙", "较大风险")]  # most severe first
+
+
+def test_enterprise_page_maps_its_risk_points_by_level(tree, orgs, users, api, web):
+    pk = make_point(api, orgs)
+    api("staff").patch(f"/api/risk-points/{pk}/", {"lon": 113.781, "lat": 27.981}, format="json")
+    assess(api, pk, method="lec", likelihood=6, exposure=6, consequence=15)  # major: red
+    import json
+    import re
+
+    page = web("staff").get(f"/registry/organizations/{orgs['a'].pk}/").content.decode()
+    points = json.loads(re.search(r'id="record-points" type="application/json">(.*?)</script>', page).group(1))
+    assert points == [{"lon": 113.781, "lat": 27.981, "label": "风险点：药物混合工房", "colour": "#d9001b",
+                       "url": f"/registry/risk-points/{pk}/"}]

@@ -408,7 +408,8 @@ def _risk_points(rng, orgs) -> int:
             point = RiskPoint.objects.create(
                 name=name, organization=org, region=org.region, kind=kind, hazard_factor=factor,
                 accident_types=accidents, responsible_person=org.safety_manager,
-                responsible_phone=org.safety_manager_phone, lon=org.lon, lat=org.lat,
+                responsible_phone=org.safety_manager_phone,
+                lon=round(org.lon + rng.uniform(-0.0015, 0.0015), 6), lat=round(org.lat + rng.uniform(-0.0012, 0.0012), 6),
                 engineering_measures="设置防爆电气、泄压设施和自动报警联锁", management_measures="严格执行操作规程和定员定量",
                 training_measures="岗前培训和每月安全教育", ppe_measures="按规定佩戴防护用品",
                 emergency_measures="立即停止作业、撤离人员、报告并启动现场处置方案")
@@ -444,7 +445,8 @@ def _hazard_sources(rng, orgs) -> int:
                 continue  # not every fireworks plant keeps a large finished-goods store
             source = HazardSource.objects.create(name=name, organization=org, region=org.region, unit_kind=kind,
                                                  people_within_500m=rng.choice([0, 12, 35, 60, 150, 400]),
-                                                 lon=org.lon, lat=org.lat)
+                                                 lon=round(org.lon + rng.uniform(-0.0015, 0.0015), 6),
+                                                 lat=round(org.lat + rng.uniform(-0.0012, 0.0012), 6))
             for chemical, category, tonnes in items:
                 HazardInventory.objects.create(hazard_source=source, chemical_name=chemical, category_code=category,
                                                max_quantity_t=Decimal(str(round(tonnes * rng.uniform(0.6, 1.4), 1))))

@@ -108,9 +108,10 @@ class DetailView(RegistryView):
                     "labels": reg.workflow.states}
         documents = [(name, label) for name, (label, _, available) in reg.documents.items()
                      if available is None or available(obj)]
+        points = related_points(request.user, obj)
         return render(request, "registry/detail.html", self.context(
             obj=obj, fields=fields, related=related, attachments=services.attachments_of(obj), flow=flow,
-            documents=documents,
+            documents=documents, points=points,
             history=[history.describe(e, reg) for e in history.entries_for(obj)[:50]]))
 
 
@@ -275,6 +276,23 @@ def attachment_download(request, pk):
         raise Http404
     return FileResponse(attachment.file.open("rb"), filename=attachment.original_name,
                         as_attachment=not attachment.is_image)
+
+
+def related_points(user, obj) -> list[dict]:
+    """Located records belonging to ``obj`` (an enterprise's risk points, hazard sources, hazards …),
+    coloured as their registries declare: the record's own map (e.g. the enterprise risk map)."""
+    from yingji.core.registry import registry_for_model
+
+    points = []
+    for rel in obj._meta.related_objects:
+        target = registry_for_model(rel.related_model)
+        if not target or not target.has_point or not user.has_perm(target.perm("view")):
+            continue
+        for item in target.queryset(user).filter(**{rel.field.name: obj}).exclude(lon=None)[:500]:
+            points.append({"lon": item.lon, "lat": item.lat, "label": f"{target.label}：{item}",
+                           "colour": target.point_colour(item) if target.point_colour else "#ff7d00",
+                           "url": reverse("registry_detail", args=[target.slug, item.pk])})
+    return points
 
 
 def related_lists(user, obj) -> list[dict]:

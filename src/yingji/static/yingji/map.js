@@ -88,17 +88,26 @@
     return {map, reload};
   };
 
-  window.yingjiRecordMap = function (id, geometry) {
+  window.yingjiRecordMap = function (id, geometry, points) {
     const el = document.getElementById(id);
     const map = baseMap(el);
+    const parts = (points || []).map(p => L.circleMarker([p.lat, p.lon], {radius: 6, color: "#0b3a6e", weight: 1,
+      fillColor: p.colour, fillOpacity: 0.9}).bindPopup(`<a href="${p.url}">${p.label}</a>`).addTo(map));
+    el.dataset.points = parts.length;
     if (geometry) {
       const layer = L.geoJSON(geometry, {style: {color: "#1677ff", weight: 2, fillOpacity: 0.15}}).addTo(map);
       map.fitBounds(layer.getBounds());
     }
     if (el.dataset.point) {
       const [lon, lat] = el.dataset.point.split(",").map(Number);
-      L.circleMarker([lat, lon], {radius: 7, color: "#d9001b", fillOpacity: 0.8}).addTo(map);
+      L.circleMarker([lat, lon], {radius: 9, color: "#0b3a6e", weight: 3, fillColor: "#ffffff", fillOpacity: 1})
+        .bindTooltip("本记录位置").addTo(map);  // not a level colour: those belong to the parts
       if (!geometry) map.setView([lat, lon], 14);
+    }
+    if (parts.length && !geometry) {
+      const group = L.featureGroup(parts);
+      if (el.dataset.point) group.addLayer(L.marker([Number(el.dataset.point.split(",")[1]), Number(el.dataset.point.split(",")[0])]));
+      map.fitBounds(group.getBounds().pad(0.3), {maxZoom: 17});
     }
   };
 })();

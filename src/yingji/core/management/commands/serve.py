@@ -15,6 +15,14 @@ class Command(BaseCommand):
         parser.add_argument("--no-scheduler", action="store_true", help="不在本进程运行定时任务")
 
     def handle(self, *args, host, port, workers, no_scheduler, **options):
+        from django.core.management.base import CommandError
+        from django.db import connection
+        from django.db.migrations.executor import MigrationExecutor
+
+        executor = MigrationExecutor(connection)
+        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+        if pending:
+            raise CommandError(f"数据库还有 {len(pending)} 个升级步骤未执行，请先运行 yingji migrate")
         if settings.CELERY_EMBEDDED and not no_scheduler:
             from yingji.celery import app
             from yingji.core.scheduler import EmbeddedScheduler
