@@ -42,6 +42,9 @@ def township_shape(tree):
     tree["a"].geometry = {"type": "Polygon", "coordinates": [[[113.7, 27.9], [113.9, 27.9], [113.9, 28.0],
                                                               [113.7, 28.0], [113.7, 27.9]]]}
     tree["a"].save()
+    tree["va"].geometry = {"type": "Polygon", "coordinates": [[[113.75, 27.95], [113.8, 27.95], [113.8, 28.0],
+                                                               [113.75, 28.0], [113.75, 27.95]]]}
+    tree["va"].save()
 
 
 def test_desk_user_map_registry_and_bad_input(live_server, tree, orgs, users, township_shape, browser):
@@ -56,6 +59,15 @@ def test_desk_user_map_registry_and_bad_input(live_server, tree, orgs, users, to
     assert box.get_attribute("data-regions") == "1" and box.get_attribute("data-points") == "2"
     assert "常住人口" in page.inner_text(".yj-legend")
     page.screenshot(path=str(OUTPUT / "map.png"))
+    # Drill down from the township to its villages, with only their organizations, and back up.
+    page.evaluate("""yingjiMaps['situation-map'].map.eachLayer(l => {
+        if (l.feature && l.feature.properties.code === '430181110') l.openPopup(); })""")
+    page.click("[data-drill='430181110']")
+    page.wait_for_selector("#situation-map[data-loaded=true]")
+    assert box.get_attribute("data-regions") == "1" and box.get_attribute("data-points") == "1"
+    assert "大瑶镇" in page.inner_text(".leaflet-top.leaflet-right")
+    page.click("[data-drill-up]")
+    page.wait_for_function("document.querySelector('#situation-map').dataset.points === '2'")
 
     page.click("text=单位")
     page.wait_for_selector("[data-testid=result-count]")

@@ -32,13 +32,17 @@
 
   function fmt(n) { return n === null || n === undefined ? "无数据" : Number(n).toLocaleString("zh-CN"); }
 
+  const CHILD = {county: "township", township: "village"};
+
   window.yingjiSituationMap = function (id, options) {
     const map = baseMap(id);
-    let regionLayer = null, pointLayer = null, legend = null;
+    let regionLayer = null, pointLayer = null, legend = null, trail = null;
+    const stack = [];  // drill-down path: [{code, name, level}]
     async function reload(opts) {
       options = Object.assign(options, opts || {});
       map.getContainer().dataset.loaded = "false";
-      const resp = await fetch(`/api/map/regions.geojson?level=${encodeURIComponent(options.level)}`, {credentials: "same-origin"});
+      const parent = stack.length ? `&parent=${stack[stack.length - 1].code}` : "";
+      const resp = await fetch(`/api/map/regions.geojson?level=${encodeURIComponent(options.level)}${parent}`, {credentials: "same-origin"});
       const data = await resp.json();
       const label = data.attributes[options.attribute];
       const cats = (data.categories || {})[options.attribute];  // categorical: fixed colours per value
@@ -51,8 +55,10 @@
         onEachFeature: (f, layer) => {
           const p = f.properties;
           layer.bindTooltip(`${p.name}<br>${label}：${show(p[options.attribute])}`, {sticky: true});
+          const down = CHILD[options.level] ? ` · <a href="#" data-drill="${p.code}" data-name="${p.name}">查看下级</a>` : "";
           layer.bindPopup(`<strong>${p.name}</strong>（${p.code}）<br>常住人口：${fmt(p.population)} 人<br>单位：${fmt(p.organizations)} 家` +
-            `<br><a href="${p.url}">查看区划</a>${p.note ? `<div class="small text-muted">${p.note}</div>` : ""}`);
+            `<br>${label}：${show(p[options.attribute])}<br><a href="${p.url}">查看区划</a>${down}` +
+            `${p.note ? `<div class="small text-muted">${p.note}</div>` : ""}`);
         }
       }).addTo(map);
       if (data.features.length) map.fitBounds(regionLayer.getBounds(), {padding: [10, 10]});
@@ -70,7 +76,8 @@
       legend.addTo(map);
       if (pointLayer) { pointLayer.remove(); pointLayer = null; }
       if (options.points) {
-        const pts = await (await fetch(`/api/map/${options.pointLayer || "organizations"}.geojson`, {credentials: "same-origin"})).json();
+        const within = stack.length ? `?region=${stack[stack.length - 1].code}` : "";
+        const pts = await (await fetch(`/api/map/${options.pointLayer || "organizations"}.geojson${within}`, {credentials: "same-origin"})).json();
         pointLayer = L.geoJSON(pts, {
           pointToLayer: (f, latlng) => L.circleMarker(latlng, {radius: 4, color: "#0b3a6e", weight: 1,
             fillColor: f.properties.colour || "#ff7d00", fillOpacity: 0.9}),
@@ -79,13 +86,38 @@
             `<br><a href="${f.properties.url}">查看详情</a>`)
         }).addTo(map);
       }
+      if (trail) trail.remove();
+      if (stack.length) {
+        trail = L.control({position: "topright"});
+        trail.onAdd = () => {
+          const div = L.DomUtil.create("div", "yj-legend");
+          div.innerHTML = stack.map(s => s.name).join(" › ") + ` <a href="#" data-drill-up="1">返回上级</a>`;
+          return div;
+        };
+        trail.addTo(map);
+      } else trail = null;
       const box = map.getContainer();
       box.dataset.regions = data.features.length;
       box.dataset.points = pointLayer ? pointLayer.getLayers().length : 0;
       box.dataset.loaded = "true";
     }
+    map.getContainer().addEventListener("click", e => {  // drill down from a popup, or back up
+      const down = e.target.closest("[data-drill]"), up = e.target.closest("[data-drill-up]");
+      if (!down && !up) return;
+      e.preventDefault();
+      map.closePopup();
+      if (down) {
+        stack.push({code: down.dataset.drill, name: down.dataset.name, level: options.level});
+        reload({level: CHILD[options.level]});
+      } else {
+        const back = stack.pop();
+        reload({level: back.level});
+      }
+    });
     reload();
-    return {map, reload};
+    const handle = {map, reload};
+    (window.yingjiMaps = window.yingjiMaps || {})[id] = handle;
+    return handle;
   };
 
   window.yingjiRecordMap = function (id, geometry, points) {
