@@ -46,3 +46,17 @@ def test_risk_notice_card(tree, orgs, users, web):
     text = text_of(web("staff").get(f"/registry/risk-points/{point.pk}/documents/notice-card.docx").content)
     assert "安全风险告知卡" in text and "大瑶花炮厂" in text
     assert "较大风险（橙色）" in text and "火药爆炸、火灾" in text and "立即撤离" in text and "13800000000" in text
+
+
+def test_printable_notice_card(tree, orgs, users, web, client):
+    point = RiskPoint.objects.create(name="药物混合工房", organization=orgs["a"], region=tree["va"], kind="area",
+                                     hazard_factor="material", accident_types="火药爆炸", responsible_person="李工")
+    RiskAssessment.objects.create(risk_point=point, method="lec", likelihood=6, exposure=6, consequence=15, assessor="张")
+    staff = web("staff")
+    assert f'href="/risk/points/{point.pk}/card/"' in staff.get(f"/registry/risk-points/{point.pk}/").content.decode()
+    card = staff.get(f"/risk/points/{point.pk}/card/").content.decode()
+    assert "@page { size: A4" in card and "重大风险</strong>（红色）" in card and "background: #d9001b" in card
+    from tests.conftest import make_user
+
+    client.force_login(make_user("township_b", "township", region=tree["b"]))
+    assert client.get(f"/risk/points/{point.pk}/card/").status_code == 404

@@ -33,6 +33,7 @@ urlpatterns = [
     path("map/", core.map_view, name="map"),
     path("risk/map/", risk_views.risk_map, name="risk_map"),
     path("risk/lists/", risk_views.risk_lists, name="risk_lists"),
+    path("risk/points/<int:pk>/card/", risk_views.notice_card_print, name="risk_notice_card"),
     path("risk/lists/<slug:name>.xlsx", risk_views.risk_list_download, name="risk_list"),
     path("hazards/dashboard/", hazard_views.hazard_dashboard, name="hazard_dashboard"),
     path("public/tip-off/", hazard_views.tip_off, name="tip_off"),

@@ -38,6 +38,7 @@ class Registry:
     icon: str = "▦"
     description: str = ""
     documents: dict = field(default_factory=dict)  # name -> (label, build(record) -> bytes, available(record))
+    record_links: list = field(default_factory=list)  # (label, url name taking the pk): printable pages …
     point_colour: object = None  # record -> "#rrggbb" for its dot on maps (e.g. by risk level)
     allow_create: bool = True  # False: records arrive another way (e.g. public forms), staff only update them
     example: dict = field(default_factory=dict)  # valid values for fields with rules (used by generic tests)

@@ -112,6 +112,7 @@ class DetailView(RegistryView):
         return render(request, "registry/detail.html", self.context(
             obj=obj, fields=fields, related=related, attachments=services.attachments_of(obj), flow=flow,
             documents=documents, points=points,
+            record_links=[(label, reverse(url_name, args=[obj.pk])) for label, url_name in reg.record_links],
             history=[history.describe(e, reg) for e in history.entries_for(obj)[:50]]))
 
 

@@ -19,6 +19,7 @@ register(Registry(
     select_related=("organization", "region"),
     example={"accident_types": "火灾、容器爆炸"},
     documents={"notice-card": ("安全风险告知卡", notice_card, None)},
+    record_links=[("打印告知卡 / 存为 PDF", "risk_notice_card")],
     point_colour=lambda p: LEVEL_COLOURS[p.level][1] if p.level else "#999999",
     description="风险点登记与分级管控：每次评估（LEC 或风险矩阵）都保留，风险点取最近一次评估的等级。",
 ))

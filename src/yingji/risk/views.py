@@ -44,3 +44,19 @@ def risk_list_download(request, name):
         raise PermissionDenied
     label, build = lists.LISTS[name]
     return tabular.download(build(request.user), f"{label}.xlsx")
+
+
+@login_required
+def notice_card_print(request, pk):
+    """风险告知卡 as a printable A4 page: print it, or save it as PDF from the browser's print dialog."""
+    from django.core.exceptions import PermissionDenied
+    from django.shortcuts import get_object_or_404
+
+    from yingji.core.registry import get_registry
+
+    reg = get_registry("risk-points")
+    if not request.user.has_perm(reg.perm("view")):
+        raise PermissionDenied
+    point = get_object_or_404(reg.queryset(request.user), pk=pk)
+    colour = scoring.LEVEL_COLOURS.get(point.level, ("", "#6b7785"))
+    return render(request, "risk/notice_card.html", {"p": point, "colour": colour[1], "colour_name": colour[0]})
