@@ -107,3 +107,19 @@ def test_more_stock_or_more_people_never_lowers_the_grade(items, people, extra):
     for other in (more_stock, more_people):
         assert other.sum_ratio >= base.sum_ratio
         assert order[other.grade] >= order[base.grade]
+
+
+def test_table1_is_complete_and_every_beta_resolves():
+    import csv
+
+    rows = list(csv.DictReader((g.DATA / "gb18218_table1.csv").open(encoding="utf-8")))
+    assert len(rows) == 85  # the standard's table 1
+    assert all(row["checked"].endswith("search") for row in rows)
+    assert all((row["beta"] == "") != (row["beta_category"] == "") for row in rows)  # one source of β each
+    table3 = {row["name"]: row["beta"] for row in rows if row["beta"]}
+    assert table3 == {"氨": "2", "二氧化氮": "10", "二氧化硫": "2", "碳酰氯": "20", "环氧乙烷": "2", "磷化氢": "20",
+                      "硫化氢": "5", "氯化氢(无水)": "3", "氯": "4", "溴甲烷": "3", "氟化氢": "5", "氰化氢": "10",
+                      "异氰酸甲酯": "20"}  # table 3 less 一氧化碳, which table 1 does not list
+    assert all(chem.critical_quantity_t > 0 and chem.beta > 0 for chem in g.table1().values())
+    assert g.lookup("2,4,6-三硝基甲苯").critical_quantity_t == 5 and g.lookup("TNT").beta == 2
+    assert g.lookup("天然气") is g.lookup("甲烷")
