@@ -108,3 +108,17 @@ def test_enterprise_page_maps_its_risk_points_by_level(tree, orgs, users, api, w
     points = json.loads(re.search(r'id="record-points" type="application/json">(.*?)</script>', page).group(1))
     assert points == [{"lon": 113.781, "lat": 27.981, "label": "风险点：药物混合工房", "colour": "#d9001b",
                        "url": f"/registry/risk-points/{pk}/"}]
+
+
+def test_four_colour_map_colours_enterprises_by_their_highest_level(tree, orgs, users, api):
+    high = make_point(api, orgs)
+    assess(api, high, method="lec", likelihood=3, exposure=6, consequence=15)  # 较大
+    low = api("staff").post("/api/risk-points/", {**POINT, "name": "仓库", "organization": orgs["a"].credit_code},
+                            format="json").json()["id"]
+    assess(api, low, method="matrix", likelihood=1, consequence=1)
+    layer = api("leader").get("/api/map/risk-enterprises.geojson").json()
+    (feature,) = layer["features"]
+    assert feature["properties"]["name"] == "大瑶花炮厂" and feature["properties"]["colour"] == "#ff7d00"
+    assert feature["properties"]["最高风险等级"] == "较大风险" and feature["properties"]["风险点"] == 2
+    assert api("leader").get("/api/map/risk-enterprises.geojson", {"region": "430181111"}).json()["features"] == []
+    assert api("nobody").get("/api/map/risk-enterprises.geojson").json()["features"] == []

@@ -192,8 +192,9 @@ class TransitionView(RegistryView):
         inputs = {"reason": request.POST.get("reason", "").strip()}
         photos = request.FILES.getlist("photos")
         try:
+            label = self.registry.workflow.transition(request.POST.get("name", "")).label
             for upload in photos:
-                attachment = services.attach_file(request.user, obj, upload, f"{request.POST.get('name')} 照片")
+                attachment = services.attach_file(request.user, obj, upload, f"{label}时上传的照片")
                 inputs.setdefault("photos", []).append(attachment.pk)
             log = workflow.apply(request.user, obj, request.POST.get("name", ""),
                                  comment=request.POST.get("comment", "").strip(), inputs=inputs)

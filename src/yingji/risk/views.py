@@ -1,5 +1,10 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.decorators import api_view, permission_classes
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
 
 from yingji.core.access import effective_region
 from yingji.core.api import REGION_ATTRIBUTES
@@ -13,7 +18,7 @@ def risk_map(request):
     counts = maps.counts_by_level(request.user, effective_region(request.user))
     return render(request, "map.html", {
         "attributes": REGION_ATTRIBUTES, "map_level": map_level_for(request.user), "initial_attribute": "risk",
-        "title": "四色图", "point_layer": "risk-points", "points_label": "显示风险点",
+        "title": "四色图", "point_layer": "risk-enterprises", "points_label": "显示企业（按最高风险等级着色）",
         "levels": [("township", "乡镇街道"), ("village", "村社区"), ("county", "县（市、区）")],
         "level_counts": [(scoring.LEVEL_LABELS[k], scoring.LEVEL_COLOURS[k][1], n) for k, n in counts.items()]})
 
@@ -60,3 +65,15 @@ def notice_card_print(request, pk):
     point = get_object_or_404(reg.queryset(request.user), pk=pk)
     colour = scoring.LEVEL_COLOURS.get(point.level, ("", "#6b7785"))
     return render(request, "risk/notice_card.html", {"p": point, "colour": colour[1], "colour_name": colour[0]})
+
+
+@extend_schema(summary="四色图企业图层（GeoJSON）：企业按其风险点的最高等级着色", tags=["地图"],
+               parameters=[OpenApiParameter("region", str, description="区划代码（含下级）")],
+               responses=OpenApiTypes.OBJECT)
+@api_view(["GET"])
+@permission_classes([IsAuthenticated])
+def enterprise_layer_api(request):
+    """GeoJSON: enterprises coloured by their highest risk level (the 四色图's point layer)."""
+    if not request.user.has_perm("risk.view_riskpoint"):
+        return Response({"detail": "未找到。"}, status=404)
+    return Response(maps.enterprise_layer(request.user, request.GET.get("region")))
