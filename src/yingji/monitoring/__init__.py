@@ -1,0 +1,1 @@
+"""Monitoring and early warning (监测预警). The pure rule engine comes first; the Django app joins with issue #4."""
