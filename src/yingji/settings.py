@@ -18,6 +18,7 @@ INSTALLED_APPS = [
     "yingji.core",
     "yingji.risk",
     "yingji.hazards",
+    "yingji.monitoring",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

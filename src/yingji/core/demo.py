@@ -116,8 +116,10 @@ def load(seed: int = 2026, log=print) -> list[str]:
         risk_points = _risk_points(rng, orgs)
         sources = _hazard_sources(rng, orgs)
         targets = _vulnerable_targets(rng, towns)
+        sensors = _monitoring(rng, towns)
     return [f"演示县：湖南省浏阳市 — {len(towns)} 个乡镇街道、{len(villages)} 个村社区、{len(orgs)} 家单位、"
-            f"{people} 位联系人、{risk_points} 个风险点、{sources} 个危险化学品单元、{targets} 个脆弱性目标、{hazards} 条隐患",
+            f"{people} 位联系人、{risk_points} 个风险点、{sources} 个危险化学品单元、{targets} 个脆弱性目标、"
+            f"{sensors} 个传感器、{hazards} 条隐患",
             f"演示账号（{DEMO_PASSWORD_NOTE}均为 {password}）：" + "、".join(u[0] for u in ROLE_USERS)]
 
 
@@ -477,4 +479,49 @@ def _vulnerable_targets(rng, towns) -> int:
                                             address=f"湖南省浏阳市{town.name}{village.name}",
                                             contact=f"{_name(rng)} {_mobile(rng)}")
             n += 1
+    return n
+
+
+RIVER_TOWNS = ("淮川街道", "关口街道", "集里街道", "北盛镇", "永安镇", "柏加镇", "镇头镇", "古港镇", "沿溪镇", "达浒镇")
+MOUNTAIN_TOWNS = ("大围山镇", "达浒镇", "张坊镇", "官渡镇", "小河乡", "社港镇", "文家市镇")
+
+
+def _monitoring(rng, towns) -> int:
+    """Gas detectors and level gauges at hazard sources; water-level stations along the 浏阳河 and its
+    tributaries; rain gauges and slope displacement meters in the mountain townships."""
+    from yingji.monitoring.models import MonitoringPoint, Sensor
+    from yingji.risk.models import HazardSource
+
+    n = 0
+
+    def sensor(point, quantity, name, **rule):
+        nonlocal n
+        n += 1
+        Sensor.objects.create(device_id=f"LY-{quantity[:3].upper()}-{n:05d}", name=name, point=point, quantity=quantity,
+                              **rule)
+
+    for source in HazardSource.objects.select_related("organization", "region").order_by("pk"):
+        point = MonitoringPoint.objects.create(name=f"{source.organization.name}{source.name}", kind="hazard_source",
+                                              organization=source.organization, hazard_source=source,
+                                              region=source.region, lon=source.lon, lat=source.lat)
+        for i in range(rng.randint(1, 3)):
+            sensor(point, "combustible_gas", f"可燃气体探测器{i + 1}号", level1=20, level2=40, deadband=2,
+                   interval_s=10)
+        if source.unit_kind == "storage":
+            sensor(point, "liquid_level", "储罐液位计", level1=8.5, level2=9.2, deadband=0.1, interval_s=30)
+    by_name = {t.name: t for t in towns}
+    for name in RIVER_TOWNS:
+        town = by_name[name]
+        lon, lat = _inside(rng, shape(town.geometry), 1)[0]
+        point = MonitoringPoint.objects.create(name=f"浏阳河{name.removesuffix('街道').removesuffix('镇')}水位站",
+                                              kind="river", region=town, lon=lon, lat=lat)
+        warn = round(rng.uniform(52, 58), 1)  # 警戒水位 / 保证水位 (m, local datum)
+        sensor(point, "water_level", "雷达水位计", level1=warn, level2=round(warn + 1.5, 1), deadband=0.2,
+               max_rate_per_min=0.05, interval_s=300)
+    for name in MOUNTAIN_TOWNS:
+        town = by_name[name]
+        lon, lat = _inside(rng, shape(town.geometry), 1)[0]
+        point = MonitoringPoint.objects.create(name=f"{name}地质灾害监测点", kind="slope", region=town, lon=lon, lat=lat)
+        sensor(point, "rainfall", "翻斗式雨量计", level1=50, level2=100, level3=150, interval_s=300)
+        sensor(point, "displacement", "裂缝位移计", level1=10, level2=30, level3=50, min_duration_s=600, interval_s=600)
     return n

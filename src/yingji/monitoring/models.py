@@ -1,0 +1,104 @@
+"""Monitoring points and sensors; each sensor carries its alarm-rule settings for rules.py."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from yingji.core.models import DomainModel, GeoPoint, Organization, Region
+
+QUANTITIES = {  # quantity -> (label, unit)
+    "combustible_gas": ("可燃气体", "%LEL"), "toxic_gas": ("有毒气体", "ppm"), "temperature": ("温度", "℃"),
+    "pressure": ("压力", "MPa"), "liquid_level": ("液位", "m"), "water_level": ("水位", "m"),
+    "rainfall": ("雨量", "mm"), "displacement": ("位移", "mm"), "wind_speed": ("风速", "m/s"),
+}
+
+
+class MonitoringPoint(DomainModel, GeoPoint):
+    scope_organization = "organization"
+
+    KINDS = [("enterprise", "企业"), ("hazard_source", "重大危险源"), ("risk_point", "风险点"), ("reservoir", "水库"),
+             ("slope", "边坡/地质灾害点"), ("river", "河道断面"), ("gas_network", "燃气管网节点"), ("bridge", "桥梁"),
+             ("other", "其他")]
+
+    name = models.CharField("监测点名称", max_length=100)
+    kind = models.CharField("监测对象类型", max_length=16, choices=KINDS)
+    organization = models.ForeignKey(Organization, verbose_name="所属单位", null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="monitoring_points")
+    hazard_source = models.ForeignKey("risk.HazardSource", verbose_name="重大危险源", null=True, blank=True,
+                                      on_delete=models.SET_NULL, related_name="monitoring_points")
+    region = models.ForeignKey(Region, verbose_name="所属区划", on_delete=models.PROTECT, related_name="monitoring_points")
+    description = models.CharField("说明", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "监测点"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Sensor(DomainModel):
+    scope_organization = "organization"
+
+    STATUSES = [("online", "在线"), ("offline", "离线"), ("fault", "故障"), ("disabled", "停用")]
+
+    device_id = models.CharField("设备编号", max_length=64, unique=True)
+    name = models.CharField("传感器名称", max_length=100)
+    point = models.ForeignKey(MonitoringPoint, verbose_name="监测点", on_delete=models.CASCADE, related_name="sensors")
+    region = models.ForeignKey(Region, verbose_name="所属区划", on_delete=models.PROTECT, editable=False, related_name="+")
+    organization = models.ForeignKey(Organization, verbose_name="所属单位", null=True, on_delete=models.PROTECT,
+                                     editable=False, related_name="+")
+    quantity = models.CharField("监测量", max_length=20,
+                                choices=[(k, f"{label}（{unit}）") for k, (label, unit) in QUANTITIES.items()])
+    interval_s = models.PositiveIntegerField("上报周期（秒）", default=60)
+    status = models.CharField("状态", max_length=10, choices=STATUSES, default="online", db_index=True)
+    rising = models.BooleanField("超上限报警", default=True, help_text="勾选：数值升高报警（如气体浓度）；不勾选：数值降低报警")
+    level1 = models.FloatField("一级阈值（最轻）", null=True, blank=True)
+    level2 = models.FloatField("二级阈值", null=True, blank=True)
+    level3 = models.FloatField("三级阈值", null=True, blank=True)
+    level4 = models.FloatField("四级阈值（最重）", null=True, blank=True)
+    deadband = models.FloatField("回差（消警死区）", default=0, help_text="数值回落超过阈值减回差才消警，防止报警抖动")
+    min_duration_s = models.PositiveIntegerField("持续时间（秒）", default=0, help_text="超过阈值持续多久才报警")
+    max_rate_per_min = models.FloatField("变化速率上限（每分钟）", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "传感器"
+        ordering = ["device_id"]
+
+    def __str__(self):
+        return f"{self.name}（{self.device_id}）"
+
+    @property
+    def unit(self) -> str:
+        return QUANTITIES.get(self.quantity, ("", ""))[1]
+
+    def thresholds(self) -> list[float]:
+        levels = [self.level1, self.level2, self.level3, self.level4]
+        if any(v is None for v in levels[: len([x for x in levels if x is not None])]):
+            raise ValidationError({"level1": "阈值须从一级开始依次填写，不能跳级"})
+        return [v for v in levels if v is not None]
+
+    def rule(self) -> dict:
+        """This sensor's settings for monitoring.rules.RuleSet.build."""
+        return {"thresholds": self.thresholds(), "rising": self.rising, "deadband": self.deadband,
+                "min_duration_s": self.min_duration_s, "max_rate_per_min": self.max_rate_per_min,
+                "interval_s": self.interval_s}
+
+    def inherit_scope(self):
+        if self.point_id:
+            self.region_id, self.organization_id = self.point.region_id, self.point.organization_id
+
+    def clean(self):
+        super().clean()
+        self.inherit_scope()
+        from yingji.monitoring.rules import RuleSet
+
+        try:
+            RuleSet.build([self.rule()])
+        except ValueError as exc:
+            raise ValidationError({"level2": str(exc).replace("传感器 0 的", "")}) from exc
+        if self.deadband < 0:
+            raise ValidationError({"deadband": "回差不能为负数"})
+
+    def save(self, *args, **kwargs):
+        self.inherit_scope()
+        super().save(*args, **kwargs)
