@@ -17,4 +17,5 @@ app.conf.beat_schedule = {
     "heartbeat": {"task": "yingji.core.tasks.heartbeat", "schedule": 300.0},
     "hazards-overdue": {"task": "yingji.hazards.tasks.mark_overdue", "schedule": 600.0},
     "hazards-due-soon": {"task": "yingji.hazards.tasks.remind_due_soon", "schedule": 3600.0},
+    "alarms-escalation": {"task": "yingji.monitoring.tasks.escalate_alarms", "schedule": 60.0},
 }

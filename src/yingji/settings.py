@@ -156,6 +156,7 @@ SPECTACULAR_SETTINGS = {
         "RiskLevelEnum": "yingji.risk.choices.Level",
         "HazardStateEnum": "yingji.hazards.choices.State",
         "HazardGradeEnum": "yingji.hazards.choices.Grade",
+        "AlarmStateEnum": [("raised", "报警"), ("acknowledged", "已确认"), ("handling", "处置中"), ("cleared", "已消警")],
     },
 }
 

@@ -265,11 +265,11 @@ def display_value(obj, reg, name):
     from django.utils import timezone
 
     f = reg.field(name)
-    if f.choices:
-        return getattr(obj, f"get_{name}_display")()
     value = getattr(obj, name)
     if value is None or value == "":
         return None
+    if f.choices:
+        return getattr(obj, f"get_{name}_display")()
     if isinstance(value, bool):
         return "是" if value else "否"
     if f.is_relation:

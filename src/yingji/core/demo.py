@@ -117,6 +117,7 @@ def load(seed: int = 2026, log=print) -> list[str]:
         sources = _hazard_sources(rng, orgs)
         targets = _vulnerable_targets(rng, towns)
         sensors = _monitoring(rng, towns)
+        _alarms(rng)
     return [f"演示县：湖南省浏阳市 — {len(towns)} 个乡镇街道、{len(villages)} 个村社区、{len(orgs)} 家单位、"
             f"{people} 位联系人、{risk_points} 个风险点、{sources} 个危险化学品单元、{targets} 个脆弱性目标、"
             f"{sensors} 个传感器、{hazards} 条隐患",
@@ -525,3 +526,37 @@ def _monitoring(rng, towns) -> int:
         sensor(point, "rainfall", "翻斗式雨量计", level1=50, level2=100, level3=150, interval_s=300)
         sensor(point, "displacement", "裂缝位移计", level1=10, level2=30, level3=50, min_duration_s=600, interval_s=600)
     return n
+
+
+def _alarms(rng) -> int:
+    """A few excursions run through the real rule engine, so the alarm list shows real alarms:
+    a gas leak that escalated, one acknowledged and in hand, one closed with its cause."""
+    import numpy as np
+    from django.utils import timezone
+
+    from yingji.core import workflow
+    from yingji.monitoring import alarms
+    from yingji.monitoring.models import Alarm, Sensor
+    from yingji.monitoring.rules import RuleSet, State, evaluate
+
+    gas = list(Sensor.objects.filter(quantity="combustible_gas").order_by("device_id")[:3])
+    if not gas:
+        return 0
+    now = timezone.now().timestamp()
+    for i, sensor in enumerate(gas):
+        ramp = [3, 8, 15, 22, 31, 44, 38][: 5 + i]
+        ts = now - 600 + 30 * np.arange(len(ramp))
+        result = evaluate(RuleSet.build([sensor.rule()]), State.fresh(1), np.zeros(len(ramp), int), ts,
+                          np.array(ramp, dtype=float))
+        alarms.apply_events([sensor], result.events)
+    staff = User.objects.get(username="staff")
+    opened = list(Alarm.objects.order_by("pk"))
+    if len(opened) > 1:
+        workflow.apply(staff, opened[1], "acknowledge", comment="已电话通知企业安全员")
+        workflow.apply(staff, opened[1], "handle", comment="企业已启动现场处置")
+    if len(opened) > 2:
+        Alarm.objects.filter(pk=opened[2].pk).update(measures="关闭泄漏阀门，强制通风，浓度已回落", cause="real")
+        opened[2].refresh_from_db()
+        workflow.apply(staff, opened[2], "acknowledge")
+        workflow.apply(staff, opened[2], "clear", comment="现场确认处置完毕")
+    return len(opened)

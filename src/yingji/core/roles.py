@@ -22,12 +22,13 @@ class Role:
 ROLES = {r.name: r for r in [
     Role(ADMIN, "系统管理员", "管理全部数据、用户与权限", {"*": "vacd"}),
     Role("leader", "局领导", "查看全局数据，审批与指挥", {"*": "v"}),
-    Role("duty", "值班员", "值班值守、接报，维护通讯录", {"*": "v", "core.person": "vac"}),
+    Role("duty", "值班员", "值班值守、接报，维护通讯录，处置报警", {"*": "v", "core.person": "vac", "monitoring.alarm": "vc"}),
     Role("staff", "业务科室", "维护本业务的登记簿", {"*": "vacd", "core.region": "v"}),
     Role("township", "乡镇用户", "维护本乡镇街道范围内的数据", {"*": "vac", "core.region": "vc"}),
     Role("village", "村/网格员", "上报与维护本村社区数据", {"*": "v", "core.person": "vac", "hazards.hazard": "va"}),
     Role("enterprise", "企业用户", "维护本企业信息与人员，自查上报并整改隐患",
-         {"*": "v", "core.organization": "vc", "core.person": "vacd", "hazards.hazard": "vac"}),
+         {"*": "v", "core.organization": "vc", "core.person": "vacd", "hazards.hazard": "vac",
+          "monitoring.alarm": "vc"}),
     Role("social_force", "社会力量", "维护本队伍信息", {"*": "v", "core.organization": "vc", "core.person": "vac"}),
     Role("readonly", "只读", "只能查看", {"*": "v"}),
 ]}

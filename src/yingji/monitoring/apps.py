@@ -7,4 +7,4 @@ class MonitoringConfig(AppConfig):
     verbose_name = "监测预警"
 
     def ready(self):
-        from yingji.monitoring import registries  # noqa: F401
+        from yingji.monitoring import registries, tasks  # noqa: F401

@@ -102,3 +102,50 @@ class Sensor(DomainModel):
     def save(self, *args, **kwargs):
         self.inherit_scope()
         super().save(*args, **kwargs)
+
+
+class Alarm(DomainModel):
+    """One open alarm per (sensor, kind) at a time: repeats update it (count, peak, last value)."""
+
+    scope_organization = "organization"
+
+    KINDS = [("threshold", "超限报警"), ("rate", "变化速率报警"), ("offline", "离线报警")]
+    STATES = [("raised", "报警"), ("acknowledged", "已确认"), ("handling", "处置中"), ("cleared", "已消警")]
+    CAUSES = [("real", "真实报警"), ("false", "误报"), ("device_fault", "设备故障"), ("test", "测试")]
+    ESCALATION = ["企业", "乡镇街道", "县级"]
+
+    sensor = models.ForeignKey(Sensor, verbose_name="传感器", on_delete=models.CASCADE, related_name="alarms")
+    region = models.ForeignKey(Region, verbose_name="所属区划", on_delete=models.PROTECT, editable=False, related_name="+")
+    organization = models.ForeignKey(Organization, verbose_name="所属单位", null=True, on_delete=models.PROTECT,
+                                     editable=False, related_name="+")
+    kind = models.CharField("报警类型", max_length=10, choices=KINDS, editable=False)
+    level = models.PositiveSmallIntegerField("报警级别", default=1, editable=False)
+    state = models.CharField("状态", max_length=12, choices=STATES, default="raised", db_index=True, editable=False)
+    opened_at = models.DateTimeField("报警时间", editable=False)
+    last_at = models.DateTimeField("最近一次", editable=False)
+    count = models.PositiveIntegerField("报警次数", default=1, editable=False)
+    first_value = models.FloatField("首次数值", null=True, editable=False)
+    peak_value = models.FloatField("峰值", null=True, editable=False)
+    last_value = models.FloatField("最新数值", null=True, editable=False)
+    recovered_at = models.DateTimeField("恢复正常时间", null=True, blank=True, editable=False)
+    escalation = models.PositiveSmallIntegerField("报警通知范围", default=0, editable=False,
+                                                  choices=[(0, "企业"), (1, "已升级至乡镇街道"), (2, "已升级至县级")])
+    measures = models.TextField("处置措施", blank=True)
+    cause = models.CharField("报警原因", max_length=14, choices=CAUSES, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "报警"
+        ordering = ["-last_at"]
+        constraints = [models.UniqueConstraint(fields=["sensor", "kind"], condition=~models.Q(state="cleared"),
+                                               name="one_open_alarm_per_sensor_kind")]
+
+    def __str__(self):
+        return f"{self.sensor.name} {self.get_kind_display()} {self.level}级"
+
+    def inherit_scope(self):
+        if self.sensor_id:
+            self.region_id, self.organization_id = self.sensor.region_id, self.sensor.organization_id
+
+    def save(self, *args, **kwargs):
+        self.inherit_scope()
+        super().save(*args, **kwargs)

@@ -1,0 +1,77 @@
+"""From readings to alarm records, the alarm state machine, and escalation when nobody acknowledges."""
+
+import datetime
+
+import numpy as np
+import pytest
+from django.db import IntegrityError
+from django.utils import timezone
+
+from yingji.core.models import Notification
+from yingji.monitoring import alarms
+from yingji.monitoring.models import Alarm, MonitoringPoint, Sensor
+from yingji.monitoring.rules import RuleSet, State, evaluate
+
+
+@pytest.fixture
+def sensor(tree, orgs):
+    point = MonitoringPoint.objects.create(name="甲醇储罐区", kind="hazard_source", organization=orgs["a"],
+                                           region=tree["va"], lon=113.78, lat=27.98)
+    return Sensor.objects.create(device_id="GAS-1", name="可燃气体1号", point=point, quantity="combustible_gas",
+                                 level1=20, level2=40, deadband=2)
+
+
+def feed(sensor, state, readings):
+    rules = RuleSet.build([sensor.rule()])
+    t0 = 1_800_000_000
+    ts = np.array([t0 + t for t, _ in readings], dtype=float)
+    result = evaluate(rules, state, np.zeros(len(readings), int), ts, np.array([v for _, v in readings], dtype=float))
+    return alarms.apply_events([sensor], result.events)
+
+
+def test_one_open_alarm_per_sensor_repeats_update_it(sensor):
+    state = State.fresh(1)
+    # raise at 25, escalate at 45, lower at 30 (below 40 − 2): one alarm, updated twice
+    assert feed(sensor, state, [(0, 5), (10, 25), (20, 45), (30, 30)]) == {"opened": 1, "updated": 2, "recovered": 0}
+    alarm = Alarm.objects.get()
+    assert (alarm.level, alarm.count, alarm.first_value, alarm.peak_value, alarm.last_value) == (2, 2, 25, 45, 30)
+    assert alarm.region == sensor.region and alarm.organization == sensor.organization
+    assert feed(sensor, state, [(40, 10)]) == {"opened": 0, "updated": 0, "recovered": 1}  # back to normal
+    alarm.refresh_from_db()
+    assert alarm.recovered_at is not None and alarm.state == "raised"  # still needs a person to close it
+    assert feed(sensor, state, [(50, 26)]) == {"opened": 0, "updated": 1, "recovered": 0}  # same open alarm
+    assert Alarm.objects.count() == 1
+    with pytest.raises(IntegrityError):
+        Alarm.objects.create(sensor=sensor, kind="threshold", opened_at=timezone.now(), last_at=timezone.now())
+
+
+def test_handling_flow_needs_measures_and_cause(sensor, users, api):
+    feed(sensor, State.fresh(1), [(0, 25)])
+    alarm = Alarm.objects.get()
+    rest = api("enterprise_a")
+    url = f"/api/alarms/{alarm.pk}/transitions/"
+    assert rest.post(url, {"name": "clear"}, format="json").status_code == 409  # not acknowledged yet
+    assert rest.post(url, {"name": "acknowledge"}, format="json").json()["state"] == "acknowledged"
+    refused = rest.post(url, {"name": "clear"}, format="json")
+    assert refused.status_code == 409 and refused.json()["detail"] == "消警前须填写处置措施、报警原因"
+    assert rest.patch(f"/api/alarms/{alarm.pk}/", {"measures": "关闭阀门，通风", "cause": "real"},
+                      format="json").status_code == 200
+    assert rest.post(url, {"name": "clear"}, format="json").json()["state"] == "cleared"
+    # Cleared, a new excursion opens a new alarm.
+    feed(sensor, State.fresh(1), [(100, 30)])
+    assert Alarm.objects.exclude(state="cleared").count() == 1 and Alarm.objects.count() == 2
+
+
+def test_unacknowledged_alarms_climb_to_township_then_county(sensor, users):
+    feed(sensor, State.fresh(1), [(0, 25)])
+    alarm = Alarm.objects.get()
+    opened = alarm.opened_at
+    assert alarms.escalate_unacknowledged(now=opened + datetime.timedelta(minutes=4)) == 0
+    assert alarms.escalate_unacknowledged(now=opened + datetime.timedelta(minutes=6)) == 1
+    assert set(Notification.objects.values_list("user__username", flat=True)) == {"township_a"}
+    assert alarms.escalate_unacknowledged(now=opened + datetime.timedelta(minutes=7)) == 0  # once per step
+    assert alarms.escalate_unacknowledged(now=opened + datetime.timedelta(minutes=16)) == 1
+    alarm.refresh_from_db()
+    assert alarm.escalation == 2
+    told = set(Notification.objects.filter(key__endswith="-2").values_list("user__username", flat=True))
+    assert told == {"staff", "leader"}
