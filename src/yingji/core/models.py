@@ -42,6 +42,9 @@ class DomainModel(models.Model):
 
     scope_region = "region"
     scope_organization: str | None = None
+    # A part of another record (an assessment of its risk point, a sensor of its monitoring point)
+    # names that record here and takes its region and organization from it, on clean and on save.
+    scope_parent: str | None = None
 
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
@@ -51,9 +54,14 @@ class DomainModel(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs):
+        self.inherit_scope()
+        super().save(*args, **kwargs)
+
     def clean(self):
-        """A record's region must agree with its organization's (the same place, above or below it)."""
+        """A part takes its parent's place; a record's region must agree with its organization's."""
         super().clean()
+        self.inherit_scope()
         org_field, region_field = self.scope_organization, self.scope_region
         if not org_field or "self" in (org_field, region_field):
             return
@@ -61,6 +69,15 @@ class DomainModel(models.Model):
             org_region, region = getattr(self, org_field).region, getattr(self, region_field)
             if not (org_region.path.startswith(region.path) or region.path.startswith(org_region.path)):
                 raise ValidationError({region_field: f"所属区划与所属单位的区划（{org_region}）不一致"})
+
+    def inherit_scope(self):
+        """Copy the region and organization of ``scope_parent`` (set before scope checks and on save)."""
+        if not self.scope_parent or not getattr(self, f"{self.scope_parent}_id"):
+            return
+        parent = getattr(self, self.scope_parent)
+        setattr(self, f"{self.scope_region}_id", getattr(parent, f"{parent.scope_region}_id"))
+        if self.scope_organization and parent.scope_organization not in (None, "self"):
+            setattr(self, f"{self.scope_organization}_id", getattr(parent, f"{parent.scope_organization}_id"))
 
 
 class GeoPoint(models.Model):

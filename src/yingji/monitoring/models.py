@@ -38,6 +38,7 @@ class MonitoringPoint(DomainModel, GeoPoint):
 
 class Sensor(DomainModel):
     scope_organization = "organization"
+    scope_parent = "point"
 
     STATUSES = [("online", "在线"), ("offline", "离线"), ("fault", "故障"), ("disabled", "停用")]
 
@@ -83,13 +84,9 @@ class Sensor(DomainModel):
                 "min_duration_s": self.min_duration_s, "max_rate_per_min": self.max_rate_per_min,
                 "interval_s": self.interval_s}
 
-    def inherit_scope(self):
-        if self.point_id:
-            self.region_id, self.organization_id = self.point.region_id, self.point.organization_id
 
     def clean(self):
         super().clean()
-        self.inherit_scope()
         from yingji.monitoring.rules import RuleSet
 
         try:
@@ -99,15 +96,11 @@ class Sensor(DomainModel):
         if self.deadband < 0:
             raise ValidationError({"deadband": "回差不能为负数"})
 
-    def save(self, *args, **kwargs):
-        self.inherit_scope()
-        super().save(*args, **kwargs)
-
-
 class Alarm(DomainModel):
     """One open alarm per (sensor, kind) at a time: repeats update it (count, peak, last value)."""
 
     scope_organization = "organization"
+    scope_parent = "sensor"
 
     KINDS = [("threshold", "超限报警"), ("rate", "变化速率报警"), ("offline", "离线报警")]
     STATES = [("raised", "报警"), ("acknowledged", "已确认"), ("handling", "处置中"), ("cleared", "已消警")]
@@ -141,11 +134,3 @@ class Alarm(DomainModel):
 
     def __str__(self):
         return f"{self.sensor.name} {self.get_kind_display()} {self.level}级"
-
-    def inherit_scope(self):
-        if self.sensor_id:
-            self.region_id, self.organization_id = self.sensor.region_id, self.sensor.organization_id
-
-    def save(self, *args, **kwargs):
-        self.inherit_scope()
-        super().save(*args, **kwargs)

@@ -104,6 +104,7 @@ class RiskAssessment(DomainModel):
     """One assessment; every one is kept (the history of a point's levels)."""
 
     scope_organization = "organization"
+    scope_parent = "risk_point"
 
     risk_point = models.ForeignKey(RiskPoint, verbose_name="风险点", on_delete=models.CASCADE, related_name="assessments")
     region = models.ForeignKey(Region, verbose_name="所属区划", on_delete=models.PROTECT, editable=False, related_name="+")
@@ -136,14 +137,8 @@ class RiskAssessment(DomainModel):
             return scoring.lec(self.likelihood, self.exposure, self.consequence, bands_for(self.risk_point, self.method))
         return scoring.matrix(self.likelihood, self.consequence, bands_for(self.risk_point, self.method))
 
-    def inherit_scope(self):
-        """An assessment belongs where its risk point does (set before scope checks and on save)."""
-        if self.risk_point_id:
-            self.region_id, self.organization_id = self.risk_point.region_id, self.risk_point.organization_id
-
     def clean(self):
         super().clean()
-        self.inherit_scope()
         if self.likelihood is None or self.consequence is None or not self.method:
             return
         try:
@@ -155,7 +150,6 @@ class RiskAssessment(DomainModel):
     def save(self, *args, **kwargs):
         result = self.grade()
         self.value, self.level, self.explanation = result.value, result.level, result.explanation
-        self.inherit_scope()
         super().save(*args, **kwargs)
         latest = self.risk_point.assessments.order_by("-assessed_at", "-id").first()
         RiskPoint.objects.filter(pk=self.risk_point_id).update(level=latest.level, assessed_at=latest.assessed_at)
@@ -212,6 +206,7 @@ class HazardInventory(DomainModel):
     """One hazardous chemical in a unit with its actual maximum quantity q (t)."""
 
     scope_organization = "organization"
+    scope_parent = "hazard_source"
 
     hazard_source = models.ForeignKey(HazardSource, verbose_name="重大危险源单元", on_delete=models.CASCADE,
                                       related_name="inventory")
@@ -236,13 +231,8 @@ class HazardInventory(DomainModel):
 
         return gb18218.lookup(self.chemical_name or None, (self.category_code,) if self.category_code else ())
 
-    def inherit_scope(self):
-        if self.hazard_source_id:
-            self.region_id, self.organization_id = self.hazard_source.region_id, self.hazard_source.organization_id
-
     def clean(self):
         super().clean()
-        self.inherit_scope()
         if not self.chemical_name and not self.category_code:
             raise ValidationError({"chemical_name": "请填写化学品名称（表1）或危险性类别代码（表2）"})
         try:
@@ -254,7 +244,6 @@ class HazardInventory(DomainModel):
             raise ValidationError({"max_quantity_t": "最大存在量不能为负数"})
 
     def save(self, *args, **kwargs):
-        self.inherit_scope()
         super().save(*args, **kwargs)
         self.hazard_source.regrade()
 
