@@ -133,3 +133,22 @@ def test_due_soon_reminders_and_escalation_notices(orgs, tree, users, web):
     note.refresh_from_db()
     assert note.read_at is not None
     assert client.get("/notifications/badge/").content == b""
+
+
+def test_a_refused_step_keeps_none_of_its_photos(orgs, tree, users, web):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from yingji.core.models import Attachment
+
+    hazard = make_hazard(orgs, tree, "rectifying")
+    client = web("enterprise_a")
+    photo = SimpleUploadedFile("after.png", b"\x89PNG\r\n\x1a\n" + b"0" * 32, "image/png")
+    response = client.post(f"/registry/hazards/{hazard.pk}/transition/", {"name": "submit", "photos": photo},
+                           follow=True)  # no comment: refused
+    assert "须填写意见" in response.content.decode()
+    assert not Attachment.objects.exists() and Hazard.objects.get(pk=hazard.pk).state == "rectifying"
+    photo.seek(0)
+    client.post(f"/registry/hazards/{hazard.pk}/transition/", {"name": "submit", "comment": "已整改", "photos": photo})
+    attachment = Attachment.objects.get()
+    assert attachment.description == "整改完成，申请验收时上传的照片"
+    assert TransitionLog.objects.get(object_id=str(hazard.pk)).inputs == {"photos": [attachment.pk]}

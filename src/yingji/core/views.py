@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import CASCADE, Count, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -192,12 +193,13 @@ class TransitionView(RegistryView):
         inputs = {"reason": request.POST.get("reason", "").strip()}
         photos = request.FILES.getlist("photos")
         try:
-            label = self.registry.workflow.transition(request.POST.get("name", "")).label
-            for upload in photos:
-                attachment = services.attach_file(request.user, obj, upload, f"{label}时上传的照片")
-                inputs.setdefault("photos", []).append(attachment.pk)
-            log = workflow.apply(request.user, obj, request.POST.get("name", ""),
-                                 comment=request.POST.get("comment", "").strip(), inputs=inputs)
+            with transaction.atomic():  # a refused step keeps none of its photos
+                label = self.registry.workflow.transition(request.POST.get("name", "")).label
+                for upload in photos:
+                    attachment = services.attach_file(request.user, obj, upload, f"{label}时上传的照片")
+                    inputs.setdefault("photos", []).append(attachment.pk)
+                log = workflow.apply(request.user, obj, request.POST.get("name", ""),
+                                     comment=request.POST.get("comment", "").strip(), inputs=inputs)
         except (workflow.TransitionError, ValidationError) as exc:
             messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
             return redirect(reverse("registry_detail", args=[registry, pk]) + "#workflow")
