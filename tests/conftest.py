@@ -81,6 +81,7 @@ def users(tree, orgs):
         "leader": make_user("leader", "leader", region=tree["county"]),
         "staff": make_user("staff", "staff", region=tree["county"]),
         "township_a": make_user("township_a", "township", region=tree["a"]),
+        "township_b": make_user("township_b", "township", region=tree["b"]),
         "village_a": make_user("village_a", "village", region=tree["va"]),
         "enterprise_a": make_user("enterprise_a", "enterprise", organization=orgs["a"]),
         "readonly": make_user("readonly", "readonly", region=tree["county"]),

@@ -32,9 +32,7 @@ def test_escalation_notice(tree, orgs, users, web):
     assert f"督办〔{timezone.localdate().year}〕{hazard.pk}号" in text
     assert "大瑶花炮厂：" in text and "“消防通道堵塞”（一般事故隐患）" in text
     assert "王安全" in text and (timezone.localdate() - datetime.timedelta(days=2)).strftime("%Y-%m-%d") in text
-    from tests.conftest import make_user
-
-    client.force_login(make_user("township_b", "township", region=tree["b"]))
+    client.force_login(users["township_b"])
     assert client.get(url).status_code == 404  # out of scope
 
 
@@ -56,7 +54,5 @@ def test_printable_notice_card(tree, orgs, users, web, client):
     assert f'href="/risk/points/{point.pk}/card/"' in staff.get(f"/registry/risk-points/{point.pk}/").content.decode()
     card = staff.get(f"/risk/points/{point.pk}/card/").content.decode()
     assert "@page { size: A4" in card and "重大风险</strong>（红色）" in card and "background: #d9001b" in card
-    from tests.conftest import make_user
-
-    client.force_login(make_user("township_b", "township", region=tree["b"]))
+    client.force_login(users["township_b"])
     assert client.get(f"/risk/points/{point.pk}/card/").status_code == 404
