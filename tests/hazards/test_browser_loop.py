@@ -60,7 +60,7 @@ def test_hazard_closed_loop_in_the_browser(live_server, tree, orgs, users, brows
 
     township.reload()
     assert township.inner_text("[data-testid=state]") == "逾期（督办中）"
-    assert "已超期" in township.inner_text("#workflow")
+    assert township.inner_text("[data-testid=countdown]") == "已超过整改期限 1 天"
     assert "逾期督办" in township.inner_text("[data-testid=transition-log]")
     township.screenshot(path=str(OUTPUT / "hazard-overdue.png"))
 

@@ -44,6 +44,9 @@ class Registry:
     example: dict = field(default_factory=dict)  # valid values for fields with rules (used by generic tests)
     workflow: object = None  # a statemachine.StateMachine, for records with a declared lifecycle
     state_field: str = "state"
+    # A due date counted down on the record page while the record is in one of the states:
+    # (date field, states, label), e.g. ("deadline", {"rectifying", "overdue"}, "整改期限").
+    countdown: tuple | None = None
 
     # ---- names -------------------------------------------------------------------------------
     @property
@@ -83,6 +86,18 @@ class Registry:
         computed = [f.name for f in self.model._meta.concrete_fields
                     if f.name not in self.editable_fields and f.name not in internal and not f.name.endswith("_hash")]
         return [n for n in self.editable_fields if n != "geometry"] + computed + ["created_at", "updated_at"]
+
+    def days_left(self, obj) -> tuple[str, int] | None:
+        """(label, days until the due date; negative when past) for the record page, or None."""
+        if not self.countdown:
+            return None
+        name, states, label = self.countdown
+        due = getattr(obj, name)
+        if due is None or getattr(obj, self.state_field) not in states:
+            return None
+        from django.utils import timezone
+
+        return label, (due - timezone.localdate()).days
 
     def field(self, name: str):
         return self.model._meta.get_field(name)

@@ -106,7 +106,7 @@ class DetailView(RegistryView):
                 entry.from_label, entry.to_label = reg.workflow.label(entry.from_state), reg.workflow.label(entry.to_state)
             flow = {"state": state, "label": reg.workflow.label(state), "final": state in reg.workflow.final,
                     "actions": workflow.available(request.user, obj), "log": log,
-                    "labels": reg.workflow.states}
+                    "labels": reg.workflow.states, "countdown": reg.days_left(obj)}
         documents = [(name, label) for name, (label, _, available) in reg.documents.items()
                      if available is None or available(obj)]
         points = related_points(request.user, obj)

@@ -55,14 +55,7 @@ class Hazard(DomainModel, GeoPoint):
             self.escalated_at = now
         if name == "close":
             self.closed_at = now
-            if inputs.get("comment") and not self.verifier:
-                self.verifier = inputs.get("verifier", "")
 
-    @property
-    def days_left(self):
-        if self.deadline and self.state in (State.RECTIFYING, State.OVERDUE):
-            return (self.deadline - timezone.localdate()).days
-        return None
 
 
 class TipOff(DomainModel, GeoPoint):
