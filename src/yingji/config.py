@@ -37,6 +37,21 @@ SETTINGS = [
     Setting("YINGJI_PAGE_SIZE", "20", "列表与 API 每页条数默认值"),
     Setting("YINGJI_WEB_WORKERS", "1", "yingji serve 的 Web 进程数（PostgreSQL 下可设为 CPU 核数的 2 倍）"),
     Setting("YINGJI_LOG_LEVEL", "INFO", "日志级别"),
+    Setting("YINGJI_MQTT_URL", "mqtt://127.0.0.1:1883",
+            "yingji ingest / simulate 连接的 MQTT 代理，如 mqtt://用户:密码@10.0.0.5:1883"),
+    Setting("YINGJI_MQTT_GROUP", "yingji", "多个接入进程共享订阅（$share/组名/…）的组名"),
+    Setting("YINGJI_READING_RETENTION_DAYS", "400", "原始监测数据保留天数（PostgreSQL 下按月分区整体删除）"),
+    Setting("YINGJI_MINUTE_RETENTION_DAYS", "90", "分钟汇总数据保留天数"),
+    Setting("YINGJI_HOUR_RETENTION_DAYS", "1830", "小时汇总数据保留天数"),
+    Setting("YINGJI_PUBLIC_URL", "http://127.0.0.1:8000", "平台对外访问地址，用于短信、邮件中的叫应链接"),
+    Setting("YINGJI_WARNING_CHANNELS", "inapp,sms,email", "预警发布渠道：inapp（站内）、sms（短信）、email（邮件），逗号分隔"),
+    Setting("YINGJI_SMS_URL", "", "短信网关 HTTP 接口地址；为空时短信只写入日志（测试与演示）"),
+    Setting("YINGJI_SMS_KEY", "", "短信网关 API 密钥（以 Authorization: Bearer 发送）"),
+    Setting("YINGJI_SMS_SIGN", "浏阳市应急管理局", "短信签名"),
+    Setting("YINGJI_EMAIL_HOST", "", "发信 SMTP 服务器（host:port）；为空时邮件只写入日志"),
+    Setting("YINGJI_EMAIL_USER", "", "SMTP 用户名"),
+    Setting("YINGJI_EMAIL_PASSWORD", "", "SMTP 密码"),
+    Setting("YINGJI_EMAIL_FROM", "yingji@localhost", "发件人地址"),
 ]
 
 _DEFAULTS = {s.name: s.default for s in SETTINGS}
@@ -83,7 +98,8 @@ def problems() -> list[str]:
     for name in ("YINGJI_DEBUG", "YINGJI_SECURE", "YINGJI_MAP_TILE_GCJ02"):
         if env(name).lower() not in ("1", "0", "true", "false", "yes", "no", "on", "off"):
             found.append(f"{name}={env(name)!r} 不是布尔值，应为 true 或 false")
-    for name in ("YINGJI_UPLOAD_MAX_MB", "YINGJI_PAGE_SIZE", "YINGJI_WEB_WORKERS"):
+    for name in ("YINGJI_UPLOAD_MAX_MB", "YINGJI_PAGE_SIZE", "YINGJI_WEB_WORKERS", "YINGJI_READING_RETENTION_DAYS",
+                 "YINGJI_MINUTE_RETENTION_DAYS", "YINGJI_HOUR_RETENTION_DAYS"):
         if not env(name).isdigit() or int(env(name)) < 1:
             found.append(f"{name}={env(name)!r} 应为正整数")
     url = database_url()
@@ -92,6 +108,11 @@ def problems() -> list[str]:
     broker = env("YINGJI_BROKER_URL")
     if broker and not broker.startswith(("redis://", "rediss://", "amqp://", "pyamqp://")):
         found.append(f"YINGJI_BROKER_URL 不受支持：{broker.split(':')[0]}（支持 redis:// 与 amqp://）")
+    if not env("YINGJI_MQTT_URL").startswith(("mqtt://", "mqtts://")):
+        found.append("YINGJI_MQTT_URL 应以 mqtt:// 或 mqtts:// 开头")
+    unknown = set(env_list("YINGJI_WARNING_CHANNELS")) - {"inapp", "sms", "email"}
+    if unknown:
+        found.append(f"YINGJI_WARNING_CHANNELS 含未知渠道：{'、'.join(sorted(unknown))}")
     tile = env("YINGJI_MAP_TILE_URL")
     if tile and not all(p in tile for p in ("{z}", "{x}", "{y}")):
         found.append("YINGJI_MAP_TILE_URL 应包含 {z}、{x}、{y} 占位符")

@@ -9,16 +9,8 @@ from django.utils import timezone
 
 from yingji.core.models import Notification
 from yingji.monitoring import alarms
-from yingji.monitoring.models import Alarm, MonitoringPoint, Sensor
+from yingji.monitoring.models import Alarm
 from yingji.monitoring.rules import RuleSet, State, evaluate
-
-
-@pytest.fixture
-def sensor(tree, orgs):
-    point = MonitoringPoint.objects.create(name="甲醇储罐区", kind="hazard_source", organization=orgs["a"],
-                                           region=tree["va"], lon=113.78, lat=27.98)
-    return Sensor.objects.create(device_id="GAS-1", name="可燃气体1号", point=point, quantity="combustible_gas",
-                                 level1=20, level2=40, deadband=2)
 
 
 def feed(sensor, state, readings):

@@ -352,3 +352,21 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class LiveEvent(models.Model):
+    """A change pushed to open pages (server-sent events). Rows give every web worker the same
+    ordered feed and let a reconnecting page resume after its Last-Event-ID; the broker, when
+    configured, only wakes the workers up. Pruned after a day."""
+
+    channel = models.CharField(max_length=32, db_index=True)
+    region_path = models.CharField(max_length=64, blank=True)
+    organization_id = models.BigIntegerField(null=True, blank=True)
+    data = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"{self.channel}#{self.pk}"

@@ -27,7 +27,8 @@ def apply_events(sensors: list[Sensor], events: list[dict], kind: str = "thresho
                 continue
             if alarm is None:
                 Alarm.objects.create(sensor=sensor, kind=kind, level=event["level"], opened_at=at, last_at=at,
-                                     first_value=event["value"], peak_value=event["value"], last_value=event["value"])
+                                             first_value=event["value"], peak_value=event["value"],
+                                             last_value=event["value"])
                 counts["opened"] += 1
                 continue
             if event["kind"] in ("raise", "escalate"):  # a repeat or a worse level, not a partial recovery
@@ -35,7 +36,9 @@ def apply_events(sensors: list[Sensor], events: list[dict], kind: str = "thresho
             alarm.level = max(alarm.level, event["level"])
             alarm.last_value, alarm.last_at, alarm.recovered_at = event["value"], at, None
             better = max if sensor.rising else min
-            alarm.peak_value = better(alarm.peak_value, event["value"]) if alarm.peak_value is not None else event["value"]
+            if event["value"] is not None:
+                alarm.peak_value = (better(alarm.peak_value, event["value"]) if alarm.peak_value is not None
+                                    else event["value"])
             alarm.save()
             counts["updated"] += 1
     return counts

@@ -60,6 +60,12 @@ class Sensor(DomainModel):
     deadband = models.FloatField("回差（消警死区）", default=0, help_text="数值回落超过阈值减回差才消警，防止报警抖动")
     min_duration_s = models.PositiveIntegerField("持续时间（秒）", default=0, help_text="超过阈值持续多久才报警")
     max_rate_per_min = models.FloatField("变化速率上限（每分钟）", null=True, blank=True)
+    # Rule-engine state, carried between ingest batches and shared by every ingest worker.
+    last_seen = models.DateTimeField("最近上报", null=True, blank=True, editable=False)
+    last_value = models.FloatField("最新数值", null=True, blank=True, editable=False)
+    rule_level = models.PositiveSmallIntegerField("当前报警级别", default=0, editable=False)
+    rule_pending_level = models.PositiveSmallIntegerField(default=0, editable=False)
+    rule_pending_since = models.FloatField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "传感器"
@@ -134,3 +140,78 @@ class Alarm(DomainModel):
 
     def __str__(self):
         return f"{self.sensor.name} {self.get_kind_display()} {self.level}级"
+
+
+class Reading(models.Model):
+    """One measured value. Primary key (sensor, ts) makes a repeated reading a no-op; on PostgreSQL
+    the table is partitioned by month of ``ts`` (see storage.py), so retention drops whole months."""
+
+    pk = models.CompositePrimaryKey("sensor_id", "ts")
+    sensor = models.ForeignKey(Sensor, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    ts = models.DateTimeField()
+    value = models.FloatField()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "监测数据"
+
+    def __str__(self):
+        return f"{self.sensor_id}@{self.ts:%Y-%m-%d %H:%M:%S}={self.value}"
+
+
+class ReadingAggregate(models.Model):
+    """Per sensor and time bucket: count, sum, min, max — what charts draw over long spans."""
+
+    sensor = models.ForeignKey(Sensor, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    bucket = models.DateTimeField()
+    n = models.PositiveIntegerField()
+    total = models.FloatField()
+    vmin = models.FloatField()
+    vmax = models.FloatField()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.sensor_id}@{self.bucket:%Y-%m-%d %H:%M} n={self.n}"
+
+    @property
+    def mean(self) -> float:
+        return self.total / self.n
+
+
+class ReadingMinute(ReadingAggregate):
+    pk = models.CompositePrimaryKey("sensor_id", "bucket")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "监测数据分钟汇总"
+
+
+class ReadingHour(ReadingAggregate):
+    pk = models.CompositePrimaryKey("sensor_id", "bucket")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "监测数据小时汇总"
+
+
+class DeadLetter(models.Model):
+    """A payload or reading the ingest refused, kept with its reason for inspection."""
+
+    received_at = models.DateTimeField("接收时间", auto_now_add=True, db_index=True)
+    source = models.CharField("来源", max_length=200)
+    reason = models.CharField("原因", max_length=16, db_index=True)
+    detail = models.CharField("说明", max_length=300)
+    device_id = models.CharField("设备编号", max_length=64, blank=True)
+    payload = models.TextField("原始数据", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "拒收数据"
+        ordering = ["-received_at"]
+
+    def __str__(self):
+        return f"{self.reason}: {self.detail}"
+
+    @property
+    def reason_label(self) -> str:
+        from yingji.monitoring.payload import REASONS
+
+        return REASONS.get(self.reason, self.reason)

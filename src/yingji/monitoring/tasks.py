@@ -8,3 +8,27 @@ from yingji.monitoring import alarms
 @shared_task(name="yingji.monitoring.tasks.escalate_alarms")
 def escalate_alarms() -> int:
     return alarms.escalate_unacknowledged()
+
+
+@shared_task(name="yingji.monitoring.tasks.mark_offline")
+def mark_offline() -> int:
+    from yingji.monitoring import ingest
+
+    return ingest.mark_offline()
+
+
+@shared_task(name="yingji.monitoring.tasks.maintain_storage")
+def maintain_storage() -> dict:
+    """Prepare next months' partitions, drop data past retention, prune the live feed."""
+    from django.utils import timezone
+
+    from yingji import config
+    from yingji.core import live
+    from yingji.monitoring import storage
+
+    created = storage.ensure_partitions()
+    dropped = storage.apply_retention(timezone.now(), {
+        "monitoring_reading": int(config.env("YINGJI_READING_RETENTION_DAYS")),
+        "monitoring_readingminute": int(config.env("YINGJI_MINUTE_RETENTION_DAYS")),
+        "monitoring_readinghour": int(config.env("YINGJI_HOUR_RETENTION_DAYS"))})
+    return {"created": created, "dropped": dropped, "live_pruned": live.prune()}

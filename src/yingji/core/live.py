@@ -1,0 +1,142 @@
+"""Live updates for open pages: server-sent events fed by the LiveEvent table.
+
+``publish`` stores an event (after the surrounding transaction commits, so a page never hears of a
+record it cannot load yet) and, when the broker is Redis, announces it on the ``yingji:live``
+channel. Every web worker's ``/live/stream`` wakes on that announcement — or polls twice a second
+in the embedded default — and sends each user only the events inside their scope.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import json
+import logging
+
+from asgiref.sync import sync_to_async
+from django.db import transaction
+from django.db.models import Q
+from django.http import HttpResponse, StreamingHttpResponse
+from django.utils import timezone
+
+from yingji import config
+
+log = logging.getLogger(__name__)
+REDIS_CHANNEL = "yingji:live"
+POLL_S = 0.5
+HEARTBEAT_S = 15.0
+MAX_STREAM_S = 300  # the browser's EventSource reconnects with Last-Event-ID; bounds a worker's stream
+
+
+def _redis_url() -> str | None:
+    url = config.env("YINGJI_BROKER_URL")
+    return url if url.startswith(("redis://", "rediss://")) else None
+
+
+def publish(channel: str, data: dict, *, region_path: str = "", organization_id: int | None = None) -> None:
+    from yingji.core.models import LiveEvent
+
+    def send():
+        event = LiveEvent.objects.create(channel=channel, data=data, region_path=region_path,
+                                         organization_id=organization_id)
+        url = _redis_url()
+        if url:
+            try:
+                import redis
+
+                redis.Redis.from_url(url, socket_timeout=1).publish(REDIS_CHANNEL, event.pk)
+            except Exception as exc:  # pages still get it by polling
+                log.warning("live: could not announce event %s: %s", event.pk, exc)
+
+    transaction.on_commit(send)
+
+
+def prune(now: datetime.datetime | None = None, keep: datetime.timedelta = datetime.timedelta(days=1)) -> int:
+    from yingji.core.models import LiveEvent
+
+    return LiveEvent.objects.filter(created_at__lt=(now or timezone.now()) - keep).delete()[0]
+
+
+def _viewer(user) -> tuple[bool, str, int | None]:
+    from yingji.core.access import effective_region, has_global_scope
+
+    if has_global_scope(user):
+        return True, "", None
+    region = effective_region(user)
+    return False, region.path if region else "\0", user.scope_organization_id
+
+
+def visible_after(viewer, last_id: int, channels: list[str], limit: int = 200) -> list:
+    from yingji.core.models import LiveEvent
+
+    everything, path, org = viewer
+    qs = LiveEvent.objects.filter(id__gt=last_id, channel__in=channels)
+    if not everything:
+        qs = qs.filter(region_path__startswith=path)
+        if org:
+            qs = qs.filter(Q(organization_id__isnull=True) | Q(organization_id=org))
+    return list(qs.order_by("id")[:limit])
+
+
+def _latest_id() -> int:
+    from yingji.core.models import LiveEvent
+
+    return LiveEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+
+def _frame(event) -> str:
+    return f"id: {event.id}\nevent: {event.channel}\ndata: {json.dumps(event.data, ensure_ascii=False)}\n\n"
+
+
+async def stream(request):
+    """GET /live/stream?channels=alarms,warnings — text/event-stream of events in the user's scope."""
+    user = await request.auser()
+    if not user.is_authenticated:
+        return HttpResponse("请先登录", status=401)
+    channels = [c for c in request.GET.get("channels", "alarms").split(",") if c]
+    max_s = min(float(request.GET.get("max_s", MAX_STREAM_S)), MAX_STREAM_S)
+    viewer = await sync_to_async(_viewer)(user)
+    resume = request.headers.get("Last-Event-ID") or request.GET.get("after")
+    last = int(resume) if resume and resume.isdigit() else await sync_to_async(_latest_id)()
+
+    async def events():
+        nonlocal last
+        loop = asyncio.get_running_loop()
+        deadline, beat = loop.time() + max_s, loop.time() + HEARTBEAT_S
+        pubsub = await _subscribe()
+        try:
+            yield f"retry: 2000\nid: {last}\n\n"
+            while loop.time() < deadline:
+                for event in await sync_to_async(visible_after)(viewer, last, channels):
+                    last = event.id
+                    yield _frame(event)
+                if loop.time() > beat:
+                    beat = loop.time() + HEARTBEAT_S
+                    yield ": keep-alive\n\n"
+                if pubsub is not None:
+                    await pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0)
+                else:
+                    await asyncio.sleep(POLL_S)
+        finally:
+            if pubsub is not None:
+                await pubsub.aclose()
+
+    response = StreamingHttpResponse(events(), content_type="text/event-stream")
+    response["Cache-Control"] = "no-cache"
+    response["X-Accel-Buffering"] = "no"  # nginx: do not buffer the stream
+    return response
+
+
+async def _subscribe():
+    url = _redis_url()
+    if not url:
+        return None
+    try:
+        import redis.asyncio as aioredis
+
+        pubsub = aioredis.Redis.from_url(url).pubsub()
+        await pubsub.subscribe(REDIS_CHANNEL)
+        return pubsub
+    except Exception as exc:
+        log.warning("live: broker unavailable, polling instead: %s", exc)
+        return None
