@@ -75,6 +75,9 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+    # Tests get a file, not the shared-cache in-memory database: ingest workers and servers run in
+    # threads beside the test, and shared-cache SQLite locks whole tables between connections.
+    DATABASES["default"]["TEST"] = {"NAME": str(config.data_dir() / "test.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"

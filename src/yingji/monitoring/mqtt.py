@@ -1,0 +1,129 @@
+"""MQTT ingest worker: subscribe (QoS 1, shared), batch, store, then acknowledge.
+
+A message is acknowledged (PUBACK) only after the batch holding it has committed, so a worker that
+dies or loses the broker mid-batch leaves those messages with the broker, which sends them again;
+storage is idempotent on (sensor, ts), so a redelivery is harmless. The session is persistent
+(clean session off, fixed client id): while a worker is away the broker queues its share.
+paho's network thread reconnects by itself (1 s, doubling to 30 s) after a broker restart.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections import Counter
+from urllib.parse import urlsplit
+
+import paho.mqtt.client as mqtt
+
+log = logging.getLogger(__name__)
+
+TOPICS = ("yingji/v1/readings/+", "yingji/v1/gateways/+/readings")
+
+
+def make_client(url: str, client_id: str, *, persistent: bool = True) -> mqtt.Client:
+    parts = urlsplit(url)
+    client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id, clean_session=not persistent,
+                         protocol=mqtt.MQTTv311)
+    if parts.username:
+        client.username_pw_set(parts.username, parts.password)
+    if parts.scheme == "mqtts":
+        client.tls_set()
+    client.reconnect_delay_set(1, 30)
+    client.max_inflight_messages_set(1000)  # publishers: keep QoS 1 messages flowing
+    client.max_queued_messages_set(0)
+    client._yingji_address = (parts.hostname or "127.0.0.1", parts.port or (8883 if parts.scheme == "mqtts" else 1883))
+    return client
+
+
+class Worker:
+    def __init__(self, url: str, *, group: str = "yingji", client_id: str = "yingji-ingest-1", shared: bool = True,
+                 max_messages: int = 500, linger_s: float = 0.1, per_row: bool = False):
+        from yingji.monitoring.ingest import Ingestor
+
+        self.ingestor = Ingestor(per_row=per_row)
+        self.inbox: queue.Queue = queue.Queue()
+        self.max_messages, self.linger_s = max_messages, linger_s
+        self.topics = [f"$share/{group}/{t}" if shared else t for t in TOPICS]
+        self.stop = threading.Event()
+        self.connected = threading.Event()
+        self.totals = Counter()
+        self.client = make_client(url, client_id)
+        self.client.manual_ack_set(True)
+        self.client.on_connect = self._on_connect
+        self.client.on_disconnect = self._on_disconnect
+        # Message ids belong to one connection: after a reconnect the broker resends what was not
+        # acknowledged, and an old id must not acknowledge a different message on the new one.
+        self.generation = 0
+        self.client.on_message = lambda client, userdata, message: self.inbox.put((self.generation, message))
+
+    def _on_connect(self, client, userdata, flags, reason_code, properties):
+        if reason_code.is_failure:
+            log.warning("MQTT 连接被拒绝：%s", reason_code)
+            return
+        client.subscribe([(t, 1) for t in self.topics])
+        self.connected.set()
+        log.info("MQTT 已连接，订阅 %s", ", ".join(self.topics))
+
+    def _on_disconnect(self, client, userdata, flags, reason_code, properties):
+        self.connected.clear()
+        self.generation += 1
+        if not self.stop.is_set():
+            log.warning("MQTT 连接断开（%s），自动重连中", reason_code)
+
+    def _take_batch(self) -> list:
+        try:
+            batch = [self.inbox.get(timeout=0.5)]
+        except queue.Empty:
+            return []
+        deadline = time.monotonic() + self.linger_s
+        while len(batch) < self.max_messages:
+            try:
+                batch.append(self.inbox.get(timeout=max(0.0, deadline - time.monotonic())))
+            except queue.Empty:
+                break
+        return batch
+
+    def _process(self, batch: list) -> None:
+        from django.db import close_old_connections
+
+        delay = 1.0
+        while not self.stop.is_set():
+            try:
+                outcome = self.ingestor.handle([(m.topic, m.payload) for _, m in batch])
+                break
+            except Exception:  # database away: keep the batch unacknowledged and retry
+                log.exception("写入失败，%.0f 秒后重试（消息未确认，不会丢失）", delay)
+                close_old_connections()
+                self.stop.wait(delay)
+                delay = min(delay * 2, 30.0)
+        else:
+            return
+        for generation, message in batch:
+            if generation == self.generation:
+                self.client.ack(message.mid, message.qos)
+        self.totals.update(messages=len(batch), received=outcome.received, stored=outcome.stored,
+                           duplicates=outcome.duplicates, **{f"rejected_{k}": v for k, v in outcome.rejected.items()})
+
+    def run(self, max_seconds: float | None = None, report_every: float = 10.0, on_report=None) -> Counter:
+        host, port = self.client._yingji_address
+        self.client.connect_async(host, port, keepalive=30)
+        self.client.loop_start()
+        started = last_report = time.monotonic()
+        try:
+            while not self.stop.is_set():
+                if max_seconds is not None and time.monotonic() - started > max_seconds:
+                    break
+                batch = self._take_batch()
+                if batch:
+                    self._process(batch)
+                if on_report and time.monotonic() - last_report >= report_every:
+                    last_report = time.monotonic()
+                    on_report(self.totals)
+        finally:
+            self.stop.set()
+            self.client.disconnect()
+            self.client.loop_stop()
+        return self.totals
