@@ -6,8 +6,10 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from yingji.core import api as core_api
+from yingji.core import live
 from yingji.core import views as core
 from yingji.hazards import views as hazard_views
+from yingji.monitoring import views as monitoring_views
 from yingji.risk import views as risk_views
 
 router = DefaultRouter()
@@ -40,6 +42,12 @@ urlpatterns = [
     path("public/tip-off/status/", hazard_views.tip_off_status, name="tip_off_status"),
     path("public/boundary.geojson", core.public_boundary, name="public_boundary"),
     path("api/hazards/dashboard/", hazard_views.hazard_dashboard_api, name="hazard_dashboard_api"),
+    path("live/stream", live.stream, name="live_stream"),
+    path("monitoring/live/", monitoring_views.live_board, name="monitoring_live"),
+    path("monitoring/sensors/<int:pk>/chart/", monitoring_views.sensor_chart, name="sensor_chart"),
+    path("monitoring/dead-letters/", monitoring_views.dead_letters, name="dead_letters"),
+    path("api/ingest/readings/", monitoring_views.ReadingIngestView.as_view(), name="ingest_readings"),
+    path("api/monitoring/sensors/<int:pk>/series/", monitoring_views.SensorSeriesView.as_view(), name="sensor_series"),
     path("login/", auth_views.LoginView.as_view(template_name="login.html", redirect_authenticated_user=True),
          name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -17,10 +17,11 @@ class Role:
     label: str
     description: str
     grants: dict[str, str] = field(default_factory=dict)
+    extra: tuple[str, ...] = ()  # custom permissions, as "app_label.model.codename"
 
 
 ROLES = {r.name: r for r in [
-    Role(ADMIN, "系统管理员", "管理全部数据、用户与权限", {"*": "vacd"}),
+    Role(ADMIN, "系统管理员", "管理全部数据、用户与权限", {"*": "vacd"}, extra=("monitoring.sensor.report_readings",)),
     Role("leader", "局领导", "查看全局数据，审批与指挥", {"*": "v"}),
     Role("duty", "值班员", "值班值守、接报，维护通讯录，处置报警", {"*": "v", "core.person": "vac", "monitoring.alarm": "vc"}),
     Role("staff", "业务科室", "维护本业务的登记簿", {"*": "vacd", "core.region": "v"}),
@@ -31,6 +32,8 @@ ROLES = {r.name: r for r in [
           "monitoring.alarm": "vc"}),
     Role("social_force", "社会力量", "维护本队伍信息", {"*": "v", "core.organization": "vc", "core.person": "vac"}),
     Role("readonly", "只读", "只能查看", {"*": "v"}),
+    Role("gateway", "设备网关", "通过 HTTP 接口上报本范围内传感器的监测数据（不能登录页面修改数据）",
+         {"monitoring.sensor": "v", "monitoring.monitoringpoint": "v"}, extra=("monitoring.sensor.report_readings",)),
 ]}
 
 ACTIONS = {"v": "view", "a": "add", "c": "change", "d": "delete"}
@@ -60,6 +63,10 @@ def sync_roles(using="default"):
         perms = []
         for app_label, codename in sorted(wanted):
             model_name = codename.split("_", 1)[1]
+            ct = ContentType.objects.db_manager(using).get_by_natural_key(app_label, model_name)
+            perms.append(Permission.objects.using(using).get(content_type=ct, codename=codename))
+        for name in role.extra:
+            app_label, model_name, codename = name.split(".")
             ct = ContentType.objects.db_manager(using).get_by_natural_key(app_label, model_name)
             perms.append(Permission.objects.using(using).get(content_type=ct, codename=codename))
         group.permissions.set(perms)

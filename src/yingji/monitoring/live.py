@@ -6,13 +6,17 @@ from yingji.core import live
 from yingji.monitoring.models import Alarm
 
 
+def _iso(value) -> str:
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
 def alarm_data(alarm: Alarm) -> dict:
     sensor = alarm.sensor
     return {"id": alarm.pk, "sensor_id": sensor.pk, "device": sensor.device_id, "sensor": sensor.name,
             "point": sensor.point.name, "unit": sensor.unit, "kind": alarm.kind, "kind_label": alarm.get_kind_display(),
             "level": alarm.level, "state": alarm.state, "state_label": alarm.get_state_display(),
             "value": alarm.last_value, "peak": alarm.peak_value, "count": alarm.count,
-            "opened_at": alarm.opened_at.isoformat(), "last_at": alarm.last_at.isoformat(),
+            "opened_at": _iso(alarm.opened_at), "last_at": _iso(alarm.last_at),
             "recovered": alarm.recovered_at is not None, "url": f"/registry/alarms/{alarm.pk}/"}
 
 

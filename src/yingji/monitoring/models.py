@@ -70,6 +70,7 @@ class Sensor(DomainModel):
     class Meta:
         verbose_name = verbose_name_plural = "传感器"
         ordering = ["device_id"]
+        permissions = [("report_readings", "上报监测数据")]
 
     def __str__(self):
         return f"{self.name}（{self.device_id}）"

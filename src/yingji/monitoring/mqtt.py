@@ -54,6 +54,7 @@ class Worker:
         self.client.manual_ack_set(True)
         self.client.on_connect = self._on_connect
         self.client.on_disconnect = self._on_disconnect
+        self.client.on_subscribe = self._on_subscribe
         # Message ids belong to one connection: after a reconnect the broker resends what was not
         # acknowledged, and an old id must not acknowledge a different message on the new one.
         self.generation = 0
@@ -64,8 +65,13 @@ class Worker:
             log.warning("MQTT 连接被拒绝：%s", reason_code)
             return
         client.subscribe([(t, 1) for t in self.topics])
-        self.connected.set()
         log.info("MQTT 已连接，订阅 %s", ", ".join(self.topics))
+
+    def _on_subscribe(self, client, userdata, mid, reason_codes, properties):
+        if any(rc.is_failure for rc in reason_codes):
+            log.error("MQTT 订阅被拒绝：%s", reason_codes)
+            return
+        self.connected.set()  # ready only once the broker has confirmed the subscription
 
     def _on_disconnect(self, client, userdata, flags, reason_code, properties):
         self.connected.clear()

@@ -1,0 +1,110 @@
+"""Monitoring pages and APIs: HTTP batch ingest for gateways, sensor series for charts, the live
+alarm board, a sensor's live chart, and the dead-letter inspection page."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from yingji.core.access import has_global_scope, restrict
+from yingji.monitoring import ingest
+from yingji.monitoring.models import Alarm, DeadLetter, Reading, ReadingHour, ReadingMinute, Sensor
+from yingji.monitoring.payload import REASONS
+
+_ingestor = ingest.Ingestor()  # one per web process: keeps the device map warm
+MAX_BODY_BYTES = 5 * 1024 * 1024
+
+
+class ReadingIngestView(APIView):
+    """POST a payload in the documented shape (docs/monitoring.md); rows outside the caller's scope,
+    unknown devices and bad values are refused one by one, each with its index and reason."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request={"application/json": {"type": "object"}}, responses={200: dict, 400: dict},
+                   summary="网关批量上报监测数据", description="JSON：单条读数、读数数组或 {\"readings\": [...]}；"
+                   "每条 {device, ts, value, unit?}。重复（设备+时间）不重复入库。")
+    def post(self, request):
+        if not request.user.has_perm("monitoring.report_readings"):
+            raise PermissionDenied("本账号没有上报监测数据的权限（需要“设备网关”或管理员角色）")
+        body = request.body
+        if len(body) > MAX_BODY_BYTES:
+            return Response({"detail": f"单次上报不超过 {MAX_BODY_BYTES // 1024 // 1024} MB"}, status=413)
+        allowed = None if has_global_scope(request.user) else set(
+            restrict(Sensor.objects.all(), request.user).values_list("pk", flat=True))
+        outcome = _ingestor.handle([(f"http:{request.user.get_username()}", body)], allowed=allowed)
+        accepted = outcome.stored + outcome.duplicates
+        data = {"received": outcome.received, "stored": outcome.stored, "duplicates": outcome.duplicates,
+                "rejected": [{"index": r.index, "device": r.device, "reason": r.reason, "message": r.detail}
+                             for r in outcome.rejects],
+                "alarms": outcome.alarms}
+        return Response(data, status=status.HTTP_400_BAD_REQUEST if outcome.rejects and not accepted else 200)
+
+
+SERIES_SOURCES = ((datetime.timedelta(hours=6), Reading, "ts"), (datetime.timedelta(days=7), ReadingMinute, "bucket"),
+                  (None, ReadingHour, "bucket"))
+
+
+@extend_schema(parameters=[OpenApiParameter("minutes", int, description="最近多少分钟，默认 60")],
+               responses={200: dict}, summary="传感器数据曲线")
+class SensorSeriesView(APIView):
+    """Recent values of one sensor: raw readings up to 6 h, minute means up to 7 days, then hourly."""
+
+    permission_classes = [IsAuthenticated]
+
+    def get(self, request, pk):
+        sensor = get_object_or_404(restrict(Sensor.objects.select_related("point"), request.user), pk=pk)
+        minutes = max(1, min(int(request.GET.get("minutes") or 60), 60 * 24 * 366))
+        span = datetime.timedelta(minutes=minutes)
+        since = timezone.now() - span
+        model, field = next((m, f) for limit, m, f in SERIES_SOURCES if limit is None or span <= limit)
+        rows = model.objects.filter(sensor_id=sensor.pk, **{f"{field}__gte": since}).order_by(field)
+        if model is Reading:
+            points = [[r.ts.isoformat(), r.value] for r in rows[:20000]]
+        else:
+            points = [[r.bucket.isoformat(), round(r.mean, 4), r.vmin, r.vmax] for r in rows[:20000]]
+        return Response({"sensor": sensor.pk, "device": sensor.device_id, "name": sensor.name, "unit": sensor.unit,
+                         "resolution": {"Reading": "raw", "ReadingMinute": "minute", "ReadingHour": "hour"}[model.__name__],
+                         "thresholds": sensor.thresholds(), "rising": sensor.rising, "points": points})
+
+
+@login_required
+def live_board(request):
+    """监测预警值守台: open alarms, updated live from the alarms feed."""
+    alarms = (restrict(Alarm.objects.exclude(state="cleared"), request.user)
+              .select_related("sensor__point").order_by("-level", "-last_at")[:200])
+    counts = {c["status"]: c["n"] for c in
+              restrict(Sensor.objects.all(), request.user).values("status").annotate(n=Count("pk"))}
+    return render(request, "monitoring/live.html", {
+        "alarms": alarms, "statuses": [(code, label, counts.get(code, 0)) for code, label in Sensor.STATUSES]})
+
+
+@login_required
+def sensor_chart(request, pk):
+    sensor = get_object_or_404(restrict(Sensor.objects.select_related("point"), request.user), pk=pk)
+    return render(request, "monitoring/chart.html", {"sensor": sensor})
+
+
+@login_required
+def dead_letters(request):
+    """拒收数据: counts per reason and the latest refusals (operators of the ingest)."""
+    if not has_global_scope(request.user):
+        raise PermissionDenied("仅系统管理员可查看拒收数据")
+    since = timezone.now() - datetime.timedelta(days=1)
+    counts = {row["reason"]: row["n"] for row in
+              DeadLetter.objects.filter(received_at__gte=since).values("reason").annotate(n=Count("pk"))}
+    reason = request.GET.get("reason", "")
+    latest = DeadLetter.objects.filter(reason=reason) if reason in REASONS else DeadLetter.objects.all()
+    return render(request, "monitoring/dead_letters.html", {
+        "counts": [(code, label, counts.get(code, 0)) for code, label in REASONS.items()],
+        "latest": latest.order_by("-received_at")[:200], "reason": reason})
