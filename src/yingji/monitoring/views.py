@@ -21,7 +21,7 @@ from yingji.monitoring import ingest
 from yingji.monitoring.models import Alarm, DeadLetter, Reading, ReadingHour, ReadingMinute, Sensor
 from yingji.monitoring.payload import REASONS
 
-_ingestor = ingest.Ingestor()  # one per web process: keeps the device map warm
+_ingestor = ingest.Ingestor()
 MAX_BODY_BYTES = 5 * 1024 * 1024
 
 
