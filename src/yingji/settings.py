@@ -19,6 +19,7 @@ INSTALLED_APPS = [
     "yingji.risk",
     "yingji.hazards",
     "yingji.monitoring",
+    "yingji.warnings",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -182,3 +183,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": config.env("YINGJI_LOG_LEVEL")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Warning e-mails (warnings/channels.py); without a host they are only logged.
+if config.env("YINGJI_EMAIL_HOST"):
+    EMAIL_HOST, _, _port = config.env("YINGJI_EMAIL_HOST").partition(":")
+    EMAIL_PORT = int(_port or 25)
+    EMAIL_HOST_USER = config.env("YINGJI_EMAIL_USER")
+    EMAIL_HOST_PASSWORD = config.env("YINGJI_EMAIL_PASSWORD")
+    EMAIL_USE_TLS = EMAIL_PORT == 587
+DEFAULT_FROM_EMAIL = config.env("YINGJI_EMAIL_FROM")

@@ -11,6 +11,7 @@ from yingji.core import views as core
 from yingji.hazards import views as hazard_views
 from yingji.monitoring import views as monitoring_views
 from yingji.risk import views as risk_views
+from yingji.warnings import views as warning_views
 
 router = DefaultRouter()
 core_api.register_routes(router)
@@ -45,9 +46,18 @@ urlpatterns = [
     path("live/stream", live.stream, name="live_stream"),
     path("monitoring/live/", monitoring_views.live_board, name="monitoring_live"),
     path("monitoring/sensors/<int:pk>/chart/", monitoring_views.sensor_chart, name="sensor_chart"),
+    path("monitoring/alarms/<int:pk>/chart/", monitoring_views.alarm_chart, name="alarm_chart"),
     path("monitoring/dead-letters/", monitoring_views.dead_letters, name="dead_letters"),
     path("api/ingest/readings/", monitoring_views.ReadingIngestView.as_view(), name="ingest_readings"),
     path("api/monitoring/sensors/<int:pk>/series/", monitoring_views.SensorSeriesView.as_view(), name="sensor_series"),
+    path("warnings/<int:pk>/board/", warning_views.board, name="warning_board"),
+    path("warnings/<int:pk>/cap.xml", warning_views.cap_export, name="warning_cap"),
+    path("warnings/<int:pk>/ack/", warning_views.acknowledge_mine, name="warning_ack_mine"),
+    path("warnings/import-cap/", warning_views.cap_import, name="warning_cap_import"),
+    path("warnings/from-alarm/<int:pk>/", warning_views.from_alarm, name="warning_from_alarm"),
+    path("ack/<str:token>/", warning_views.acknowledge, name="warning_ack"),
+    path("public/warnings/", warning_views.public_warnings, name="public_warnings"),
+    path("public/warnings.geojson", warning_views.public_warnings_geojson, name="public_warnings_geojson"),
     path("login/", auth_views.LoginView.as_view(template_name="login.html", redirect_authenticated_user=True),
          name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -108,3 +108,11 @@ def dead_letters(request):
     return render(request, "monitoring/dead_letters.html", {
         "counts": [(code, label, counts.get(code, 0)) for code, label in REASONS.items()],
         "latest": latest.order_by("-received_at")[:200], "reason": reason})
+
+
+@login_required
+def alarm_chart(request, pk):
+    from django.shortcuts import redirect
+
+    alarm = get_object_or_404(restrict(Alarm.objects.all(), request.user), pk=pk)
+    return redirect("sensor_chart", alarm.sensor_id)

@@ -1,0 +1,196 @@
+"""Early warnings (预警信息), their recipients and per-channel deliveries."""
+
+from __future__ import annotations
+
+import json
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+from yingji.core.choices import ContactRole
+from yingji.core.models import DomainModel, Organization, Person, Region
+
+LEVELS = [("red", "红色"), ("orange", "橙色"), ("yellow", "黄色"), ("blue", "蓝色")]
+LEVEL_NUMBER = {"red": "一级", "orange": "二级", "yellow": "三级", "blue": "四级"}
+EVENT_TYPES = [  # event type → (label, CAP category)
+    ("rainstorm", "暴雨", "Met"), ("typhoon", "台风", "Met"), ("heat", "高温", "Met"), ("cold_wave", "寒潮", "Met"),
+    ("gale", "大风", "Met"), ("hail", "冰雹", "Met"), ("thunder", "雷电", "Met"), ("fog", "大雾", "Met"),
+    ("icing", "道路结冰", "Met"), ("snowstorm", "暴雪", "Met"), ("drought", "干旱", "Met"),
+    ("flood", "洪水", "Geo"), ("flash_flood", "山洪", "Geo"), ("geohazard", "地质灾害", "Geo"),
+    ("forest_fire", "森林火险", "Fire"), ("hazmat", "危险化学品事故", "CBRNE"), ("gas_leak", "燃气泄漏", "Safety"),
+    ("other", "其他", "Other"),
+]
+EVENT_CHOICES = [(code, label) for code, label, _ in EVENT_TYPES]
+TARGET_ROLES = [ContactRole.TOWNSHIP_LEADER, ContactRole.VILLAGE_CADRE, ContactRole.GRID_WORKER,
+                ContactRole.DISASTER_OFFICER, ContactRole.SAFETY_MANAGER, ContactRole.LEGAL_REPRESENTATIVE,
+                ContactRole.DEPARTMENT_CONTACT, ContactRole.BUREAU_LEADER]
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(16)
+
+
+def new_code() -> str:
+    today = timezone.localdate()
+    prefix = f"YJ{today:%Y%m%d}"
+    last = Warning.objects.filter(code__startswith=prefix).order_by("-code").values_list("code", flat=True).first()
+    return f"{prefix}{(int(last[-3:]) + 1 if last else 1):03d}"
+
+
+class Warning(DomainModel):
+    """预警信息: drafted, reviewed, published to target regions and groups, updated or lifted."""
+
+    SOURCES = [("manual", "人工编制"), ("alarm", "监测报警"), ("forecast", "气象水文预报"), ("cap", "外部CAP导入")]
+    STATES = [("draft", "拟稿"), ("review", "待审核"), ("published", "已发布"), ("updated", "已更新"),
+              ("cancelled", "已解除")]
+
+    code = models.CharField("预警编号", max_length=16, unique=True, editable=False)
+    event_type = models.CharField("预警类别", max_length=16, choices=EVENT_CHOICES)
+    level = models.CharField("预警级别", max_length=8, choices=LEVELS)
+    title = models.CharField("标题", max_length=120)
+    content = models.TextField("预警内容")
+    measures = models.TextField("防御指南", blank=True)
+    effective = models.DateTimeField("生效时间")
+    expires = models.DateTimeField("失效时间")
+    issuer = models.ForeignKey(Organization, verbose_name="发布单位", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="warnings")
+    region = models.ForeignKey(Region, verbose_name="发布区划", on_delete=models.PROTECT, related_name="warnings_issued")
+    target_regions = models.CharField("预警区域（区划代码）", max_length=2000, blank=True,
+                                      help_text="逗号分隔的区划代码，如 430181110,430181111；含下级区划")
+    area = models.TextField("预警范围（多边形或圆）", blank=True,
+                            help_text='GeoJSON 多边形，或 {"circle": [经度, 纬度, 半径公里]}；可在地图上圈定')
+    target_roles = models.CharField("通知对象", max_length=300, blank=True,
+                                    help_text="逗号分隔：township_leader 乡镇领导、village_cadre 村干部、grid_worker 网格员、"
+                                              "safety_manager 企业安全员 …")
+    ack_minutes = models.PositiveIntegerField("叫应时限（分钟）", default=30)
+    source = models.CharField("来源", max_length=10, choices=SOURCES, default="manual")
+    forecast = models.TextField("预报依据", blank=True, help_text="气象、水文部门的预报原文或要点")
+    alarm = models.ForeignKey("monitoring.Alarm", verbose_name="来源报警", null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="warnings")
+    supersedes = models.ForeignKey("self", verbose_name="更新的预警", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="updates")
+    state = models.CharField("状态", max_length=10, choices=STATES, default="draft", editable=False, db_index=True)
+    published_at = models.DateTimeField("发布时间", null=True, blank=True, editable=False)
+    cancelled_at = models.DateTimeField("解除时间", null=True, blank=True, editable=False)
+    cap_identifier = models.CharField("CAP 标识", max_length=120, blank=True, editable=False)
+    cap_sender = models.CharField("CAP 发送方", max_length=120, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "预警信息"
+        ordering = ["-effective"]
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+    def save(self, *args, **kwargs):
+        if not self.code:
+            self.code = new_code()
+        super().save(*args, **kwargs)
+
+    # --- targets --------------------------------------------------------------------------------
+    def region_codes(self) -> list[str]:
+        return [c.strip() for c in self.target_regions.replace("，", ",").split(",") if c.strip()]
+
+    def role_codes(self) -> list[str]:
+        return [c.strip() for c in self.target_roles.replace("，", ",").split(",") if c.strip()]
+
+    def shape(self):
+        """The target area as a Shapely geometry (circle → polygon in degrees), or None."""
+        from yingji.warnings.geometry import parse_area
+
+        return parse_area(self.area) if self.area.strip() else None
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.effective and self.expires and self.expires <= self.effective:
+            errors["expires"] = "失效时间应晚于生效时间"
+        codes = self.region_codes()
+        known = set(Region.objects.filter(code__in=codes).values_list("code", flat=True))
+        if unknown := [c for c in codes if c not in known]:
+            errors["target_regions"] = f"未知的区划代码：{'、'.join(unknown)}"
+        valid_roles = {c for c, _ in ContactRole.choices}
+        if bad := [c for c in self.role_codes() if c not in valid_roles]:
+            errors["target_roles"] = f"未知的通知对象：{'、'.join(bad)}（可选：{'、'.join(sorted(valid_roles))}）"
+        if self.area.strip():
+            try:
+                self.shape()
+            except ValueError as exc:
+                errors["area"] = str(exc)
+        if errors:
+            raise ValidationError(errors)
+
+    def on_transition(self, name, before, after, inputs):
+        now = timezone.now()
+        if name == "approve":
+            self.published_at = now
+            self.cap_identifier = self.cap_identifier or f"yingji.{self.region.code}.{self.code}"
+        if name == "cancel":
+            self.cancelled_at = now
+            from django.db import transaction
+
+            from yingji.warnings import dissemination
+
+            def tell_lifted():  # everyone who got the warning hears that it is lifted
+                fresh = Warning.objects.get(pk=self.pk)
+                dissemination.send(fresh, list(fresh.recipients.select_related("person")), attempt=9, prefix="【解除】")
+            transaction.on_commit(tell_lifted)
+        if name == "approve":
+            from django.db import transaction
+
+            from yingji.core import workflow
+            from yingji.warnings import dissemination
+
+            if self.supersedes_id:  # the version this one replaces steps down
+                workflow.apply(None, self.supersedes, "supersede", system=True)
+            transaction.on_commit(lambda: dissemination.release(Warning.objects.get(pk=self.pk)))
+
+    @property
+    def is_active(self) -> bool:
+        return self.state == "published" and self.expires > timezone.now()
+
+    def area_json(self) -> str:
+        return json.dumps(self.shape().__geo_interface__) if self.area.strip() else ""
+
+
+class Recipient(models.Model):
+    """A responsible person a warning was sent to, and whether and when they answered (叫应)."""
+
+    warning = models.ForeignKey(Warning, on_delete=models.CASCADE, related_name="recipients")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="warning_receipts")
+    token = models.CharField(max_length=32, unique=True, default=new_token)
+    acked_at = models.DateTimeField("叫应时间", null=True, blank=True)
+    ack_via = models.CharField("叫应方式", max_length=10, blank=True)
+    resend_count = models.PositiveSmallIntegerField("重发次数", default=0)
+    escalated_at = models.DateTimeField("上报上级时间", null=True, blank=True)
+    escalated_to = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "预警接收人"
+        constraints = [models.UniqueConstraint(fields=["warning", "person"], name="one_receipt_per_person")]
+
+    def __str__(self):
+        return f"{self.warning.code} → {self.person.name}"
+
+
+class Delivery(models.Model):
+    """One attempt to reach a recipient on one channel."""
+
+    STATES = [("sent", "已发送"), ("delivered", "已送达"), ("failed", "失败")]
+
+    recipient = models.ForeignKey(Recipient, on_delete=models.CASCADE, related_name="deliveries")
+    channel = models.CharField("渠道", max_length=8)
+    attempt = models.PositiveSmallIntegerField(default=1)
+    state = models.CharField("状态", max_length=10, choices=STATES)
+    at = models.DateTimeField(auto_now_add=True)
+    error = models.CharField(max_length=300, blank=True)
+    provider_ref = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "预警送达记录"
+
+    def __str__(self):
+        return f"{self.recipient} {self.channel} {self.state}"
