@@ -72,7 +72,7 @@ def cap_import(request):
                               target_regions=",".join(known), area=fields["area"], source="cap",
                               forecast=f"外部 CAP 消息 {fields['cap_sender']} {fields['cap_identifier']}（{fields['event']}）")
             warning.cap_sender = fields["cap_sender"]
-            services.save(request.user, warning)
+            services.save_instance(request.user, warning)
             messages.success(request, f"已导入为拟稿预警 {warning.code}，请核对后提交审核")
             return redirect("registry_detail", "warnings", warning.pk)
         except (cap.CapError, ValueError) as exc:
@@ -104,7 +104,7 @@ def from_alarm(request, pk):
                               f"{sensor.unit}（峰值 {alarm.peak_value}{sensor.unit}），已达{alarm.level}级报警。",
                       measures="请相关单位立即核查现场，必要时组织人员撤离，做好应急处置准备。",
                       effective=now, expires=now + datetime.timedelta(hours=12), target_regions=township.code)
-    services.save(request.user, warning)
+    services.save_instance(request.user, warning)
     messages.success(request, f"已根据报警生成拟稿预警 {warning.code}，请完善后提交审核")
     return redirect("registry_edit", "warnings", warning.pk)
 
