@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's test command. On a fresh machine it sets up everything the suite needs:
 # a virtual environment with the project and its test extras, Debian's chromium (browser tests
-# drive it through Playwright; no browser is downloaded) and a CJK font for readable screenshots.
+# drive it through Playwright; no browser is downloaded), a CJK font for readable screenshots and
+# Mosquitto for the MQTT ingest tests.
 # Extra arguments go to pytest. Set YINGJI_DATABASE_URL=postgres://… to run on PostgreSQL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +14,8 @@ python=${PYTHON:-python3}
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 fc-list 2>/dev/null | grep -qi "wenquanyi\|noto sans cjk" || need+=(fonts-wqy-microhei)
+# The MQTT tests start their own Mosquitto (so they can restart it); only the binary is needed.
+command -v mosquitto >/dev/null 2>&1 || [[ -x /usr/sbin/mosquitto ]] || need+=(mosquitto)
 if ((${#need[@]})); then
   sudo=""; [[ $(id -u) == 0 ]] || sudo="sudo"
   echo "Installing ${need[*]} from Debian packages …"

@@ -18,6 +18,7 @@ app.conf.beat_schedule = {
     "hazards-overdue": {"task": "yingji.hazards.tasks.mark_overdue", "schedule": 600.0},
     "hazards-due-soon": {"task": "yingji.hazards.tasks.remind_due_soon", "schedule": 3600.0},
     "alarms-escalation": {"task": "yingji.monitoring.tasks.escalate_alarms", "schedule": 60.0},
+    "readings-aggregates": {"task": "yingji.monitoring.tasks.refresh_aggregates", "schedule": 60.0},
     "sensors-offline": {"task": "yingji.monitoring.tasks.mark_offline", "schedule": 60.0},
     "warnings-chase": {"task": "yingji.warnings.tasks.chase_unanswered", "schedule": 60.0},
     "readings-storage": {"task": "yingji.monitoring.tasks.maintain_storage", "schedule": 86400.0},

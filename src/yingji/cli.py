@@ -18,6 +18,8 @@ USAGE = """yingji — 应急管理综合应用平台
   yingji loaddemo             加载演示数据（幂等）
   yingji import 登记簿 文件    导入 .xlsx/.csv（如 yingji import organizations 单位.xlsx）
   yingji export 登记簿 文件    导出 .xlsx
+  yingji ingest [--workers N] 监测数据接入：订阅 MQTT（QoS 1、共享订阅），批量入库并判定报警
+  yingji simulate             为演示县传感器发送模拟数据（含泄漏、水位上涨、离线等异常）
   yingji worker | beat        启动 Celery 工作进程 / 定时调度（配置了 YINGJI_BROKER_URL 时）
   yingji help                 列出全部 Django 管理命令
 """

@@ -68,6 +68,11 @@ def test_series_api_is_scoped_and_returns_raw_points(sensor, sensor_b, gateway, 
     data = api("enterprise_a").get(f"/api/monitoring/sensors/{sensor.pk}/series/?minutes=60").json()
     assert data["resolution"] == "raw" and [p[1] for p in data["points"]] == [0, 1, 2, 3, 4]
     assert data["thresholds"] == [20, 40]
+    from datetime import UTC, datetime
+
+    from yingji.monitoring import storage
+
+    storage.refresh_aggregates(datetime.fromtimestamp(now - 7200, tz=UTC), datetime.fromtimestamp(now + 60, tz=UTC))
     day = api("enterprise_a").get(f"/api/monitoring/sensors/{sensor.pk}/series/?minutes=2880").json()
     assert day["resolution"] == "minute" and sum(1 for _ in day["points"]) >= 1
     assert api("enterprise_a").get(f"/api/monitoring/sensors/{sensor_b.pk}/series/").status_code == 404

@@ -33,6 +33,9 @@ def test_readings_are_stored_once_and_aggregated(sensor, ingestor):
     again = ingestor.handle(batch, now=T0 + 60)  # a redelivered message changes nothing
     assert (again.stored, again.duplicates) == (0, 4)
     assert Reading.objects.count() == 4
+    at = datetime.datetime.fromtimestamp
+    storage.refresh_aggregates(at(T0, tz=datetime.UTC), at(T0 + 3600, tz=datetime.UTC))
+    storage.refresh_aggregates(at(T0, tz=datetime.UTC), at(T0 + 3600, tz=datetime.UTC))  # idempotent
     minutes = {m.bucket.timestamp(): (m.n, m.total, m.vmin, m.vmax) for m in ReadingMinute.objects.all()}
     assert minutes == {T0: (3, 15.0, 3.0, 7.0), T0 + 60: (1, 9.0, 9.0, 9.0)}
     hour = ReadingHour.objects.get()
@@ -117,6 +120,8 @@ def test_retention_removes_old_readings(sensor, ingestor):
     # entirely before the cutoff (2026-12-18); the newer one (28 Dec) stays.
     day = 86400
     ingestor.handle([msg(r(0, 5.0), r(40 * day, 6.0))], now=T0 + 60 * day)
+    storage.refresh_aggregates(datetime.datetime.fromtimestamp(T0 - 3600, tz=datetime.UTC),
+                               datetime.datetime.fromtimestamp(T0 + 41 * day, tz=datetime.UTC))
     now = datetime.datetime.fromtimestamp(T0 + 60 * day, tz=datetime.UTC)
     storage.apply_retention(now, {"monitoring_reading": 30, "monitoring_readingminute": 30})
     assert [x.value for x in Reading.objects.all()] == [6.0]

@@ -14,11 +14,18 @@ def apply_events(sensors: list[Sensor], events: list[dict], kind: str = "thresho
     """Open, update or mark recovered the alarms for ``events`` from monitoring.rules.evaluate, where
     each event's ``sensor`` indexes ``sensors``. Returns counts of what happened."""
     counts = {"opened": 0, "updated": 0, "recovered": 0}
+    if not events:
+        return counts
     with transaction.atomic():
+        # The open alarms of every sensor concerned, in one locked query (a batch may carry thousands
+        # of events, nearly all "still normal" ones for sensors without an alarm).
+        wanted = {sensors[e["sensor"]].pk for e in events}
+        open_alarms = {a.sensor_id: a for a in Alarm.objects.select_for_update()
+                       .filter(sensor_id__in=list(wanted), kind=kind).exclude(state="cleared")}
         for event in events:
             sensor = sensors[event["sensor"]]
             at = datetime.datetime.fromtimestamp(event["ts"], tz=datetime.UTC)
-            alarm = Alarm.objects.select_for_update().filter(sensor=sensor, kind=kind).exclude(state="cleared").first()
+            alarm = open_alarms.get(sensor.pk)
             if event["level"] == 0:
                 if alarm is not None and alarm.recovered_at is None:
                     alarm.recovered_at, alarm.last_value, alarm.last_at = at, event["value"], at
@@ -26,9 +33,9 @@ def apply_events(sensors: list[Sensor], events: list[dict], kind: str = "thresho
                     counts["recovered"] += 1
                 continue
             if alarm is None:
-                Alarm.objects.create(sensor=sensor, kind=kind, level=event["level"], opened_at=at, last_at=at,
-                                             first_value=event["value"], peak_value=event["value"],
-                                             last_value=event["value"])
+                open_alarms[sensor.pk] = Alarm.objects.create(
+                    sensor=sensor, kind=kind, level=event["level"], opened_at=at, last_at=at, first_value=event["value"],
+                    peak_value=event["value"], last_value=event["value"])
                 counts["opened"] += 1
                 continue
             if event["kind"] in ("raise", "escalate"):  # a repeat or a worse level, not a partial recovery

@@ -126,48 +126,51 @@ class Ingestor:
         from yingji.monitoring.alarms import apply_events
 
         ids = np.unique(sensor)
-        rows = list(Sensor.objects.select_for_update().filter(pk__in=ids.tolist()).order_by("pk"))
-        index = {s.pk: i for i, s in enumerate(rows)}
-        rules = RuleSet.build([s.rule() for s in rows])
-        state = State(
-            level=np.array([s.rule_level for s in rows], int),
-            pending_level=np.array([s.rule_pending_level for s in rows], int),
-            pending_since=np.array([np.nan if s.rule_pending_since is None else s.rule_pending_since for s in rows]),
-            last_value=np.array([np.nan if s.last_value is None else s.last_value for s in rows]),
-            last_ts=np.array([s.last_seen.timestamp() if s.last_seen else np.nan for s in rows]))
-        local = np.array([index[int(k)] for k in sensor], dtype=int)
+        loaded = storage.lock_sensor_state(ids)  # arrays, in id order == ids
+        rules = RuleSet(thresholds=loaded["thresholds"], rising=loaded["rising"], deadband=loaded["deadband"],
+                        min_duration_s=loaded["min_duration_s"], max_rate_per_min=loaded["max_rate_per_min"],
+                        interval_s=loaded["interval_s"])
+        state = State(level=loaded["level"], pending_level=loaded["pending_level"],
+                      pending_since=loaded["pending_since"], last_value=loaded["last_value"], last_ts=loaded["last_ts"])
+        local = np.searchsorted(ids, sensor)
         fresh = ~(ts <= state.last_ts[local])  # NaN last_ts compares False → fresh
+        sensors = _SensorsByIndex(ids)
         if fresh.any():
             lf, tf, vf = local[fresh], ts[fresh], value[fresh]
             result = evaluate(rules, state, lf, tf, vf)
-            for kind, events in (("threshold", result.events), ("rate", _rate_events(lf, tf, vf, result.rate_alarm))):
-                for k, v in apply_events(rows, events, kind).items():
+            has_rate = ~np.isnan(rules.max_rate_per_min)
+            for kind, events in (("threshold", result.events),
+                                 ("rate", _rate_events(lf, tf, vf, result.rate_alarm, has_rate))):
+                for k, v in apply_events(sensors, events, kind).items():
                     outcome.alarms[k] += v
-        came_back = [s for s in rows if s.status == "offline"]
-        for i, s in enumerate(rows):
-            s.rule_level, s.rule_pending_level = int(state.level[i]), int(state.pending_level[i])
-            s.rule_pending_since = None if np.isnan(state.pending_since[i]) else float(state.pending_since[i])
-            if not np.isnan(state.last_ts[i]):
-                s.last_seen = datetime.datetime.fromtimestamp(state.last_ts[i], tz=datetime.UTC)
-                s.last_value = float(state.last_value[i])
-            if s.status == "offline":
-                s.status = "online"
-        Sensor.objects.bulk_update(rows, ["rule_level", "rule_pending_level", "rule_pending_since", "last_seen",
-                                          "last_value", "status"])
-        if came_back:  # reporting again: the offline alarm is marked recovered
-            apply_events(came_back, [{"sensor": i, "ts": time.time(), "value": s.last_value, "level": 0, "kind": "clear"}
-                                     for i, s in enumerate(came_back)], "offline")
+        offline = np.flatnonzero(loaded["offline"])
+        storage.save_sensor_state(ids, state)
+        if len(offline):  # reporting again: online, and the offline alarm is marked recovered
+            apply_events(sensors, [{"sensor": int(i), "ts": float(state.last_ts[i]), "value": float(state.last_value[i]),
+                                    "level": 0, "kind": "clear"} for i in offline], "offline")
 
 
-def _rate_events(local: np.ndarray, ts: np.ndarray, value: np.ndarray, fired: np.ndarray) -> list[dict]:
+class _SensorsByIndex:
+    """Sensor records by their position in ``ids``, fetched only for the few that have events."""
+
+    def __init__(self, ids: np.ndarray):
+        self.ids, self.cache = ids, {}
+
+    def __getitem__(self, i: int) -> Sensor:
+        if i not in self.cache:
+            self.cache[i] = Sensor.objects.get(pk=int(self.ids[i]))
+        return self.cache[i]
+
+
+def _rate_events(local: np.ndarray, ts: np.ndarray, value: np.ndarray, fired: np.ndarray, has_rule: np.ndarray) -> list[dict]:
     """Rate-of-change rule as alarm events: a firing reading raises (or repeats) the sensor's rate
-    alarm; a sensor whose latest reading in the batch is calm marks it recovered."""
+    alarm; a sensor with a rate rule whose latest reading in the batch is calm marks it recovered."""
     order = np.lexsort((ts, local))
     events = [{"sensor": int(local[i]), "ts": float(ts[i]), "value": float(value[i]), "level": 1, "kind": "raise"}
               for i in order if fired[i]]
     last_of_sensor = order[np.r_[local[order][1:] != local[order][:-1], True]]
     events += [{"sensor": int(local[i]), "ts": float(ts[i]), "value": float(value[i]), "level": 0, "kind": "clear"}
-               for i in last_of_sensor if not fired[i]]
+               for i in last_of_sensor if not fired[i] and has_rule[local[i]]]
     return events
 
 

@@ -7,7 +7,8 @@ instead of a delete. A DEFAULT partition takes anything outside the prepared mon
 never fails for want of a partition. Writes go through a temporary staging table — loaded with
 COPY on PostgreSQL, ``executemany`` on SQLite — then one ``INSERT … SELECT … ON CONFLICT DO
 NOTHING RETURNING``: duplicates (same sensor and timestamp) are dropped by the primary key, and
-only the rows really inserted feed the aggregates and the alarm rules.
+only the rows really inserted reach the alarm rules. Minute and hour aggregates are recomputed
+set-based every minute over a trailing window (``refresh_aggregates``), not per reading.
 """
 
 from __future__ import annotations
@@ -154,9 +155,7 @@ def store_readings(sensor: np.ndarray, ts: np.ndarray, value: np.ndarray):
     s, t, v = zip(*rows, strict=True)
     if not is_postgres():
         t = [_epoch_from_sqlite(x) for x in t]
-    inserted = np.array(s, dtype=np.int64), np.array(t, dtype=float), np.array(v, dtype=float)
-    _upsert_aggregates(*inserted)
-    return inserted
+    return np.array(s, dtype=np.int64), np.array(t, dtype=float), np.array(v, dtype=float)
 
 
 def _epoch_from_sqlite(raw) -> float:
@@ -165,35 +164,27 @@ def _epoch_from_sqlite(raw) -> float:
     return at.replace(tzinfo=datetime.UTC).timestamp()
 
 
-def _upsert_aggregates(sensor: np.ndarray, ts: np.ndarray, value: np.ndarray) -> None:
-    """Fold newly inserted readings into the minute and hour buckets (vectorised grouping)."""
-    pg = is_postgres()
-    least, greatest = ("LEAST", "GREATEST") if pg else ("min", "max")
+def refresh_aggregates(since: datetime.datetime, until: datetime.datetime) -> int:
+    """Recompute the minute and hour buckets over [since, until) from the raw readings, replacing
+    what is there: idempotent, so a periodic job over a trailing window also takes in readings that
+    arrived late (set-based SQL; far cheaper than folding every reading in at ingest time)."""
+    since = since.replace(minute=0, second=0, microsecond=0)  # whole hours, so no bucket is cut
+    written = 0
     with connection.cursor() as cur:
         for table, width in AGGREGATES:
-            bucket = np.floor(ts / width) * width
-            keys, inverse = np.unique(np.column_stack([sensor, bucket]), axis=0, return_inverse=True)
-            inverse = inverse.ravel()
-            n = np.bincount(inverse)
-            total = np.bincount(inverse, weights=value)
-            vmin = np.full(len(keys), np.inf)
-            vmax = np.full(len(keys), -np.inf)
-            np.minimum.at(vmin, inverse, value)
-            np.maximum.at(vmax, inverse, value)
-            update = (f"ON CONFLICT (sensor_id, bucket) DO UPDATE SET n = {table}.n + excluded.n, "
-                      f"total = {table}.total + excluded.total, vmin = {least}({table}.vmin, excluded.vmin), "
-                      f"vmax = {greatest}({table}.vmax, excluded.vmax)")
-            if pg:  # one statement over arrays instead of a round trip per bucket
-                cur.execute(f"INSERT INTO {table} (sensor_id, bucket, n, total, vmin, vmax) SELECT s, to_timestamp(b), "
-                            "c, t, lo, hi FROM unnest(%s::bigint[], %s::float8[], %s::int[], %s::float8[], %s::float8[], "
-                            f"%s::float8[]) AS u(s, b, c, t, lo, hi) {update}",
-                            [keys[:, 0].astype(np.int64).tolist(), keys[:, 1].tolist(), n.tolist(), total.tolist(),
-                             vmin.tolist(), vmax.tolist()])
+            if is_postgres():
+                bucket = f"date_bin('{width} seconds', ts, TIMESTAMPTZ '1970-01-01 00:00:00+00')"
+                lo, hi = since, until
             else:
-                rows = [(int(k[0]), _sqlite_time(float(k[1])), int(c), float(t), float(lo), float(hi))
-                        for k, c, t, lo, hi in zip(keys, n, total, vmin, vmax, strict=True)]
-                cur.executemany(f"INSERT INTO {table} (sensor_id, bucket, n, total, vmin, vmax) "
-                                f"VALUES (%s, %s, %s, %s, %s, %s) {update}", rows)
+                bucket = "substr(ts, 1, 16) || ':00'" if width == 60 else "substr(ts, 1, 13) || ':00:00'"
+                lo, hi = (connection.ops.adapt_datetimefield_value(x) for x in (since, until))
+            cur.execute(
+                f"INSERT INTO {table} (sensor_id, bucket, n, total, vmin, vmax) SELECT sensor_id, {bucket}, count(*), "
+                f"sum(value), min(value), max(value) FROM monitoring_reading WHERE ts >= %s AND ts < %s "
+                f"GROUP BY sensor_id, {bucket} ON CONFLICT (sensor_id, bucket) DO UPDATE SET n = excluded.n, "
+                "total = excluded.total, vmin = excluded.vmin, vmax = excluded.vmax", [lo, hi])
+            written += max(cur.rowcount, 0)
+    return written
 
 
 def store_readings_per_row(sensor: np.ndarray, ts: np.ndarray, value: np.ndarray) -> int:
@@ -211,3 +202,63 @@ def store_readings_per_row(sensor: np.ndarray, ts: np.ndarray, value: np.ndarray
         except IntegrityError:
             pass
     return inserted
+
+
+SENSOR_STATE_SQL = (
+    "SELECT id, level1, level2, level3, level4, rising, deadband, min_duration_s, max_rate_per_min, interval_s, "
+    "rule_level, rule_pending_level, rule_pending_since, last_value, last_seen, status FROM monitoring_sensor ")
+
+
+def lock_sensor_state(ids: np.ndarray) -> dict:
+    """Rule settings and state of sensors ``ids`` (sorted), locked for this transaction, as arrays."""
+    with connection.cursor() as cur:
+        if is_postgres():
+            cur.execute(SENSOR_STATE_SQL + "WHERE id = ANY(%s) ORDER BY id FOR UPDATE", [ids.tolist()])
+            rows = cur.fetchall()
+        else:  # SQLite: the write transaction already serialises writers
+            rows = []
+            for k in range(0, len(ids), 30000):
+                chunk = ids[k:k + 30000].tolist()
+                cur.execute(SENSOR_STATE_SQL + f"WHERE id IN ({','.join(['%s'] * len(chunk))}) ORDER BY id", chunk)
+                rows += cur.fetchall()
+    if [r[0] for r in rows] != ids.tolist():
+        raise LookupError("传感器在写入期间被删除")
+    cols = list(zip(*rows, strict=True))
+
+    def num(i, dtype=float):
+        return np.array([np.nan if x is None else x for x in cols[i]], dtype=dtype)
+
+    seen = [x if x is None or isinstance(x, datetime.datetime) else datetime.datetime.fromisoformat(x) for x in cols[14]]
+    return {
+        "thresholds": np.column_stack([num(1), num(2), num(3), num(4)]), "rising": np.array(cols[5], dtype=bool),
+        "deadband": num(6), "min_duration_s": num(7), "max_rate_per_min": num(8), "interval_s": num(9),
+        "level": np.array(cols[10], dtype=int), "pending_level": np.array(cols[11], dtype=int), "pending_since": num(12),
+        "last_value": num(13),
+        "last_ts": np.array([np.nan if x is None else (x if x.tzinfo else x.replace(tzinfo=datetime.UTC)).timestamp()
+                             for x in seen]),
+        "offline": np.array([x == "offline" for x in cols[15]], dtype=bool),
+    }
+
+
+def save_sensor_state(ids: np.ndarray, state) -> None:
+    """Write back rule state and last reading of sensors ``ids`` (rules.State arrays), and mark them
+    online — one statement, where Django's bulk_update would build a CASE per column per row."""
+    known = ~np.isnan(state.last_ts)
+
+    def opt(a):
+        return [None if np.isnan(x) else float(x) for x in a]
+
+    cols = [ids.tolist(), state.level.tolist(), state.pending_level.tolist(), opt(state.pending_since),
+            opt(state.last_ts), opt(state.last_value)]
+    with connection.cursor() as cur:
+        if is_postgres():
+            cur.execute(
+                "UPDATE monitoring_sensor s SET rule_level = u.l, rule_pending_level = u.pl, rule_pending_since = u.ps, "
+                "last_seen = to_timestamp(u.seen), last_value = u.v, status = 'online' FROM unnest(%s::bigint[], "
+                "%s::int[], %s::int[], %s::float8[], %s::float8[], %s::float8[]) AS u(id, l, pl, ps, seen, v) "
+                "WHERE s.id = u.id AND u.seen IS NOT NULL", cols)
+        else:
+            cur.executemany(
+                "UPDATE monitoring_sensor SET rule_level = %s, rule_pending_level = %s, rule_pending_since = %s, "
+                "last_seen = %s, last_value = %s, status = 'online' WHERE id = %s",
+                [(lv, pl, ps, _sqlite_time(t), v, i) for i, lv, pl, ps, t, v, k in zip(*cols, known, strict=True) if k])

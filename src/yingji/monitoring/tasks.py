@@ -32,3 +32,16 @@ def maintain_storage() -> dict:
         "monitoring_readingminute": int(config.env("YINGJI_MINUTE_RETENTION_DAYS")),
         "monitoring_readinghour": int(config.env("YINGJI_HOUR_RETENTION_DAYS"))})
     return {"created": created, "dropped": dropped, "live_pruned": live.prune()}
+
+
+@shared_task(name="yingji.monitoring.tasks.refresh_aggregates")
+def refresh_aggregates(hours: int = 2) -> int:
+    """Minute/hour aggregates over the trailing window (late readings within it are taken in)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from yingji.monitoring import storage
+
+    now = timezone.now()
+    return storage.refresh_aggregates(now - datetime.timedelta(hours=hours), now + datetime.timedelta(minutes=1))
