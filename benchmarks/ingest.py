@@ -8,7 +8,9 @@ broker takes them, and measures:
 - sustained readings/s: readings in the database ÷ time from the first publish until the last
   reading is stored (parse + device check + rules + COPY + aggregates, all included);
 - alarm latency: during the load, a probe sensor gets a reading over its threshold every 0.25 s;
-  the time from that publish until the alarm is listed by GET /api/alarms/ (p50/p99).
+  the time from that publish until the alarm is listed by GET /api/alarms/ (p50/p99). In the
+  flat-out runs the publisher dumps everything at once, so a probe waits behind the backlog; the
+  last run paces the load below capacity (``--steady-rate``) to measure latency without a backlog.
 
     python benchmarks/ingest.py [--readings 1000000]
 """
@@ -159,7 +161,7 @@ def probe_latency(url, api, token, stop, results):
     client.loop_stop()
 
 
-def run(label, workers, per_row, n_readings, token, tmp, env):
+def run(label, workers, per_row, n_readings, token, tmp, env, rate=None):
     from yingji.monitoring.mqtt import make_client
 
     reset()
@@ -182,7 +184,11 @@ def run(label, workers, per_row, n_readings, token, tmp, env):
     t0 = time.perf_counter()
     if not per_row:  # the per-row reference stores only; it runs no rules, so no alarm to wait for
         prober.start()
-    infos = [pub.publish("yingji/v1/gateways/bench/readings", m, qos=1) for m in messages]
+    infos = []
+    for k, m in enumerate(messages):
+        if rate:  # paced: a steady load below capacity, for latency without a backlog
+            time.sleep(max(0.0, t0 + k * BATCH / rate - time.perf_counter()))
+        infos.append(pub.publish("yingji/v1/gateways/bench/readings", m, qos=1))
     for info in infos:
         info.wait_for_publish(120)
     published = time.perf_counter() - t0
@@ -211,6 +217,9 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--readings", type=int, default=1_000_000)
     parser.add_argument("--per-row-readings", type=int, default=20_000)
+    parser.add_argument("--steady-rate", type=int, default=20_000, help="readings/s of the paced latency run")
+    parser.add_argument("--steady-seconds", type=int, default=30)
+    parser.add_argument("--steady-only", action="store_true")
     args = parser.parse_args()
     ensure_database()
     token = prepare()
@@ -218,9 +227,12 @@ def main():
     print(f"machine: {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}")
     print(f"database: {os.environ['YINGJI_DATABASE_URL']}; {N_SENSORS:,} sensors; gateway batches of {BATCH}; QoS 1")
     with tempfile.TemporaryDirectory() as tmp:
-        run("batched, 1 worker", 1, False, args.readings, token, tmp, env)
-        run("batched, 2 workers", 2, False, args.readings, token, tmp, env)
-        run("per-row ORM, 1 worker", 1, True, args.per_row_readings, token, tmp, env)
+        if not args.steady_only:
+            run("batched, 1 worker", 1, False, args.readings, token, tmp, env)
+            run("batched, 2 workers", 2, False, args.readings, token, tmp, env)
+            run("per-row ORM, 1 worker", 1, True, args.per_row_readings, token, tmp, env)
+        run(f"batched, 2 workers, {args.steady_rate:,}/s", 2, False, args.steady_rate * args.steady_seconds, token, tmp,
+            env, rate=args.steady_rate)
 
 
 if __name__ == "__main__":

@@ -52,7 +52,6 @@ urlpatterns = [
     path("api/monitoring/sensors/<int:pk>/series/", monitoring_views.SensorSeriesView.as_view(), name="sensor_series"),
     path("warnings/<int:pk>/board/", warning_views.board, name="warning_board"),
     path("warnings/<int:pk>/cap.xml", warning_views.cap_export, name="warning_cap"),
-    path("warnings/<int:pk>/ack/", warning_views.acknowledge_mine, name="warning_ack_mine"),
     path("warnings/import-cap/", warning_views.cap_import, name="warning_cap_import"),
     path("warnings/from-alarm/<int:pk>/", warning_views.from_alarm, name="warning_from_alarm"),
     path("ack/<str:token>/", warning_views.acknowledge, name="warning_ack"),

@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from yingji import config
 from yingji.core import services
@@ -118,16 +117,6 @@ def acknowledge(request, token):
         recipient.refresh_from_db()
         done = True
     return render(request, "warnings/ack.html", {"r": recipient, "w": recipient.warning, "done": done})
-
-
-@login_required
-@require_POST
-def acknowledge_mine(request, pk):
-    """In-app 叫应: the logged-in user answers for the address-book entry with their phone."""
-    recipient = get_object_or_404(Recipient, warning_id=pk, person__mobile=request.user.phone)
-    dissemination.acknowledge(recipient, "inapp")
-    messages.success(request, "已确认收到预警")
-    return redirect("registry_detail", "warnings", pk)
 
 
 def _active():
