@@ -39,10 +39,10 @@ class Scenario:
     def value(self, s: SimSensor, t: float) -> float:
         if s.quantity == "water_level":
             warn = s.level1 or 30.0
-            base = warn - 1.2 + 0.05 * math.sin(t / 60)
+            base = warn - 1.2 + 0.01 * math.sin(t / 600)
             if s.device == self.flood:
                 base += 1.6 * self._ramp(t)  # 1.2 m below the warning level → 0.4 m above it
-            return round(base + self.rng.gauss(0, 0.02), 2)
+            return round(base + self.rng.gauss(0, 0.001), 3)  # gauges read to the millimetre, steadily
         mean, sd = BASELINE.get(s.quantity, (1.0, 0.1))
         v = max(0.0, self.rng.gauss(mean, sd))
         if s.device == self.leak:

@@ -39,6 +39,7 @@
     body.textContent = `${a.level}级${a.kind_label}：${a.point} ${a.sensor} ${a.value ?? ""}${a.unit}`;
     el.appendChild(body);
     box.prepend(el);
+    while (box.children.length > 4) box.lastChild.remove();  // a burst shows the newest four
     setTimeout(() => el.remove(), 15000);
   }
 
