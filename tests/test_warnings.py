@@ -210,3 +210,17 @@ def sensor_alarm(tree, orgs):
     now = timezone.now()
     return Alarm.objects.create(sensor=sensor, kind="threshold", level=2, opened_at=now, last_at=now, first_value=45,
                                 peak_value=45, last_value=45)
+
+
+def test_a_released_warning_changes_only_through_its_flow(warning, users, web, api, django_capture_on_commit_callbacks):
+    w = publish(warning, users, django_capture_on_commit_callbacks)
+    client = web("staff")
+    page = client.get(f"/registry/warnings/{w.pk}/").content.decode()
+    assert "不能直接修改或删除" in page and f"/registry/warnings/{w.pk}/edit/" not in page
+    assert client.get(f"/registry/warnings/{w.pk}/edit/").status_code == 302  # back to the record, with the reason
+    res = client.post(f"/registry/warnings/{w.pk}/edit/", {"title": "改过的标题"}, follow=True)
+    assert "不能直接修改" in res.content.decode()
+    assert api("admin").patch(f"/api/warnings/{w.pk}/", {"title": "x"}, format="json").status_code == 403
+    client.post(f"/registry/warnings/{w.pk}/delete/")
+    w.refresh_from_db()
+    assert w.title == "大瑶镇暴雨橙色预警"  # neither edited nor deleted

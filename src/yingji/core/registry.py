@@ -44,9 +44,21 @@ class Registry:
     example: dict = field(default_factory=dict)  # valid values for fields with rules (used by generic tests)
     workflow: object = None  # a statemachine.StateMachine, for records with a declared lifecycle
     state_field: str = "state"
+    # States in which a record changes only through its workflow: no edit form, no API update, no
+    # delete (e.g. a released warning — a change is a new version, not an edit).
+    locked_states: frozenset = frozenset()
     # A due date counted down on the record page while the record is in one of the states:
     # (date field, states, label), e.g. ("deadline", {"rectifying", "overdue"}, "整改期限").
     countdown: tuple | None = None
+
+    def locked(self, record) -> str | None:
+        """Why ``record`` may not be edited or deleted directly now, or None."""
+        if not self.locked_states or record.pk is None:
+            return None
+        state = type(record).objects.filter(pk=record.pk).values_list(self.state_field, flat=True).first()
+        if state not in self.locked_states:
+            return None
+        return f"{self.label}已处于“{self.workflow.label(state)}”状态，不能直接修改或删除，请通过流程操作"
 
     # ---- names -------------------------------------------------------------------------------
     @property

@@ -28,10 +28,20 @@ def _require(user, action, model):
                                f"{model._meta.verbose_name}的权限")
 
 
+def _refuse_locked(instance):
+    from yingji.core.registry import registry_for_model
+
+    reg = registry_for_model(type(instance))
+    reason = reg.locked(instance) if reg else None
+    if reason:
+        raise PermissionDenied(reason)
+
+
 def save_form(user, form):
     """Save a validated ModelForm for ``user``; refuses records that would leave their scope."""
     instance = form.instance
     _require(user, "change" if instance.pk else "add", type(instance))
+    _refuse_locked(instance)
     if not in_scope(user, instance):
         raise PermissionDenied("该记录不在您的管辖范围内")
     with transaction.atomic(), set_actor(user):
@@ -41,6 +51,7 @@ def save_form(user, form):
 def save_instance(user, instance):
     """Validate and save a model instance (used by the API)."""
     _require(user, "change" if instance.pk else "add", type(instance))
+    _refuse_locked(instance)
     instance.full_clean()
     if not in_scope(user, instance):
         raise PermissionDenied("该记录不在您的管辖范围内")
@@ -51,6 +62,7 @@ def save_instance(user, instance):
 
 def delete_instance(user, instance):
     _require(user, "delete", type(instance))
+    _refuse_locked(instance)
     try:
         with transaction.atomic(), set_actor(user):
             instance.delete()

@@ -110,8 +110,10 @@ class DetailView(RegistryView):
         documents = [(name, label) for name, (label, _, available) in reg.documents.items()
                      if available is None or available(obj)]
         points = related_points(request.user, obj)
+        locked = reg.locked(obj)
+        extra = {"can_change": False, "can_delete": False, "locked": locked} if locked else {}
         return render(request, "registry/detail.html", self.context(
-            obj=obj, fields=fields, related=related, attachments=services.attachments_of(obj), flow=flow,
+            **extra, obj=obj, fields=fields, related=related, attachments=services.attachments_of(obj), flow=flow,
             documents=documents, points=points,
             record_links=[(label, reverse(url_name, args=[obj.pk])) for label, url_name in reg.record_links],
             history=[history.describe(e, reg) for e in history.entries_for(obj)[:50]]))
@@ -120,6 +122,13 @@ class DetailView(RegistryView):
 class EditView(RegistryView):
     """Create (no pk) or edit (pk); errors beside fields, nothing lost."""
 
+    def _locked(self, instance):
+        """Back to the record page, with the reason, when its state allows no direct edit."""
+        if instance is not None and (reason := self.registry.locked(instance)):
+            messages.error(self.request, reason)
+            return redirect("registry_detail", self.registry.slug, instance.pk)
+        return None
+
     def dispatch(self, request, *args, **kwargs):
         self.action = "change" if "pk" in kwargs else "add"
         return super().dispatch(request, *args, **kwargs)
@@ -127,12 +136,16 @@ class EditView(RegistryView):
     def get(self, request, registry, pk=None):
         form_class = self.registry.form_class(request.user)
         instance = self.get_object() if pk else None
+        if refused := self._locked(instance):
+            return refused
         initial = {k: v for k, v in request.GET.items() if k in self.registry.editable_fields}
         return render(request, "registry/form.html", self.context(form=form_class(instance=instance, initial=initial),
                                                                   obj=instance))
 
     def post(self, request, registry, pk=None):
         instance = self.get_object() if pk else None
+        if refused := self._locked(instance):
+            return refused
         form = self.registry.form_class(request.user)(request.POST, instance=instance)
         if form.is_valid():
             try:
@@ -156,8 +169,8 @@ class DeleteView(RegistryView):
         name = str(obj)
         try:
             services.delete_instance(request.user, obj)
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
             return redirect("registry_detail", self.registry.slug, pk)
         messages.success(request, f"已删除{self.registry.label}“{name}”")
         return redirect("registry_list", self.registry.slug)

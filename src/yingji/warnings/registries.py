@@ -12,6 +12,7 @@ register(Registry(
                  "target_regions", "area", "target_roles", "ack_minutes", "source", "forecast", "alarm", "supersedes"],
     select_related=("region", "issuer"),
     workflow=WARNING_FLOW,
+    locked_states=frozenset({"published", "updated", "cancelled"}),
     record_links=[("叫应看板", "warning_board"), ("CAP 1.2 报文", "warning_cap")],
     example={"event_type": "rainstorm", "level": "orange", "title": "暴雨橙色预警",
              "content": "预计未来6小时降雨量将达50毫米以上",
