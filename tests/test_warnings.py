@@ -193,10 +193,18 @@ def test_board_and_draft_from_alarm(warning, people, users, web, sensor_alarm, d
     board = web("staff").get(f"/warnings/{w.pk}/board/").content.decode()
     assert "王镇长" in board and "未叫应" in board and "叫应率" in board
     assert web("township_b").get(f"/warnings/{w.pk}/board/").status_code == 404  # county warning, B's scope
-    res = web("staff").post(f"/warnings/from-alarm/{sensor_alarm.pk}/")
+    form = web("staff").get(f"/warnings/from-alarm/{sensor_alarm.pk}/", follow=True)
+    html = form.content.decode()
+    assert form.redirect_chain[0][0].startswith("/registry/warnings/new/?")
+    assert "甲醇储罐区超限报警（2级）" in html and 'value="430181110"' in html
+    assert '<option value="yellow" selected>' in html and '<option value="hazmat" selected>' in html  # 2级 → 黄色
+    from urllib.parse import parse_qsl, urlsplit
+
+    prefilled = dict(parse_qsl(urlsplit(form.redirect_chain[0][0]).query))
+    saved = web("staff").post("/registry/warnings/new/", {**prefilled, "ack_minutes": 30})
+    assert saved.status_code == 302, saved.content.decode()[-1500:]
     drafted = Warning.objects.get(source="alarm")
-    assert res.status_code == 302 and drafted.alarm == sensor_alarm and drafted.event_type == "hazmat"
-    assert drafted.target_regions == "430181110" and drafted.level == "yellow"  # 2级 alarm → 黄色
+    assert (drafted.alarm, drafted.state, drafted.level) == (sensor_alarm, "draft", "yellow")
 
 
 @pytest.fixture

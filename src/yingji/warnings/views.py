@@ -83,29 +83,31 @@ def cap_import(request):
 
 @login_required
 def from_alarm(request, pk):
-    """Draft a warning from an alarm (GET shows what will be drafted; POST drafts it)."""
+    """发布预警 from an alarm: the generic new-warning form, prefilled from the alarm for review."""
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
     alarm = get_object_or_404(restrict(Alarm.objects.select_related("sensor__point", "region"), request.user), pk=pk)
-    if not request.user.has_perm("warnings.add_warning"):
-        raise PermissionDenied("您没有编制预警的权限")
-    if request.method != "POST":
-        return render(request, "warnings/from_alarm.html", {"alarm": alarm})
     sensor = alarm.sensor
-    level = {1: "blue", 2: "yellow", 3: "orange", 4: "red"}.get(alarm.level, "yellow")
-    kind = {"water_level": "flood", "rainfall": "rainstorm", "displacement": "geohazard",
-            "combustible_gas": "hazmat", "toxic_gas": "hazmat"}.get(sensor.quantity, "other")
     township = alarm.region
     while township.parent_id and township.level == "village":
         township = township.parent
-    now = timezone.now()
-    warning = Warning(event_type=kind, level=level, region=township, source="alarm", alarm=alarm,
-                      title=f"{sensor.point.name}{alarm.get_kind_display()}（{alarm.level}级）",
-                      content=f"{alarm.opened_at:%m月%d日%H:%M}，{sensor.point.name}{sensor.name}监测值 {alarm.last_value}"
-                              f"{sensor.unit}（峰值 {alarm.peak_value}{sensor.unit}），已达{alarm.level}级报警。",
-                      measures="请相关单位立即核查现场，必要时组织人员撤离，做好应急处置准备。",
-                      effective=now, expires=now + datetime.timedelta(hours=12), target_regions=township.code)
-    services.save_instance(request.user, warning)
-    messages.success(request, f"已根据报警生成拟稿预警 {warning.code}，请完善后提交审核")
-    return redirect("registry_edit", "warnings", warning.pk)
+    now = timezone.localtime()
+    initial = {
+        "event_type": ALARM_EVENT.get(sensor.quantity, "other"), "source": "alarm", "alarm": alarm.pk,
+        "level": {1: "blue", 2: "yellow", 3: "orange", 4: "red"}.get(alarm.level, "yellow"),
+        "title": f"{sensor.point.name}{alarm.get_kind_display()}（{alarm.level}级）",
+        "content": f"{timezone.localtime(alarm.opened_at):%m月%d日%H:%M}，{sensor.point.name}{sensor.name}监测值 "
+                   f"{alarm.last_value}{sensor.unit}（峰值 {alarm.peak_value}{sensor.unit}），已达{alarm.level}级报警。",
+        "measures": "请相关单位立即核查现场，必要时组织人员撤离，做好应急处置准备。",
+        "effective": f"{now:%Y-%m-%dT%H:%M}", "expires": f"{now + datetime.timedelta(hours=12):%Y-%m-%dT%H:%M}",
+        "region": township.code, "target_regions": township.code}
+    return redirect(f"{reverse('registry_create', args=['warnings'])}?{urlencode(initial)}")
+
+
+ALARM_EVENT = {"water_level": "flood", "rainfall": "rainstorm", "displacement": "geohazard",
+               "combustible_gas": "hazmat", "toxic_gas": "hazmat"}
 
 
 def acknowledge(request, token):
