@@ -225,6 +225,7 @@ def test_a_released_warning_changes_only_through_its_flow(warning, users, web, a
     client = web("staff")
     page = client.get(f"/registry/warnings/{w.pk}/").content.decode()
     assert "不能直接修改或删除" in page and f"/registry/warnings/{w.pk}/edit/" not in page
+    assert "大瑶镇（430181110）" in page and "乡镇领导、村干部" in page  # codes read as names
     assert client.get(f"/registry/warnings/{w.pk}/edit/").status_code == 302  # back to the record, with the reason
     res = client.post(f"/registry/warnings/{w.pk}/edit/", {"title": "改过的标题"}, follow=True)
     assert "不能直接修改" in res.content.decode()

@@ -259,7 +259,8 @@ def point_layer(request, slug):
 
 
 def display_value(obj, reg, name):
-    """A field as people read it: choice labels, related names, times as 2026-11-22 14:05 (Asia/Shanghai)."""
+    """A field as people read it: the model's ``display_<field>()`` if it has one, choice labels, related
+    names, times as 2026-11-22 14:05 (Asia/Shanghai)."""
     import datetime
 
     from django.utils import timezone
@@ -268,6 +269,9 @@ def display_value(obj, reg, name):
     value = getattr(obj, name)
     if value is None or value == "":
         return None
+    custom = getattr(obj, f"display_{name}", None)  # a model may say how a coded field reads
+    if callable(custom):
+        return custom()
     if f.choices:
         return getattr(obj, f"get_{name}_display")()
     if isinstance(value, bool):

@@ -96,6 +96,14 @@ class Warning(DomainModel):
     def role_codes(self) -> list[str]:
         return [c.strip() for c in self.target_roles.replace("，", ",").split(",") if c.strip()]
 
+    def display_target_regions(self) -> str:
+        names = dict(Region.objects.filter(code__in=self.region_codes()).values_list("code", "name"))
+        return "、".join(f"{names.get(c, '未知区划')}（{c}）" for c in self.region_codes())
+
+    def display_target_roles(self) -> str:
+        labels = dict(ContactRole.choices)
+        return "、".join(str(labels.get(c, c)) for c in self.role_codes())
+
     def shape(self):
         """The target area as a Shapely geometry (circle → polygon in degrees), or None."""
         from yingji.warnings.geometry import parse_area
