@@ -122,7 +122,7 @@ def test_update_supersedes_and_cancel_tells_recipients(warning, people, users, d
         workflow.apply(users["leader"], newer, "cancel", comment="降雨减弱")
     newer.refresh_from_db()
     assert newer.state == "cancelled" and newer.cancelled_at
-    assert Delivery.objects.filter(recipient__warning=newer, attempt=9).count() >= 2
+    assert Delivery.objects.filter(recipient__warning=newer, attempt=dissemination.LIFT_NOTICE).count() >= 2
     assert b"<msgType>Cancel</msgType>" in cap.to_cap(newer, sender="yingji@test")
 
 

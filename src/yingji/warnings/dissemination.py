@@ -23,6 +23,7 @@ from yingji.warnings.channels import CHANNELS, Message
 from yingji.warnings.models import TARGET_ROLES, Delivery, Recipient, Warning
 
 MAX_RESENDS = 2
+LIFT_NOTICE = 9  # Delivery.attempt of the "lifted" notice, apart from first sends (1) and re-sends (2)
 
 
 def target_people(warning: Warning):
@@ -32,6 +33,23 @@ def target_people(warning: Warning):
         where |= Q(region__path__startswith=region.path)
     roles = warning.role_codes() or [r.value for r in TARGET_ROLES]
     return Person.objects.filter(where, contact_role__in=roles)
+
+
+def released(warning: Warning) -> None:
+    """On 审核并发布: the version it replaces steps down; recipients are sent to after commit."""
+    from yingji.core import workflow
+
+    if warning.supersedes_id:
+        workflow.apply(None, warning.supersedes, "supersede", system=True)
+    transaction.on_commit(lambda: release(Warning.objects.get(pk=warning.pk)))
+
+
+def lifted(warning: Warning) -> None:
+    """On 解除: everyone who got the warning hears that it is lifted, after commit."""
+    def tell():
+        fresh = Warning.objects.get(pk=warning.pk)
+        send(fresh, list(fresh.recipients.select_related("person")), attempt=LIFT_NOTICE, prefix="【解除】")
+    transaction.on_commit(tell)
 
 
 def release(warning: Warning) -> int:

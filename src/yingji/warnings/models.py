@@ -131,29 +131,16 @@ class Warning(DomainModel):
             raise ValidationError(errors)
 
     def on_transition(self, name, before, after, inputs):
-        now = timezone.now()
+        """Stamp the record; sending is dissemination's, once the transaction commits."""
+        from yingji.warnings import dissemination
+
         if name == "approve":
-            self.published_at = now
+            self.published_at = timezone.now()
             self.cap_identifier = self.cap_identifier or f"yingji.{self.region.code}.{self.code}"
-        if name == "cancel":
-            self.cancelled_at = now
-            from django.db import transaction
-
-            from yingji.warnings import dissemination
-
-            def tell_lifted():  # everyone who got the warning hears that it is lifted
-                fresh = Warning.objects.get(pk=self.pk)
-                dissemination.send(fresh, list(fresh.recipients.select_related("person")), attempt=9, prefix="【解除】")
-            transaction.on_commit(tell_lifted)
-        if name == "approve":
-            from django.db import transaction
-
-            from yingji.core import workflow
-            from yingji.warnings import dissemination
-
-            if self.supersedes_id:  # the version this one replaces steps down
-                workflow.apply(None, self.supersedes, "supersede", system=True)
-            transaction.on_commit(lambda: dissemination.release(Warning.objects.get(pk=self.pk)))
+            dissemination.released(self)
+        elif name == "cancel":
+            self.cancelled_at = timezone.now()
+            dissemination.lifted(self)
 
     @property
     def is_active(self) -> bool:
