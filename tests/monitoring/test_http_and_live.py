@@ -89,15 +89,20 @@ def read_stream(user, query):
     return async_to_sync(go)()
 
 
-def test_live_stream_sends_only_in_scope_events_and_resumes(users, tree, django_capture_on_commit_callbacks):
+def test_live_stream_sends_only_in_scope_events_and_resumes(users, tree, orgs, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        live.publish("alarms", {"id": 1, "where": "A"}, region_path=tree["va"].path)
-        live.publish("alarms", {"id": 2, "where": "B"}, region_path=tree["vb"].path)
-        live.publish("warnings", {"id": 3, "where": "A"}, region_path=tree["a"].path)
+        live.publish("alarms", {"id": 1, "where": "A"}, region=tree["va"])
+        live.publish("alarms", {"id": 2, "where": "B"}, region=tree["vb"])
+        live.publish("warnings", {"id": 3, "where": "A"}, region=tree["a"])
     first = LiveEvent.objects.order_by("id").first().pk
     text = read_stream(users["township_a"], f"channels=alarms&max_s=0.3&after={first - 1}")
     assert '"where": "A"' in text and '"where": "B"' not in text and '"id": 3' not in text
     assert f"id: {first}\nevent: alarms\n" in text
+    with django_capture_on_commit_callbacks(execute=True):
+        live.publish("alarms", {"id": 4, "where": "org A"}, region=tree["va"], organization_id=orgs["a"].pk)
+        live.publish("alarms", {"id": 5, "where": "org X"}, region=tree["va"], organization_id=orgs["b"].pk)
+    mine = read_stream(users["enterprise_a"], f"channels=alarms&max_s=0.3&after={first - 1}")
+    assert '"where": "org A"' in mine and '"where": "org X"' not in mine
     both = read_stream(users["admin"], f"channels=alarms,warnings&max_s=0.3&after={first}")  # resume after the first
     assert '"id": 1' not in both and '"id": 2' in both and '"id": 3' in both
 

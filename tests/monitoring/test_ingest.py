@@ -75,7 +75,7 @@ def test_rule_state_carries_across_batches_and_workers(sensor, django_capture_on
     alarm = Alarm.objects.get()
     assert (alarm.kind, alarm.level, alarm.count, alarm.first_value) == ("threshold", 1, 1, 25.0)
     event = LiveEvent.objects.get(channel="alarms")
-    assert event.data["id"] == alarm.pk and event.data["level"] == 1 and event.region_path == sensor.region.path
+    assert event.data["id"] == alarm.pk and event.data["level"] == 1 and event.region == sensor.region
     # a second worker (fresh Ingestor) continues from the stored state: 21 stays inside level 1
     ingest.Ingestor().handle([msg(r(20, 21.0), r(30, 45.0))], now=T0 + 60)
     alarm.refresh_from_db()

@@ -15,7 +15,6 @@ import logging
 
 from asgiref.sync import sync_to_async
 from django.db import transaction
-from django.db.models import Q
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 
@@ -33,12 +32,12 @@ def _redis_url() -> str | None:
     return url if url.startswith(("redis://", "rediss://")) else None
 
 
-def publish(channel: str, data: dict, *, region_path: str = "", organization_id: int | None = None) -> None:
+def publish(channel: str, data: dict, *, region, organization_id: int | None = None) -> None:
+    """Queue ``data`` for pages whose user's scope covers ``region`` (and ``organization_id``)."""
     from yingji.core.models import LiveEvent
 
     def send():
-        event = LiveEvent.objects.create(channel=channel, data=data, region_path=region_path,
-                                         organization_id=organization_id)
+        event = LiveEvent.objects.create(channel=channel, data=data, region=region, organization_id=organization_id)
         url = _redis_url()
         if url:
             try:
@@ -57,25 +56,11 @@ def prune(now: datetime.datetime | None = None, keep: datetime.timedelta = datet
     return LiveEvent.objects.filter(created_at__lt=(now or timezone.now()) - keep).delete()[0]
 
 
-def _viewer(user) -> tuple[bool, str, int | None]:
-    from yingji.core.access import effective_region, has_global_scope
-
-    if has_global_scope(user):
-        return True, "", None
-    region = effective_region(user)
-    return False, region.path if region else "\0", user.scope_organization_id
-
-
-def visible_after(viewer, last_id: int, channels: list[str], limit: int = 200) -> list:
+def visible_after(user, last_id: int, channels: list[str], limit: int = 200) -> list:
+    from yingji.core.access import restrict
     from yingji.core.models import LiveEvent
 
-    everything, path, org = viewer
-    qs = LiveEvent.objects.filter(id__gt=last_id, channel__in=channels)
-    if not everything:
-        qs = qs.filter(region_path__startswith=path)
-        if org:
-            qs = qs.filter(Q(organization_id__isnull=True) | Q(organization_id=org))
-    return list(qs.order_by("id")[:limit])
+    return list(restrict(LiveEvent.objects.filter(id__gt=last_id, channel__in=channels), user).order_by("id")[:limit])
 
 
 def _latest_id() -> int:
@@ -95,7 +80,6 @@ async def stream(request):
         return HttpResponse("请先登录", status=401)
     channels = [c for c in request.GET.get("channels", "alarms").split(",") if c]
     max_s = min(float(request.GET.get("max_s", MAX_STREAM_S)), MAX_STREAM_S)
-    viewer = await sync_to_async(_viewer)(user)
     resume = request.headers.get("Last-Event-ID") or request.GET.get("after")
     last = int(resume) if resume and resume.isdigit() else await sync_to_async(_latest_id)()
 
@@ -107,7 +91,7 @@ async def stream(request):
         try:
             yield f"retry: 2000\nid: {last}\n\n"
             while loop.time() < deadline:
-                for event in await sync_to_async(visible_after)(viewer, last, channels):
+                for event in await sync_to_async(visible_after)(user, last, channels):
                     last = event.id
                     yield _frame(event)
                 if loop.time() > beat:

@@ -357,11 +357,15 @@ class Notification(models.Model):
 class LiveEvent(models.Model):
     """A change pushed to open pages (server-sent events). Rows give every web worker the same
     ordered feed and let a reconnecting page resume after its Last-Event-ID; the broker, when
-    configured, only wakes the workers up. Pruned after a day."""
+    configured, only wakes the workers up. Who may hear an event is decided by the one access
+    mechanism (scope over its region and organization). Pruned after a day."""
+
+    scope_region = "region"
+    scope_organization = "organization"
 
     channel = models.CharField(max_length=32, db_index=True)
-    region_path = models.CharField(max_length=64, blank=True)
-    organization_id = models.BigIntegerField(null=True, blank=True)
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    organization = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     data = models.JSONField()
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 

@@ -22,5 +22,4 @@ def alarm_data(alarm: Alarm) -> dict:
 
 def alarm_saved(sender, instance: Alarm, **kwargs) -> None:
     """post_save hook: every alarm change — from ingest, handling or escalation — goes live."""
-    live.publish("alarms", alarm_data(instance), region_path=instance.region.path,
-                 organization_id=instance.organization_id)
+    live.publish("alarms", alarm_data(instance), region=instance.region, organization_id=instance.organization_id)

@@ -160,4 +160,4 @@ def _announce(warning: Warning) -> None:
     from yingji.core import live
 
     live.publish("warnings", {"id": warning.pk, "code": warning.code, "title": warning.title, "level": warning.level,
-                              "state": warning.state, **stats(warning)}, region_path=warning.region.path)
+                              "state": warning.state, **stats(warning)}, region=warning.region)
