@@ -144,3 +144,15 @@ def test_postgres_partitions_by_month_and_moves_early_rows_out_of_default(sensor
         cur.execute("SELECT count(*) FROM monitoring_reading_default")
         assert cur.fetchone()[0] == 0
     assert Reading.objects.get().value == 1.0
+
+
+def test_device_ids_with_quotes_commas_and_backslashes_are_matched(point, ingestor):
+    """Device ids go to PostgreSQL as one array literal: characters that literal syntax gives a
+    meaning to must still match exactly (and find nothing else)."""
+    odd = ['A,B', 'Q"1', "S\\2", "{x}", "NULL"]
+    for device in odd:
+        Sensor.objects.create(device_id=device, name=device, point=point, quantity="combustible_gas", level1=20,
+                              interval_s=60)
+    out = ingestor.handle([msg(*(r(0, 1.0, device=d) for d in odd), r(0, 1.0, device="A"))], now=T0 + 60)
+    assert (out.stored, dict(out.rejected)) == (5, {"unknown_device": 1})
+    assert sorted(Sensor.objects.filter(device_id__in=odd).values_list("last_value", flat=True)) == [1.0] * 5

@@ -64,8 +64,8 @@ class Ingestor:
         deleted or re-registered is seen at once."""
         from yingji.monitoring.models import QUANTITIES
 
-        return {d: DeviceInfo(pk, QUANTITIES.get(q, ("", ""))[1], st) for d, pk, q, st in
-                Sensor.objects.filter(device_id__in=list(wanted)).values_list("device_id", "pk", "quantity", "status")}
+        return {d: DeviceInfo(pk, QUANTITIES.get(q, ("", ""))[1], st)
+                for d, pk, q, st in storage.device_map(list(wanted))}
 
     def handle(self, messages: list[tuple[str, bytes]], *, allowed: set[int] | None = None,
                now: float | None = None) -> Outcome:
