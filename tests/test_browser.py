@@ -2,6 +2,7 @@
 log in, open the map and a registry, search, try bad input, save a record — on a desk and a phone.
 Screenshots go to test-output/ for people to look at."""
 
+import json
 import os
 import shutil
 
@@ -108,3 +109,42 @@ def test_village_officer_on_a_phone(live_server, tree, orgs, users, browser):
     page.screenshot(path=str(OUTPUT / "phone-registry.png"))
     page.goto(f"{base}/registry/organizations/")
     assert "金刚化工" not in page.inner_text("main")  # outside the village's scope
+
+
+def test_warning_targets_are_picked_on_the_map(live_server, tree, users, township_shape, browser):
+    """新增预警: click a township on the map for 预警区域, click a centre for a circular 预警范围, save."""
+    from yingji.warnings.models import Warning
+
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    base = live_server.url
+    login(page, base, "admin")
+    page.goto(f"{base}/registry/warnings/new/")
+    regions = page.locator(".yj-pick-map[data-pick=regions]")
+    regions.wait_for()
+    page.wait_for_selector(".yj-pick-map[data-pick=regions][data-loaded=true]")
+    regions.scroll_into_view_if_needed()
+    # The only township with a boundary fills the fitted view: its middle is inside it.
+    regions.click()
+    assert page.input_value("#id_target_regions") == "430181110"
+    page.fill("#id_area", "")
+    area = page.locator(".yj-pick-map[data-pick=area]")
+    area.scroll_into_view_if_needed()
+    page.click("button[data-mode=circle]")
+    page.fill("[data-radius]", "3")
+    area.click()
+    drawn = page.input_value("#id_area")
+    assert '"circle"' in drawn and drawn.endswith(",3]}")
+    page.screenshot(path=str(OUTPUT / "warning-map-pick.png"), full_page=True)
+    page.select_option("#id_event_type", "rainstorm")
+    page.select_option("#id_level", "blue")
+    page.fill("#id_title", "暴雨蓝色预警（地图圈选）")
+    page.fill("#id_content", "预计未来 12 小时累计降雨量 50 毫米以上。")
+    page.fill("#id_effective", "2026-11-22 08:00")
+    page.fill("#id_expires", "2099-11-23 08:00")
+    page.fill("#id_region", "430181")
+    page.click("button[type=submit]")
+    page.wait_for_selector("text=暴雨蓝色预警（地图圈选）")
+    saved = Warning.objects.get(title="暴雨蓝色预警（地图圈选）")
+    assert saved.region_codes() == ["430181110"]
+    lon, lat, km = json.loads(saved.area)["circle"]
+    assert km == 3 and 113.2 < lon < 114.2 and 27.7 < lat < 28.7  # the map's middle, around 浏阳

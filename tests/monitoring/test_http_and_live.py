@@ -4,7 +4,7 @@ event stream (scope, resume), and the monitoring pages."""
 import json
 
 import pytest
-from asgiref.sync import async_to_sync
+from asgiref.sync import async_to_sync, sync_to_async
 from django.test import AsyncClient
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -105,6 +105,60 @@ def test_live_stream_sends_only_in_scope_events_and_resumes(users, tree, orgs, d
     assert '"where": "org A"' in mine and '"where": "org X"' not in mine
     both = read_stream(users["admin"], f"channels=alarms,warnings&max_s=0.3&after={first}")  # resume after the first
     assert '"id": 1' not in both and '"id": 2' in both and '"id": 3' in both
+
+
+@pytest.fixture
+def private_redis(monkeypatch, tmp_path):
+    """A Redis of the test's own (scripts/test.sh installs redis-server), set as the broker."""
+    import shutil
+    import socket
+    import subprocess
+    import time
+
+    import redis
+
+    exe = shutil.which("redis-server") or "/usr/bin/redis-server"
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([exe, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                             "--dir", str(tmp_path)], stdout=subprocess.DEVNULL)
+    url = f"redis://127.0.0.1:{port}/0"
+    for _ in range(100):
+        try:
+            redis.Redis.from_url(url).ping()
+            break
+        except redis.ConnectionError:
+            time.sleep(0.05)
+    monkeypatch.setenv("YINGJI_BROKER_URL", url)
+    yield url
+    proc.terminate()
+    proc.wait(10)
+
+
+def test_live_events_wake_every_web_worker_through_redis(private_redis, tree, django_capture_on_commit_callbacks):
+    """With a Redis broker a committed event is announced on the pub/sub channel that each web
+    worker's stream listens to, instead of every worker polling the table."""
+    async def announced():
+        pubsub = await live._subscribe()
+        assert pubsub is not None, "the stream should listen on Redis when the broker is Redis"
+        try:
+            await pubsub.get_message(timeout=0.5)  # drain anything left; subscribed already
+            await sync_to_async(publish_one)()
+            for _ in range(20):
+                message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=0.5)
+                if message:
+                    return message
+        finally:
+            await pubsub.aclose()
+
+    def publish_one():
+        with django_capture_on_commit_callbacks(execute=True):
+            live.publish("alarms", {"id": 9}, region=tree["va"])
+
+    message = async_to_sync(announced)()
+    assert message["channel"].decode() == live.REDIS_CHANNEL
+    assert int(message["data"]) == LiveEvent.objects.get().pk
 
 
 def test_live_stream_needs_login(db):

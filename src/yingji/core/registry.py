@@ -50,6 +50,8 @@ class Registry:
     # A due date counted down on the record page while the record is in one of the states:
     # (date field, states, label), e.g. ("deadline", {"rectifying", "overdue"}, "整改期限").
     countdown: tuple | None = None
+    # Field name -> widget for the create/edit form, e.g. a map picker for target regions.
+    form_widgets: dict = field(default_factory=dict)
 
     def locked(self, record) -> str | None:
         """Why ``record`` may not be edited or deleted directly now, or None."""
@@ -207,6 +209,8 @@ class Registry:
                         form_field.widget.input_type = "tel"  # the phone keypad on a phone
                     if isinstance(model_field, models.JSONField):
                         form_field.widget = forms.Textarea(attrs={"rows": 4, "class": "font-monospace"})
+                    if name in reg.form_widgets and not for_import:
+                        form_field.widget = reg.form_widgets[name]()
                     css = "form-select" if isinstance(form_field.widget, forms.Select) else "form-control"
                     if isinstance(form_field.widget, forms.CheckboxInput):
                         css = "form-check-input"

@@ -30,3 +30,26 @@ class AutocompleteInput(forms.TextInput):
             if label:
                 current = format_html('<option value="{}">{}</option>', value, label)
         return format_html('{}<datalist id="{}">{}</datalist>', field, list_id, current)
+
+
+class MapPickWidget(forms.Textarea):
+    """A text field filled by picking on a map, still editable by hand (and usable without JavaScript).
+
+    ``mode="regions"``: click township/village polygons to add or remove their codes (comma-separated).
+    ``mode="area"``: click a centre and give a radius for ``{"circle": [lon, lat, km]}``, or click the
+    corners of a polygon, written as GeoJSON. Declared per field with ``Registry.form_widgets``.
+    """
+
+    def __init__(self, mode: str, level: str = "township", attrs=None):
+        super().__init__({"rows": 2, "class": "form-control font-monospace", **(attrs or {})})
+        self.mode, self.level = mode, level
+
+    class Media:
+        css = {"all": ("vendor/leaflet-1.9.4/leaflet.css",)}
+        js = ("vendor/leaflet-1.9.4/leaflet.js", "yingji/pick.js")
+
+    def render(self, name, value, attrs=None, renderer=None):
+        field = super().render(name, value, attrs, renderer)
+        field_id = (attrs or {}).get("id", f"id_{name}")
+        return format_html('{}<div class="yj-pick-map mt-1" data-pick="{}" data-for="{}" data-level="{}" '
+                           'role="application" aria-label="在地图上选择"></div>', field, self.mode, field_id, self.level)

@@ -1,4 +1,5 @@
 from yingji.core.registry import Registry, register
+from yingji.core.widgets import MapPickWidget
 from yingji.warnings.models import Warning
 from yingji.warnings.workflow import WARNING_FLOW
 
@@ -13,6 +14,7 @@ register(Registry(
     select_related=("region", "issuer"),
     workflow=WARNING_FLOW,
     locked_states=frozenset({"published", "updated", "cancelled"}),
+    form_widgets={"target_regions": lambda: MapPickWidget("regions"), "area": lambda: MapPickWidget("area")},
     record_links=[("叫应看板", "warning_board"), ("CAP 1.2 报文", "warning_cap")],
     example={"event_type": "rainstorm", "level": "orange", "title": "暴雨橙色预警",
              "content": "预计未来6小时降雨量将达50毫米以上",
