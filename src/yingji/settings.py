@@ -20,6 +20,7 @@ INSTALLED_APPS = [
     "yingji.hazards",
     "yingji.monitoring",
     "yingji.warnings",
+    "yingji.resources",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -160,6 +161,7 @@ SPECTACULAR_SETTINGS = {
         "RiskLevelEnum": "yingji.risk.choices.Level",
         "HazardStateEnum": "yingji.hazards.choices.State",
         "HazardGradeEnum": "yingji.hazards.choices.Grade",
+        "ResourceLevelEnum": "yingji.resources.choices.WarehouseLevel",
         "AlarmStateEnum": [("raised", "报警"), ("acknowledged", "已确认"), ("handling", "处置中"), ("cleared", "已消警")],
     },
 }

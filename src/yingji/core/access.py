@@ -50,11 +50,22 @@ def scope_q(model, user) -> Q | None:
     region_field = _field(model, "region")
     path_lookup = "path__startswith" if region_field == "self" else f"{region_field}__path__startswith"
     condition = Q(**{path_lookup: region.path})
+    if getattr(model, "scope_shared_down", False):
+        # Reference data (the materials catalogue) that a region shares with every unit under it:
+        # also visible to users below its owner. Changing it still needs the owner's scope (in_scope).
+        path_field = "path" if region_field == "self" else f"{region_field}__path"
+        condition |= Q(**{f"{path_field}__in": ancestor_paths(region.path)})
     org_field = _field(model, "organization")
     if user.scope_organization_id and org_field:
         org_lookup = "pk" if org_field == "self" else f"{org_field}_id"
         condition &= Q(**{org_lookup: user.scope_organization_id})
     return condition
+
+
+def ancestor_paths(path: str) -> list[str]:
+    """"430181/430181110/" → ["430181/"]: the paths of the regions above one."""
+    parts = path.strip("/").split("/")
+    return ["/".join(parts[:k]) + "/" for k in range(1, len(parts))]
 
 
 def restrict(queryset: QuerySet, user) -> QuerySet:

@@ -50,11 +50,19 @@ class Registry:
     # A due date counted down on the record page while the record is in one of the states:
     # (date field, states, label), e.g. ("deadline", {"rectifying", "overdue"}, "整改期限").
     countdown: tuple | None = None
+    # A ledger: rows are appended by a service only, never created, edited or deleted by hand.
+    append_only: bool = False
     # Field name -> widget for the create/edit form, e.g. a map picker for target regions.
     form_widgets: dict = field(default_factory=dict)
 
+    def __post_init__(self):
+        if self.append_only:
+            self.allow_create = False
+
     def locked(self, record) -> str | None:
         """Why ``record`` may not be edited or deleted directly now, or None."""
+        if self.append_only and record.pk is not None:
+            return f"{self.label}是只追加的台账，记录不能修改或删除；如有差错请登记一笔更正业务"
         if not self.locked_states or record.pk is None:
             return None
         state = type(record).objects.filter(pk=record.pk).values_list(self.state_field, flat=True).first()

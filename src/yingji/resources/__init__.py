@@ -1,0 +1,1 @@
+"""Emergency resources: rescue teams, experts, equipment, warehouses, materials and stock, shelters."""

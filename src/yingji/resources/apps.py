@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class ResourcesConfig(AppConfig):
+    name = "yingji.resources"
+    label = "resources"
+    verbose_name = "应急资源"
+
+    def ready(self):
+        from yingji.resources import registries  # noqa: F401

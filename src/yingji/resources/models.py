@@ -1,0 +1,330 @@
+"""Resource registries. Stock is a ledger: ``StockMovement`` rows are only ever appended (by
+``stock.move``), and ``StockLevel`` is their running sum kept in the same transaction — a number
+no form can edit."""
+
+from __future__ import annotations
+
+import math
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from yingji.core.models import DomainModel, GeoPoint, GeoShape, Organization, Region
+from yingji.core.validators import validate_mobile, validate_phone
+from yingji.resources.choices import (
+    EquipmentStatus,
+    MovementKind,
+    Readiness,
+    ReserveKind,
+    ShelterDuration,
+    ShelterSpace,
+    ShelterStatus,
+    Specialty,
+    TeamKind,
+    WarehouseLevel,
+)
+
+# Effective area per person (m²) by shelter class, from GB 51143-2015 防灾避难场所设计规范 (紧急 0.5,
+# 短期固定 2.0, 中期固定 3.0, 长期固定 4.5) — to verify against GB/T 44013-2024; docs/resources.md.
+M2_PER_PERSON = {"emergency": 0.5, "short": 2.0, "medium": 3.0, "long": 4.5}
+
+
+def tags(text: str) -> list[str]:
+    return [t.strip() for t in (text or "").replace("，", ",").replace("、", ",").split(",") if t.strip()]
+
+
+class Team(DomainModel, GeoPoint):
+    scope_organization = "organization"
+
+    name = models.CharField("队伍名称", max_length=100)
+    kind = models.CharField("队伍类型", max_length=16, choices=TeamKind.choices)
+    organization = models.ForeignKey(Organization, verbose_name="所属单位", null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="teams")
+    region = models.ForeignKey(Region, verbose_name="所属区划", on_delete=models.PROTECT, related_name="teams")
+    base_address = models.CharField("驻地", max_length=200, blank=True)
+    leader = models.CharField("队长", max_length=32, blank=True)
+    phone = models.CharField("值班电话", max_length=20, blank=True, validators=[validate_phone])
+    members = models.PositiveIntegerField("队员人数", default=0)
+    capabilities = models.CharField("能力标签", max_length=300, blank=True,
+                                    help_text="逗号分隔，如 水域救援、山地搜救、破拆、危化洗消")
+    equipment_summary = models.TextField("主要装备", blank=True)
+    readiness = models.CharField("战备状态", max_length=10, choices=Readiness.choices, default=Readiness.STANDBY)
+    response_minutes = models.PositiveIntegerField("承诺响应时间（分钟）", null=True, blank=True)
+    notes = models.TextField("备注", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "救援队伍"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def capability_list(self) -> list[str]:
+        return tags(self.capabilities)
+
+
+class TeamMember(DomainModel):
+    scope_organization = "organization"
+    scope_parent = "team"
+
+    team = models.ForeignKey(Team, verbose_name="队伍", on_delete=models.CASCADE, related_name="member_set")
+    name = models.CharField("姓名", max_length=32)
+    mobile = models.CharField("手机", max_length=11, blank=True, validators=[validate_mobile])
+    position = models.CharField("职务/岗位", max_length=32, blank=True)
+    certificate = models.CharField("证书", max_length=100, blank=True)
+    certificate_expires = models.DateField("证书有效期至", null=True, blank=True)
+    organization = models.ForeignKey(Organization, verbose_name="所属单位", null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+", editable=False)
+    region = models.ForeignKey(Region, verbose_name="所属区划", on_delete=models.PROTECT, related_name="+",
+                               editable=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "队员"
+        ordering = ["team", "name"]
+
+    def __str__(self):
+        return f"{self.name}（{self.team}）"
+
+
+class TeamActivity(DomainModel):
+    """社会力量动态管理: trainings, drills, missions and evaluations of a team."""
+    scope_organization = "organization"
+    scope_parent = "team"
+    KINDS = [("training", "培训"), ("drill", "演练"), ("mission", "救援任务"), ("evaluation", "考核评估")]
+
+    team = models.ForeignKey(Team, verbose_name="队伍", on_delete=models.CASCADE, related_name="activities")
+    kind = models.CharField("类型", max_length=12, choices=KINDS)
+    date = models.DateField("日期")
+    title = models.CharField("事项", max_length=100)
+    score = models.PositiveSmallIntegerField("评估得分", null=True, blank=True, help_text="考核评估填写，0–100")
+    notes = models.TextField("情况说明", blank=True)
+    organization = models.ForeignKey(Organization, verbose_name="所属单位", null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+", editable=False)
+    region = models.ForeignKey(Region, verbose_name="所属区划", on_delete=models.PROTECT, related_name="+",
+                               editable=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "队伍动态"
+        ordering = ["-date"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}：{self.title}"
+
+    def clean(self):
+        super().clean()
+        if self.score is not None and self.score > 100:
+            raise ValidationError({"score": "评估得分应在 0–100 之间"})
+
+
+class Expert(DomainModel):
+    scope_organization = "organization"
+
+    name = models.CharField("姓名", max_length=32)
+    specialties = models.CharField("专业领域", max_length=200,
+                                   help_text="逗号分隔：" + "、".join(label for _, label in Specialty.choices))
+    title = models.CharField("职称", max_length=64, blank=True)
+    organization = models.ForeignKey(Organization, verbose_name="工作单位", null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="experts")
+    region = models.ForeignKey(Region, verbose_name="所属区划", on_delete=models.PROTECT, related_name="experts")
+    mobile = models.CharField("手机", max_length=11, validators=[validate_mobile])
+    available = models.BooleanField("可随时调用", default=True)
+    notes = models.TextField("备注", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "专家"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        labels = {label: value for value, label in Specialty.choices}
+        unknown = [t for t in tags(self.specialties) if t not in labels and t not in labels.values()]
+        if unknown:
+            raise ValidationError({"specialties": f"未知的专业领域：{'、'.join(unknown)}"})
+
+
+class Warehouse(DomainModel, GeoPoint):
+    scope_organization = "organization"
+
+    name = models.CharField("储备库名称", max_length=100)
+    level = models.CharField("储备层级", max_length=10, choices=WarehouseLevel.choices)
+    reserve_kind = models.CharField("储备方式", max_length=10, choices=ReserveKind.choices, default=ReserveKind.PHYSICAL)
+    region = models.ForeignKey(Region, verbose_name="所属区划", on_delete=models.PROTECT, related_name="warehouses")
+    organization = models.ForeignKey(Organization, verbose_name="管理单位/协议供应商", null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="warehouses")
+    address = models.CharField("地址", max_length=200, blank=True)
+    manager = models.CharField("管理人", max_length=32, blank=True)
+    phone = models.CharField("联系电话", max_length=20, blank=True, validators=[validate_phone])
+    capacity_m3 = models.PositiveIntegerField("库容（m³）", null=True, blank=True)
+    delivery_hours = models.DecimalField("协议供货时限（小时）", max_digits=5, decimal_places=1, null=True, blank=True,
+                                         help_text="协议储备：接到调用通知后送达所需小时数")
+    daily_capacity = models.CharField("日产能", max_length=100, blank=True, help_text="产能储备：如 帐篷 500 顶/日")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "储备库"
+        ordering = ["level", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        if self.reserve_kind == ReserveKind.AGREEMENT and self.delivery_hours is None:
+            raise ValidationError({"delivery_hours": "协议储备须填写供货时限"})
+        if self.reserve_kind == ReserveKind.CAPACITY and not self.daily_capacity:
+            raise ValidationError({"daily_capacity": "产能储备须填写日产能"})
+
+    @property
+    def ready_hours(self) -> float:
+        """Hours before goods can leave: 0 on the shelf, the agreed delivery time for agreement reserves."""
+        return float(self.delivery_hours or 0) if self.reserve_kind != ReserveKind.PHYSICAL else 0.0
+
+
+class Material(DomainModel):
+    """The relief and rescue materials catalogue (one per bureau, owned by its region and shared
+    with the townships and villages under it)."""
+    scope_shared_down = True
+    CATEGORIES = [("living", "生活类"), ("rescue", "救援类"), ("power", "电力照明"), ("medical", "医疗防疫"),
+                  ("water_food", "饮用水和食品"), ("other", "其他")]
+
+    code = models.CharField("物资编码", max_length=20, unique=True)
+    name = models.CharField("物资名称", max_length=64)
+    category = models.CharField("类别", max_length=12, choices=CATEGORIES)
+    unit = models.CharField("计量单位", max_length=10)
+    spec = models.CharField("规格型号", max_length=100, blank=True)
+    shelf_life_days = models.PositiveIntegerField("保质期（天）", null=True, blank=True,
+                                                  help_text="有保质期的物资按批次到期前 30 天提示轮换")
+    region = models.ForeignKey(Region, verbose_name="所属区划", on_delete=models.PROTECT, related_name="materials")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "物资目录"
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.name}（{self.unit}）"
+
+
+class StockLevel(DomainModel):
+    """Current stock of one material in one warehouse: the sum of its ledger, plus the minimum
+    below which a low-stock alert is raised. Only ``minimum`` is editable."""
+    scope_organization = "organization"
+    scope_parent = "warehouse"
+
+    warehouse = models.ForeignKey(Warehouse, verbose_name="储备库", on_delete=models.PROTECT, related_name="levels")
+    material = models.ForeignKey(Material, verbose_name="物资", on_delete=models.PROTECT, related_name="levels")
+    quantity = models.IntegerField("库存数量", default=0, editable=False)
+    minimum = models.PositiveIntegerField("最低储备量", default=0)
+    organization = models.ForeignKey(Organization, verbose_name="所属单位", null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+", editable=False)
+    region = models.ForeignKey(Region, verbose_name="所属区划", on_delete=models.PROTECT, related_name="+",
+                               editable=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "库存"
+        ordering = ["warehouse", "material"]
+        constraints = [models.UniqueConstraint(fields=["warehouse", "material"], name="stock_level_unique"),
+                       models.CheckConstraint(condition=models.Q(quantity__gte=0), name="stock_never_negative")]
+
+    def __str__(self):
+        return f"{self.warehouse} · {self.material.name}"
+
+    @property
+    def low(self) -> bool:
+        return self.quantity < self.minimum
+
+
+class StockMovement(DomainModel):
+    """One line of the stock ledger; appended by ``stock.move``, never edited or deleted."""
+    scope_organization = "organization"
+    scope_parent = "warehouse"
+
+    warehouse = models.ForeignKey(Warehouse, verbose_name="储备库", on_delete=models.PROTECT, related_name="movements")
+    material = models.ForeignKey(Material, verbose_name="物资", on_delete=models.PROTECT, related_name="movements")
+    kind = models.CharField("业务类型", max_length=14, choices=MovementKind.choices)
+    delta = models.IntegerField("变动数量", help_text="入库为正，出库为负；盘点为盘盈盘亏")
+    balance = models.IntegerField("变动后库存")
+    batch = models.CharField("批次", max_length=40, blank=True)
+    expires = models.DateField("有效期至", null=True, blank=True)
+    at = models.DateTimeField("发生时间")
+    reference = models.CharField("单据号", max_length=40, blank=True)
+    note = models.CharField("说明", max_length=200, blank=True)
+    actor = models.CharField("经办人", max_length=64, blank=True)
+    organization = models.ForeignKey(Organization, verbose_name="所属单位", null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+", editable=False)
+    region = models.ForeignKey(Region, verbose_name="所属区划", on_delete=models.PROTECT, related_name="+",
+                               editable=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "库存台账"
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.material.name} {self.delta:+d}"
+
+
+class Equipment(DomainModel):
+    scope_organization = "organization"
+
+    name = models.CharField("装备名称", max_length=64)
+    kind = models.CharField("装备类型", max_length=40, help_text="如 冲锋舟、发电机、排涝泵车、生命探测仪")
+    model_no = models.CharField("型号", max_length=64, blank=True)
+    quantity = models.PositiveIntegerField("数量", default=1)
+    team = models.ForeignKey(Team, verbose_name="所属队伍", null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="equipment")
+    warehouse = models.ForeignKey(Warehouse, verbose_name="存放储备库", null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="equipment")
+    organization = models.ForeignKey(Organization, verbose_name="所属单位", null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="equipment")
+    region = models.ForeignKey(Region, verbose_name="所属区划", on_delete=models.PROTECT, related_name="equipment")
+    status = models.CharField("状态", max_length=10, choices=EquipmentStatus.choices, default=EquipmentStatus.READY)
+    maintenance_due = models.DateField("下次维保日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "装备"
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name}（{self.quantity}）"
+
+
+class Shelter(DomainModel, GeoPoint, GeoShape):
+    scope_organization = "organization"
+
+    FACILITIES = ["应急供水", "应急供电", "应急厕所", "医疗救护", "物资储备", "应急广播", "消防设施", "指挥管理", "标识标牌",
+                  "无障碍设施"]
+
+    name = models.CharField("场所名称", max_length=100)
+    duration_class = models.CharField("类别（按避难时长）", max_length=10, choices=ShelterDuration.choices)
+    space = models.CharField("空间类型", max_length=10, choices=ShelterSpace.choices, default=ShelterSpace.OUTDOOR)
+    level = models.CharField("层级", max_length=10, choices=WarehouseLevel.choices, default=WarehouseLevel.TOWNSHIP)
+    region = models.ForeignKey(Region, verbose_name="所属区划", on_delete=models.PROTECT, related_name="shelters")
+    organization = models.ForeignKey(Organization, verbose_name="管理单位", null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="shelters")
+    address = models.CharField("地址", max_length=200, blank=True)
+    effective_area_m2 = models.PositiveIntegerField("有效避难面积（m²）")
+    capacity_people = models.PositiveIntegerField("可容纳人数", editable=False, default=0)
+    facilities = models.CharField("配套设施", max_length=300, blank=True,
+                                  help_text="逗号分隔：" + "、".join(FACILITIES))
+    zones = models.TextField("功能分区", blank=True, help_text="如 宿住区、医疗救护区、物资发放区、指挥管理区")
+    manager = models.CharField("负责人", max_length=32, blank=True)
+    phone = models.CharField("联系电话", max_length=20, blank=True, validators=[validate_phone])
+    status = models.CharField("状态", max_length=10, choices=ShelterStatus.choices, default=ShelterStatus.IDLE)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "避难场所"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        unknown = [t for t in tags(self.facilities) if t not in self.FACILITIES]
+        if unknown:
+            raise ValidationError({"facilities": f"未知的设施：{'、'.join(unknown)}；可选：{'、'.join(self.FACILITIES)}"})
+
+    def save(self, *args, **kwargs):
+        self.capacity_people = math.floor((self.effective_area_m2 or 0) / M2_PER_PERSON[self.duration_class])
+        super().save(*args, **kwargs)
