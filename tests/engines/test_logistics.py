@@ -74,6 +74,10 @@ def test_nearest_by_road_with_route_and_labelled_straight_line_fallback(square):
     assert by_id["at-a"].method == "road" and by_id["at-a"].seconds == pytest.approx(min(
         secs(a, b, 55) + secs(b, c, 20), secs(a, d, 35) + secs(d, c, 35)))
     assert by_id["at-d"].seconds == pytest.approx(secs(d, c, 35))
+    assert by_id["at-d"].metres == pytest.approx(float(network.haversine_m(*d, *c)))
+    assert by_id["at-a"].metres == pytest.approx(float(network.haversine_m(*a, *b) + network.haversine_m(*b, *c))
+                                                 if secs(a, b, 55) + secs(b, c, 20) < secs(a, d, 35) + secs(d, c, 35)
+                                                 else float(network.haversine_m(*a, *d) + network.haversine_m(*d, *c)))
     assert by_id["at-d"].line[0] == d and by_id["at-d"].line[-1] == c
     assert by_id["near-by-air"].method == "straight_line"  # disconnected: clearly labelled estimate
     assert [leg.id for leg in legs][0] == "at-d"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 from scipy import sparse
@@ -73,6 +74,11 @@ class RoadNetwork:
     length_m: sparse.csr_matrix  # (n, n) arc length in metres, same pattern
     source: str = ""
     _tree: cKDTree | None = field(default=None, repr=False)
+
+    @cached_property
+    def reverse_graph(self) -> sparse.csr_matrix:
+        """Arcs turned round, for times *to* a place; built once per network."""
+        return self.graph.T.tocsr()
 
     @property
     def n_nodes(self) -> int:

@@ -40,7 +40,7 @@ def straight(lon1, lat1, lon2, lat2) -> tuple[np.ndarray, np.ndarray]:
 def one_to_all(net: RoadNetwork, node: int, *, reverse: bool = False, limit: float = np.inf,
                predecessors: bool = False):
     """Seconds from ``node`` to every node (``reverse``: from every node to ``node``)."""
-    graph = net.graph.T.tocsr() if reverse else net.graph
+    graph = net.reverse_graph if reverse else net.graph
     return dijkstra(graph, directed=True, indices=int(node), limit=limit, return_predecessors=predecessors)
 
 
@@ -52,49 +52,43 @@ def nearest(net: RoadNetwork | None, lon: float, lat: float, candidates: list[di
     c_lon = np.array([c["lon"] for c in candidates], dtype=float)
     c_lat = np.array([c["lat"] for c in candidates], dtype=float)
     s_secs, s_metres = straight(c_lon, c_lat, lon, lat)
+
+    def straight_leg(i):
+        return Leg(candidates[i]["id"], float(s_secs[i]), float(s_metres[i]), "straight_line",
+                   [(c_lon[i], c_lat[i]), (lon, lat)])
+
     if net is None or net.n_nodes == 0:
-        order = np.argsort(s_secs, kind="stable")[:n]
-        return [Leg(candidates[i]["id"], float(s_secs[i]), float(s_metres[i]), "straight_line",
-                    [(c_lon[i], c_lat[i]), (lon, lat)]) for i in order]
+        return [straight_leg(i) for i in np.argsort(s_secs, kind="stable")[:n]]
     (p_node,), (p_gap,) = net.snap([lon], [lat])
     c_node, c_gap = net.snap(c_lon, c_lat)
     # One search on the reversed graph gives every node's time *to* the place, and the next hop.
     to_place, pred = one_to_all(net, p_node, reverse=True, predecessors=True)
-    to_place_m = _path_lengths(net, pred, c_node)
-    access = (c_gap + p_gap) / (ACCESS_KMH / 3.6)
-    road_secs = to_place[c_node] + access
+    road_secs = to_place[c_node] + (c_gap + p_gap) / (ACCESS_KMH / 3.6)
     reachable = np.isfinite(road_secs)
     secs = np.where(reachable, road_secs, s_secs)
-    order = np.argsort(secs, kind="stable")[:n]
     legs = []
-    for i in order:
-        if reachable[i]:
-            line = [(c_lon[i], c_lat[i])] + _walk(net, pred, int(c_node[i])) + [(lon, lat)] if with_routes else []
-            legs.append(Leg(candidates[i]["id"], float(secs[i]), float(to_place_m[i] + c_gap[i] + p_gap), "road", line))
-        else:
-            legs.append(Leg(candidates[i]["id"], float(s_secs[i]), float(s_metres[i]), "straight_line",
-                            [(c_lon[i], c_lat[i]), (lon, lat)]))
+    for i in np.argsort(secs, kind="stable")[:n]:  # paths are walked for the returned few only
+        if not reachable[i]:
+            legs.append(straight_leg(i))
+            continue
+        path = _path(pred, int(c_node[i]))
+        metres = float(np.asarray(net.length_m[path[:-1], path[1:]]).sum()) + c_gap[i] + p_gap
+        line = ([(c_lon[i], c_lat[i])] + _coords(net, path) + [(lon, lat)]) if with_routes else []
+        legs.append(Leg(candidates[i]["id"], float(secs[i]), float(metres), "road", line))
     return legs
 
 
-def _walk(net: RoadNetwork, pred: np.ndarray, node: int) -> list[tuple[float, float]]:
-    """Nodes from ``node`` to the search root following reversed-search predecessors (next hops)."""
+def _path(pred: np.ndarray, node: int) -> list[int]:
+    """Nodes from ``node`` back to the search root, following predecessors."""
     out = []
     while node >= 0:
-        out.append((float(net.lon[node]), float(net.lat[node])))
+        out.append(node)
         node = int(pred[node])
     return out
 
 
-def _path_lengths(net: RoadNetwork, pred: np.ndarray, nodes: np.ndarray) -> np.ndarray:
-    lengths = np.zeros(len(nodes))
-    for k, node in enumerate(nodes):
-        node, total = int(node), 0.0
-        while pred[node] >= 0:
-            total += net.length_m[node, int(pred[node])]
-            node = int(pred[node])
-        lengths[k] = total
-    return lengths
+def _coords(net: RoadNetwork, path: list[int]) -> list[tuple[float, float]]:
+    return list(zip(net.lon[path].tolist(), net.lat[path].tolist(), strict=True))
 
 
 def matrix(net: RoadNetwork, sources: np.ndarray, targets: np.ndarray, limit: float = np.inf) -> np.ndarray:
@@ -103,7 +97,7 @@ def matrix(net: RoadNetwork, sources: np.ndarray, targets: np.ndarray, limit: fl
     targets = np.asarray(targets, dtype=int)
     if len(sources) <= len(targets):
         return dijkstra(net.graph, directed=True, indices=sources, limit=limit)[:, targets]
-    return dijkstra(net.graph.T.tocsr(), directed=True, indices=targets, limit=limit)[:, sources].T
+    return dijkstra(net.reverse_graph, directed=True, indices=targets, limit=limit)[:, sources].T
 
 
 def route(net: RoadNetwork, a: int, b: int) -> tuple[float, list[tuple[float, float]]]:
@@ -111,8 +105,4 @@ def route(net: RoadNetwork, a: int, b: int) -> tuple[float, list[tuple[float, fl
     dist, pred = one_to_all(net, a, predecessors=True)
     if not np.isfinite(dist[b]):
         return float("inf"), []
-    path, node = [], b
-    while node >= 0:
-        path.append((float(net.lon[node]), float(net.lat[node])))
-        node = int(pred[node])
-    return float(dist[b]), path[::-1]
+    return float(dist[b]), _coords(net, _path(pred, b)[::-1])
