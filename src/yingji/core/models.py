@@ -80,6 +80,22 @@ class DomainModel(models.Model):
             setattr(self, f"{self.scope_organization}_id", getattr(parent, f"{parent.scope_organization}_id"))
 
 
+class ScopedPart(DomainModel):
+    """A part of another record (a team's member, a warehouse's stock line): it names the parent in
+    ``scope_parent`` and keeps copies of the parent's region and organization, filled on save, so
+    scope filters need no join. Subclasses declare the parent foreign key."""
+
+    scope_organization = "organization"
+
+    region = models.ForeignKey("core.Region", verbose_name="所属区划", on_delete=models.PROTECT, related_name="+",
+                               editable=False)
+    organization = models.ForeignKey("core.Organization", verbose_name="所属单位", null=True, on_delete=models.PROTECT,
+                                     related_name="+", editable=False)
+
+    class Meta:
+        abstract = True
+
+
 class GeoPoint(models.Model):
     """A WGS-84/CGCS2000 lon/lat point, indexed for map windows."""
 

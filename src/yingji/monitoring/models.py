@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from yingji.core.models import DomainModel, GeoPoint, Organization, Region
+from yingji.core.models import DomainModel, GeoPoint, Organization, Region, ScopedPart
 
 QUANTITIES = {  # quantity -> (label, unit)
     "combustible_gas": ("可燃气体", "%LEL"), "toxic_gas": ("有毒气体", "ppm"), "temperature": ("温度", "℃"),
@@ -36,8 +36,7 @@ class MonitoringPoint(DomainModel, GeoPoint):
         return self.name
 
 
-class Sensor(DomainModel):
-    scope_organization = "organization"
+class Sensor(ScopedPart):
     scope_parent = "point"
 
     STATUSES = [("online", "在线"), ("offline", "离线"), ("fault", "故障"), ("disabled", "停用")]
@@ -45,9 +44,6 @@ class Sensor(DomainModel):
     device_id = models.CharField("设备编号", max_length=64, unique=True)
     name = models.CharField("传感器名称", max_length=100)
     point = models.ForeignKey(MonitoringPoint, verbose_name="监测点", on_delete=models.CASCADE, related_name="sensors")
-    region = models.ForeignKey(Region, verbose_name="所属区划", on_delete=models.PROTECT, editable=False, related_name="+")
-    organization = models.ForeignKey(Organization, verbose_name="所属单位", null=True, on_delete=models.PROTECT,
-                                     editable=False, related_name="+")
     quantity = models.CharField("监测量", max_length=20,
                                 choices=[(k, f"{label}（{unit}）") for k, (label, unit) in QUANTITIES.items()])
     interval_s = models.PositiveIntegerField("上报周期（秒）", default=60)
@@ -103,10 +99,9 @@ class Sensor(DomainModel):
         if self.deadband < 0:
             raise ValidationError({"deadband": "回差不能为负数"})
 
-class Alarm(DomainModel):
+class Alarm(ScopedPart):
     """One open alarm per (sensor, kind) at a time: repeats update it (count, peak, last value)."""
 
-    scope_organization = "organization"
     scope_parent = "sensor"
 
     KINDS = [("threshold", "超限报警"), ("rate", "变化速率报警"), ("offline", "离线报警")]
@@ -115,9 +110,6 @@ class Alarm(DomainModel):
     ESCALATION = ["企业", "乡镇街道", "县级"]
 
     sensor = models.ForeignKey(Sensor, verbose_name="传感器", on_delete=models.CASCADE, related_name="alarms")
-    region = models.ForeignKey(Region, verbose_name="所属区划", on_delete=models.PROTECT, editable=False, related_name="+")
-    organization = models.ForeignKey(Organization, verbose_name="所属单位", null=True, on_delete=models.PROTECT,
-                                     editable=False, related_name="+")
     kind = models.CharField("报警类型", max_length=10, choices=KINDS, editable=False)
     level = models.PositiveSmallIntegerField("报警级别", default=1, editable=False)
     state = models.CharField("状态", max_length=12, choices=STATES, default="raised", db_index=True, editable=False)

@@ -9,7 +9,7 @@ import math
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from yingji.core.models import DomainModel, GeoPoint, GeoShape, Organization, Region
+from yingji.core.models import DomainModel, GeoPoint, GeoShape, Organization, Region, ScopedPart
 from yingji.core.validators import validate_mobile, validate_phone
 from yingji.resources.choices import (
     EquipmentStatus,
@@ -63,8 +63,7 @@ class Team(DomainModel, GeoPoint):
         return tags(self.capabilities)
 
 
-class TeamMember(DomainModel):
-    scope_organization = "organization"
+class TeamMember(ScopedPart):
     scope_parent = "team"
 
     team = models.ForeignKey(Team, verbose_name="队伍", on_delete=models.CASCADE, related_name="member_set")
@@ -73,10 +72,6 @@ class TeamMember(DomainModel):
     position = models.CharField("职务/岗位", max_length=32, blank=True)
     certificate = models.CharField("证书", max_length=100, blank=True)
     certificate_expires = models.DateField("证书有效期至", null=True, blank=True)
-    organization = models.ForeignKey(Organization, verbose_name="所属单位", null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+", editable=False)
-    region = models.ForeignKey(Region, verbose_name="所属区划", on_delete=models.PROTECT, related_name="+",
-                               editable=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "队员"
@@ -86,9 +81,8 @@ class TeamMember(DomainModel):
         return f"{self.name}（{self.team}）"
 
 
-class TeamActivity(DomainModel):
+class TeamActivity(ScopedPart):
     """社会力量动态管理: trainings, drills, missions and evaluations of a team."""
-    scope_organization = "organization"
     scope_parent = "team"
     KINDS = [("training", "培训"), ("drill", "演练"), ("mission", "救援任务"), ("evaluation", "考核评估")]
 
@@ -98,10 +92,6 @@ class TeamActivity(DomainModel):
     title = models.CharField("事项", max_length=100)
     score = models.PositiveSmallIntegerField("评估得分", null=True, blank=True, help_text="考核评估填写，0–100")
     notes = models.TextField("情况说明", blank=True)
-    organization = models.ForeignKey(Organization, verbose_name="所属单位", null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+", editable=False)
-    region = models.ForeignKey(Region, verbose_name="所属区划", on_delete=models.PROTECT, related_name="+",
-                               editable=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "队伍动态"
@@ -206,20 +196,15 @@ class Material(DomainModel):
         return f"{self.name}（{self.unit}）"
 
 
-class StockLevel(DomainModel):
+class StockLevel(ScopedPart):
     """Current stock of one material in one warehouse: the sum of its ledger, plus the minimum
     below which a low-stock alert is raised. Only ``minimum`` is editable."""
-    scope_organization = "organization"
     scope_parent = "warehouse"
 
     warehouse = models.ForeignKey(Warehouse, verbose_name="储备库", on_delete=models.PROTECT, related_name="levels")
     material = models.ForeignKey(Material, verbose_name="物资", on_delete=models.PROTECT, related_name="levels")
     quantity = models.IntegerField("库存数量", default=0, editable=False)
     minimum = models.PositiveIntegerField("最低储备量", default=0)
-    organization = models.ForeignKey(Organization, verbose_name="所属单位", null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+", editable=False)
-    region = models.ForeignKey(Region, verbose_name="所属区划", on_delete=models.PROTECT, related_name="+",
-                               editable=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "库存"
@@ -235,9 +220,8 @@ class StockLevel(DomainModel):
         return self.quantity < self.minimum
 
 
-class StockMovement(DomainModel):
+class StockMovement(ScopedPart):
     """One line of the stock ledger; appended by ``stock.move``, never edited or deleted."""
-    scope_organization = "organization"
     scope_parent = "warehouse"
 
     warehouse = models.ForeignKey(Warehouse, verbose_name="储备库", on_delete=models.PROTECT, related_name="movements")
@@ -251,10 +235,6 @@ class StockMovement(DomainModel):
     reference = models.CharField("单据号", max_length=40, blank=True)
     note = models.CharField("说明", max_length=200, blank=True)
     actor = models.CharField("经办人", max_length=64, blank=True)
-    organization = models.ForeignKey(Organization, verbose_name="所属单位", null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+", editable=False)
-    region = models.ForeignKey(Region, verbose_name="所属区划", on_delete=models.PROTECT, related_name="+",
-                               editable=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "库存台账"

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
-from yingji.core.models import DomainModel, GeoPoint, Organization, Region
+from yingji.core.models import DomainModel, GeoPoint, Organization, Region, ScopedPart
 from yingji.risk import scoring
 from yingji.risk.choices import ACCIDENT_TYPES, HazardFactor, Level, Method, RiskPointKind
 
@@ -100,16 +100,12 @@ def bands_for(point, method: str) -> scoring.Bands:
     return scoring.LEC_BANDS if method == Method.LEC else scoring.MATRIX_BANDS
 
 
-class RiskAssessment(DomainModel):
+class RiskAssessment(ScopedPart):
     """One assessment; every one is kept (the history of a point's levels)."""
 
-    scope_organization = "organization"
     scope_parent = "risk_point"
 
     risk_point = models.ForeignKey(RiskPoint, verbose_name="风险点", on_delete=models.CASCADE, related_name="assessments")
-    region = models.ForeignKey(Region, verbose_name="所属区划", on_delete=models.PROTECT, editable=False, related_name="+")
-    organization = models.ForeignKey(Organization, verbose_name="所属单位", null=True, on_delete=models.PROTECT,
-                                     editable=False, related_name="+")
     method = models.CharField("评估方法", max_length=8, choices=Method.choices)
     likelihood = models.DecimalField("L 可能性", max_digits=5, decimal_places=2,
                                      help_text="LEC：10、6、3、1、0.5、0.2、0.1；矩阵：1–5")
