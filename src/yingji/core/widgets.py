@@ -46,7 +46,7 @@ class MapPickWidget(forms.Textarea):
 
     class Media:
         css = {"all": ("vendor/leaflet-1.9.4/leaflet.css",)}
-        js = ("vendor/leaflet-1.9.4/leaflet.js", "yingji/pick.js")
+        js = ("vendor/leaflet-1.9.4/leaflet.js", "yingji/map.js", "yingji/pick.js")
 
     def render(self, name, value, attrs=None, renderer=None):
         field = super().render(name, value, attrs, renderer)

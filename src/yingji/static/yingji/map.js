@@ -34,6 +34,8 @@
 
   const CHILD = {county: "township", township: "village"};
 
+  window.yingjiBaseMap = baseMap;  // shared with the form map pickers (pick.js)
+
   window.yingjiSituationMap = function (id, options) {
     const map = baseMap(id);
     let regionLayer = null, pointLayer = null, legend = null, trail = null;

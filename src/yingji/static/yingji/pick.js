@@ -3,14 +3,7 @@
 (function () {
   const KM_PER_DEGREE = 111.32;
 
-  function baseMap(el) {
-    const map = L.map(el, {preferCanvas: false});
-    const node = document.getElementById("tile-url");
-    const url = node ? JSON.parse(node.textContent || '""') : "";
-    if (url) L.tileLayer(url, {maxZoom: 18}).addTo(map); else el.classList.add("yj-map-plain");
-    map.setView([28.2, 113.7], 9);
-    return map;
-  }
+  const baseMap = el => window.yingjiBaseMap(el);  // map.js: tiles from the setting, else a plain background
 
   function codesOf(input) {
     return input.value.replace(/，/g, ",").split(",").map(s => s.trim()).filter(Boolean);
@@ -36,7 +29,7 @@
         });
       },
     }).addTo(map);
-    if (data.features.length) map.fitBounds(layer.getBounds());
+    if (data.features.length) map.fitBounds(layer.getBounds(), {animate: false});
     input.addEventListener("input", () => layer.setStyle(style));
     el.dataset.loaded = "true";
   }
