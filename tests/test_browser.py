@@ -148,3 +148,25 @@ def test_warning_targets_are_picked_on_the_map(live_server, tree, users, townshi
     assert saved.region_codes() == ["430181110"]
     lon, lat, km = json.loads(saved.area)["circle"]
     assert km == 3 and 113.2 < lon < 114.2 and 27.7 < lat < 28.7  # the map's middle, around 浏阳
+
+
+def test_shelter_form_refuses_bad_input_by_field_and_shows_capacity(live_server, tree, users, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    base = live_server.url
+    login(page, base, "staff")
+    page.click("text=避难场所")
+    page.click("text=＋ 新增")
+    page.fill("#id_name", "集里街道中心广场")
+    page.select_option("#id_duration_class", "short")
+    page.fill("#id_region", "430181110")
+    page.fill("#id_effective_area_m2", "9001")
+    page.fill("#id_facilities", "应急供水、直升机坪")
+    page.click("button[type=submit]")
+    error = page.locator(".invalid-feedback[data-field=facilities]")
+    assert "未知的设施：直升机坪" in error.inner_text()
+    assert page.input_value("#id_name") == "集里街道中心广场"  # nothing typed is lost
+    page.screenshot(path=str(OUTPUT / "shelter-bad-input.png"), full_page=True)
+    page.fill("#id_facilities", "应急供水、应急厕所")
+    page.click("button[type=submit]")
+    page.wait_for_selector("text=可容纳人数")
+    assert "4500" in page.inner_text("main").replace(",", "")  # 9,001 m² at 2.0 m² per person

@@ -23,6 +23,19 @@ from yingji.core.widgets import AutocompleteInput
 _REGISTRIES: dict[str, Registry] = {}
 
 
+class _EmptyJSONField(forms.JSONField):
+    """An empty JSON field re-shows as empty after a failed submit, not as the text ``null``."""
+
+    def prepare_value(self, value):
+        return "" if value is None else super().prepare_value(value)
+
+
+def _formfield(model_field, **kwargs):
+    if isinstance(model_field, models.JSONField):
+        kwargs["form_class"] = _EmptyJSONField
+    return model_field.formfield(**kwargs)
+
+
 @dataclass(eq=False)
 class Registry:
     model: type[models.Model]
@@ -96,9 +109,13 @@ class Registry:
         if self.form_fields is not None:
             return list(self.form_fields)
         skip = {"id", "created_at", "updated_at"}
-        return [f.name for f in self.model._meta.get_fields()
-                if getattr(f, "editable", False) and f.concrete and not f.auto_created and f.name not in skip
-                and not f.many_to_many]
+        names = [f.name for f in self.model._meta.get_fields()
+                 if getattr(f, "editable", False) and f.concrete and not f.auto_created and f.name not in skip
+                 and not f.many_to_many]
+        # The location fields come from mixins declared first; on a form they belong after the
+        # record's own fields (name first, where it is last).
+        place = [n for n in ("lon", "lat", "geometry", "geometry_note") if n in names]
+        return [n for n in names if n not in place] + place
 
     @cached_property
     def display_fields(self) -> list[str]:
@@ -185,6 +202,7 @@ class Registry:
             class Meta:
                 model = reg.model
                 fields = reg.editable_fields
+                formfield_callback = _formfield
 
             def __init__(self, *args, **kwargs):
                 super().__init__(*args, **kwargs)
@@ -216,7 +234,7 @@ class Registry:
                     if isinstance(form_field.widget, forms.TextInput) and ("phone" in name or name == "mobile"):
                         form_field.widget.input_type = "tel"  # the phone keypad on a phone
                     if isinstance(model_field, models.JSONField):
-                        form_field.widget = forms.Textarea(attrs={"rows": 4, "class": "font-monospace"})
+                        form_field.widget = forms.Textarea(attrs={"rows": 4, "class": "form-control font-monospace"})
                     if name in reg.form_widgets and not for_import:
                         form_field.widget = reg.form_widgets[name]()
                     css = "form-select" if isinstance(form_field.widget, forms.Select) else "form-control"
