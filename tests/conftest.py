@@ -18,6 +18,7 @@ OUTPUT = Path(__file__).resolve().parent.parent / "test-output"
 def _fast_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # tests only
+    settings.ROAD_NETWORK = str(tmp_path / "roads.geojson")  # none unless a test writes one (`road`, the demo)
 
 
 @pytest.fixture
@@ -112,3 +113,30 @@ def web(client, users):
 
     return client_for
 
+
+@pytest.fixture
+def road(settings, tmp_path):
+    """A hand-checkable road (tests/roads.py) as this installation's network."""
+    import json
+
+    from tests.roads import LAT, NODES
+
+    path = tmp_path / "roads.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"highway": "residential", "speed_kmh": 36},
+         "geometry": {"type": "LineString", "coordinates": [[x, LAT] for x in NODES]}}]}), encoding="utf-8")
+    settings.ROAD_NETWORK = str(path)
+    return path
+
+
+@pytest.fixture
+def places(tree):
+    """大瑶村 centred on the road's node at 113.77 (1,000 people), 金刚村 on 113.70 (3,000 people)."""
+    from tests.roads import LAT, square
+
+    va, vb = tree["va"], tree["vb"]
+    va.geometry, va.population = square(113.77, LAT), 1000
+    vb.geometry, vb.population = square(113.70, LAT), 3000
+    va.save()
+    vb.save()
+    return va, vb

@@ -170,3 +170,45 @@ def test_shelter_form_refuses_bad_input_by_field_and_shows_capacity(live_server,
     page.click("button[type=submit]")
     page.wait_for_selector("text=可容纳人数")
     assert "4500" in page.inner_text("main").replace(",", "")  # 9,001 m² at 2.0 m² per person
+
+
+def test_nearest_teams_and_warehouses_by_travel_time(live_server, tree, users, township_shape, road, browser):
+    """就近资源: click a place on the map → teams and warehouses listed by road travel time, routes drawn."""
+    from tests.roads import LAT
+    from yingji.resources import stock
+    from yingji.resources.models import Material, Team, Warehouse
+
+    Team.objects.create(name="东站", kind="fire_rescue", region=tree["a"], lon=113.80, lat=LAT, phone="0731-83611119")
+    Team.objects.create(name="西站", kind="flood", region=tree["a"], lon=113.70, lat=LAT)
+    store = Warehouse.objects.create(name="大瑶镇储备点", level="township", region=tree["a"], lon=113.72, lat=LAT)
+    tent = Material.objects.create(code="SH-001", name="帐篷", category="living", unit="顶", region=tree["county"])
+    stock.move(users["staff"], store, tent, "receive", 40)
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    base = live_server.url
+    login(page, base, "township_a")
+    page.click("text=就近资源")
+    page.wait_for_selector("#nearest-map[data-ready=true]")
+    assert "路网：roads.geojson" in page.inner_text("[data-testid=network]")
+    # A real click where 113.77, 27.995 lies on the screen (the road runs along 28.0).
+    x, y = page.evaluate("() => { const p = window.yingjiMaps['nearest-map'].map.latLngToContainerPoint([27.995, 113.77]);"
+                         " return [p.x, p.y]; }")
+    box = page.locator("#nearest-map").bounding_box()
+    page.mouse.click(box["x"] + x, box["y"] + y)
+    page.wait_for_selector("#nearest-map[data-loaded=true]")
+    teams = page.locator("[data-kind=teams]")
+    assert teams.count() == 2
+    assert teams.nth(0).inner_text().startswith("东站") and "0731-83611119" in teams.nth(0).inner_text()
+    first, second = (float(teams.nth(i).get_attribute("data-minutes")) for i in (0, 1))
+    assert first < second and teams.nth(0).get_attribute("data-method") == "road"
+    warehouses = page.locator("[data-kind=warehouses]")
+    assert warehouses.count() == 1 and "帐篷 40顶" in warehouses.nth(0).inner_text()
+    assert int(page.get_attribute("#nearest-map", "data-routes")) == 3  # a route line per resource listed
+    lines = page.evaluate("() => { let n = 0; window.yingjiMaps['nearest-map'].map.eachLayer(l => {"
+                          " if (l instanceof L.Polyline && !(l instanceof L.Polygon) && l.getLatLngs().length > 1) n++; });"
+                          " return n; }")
+    assert lines == 3  # drawn on the map, not only counted
+    page.screenshot(path=str(OUTPUT / "nearest-resources.png"), full_page=True)
+    page.click("text=覆盖分析")
+    page.wait_for_selector("#coverage-map[data-loaded=true]")
+    assert "消防救援 5 分钟响应覆盖率" in page.inner_text("main")
+    page.screenshot(path=str(OUTPUT / "coverage.png"), full_page=True)

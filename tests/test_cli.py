@@ -33,12 +33,14 @@ def test_configuration_problems_in_plain_words(monkeypatch):
     monkeypatch.setenv("YINGJI_BROKER_URL", "kafka://x")
     monkeypatch.setenv("YINGJI_MAP_TILE_URL", "https://tiles/{z}.png")
     monkeypatch.setenv("YINGJI_PAGE_SIZE", "0")
+    monkeypatch.setenv("YINGJI_ROAD_NETWORK", "/nonexistent/roads.osm.pbf")
     problems = config.problems()
     assert "YINGJI_DEBUG='maybe' 不是布尔值，应为 true 或 false" in problems
     assert "YINGJI_DATABASE_URL 不受支持：mysql（支持 sqlite:// 与 postgres://）" in problems
     assert "YINGJI_BROKER_URL 不受支持：kafka（支持 redis:// 与 amqp://）" in problems
     assert "YINGJI_MAP_TILE_URL 应包含 {z}、{x}、{y} 占位符" in problems
     assert "YINGJI_PAGE_SIZE='0' 应为正整数" in problems
+    assert "YINGJI_ROAD_NETWORK 指定的路网文件不存在：/nonexistent/roads.osm.pbf" in problems
 
 
 def test_import_and_export_commands(tree, users, tmp_path):

@@ -82,3 +82,31 @@ def test_hazards_in_every_state_with_real_logs(demo_county):
                  .values_list("transition", flat=True))
     assert steps == ["verify", "submit", "close"]
     assert Hazard.objects.filter(state="overdue", escalated_at__isnull=False).count() == 5
+
+
+def test_demo_resources_stock_and_road_network(demo_county, settings):
+    """Teams, warehouses at three levels with ledger-backed stock, shelters, orders through the real
+    workflow, and a connected road network on which every team reaches the county seat by road."""
+    import numpy as np
+    from scipy.sparse.csgraph import connected_components
+
+    from yingji.core.models import User
+    from yingji.resources import dispatch, stock
+    from yingji.resources.models import Shelter, StockLevel, Team, TransferOrder, Warehouse
+
+    assert Team.objects.filter(kind="fire_rescue").count() >= 5 and Team.objects.filter(kind="social").count() == 3
+    assert set(Warehouse.objects.values_list("level", flat=True)) == {"county", "township", "village"}
+    assert set(Warehouse.objects.values_list("reserve_kind", flat=True)) == {"physical", "agreement", "capacity"}
+    for level in StockLevel.objects.select_related("warehouse", "material")[:50]:
+        assert level.quantity == stock.ledger_sum(level.warehouse, level.material) >= 0
+    assert stock.rotation_due() and stock.low_stock().exists()
+    assert Shelter.objects.filter(capacity_people__gt=0).count() == Shelter.objects.count() >= 60
+    assert set(TransferOrder.objects.values_list("state", flat=True)) == {"received", "drafted"}
+    net = dispatch.road_network()
+    assert net is not None and connected_components(net.graph, directed=False)[0] == 1
+    staff = User.objects.get(username="staff")
+    legs = dispatch.nearest_resources(staff, 113.64, 28.15, kinds=["teams"], n=60)["results"]["teams"]
+    assert len(legs) == Team.objects.exclude(readiness="deployed").count()
+    assert {leg["method"] for leg in legs} == {"road"} and np.all(np.diff([leg["minutes"] for leg in legs]) >= 0)
+    fire = dispatch.coverage_report(staff, "fire5")
+    assert 0 < fire.share < 1 and fire.gaps  # a rural county: far villages are gaps, as in real plans

@@ -21,5 +21,6 @@ app.conf.beat_schedule = {
     "readings-aggregates": {"task": "yingji.monitoring.tasks.refresh_aggregates", "schedule": 60.0},
     "sensors-offline": {"task": "yingji.monitoring.tasks.mark_offline", "schedule": 60.0},
     "warnings-chase": {"task": "yingji.warnings.tasks.chase_unanswered", "schedule": 60.0},
+    "stock-alerts": {"task": "yingji.resources.tasks.stock_alerts", "schedule": 3600.0},
     "readings-storage": {"task": "yingji.monitoring.tasks.maintain_storage", "schedule": 86400.0},
 }

@@ -31,6 +31,9 @@ SETTINGS = [
     Setting("YINGJI_MAP_TILE_URL", "", "底图瓦片地址模板，如 https://tiles.example/{z}/{x}/{y}.png；为空时不加载底图"),
     Setting("YINGJI_MAP_TILE_ATTRIBUTION", "", "底图版权说明"),
     Setting("YINGJI_MAP_TILE_GCJ02", "false", "底图为 GCJ-02 坐标（国内常见底图）时设为 true，图层在显示时转换"),
+    Setting("YINGJI_ROAD_NETWORK", "<数据目录>/roads.geojson",
+            "路网文件：OpenStreetMap 提取（.osm.pbf）或 GeoJSON 道路线（highway/maxspeed/oneway 属性）；"
+            "每个进程首次使用时载入一次，文件更新后自动重新载入；不存在时按直线距离估算并注明"),
     Setting("YINGJI_UPLOAD_MAX_MB", "20", "单个附件大小上限（MB）"),
     Setting("YINGJI_UPLOAD_EXTENSIONS", "jpg,jpeg,png,gif,webp,pdf,doc,docx,xls,xlsx,csv,txt,zip,mp4",
             "允许上传的附件扩展名，逗号分隔"),
@@ -75,6 +78,11 @@ def data_dir() -> Path:
     return path
 
 
+def road_network_path() -> Path:
+    roads = os.environ.get("YINGJI_ROAD_NETWORK", "").strip()
+    return Path(os.path.expanduser(roads)).resolve() if roads else data_dir() / "roads.geojson"
+
+
 def database_url() -> str:
     url = os.environ.get("YINGJI_DATABASE_URL", "").strip()
     return url or f"sqlite:///{data_dir() / 'yingji.sqlite3'}"
@@ -113,6 +121,9 @@ def problems() -> list[str]:
     unknown = set(env_list("YINGJI_WARNING_CHANNELS")) - {"inapp", "sms", "email"}
     if unknown:
         found.append(f"YINGJI_WARNING_CHANNELS 含未知渠道：{'、'.join(sorted(unknown))}")
+    roads = os.environ.get("YINGJI_ROAD_NETWORK", "").strip()
+    if roads and not Path(os.path.expanduser(roads)).is_file():
+        found.append(f"YINGJI_ROAD_NETWORK 指定的路网文件不存在：{roads}")
     tile = env("YINGJI_MAP_TILE_URL")
     if tile and not all(p in tile for p in ("{z}", "{x}", "{y}")):
         found.append("YINGJI_MAP_TILE_URL 应包含 {z}、{x}、{y} 占位符")

@@ -119,6 +119,7 @@ PAGE_SIZE = int(config.env("YINGJI_PAGE_SIZE"))
 MAP_TILE_URL = config.env("YINGJI_MAP_TILE_URL")
 MAP_TILE_ATTRIBUTION = config.env("YINGJI_MAP_TILE_ATTRIBUTION")
 MAP_TILE_GCJ02 = config.env_bool("YINGJI_MAP_TILE_GCJ02")
+ROAD_NETWORK = str(config.road_network_path())
 
 # Background jobs: a real broker when configured, else tasks run in-process (yingji demo).
 CELERY_BROKER_URL = config.env("YINGJI_BROKER_URL")

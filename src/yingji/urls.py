@@ -10,6 +10,7 @@ from yingji.core import live
 from yingji.core import views as core
 from yingji.hazards import views as hazard_views
 from yingji.monitoring import views as monitoring_views
+from yingji.resources import views as resource_views
 from yingji.risk import views as risk_views
 from yingji.warnings import views as warning_views
 
@@ -57,6 +58,16 @@ urlpatterns = [
     path("ack/<str:token>/", warning_views.acknowledge, name="warning_ack"),
     path("public/warnings/", warning_views.public_warnings, name="public_warnings"),
     path("public/warnings.geojson", warning_views.public_warnings_geojson, name="public_warnings_geojson"),
+    path("resources/nearest/", resource_views.nearest_page, name="nearest_resources"),
+    path("resources/coverage/", resource_views.coverage_page, name="coverage"),
+    path("resources/dispatch/", resource_views.dispatch_page, name="dispatch_plan"),
+    path("resources/stock/move/", resource_views.stock_move, name="stock_move"),
+    path("resources/stock/report.xlsx", resource_views.stock_report, name="stock_report"),
+    path("api/resources/nearest/", resource_views.nearest_api, name="nearest_api"),
+    path("api/resources/coverage/", resource_views.coverage_api, name="coverage_api"),
+    path("api/resources/dispatch-plan/", resource_views.dispatch_api, name="dispatch_api"),
+    path("public/rescue-teams/apply/", resource_views.social_force_apply, name="social_force_apply"),
+    path("public/rescue-teams/status/", resource_views.social_force_status, name="social_force_status"),
     path("login/", auth_views.LoginView.as_view(template_name="login.html", redirect_authenticated_user=True),
          name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -138,3 +138,20 @@ def test_concurrent_issue_of_the_last_items_lets_only_one_through(tree, orgs, us
         t.join()
     assert sorted(results) == ["ok", "refused"]
     assert StockLevel.objects.get(warehouse=wh, material=boat).quantity == 0 == stock.ledger_sum(wh, boat)
+
+
+def test_daily_stock_alerts_reach_the_keepers_once(depot, users):
+    from yingji.core.models import Notification
+    from yingji.resources.tasks import stock_alerts
+
+    wh, tent, water = depot
+    soon = datetime.date.today() + datetime.timedelta(days=10)
+    stock.move(users["staff"], wh, water, "receive", 40, batch="B1", expires=soon)
+    stock.move(users["staff"], wh, tent, "receive", 3)
+    StockLevel.objects.filter(material=tent).update(minimum=10)
+    assert stock_alerts() >= 2  # the county's 业务科室 and 大瑶镇 at least
+    note = Notification.objects.get(user=users["township_a"])
+    assert note.title == "库存提示：大瑶镇储备点 2 项"
+    assert "帐篷 现有 3顶，低于最低储备 10" in note.body and "饮用水 批次 B1 临期" in note.body
+    assert not Notification.objects.filter(user=users["township_b"]).exists()
+    assert stock_alerts() == 0  # once a day

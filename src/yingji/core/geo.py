@@ -11,6 +11,14 @@ CHINA_LON = (73.0, 136.0)
 CHINA_LAT = (3.0, 54.0)
 
 
+def optional_float(value) -> float | None:
+    """A coordinate typed into a form: a float, or None when empty or not a number."""
+    try:
+        return float(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
 def parse_geometry(value) -> dict:
     """A GeoJSON geometry dict from a dict, a Feature or a JSON string; ValueError with a reason."""
     if isinstance(value, str):

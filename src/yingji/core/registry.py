@@ -67,6 +67,12 @@ class Registry:
     append_only: bool = False
     # Field name -> widget for the create/edit form, e.g. a map picker for target regions.
     form_widgets: dict = field(default_factory=dict)
+    # A part whose record is locked while its parent is (a transfer order's lines once it is approved):
+    # the name of the foreign key to that parent.
+    locked_with: str | None = None
+    # Pages that work on the whole registry, shown on its list page: (label, url name, action needed),
+    # e.g. ("登记出入库", "stock_move", "add").
+    page_links: list = field(default_factory=list)
 
     def __post_init__(self):
         if self.append_only:
@@ -76,6 +82,12 @@ class Registry:
         """Why ``record`` may not be edited or deleted directly now, or None."""
         if self.append_only and record.pk is not None:
             return f"{self.label}是只追加的台账，记录不能修改或删除；如有差错请登记一笔更正业务"
+        if self.locked_with and getattr(record, f"{self.locked_with}_id", None):
+            parent = getattr(record, self.locked_with)
+            parent_reg = registry_for_model(type(parent))
+            reason = parent_reg.locked(parent) if parent_reg else None
+            if reason:
+                return f"所属{reason}"
         if not self.locked_states or record.pk is None:
             return None
         state = type(record).objects.filter(pk=record.pk).values_list(self.state_field, flat=True).first()

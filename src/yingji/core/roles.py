@@ -22,12 +22,15 @@ class Role:
 
 ROLES = {r.name: r for r in [
     Role(ADMIN, "系统管理员", "管理全部数据、用户与权限", {"*": "vacd"}, extra=("monitoring.sensor.report_readings",)),
-    Role("leader", "局领导", "查看全局数据，审批与指挥（审核发布预警）", {"*": "v", "warnings.warning": "vc"}),
+    Role("leader", "局领导", "查看全局数据，审批与指挥（审核发布预警）", {"*": "v", "warnings.warning": "vc",
+                                                              "resources.transferorder": "vc",
+                                                              "resources.socialforceapplication": "v"}),
     Role("duty", "值班员", "值班值守、接报，维护通讯录，处置报警", {"*": "v", "core.person": "vac", "monitoring.alarm": "vc",
                                               "warnings.warning": "vac"}),
     Role("staff", "业务科室", "维护本业务的登记簿", {"*": "vacd", "core.region": "v"}),
     Role("township", "乡镇用户", "维护本乡镇街道范围内的数据", {"*": "vac", "core.region": "vc"}),
-    Role("village", "村/网格员", "上报与维护本村社区数据", {"*": "v", "core.person": "vac", "hazards.hazard": "va"}),
+    Role("village", "村/网格员", "上报与维护本村社区数据", {"*": "v", "core.person": "vac", "hazards.hazard": "va",
+                                       "resources.stockmovement": "va", "resources.transferorder": "vc"}),
     Role("enterprise", "企业用户", "维护本企业信息与人员，自查上报并整改隐患",
          {"*": "v", "core.organization": "vc", "core.person": "vacd", "hazards.hazard": "vac",
           "monitoring.alarm": "vc"}),

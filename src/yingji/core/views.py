@@ -62,7 +62,8 @@ class RegistryView(LoginRequiredMixin, View):
     def context(self, **extra):
         reg = self.registry
         user = self.request.user
-        return {"reg": reg, "can_add": reg.allow_create and can(user, "add", reg.model),
+        links = [(label, reverse(url_name)) for label, url_name, action in reg.page_links if can(user, action, reg.model)]
+        return {"reg": reg, "can_add": reg.allow_create and can(user, "add", reg.model), "page_links": links,
                 "can_change": can(user, "change", reg.model), "can_delete": can(user, "delete", reg.model), **extra}
 
 
@@ -317,10 +318,14 @@ def related_lists(user, obj) -> list[dict]:
     from yingji.core.registry import registry_for_model
 
     out = []
+    own = registry_for_model(type(obj))
+    obj_locked = bool(own and own.locked(obj))
     for rel in obj._meta.related_objects:
         target = registry_for_model(rel.related_model)
         if not target or not user.has_perm(target.perm("view")) or rel.related_model is type(obj):
             continue
+        can_add = target.allow_create and user.has_perm(target.perm("add")) and not (
+            obj_locked and target.locked_with == rel.field.name)  # parts of a locked record stay as they are
         qs = target.queryset(user).filter(**{rel.field.name: obj})
         total = qs.count()
         if total or (target.allow_create and rel.on_delete is CASCADE):  # parts of this record: offer adding one
@@ -329,7 +334,7 @@ def related_lists(user, obj) -> list[dict]:
             value = getattr(obj, key) if key != "pk" else obj.pk
             out.append({"reg": target, "title": target.label, "total": total, "items": list(qs[:10]),
                         "add_url": f"{reverse('registry_create', args=[target.slug])}?{lookup}={value}"
-                        if target.allow_create and user.has_perm(target.perm("add")) else "",
+                        if can_add else "",
                         "more_url": f"{reverse('registry_list', args=[target.slug])}?{lookup}={value}"})
     if isinstance(obj, Region):
         children = Region.objects.for_user(user).filter(parent=obj)
@@ -379,9 +384,31 @@ def map_level_for(user) -> str:
     return {"province": "city", "city": "county", "county": "township"}.get(region.level if region else "", "village")
 
 
+LAYER_COLOURS = ["#ff7d00", "#d4380d", "#1677ff", "#389e0d", "#722ed1", "#13c2c2", "#eb2f96", "#faad14", "#2f54eb",
+                 "#a0d911"]
+
+
+def map_layers(user) -> list[dict]:
+    """Every located registry the user may view, as a map layer with its first choice filter
+    (teams by kind, warehouses by level, shelters by class …); organizations are shown at first."""
+    from yingji.core.registry import registries
+
+    layers = []
+    for reg in registries():
+        if not reg.has_point or not user.has_perm(reg.perm("view")):
+            continue
+        name = next((n for n in reg.filter_fields if reg.field(n).choices and not reg.field(n).is_relation), None)
+        layers.append({"slug": reg.slug, "label": reg.label, "on": reg.slug == "organizations",
+                       "colour": LAYER_COLOURS[len(layers) % len(LAYER_COLOURS)],
+                       "filter": name, "filter_label": reg.field_label(name) if name else "",
+                       "choices": [(str(v), str(lbl)) for v, lbl in reg.field(name).choices] if name else []})
+    return layers
+
+
 @login_required
 def map_view(request):
     return render(request, "map.html", {"attributes": REGION_ATTRIBUTES, "map_level": map_level_for(request.user),
+                                        "layers": map_layers(request.user),
                                         "levels": [("township", "乡镇街道"), ("village", "村社区"),
                                                    ("county", "县（市、区）")]})
 

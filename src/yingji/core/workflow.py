@@ -64,7 +64,7 @@ def apply(user, record, name: str, *, comment: str = "", inputs: dict | None = N
         setattr(locked, reg.state_field, after)
         hook = getattr(locked, "on_transition", None)
         if hook:
-            hook(name, before, after, inputs)
+            hook(name, before, after, inputs, actor=None if system else user)
         with set_actor(user):
             locked.save()
         log = TransitionLog.objects.create(

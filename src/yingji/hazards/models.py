@@ -48,7 +48,7 @@ class Hazard(DomainModel, GeoPoint):
         if self.grade == Grade.MAJOR and not self.major_basis.strip():
             raise ValidationError({"major_basis": "重大事故隐患须填写判定依据"})
 
-    def on_transition(self, name, before, after, inputs):
+    def on_transition(self, name, before, after, inputs, actor=None):
         """Side effects of the closed loop, kept with the record."""
         now = timezone.now()
         if name == "mark_overdue":

@@ -7,6 +7,7 @@ from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from yingji.core.geo import optional_float
 from yingji.hazards import dashboard
 
 
@@ -32,13 +33,6 @@ def hazard_dashboard_api(request):
 
 # ---- public pages (no login) --------------------------------------------------------------------
 
-def _float(value):
-    try:
-        return float(value) if value not in (None, "") else None
-    except ValueError:
-        return None
-
-
 def tip_off(request):
     from yingji.hazards import public
 
@@ -48,8 +42,8 @@ def tip_off(request):
         try:
             tip = public.submit(
                 ip=request.META.get("REMOTE_ADDR", ""), token=data.get("token", ""), honeypot=data.get("website", ""),
-                description=data.get("description", ""), place=data.get("place", ""), lon=_float(data.get("lon")),
-                lat=_float(data.get("lat")), contact_name=data.get("contact_name", ""),
+                description=data.get("description", ""), place=data.get("place", ""), lon=optional_float(data.get("lon")),
+                lat=optional_float(data.get("lat")), contact_name=data.get("contact_name", ""),
                 contact_phone=data.get("contact_phone", ""), photos=request.FILES.getlist("photos"))
         except public.Refused as exc:
             context.update(error=str(exc), data=data)

@@ -7,4 +7,4 @@ class ResourcesConfig(AppConfig):
     verbose_name = "应急资源"
 
     def ready(self):
-        from yingji.resources import registries  # noqa: F401
+        from yingji.resources import registries, tasks  # noqa: F401  (join the registry and the schedule)

@@ -23,6 +23,7 @@ from yingji.resources.choices import (
     TeamKind,
     WarehouseLevel,
 )
+from yingji.resources.workflow import SOCIAL_FORCE_REVIEW, TRANSFER_FLOW
 
 # Effective area per person (m²) by shelter class, from GB 51143-2015 防灾避难场所设计规范 (紧急 0.5,
 # 短期固定 2.0, 中期固定 3.0, 长期固定 4.5) — to verify against GB/T 44013-2024; docs/resources.md.
@@ -308,3 +309,135 @@ class Shelter(DomainModel, GeoPoint, GeoShape):
     def save(self, *args, **kwargs):
         self.capacity_people = math.floor((self.effective_area_m2 or 0) / M2_PER_PERSON[self.duration_class])
         super().save(*args, **kwargs)
+
+
+class SocialForceApplication(DomainModel, GeoPoint):
+    """A social rescue force's registration (社会应急力量登记), sent from the public form and reviewed
+    by the bureau; approval creates the team record. Reviewing is the ``SOCIAL_FORCE_REVIEW`` workflow."""
+
+    name = models.CharField("队伍名称", max_length=100)
+    sponsor = models.CharField("登记主体/主管单位", max_length=100, blank=True,
+                               help_text="如 民政部门登记的社会组织名称、挂靠单位")
+    registration_no = models.CharField("登记证号/统一社会信用代码", max_length=40, blank=True)
+    leader = models.CharField("负责人", max_length=32)
+    mobile = models.CharField("负责人手机", max_length=11, validators=[validate_mobile])
+    members = models.PositiveIntegerField("队员人数")
+    capabilities = models.CharField("救援能力", max_length=300, help_text="逗号分隔，如 水域救援、山地搜救、应急救护")
+    equipment_summary = models.TextField("主要装备", blank=True)
+    base_address = models.CharField("驻地", max_length=200)
+    region = models.ForeignKey(Region, verbose_name="所属区划", on_delete=models.PROTECT,
+                               related_name="social_force_applications")
+    tracking_code = models.CharField("受理编号", max_length=12, unique=True, editable=False)
+    client_hash = models.CharField(max_length=64, editable=False, db_index=True)
+    state = models.CharField("审核状态", max_length=10, default="submitted", editable=False,
+                             choices=list(SOCIAL_FORCE_REVIEW.states.items()))
+    team = models.OneToOneField(Team, verbose_name="认定后的队伍", null=True, blank=True, editable=False,
+                                on_delete=models.SET_NULL, related_name="application")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "社会力量登记"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.name
+
+    def on_transition(self, name, before, after, inputs, actor=None):
+        if name == "approve":
+            self.team = Team.objects.create(
+                name=self.name, kind=TeamKind.SOCIAL, region=self.region, base_address=self.base_address,
+                leader=self.leader, phone=self.mobile, members=self.members, capabilities=self.capabilities,
+                equipment_summary=self.equipment_summary, lon=self.lon, lat=self.lat,
+                notes=f"社会力量登记 {self.tracking_code} 审核认定；登记主体：{self.sponsor or '无'}")
+
+
+class TransferOrder(DomainModel, GeoPoint):
+    """调拨单: materials from one warehouse to a place (or another warehouse). Stock leaves the source
+    on 出库 and, when the destination is a warehouse, arrives there on 签收 — never on any other step.
+    Seen by the destination's region (the receiving township signs for it) and everyone above."""
+    scope_organization = "organization"
+
+    number = models.CharField("调拨单号", max_length=20, unique=True, editable=False)
+    source = models.ForeignKey(Warehouse, verbose_name="调出储备库", on_delete=models.PROTECT, related_name="orders_out")
+    destination_warehouse = models.ForeignKey(Warehouse, verbose_name="调入储备库", null=True, blank=True,
+                                              on_delete=models.PROTECT, related_name="orders_in",
+                                              help_text="调往另一储备库时填写；签收时计入该库库存")
+    destination = models.CharField("送达地点", max_length=200, help_text="安置点、受灾村组或调入库的名称和地址")
+    region = models.ForeignKey(Region, verbose_name="送达区划", on_delete=models.PROTECT, related_name="transfer_orders",
+                               blank=True, help_text="调往储备库时取该库的区划")
+    organization = models.ForeignKey(Organization, verbose_name="接收单位", null=True, blank=True, editable=False,
+                                     on_delete=models.PROTECT, related_name="+")
+    purpose = models.CharField("调拨事由", max_length=200)
+    receiver = models.CharField("接收人", max_length=32, blank=True)
+    receiver_phone = models.CharField("接收人电话", max_length=20, blank=True, validators=[validate_phone])
+    needed_by = models.DateTimeField("要求送达时间", null=True, blank=True)
+    travel_minutes = models.PositiveIntegerField("预计在途（分钟）", null=True, blank=True, editable=False)
+    plan_note = models.CharField("调度方案", max_length=200, blank=True, editable=False)
+    state = models.CharField("状态", max_length=12, default="drafted", editable=False,
+                             choices=list(TRANSFER_FLOW.states.items()))
+
+    class Meta:
+        verbose_name = verbose_name_plural = "调拨单"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.number or "新调拨单"
+
+    def clean(self):
+        super().clean()
+        if self.destination_warehouse_id:
+            if self.destination_warehouse_id == self.source_id:
+                raise ValidationError({"destination_warehouse": "调入库不能与调出库相同"})
+            self.region_id = self.destination_warehouse.region_id
+        elif not self.region_id:
+            raise ValidationError({"region": "请填写送达区划，或选择调入储备库"})
+
+    def save(self, *args, **kwargs):
+        if not self.number:
+            self.number = next_order_number()
+        if self.destination_warehouse_id:  # a warehouse's own people sign for what it receives
+            self.region_id = self.destination_warehouse.region_id
+            self.organization_id = self.destination_warehouse.organization_id
+        super().save(*args, **kwargs)
+
+    def on_transition(self, name, before, after, inputs, actor=None):
+        from yingji.resources import stock
+
+        kind = {"issue": MovementKind.TRANSFER_OUT, "receive": MovementKind.TRANSFER_IN}.get(name)
+        if kind is None or (name == "receive" and self.destination_warehouse_id is None):
+            return
+        warehouse = self.source if name == "issue" else self.destination_warehouse
+        for line in self.lines.select_related("material"):
+            stock.move(actor, warehouse, line.material, kind, line.quantity, batch=line.batch if name == "issue" else "",
+                       reference=self.number, note=f"{self.purpose}（{self.destination}）")
+
+
+def next_order_number() -> str:
+    """DB + date + a 4-digit serial for the day, e.g. DB20261123-0007."""
+    from django.utils import timezone
+
+    prefix = f"DB{timezone.localdate():%Y%m%d}-"
+    last = (TransferOrder.objects.filter(number__startswith=prefix).order_by("-number")
+            .values_list("number", flat=True).first())
+    return f"{prefix}{int(last.rsplit('-', 1)[1]) + 1 if last else 1:04d}"
+
+
+class TransferLine(ScopedPart):
+    scope_parent = "order"
+
+    order = models.ForeignKey(TransferOrder, verbose_name="调拨单", on_delete=models.CASCADE, related_name="lines")
+    material = models.ForeignKey(Material, verbose_name="物资", on_delete=models.PROTECT, related_name="transfer_lines")
+    quantity = models.PositiveIntegerField("数量")
+    batch = models.CharField("批次", max_length=40, blank=True, help_text="指定出库批次时填写")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "调拨明细"
+        ordering = ["order", "material"]
+        constraints = [models.UniqueConstraint(fields=["order", "material", "batch"], name="transfer_line_unique")]
+
+    def __str__(self):
+        return f"{self.material.name} × {self.quantity}"
+
+    def clean(self):
+        super().clean()
+        if self.quantity == 0:
+            raise ValidationError({"quantity": "数量应大于 0"})

@@ -4,13 +4,17 @@ from yingji.resources.models import (
     Expert,
     Material,
     Shelter,
+    SocialForceApplication,
     StockLevel,
     StockMovement,
     Team,
     TeamActivity,
     TeamMember,
+    TransferLine,
+    TransferOrder,
     Warehouse,
 )
+from yingji.resources.workflow import SOCIAL_FORCE_REVIEW, TRANSFER_FLOW
 
 GROUP = "应急资源"
 
@@ -20,6 +24,7 @@ register(Registry(
     search_fields=["name", "capabilities", "leader"],
     filter_fields=["kind", "readiness", "organization", "region"],
     natural_key=("name",), select_related=("region", "organization"),
+    page_links=[("就近资源", "nearest_resources", "view"), ("覆盖分析", "coverage", "view")],
     description="综合性消防救援、专业救援、企业专职、社会应急力量和基层“一队多用”队伍：驻地、人数、能力、战备状态和承诺响应时间。",
 ))
 register(Registry(
@@ -66,6 +71,7 @@ register(Registry(
     list_fields=["warehouse", "material", "quantity", "minimum"],
     search_fields=["warehouse__name", "material__name"], filter_fields=["warehouse", "material"],
     natural_key=("id",), select_related=("warehouse", "material"), form_fields=["minimum"], allow_create=False,
+    page_links=[("登记出入库", "stock_move", "view"), ("库存报表（Excel）", "stock_report", "view")],
     description="各储备库的物资库存：数量是台账的合计，只能通过入库、出库、调拨、盘点、报废变动；可设置最低储备量。",
 ))
 register(Registry(
@@ -73,6 +79,7 @@ register(Registry(
     list_fields=["at", "warehouse", "material", "kind", "delta", "balance", "batch", "expires", "reference", "actor"],
     search_fields=["reference", "batch", "note"], filter_fields=["kind", "warehouse", "material"],
     natural_key=("id",), select_related=("warehouse", "material"), append_only=True,
+    page_links=[("登记出入库", "stock_move", "add")],
     example={"kind": "receive", "delta": 1, "balance": 1, "at": "2026-11-22T08:00:00+08:00"},
     description="库存台账：每一笔入库、出库、调拨、盘点、报废都是一行，只追加，不修改。",
 ))
@@ -91,4 +98,30 @@ register(Registry(
     example={"duration_class": "short", "effective_area_m2": 2000, "facilities": "应急供水,应急厕所"},
     description="应急避难场所：按避难时长分类（紧急/短期/中期/长期），有效避难面积和按人均面积折算的可容纳人数、"
                 "配套设施、功能分区和开放状态。",
+))
+register(Registry(
+    model=SocialForceApplication, slug="social-force-applications", menu_group=GROUP, icon="✚",
+    list_fields=["name", "leader", "mobile", "members", "capabilities", "region", "created_at"],
+    search_fields=["name", "leader", "capabilities", "tracking_code"], filter_fields=["state", "region"],
+    natural_key=("tracking_code",), select_related=("region",), allow_create=False,
+    workflow=SOCIAL_FORCE_REVIEW, locked_states=frozenset({"approved", "rejected"}),
+    description="社会应急力量通过公开登记表自主登记，经审核认定后进入救援队伍库。登记入口：/public/rescue-teams/apply/",
+))
+register(Registry(
+    model=TransferOrder, slug="transfer-orders", menu_group=GROUP, icon="🚚",
+    list_fields=["number", "source", "destination", "purpose", "needed_by", "travel_minutes", "state", "region"],
+    search_fields=["number", "destination", "purpose"], filter_fields=["state", "source", "destination_warehouse", "region"],
+    natural_key=("number",), select_related=("source", "destination_warehouse", "region"),
+    workflow=TRANSFER_FLOW,
+    locked_states=frozenset({"approved", "issued", "in_transit", "received", "voided"}),
+    page_links=[("物资调度", "dispatch_plan", "add")],
+    example={"destination": "大瑶镇中心小学安置点", "purpose": "防汛转移安置"},
+    description="调拨单：拟定 → 审批 → 出库 → 在途 → 签收；出库时从调出库扣减库存，调往储备库的在签收时计入调入库。",
+))
+register(Registry(
+    model=TransferLine, slug="transfer-lines", menu_group=GROUP, icon="≡",
+    list_fields=["order", "material", "quantity", "batch"],
+    search_fields=["order__number", "material__name"], filter_fields=["order", "material"],
+    natural_key=("id",), select_related=("order", "material"), locked_with="order",
+    description="调拨单的物资明细；调拨单审批后不能再修改。",
 ))

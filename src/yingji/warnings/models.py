@@ -130,7 +130,7 @@ class Warning(DomainModel):
         if errors:
             raise ValidationError(errors)
 
-    def on_transition(self, name, before, after, inputs):
+    def on_transition(self, name, before, after, inputs, actor=None):
         """Stamp the record; sending is dissemination's, once the transaction commits."""
         from yingji.warnings import dissemination
 

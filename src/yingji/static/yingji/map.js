@@ -77,16 +77,24 @@
       };
       legend.addTo(map);
       if (pointLayer) { pointLayer.remove(); pointLayer = null; }
-      if (options.points) {
-        const within = stack.length ? `?region=${stack[stack.length - 1].code}` : "";
-        const pts = await (await fetch(`/api/map/${options.pointLayer || "organizations"}.geojson${within}`, {credentials: "same-origin"})).json();
-        pointLayer = L.geoJSON(pts, {
-          pointToLayer: (f, latlng) => L.circleMarker(latlng, {radius: 4, color: "#0b3a6e", weight: 1,
-            fillColor: f.properties.colour || "#ff7d00", fillOpacity: 0.9}),
-          onEachFeature: (f, layer) => layer.bindPopup(`<strong>${f.properties.name}</strong><br>` +
-            Object.entries(f.properties).filter(([k]) => !["id", "name", "url", "colour"].includes(k)).map(([k, v]) => `${k}：${v ?? ""}`).join("<br>") +
-            `<br><a href="${f.properties.url}">查看详情</a>`)
-        }).addTo(map);
+      // Point layers: the page's chosen registries (each with its filter), or the one default layer.
+      const wanted = options.layers || (options.points ? [{slug: options.pointLayer || "organizations", query: ""}] : []);
+      if (wanted.length) {
+        pointLayer = L.featureGroup().addTo(map);
+        const counts = {};
+        await Promise.all(wanted.map(async spec => {
+          const params = [spec.query, stack.length ? `region=${stack[stack.length - 1].code}` : ""].filter(Boolean).join("&");
+          const pts = await (await fetch(`/api/map/${spec.slug}.geojson${params ? "?" + params : ""}`, {credentials: "same-origin"})).json();
+          counts[spec.slug] = pts.features.length;
+          L.geoJSON(pts, {
+            pointToLayer: (f, latlng) => L.circleMarker(latlng, {radius: 4, color: "#0b3a6e", weight: 1,
+              fillColor: f.properties.colour || spec.colour || "#ff7d00", fillOpacity: 0.9}),
+            onEachFeature: (f, layer) => layer.bindPopup(`<strong>${f.properties.name}</strong><br>` +
+              Object.entries(f.properties).filter(([k]) => !["id", "name", "url", "colour"].includes(k)).map(([k, v]) => `${k}：${v ?? ""}`).join("<br>") +
+              `<br><a href="${f.properties.url}">查看详情</a>`)
+          }).addTo(pointLayer);
+        }));
+        map.getContainer().dataset.layerCounts = JSON.stringify(counts);
       }
       if (trail) trail.remove();
       if (stack.length) {
@@ -100,7 +108,7 @@
       } else trail = null;
       const box = map.getContainer();
       box.dataset.regions = data.features.length;
-      box.dataset.points = pointLayer ? pointLayer.getLayers().length : 0;
+      box.dataset.points = pointLayer ? pointLayer.getLayers().reduce((n, group) => n + group.getLayers().length, 0) : 0;
       box.dataset.loaded = "true";
     }
     map.getContainer().addEventListener("click", e => {  // drill down from a popup, or back up

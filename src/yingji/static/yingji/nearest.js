@@ -1,0 +1,60 @@
+/* 就近资源: click a place → the soonest-arriving teams, warehouses and shelters with their routes. */
+(function () {
+  const COLOURS = {teams: "#d4380d", warehouses: "#1677ff", shelters: "#389e0d"};
+  const LABELS = {teams: "救援队伍", warehouses: "储备库", shelters: "避难场所"};
+  const el = document.getElementById("nearest-map");
+  const panel = document.getElementById("nearest-results");
+  const map = window.yingjiBaseMap(el);
+  const drawn = L.layerGroup().addTo(map);
+  let place = null;
+
+  fetch("/api/map/regions.geojson?level=township", {credentials: "same-origin"}).then(r => r.json()).then(data => {
+    const layer = L.geoJSON(data, {style: {color: "#5b6b7b", weight: 1, fillOpacity: 0.04}, interactive: false}).addTo(map);
+    if (data.features.length) map.fitBounds(layer.getBounds(), {animate: false});
+    el.dataset.ready = "true";
+  });
+
+  const esc = s => String(s ?? "").replace(/[&<>"]/g, c => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})[c]);
+
+  async function query(latlng) {
+    place = latlng;
+    el.dataset.loaded = "false";
+    const kinds = [...document.querySelectorAll("[data-kind-toggle]:checked")].map(c => c.value);
+    const params = new URLSearchParams({lon: latlng.lng.toFixed(6), lat: latlng.lat.toFixed(6), kinds: kinds.join(","),
+      n: document.getElementById("count").value, material: document.getElementById("material").value});
+    const resp = await fetch(`/api/resources/nearest/?${params}`, {credentials: "same-origin"});
+    const data = await resp.json();
+    drawn.clearLayers();
+    L.circleMarker(latlng, {radius: 9, color: "#000", weight: 3, fillColor: "#fadb14", fillOpacity: 1})
+      .bindTooltip("事发地点").addTo(drawn);
+    if (!resp.ok) { panel.innerHTML = `<div class="alert alert-danger">${esc(JSON.stringify(data))}</div>`; return; }
+    let html = `<p class="mb-2"><strong>${esc(data.place.region)}</strong>（${latlng.lng.toFixed(5)}, ${latlng.lat.toFixed(5)}）<br>` +
+      `<span class="text-muted">${esc(data.network.label)}</span></p>`;
+    let routes = 0;
+    for (const kind of kinds) {
+      const rows = data.results[kind] || [];
+      html += `<h2 class="h6 mt-2" style="color:${COLOURS[kind]}">${LABELS[kind]}</h2>`;
+      if (!rows.length) html += `<p class="text-muted">范围内没有可用的${LABELS[kind]}</p>`;
+      html += `<ol class="ps-3 mb-1">` + rows.map((r, i) => {
+        const straight = r.method === "straight_line";
+        const line = L.polyline(r.line.map(([x, y]) => [y, x]), {color: COLOURS[kind], weight: i === 0 ? 5 : 3,
+          opacity: i === 0 ? 0.9 : 0.55, dashArray: straight ? "6 6" : null}).addTo(drawn);
+        line.bindTooltip(`${r.name}：${r.minutes} 分钟`);
+        routes += 1;
+        L.circleMarker([r.lat, r.lon], {radius: 6, color: "#fff", weight: 1, fillColor: COLOURS[kind], fillOpacity: 1})
+          .bindPopup(`<strong>${esc(r.name)}</strong><br>${esc(r.detail)}<br><a href="${r.url}">查看详情</a>`).addTo(drawn);
+        return `<li data-kind="${kind}" data-minutes="${r.minutes}" data-method="${r.method}"><a href="${r.url}">${esc(r.name)}</a> ` +
+          `<strong>${r.minutes} 分钟</strong> · ${r.km} km${straight ? ' <span class="badge text-bg-warning">直线估算</span>' : ""}` +
+          `<br><span class="text-muted">${esc(r.detail)}${r.phone ? " · ☎ " + esc(r.phone) : ""}</span></li>`;
+      }).join("") + `</ol>`;
+    }
+    panel.innerHTML = html;
+    el.dataset.routes = routes;
+    el.dataset.loaded = "true";
+  }
+
+  map.on("click", e => query(e.latlng));
+  (window.yingjiMaps = window.yingjiMaps || {})["nearest-map"] = {map};
+  document.querySelectorAll("[data-kind-toggle], #material, #count").forEach(c =>
+    c.addEventListener("change", () => place && query(place)));
+})();
