@@ -110,3 +110,34 @@ def test_demo_resources_stock_and_road_network(demo_county, settings):
     assert {leg["method"] for leg in legs} == {"road"} and np.all(np.diff([leg["minutes"] for leg in legs]) >= 0)
     fire = dispatch.coverage_report(staff, "fire5")
     assert 0 < fire.share < 1 and fire.gaps  # a rural county: far villages are gaps, as in real plans
+
+
+def test_demo_plans_roster_and_incidents(demo_county, client):
+    from django.utils import timezone
+
+    from yingji.core.models import TransitionLog
+    from yingji.incidents.models import DutyShift, Incident, Plan, PlanLevel
+    from yingji.incidents.services import plan_matches
+
+    assert {p.name.removeprefix("浏阳市") for p in Plan.objects.all()} == {
+        "突发事件总体应急预案", "防汛抗旱应急预案", "危险化学品和烟花爆竹生产安全事故应急预案", "森林火灾应急预案",
+        "地质灾害应急预案"}
+    for level in PlanLevel.objects.all():
+        level.full_clean()  # every trigger rule parses
+        assert level.actions.exists()
+    now = timezone.now()
+    assert DutyShift.objects.filter(starts_at__lte=now, ends_at__gt=now).count() == 1
+    past, current = Incident.objects.order_by("received_at")
+    assert past.state == "closed" and current.state == "received"
+    kinds = set(past.timeline.values_list("kind", flat=True))
+    assert {"intake", "grade", "response", "task", "report", "decision"} <= kinds
+    assert past.reports.filter(state="sent").count() == 3 and past.tasks.exclude(state="done").count() == 0
+    times = list(past.timeline.values_list("at", flat=True))
+    assert times == sorted(times) and times[-1] - times[0] > timezone.timedelta(hours=12)  # a believable day of work
+    assert TransitionLog.objects.get(label="结束事件", object_id=str(past.pk)).at < now - timezone.timedelta(days=19)
+    # The open landslide matches the geological-disaster plan at Ⅳ (2 rooms destroyed).
+    duty = User.objects.get(username="duty")
+    plan, match = plan_matches(duty, current)[0]
+    assert plan.name == "浏阳市地质灾害应急预案" and match.level == "IV"
+    client.force_login(duty)
+    assert "中塅村山体滑坡" in client.get("/").content.decode()

@@ -21,6 +21,8 @@ app.conf.beat_schedule = {
     "readings-aggregates": {"task": "yingji.monitoring.tasks.refresh_aggregates", "schedule": 60.0},
     "sensors-offline": {"task": "yingji.monitoring.tasks.mark_offline", "schedule": 60.0},
     "warnings-chase": {"task": "yingji.warnings.tasks.chase_unanswered", "schedule": 60.0},
+    "incident-clocks": {"task": "yingji.incidents.tasks.reporting_clocks", "schedule": 60.0},
+    "plan-revisions": {"task": "yingji.incidents.tasks.plan_revisions", "schedule": 86400.0},
     "stock-alerts": {"task": "yingji.resources.tasks.stock_alerts", "schedule": 3600.0},
     "readings-storage": {"task": "yingji.monitoring.tasks.maintain_storage", "schedule": 86400.0},
 }

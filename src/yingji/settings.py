@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "yingji.monitoring",
     "yingji.warnings",
     "yingji.resources",
+    "yingji.incidents",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -163,6 +164,7 @@ SPECTACULAR_SETTINGS = {
         "HazardStateEnum": "yingji.hazards.choices.State",
         "HazardGradeEnum": "yingji.hazards.choices.Grade",
         "ResourceLevelEnum": "yingji.resources.choices.WarehouseLevel",
+        "ResponseLevelEnum": "yingji.incidents.models.LEVEL_CHOICES",
         "AlarmStateEnum": [("raised", "报警"), ("acknowledged", "已确认"), ("handling", "处置中"), ("cleared", "已消警")],
     },
 }

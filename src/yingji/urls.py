@@ -9,6 +9,7 @@ from yingji.core import api as core_api
 from yingji.core import live
 from yingji.core import views as core
 from yingji.hazards import views as hazard_views
+from yingji.incidents import views as incident_views
 from yingji.monitoring import views as monitoring_views
 from yingji.resources import views as resource_views
 from yingji.risk import views as risk_views
@@ -68,6 +69,14 @@ urlpatterns = [
     path("api/resources/dispatch-plan/", resource_views.dispatch_api, name="dispatch_api"),
     path("public/rescue-teams/apply/", resource_views.social_force_apply, name="social_force_apply"),
     path("public/rescue-teams/status/", resource_views.social_force_status, name="social_force_status"),
+    path("incidents/intake/", incident_views.intake, name="incident_intake"),
+    path("incidents/<int:pk>/", incident_views.desk, name="incident_desk"),
+    path("incidents/<int:pk>/activate/", incident_views.activate, name="incident_activate"),
+    path("incidents/<int:pk>/reports/new/", incident_views.new_report, name="incident_new_report"),
+    path("incidents/<int:pk>/timeline/", incident_views.add_message, name="incident_message"),
+    path("incidents/<int:pk>/map/", incident_views.situation_map, name="incident_map"),
+    path("api/incidents/open/", incident_views.incidents_now, name="incidents_open_api"),
+    path("api/incidents/<int:pk>/situation/", incident_views.situation_api, name="incident_situation_api"),
     path("login/", auth_views.LoginView.as_view(template_name="login.html", redirect_authenticated_user=True),
          name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

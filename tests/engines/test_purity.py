@@ -8,7 +8,8 @@ import pytest
 SRC = Path(__file__).resolve().parents[2] / "src" / "yingji"
 ENGINES = ["config.py", "core/codes.py", "core/geo.py", "core/statemachine.py", "risk/scoring.py", "risk/gb18218.py",
            "monitoring/rules.py", "logistics/network.py", "logistics/routing.py",
-           "logistics/coverage.py", "logistics/allocation.py", "incidents/grading.py", "incidents/deadlines.py"]
+           "logistics/coverage.py", "logistics/allocation.py", "incidents/grading.py", "incidents/deadlines.py",
+           "incidents/event_types.py", "incidents/matching.py", "incidents/reporting.py"]
 
 
 @pytest.mark.parametrize("path", ENGINES)

@@ -58,9 +58,14 @@ def serializer_class(reg: Registry):
         f = reg.field(name)
         if f.is_relation:
             key = reg.related_key(name)
-            extra[name] = serializers.SlugRelatedField(
-                slug_field=key, queryset=f.related_model.objects.all(), allow_null=f.null, required=not f.blank,
-                help_text=f"{f.verbose_name}（{f.related_model._meta.get_field(key).verbose_name}）")
+            if key == "pk":  # no single natural key (people by name + mobile): the record's id
+                extra[name] = serializers.PrimaryKeyRelatedField(
+                    queryset=f.related_model.objects.all(), allow_null=f.null, required=not f.blank,
+                    help_text=f"{f.verbose_name}（编号）")
+            else:
+                extra[name] = serializers.SlugRelatedField(
+                    slug_field=key, queryset=f.related_model.objects.all(), allow_null=f.null, required=not f.blank,
+                    help_text=f"{f.verbose_name}（{f.related_model._meta.get_field(key).verbose_name}）")
             extra[f"{name}_name"] = serializers.StringRelatedField(source=name, read_only=True)
     read_only = ["id", "created_at", "updated_at"]
     internal = {"min_lon", "min_lat", "max_lon", "max_lat"}
@@ -68,7 +73,9 @@ def serializer_class(reg: Registry):
         if f.name not in reg.editable_fields and f.name not in read_only and f.name not in internal:
             read_only.append(f.name)
             if f.is_relation:
-                extra[f.name] = serializers.SlugRelatedField(slug_field=reg.related_key(f.name), read_only=True)
+                key = reg.related_key(f.name)
+                extra[f.name] = (serializers.PrimaryKeyRelatedField(read_only=True) if key == "pk" else
+                                 serializers.SlugRelatedField(slug_field=key, read_only=True))
     meta = type("Meta", (), {"model": reg.model, "fields": read_only + reg.editable_fields + [
         n for n in extra if n.endswith("_name")], "read_only_fields": read_only,
         "validators": []})  # constraints are checked once, by the model's full_clean in validate()

@@ -129,11 +129,14 @@ def load(seed: int = 2026, log=print) -> list[str]:
         from yingji.resources import demo as resources_demo
 
         resources = resources_demo.load(rng, towns, villages, lambda: _name(rng), lambda: _mobile(rng))
+        from yingji.incidents import demo as incidents_demo
+
+        response = incidents_demo.load(rng, towns)
     roads = resources_demo.write_road_network(rng, towns, villages, Path(settings.ROAD_NETWORK))
     return [f"演示县：湖南省浏阳市 — {len(towns)} 个乡镇街道、{len(villages)} 个村社区、{len(orgs)} 家单位、"
             f"{people} 位联系人、{risk_points} 个风险点、{sources} 个危险化学品单元、{targets} 个脆弱性目标、"
             f"{sensors} 个传感器、{hazards} 条隐患、{warnings} 条预警",
-            f"应急资源：{resources}", roads,
+            f"应急资源：{resources}", f"应急指挥：{response}", roads,
             f"演示账号（{DEMO_PASSWORD_NOTE}均为 {password}）：" + "、".join(u[0] for u in ROLE_USERS)]
 
 

@@ -30,7 +30,13 @@ MENU = [
     ("监测预警", [Item("报警值守台", url_name="monitoring_live"), Item("监测点", registry="monitoring-points"),
               Item("传感器", registry="sensors"), Item("报警", registry="alarms"), Item("预警发布", registry="warnings"),
               Item("拒收数据", url_name="dead_letters", admin_only=True)]),
-    ("应急指挥", [Item("值班"), Item("接报"), Item("事件"), Item("预案"), Item("任务")]),
+    ("应急指挥", [Item("接报登记", url_name="incident_intake", perm="incidents.add_incident"),
+              Item("突发事件", registry="incidents"), Item("信息报送", registry="reports"),
+              Item("处置任务", registry="tasks"), Item("应急响应", registry="responses"),
+              Item("值班表", registry="duty-shifts"), Item("值班日志", registry="duty-logs"),
+              Item("应急预案", registry="plans"), Item("预案响应级别", registry="plan-levels"),
+              Item("预案任务清单", registry="plan-actions"), Item("预案演练", registry="drills"),
+              Item("事件时间轴", registry="timeline")]),
     ("应急资源", [Item("救援队伍", registry="teams"), Item("队员", registry="team-members"),
               Item("队伍动态", registry="team-activities"), Item("专家", registry="experts"),
               Item("装备", registry="equipment"), Item("储备库", registry="warehouses"),
@@ -64,6 +70,8 @@ def menu_for(user, current_path: str) -> list[dict]:
                 url = reverse("registry_list", args=[item.registry])
             elif item.url_name:
                 if item.admin_only and not (user.is_superuser or user.is_staff):
+                    continue
+                if item.perm and not user.has_perm(item.perm):
                     continue
                 try:
                     url = reverse(item.url_name)

@@ -38,6 +38,16 @@ class StateMachine:
     final: frozenset[str] = field(default_factory=frozenset)
     input_labels: Mapping[str, str] = field(default_factory=lambda: {
         "comment": "意见", "reason": "理由", "photos": "照片"})
+    # Inputs chosen from a list (e.g. the new response level): name -> ((value, label), …); the
+    # record page shows a select for each such input a transition requires.
+    input_choices: Mapping[str, tuple] = field(default_factory=dict)
+
+    FREE_INPUTS = ("comment", "reason", "photos")
+
+    def choice_inputs(self, t: Transition) -> list[tuple[str, str, tuple]]:
+        """(name, label, choices) of the inputs ``t`` requires beyond comment, reason and photos."""
+        return [(k, self.input_labels.get(k, k), self.input_choices.get(k, ()))
+                for k in t.requires if k not in self.FREE_INPUTS]
 
     def __post_init__(self):
         names = [t.name for t in self.transitions]

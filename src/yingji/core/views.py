@@ -14,6 +14,7 @@ from django.db.models import CASCADE, Count, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html_join
 from django.views import View
 
@@ -106,7 +107,8 @@ class DetailView(RegistryView):
             for entry in log:
                 entry.from_label, entry.to_label = reg.workflow.label(entry.from_state), reg.workflow.label(entry.to_state)
             flow = {"state": state, "label": reg.workflow.label(state), "final": state in reg.workflow.final,
-                    "actions": workflow.available(request.user, obj), "log": log,
+                    "actions": [(t, reg.workflow.choice_inputs(t)) for t in workflow.available(request.user, obj)],
+                    "log": log,
                     "labels": reg.workflow.states, "countdown": reg.days_left(obj)}
         documents = [(name, label) for name, (label, _, available) in reg.documents.items()
                      if available is None or available(obj)]
@@ -205,6 +207,12 @@ class TransitionView(RegistryView):
 
         obj = self.get_object()
         inputs = {"reason": request.POST.get("reason", "").strip()}
+        try:
+            declared = self.registry.workflow.transition(request.POST.get("name", ""))
+        except workflow.TransitionError:
+            declared = None
+        for name, _label, _choices in (self.registry.workflow.choice_inputs(declared) if declared else []):
+            inputs[name] = request.POST.get(name, "").strip()
         photos = request.FILES.getlist("photos")
         try:
             with transaction.atomic():  # a refused step keeps none of its photos
@@ -368,8 +376,14 @@ def home(request):
         ("通讯录", Person.objects.for_user(user).count(), "人"),
     ]
     from yingji.core.choices import OrganizationKind
+    from yingji.incidents.models import DutyShift, Incident
 
+    now = timezone.now()
+    on_duty = (DutyShift.objects.for_user(user).filter(starts_at__lte=now, ends_at__gt=now)
+               .select_related("leader", "officer", "assistant", "region").order_by("region__path"))
+    open_incidents = Incident.objects.for_user(user).filter(state__in=("received", "responding")).order_by("-received_at")
     return render(request, "home.html", {
+        "on_duty": on_duty[:3], "open_incidents": open_incidents[:5],
         "figures": figures, "top_region": top_region, "map_level": map_level_for(user),
         "industries": sorted(industries.items(), key=lambda kv: -kv[1])[:10],
         "kinds": [(OrganizationKind(k["kind"]).label, k["n"]) for k in by_kind],

@@ -1,0 +1,296 @@
+"""Services of the response module: every state change of an incident, its reports, its response
+and its tasks goes through here and lands on the incident's timeline in the same transaction."""
+
+from __future__ import annotations
+
+import datetime
+
+from auditlog.context import set_actor
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from yingji.core import workflow
+from yingji.core.access import can, in_scope
+from yingji.core.notify import notify, users_responsible_for
+from yingji.incidents import deadlines, matching
+from yingji.incidents.models import (
+    Incident,
+    Plan,
+    PlanLevel,
+    Report,
+    ReportingDeadline,
+    Response,
+    Task,
+    TimelineEntry,
+)
+
+WATCHERS = ("duty", "leader", "admin")  # who hears about an incident's clocks and changes
+
+
+def log(incident, kind: str, text: str, actor=None, at=None) -> TimelineEntry:
+    return TimelineEntry.objects.create(incident=incident, kind=kind, text=text, actor=actor, at=at or timezone.now())
+
+
+def incident_url(incident) -> str:
+    return reverse("incident_desk", args=[incident.pk])
+
+
+# ---- intake and grade ------------------------------------------------------------------------------
+
+def intake(user, incident: Incident, *, note: str = "") -> Incident:
+    """Register a new incident (validated, in the user's scope), start its clocks, log it."""
+    if not can(user, "add", Incident):
+        raise PermissionDenied("您没有接报登记的权限")
+    incident.full_clean()
+    if not in_scope(user, incident):
+        raise PermissionDenied("事发地不在您的管辖范围内")
+    with transaction.atomic(), set_actor(user):
+        incident.save()
+        received = incident.received_at
+        log(incident, "intake", f"接报：{incident.get_source_display()}，{incident.reporter or '报告人未留名'}"
+                                f"{'（' + incident.reporter_phone + '）' if incident.reporter_phone else ''}报告"
+                                f"{incident.address}发生{incident.type.name}。{note}".strip(), user, at=received)
+        log(incident, "grade", f"初步定级：{incident.grade_label}（{incident.grade_reason}）", user, at=received)
+        sync_deadlines(incident)
+        from yingji.incidents.models import DutyLog
+
+        DutyLog.objects.create(region=incident.region, at=received, kind="call_in", counterpart=incident.reporter,
+                               phone=incident.reporter_phone, incident=incident, recorded_by=user,
+                               summary=f"接报{incident.title}（{incident.number}）")
+    notify([u for u in users_responsible_for(incident, WATCHERS) if u != user], f"接报：{incident.title}",
+           body=f"{incident.grade_label}。{incident.address}", url=incident_url(incident), level="warning",
+           key=f"incident-{incident.pk}")
+    return incident
+
+
+def grade_changed(incident: Incident, before: str) -> None:
+    """Called when saved figures move the grade: log it and extend the clocks (a higher grade is
+    reported further up)."""
+    log(incident, "grade", f"重新定级：{before or '未定级'} → {incident.grade_label}（{incident.grade_reason}）")
+    sync_deadlines(incident)
+    notify(users_responsible_for(incident, WATCHERS), f"{incident.title}重新定级为{incident.grade_label}",
+           body=incident.grade_reason, url=incident_url(incident), level="warning",
+           key=f"incident-{incident.pk}-grade-{incident.grade}")
+
+
+def expected_deadlines(incident: Incident) -> list[deadlines.Deadline]:
+    learned = incident.received_at
+    if incident.category == "accident":
+        return deadlines.accident_deadlines(learned, incident.grade or "general")
+    if incident.category == "natural":
+        return deadlines.disaster_deadlines(learned, up_to="province")
+    return deadlines.disaster_deadlines(learned, up_to="city", followups=0)
+
+
+def sync_deadlines(incident: Incident) -> None:
+    """Create the clocks the grade requires; clocks already met or no longer required stay."""
+    have = set(incident.deadlines.values_list("key", flat=True))
+    for d in expected_deadlines(incident):
+        if d.key not in have:
+            ReportingDeadline.objects.create(incident=incident, key=d.key, label=d.label, due_at=d.due)
+
+
+def clocks(incident: Incident, now=None) -> list[tuple[ReportingDeadline, deadlines.ClockState]]:
+    now = now or timezone.now()
+    return [(d, deadlines.clock(deadlines.Deadline(d.key, d.label, d.due_at), now, d.done_at))
+            for d in incident.deadlines.all()]
+
+
+# ---- reports (信息报送) ------------------------------------------------------------------------------
+
+def draft_report(user, incident: Incident, kind: str | None = None) -> Report:
+    """A new report pre-filled with the incident's figures and narrative (and the last report's text)."""
+    if not can(user, "add", Report) or not in_scope(user, incident):
+        raise PermissionDenied("您不能为该事件编写报告")
+    incident.refresh_from_db()  # the latest figures, whatever the caller holds
+    last = incident.reports.filter(from_below=False).order_by("-sequence").first()
+    if kind is None:
+        kind = "initial" if last is None else "followup"
+    org = incident.organization
+    report = Report(
+        incident=incident, kind=kind, issuer=_issuer(user, incident), sent_to=last.sent_to if last else "city",
+        signer=last.signer if last else "", occurred_at=incident.occurred_at, place=incident.address,
+        deaths=incident.deaths, missing=incident.missing, injured=incident.injured, trapped=incident.trapped,
+        relocated=incident.relocated, direct_loss=incident.direct_loss,
+        unit_profile=last.unit_profile if last else (_unit_profile(org) if org else ""),
+        scene=last.scene if last else "", course=last.course if last else incident.description,
+        losses=last.losses if last else "", measures=incident.measures or (last.measures if last else ""),
+        next_steps=last.next_steps if last else "")
+    with transaction.atomic(), set_actor(user):
+        report.save()
+        log(incident, "report", f"起草{report.get_kind_display()}（第{report.sequence}期）", user)
+    return report
+
+
+def _issuer(user, incident) -> str:
+    from yingji.core.access import effective_region
+
+    region = effective_region(user) or incident.region
+    return f"{region.name}应急管理局" if region.level in ("county", "city", "province") else f"{region.name}人民政府"
+
+
+def _unit_profile(org) -> str:
+    parts = [org.name]
+    if getattr(org, "address", ""):
+        parts.append(f"地址{org.address}")
+    if getattr(org, "industry_label", ""):
+        parts.append(f"行业：{org.industry_label}")
+    return "，".join(parts) + "。"
+
+
+def report_sent(report: Report, actor) -> None:
+    """On 报送: the report's figures become the incident's (a 续报 with more deaths re-grades it),
+    and the clocks this report meets are stopped."""
+    incident = Incident.objects.select_for_update().get(pk=report.incident_id)
+    for name in ("deaths", "missing", "injured", "trapped", "relocated", "direct_loss"):
+        setattr(incident, name, getattr(report, name))
+    with set_actor(actor):
+        incident.save()
+    now = timezone.now()
+    open_ = incident.deadlines.filter(done_at__isnull=True)
+    if report.kind == "initial" or not open_.filter(key__startswith="followup").exists():
+        met = [lv for lv in deadlines.LEVELS[:deadlines.LEVELS.index(report.sent_to) + 1]]
+        open_.filter(key__in=met).update(done_at=now)
+    else:
+        first = open_.filter(key__startswith="followup").order_by("due_at").first()
+        ReportingDeadline.objects.filter(pk=first.pk).update(done_at=now)
+    log(incident, "report", f"报送{report.get_kind_display()}（第{report.sequence}期）至"
+                            f"{report.get_sent_to_display()}，签发人{report.signer or '—'}", actor)
+
+
+def merge_from_below(report: Report, actor) -> Report:
+    """A report received from below becomes the incident's figures and the text of the county's next
+    report draft (the higher figures win: a township's later count is fresher than ours)."""
+    incident = Incident.objects.select_for_update().get(pk=report.incident_id)
+    for name in ("deaths", "missing", "injured", "trapped", "relocated"):
+        setattr(incident, name, max(getattr(incident, name), getattr(report, name)))
+    if report.direct_loss is not None:
+        incident.direct_loss = max(incident.direct_loss or 0, report.direct_loss)
+    with set_actor(actor):
+        incident.save()
+    log(incident, "report", f"合并下级报送（{report.issuer} 第{report.sequence}期）", actor)
+    draft = incident.reports.filter(from_below=False, state="draft").order_by("-sequence").first()
+    if draft is None:
+        draft = draft_report(actor, incident)
+    for name in ("deaths", "missing", "injured", "trapped", "relocated", "direct_loss"):
+        setattr(draft, name, getattr(incident, name))
+    for name in ("scene", "course", "losses", "measures"):
+        below = getattr(report, name).strip()
+        if below and below not in getattr(draft, name):
+            setattr(draft, name, (getattr(draft, name) + f"\n据{report.issuer}报告：{below}").strip())
+    draft.save()
+    return draft
+
+
+# ---- plans and response (预案与响应) ---------------------------------------------------------------
+
+def plan_matches(user, incident: Incident) -> list[tuple[Plan, matching.Match]]:
+    plans = list(Plan.objects.for_user(user).filter(abolished=False).prefetch_related("levels"))
+    # Plans of the places above the incident apply too (the county's plans to a village's incident).
+    path = incident.region.path
+    plans = [p for p in plans if path.startswith(p.region.path)]
+    by_key = {p.pk: p for p in plans}
+    found = matching.match([p.spec() for p in plans], incident.event_type, incident.figures())
+    return [(by_key[m.plan.key], m) for m in found]
+
+
+def activate(user, incident: Incident, plan: Plan, level: str, reason: str = "") -> Response:
+    """启动响应: the plan's checklist for ``level`` becomes tasks with deadlines, and people are told."""
+    if level not in matching.LEVELS:
+        raise ValidationError({"level": "响应级别无效"})
+    if not set(workflow.user_roles(user)) & {"admin", "leader", "duty"}:
+        raise PermissionDenied("只有局领导和值班员可以启动响应")
+    if not in_scope(user, incident) or not Plan.objects.for_user(user).filter(pk=plan.pk).exists():
+        raise PermissionDenied("该事件或预案不在您的管辖范围内")
+    if incident.state not in ("received", "responding"):
+        raise ValidationError(f"事件已{incident.get_state_display()}，不能启动响应")
+    if incident.responses.filter(plan=plan, state="active").exists():
+        raise ValidationError(f"已按《{plan.name}》启动响应，请调整级别而不是重复启动")
+    with transaction.atomic(), set_actor(user):
+        response = Response.objects.create(incident=incident, plan=plan, level=level, reason=reason[:300],
+                                           started_by=user)
+        if incident.state == "received":
+            workflow.apply(user, incident, "respond", system=True)
+        log(incident, "response", f"启动《{plan.name}》{matching.LEVEL_LABELS[level]}。{reason}".strip(), user)
+        created = create_tasks(response, level, user)
+    _tell_departments(created, incident)
+    return response
+
+
+def create_tasks(response: Response, level: str, actor) -> list[Task]:
+    pl = PlanLevel.objects.filter(plan=response.plan, level=level).first()
+    if pl is None:
+        return []
+    done = set(response.tasks.exclude(action=None).values_list("action_id", flat=True))
+    now = timezone.now()
+    created = []
+    for a in pl.actions.select_related("department").order_by("position"):
+        if a.pk in done:
+            continue
+        created.append(Task.objects.create(
+            incident=response.incident, response=response, action=a, title=a.action, group=a.group,
+            department=a.department, department_name=a.department_name,
+            due_at=now + datetime.timedelta(minutes=a.within_minutes)))
+    if created:
+        log(response.incident, "task", f"下达任务 {len(created)} 项：" + "；".join(
+            f"{t.responsible}—{t.title}" for t in created[:6]) + ("…" if len(created) > 6 else ""), actor)
+    return created
+
+
+def _tell_departments(tasks: list[Task], incident: Incident) -> None:
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    for task in tasks:
+        users = list(User.objects.filter(is_active=True, scope_organization_id=task.department_id)) \
+            if task.department_id else []
+        if task.assignee_id:
+            users.append(task.assignee)
+        notify(users, f"新任务：{task.title}", body=f"{incident.title}，时限 {timezone.localtime(task.due_at):%m-%d %H:%M}",
+               url=reverse("registry_detail", args=["tasks", task.pk]), level="warning", key=f"task-{task.pk}")
+
+
+def response_changed(response: Response, name: str, inputs: dict, actor) -> None:
+    incident = response.incident
+    if name == "adjust":
+        new = inputs.get("level")
+        if new not in matching.LEVELS:
+            raise workflow.TransitionError("响应级别无效")
+        if new == response.level:
+            raise workflow.TransitionError(f"当前已是{matching.LEVEL_LABELS[new]}")
+        up = matching.LEVELS.index(new) < matching.LEVELS.index(response.level)
+        text = (f"{'提升' if up else '降低'}响应级别：{matching.LEVEL_LABELS[response.level]} → "
+                f"{matching.LEVEL_LABELS[new]}（{inputs.get('reason', '')}）")
+        response.level = new
+        log(incident, "response", text, actor)
+        if up:
+            response.save(update_fields=["level"])
+            _tell_departments(create_tasks(response, new, actor), incident)
+    elif name == "end":
+        response.ended_at = timezone.now()
+        log(incident, "response", f"终止《{response.plan.name}》应急响应（{inputs.get('reason', '')}）", actor)
+
+
+def task_changed(task: Task, name: str, after: str, inputs: dict, actor) -> None:
+    what = inputs.get("comment") or inputs.get("reason") or ""
+    photos = len(inputs.get("photos", []))
+    log(task.incident, "task", f"{task.responsible}：{task.title} — {TASK_LABELS.get(name, name)}"
+                               f"{'：' + what if what else ''}{f'（照片 {photos} 张）' if photos else ''}", actor)
+    if after == "blocked":
+        notify(users_responsible_for(task.incident, WATCHERS), f"任务受阻：{task.title}", body=what,
+               url=incident_url(task.incident), level="danger", key=f"task-{task.pk}-blocked-{timezone.now():%H%M%S}")
+
+
+TASK_LABELS = {"accept": "已接收", "start": "开始执行", "complete": "已完成", "block": "受阻"}
+
+
+def add_message(user, incident: Incident, kind: str, text: str) -> TimelineEntry:
+    if kind not in ("message", "decision", "dispatch"):
+        raise ValidationError({"kind": "类别无效"})
+    if not text.strip():
+        raise ValidationError({"text": "请填写内容"})
+    if not in_scope(user, incident) or not can(user, "view", Incident):
+        raise PermissionDenied("该事件不在您的管辖范围内")
+    return log(incident, kind, text.strip(), user)

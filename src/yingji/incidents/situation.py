@@ -1,0 +1,104 @@
+"""态势图 assembly for one incident: what is around it (risk points, major hazard sources, vulnerable
+targets, open alarms, warnings in force), what can reach it (teams, warehouses, shelters by road
+time) and what is being done (response, tasks, transfer orders) — one JSON the page redraws.
+
+Every query is the user's scoped queryset, cut first by an indexed lon/lat window around the
+incident and then by true distance, so the cost grows with what is near, not with the county."""
+
+from __future__ import annotations
+
+import math
+
+from django.utils import timezone
+
+from yingji.core.access import restrict
+from yingji.resources import dispatch
+
+DEFAULT_RADIUS_KM = 5.0
+NEAREST_PER_KIND = 5
+
+
+def _km(lon1, lat1, lon2, lat2) -> float:
+    """Great-circle distance (haversine, mean Earth radius)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0088 * math.asin(math.sqrt(a))
+
+
+def _window(qs, lon, lat, radius_km, lon_field="lon", lat_field="lat"):
+    dlat = radius_km / 111.0
+    dlon = radius_km / (111.0 * max(math.cos(math.radians(lat)), 0.01))
+    return qs.filter(**{f"{lon_field}__gte": lon - dlon, f"{lon_field}__lte": lon + dlon,
+                        f"{lat_field}__gte": lat - dlat, f"{lat_field}__lte": lat + dlat})
+
+
+def _near(rows, lon, lat, radius_km, lon_key="lon", lat_key="lat"):
+    out = []
+    for row in rows:
+        d = _km(lon, lat, row[lon_key], row[lat_key])
+        if d <= radius_km:
+            row["km"] = round(d, 2)
+            out.append(row)
+    return sorted(out, key=lambda r: r["km"])
+
+
+def assemble(user, incident, radius_km: float = DEFAULT_RADIUS_KM) -> dict:
+    from yingji.monitoring.models import Alarm
+    from yingji.resources.models import TransferOrder
+    from yingji.risk.models import HazardSource, RiskPoint, VulnerableTarget
+    from yingji.warnings.models import Warning
+
+    lon, lat = incident.lon, incident.lat
+    if lon is None or lat is None:
+        c = incident.region
+        lon, lat = c.centroid_lon, c.centroid_lat
+    out = {"incident": {"id": incident.pk, "number": incident.number, "title": incident.title, "lon": lon,
+                        "lat": lat, "located": incident.lon is not None, "grade": incident.grade_label,
+                        "state": incident.get_state_display(), "radius_km": radius_km},
+           "generated_at": timezone.now().isoformat()}
+
+    def near(model, fields, **extra):
+        qs = _window(restrict(model.objects.exclude(lon=None), user), lon, lat, radius_km)
+        return _near(list(qs.values("id", "lon", "lat", *fields, **extra)), lon, lat, radius_km)
+
+    out["risk_points"] = near(RiskPoint, ("name", "level", "kind"))
+    out["hazard_sources"] = near(HazardSource, ("name", "grade", "organization__name"))
+    out["vulnerable_targets"] = near(VulnerableTarget, ("name", "kind", "people"))
+    alarms = _window(restrict(Alarm.objects.exclude(state="cleared"), user), lon, lat, radius_km,
+                     "sensor__point__lon", "sensor__point__lat")
+    out["alarms"] = _near([{"id": a["id"], "lon": a["sensor__point__lon"], "lat": a["sensor__point__lat"],
+                            "name": f"{a['sensor__point__name']} {a['sensor__name']}", "level": a["level"],
+                            "state": a["state"]}
+                           for a in alarms.values("id", "level", "state", "sensor__name", "sensor__point__name",
+                                                  "sensor__point__lon", "sensor__point__lat")], lon, lat, radius_km)
+    now = timezone.now()
+    from yingji.core.models import Region
+
+    in_force = list(restrict(Warning.objects.filter(state__in=("published", "updated"), expires__gt=now), user))
+    codes = {c for w in in_force for c in w.region_codes()}
+    paths = dict(Region.objects.filter(code__in=codes).values_list("code", "path"))
+    here = incident.region.path
+    warnings = [{"id": w.pk, "title": w.title, "level": w.get_level_display(), "expires": w.expires.isoformat()}
+                for w in in_force
+                if any(here.startswith(paths[c]) for c in w.region_codes() if c in paths)]
+    out["warnings"] = warnings
+
+    nearest = dispatch.nearest_resources(user, lon, lat, kinds=("teams", "warehouses", "shelters"),
+                                         n=NEAREST_PER_KIND)
+    out["network"] = nearest["network"]
+    out["teams"] = nearest["results"]["teams"]
+    out["warehouses"] = nearest["results"]["warehouses"]
+    out["shelters"] = nearest["results"]["shelters"]
+
+    out["responses"] = [{"plan": r.plan.name, "level": r.get_level_display(), "state": r.get_state_display()}
+                        for r in incident.responses.select_related("plan")]
+    out["tasks"] = [{"id": t.pk, "title": t.title, "responsible": t.responsible, "state": t.state,
+                     "state_label": t.get_state_display(), "due_at": t.due_at.isoformat(),
+                     "overdue": t.state != "done" and t.due_at < now}
+                    for t in incident.tasks.select_related("department")]
+    orders = restrict(TransferOrder.objects.filter(purpose__contains=incident.number), user)
+    out["transfer_orders"] = [{"id": o.pk, "number": o.number, "state": o.get_state_display(),
+                               "destination": o.destination} for o in orders.select_related(None)]
+    out["counts"] = {k: len(out[k]) for k in ("risk_points", "hazard_sources", "vulnerable_targets", "alarms",
+                                              "warnings", "teams", "warehouses", "shelters", "tasks")}
+    return out

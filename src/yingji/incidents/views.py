@@ -1,0 +1,209 @@
+"""Response pages: 接报登记 (fast intake), the incident's 指挥台 (grade, clocks, plan matching and
+activation, tasks, reports, timeline) and its 态势图; the API for the same."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from yingji.core.access import restrict
+from yingji.core.public_forms import Refused, locate
+from yingji.core.registry import get_registry
+from yingji.incidents import event_types, matching, services, situation
+from yingji.incidents.models import Incident, Plan
+from yingji.incidents.workflow import INCIDENT_FLOW
+
+INTAKE_FIELDS = ["event_type", "title", "occurred_at", "address", "region", "organization", "source", "reporter",
+                 "reporter_phone", "deaths", "missing", "injured", "trapped", "direct_loss", "description", "lon", "lat"]
+
+
+def _map_context(**extra):
+    return {"tile_url": settings.MAP_TILE_URL, "tile_attribution": settings.MAP_TILE_ATTRIBUTION, **extra}
+
+
+def intake_form(user, data=None, initial=None):
+    """The registry's own form (scoped choices, autocomplete, located errors), cut to what a call gives."""
+    form = get_registry("incidents").form_class(user)(data=data, initial=initial)
+    for name in list(form.fields):
+        if name not in INTAKE_FIELDS:
+            del form.fields[name]
+    form.order_fields(INTAKE_FIELDS)
+    form.fields["title"].required = False
+    form.fields["title"].help_text = "可不填：按地点和事件类型自动生成"
+    form.fields["region"].required = False
+    form.fields["region"].help_text = "在地图上点选事发地点即自动确定；无法点选时填写区划"
+    for name in ("lon", "lat"):
+        form.fields[name].widget.input_type = "hidden"
+    form.fields["description"].widget.attrs["rows"] = 3
+    form.fields["occurred_at"].widget.input_type = "datetime-local"
+    form.fields["occurred_at"].widget.format = "%Y-%m-%dT%H:%M"
+    form.fields["occurred_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
+    return form
+
+
+def _prefill(request) -> dict:
+    """Intake from an alarm or a warning: its place, type and description filled in for review."""
+    now = timezone.localtime()
+    initial = {"occurred_at": now.strftime("%Y-%m-%dT%H:%M"), "source": "phone"}
+    if request.GET.get("alarm"):
+        from yingji.monitoring.models import Alarm
+
+        alarm = get_object_or_404(restrict(Alarm.objects.select_related("sensor__point", "region"), request.user),
+                                  pk=request.GET["alarm"])
+        point = alarm.sensor.point
+        initial.update(source="alarm", alarm=alarm.pk, lon=point.lon, lat=point.lat, region=alarm.region.code,
+                       address=point.name, event_type=ALARM_EVENT.get(alarm.sensor.quantity, "20000"),
+                       occurred_at=timezone.localtime(alarm.opened_at).strftime("%Y-%m-%dT%H:%M"),
+                       description=f"{point.name}{alarm.sensor.name}{alarm.get_kind_display()}，"
+                                   f"监测值 {alarm.last_value}{alarm.sensor.unit}（{alarm.level}级报警）。")
+    elif request.GET.get("warning"):
+        from yingji.warnings.models import Warning
+
+        warning = get_object_or_404(restrict(Warning.objects.select_related("region"), request.user),
+                                    pk=request.GET["warning"])
+        initial.update(source="warning", warning=warning.pk, region=warning.region.code,
+                       address=warning.region.name, event_type=WARNING_EVENT.get(warning.event_type, "10000"),
+                       description=f"{warning.title}：{warning.content}")
+    return initial
+
+
+ALARM_EVENT = {"water_level": "11100", "rainfall": "12200", "displacement": "14200", "combustible_gas": "21400",
+               "toxic_gas": "21400"}
+WARNING_EVENT = {"flood": "11100", "rainstorm": "12200", "geohazard": "14200", "hazmat": "21400",
+                 "forest_fire": "17100", "typhoon": "12100", "wind": "12500", "cold": "12400", "heat": "12800"}
+
+
+@login_required
+def intake(request):
+    """接报登记: built for speed — type, place on the map, casualties, what happened, save."""
+    if not request.user.has_perm("incidents.add_incident"):
+        raise PermissionDenied("您没有接报登记的权限")
+    if request.method == "POST":
+        form = intake_form(request.user, data=request.POST)
+        if form.is_valid():
+            incident = form.save(commit=False)
+            incident.alarm_id = request.POST.get("alarm") or None
+            incident.warning_id = request.POST.get("warning") or None
+            try:
+                if not incident.region_id:
+                    incident.region = locate(incident.lon, incident.lat) if incident.lon is not None else None
+                if incident.region_id is None:
+                    raise Refused("请在地图上点选事发地点，或填写所在区划")
+                if not incident.title:
+                    incident.title = f"{incident.address}{event_types.get(incident.event_type).name}"[:120]
+                services.intake(request.user, incident)
+            except Refused as exc:
+                form.add_error("region", str(exc))
+            except ValidationError as exc:
+                for field, errs in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errs)
+            else:
+                messages.success(request, f"已接报登记 {incident.number}：{incident.grade_label}")
+                return redirect("incident_desk", incident.pk)
+    else:
+        form = intake_form(request.user, initial=_prefill(request))
+    return render(request, "incidents/intake.html", _map_context(
+        form=form, alarm=request.POST.get("alarm") or request.GET.get("alarm", ""),
+        warning=request.POST.get("warning") or request.GET.get("warning", "")))
+
+
+def _incident(request, pk):
+    return get_object_or_404(restrict(Incident.objects.select_related("region", "organization"), request.user), pk=pk)
+
+
+@login_required
+def desk(request, pk):
+    """The incident's 指挥台."""
+    incident = _incident(request, pk)
+    from yingji.core import workflow
+
+    clocks = services.clocks(incident)
+    matches = services.plan_matches(request.user, incident) if incident.state in ("received", "responding") else []
+    active_plans = set(incident.responses.filter(state="active").values_list("plan_id", flat=True))
+    roles = workflow.user_roles(request.user)
+    can_command = bool(roles & {"admin", "leader", "duty"})
+    return render(request, "incidents/desk.html", _map_context(
+        incident=incident, type_path=event_types.path(incident.event_type), clocks=clocks, matches=matches,
+        active_plans=active_plans, can_command=can_command,
+        levels=list(matching.LEVEL_LABELS.items()),
+        responses=incident.responses.select_related("plan").all(),
+        tasks=incident.tasks.select_related("department").all(),
+        reports=incident.reports.all(),
+        timeline=incident.timeline.select_related("actor").all(),
+        incident_actions=workflow.available(request.user, incident) if request.user.has_perm(
+            "incidents.change_incident") else [],
+        flow=INCIDENT_FLOW, now=timezone.now()))
+
+
+@login_required
+@require_POST
+def activate(request, pk):
+    incident = _incident(request, pk)
+    plan = get_object_or_404(Plan.objects.for_user(request.user), pk=request.POST.get("plan"))
+    level = request.POST.get("level", "")
+    try:
+        response = services.activate(request.user, incident, plan, level, request.POST.get("reason", "").strip())
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, f"已启动《{plan.name}》{response.get_level_display()}，"
+                                  f"生成任务 {response.tasks.count()} 项")
+    return redirect(reverse("incident_desk", args=[pk]) + "#response")
+
+
+@login_required
+@require_POST
+def new_report(request, pk):
+    incident = _incident(request, pk)
+    report = services.draft_report(request.user, incident, request.POST.get("kind") or None)
+    messages.info(request, f"已按事件最新情况起草{report.get_kind_display()}，请核对补全后报送")
+    return redirect("registry_edit", "reports", report.pk)
+
+
+@login_required
+@require_POST
+def add_message(request, pk):
+    incident = _incident(request, pk)
+    try:
+        services.add_message(request.user, incident, request.POST.get("kind", "message"), request.POST.get("text", ""))
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    return redirect(reverse("incident_desk", args=[pk]) + "#timeline")
+
+
+@login_required
+def situation_map(request, pk):
+    incident = _incident(request, pk)
+    return render(request, "incidents/situation.html", _map_context(incident=incident))
+
+
+@login_required
+def situation_api(request, pk):
+    """The 态势图 data for an incident (GeoJSON layers and travel times), refreshed by the page."""
+    incident = _incident(request, pk)
+    try:
+        radius = min(max(float(request.GET.get("radius_km", situation.DEFAULT_RADIUS_KM)), 0.5), 50.0)
+    except ValueError:
+        return JsonResponse({"radius_km": "radius_km 应为数字"}, status=400)
+    return JsonResponse(situation.assemble(request.user, incident, radius_km=radius))
+
+
+@login_required
+def incidents_now(request):
+    """Open incidents with their next clock, for the home page and the duty desk."""
+    open_ = restrict(Incident.objects.filter(state__in=("received", "responding")), request.user)
+    out = []
+    for incident in open_.order_by("-received_at")[:20]:
+        nxt = incident.deadlines.filter(done_at__isnull=True).order_by("due_at").first()
+        out.append({"number": incident.number, "title": incident.title, "grade": incident.grade_label,
+                    "state": incident.get_state_display(), "url": reverse("incident_desk", args=[incident.pk]),
+                    "next_deadline": nxt.label if nxt else None,
+                    "due_at": nxt.due_at.isoformat() if nxt else None})
+    return JsonResponse({"incidents": out, "now": timezone.now().isoformat()})

@@ -1,0 +1,52 @@
+/* 态势图: the incident, what is around it and what can reach it; redrawn every 30 seconds. */
+(function () {
+  const el = document.getElementById("situation-map");
+  const panel = document.getElementById("situation-panel");
+  const status = document.getElementById("situation-status");
+  const map = window.yingjiBaseMap(el);
+  window.yingjiMaps = window.yingjiMaps || {};
+  window.yingjiMaps["situation-map"] = {map};
+  const drawn = L.layerGroup().addTo(map);
+  const esc = s => String(s ?? "").replace(/[&<>"]/g, c => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})[c]);
+  const LAYERS = [
+    ["risk_points", "风险点", "#fa8c16", r => `${r.name}（${r.level || "未评估"}）`],
+    ["hazard_sources", "重大危险源", "#a8071a", r => `${r.name}（${r.grade || "未分级"}）`],
+    ["vulnerable_targets", "脆弱性目标", "#722ed1", r => `${r.name}${r.people ? "，" + r.people + " 人" : ""}`],
+    ["alarms", "未消警报警", "#f5222d", r => `${r.name}（${r.level} 级）`],
+    ["shelters", "避难场所", "#389e0d", r => `${r.name}：${r.detail}，${r.minutes} 分钟`],
+    ["teams", "救援队伍", "#d4380d", r => `${r.name}：${r.minutes} 分钟（${r.km} km）`],
+    ["warehouses", "储备库", "#1677ff", r => `${r.name}：${r.minutes} 分钟（${r.km} km）`],
+  ];
+  let first = true;
+  async function load() {
+    const resp = await fetch(`${el.dataset.api}?radius_km=${document.getElementById("radius").value}`, {credentials: "same-origin"});
+    const data = await resp.json();
+    if (!resp.ok) { status.textContent = JSON.stringify(data); return; }
+    drawn.clearLayers();
+    const inc = data.incident;
+    L.circle([inc.lat, inc.lon], {radius: inc.radius_km * 1000, color: "#d9001b", weight: 1, fillOpacity: 0.04, interactive: false}).addTo(drawn);
+    L.circleMarker([inc.lat, inc.lon], {radius: 10, color: "#000", weight: 3, fillColor: "#fadb14", fillOpacity: 1}).bindTooltip(inc.title).addTo(drawn);
+    let html = `<p class="mb-1"><strong>${esc(inc.grade)}</strong> · ${esc(inc.state)}${inc.located ? "" : "（未定位，按所在区划中心）"}</p>`;
+    if (data.warnings.length) html += `<div class="alert alert-warning py-1 mb-2">生效预警：${data.warnings.map(w => esc(w.title)).join("；")}</div>`;
+    for (const [key, label, colour, text] of LAYERS) {
+      const rows = data[key] || [];
+      html += `<h2 class="h6 mt-2 mb-1" style="color:${colour}" data-layer="${key}">${label}（${rows.length}）</h2><ul class="ps-3 mb-1">`;
+      rows.slice(0, 8).forEach(r => {
+        L.circleMarker([r.lat, r.lon], {radius: 6, color: colour, fillColor: colour, fillOpacity: 0.8}).bindTooltip(esc(text(r))).addTo(drawn);
+        if (r.line && r.method === "road") L.polyline(r.line.map(([x, y]) => [y, x]), {color: colour, weight: 2, opacity: 0.6}).addTo(drawn);
+        html += `<li>${esc(text(r))}${r.km !== undefined && r.minutes === undefined ? `，${r.km} km` : ""}</li>`;
+      });
+      html += `</ul>`;
+    }
+    html += `<h2 class="h6 mt-2 mb-1">处置任务（${data.tasks.length}）</h2><ul class="ps-3 mb-1">` + data.tasks.map(t =>
+      `<li class="${t.overdue ? "text-danger" : ""}">${esc(t.responsible)}：${esc(t.title)} — ${esc(t.state_label)}</li>`).join("") + `</ul>`;
+    if (data.transfer_orders.length) html += `<h2 class="h6 mt-2 mb-1">调拨单</h2><ul class="ps-3">` + data.transfer_orders.map(o =>
+      `<li>${esc(o.number)} → ${esc(o.destination)}：${esc(o.state)}</li>`).join("") + `</ul>`;
+    panel.innerHTML = html;
+    status.textContent = `${data.network.label} · 更新于 ${new Date(data.generated_at).toLocaleTimeString()}，每 30 秒自动刷新`;
+    if (first) { map.setView([inc.lat, inc.lon], 13, {animate: false}); first = false; }
+    el.dataset.ready = "true";
+  }
+  document.getElementById("radius").addEventListener("change", load);
+  load(); setInterval(load, 30000);
+})();

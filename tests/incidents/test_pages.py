@@ -1,0 +1,115 @@
+"""接报登记, 指挥台 and 态势图 pages and their API, as a duty officer and as users outside scope."""
+
+import datetime
+
+from django.utils import timezone
+
+from tests.roads import LAT
+from yingji.incidents.models import Incident
+
+
+def intake_post(**kw):
+    data = {"event_type": "21500", "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "address": "大瑶村三组", "source": "phone", "deaths": "0", "missing": "0", "injured": "1", "trapped": "0",
+            "description": "工房起火", "lon": "113.77", "lat": f"{LAT}"}
+    data.update(kw)
+    return data
+
+
+def test_intake_locates_the_village_from_the_map_point_and_names_the_incident(client, duty, places, tree):
+    client.force_login(duty)
+    page = client.get("/incidents/intake/")
+    assert page.status_code == 200 and "GB/T 35561" in page.content.decode()
+    response = client.post("/incidents/intake/", intake_post())
+    incident = Incident.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/incidents/{incident.pk}/"
+    assert incident.region == tree["va"] and incident.title == "大瑶村三组烟花爆竹事故"
+    assert incident.grade_label == "一般事故"
+
+
+def test_intake_errors_are_located_and_nothing_is_lost(client, duty, places):
+    client.force_login(duty)
+    later = (timezone.localtime() + datetime.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
+    page = client.post("/incidents/intake/", intake_post(event_type="99999", occurred_at=later, deaths="-1",
+                                                          lon="", lat="", description="仓库冒烟"))
+    html = page.content.decode()
+    assert page.status_code == 200 and not Incident.objects.exists()
+    assert 'data-field="event_type"' in html and 'data-field="deaths"' in html
+    assert "仓库冒烟" in html and "大瑶村三组" in html  # what was typed stays
+    # With a valid type and time but no place at all, the place is asked for.
+    page = client.post("/incidents/intake/", intake_post(lon="", lat=""))
+    assert "请在地图上点选事发地点，或填写所在区划" in page.content.decode()
+    # A point outside the county is refused by name.
+    page = client.post("/incidents/intake/", intake_post(lon="100.0", lat="30.0"))
+    assert "所选位置不在本辖区内" in page.content.decode()
+    assert not Incident.objects.exists()
+
+
+def test_intake_from_an_alarm_is_prefilled(client, duty, tree):
+    from yingji.monitoring.models import Alarm, MonitoringPoint, Sensor
+
+    point = MonitoringPoint.objects.create(name="储罐区", region=tree["va"], lon=113.77, lat=LAT)
+    sensor = Sensor.objects.create(point=point, device_id="GAS-9", name="可燃气体探测器", quantity="combustible_gas",
+                                   level1=20)
+    alarm = Alarm.objects.create(sensor=sensor, kind="threshold", level=3, opened_at=timezone.now(),
+                                 last_at=timezone.now(), last_value=45, peak_value=52)
+    client.force_login(duty)
+    html = client.get(f"/incidents/intake/?alarm={alarm.pk}").content.decode()
+    assert 'value="21400" selected' in html and "储罐区可燃气体探测器超限报警" in html
+    assert f'name="alarm" value="{alarm.pk}"' in html
+
+
+def test_desk_shows_grade_clocks_matches_and_timeline(client, duty, make_incident, plan):
+    incident = make_incident()
+    client.force_login(duty)
+    html = client.get(f"/incidents/{incident.pk}/").content.decode()
+    for part in ("一般事故", "报告县级应急管理部门", "data-countdown=", "危化品事故应急预案", "Ⅳ级响应", "被困 1人 ≥ 1人",
+                 f'data-testid="activate-{plan.pk}"', "接报：电话"):
+        assert part in html, part
+    response = client.post(f"/incidents/{incident.pk}/activate/", {"plan": plan.pk, "level": "IV"}, follow=True)
+    assert "已启动《危化品事故应急预案》Ⅳ级响应，生成任务 2 项" in response.content.decode()
+
+
+def test_pages_and_api_refuse_incidents_outside_scope(client, users, make_incident, tree):
+    incident = make_incident()
+    client.force_login(users["township_b"])
+    assert client.get(f"/incidents/{incident.pk}/").status_code == 404
+    assert client.get(f"/api/incidents/{incident.pk}/situation/").status_code == 404
+    assert client.post(f"/incidents/{incident.pk}/timeline/", {"text": "x"}).status_code == 404
+
+
+def test_situation_api_lists_what_is_near_and_what_can_reach_it(client, duty, make_incident, road, places, tree):
+    from yingji.resources.models import Team
+    from yingji.risk.models import VulnerableTarget
+
+    Team.objects.create(name="大瑶消防站", kind="fire", region=tree["va"], lon=113.75, lat=LAT, members=20)
+    Team.objects.create(name="出动中的队伍", kind="fire", region=tree["va"], lon=113.76, lat=LAT, readiness="deployed")
+    VulnerableTarget.objects.create(name="大瑶小学", kind="school", region=tree["va"], lon=113.78, lat=LAT, people=600)
+    VulnerableTarget.objects.create(name="远处医院", kind="hospital", region=tree["vb"], lon=113.90, lat=LAT)
+    incident = make_incident(lon=113.77, lat=LAT)
+    client.force_login(duty)
+    data = client.get(f"/api/incidents/{incident.pk}/situation/?radius_km=5").json()
+    assert [t["name"] for t in data["vulnerable_targets"]] == ["大瑶小学"]  # 远处医院 is 13 km away
+    assert data["vulnerable_targets"][0]["km"] == 0.98
+    assert [t["name"] for t in data["teams"]] == ["大瑶消防站"]  # deployed teams are not offered
+    assert data["teams"][0]["method"] == "road" and data["teams"][0]["minutes"] == 3.3  # 2 km at 36 km/h
+    assert data["incident"]["number"] == incident.number
+    assert client.get(f"/api/incidents/{incident.pk}/situation/?radius_km=x").status_code == 400
+
+
+def test_home_shows_who_is_on_duty_now(client, duty, tree):
+    from yingji.core.models import Person
+    from yingji.incidents.models import DutyShift
+
+    lead = Person.objects.create(name="赵局长", mobile="13900000001", region=tree["county"], title="局长")
+    officer = Person.objects.create(name="钱值班", mobile="13900000002", region=tree["county"])
+    now = timezone.now()
+    DutyShift.objects.create(region=tree["county"], date=now.date(), starts_at=now - datetime.timedelta(hours=2),
+                             ends_at=now + datetime.timedelta(hours=22), leader=lead, officer=officer,
+                             phone="0731-83612345")
+    DutyShift.objects.create(region=tree["county"], date=now.date(), starts_at=now - datetime.timedelta(days=1, hours=2),
+                             ends_at=now - datetime.timedelta(hours=2), leader=officer, officer=lead, phone="0731-1")
+    client.force_login(duty)
+    html = client.get("/").content.decode()
+    assert "带班领导 <strong>赵局长</strong>" in html and "值班员 <strong>钱值班</strong>" in html
+    assert "0731-1<" not in html
