@@ -86,6 +86,12 @@ def test_nearest_by_road_with_route_and_labelled_straight_line_fallback(square):
     assert no_net[0].seconds == pytest.approx(float(network.haversine_m(*d, *c)) / (40 / 3.6))
 
 
+def test_a_resource_on_the_places_own_node_has_no_road_to_travel(square):
+    net, (a, b, c, d) = square
+    leg, = routing.nearest(net, c[0], c[1], [{"id": "here", "lon": c[0], "lat": c[1]}], n=1)
+    assert (leg.method, leg.metres, leg.seconds) == ("road", 0.0, 0.0)
+
+
 def test_matrix_agrees_both_ways_round(square):
     net, (a, b, c, d) = square
     src = [node(net, p) for p in (a, c)]

@@ -113,3 +113,19 @@ def test_home_shows_who_is_on_duty_now(client, duty, tree):
     html = client.get("/").content.decode()
     assert "带班领导 <strong>赵局长</strong>" in html and "值班员 <strong>钱值班</strong>" in html
     assert "0731-1<" not in html
+
+
+def test_alarm_and_warning_pages_link_to_intake(client, duty):
+    client.force_login(duty)
+    assert client.get("/incidents/from-alarm/7/")["Location"] == "/incidents/intake/?alarm=7"
+    assert client.get("/incidents/from-warning/3/")["Location"] == "/incidents/intake/?warning=3"
+
+
+def test_every_warning_type_maps_to_a_known_event_type():
+    from yingji.incidents import event_types
+    from yingji.incidents.views import ALARM_EVENT, WARNING_EVENT
+    from yingji.warnings.models import EVENT_TYPES
+
+    assert set(WARNING_EVENT) == {code for code, *_ in EVENT_TYPES} - {"other"}
+    for code in [*WARNING_EVENT.values(), *ALARM_EVENT.values()]:
+        event_types.get(code)

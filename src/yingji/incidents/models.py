@@ -153,6 +153,12 @@ class Incident(DomainModel, GeoPoint):
     def category(self) -> str:
         return self.type.category
 
+    def display_event_type(self) -> str:
+        return f"{self.event_type} {event_types.path(self.event_type)}"
+
+    def display_grade(self) -> str:
+        return self.grade_label
+
     def figures(self) -> dict:
         """The figures plan rules and grading read (matching.FIGURES)."""
         return {"deaths": self.deaths, "missing": self.missing, "deaths_missing": self.deaths + self.missing,
@@ -349,6 +355,10 @@ class Plan(DomainModel):
 
     def __str__(self):
         return self.name
+
+    def display_event_types(self) -> str:
+        codes = codes_of(self.event_types)
+        return "、".join(f"{event_types.get(c).name}（{c}）" for c in codes) if codes else "全部类型"
 
     def clean(self):
         super().clean()

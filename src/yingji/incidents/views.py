@@ -76,8 +76,10 @@ def _prefill(request) -> dict:
 
 ALARM_EVENT = {"water_level": "11100", "rainfall": "12200", "displacement": "14200", "combustible_gas": "21400",
                "toxic_gas": "21400"}
-WARNING_EVENT = {"flood": "11100", "rainstorm": "12200", "geohazard": "14200", "hazmat": "21400",
-                 "forest_fire": "17100", "typhoon": "12100", "wind": "12500", "cold": "12400", "heat": "12800"}
+WARNING_EVENT = {"rainstorm": "12200", "typhoon": "12100", "heat": "12800", "cold_wave": "12400", "gale": "12500",
+                 "hail": "12A00", "thunder": "12900", "fog": "12C00", "icing": "12700", "snowstorm": "12300",
+                 "drought": "11400", "flood": "11100", "flash_flood": "11300", "geohazard": "14000",
+                 "forest_fire": "17100", "hazmat": "21400", "gas_leak": "23200"}
 
 
 @login_required
@@ -112,6 +114,16 @@ def intake(request):
     return render(request, "incidents/intake.html", _map_context(
         form=form, alarm=request.POST.get("alarm") or request.GET.get("alarm", ""),
         warning=request.POST.get("warning") or request.GET.get("warning", "")))
+
+
+@login_required
+def from_alarm(request, pk):
+    return redirect(f"{reverse('incident_intake')}?alarm={pk}")
+
+
+@login_required
+def from_warning(request, pk):
+    return redirect(f"{reverse('incident_intake')}?warning={pk}")
 
 
 def _incident(request, pk):

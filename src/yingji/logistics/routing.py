@@ -72,10 +72,17 @@ def nearest(net: RoadNetwork | None, lon: float, lat: float, candidates: list[di
             legs.append(straight_leg(i))
             continue
         path = _path(pred, int(c_node[i]))
-        metres = float(np.asarray(net.length_m[path[:-1], path[1:]]).sum()) + c_gap[i] + p_gap
+        metres = _path_metres(net, path) + c_gap[i] + p_gap
         line = ([(c_lon[i], c_lat[i])] + _coords(net, path) + [(lon, lat)]) if with_routes else []
         legs.append(Leg(candidates[i]["id"], float(secs[i]), float(metres), "road", line))
     return legs
+
+
+def _path_metres(net, path: list[int]) -> float:
+    """Length of a node path; a resource on the place's own node has travelled no road at all."""
+    if len(path) < 2:
+        return 0.0
+    return float(np.asarray(net.length_m[path[:-1], path[1:]]).sum())
 
 
 def _path(pred: np.ndarray, node: int) -> list[int]:

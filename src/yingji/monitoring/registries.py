@@ -34,7 +34,7 @@ register(Registry(
     select_related=("sensor", "region", "organization"),
     allow_create=False,
     workflow=ALARM_FLOW,
-    record_links=[("发布预警", "warning_from_alarm"), ("数据曲线", "alarm_chart")],
+    record_links=[("发布预警", "warning_from_alarm"), ("登记为事件", "incident_from_alarm"), ("数据曲线", "alarm_chart")],
     example={"kind": "threshold", "opened_at": "2026-11-22T00:00:00Z", "last_at": "2026-11-22T00:00:00Z"},
     description="报警由监测数据自动产生，同一传感器同类报警只保留一条未消警记录，重复报警累计次数、峰值和最新值；"
                 "未及时确认的报警逐级升级（企业 → 乡镇街道 → 县级）。",

@@ -74,30 +74,37 @@ def network_summary(net) -> dict:
 RESOURCE_KINDS = {"teams": "救援队伍", "warehouses": "储备库", "shelters": "避难场所"}
 
 
-def candidates(user, kind: str, material: str = "") -> list[dict]:
-    """Located resources of ``kind`` in the user's scope that can be sent or used now."""
+def _available(user, kind: str, material: str = ""):
+    """Located resources of ``kind`` in the user's scope that can be sent or used now (a queryset)."""
     if kind == "teams":
         qs = Team.objects.for_user(user).exclude(readiness="deployed")
-        detail = lambda t: f"{t.get_kind_display()} · {t.get_readiness_display()} · {t.members} 人"  # noqa: E731
     elif kind == "warehouses":
         qs = Warehouse.objects.for_user(user)
         if material:
             qs = qs.filter(levels__material__code=material, levels__quantity__gt=0)
-        stock = _stock_summary(qs)
-        detail = lambda w: (f"{w.get_level_display()} · {w.get_reserve_kind_display()}"  # noqa: E731
-                            + (f" · {stock[w.pk]}" if stock.get(w.pk) else ""))
     elif kind == "shelters":
         qs = Shelter.objects.for_user(user).exclude(status__in=[ShelterStatus.FULL, ShelterStatus.CLOSED])
-        detail = lambda s: f"{s.get_duration_class_display()} · 可容纳 {s.capacity_people:,} 人 · {s.get_status_display()}"  # noqa: E731
     else:
         raise ValidationError({"kinds": f"未知的资源类别 {kind!r}；可选：{'、'.join(RESOURCE_KINDS)}"})
+    return qs.exclude(lon=None).exclude(lat=None).distinct()
+
+
+def _describe(kind: str, objs) -> list[dict]:
+    """What the page shows of each resource: name, one line of detail, link and phone."""
+    if kind == "teams":
+        detail = lambda t: f"{t.get_kind_display()} · {t.get_readiness_display()} · {t.members} 人"  # noqa: E731
+    elif kind == "warehouses":
+        stock = _stock_summary([w.pk for w in objs])
+        detail = lambda w: (f"{w.get_level_display()} · {w.get_reserve_kind_display()}"  # noqa: E731
+                            + (f" · {stock[w.pk]}" if stock.get(w.pk) else ""))
+    else:
+        detail = lambda s: f"{s.get_duration_class_display()} · 可容纳 {s.capacity_people:,} 人 · {s.get_status_display()}"  # noqa: E731
     return [{"id": o.pk, "lon": o.lon, "lat": o.lat, "name": str(o), "detail": detail(o), "kind": kind,
-             "url": reverse("registry_detail", args=[kind, o.pk]), "phone": getattr(o, "phone", "")}
-            for o in qs.exclude(lon=None).exclude(lat=None).distinct()]
+             "url": reverse("registry_detail", args=[kind, o.pk]), "phone": getattr(o, "phone", "")} for o in objs]
 
 
-def _stock_summary(warehouses, top: int = 3) -> dict:
-    rows = (StockLevel.objects.filter(warehouse__in=warehouses, quantity__gt=0).select_related("material")
+def _stock_summary(warehouse_ids, top: int = 3) -> dict:
+    rows = (StockLevel.objects.filter(warehouse_id__in=warehouse_ids, quantity__gt=0).select_related("material")
             .order_by("warehouse", "-quantity"))
     out: dict[int, list[str]] = {}
     for lv in rows:
@@ -109,16 +116,20 @@ def _stock_summary(warehouses, top: int = 3) -> dict:
 
 def nearest_resources(user, lon: float, lat: float, kinds=("teams", "warehouses", "shelters"), n: int = 5,
                       material: str = "") -> dict:
-    """For a place: the ``n`` soonest-arriving resources of each kind, with times and routes."""
+    """For a place: the ``n`` soonest-arriving resources of each kind, with times and routes.
+
+    Times are computed over every available resource from its id and position alone; names, details
+    and stock are read for the ``n`` returned only, so the cost does not grow with the registry."""
     net = road_network()
     out = {"place": {"lon": lon, "lat": lat, "region": _region_name(lon, lat)}, "network": network_summary(net),
            "results": {}}
     for kind in kinds:
-        pool = candidates(user, kind, material if kind == "warehouses" else "")
-        by_id = {c["id"]: c for c in pool}
+        available = _available(user, kind, material if kind == "warehouses" else "")
+        pool = [{"id": i, "lon": x, "lat": y} for i, x, y in available.values_list("id", "lon", "lat")]
         legs = routing.nearest(net, lon, lat, pool, n=n)
-        out["results"][kind] = [{**{k: v for k, v in by_id[leg.id].items() if k not in ("lon", "lat")},
-                                 "lon": by_id[leg.id]["lon"], "lat": by_id[leg.id]["lat"],
+        chosen = {o.pk: o for o in available.model.objects.filter(pk__in=[leg.id for leg in legs])}
+        by_id = {c["id"]: c for c in _describe(kind, [chosen[leg.id] for leg in legs])}
+        out["results"][kind] = [{**by_id[leg.id],
                                  "minutes": round(leg.minutes, 1), "km": round(leg.metres / 1000, 1),
                                  "method": leg.method, "method_label": METHOD_LABELS[leg.method],
                                  "line": [[round(x, 6), round(y, 6)] for x, y in leg.line]} for leg in legs]
