@@ -77,6 +77,7 @@ urlpatterns = [
     path("incidents/<int:pk>/reports/new/", incident_views.new_report, name="incident_new_report"),
     path("incidents/<int:pk>/timeline/", incident_views.add_message, name="incident_message"),
     path("incidents/<int:pk>/map/", incident_views.situation_map, name="incident_map"),
+    path("incidents/<int:pk>/dispatch-team/", incident_views.dispatch_team, name="incident_dispatch_team"),
     path("api/incidents/open/", incident_views.incidents_now, name="incidents_open_api"),
     path("api/incidents/<int:pk>/situation/", incident_views.situation_api, name="incident_situation_api"),
     path("login/", auth_views.LoginView.as_view(template_name="login.html", redirect_authenticated_user=True),

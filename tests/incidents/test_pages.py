@@ -82,8 +82,8 @@ def test_situation_api_lists_what_is_near_and_what_can_reach_it(client, duty, ma
     from yingji.resources.models import Team
     from yingji.risk.models import VulnerableTarget
 
-    Team.objects.create(name="大瑶消防站", kind="fire", region=tree["va"], lon=113.75, lat=LAT, members=20)
-    Team.objects.create(name="出动中的队伍", kind="fire", region=tree["va"], lon=113.76, lat=LAT, readiness="deployed")
+    Team.objects.create(name="大瑶消防站", kind="fire_rescue", region=tree["va"], lon=113.75, lat=LAT, members=20)
+    Team.objects.create(name="出动中的队伍", kind="fire_rescue", region=tree["va"], lon=113.76, lat=LAT, readiness="deployed")
     VulnerableTarget.objects.create(name="大瑶小学", kind="school", region=tree["va"], lon=113.78, lat=LAT, people=600)
     VulnerableTarget.objects.create(name="远处医院", kind="hospital", region=tree["vb"], lon=113.90, lat=LAT)
     incident = make_incident(lon=113.77, lat=LAT)
@@ -129,3 +129,21 @@ def test_every_warning_type_maps_to_a_known_event_type():
     assert set(WARNING_EVENT) == {code for code, *_ in EVENT_TYPES} - {"other"}
     for code in [*WARNING_EVENT.values(), *ALARM_EVENT.values()]:
         event_types.get(code)
+
+
+def test_a_team_is_dispatched_from_the_situation_map_once(client, duty, users, make_incident, tree):
+    from yingji.resources.models import Team
+
+    team = Team.objects.create(name="大瑶消防站", kind="fire_rescue", region=tree["va"], lon=113.75, lat=LAT, members=20)
+    incident = make_incident()
+    client.force_login(users["staff"])
+    assert client.post(f"/incidents/{incident.pk}/dispatch-team/", {"team": team.pk}).status_code == 403
+    client.force_login(duty)
+    assert 'data-dispatch="' in client.get(f"/incidents/{incident.pk}/map/").content.decode()
+    ok = client.post(f"/incidents/{incident.pk}/dispatch-team/", {"team": team.pk, "minutes": "6.4"})
+    assert ok.json()["text"] == "调派大瑶消防站（综合性消防救援，20 人）赶赴现场，预计 6 分钟到达"
+    team.refresh_from_db()
+    assert team.readiness == "deployed"
+    assert incident.timeline.filter(kind="dispatch").count() == 1
+    again = client.post(f"/incidents/{incident.pk}/dispatch-team/", {"team": team.pk})
+    assert again.status_code == 409 and again.json()["error"] == "大瑶消防站已出动，不能重复调派"

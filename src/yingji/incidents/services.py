@@ -294,3 +294,24 @@ def add_message(user, incident: Incident, kind: str, text: str) -> TimelineEntry
     if not in_scope(user, incident) or not can(user, "view", Incident):
         raise PermissionDenied("该事件不在您的管辖范围内")
     return log(incident, kind, text.strip(), user)
+
+
+def dispatch_team(user, incident: Incident, team, minutes: float | None = None) -> TimelineEntry:
+    """调派队伍 from the situation map: the team is marked 出动 (so it is no longer offered) and the
+    order, with the expected arrival, goes on the timeline."""
+    from yingji.resources.choices import Readiness
+
+    if not set(workflow.user_roles(user)) & {"admin", "leader", "duty"}:
+        raise PermissionDenied("只有局领导和值班员可以调派队伍")
+    if not in_scope(user, incident):
+        raise PermissionDenied("该事件不在您的管辖范围内")
+    if incident.state not in ("received", "responding"):
+        raise ValidationError(f"事件已{incident.get_state_display()}，不能调派队伍")
+    if team.readiness == Readiness.DEPLOYED:
+        raise ValidationError(f"{team.name}已出动，不能重复调派")
+    with transaction.atomic(), set_actor(user):
+        team.readiness = Readiness.DEPLOYED
+        team.save(update_fields=["readiness", "updated_at"])
+        eta = f"，预计 {minutes:.0f} 分钟到达" if minutes is not None else ""
+        return log(incident, "dispatch", f"调派{team.name}（{team.get_kind_display()}，{team.members} 人）赶赴现场{eta}",
+                   user)

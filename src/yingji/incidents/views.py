@@ -191,9 +191,27 @@ def add_message(request, pk):
 
 
 @login_required
+@require_POST
+def dispatch_team(request, pk):
+    from yingji.resources.models import Team
+
+    incident = _incident(request, pk)
+    team = get_object_or_404(Team.objects.for_user(request.user), pk=request.POST.get("team"))
+    try:
+        minutes = float(request.POST["minutes"]) if request.POST.get("minutes") else None
+        entry = services.dispatch_team(request.user, incident, team, minutes)
+    except (ValidationError, ValueError) as exc:
+        return JsonResponse({"error": "；".join(getattr(exc, "messages", [str(exc)]))}, status=409)
+    return JsonResponse({"ok": True, "text": entry.text})
+
+
+@login_required
 def situation_map(request, pk):
     incident = _incident(request, pk)
-    return render(request, "incidents/situation.html", _map_context(incident=incident))
+    from yingji.core import workflow
+
+    can_dispatch = bool(workflow.user_roles(request.user) & {"admin", "leader", "duty"})
+    return render(request, "incidents/situation.html", _map_context(incident=incident, can_dispatch=can_dispatch))
 
 
 @login_required

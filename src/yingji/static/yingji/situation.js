@@ -32,9 +32,11 @@
       const rows = data[key] || [];
       html += `<h2 class="h6 mt-2 mb-1" style="color:${colour}" data-layer="${key}">${label}（${rows.length}）</h2><ul class="ps-3 mb-1">`;
       rows.slice(0, 8).forEach(r => {
+        const send = key === "teams" && el.dataset.dispatch
+          ? ` <button class="btn btn-sm btn-outline-danger py-0" data-team="${r.id}" data-minutes="${r.minutes}">派出</button>` : "";
         L.circleMarker([r.lat, r.lon], {radius: 6, color: colour, fillColor: colour, fillOpacity: 0.8}).bindTooltip(esc(text(r))).addTo(drawn);
         if (r.line && r.method === "road") L.polyline(r.line.map(([x, y]) => [y, x]), {color: colour, weight: 2, opacity: 0.6}).addTo(drawn);
-        html += `<li>${esc(text(r))}${r.km !== undefined && r.minutes === undefined ? `，${r.km} km` : ""}</li>`;
+        html += `<li>${esc(text(r))}${r.km !== undefined && r.minutes === undefined ? `，${r.km} km` : ""}${send}</li>`;
       });
       html += `</ul>`;
     }
@@ -48,5 +50,17 @@
     el.dataset.ready = "true";
   }
   document.getElementById("radius").addEventListener("change", load);
+  panel.addEventListener("click", async e => {
+    const b = e.target.closest("[data-team]");
+    if (!b) return;
+    b.disabled = true;
+    const token = document.cookie.match(/csrftoken=([^;]+)/);
+    const resp = await fetch(el.dataset.dispatch, {method: "POST", credentials: "same-origin",
+      headers: {"X-CSRFToken": token ? token[1] : ""},
+      body: new URLSearchParams({team: b.dataset.team, minutes: b.dataset.minutes})});
+    const data = await resp.json();
+    status.textContent = resp.ok ? `已${data.text}` : data.error;
+    if (resp.ok) load();
+  });
   load(); setInterval(load, 30000);
 })();
