@@ -3,7 +3,6 @@ activation, tasks, reports, timeline) and its 态势图; the API for the same.""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,9 +22,6 @@ from yingji.incidents.workflow import INCIDENT_FLOW
 INTAKE_FIELDS = ["event_type", "title", "occurred_at", "address", "region", "organization", "source", "reporter",
                  "reporter_phone", "deaths", "missing", "injured", "trapped", "direct_loss", "description", "lon", "lat"]
 
-
-def _map_context(**extra):
-    return {"tile_url": settings.MAP_TILE_URL, "tile_attribution": settings.MAP_TILE_ATTRIBUTION, **extra}
 
 
 def intake_form(user, data=None, initial=None):
@@ -111,7 +107,7 @@ def intake(request):
                 return redirect("incident_desk", incident.pk)
     else:
         form = intake_form(request.user, initial=_prefill(request))
-    return render(request, "incidents/intake.html", _map_context(
+    return render(request, "incidents/intake.html", dict(
         form=form, alarm=request.POST.get("alarm") or request.GET.get("alarm", ""),
         warning=request.POST.get("warning") or request.GET.get("warning", "")))
 
@@ -141,7 +137,7 @@ def desk(request, pk):
     active_plans = set(incident.responses.filter(state="active").values_list("plan_id", flat=True))
     roles = workflow.user_roles(request.user)
     can_command = bool(roles & {"admin", "leader", "duty"})
-    return render(request, "incidents/desk.html", _map_context(
+    return render(request, "incidents/desk.html", dict(
         incident=incident, type_path=event_types.path(incident.event_type), clocks=clocks, matches=matches,
         active_plans=active_plans, can_command=can_command,
         levels=list(matching.LEVEL_LABELS.items()),
@@ -211,7 +207,7 @@ def situation_map(request, pk):
     from yingji.core import workflow
 
     can_dispatch = bool(workflow.user_roles(request.user) & {"admin", "leader", "duty"})
-    return render(request, "incidents/situation.html", _map_context(incident=incident, can_dispatch=can_dispatch))
+    return render(request, "incidents/situation.html", dict(incident=incident, can_dispatch=can_dispatch))
 
 
 @login_required

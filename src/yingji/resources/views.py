@@ -34,19 +34,13 @@ def _require(user, perm: str):
         raise PermissionDenied("您的角色没有此操作的权限")
 
 
-def _map_context(**extra):
-    from django.conf import settings
-
-    return {"tile_url": settings.MAP_TILE_URL, "tile_attribution": settings.MAP_TILE_ATTRIBUTION, **extra}
-
-
 # ---- nearest resources ----------------------------------------------------------------------------
 
 @login_required
 def nearest_page(request):
     _require(request.user, "resources.view_team")
     materials = Material.objects.for_user(request.user).order_by("code")
-    return render(request, "resources/nearest.html", _map_context(
+    return render(request, "resources/nearest.html", dict(
         kinds=dispatch.RESOURCE_KINDS, materials=materials, network=dispatch.network_summary(dispatch.road_network())))
 
 
@@ -100,7 +94,7 @@ def coverage_page(request):
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
         return redirect("coverage")
-    return render(request, "resources/coverage.html", _map_context(
+    return render(request, "resources/coverage.html", dict(
         report=report, data=report.as_dict(), checks=dispatch.CHECKS.values(),
         towns=Region.objects.for_user(request.user).filter(level="township").order_by("code"),
         region=request.GET.get("region", "")))
@@ -148,7 +142,7 @@ def dispatch_page(request):
     _require(request.user, "resources.view_stocklevel")
     user = request.user
     data = request.POST if request.method == "POST" else request.GET
-    context = _map_context(rows=range(ROWS), data=data, plan=None,
+    context = dict(rows=range(ROWS), data=data, plan=None,
                            materials=Material.objects.for_user(user).order_by("code"),
                            towns=Region.objects.for_user(user).filter(level="township").order_by("code"),
                            villages=Region.objects.for_user(user).filter(level="village").select_related("parent")
