@@ -74,7 +74,6 @@ def load(log):
         levels = list(StockLevel.objects.all())
         _copies(Warehouse, rng)
         copies = list(Warehouse.objects.exclude(pk__in=[w.pk for w in originals]).order_by("pk"))
-        by_original = {w.pk: i for i, w in enumerate(originals)}
         new_levels = []
         for j, w in enumerate(copies):
             source = originals[j % len(originals)]
@@ -85,7 +84,6 @@ def load(log):
                                                  organization_id=w.organization_id))
         StockLevel.objects.bulk_create(new_levels, batch_size=5000)
         log(f"储备库: {len(originals):,} → {Warehouse.objects.count():,}; stock lines {StockLevel.objects.count():,}")
-        del by_original
         villages = list(Region.objects.filter(level="village").exclude(centroid_lon=None))
         now = timezone.now()
         for i, v in enumerate(rng.sample(villages, N_INCIDENTS)):

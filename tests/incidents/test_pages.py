@@ -147,3 +147,12 @@ def test_a_team_is_dispatched_from_the_situation_map_once(client, duty, users, m
     assert incident.timeline.filter(kind="dispatch").count() == 1
     again = client.post(f"/incidents/{incident.pk}/dispatch-team/", {"team": team.pk})
     assert again.status_code == 409 and again.json()["error"] == "大瑶消防站已出动，不能重复调派"
+
+
+def test_open_incidents_api_gives_each_next_clock_within_scope(client, duty, users, make_incident, tree):
+    mine = make_incident()
+    make_incident(region=tree["vb"], organization=None, title="金刚村火灾", event_type="24100")
+    client.force_login(users["township_a"])
+    data = client.get("/api/incidents/open/").json()["incidents"]
+    assert [(i["number"], i["next_deadline"]) for i in data] == [(mine.number, "报告县级应急管理部门")]
+    assert data[0]["due_at"] == mine.deadlines.get(key="county").due_at.isoformat()

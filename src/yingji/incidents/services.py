@@ -25,6 +25,7 @@ from yingji.incidents.models import (
     Task,
     TimelineEntry,
 )
+from yingji.incidents.workflow import is_commander
 
 WATCHERS = ("duty", "leader", "admin")  # who hears about an incident's clocks and changes
 
@@ -151,7 +152,7 @@ def report_sent(report: Report, actor) -> None:
     now = timezone.now()
     open_ = incident.deadlines.filter(done_at__isnull=True)
     if report.kind == "initial" or not open_.filter(key__startswith="followup").exists():
-        met = [lv for lv in deadlines.LEVELS[:deadlines.LEVELS.index(report.sent_to) + 1]]
+        met = deadlines.LEVELS[:deadlines.LEVELS.index(report.sent_to) + 1]
         open_.filter(key__in=met).update(done_at=now)
     else:
         first = open_.filter(key__startswith="followup").order_by("due_at").first()
@@ -200,7 +201,7 @@ def activate(user, incident: Incident, plan: Plan, level: str, reason: str = "")
     """启动响应: the plan's checklist for ``level`` becomes tasks with deadlines, and people are told."""
     if level not in matching.LEVELS:
         raise ValidationError({"level": "响应级别无效"})
-    if not set(workflow.user_roles(user)) & {"admin", "leader", "duty"}:
+    if not is_commander(user):
         raise PermissionDenied("只有局领导和值班员可以启动响应")
     if not in_scope(user, incident) or not Plan.objects.for_user(user).filter(pk=plan.pk).exists():
         raise PermissionDenied("该事件或预案不在您的管辖范围内")
@@ -301,7 +302,7 @@ def dispatch_team(user, incident: Incident, team, minutes: float | None = None) 
     order, with the expected arrival, goes on the timeline."""
     from yingji.resources.choices import Readiness
 
-    if not set(workflow.user_roles(user)) & {"admin", "leader", "duty"}:
+    if not is_commander(user):
         raise PermissionDenied("只有局领导和值班员可以调派队伍")
     if not in_scope(user, incident):
         raise PermissionDenied("该事件不在您的管辖范围内")

@@ -12,17 +12,11 @@ import math
 from django.utils import timezone
 
 from yingji.core.access import restrict
+from yingji.logistics.network import haversine_m
 from yingji.resources import dispatch
 
 DEFAULT_RADIUS_KM = 5.0
 NEAREST_PER_KIND = 5
-
-
-def _km(lon1, lat1, lon2, lat2) -> float:
-    """Great-circle distance (haversine, mean Earth radius)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    return 2 * 6371.0088 * math.asin(math.sqrt(a))
 
 
 def _window(qs, lon, lat, radius_km, lon_field="lon", lat_field="lat"):
@@ -33,9 +27,12 @@ def _window(qs, lon, lat, radius_km, lon_field="lon", lat_field="lat"):
 
 
 def _near(rows, lon, lat, radius_km, lon_key="lon", lat_key="lat"):
+    """Rows within ``radius_km`` of the place (great-circle, one vectorised call), nearest first."""
+    if not rows:
+        return []
+    km = haversine_m(lon, lat, [r[lon_key] for r in rows], [r[lat_key] for r in rows]) / 1000
     out = []
-    for row in rows:
-        d = _km(lon, lat, row[lon_key], row[lat_key])
+    for row, d in zip(rows, km.tolist(), strict=True):
         if d <= radius_km:
             row["km"] = round(d, 2)
             out.append(row)

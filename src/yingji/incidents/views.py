@@ -17,8 +17,10 @@ from yingji.core.public_forms import Refused, locate
 from yingji.core.registry import get_registry
 from yingji.incidents import event_types, matching, services, situation
 from yingji.incidents.models import Incident, Plan
-from yingji.incidents.workflow import INCIDENT_FLOW
+from yingji.incidents.workflow import is_commander
 
+PLACE_FIELDS = ["event_type", "title", "occurred_at", "source", "address", "region", "organization"]
+FIGURE_FIELDS = ["deaths", "missing", "injured", "trapped", "direct_loss", "reporter", "reporter_phone"]
 INTAKE_FIELDS = ["event_type", "title", "occurred_at", "address", "region", "organization", "source", "reporter",
                  "reporter_phone", "deaths", "missing", "injured", "trapped", "direct_loss", "description", "lon", "lat"]
 
@@ -108,7 +110,8 @@ def intake(request):
     else:
         form = intake_form(request.user, initial=_prefill(request))
     return render(request, "incidents/intake.html", dict(
-        form=form, alarm=request.POST.get("alarm") or request.GET.get("alarm", ""),
+        form=form, place_fields=[form[n] for n in PLACE_FIELDS], figure_fields=[form[n] for n in FIGURE_FIELDS],
+        alarm=request.POST.get("alarm") or request.GET.get("alarm", ""),
         warning=request.POST.get("warning") or request.GET.get("warning", "")))
 
 
@@ -130,24 +133,18 @@ def _incident(request, pk):
 def desk(request, pk):
     """The incident's 指挥台."""
     incident = _incident(request, pk)
-    from yingji.core import workflow
-
     clocks = services.clocks(incident)
     matches = services.plan_matches(request.user, incident) if incident.state in ("received", "responding") else []
     active_plans = set(incident.responses.filter(state="active").values_list("plan_id", flat=True))
-    roles = workflow.user_roles(request.user)
-    can_command = bool(roles & {"admin", "leader", "duty"})
     return render(request, "incidents/desk.html", dict(
         incident=incident, type_path=event_types.path(incident.event_type), clocks=clocks, matches=matches,
-        active_plans=active_plans, can_command=can_command,
+        active_plans=active_plans, can_command=is_commander(request.user),
         levels=list(matching.LEVEL_LABELS.items()),
         responses=incident.responses.select_related("plan").all(),
         tasks=incident.tasks.select_related("department").all(),
         reports=incident.reports.all(),
         timeline=incident.timeline.select_related("actor").all(),
-        incident_actions=workflow.available(request.user, incident) if request.user.has_perm(
-            "incidents.change_incident") else [],
-        flow=INCIDENT_FLOW, now=timezone.now()))
+        now=timezone.now()))
 
 
 @login_required
@@ -204,10 +201,7 @@ def dispatch_team(request, pk):
 @login_required
 def situation_map(request, pk):
     incident = _incident(request, pk)
-    from yingji.core import workflow
-
-    can_dispatch = bool(workflow.user_roles(request.user) & {"admin", "leader", "duty"})
-    return render(request, "incidents/situation.html", dict(incident=incident, can_dispatch=can_dispatch))
+    return render(request, "incidents/situation.html", dict(incident=incident, can_dispatch=is_commander(request.user)))
 
 
 @login_required

@@ -14,6 +14,13 @@ REPORTERS = ("admin", "leader", "duty", "staff", "township")
 INPUTS = {"comment": "意见", "reason": "理由", "photos": "照片", "level": "响应级别", "summary": "处置总结"}
 
 
+def is_commander(user) -> bool:
+    """Who may start, change and dispatch for a response (the roles the response workflow names)."""
+    from yingji.core.workflow import user_roles
+
+    return bool(user_roles(user) & set(COMMANDERS))
+
+
 def _report_complete(report) -> str | None:
     missing = report.missing_items()
     return f"报告缺少必报内容：{'、'.join(missing)}" if missing else None
