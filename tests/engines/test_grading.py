@@ -99,13 +99,18 @@ def test_accident_reports_go_as_high_as_the_grade_requires():
     assert grading.REPORT_UP_TO.keys() == {g for g, _ in grading.ACCIDENT_GRADES}
 
 
-def test_disaster_initial_and_followup_reports():
-    plan = deadlines.disaster_deadlines(T0, up_to="city", followups=2)
+def test_disaster_initial_reports_and_followup_interval():
+    plan = deadlines.disaster_deadlines(T0, up_to="city")
     assert [(d.key, d.due) for d in plan] == [
-        ("county", T0 + datetime.timedelta(hours=2)), ("city", T0 + datetime.timedelta(hours=4)),
-        ("followup-1", T0 + datetime.timedelta(days=7, hours=2)), ("followup-2", T0 + datetime.timedelta(days=14, hours=2))]
-    drought = deadlines.disaster_deadlines(T0, up_to="county", followups=1, followup_interval=datetime.timedelta(days=10))
-    assert drought[-1].due == T0 + datetime.timedelta(days=10, hours=2)
+        ("county", T0 + datetime.timedelta(hours=2)), ("city", T0 + datetime.timedelta(hours=4))]
+    # 续报: every 7 days, drought (11400 and below) every 10 days, unless the plan sets its own.
+    assert deadlines.followup_interval("11300") == datetime.timedelta(days=7)
+    assert deadlines.followup_interval("11400") == datetime.timedelta(days=10)
+    assert deadlines.followup_interval("11400", plan_days=5) == datetime.timedelta(days=5)
+    second = deadlines.next_followup(2, T0, datetime.timedelta(days=10))
+    assert (second.key, second.label, second.due) == ("followup-2", "第 2 次续报", T0 + datetime.timedelta(days=10))
+    with pytest.raises(ValueError):
+        deadlines.next_followup(0, T0, datetime.timedelta(days=7))
 
 
 def test_the_clock_as_time_moves():

@@ -75,6 +75,53 @@ def test_sending_the_initial_report_stops_the_clocks_up_to_its_addressee(make_in
     assert set(incident.deadlines.filter(done_at__isnull=False).values_list("key", flat=True)) == {"county", "city"}
 
 
+def _send(user, incident, kind, **figures):
+    report = services.draft_report(user, incident, kind)
+    report.scene, report.losses, report.measures, report.casualties_confirmed = "山体滑坡", "房屋受损", "转移群众", True
+    for name, value in figures.items():
+        setattr(report, name, value)
+    report.save()
+    workflow.apply(user, report, "send")
+    report.refresh_from_db()
+    return report
+
+
+def _open_followup(incident):
+    return incident.deadlines.get(key__startswith="followup", done_at__isnull=True)
+
+
+def test_disaster_followups_roll_on_from_each_report_until_the_final(make_incident, duty, tree):
+    from yingji.incidents.models import Plan, PlanLevel
+
+    incident = make_incident(title="大瑶滑坡", event_type="14200", organization=None, trapped=0, relocated=30)
+    county = incident.deadlines.get(key="county")
+    assert county.due_at == incident.received_at + datetime.timedelta(hours=2)  # 灾情初报 within 2 hours
+    assert (_open_followup(incident).key, _open_followup(incident).due_at) == (
+        "followup-1", county.due_at + datetime.timedelta(days=7))
+    initial = _send(duty, incident, "initial")
+    # The next 续报 is due 7 days after the report actually sent.
+    assert _open_followup(incident).due_at == initial.sent_at + datetime.timedelta(days=7)
+    first = _send(duty, incident, "followup", relocated=45)
+    assert incident.deadlines.get(key="followup-1").done_at is not None
+    assert (_open_followup(incident).key, _open_followup(incident).due_at) == (
+        "followup-2", first.sent_at + datetime.timedelta(days=7))
+    # A plan with its own interval, once activated, sets the clock (3 days here).
+    plan = Plan.objects.create(name="地质灾害应急预案", kind="special", event_types="14000", region=tree["county"],
+                               approved_on=datetime.date(2024, 3, 1), followup_days=3)
+    PlanLevel.objects.create(plan=plan, level="IV", conditions=[{"figure": "relocated", "op": ">=", "value": 10}])
+    services.activate(duty, incident, plan, "IV")
+    assert _open_followup(incident).due_at == first.sent_at + datetime.timedelta(days=3)
+    # The 终报 ends the chain: no 续报 clock stays open.
+    _send(duty, incident, "final")
+    assert not incident.deadlines.filter(key__startswith="followup", done_at__isnull=True).exists()
+
+
+def test_drought_followups_are_every_ten_days(make_incident):
+    incident = make_incident(title="大瑶干旱", event_type="11400", organization=None, trapped=0)
+    county = incident.deadlines.get(key="county")
+    assert _open_followup(incident).due_at == county.due_at + datetime.timedelta(days=10)
+
+
 def test_briefing_docx_has_the_official_sections(make_incident, duty, client):
     incident = make_incident(deaths=1, injured=2)
     report = services.draft_report(duty, incident)

@@ -4,8 +4,9 @@ Accidents (生产安全事故报告和调查处理条例 第九条–第十一�
 1 hour of learning of it; each level above reports to the next within 2 hours — up to the level the
 grade requires (一般 → 设区的市, 较大 → 省, 重大/特别重大 → 国务院). Natural disasters (自然灾害情况统计
 调查制度, STANDARDS.md §4): the county's 初报 within 2 hours of learning of the disaster, each level
-above within 2 hours; 续报 at the interval the plan sets (default 7 days, drought 10 days) until the
-situation is stable. Clocks run from the intake time (when the bureau learned of it).
+above within 2 hours; then one 续报 clock at a time, due one interval after the last report sent (the
+plan's own interval, else 7 days, drought 10 days), until the 终报 ends the chain. Clocks run from the
+intake time (when the bureau learned of it).
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ from yingji.incidents.grading import REPORT_UP_TO
 LEVELS = ("county", "city", "province", "state")
 LEVEL_LABELS = {"county": "县级", "city": "设区的市级", "province": "省级", "state": "国务院"}
 REMIND_BEFORE = datetime.timedelta(minutes=15)  # reminder this long before a report is due
+FOLLOWUP_DAYS = 7  # 续报 interval of a natural disaster unless its plan sets one (STANDARDS.md §4)
+DROUGHT_FOLLOWUP_DAYS = 10  # drought develops slowly: 续报 every 10 days
+DROUGHT = "114"  # GB/T 35561 干旱 (11400) and anything below it
 
 
 @dataclass(frozen=True)
@@ -49,17 +53,31 @@ def accident_deadlines(learned_at: datetime.datetime, grade: str) -> list[Deadli
     return out
 
 
-def disaster_deadlines(learned_at: datetime.datetime, *, up_to: str = "province", followups: int = 3,
-                       followup_interval: datetime.timedelta = datetime.timedelta(days=7)) -> list[Deadline]:
-    """灾情初报 at each level (2 h each) and the first ``followups`` 续报 after the county's 初报."""
+def disaster_deadlines(learned_at: datetime.datetime, *, up_to: str = "province") -> list[Deadline]:
+    """灾情初报 at each level up to ``up_to``: the county within 2 h, each level above 2 h later."""
     _aware(learned_at)
     out, due = [], learned_at
     for level in LEVELS[:LEVELS.index(up_to) + 1]:
         due += datetime.timedelta(hours=2)
         out.append(Deadline(level, f"{LEVEL_LABELS[level]}灾情初报", due))
-    first = out[0].due
-    out += [Deadline(f"followup-{k}", f"第 {k} 次续报", first + followup_interval * k) for k in range(1, followups + 1)]
     return out
+
+
+def followup_interval(event_type: str, plan_days: int | None = None) -> datetime.timedelta:
+    """How often 续报 are due: the plan's own interval where it sets one, else 10 days for drought and
+    7 days for other natural disasters."""
+    if plan_days:
+        return datetime.timedelta(days=plan_days)
+    return datetime.timedelta(days=DROUGHT_FOLLOWUP_DAYS if event_type.startswith(DROUGHT) else FOLLOWUP_DAYS)
+
+
+def next_followup(number: int, last_report_at: datetime.datetime, interval: datetime.timedelta) -> Deadline:
+    """The ``number``-th 续报: due one interval after the last report sent (or, before any was sent,
+    after the county's 初报 was due)."""
+    _aware(last_report_at)
+    if number < 1 or interval <= datetime.timedelta(0):
+        raise ValueError("续报序号应从 1 起，间隔应大于 0")
+    return Deadline(f"followup-{number}", f"第 {number} 次续报", last_report_at + interval)
 
 
 def clock(deadline: Deadline, now: datetime.datetime, done_at: datetime.datetime | None = None,

@@ -12,6 +12,7 @@ import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
@@ -347,6 +348,9 @@ class Plan(DomainModel):
         "指挥机构", null=True, blank=True,
         help_text='如 {"总指挥": "县长", "副总指挥": ["分管副县长"], "工作组": [{"name": "抢险救援组", '
                   '"lead": "县应急管理局", "members": ["县消防救援大队"]}]}')
+    followup_days = models.PositiveSmallIntegerField(
+        "续报间隔（天）", null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text="自然灾害启动本预案响应后，续报的间隔天数；空则按默认（干旱 10 天，其他 7 天）")
     abolished = models.BooleanField("已废止", default=False)
 
     class Meta:

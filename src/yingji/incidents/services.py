@@ -8,6 +8,7 @@ import datetime
 from auditlog.context import set_actor
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
@@ -77,12 +78,13 @@ def grade_changed(incident: Incident, before: str) -> None:
 
 
 def expected_deadlines(incident: Incident) -> list[deadlines.Deadline]:
+    """The 初报 clocks the incident's category and grade require (续报: ``schedule_followup``)."""
     learned = incident.received_at
     if incident.category == "accident":
         return deadlines.accident_deadlines(learned, incident.grade or "general")
     if incident.category == "natural":
         return deadlines.disaster_deadlines(learned, up_to="province")
-    return deadlines.disaster_deadlines(learned, up_to="city", followups=0)
+    return deadlines.disaster_deadlines(learned, up_to="city")
 
 
 def sync_deadlines(incident: Incident) -> None:
@@ -91,6 +93,37 @@ def sync_deadlines(incident: Incident) -> None:
     for d in expected_deadlines(incident):
         if d.key not in have:
             ReportingDeadline.objects.create(incident=incident, key=d.key, label=d.label, due_at=d.due)
+    if incident.category == "natural":
+        schedule_followup(incident)
+
+
+def followup_interval(incident: Incident) -> datetime.timedelta:
+    """The interval of the plan whose response is active (the latest, if several), else the default."""
+    plan_days = (incident.responses.filter(state="active", plan__followup_days__isnull=False)
+                 .order_by("-started_at").values_list("plan__followup_days", flat=True).first())
+    return deadlines.followup_interval(incident.event_type, plan_days)
+
+
+def schedule_followup(incident: Incident, last_report_at=None) -> ReportingDeadline | None:
+    """Keep one open 续报 clock for a natural disaster: due one interval after the last report sent
+    (or after the county's 初报 clock); none once the 终报 is sent."""
+    open_ = incident.deadlines.filter(key__startswith="followup", done_at__isnull=True).first()
+    if incident.reports.filter(kind="final", state="sent", from_below=False).exists():
+        return None
+    if last_report_at is None:
+        last_report_at = (incident.reports.filter(state="sent", from_below=False)
+                          .aggregate(at=Max("sent_at"))["at"]
+                          or incident.deadlines.filter(key="county").values_list("due_at", flat=True).first())
+    if last_report_at is None:
+        return None
+    number = incident.deadlines.filter(key__startswith="followup", done_at__isnull=False).count() + 1
+    want = deadlines.next_followup(number, last_report_at, followup_interval(incident))
+    if open_ is None:
+        return ReportingDeadline.objects.create(incident=incident, key=want.key, label=want.label, due_at=want.due)
+    if open_.due_at != want.due:  # a plan with its own interval was activated, or a report was sent
+        open_.due_at, open_.reminded_at, open_.escalated_at = want.due, None, None
+        open_.save(update_fields=["due_at", "reminded_at", "escalated_at"])
+    return open_
 
 
 def clocks(incident: Incident, now=None) -> list[tuple[ReportingDeadline, deadlines.ClockState]]:
@@ -149,14 +182,15 @@ def report_sent(report: Report, actor) -> None:
         setattr(incident, name, getattr(report, name))
     with set_actor(actor):
         incident.save()
-    now = timezone.now()
+    now = report.sent_at or timezone.now()
     open_ = incident.deadlines.filter(done_at__isnull=True)
-    if report.kind == "initial" or not open_.filter(key__startswith="followup").exists():
-        met = deadlines.LEVELS[:deadlines.LEVELS.index(report.sent_to) + 1]
-        open_.filter(key__in=met).update(done_at=now)
-    else:
-        first = open_.filter(key__startswith="followup").order_by("due_at").first()
-        ReportingDeadline.objects.filter(pk=first.pk).update(done_at=now)
+    followups = open_.filter(key__startswith="followup")
+    if report.kind in ("followup", "final"):  # a 终报 also ends the chain of 续报
+        followups.update(done_at=now)
+    met = deadlines.LEVELS[:deadlines.LEVELS.index(report.sent_to) + 1]
+    open_.filter(key__in=met).update(done_at=now)
+    if incident.category == "natural" and report.kind != "final":
+        schedule_followup(incident, last_report_at=now)
     log(incident, "report", f"报送{report.get_kind_display()}（第{report.sequence}期）至"
                             f"{report.get_sent_to_display()}，签发人{report.signer or '—'}", actor)
 
@@ -216,6 +250,8 @@ def activate(user, incident: Incident, plan: Plan, level: str, reason: str = "")
             workflow.apply(user, incident, "respond", system=True)
         log(incident, "response", f"启动《{plan.name}》{matching.LEVEL_LABELS[level]}。{reason}".strip(), user)
         created = create_tasks(response, level, user)
+        if incident.category == "natural":
+            schedule_followup(incident)  # the plan may set its own 续报 interval
     _tell_departments(created, incident)
     return response
 
