@@ -141,12 +141,47 @@ def test_a_team_is_dispatched_from_the_situation_map_once(client, duty, users, m
     client.force_login(duty)
     assert 'data-dispatch="' in client.get(f"/incidents/{incident.pk}/map/").content.decode()
     ok = client.post(f"/incidents/{incident.pk}/dispatch-team/", {"team": team.pk, "minutes": "6.4"})
-    assert ok.json()["text"] == "调派大瑶消防站（综合性消防救援，20 人）赶赴现场，预计 6 分钟到达"
+    assert ok.json()["text"] == "调派大瑶消防站"
     team.refresh_from_db()
     assert team.readiness == "deployed"
-    assert incident.timeline.filter(kind="dispatch").count() == 1
+    assert incident.timeline.get(kind="dispatch").text == "调派大瑶消防站（综合性消防救援，20 人）赶赴现场，预计 6 分钟到达"
     again = client.post(f"/incidents/{incident.pk}/dispatch-team/", {"team": team.pk})
     assert again.status_code == 409 and again.json()["error"] == "大瑶消防站已出动，不能重复调派"
+
+
+def test_dispatched_teams_show_on_the_map_with_their_status(client, duty, users, make_incident, tree):
+    from yingji.incidents import services
+    from yingji.resources.models import Team
+
+    team = Team.objects.create(name="大瑶消防站", kind="fire_rescue", region=tree["va"], lon=113.75, lat=LAT, members=20)
+    incident = make_incident(lon=113.80, lat=LAT)
+    sent = services.dispatch_team(duty, incident, team, minutes=12)
+    client.force_login(duty)
+    situation = lambda: client.get(f"/api/incidents/{incident.pk}/situation/").json()["dispatched"]  # noqa: E731
+    [row] = situation()
+    # En route: drawn at its base, with the expected arrival.
+    assert (row["name"], row["state"], row["state_label"], row["lon"], row["late"]) == (
+        "大瑶消防站", "en_route", "已派出（途中）", 113.75, False)
+    assert row["expected_at"] == (sent.dispatched_at + datetime.timedelta(minutes=12)).isoformat()
+    assert "大瑶消防站" in client.get(f"/incidents/{incident.pk}/").content.decode()  # the desk lists it
+    # Only a commander moves it on, through the generic transitions API.
+    client.force_login(users["staff"])
+    refused = client.post(f"/api/team-dispatches/{sent.pk}/transitions/", {"name": "arrive"},
+                          content_type="application/json")
+    assert refused.status_code in (403, 404, 409)
+    client.force_login(duty)
+    arrived = client.post(f"/api/team-dispatches/{sent.pk}/transitions/", {"name": "arrive"},
+                          content_type="application/json")
+    assert arrived.status_code == 200 and arrived.json()["state_label"] == "已到达现场"
+    [row] = situation()
+    assert (row["state"], row["lon"], row["lat"]) == ("on_scene", 113.80, LAT)  # at the scene now
+    assert incident.timeline.filter(kind="dispatch", text__startswith="大瑶消防站到达现场（用时").exists()
+    client.post(f"/api/team-dispatches/{sent.pk}/transitions/", {"name": "withdraw"}, content_type="application/json")
+    team.refresh_from_db()
+    assert team.readiness == "resting" and situation()[0]["state"] == "withdrawn"
+    # Withdrawn, it can be sent again (to this or another incident).
+    services.dispatch_team(duty, incident, team)
+    assert incident.dispatches.count() == 2
 
 
 def test_open_incidents_api_gives_each_next_clock_within_scope(client, duty, users, make_incident, tree):

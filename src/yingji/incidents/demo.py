@@ -182,6 +182,10 @@ def _play_past_incident(towns, clock) -> str:
     clock.advance(9)
     plan = Plan.objects.get(name__startswith=f"{C}危险化学品")
     response = services.activate(duty, incident, plan, "IV", "被困 1 人 ≥ 1 人")
+    team = _nearest_team(incident)
+    sent = services.dispatch_team(duty, incident, team, minutes=14)
+    clock.advance(13)
+    workflow.apply(duty, sent, "arrive")
     clock.advance(14)
     report = services.draft_report(duty, incident, "initial")
     report.signer, report.casualties_confirmed, report.direct_loss = "周局长", True, Decimal("80")
@@ -211,6 +215,9 @@ def _play_past_incident(towns, clock) -> str:
     final.save()
     clock.advance(45)
     workflow.apply(duty, final, "send")
+    workflow.apply(duty, sent, "withdraw")
+    team.readiness = "standby"  # rested since, twenty days on
+    team.save(update_fields=["readiness"])
     clock.advance(30)
     workflow.apply(leader, response, "end", inputs={"reason": "现场处置完毕，伤员救治平稳"})
     clock.advance(10)
@@ -231,3 +238,14 @@ def _open_incident(towns) -> None:
         reporter_phone="13974100002", relocated=36, houses_collapsed=2,
         description="连续降雨后后山约 2000 立方米土体滑塌，冲毁 2 间民房，已自行转移群众 36 人，暂无人员伤亡报告。")
     services.intake(duty, incident)
+    services.dispatch_team(duty, incident, _nearest_team(incident), minutes=25)  # on its way now
+
+
+def _nearest_team(incident):
+    """The nearest standing-by team, as the crow flies (the map ranks by road; this is only demo data)."""
+    from yingji.logistics.network import haversine_m
+    from yingji.resources.models import Team
+
+    teams = list(Team.objects.filter(readiness="standby").exclude(lon=None).order_by("pk"))
+    km = haversine_m(incident.lon, incident.lat, [t.lon for t in teams], [t.lat for t in teams])
+    return teams[int(km.argmin())]

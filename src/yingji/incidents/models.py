@@ -19,7 +19,7 @@ from django.utils import timezone
 from yingji.core.models import DomainModel, GeoPoint, Organization, Person, Region, ScopedPart
 from yingji.core.validators import validate_phone
 from yingji.incidents import event_types, grading, matching, reporting
-from yingji.incidents.workflow import INCIDENT_FLOW, REPORT_FLOW, RESPONSE_FLOW, TASK_FLOW
+from yingji.incidents.workflow import DISPATCH_FLOW, INCIDENT_FLOW, REPORT_FLOW, RESPONSE_FLOW, TASK_FLOW
 
 LEVEL_CHOICES = [(k, v) for k, v in matching.LEVEL_LABELS.items()]
 
@@ -557,3 +557,38 @@ class Task(DomainModel):
 
         self.feedback = inputs.get("comment") or inputs.get("reason") or self.feedback
         services.task_changed(self, name, after, inputs, actor)
+
+
+class TeamDispatch(ScopedPart):
+    """A rescue team sent to an incident (调派): en route, on scene, withdrawn. The team is 出动 from
+    dispatch until it withdraws (then 休整), so it is not offered twice."""
+
+    scope_parent = "incident"
+    incident = models.ForeignKey(Incident, verbose_name="事件", on_delete=models.PROTECT, related_name="dispatches")
+    team = models.ForeignKey("resources.Team", verbose_name="救援队伍", on_delete=models.PROTECT,
+                             related_name="dispatches")
+    dispatched_at = models.DateTimeField("派出时间", default=timezone.now, editable=False)
+    eta_minutes = models.PositiveIntegerField("预计到达（分钟）", null=True, blank=True, editable=False,
+                                              help_text="按路网计算的行程时间")
+    arrived_at = models.DateTimeField("到达时间", null=True, blank=True, editable=False)
+    withdrawn_at = models.DateTimeField("撤离时间", null=True, blank=True, editable=False)
+    dispatched_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="调派人", null=True, editable=False,
+                                      on_delete=models.SET_NULL, related_name="+")
+    state = models.CharField("状态", max_length=10, default="en_route", editable=False,
+                             choices=list(DISPATCH_FLOW.states.items()))
+
+    class Meta:
+        verbose_name = verbose_name_plural = "队伍调派"
+        ordering = ["-dispatched_at"]
+
+    def __str__(self):
+        return f"{self.team.name} → {self.incident.title}"
+
+    @property
+    def expected_at(self):
+        return self.dispatched_at + datetime.timedelta(minutes=self.eta_minutes) if self.eta_minutes else None
+
+    def on_transition(self, name, before, after, inputs, actor=None):
+        from yingji.incidents import services
+
+        services.dispatch_changed(self, name, actor)

@@ -13,9 +13,10 @@ from yingji.incidents.models import (
     Report,
     Response,
     Task,
+    TeamDispatch,
     TimelineEntry,
 )
-from yingji.incidents.workflow import INCIDENT_FLOW, REPORT_FLOW, RESPONSE_FLOW, TASK_FLOW
+from yingji.incidents.workflow import DISPATCH_FLOW, INCIDENT_FLOW, REPORT_FLOW, RESPONSE_FLOW, TASK_FLOW
 
 GROUP = "应急指挥"
 
@@ -123,4 +124,12 @@ register(Registry(
     countdown=None,
     example={"due_at": "2026-11-22T05:00:00+08:00"},
     description="处置任务：下达 → 接收 → 执行中 → 完成，受阻时说明原因；反馈可附照片。",
+))
+register(Registry(
+    model=TeamDispatch, slug="team-dispatches", menu_group=GROUP, icon="🚒",
+    list_fields=["incident", "team", "dispatched_at", "eta_minutes", "arrived_at", "withdrawn_at", "state"],
+    search_fields=["team__name", "incident__title"], filter_fields=["state", "incident"],
+    natural_key=("id",), select_related=("incident", "team", "dispatched_by"),
+    workflow=DISPATCH_FLOW, allow_create=False, locked_states=frozenset({"en_route", "on_scene", "withdrawn"}),
+    description="队伍调派：在态势图上派出，途中 → 到达现场 → 撤离；派出期间队伍为“出动”，撤离后转为“休整”。",
 ))

@@ -24,6 +24,7 @@ from yingji.incidents.models import (
     ReportingDeadline,
     Response,
     Task,
+    TeamDispatch,
     TimelineEntry,
 )
 from yingji.incidents.workflow import is_commander
@@ -333,9 +334,9 @@ def add_message(user, incident: Incident, kind: str, text: str) -> TimelineEntry
     return log(incident, kind, text.strip(), user)
 
 
-def dispatch_team(user, incident: Incident, team, minutes: float | None = None) -> TimelineEntry:
-    """调派队伍 from the situation map: the team is marked 出动 (so it is no longer offered) and the
-    order, with the expected arrival, goes on the timeline."""
+def dispatch_team(user, incident: Incident, team, minutes: float | None = None) -> TeamDispatch:
+    """调派队伍 from the situation map: a dispatch record (en route, with the expected arrival), the
+    team marked 出动 so it is no longer offered, and the order on the timeline."""
     from yingji.resources.choices import Readiness
 
     if not is_commander(user):
@@ -349,6 +350,28 @@ def dispatch_team(user, incident: Incident, team, minutes: float | None = None) 
     with transaction.atomic(), set_actor(user):
         team.readiness = Readiness.DEPLOYED
         team.save(update_fields=["readiness", "updated_at"])
+        sent = TeamDispatch.objects.create(incident=incident, team=team, dispatched_by=user,
+                                           eta_minutes=round(minutes) if minutes is not None else None)
         eta = f"，预计 {minutes:.0f} 分钟到达" if minutes is not None else ""
-        return log(incident, "dispatch", f"调派{team.name}（{team.get_kind_display()}，{team.members} 人）赶赴现场{eta}",
-                   user)
+        log(incident, "dispatch", f"调派{team.name}（{team.get_kind_display()}，{team.members} 人）赶赴现场{eta}", user)
+    return sent
+
+
+def dispatch_changed(sent: TeamDispatch, name: str, actor) -> None:
+    """到达: stamped and logged; 撤离: the team goes to 休整 (rest) and is free to be sent again later."""
+    from yingji.resources.choices import Readiness
+
+    now = timezone.now()
+    team = sent.team
+    if name == "arrive":
+        sent.arrived_at = now
+        late = ""
+        if sent.expected_at and now > sent.expected_at:
+            late = f"，比预计晚 {(now - sent.expected_at).total_seconds() / 60:.0f} 分钟"
+        log(sent.incident, "dispatch", f"{team.name}到达现场（用时 {(now - sent.dispatched_at).total_seconds() / 60:.0f} "
+                                       f"分钟{late}）", actor)
+    elif name == "withdraw":
+        sent.withdrawn_at = now
+        team.readiness = Readiness.RESTING
+        team.save(update_fields=["readiness", "updated_at"])
+        log(sent.incident, "dispatch", f"{team.name}撤离现场，归队休整", actor)

@@ -87,6 +87,7 @@ def assemble(user, incident, radius_km: float = DEFAULT_RADIUS_KM) -> dict:
     out["warehouses"] = nearest["results"]["warehouses"]
     out["shelters"] = nearest["results"]["shelters"]
 
+    out["dispatched"] = dispatched(incident, lon, lat, now)
     out["responses"] = [{"plan": r.plan.name, "level": r.get_level_display(), "state": r.get_state_display()}
                         for r in incident.responses.select_related("plan")]
     out["tasks"] = [{"id": t.pk, "title": t.title, "responsible": t.responsible, "state": t.state,
@@ -97,5 +98,26 @@ def assemble(user, incident, radius_km: float = DEFAULT_RADIUS_KM) -> dict:
     out["transfer_orders"] = [{"id": o.pk, "number": o.number, "state": o.get_state_display(),
                                "destination": o.destination} for o in orders.select_related(None)]
     out["counts"] = {k: len(out[k]) for k in ("risk_points", "hazard_sources", "vulnerable_targets", "alarms",
-                                              "warnings", "teams", "warehouses", "shelters", "tasks")}
+                                              "warnings", "teams", "warehouses", "shelters", "tasks",
+                                              "dispatched")}
+    return out
+
+
+def dispatched(incident, lon, lat, now) -> list[dict]:
+    """Teams sent to the incident with their status. Teams carry no trackers here: one en route is
+    drawn at its base with its expected arrival, one on scene at the incident."""
+    out = []
+    for d in incident.dispatches.select_related("team").order_by("dispatched_at"):
+        team, expected = d.team, d.expected_at
+        at_scene = d.state == "on_scene"
+        out.append({
+            "id": d.pk, "team_id": team.pk, "name": team.name, "kind": team.get_kind_display(),
+            "members": team.members, "phone": team.phone, "state": d.state, "state_label": d.get_state_display(),
+            "lon": lon if at_scene or team.lon is None else team.lon,
+            "lat": lat if at_scene or team.lat is None else team.lat,
+            "dispatched_at": d.dispatched_at.isoformat(), "eta_minutes": d.eta_minutes,
+            "expected_at": expected.isoformat() if expected else None,
+            "late": d.state == "en_route" and expected is not None and now > expected,
+            "arrived_at": d.arrived_at.isoformat() if d.arrived_at else None,
+        })
     return out

@@ -142,6 +142,7 @@ def desk(request, pk):
         levels=list(matching.LEVEL_LABELS.items()),
         responses=incident.responses.select_related("plan").all(),
         tasks=incident.tasks.select_related("department").all(),
+        dispatches=incident.dispatches.select_related("team").order_by("dispatched_at"),
         reports=incident.reports.all(),
         timeline=incident.timeline.select_related("actor").all(),
         now=timezone.now()))
@@ -192,10 +193,10 @@ def dispatch_team(request, pk):
     team = get_object_or_404(Team.objects.for_user(request.user), pk=request.POST.get("team"))
     try:
         minutes = float(request.POST["minutes"]) if request.POST.get("minutes") else None
-        entry = services.dispatch_team(request.user, incident, team, minutes)
+        sent = services.dispatch_team(request.user, incident, team, minutes)
     except (ValidationError, ValueError) as exc:
         return JsonResponse({"error": "；".join(getattr(exc, "messages", [str(exc)]))}, status=409)
-    return JsonResponse({"ok": True, "text": entry.text})
+    return JsonResponse({"ok": True, "id": sent.pk, "text": f"调派{team.name}"})
 
 
 @login_required

@@ -5,6 +5,7 @@ Reports (信息报送): 草稿 → 已报送 — only with every required item (
 from below (下级报送) is 已接收 until it is 已合并 into the incident and the county's next report.
 Responses (应急响应): 响应中, adjusted up or down (调整级别, with the new level and why) → 已终止.
 Tasks (任务): 已下达 → 已接收 → 执行中 → 已完成, or 受阻 (with why) and back to 执行中.
+Team dispatches (队伍调派): 已派出（途中） → 已到达现场 → 已撤离 (or recalled before arriving).
 """
 
 from yingji.core.statemachine import ANY_ROLE, StateMachine, Transition
@@ -69,5 +70,14 @@ TASK_FLOW = StateMachine(
         Transition("start", "开始执行", ("accepted", "blocked"), "in_progress", roles=(ANY_ROLE,)),
         Transition("complete", "完成", ("accepted", "in_progress"), "done", roles=(ANY_ROLE,), requires=("comment",)),
         Transition("block", "报告受阻", ("accepted", "in_progress"), "blocked", roles=(ANY_ROLE,), requires=("reason",)),
+    ),
+)
+
+DISPATCH_FLOW = StateMachine(
+    states={"en_route": "已派出（途中）", "on_scene": "已到达现场", "withdrawn": "已撤离"},
+    initial="en_route", final=frozenset({"withdrawn"}), input_labels=INPUTS,
+    transitions=(
+        Transition("arrive", "到达现场", ("en_route",), "on_scene", roles=COMMANDERS),
+        Transition("withdraw", "撤离（归队休整）", ("en_route", "on_scene"), "withdrawn", roles=COMMANDERS),
     ),
 )

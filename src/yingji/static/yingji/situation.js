@@ -17,6 +17,29 @@
     ["teams", "救援队伍", "#d4380d", r => `${r.name}：${r.minutes} 分钟（${r.km} km）`],
     ["warehouses", "储备库", "#1677ff", r => `${r.name}：${r.minutes} 分钟（${r.km} km）`],
   ];
+  // Dispatched teams by status: en route (at base, with the expected arrival), on scene, withdrawn.
+  const DISPATCH_COLOUR = {en_route: "#fa8c16", on_scene: "#d9001b", withdrawn: "#8c8c8c"};
+  const NEXT = {en_route: [["arrive", "到达"], ["withdraw", "撤回"]], on_scene: [["withdraw", "撤离"]], withdrawn: []};
+  const hhmm = iso => iso ? new Date(iso).toLocaleTimeString([], {hour: "2-digit", minute: "2-digit"}) : "";
+  function dispatchedPanel(rows) {
+    let html = `<h2 class="h6 mt-2 mb-1" style="color:#d9001b" data-layer="dispatched">已调派队伍（${rows.length}）</h2><ul class="ps-3 mb-1">`;
+    rows.forEach(r => {
+      const colour = DISPATCH_COLOUR[r.state];
+      const when = r.state === "en_route"
+        ? (r.expected_at ? `，预计 ${hhmm(r.expected_at)} 到达` : "") + (r.late ? "（已超过预计时间）" : "")
+        : r.state === "on_scene" ? `，${hhmm(r.arrived_at)} 到达` : "";
+      const text = `${r.name}（${r.members} 人）：${r.state_label}${when}`;
+      if (r.state !== "withdrawn" && r.lat != null) {
+        L.circleMarker([r.lat, r.lon], {radius: 8, color: "#000", weight: 2, fillColor: colour, fillOpacity: 0.9})
+          .bindTooltip(esc(text)).addTo(drawn);
+      }
+      const buttons = el.dataset.dispatch ? NEXT[r.state].map(([name, label]) =>
+        ` <button class="btn btn-sm btn-outline-secondary py-0" data-sent="${r.id}" data-step="${name}">${label}</button>`).join("") : "";
+      html += `<li class="${r.late ? "text-danger" : r.state === "withdrawn" ? "text-muted" : ""}" data-dispatch-state="${r.state}">${esc(text)}${buttons}</li>`;
+    });
+    return html + `</ul>`;
+  }
+  const csrf = () => (document.cookie.match(/csrftoken=([^;]+)/) || [])[1] || "";
   let first = true;
   async function load() {
     const resp = await fetch(`${el.dataset.api}?radius_km=${document.getElementById("radius").value}`, {credentials: "same-origin"});
@@ -40,6 +63,7 @@
       });
       html += `</ul>`;
     }
+    html += dispatchedPanel(data.dispatched || []);
     html += `<h2 class="h6 mt-2 mb-1">处置任务（${data.tasks.length}）</h2><ul class="ps-3 mb-1">` + data.tasks.map(t =>
       `<li class="${t.overdue ? "text-danger" : ""}">${esc(t.responsible)}：${esc(t.title)} — ${esc(t.state_label)}</li>`).join("") + `</ul>`;
     if (data.transfer_orders.length) html += `<h2 class="h6 mt-2 mb-1">调拨单</h2><ul class="ps-3">` + data.transfer_orders.map(o =>
@@ -51,16 +75,20 @@
   }
   document.getElementById("radius").addEventListener("change", load);
   panel.addEventListener("click", async e => {
-    const b = e.target.closest("[data-team]");
+    const b = e.target.closest("[data-team], [data-sent]");
     if (!b) return;
     b.disabled = true;
-    const token = document.cookie.match(/csrftoken=([^;]+)/);
-    const resp = await fetch(el.dataset.dispatch, {method: "POST", credentials: "same-origin",
-      headers: {"X-CSRFToken": token ? token[1] : ""},
-      body: new URLSearchParams({team: b.dataset.team, minutes: b.dataset.minutes})});
+    let resp;
+    if (b.dataset.team) {
+      resp = await fetch(el.dataset.dispatch, {method: "POST", credentials: "same-origin", headers: {"X-CSRFToken": csrf()},
+        body: new URLSearchParams({team: b.dataset.team, minutes: b.dataset.minutes})});
+    } else {  // the dispatch's declared workflow, through the generic transitions API
+      resp = await fetch(`/api/team-dispatches/${b.dataset.sent}/transitions/`, {method: "POST", credentials: "same-origin",
+        headers: {"X-CSRFToken": csrf(), "Content-Type": "application/json"}, body: JSON.stringify({name: b.dataset.step})});
+    }
     const data = await resp.json();
-    status.textContent = resp.ok ? `已${data.text}` : data.error;
-    if (resp.ok) load();
+    status.textContent = resp.ok ? (data.text ? `已${data.text}` : `已更新：${data.state_label}`) : (data.error || data.detail);
+    if (resp.ok) load(); else b.disabled = false;
   });
   load(); setInterval(load, 30000);
 })();
