@@ -131,6 +131,42 @@ def test_every_warning_type_maps_to_a_known_event_type():
         event_types.get(code)
 
 
+def test_a_drawn_affected_area_is_what_the_situation_map_measures_from(client, duty, make_incident, tree):
+    import json
+
+    from yingji.risk.models import VulnerableTarget
+
+    VulnerableTarget.objects.create(name="大瑶小学", kind="school", region=tree["va"], lon=113.78, lat=LAT, people=600)
+    VulnerableTarget.objects.create(name="远处医院", kind="hospital", region=tree["vb"], lon=113.90, lat=LAT)
+    incident = make_incident(lon=113.77, lat=LAT)
+    client.force_login(duty)
+    # A bad area is refused on its own field, and nothing else typed is lost.
+    form = {f: getattr(incident, f) for f in ("title", "event_type", "address", "source", "description", "deaths",
+                                               "missing", "injured", "trapped", "relocated", "houses_collapsed")}
+    form.update(occurred_at=timezone.localtime(incident.occurred_at).strftime("%Y-%m-%dT%H:%M"),
+                received_at=timezone.localtime(incident.received_at).strftime("%Y-%m-%dT%H:%M"),
+                region=incident.region.code, organization=incident.organization.credit_code, lon="113.77", lat=str(LAT))
+    bad = client.post(f"/registry/incidents/{incident.pk}/edit/", {**form, "affected_area": '{"circle": [113.8]}'})
+    assert bad.status_code == 400 and "圆形范围应写作" in bad.content.decode() and "大瑶花炮厂爆炸" in bad.content.decode()
+    # The spill drifted east: the area drawn covers 113.85–113.95.
+    ring = [[113.85, LAT - 0.02], [113.95, LAT - 0.02], [113.95, LAT + 0.02], [113.85, LAT + 0.02], [113.85, LAT - 0.02]]
+    area = json.dumps({"type": "Polygon", "coordinates": [ring]})
+    saved = client.post(f"/registry/incidents/{incident.pk}/edit/", {**form, "affected_area": area})
+    assert saved.status_code == 302
+    data = client.get(f"/api/incidents/{incident.pk}/situation/?radius_km=2").json()
+    assert data["incident"]["area"]["type"] == "Polygon" and data["incident"]["reach"]["type"] == "Polygon"
+    # Inside the area counts as 0 km; the school by the incident point is about 6.9 km
+    # from the area's edge.
+    assert [(t["name"], t["km"]) for t in data["vulnerable_targets"]] == [("远处医院", 0.0)]
+    wider = client.get(f"/api/incidents/{incident.pk}/situation/?radius_km=10").json()
+    assert [t["name"] for t in wider["vulnerable_targets"]] == ["远处医院", "大瑶小学"]
+    from yingji.logistics.network import haversine_m
+
+    edge_km = haversine_m(113.85, LAT, [113.78], [LAT])[0] / 1000  # straight west of the area's edge
+    assert abs(wider["vulnerable_targets"][1]["km"] - edge_km) < 0.02
+    assert "data-edit=" in client.get(f"/incidents/{incident.pk}/map/").content.decode()
+
+
 def test_a_team_is_dispatched_from_the_situation_map_once(client, duty, users, make_incident, tree):
     from yingji.resources.models import Team
 

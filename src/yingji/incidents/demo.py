@@ -5,6 +5,7 @@ tasks → 初报/续报/终报 → closed) and one incident received this mornin
 from __future__ import annotations
 
 import datetime
+import json
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -236,6 +237,7 @@ def _open_incident(towns) -> None:
         received_at=now - datetime.timedelta(minutes=40), address=f"{town.name}{village.name}后山",
         region=village, lon=village.centroid_lon, lat=village.centroid_lat, source="public", reporter="村民刘某",
         reporter_phone="13974100002", relocated=36, houses_collapsed=2,
+        affected_area=json.dumps({"circle": [round(village.centroid_lon, 6), round(village.centroid_lat, 6), 0.6]}),
         description="连续降雨后后山约 2000 立方米土体滑塌，冲毁 2 间民房，已自行转移群众 36 人，暂无人员伤亡报告。")
     services.intake(duty, incident)
     services.dispatch_team(duty, incident, _nearest_team(incident), minutes=25)  # on its way now

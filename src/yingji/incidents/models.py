@@ -16,6 +16,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from yingji.core import geo
 from yingji.core.models import DomainModel, GeoPoint, Organization, Person, Region, ScopedPart
 from yingji.core.validators import validate_phone
 from yingji.incidents import event_types, grading, matching, reporting
@@ -126,6 +127,9 @@ class Incident(DomainModel, GeoPoint):
     direct_loss = models.DecimalField("直接经济损失（万元）", max_digits=12, decimal_places=2, null=True, blank=True,
                                       help_text="初步估计；不清楚可暂不填")
     description = models.TextField("事件概况", help_text="发生经过、现场情况")
+    affected_area = models.TextField(
+        "影响范围（多边形或圆）", blank=True,
+        help_text="在地图上画出受影响的区域（画圆或画多边形）；态势图按此范围向外查询周边风险和资源")
     measures = models.TextField("已采取措施", blank=True)
     alarm = models.ForeignKey("monitoring.Alarm", verbose_name="来源报警", null=True, blank=True,
                               on_delete=models.SET_NULL, related_name="incidents")
@@ -178,8 +182,17 @@ class Incident(DomainModel, GeoPoint):
             return r.level or "", r.label if r.level else "未达到国家救助响应条件", r.reason
         return "", "待研判", "公共卫生和社会安全事件由主管部门定级"
 
+    def area_shape(self):
+        """The affected area as a Shapely polygon in degrees, or None when not drawn."""
+        return geo.parse_area(self.affected_area, "影响范围") if self.affected_area.strip() else None
+
     def clean(self):
         super().clean()
+        if self.affected_area.strip():
+            try:
+                self.area_shape()
+            except ValueError as exc:
+                raise ValidationError({"affected_area": str(exc)}) from None
         now = timezone.now() + datetime.timedelta(minutes=5)
         if self.occurred_at and self.occurred_at > now:
             raise ValidationError({"occurred_at": "发生时间不能晚于现在"})

@@ -1,6 +1,7 @@
 from django import forms
 
 from yingji.core.registry import Registry, register
+from yingji.core.widgets import MapPickWidget
 from yingji.incidents import briefing, event_types
 from yingji.incidents.models import (
     Drill,
@@ -47,8 +48,8 @@ register(Registry(
     natural_key=("number",), select_related=("region", "organization"),
     form_fields=["title", "event_type", "occurred_at", "received_at", "address", "region", "organization", "source",
                  "reporter", "reporter_phone", "deaths", "missing", "injured", "trapped", "relocated",
-                 "houses_collapsed", "direct_loss", "description", "measures", "lon", "lat"],
-    form_widgets={"event_type": event_type_select},
+                 "houses_collapsed", "direct_loss", "description", "measures", "lon", "lat", "affected_area"],
+    form_widgets={"event_type": event_type_select, "affected_area": lambda: MapPickWidget("area")},
     workflow=INCIDENT_FLOW, locked_states=frozenset({"closed", "dismissed"}), allow_create=False,
     record_links=[("指挥台", "incident_desk"), ("态势图", "incident_map")],
     page_links=[("接报登记", "incident_intake", "add")],

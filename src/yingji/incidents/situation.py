@@ -2,15 +2,19 @@
 targets, open alarms, warnings in force), what can reach it (teams, warehouses, shelters by road
 time) and what is being done (response, tasks, transfer orders) — one JSON the page redraws.
 
-Every query is the user's scoped queryset, cut first by an indexed lon/lat window around the
-incident and then by true distance, so the cost grows with what is near, not with the county."""
+"Near" is measured from the affected area where one is drawn (everything inside it, and within the
+chosen distance around it), else from the incident's point. Every query is the user's scoped
+queryset, cut first by an indexed lon/lat window and then by true distance, so the cost grows with
+what is near, not with the county."""
 
 from __future__ import annotations
 
 import math
 
 from django.utils import timezone
+from shapely.geometry import mapping
 
+from yingji.core import geo
 from yingji.core.access import restrict
 from yingji.logistics.network import haversine_m
 from yingji.resources import dispatch
@@ -19,24 +23,39 @@ DEFAULT_RADIUS_KM = 5.0
 NEAREST_PER_KIND = 5
 
 
-def _window(qs, lon, lat, radius_km, lon_field="lon", lat_field="lat"):
-    dlat = radius_km / 111.0
-    dlon = radius_km / (111.0 * max(math.cos(math.radians(lat)), 0.01))
-    return qs.filter(**{f"{lon_field}__gte": lon - dlon, f"{lon_field}__lte": lon + dlon,
-                        f"{lat_field}__gte": lat - dlat, f"{lat_field}__lte": lat + dlat})
+class Place:
+    """Where "near" is measured from: the drawn affected area (0 km inside it) when there is one,
+    else the incident's point. ``window`` cuts a queryset to an indexed lon/lat box first; ``near``
+    keeps the rows truly within reach, nearest first."""
 
+    def __init__(self, lon: float, lat: float, radius_km: float, area=None):
+        self.lon, self.lat, self.radius_km = lon, lat, radius_km
+        self.reach = geo.AreaReach(area) if area is not None else None
+        if self.reach is not None:
+            self.extent = self.reach.buffer(radius_km)
+            self.box = self.extent.bounds
+        else:
+            self.extent = None
+            dlat = radius_km / 111.0
+            dlon = radius_km / (111.0 * max(math.cos(math.radians(lat)), 0.01))
+            self.box = (lon - dlon, lat - dlat, lon + dlon, lat + dlat)
 
-def _near(rows, lon, lat, radius_km, lon_key="lon", lat_key="lat"):
-    """Rows within ``radius_km`` of the place (great-circle, one vectorised call), nearest first."""
-    if not rows:
-        return []
-    km = haversine_m(lon, lat, [r[lon_key] for r in rows], [r[lat_key] for r in rows]) / 1000
-    out = []
-    for row, d in zip(rows, km.tolist(), strict=True):
-        if d <= radius_km:
-            row["km"] = round(d, 2)
-            out.append(row)
-    return sorted(out, key=lambda r: r["km"])
+    def window(self, qs, lon_field="lon", lat_field="lat"):
+        min_lon, min_lat, max_lon, max_lat = self.box
+        return qs.filter(**{f"{lon_field}__gte": min_lon, f"{lon_field}__lte": max_lon,
+                            f"{lat_field}__gte": min_lat, f"{lat_field}__lte": max_lat})
+
+    def near(self, rows, lon_key="lon", lat_key="lat") -> list[dict]:
+        if not rows:
+            return []
+        lons, lats = [r[lon_key] for r in rows], [r[lat_key] for r in rows]
+        km = self.reach.km(lons, lats) if self.reach else haversine_m(self.lon, self.lat, lons, lats) / 1000
+        out = []
+        for row, d in zip(rows, km.tolist(), strict=True):
+            if d <= self.radius_km:
+                row["km"] = round(d, 2)
+                out.append(row)
+        return sorted(out, key=lambda r: r["km"])
 
 
 def assemble(user, incident, radius_km: float = DEFAULT_RADIUS_KM) -> dict:
@@ -45,29 +64,34 @@ def assemble(user, incident, radius_km: float = DEFAULT_RADIUS_KM) -> dict:
     from yingji.risk.models import HazardSource, RiskPoint, VulnerableTarget
     from yingji.warnings.models import Warning
 
+    area = incident.area_shape()
     lon, lat = incident.lon, incident.lat
     if lon is None or lat is None:
-        c = incident.region
-        lon, lat = c.centroid_lon, c.centroid_lat
+        centre = area.representative_point() if area is not None else None
+        lon, lat = (centre.x, centre.y) if centre is not None else (incident.region.centroid_lon,
+                                                                       incident.region.centroid_lat)
+    place = Place(lon, lat, radius_km, area)
     out = {"incident": {"id": incident.pk, "number": incident.number, "title": incident.title, "lon": lon,
-                        "lat": lat, "located": incident.lon is not None, "grade": incident.grade_label,
-                        "state": incident.get_state_display(), "radius_km": radius_km},
+                        "lat": lat, "located": incident.lon is not None or area is not None,
+                        "grade": incident.grade_label, "state": incident.get_state_display(), "radius_km": radius_km,
+                        "area": mapping(area) if area is not None else None,
+                        "reach": mapping(place.extent) if place.extent is not None else None},
            "generated_at": timezone.now().isoformat()}
 
     def near(model, fields, **extra):
-        qs = _window(restrict(model.objects.exclude(lon=None), user), lon, lat, radius_km)
-        return _near(list(qs.values("id", "lon", "lat", *fields, **extra)), lon, lat, radius_km)
+        qs = place.window(restrict(model.objects.exclude(lon=None), user))
+        return place.near(list(qs.values("id", "lon", "lat", *fields, **extra)))
 
     out["risk_points"] = near(RiskPoint, ("name", "level", "kind"))
     out["hazard_sources"] = near(HazardSource, ("name", "grade", "organization__name"))
     out["vulnerable_targets"] = near(VulnerableTarget, ("name", "kind", "people"))
-    alarms = _window(restrict(Alarm.objects.exclude(state="cleared"), user), lon, lat, radius_km,
-                     "sensor__point__lon", "sensor__point__lat")
-    out["alarms"] = _near([{"id": a["id"], "lon": a["sensor__point__lon"], "lat": a["sensor__point__lat"],
+    alarms = place.window(restrict(Alarm.objects.exclude(state="cleared"), user), "sensor__point__lon",
+                          "sensor__point__lat")
+    out["alarms"] = place.near([{"id": a["id"], "lon": a["sensor__point__lon"], "lat": a["sensor__point__lat"],
                             "name": f"{a['sensor__point__name']} {a['sensor__name']}", "level": a["level"],
                             "state": a["state"]}
                            for a in alarms.values("id", "level", "state", "sensor__name", "sensor__point__name",
-                                                  "sensor__point__lon", "sensor__point__lat")], lon, lat, radius_km)
+                                                  "sensor__point__lon", "sensor__point__lat")])
     now = timezone.now()
     from yingji.core.models import Region
 
@@ -77,7 +101,8 @@ def assemble(user, incident, radius_km: float = DEFAULT_RADIUS_KM) -> dict:
     here = incident.region.path
     warnings = [{"id": w.pk, "title": w.title, "level": w.get_level_display(), "expires": w.expires.isoformat()}
                 for w in in_force
-                if any(here.startswith(paths[c]) for c in w.region_codes() if c in paths)]
+                if any(here.startswith(paths[c]) for c in w.region_codes() if c in paths)
+                or (area is not None and w.area.strip() and w.shape().intersects(area))]
     out["warnings"] = warnings
 
     nearest = dispatch.nearest_resources(user, lon, lat, kinds=("teams", "warehouses", "shelters"),

@@ -202,7 +202,9 @@ def dispatch_team(request, pk):
 @login_required
 def situation_map(request, pk):
     incident = _incident(request, pk)
-    return render(request, "incidents/situation.html", dict(incident=incident, can_dispatch=is_commander(request.user)))
+    can_edit = request.user.has_perm("incidents.change_incident") and incident.state in ("received", "responding")
+    return render(request, "incidents/situation.html", dict(incident=incident, can_dispatch=is_commander(request.user),
+                                                            can_edit=can_edit))
 
 
 @login_required

@@ -47,9 +47,17 @@
     if (!resp.ok) { status.textContent = JSON.stringify(data); return; }
     drawn.clearLayers();
     const inc = data.incident;
-    L.circle([inc.lat, inc.lon], {radius: inc.radius_km * 1000, color: "#d9001b", weight: 1, fillOpacity: 0.04, interactive: false}).addTo(drawn);
+    if (inc.area) {  // the drawn affected area, and the reach around it the lists below cover
+      L.geoJSON(inc.reach, {style: {color: "#d9001b", weight: 1, dashArray: "4", fillOpacity: 0.03}, interactive: false}).addTo(drawn);
+      L.geoJSON(inc.area, {style: {color: "#d9001b", weight: 2, fillColor: "#ff4d4f", fillOpacity: 0.2}})
+        .bindTooltip("影响范围").addTo(drawn);
+    } else {
+      L.circle([inc.lat, inc.lon], {radius: inc.radius_km * 1000, color: "#d9001b", weight: 1, fillOpacity: 0.04, interactive: false}).addTo(drawn);
+    }
     L.circleMarker([inc.lat, inc.lon], {radius: 10, color: "#000", weight: 3, fillColor: "#fadb14", fillOpacity: 1}).bindTooltip(inc.title).addTo(drawn);
     let html = `<p class="mb-1"><strong>${esc(inc.grade)}</strong> · ${esc(inc.state)}${inc.located ? "" : "（未定位，按所在区划中心）"}</p>`;
+    html += `<p class="mb-1 text-muted" data-testid="reach">${inc.area ? `影响范围内及其外 ${inc.radius_km} 公里` : `事发点周边 ${inc.radius_km} 公里（未标绘影响范围）`}${
+      el.dataset.edit ? ` · <a href="${el.dataset.edit}">标绘影响范围</a>` : ""}</p>`;
     if (data.warnings.length) html += `<div class="alert alert-warning py-1 mb-2">生效预警：${data.warnings.map(w => esc(w.title)).join("；")}</div>`;
     for (const [key, label, colour, text] of LAYERS) {
       const rows = data[key] || [];
@@ -70,7 +78,11 @@
       `<li>${esc(o.number)} → ${esc(o.destination)}：${esc(o.state)}</li>`).join("") + `</ul>`;
     panel.innerHTML = html;
     status.textContent = `${data.network.label} · 更新于 ${new Date(data.generated_at).toLocaleTimeString()}，每 30 秒自动刷新`;
-    if (first) { map.setView([inc.lat, inc.lon], 13, {animate: false}); first = false; }
+    if (first) {
+      if (inc.reach) map.fitBounds(L.geoJSON(inc.reach).getBounds(), {animate: false});
+      else map.setView([inc.lat, inc.lon], 13, {animate: false});
+      first = false;
+    }
     el.dataset.ready = "true";
   }
   document.getElementById("radius").addEventListener("change", load);
