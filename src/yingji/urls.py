@@ -91,6 +91,7 @@ urlpatterns = [
     path("system/audit-log/", core.audit_log, name="audit_log"),
     path("system/jobs/", core.job_runs, name="job_runs"),
     path("api/map/regions.geojson", core_api.region_layer, name="map_regions"),
+    path("api/map/locate-address/", core_api.locate_address, name="locate_address"),
     path("api/map/risk-enterprises.geojson", risk_views.enterprise_layer_api, name="map_risk_enterprises"),
     path("api/map/<slug:slug>.geojson", core_api.point_layer, name="map_points"),
     path("api/token/", obtain_auth_token, name="api_token"),

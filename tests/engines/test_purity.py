@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "yingji"
-ENGINES = ["config.py", "core/codes.py", "core/geo.py", "core/statemachine.py", "risk/scoring.py", "risk/gb18218.py",
+ENGINES = ["config.py", "core/codes.py", "core/geo.py", "core/placenames.py", "core/statemachine.py", "risk/scoring.py",
+           "risk/gb18218.py",
            "monitoring/rules.py", "logistics/network.py", "logistics/routing.py",
            "logistics/coverage.py", "logistics/allocation.py", "incidents/grading.py", "incidents/deadlines.py",
            "incidents/event_types.py", "incidents/matching.py", "incidents/reporting.py"]

@@ -88,3 +88,41 @@ def test_call_to_briefing(live_server, tree, orgs, users, duty, plan, township_s
     for part in ("接报", "启动《危化品事故应急预案》Ⅳ级响应", "下达任务 2 项", "报送初报（第1期）"):
         assert part in timeline, part
     page.screenshot(path=str(OUTPUT / "incident-after.png"), full_page=True)
+
+
+def test_address_area_and_dispatch_on_the_map(live_server, tree, orgs, users, duty, make_incident, road, places,
+                                              browser):  # noqa: F811
+    import json
+
+    from tests.roads import LAT
+    from yingji.resources.models import Team
+
+    Team.objects.create(name="大瑶消防站", kind="fire_rescue", region=tree["va"], lon=113.75, lat=LAT, members=20)
+    ring = [[113.765, LAT - 0.005], [113.775, LAT - 0.005], [113.775, LAT + 0.005], [113.765, LAT - 0.005]]
+    incident = make_incident(lon=113.77, lat=LAT,
+                             affected_area=json.dumps({"type": "Polygon", "coordinates": [ring]}))
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    base = live_server.url
+    login(page, base, "duty")
+
+    # Intake with no map point: the address names the village, and 所在区划 fills itself.
+    page.goto(f"{base}/incidents/intake/")
+    page.wait_for_selector("#intake-map[data-ready=true]")
+    page.fill("#id_address", "金刚镇金刚村五组")
+    page.wait_for_function("() => document.getElementById('picked').textContent.includes('按地址识别为')")
+    assert "金刚镇金刚村" in page.inner_text("[data-testid=picked]")
+    assert page.input_value("#id_region") == tree["vb"].code
+
+    # The situation map: the drawn area, a team sent, then arrived — each with its status.
+    page.goto(f"{base}/incidents/{incident.pk}/map/")
+    page.wait_for_selector("#situation-map[data-ready=true]")
+    assert "影响范围内及其外 5 公里" in page.inner_text("[data-testid=reach]")
+    page.click("[data-team]")
+    page.wait_for_selector("[data-dispatch-state=en_route]")
+    assert "大瑶消防站（20 人）：已派出（途中），预计" in page.inner_text("[data-dispatch-state=en_route]")
+    page.click("[data-dispatch-state=en_route] [data-step=arrive]")
+    page.wait_for_selector("[data-dispatch-state=on_scene]")
+    page.screenshot(path=str(OUTPUT / "situation-dispatch.png"), full_page=True)
+    page.goto(f"{base}/incidents/{incident.pk}/")
+    assert "已到达现场" in page.inner_text("[data-testid=dispatches]")
+    assert "大瑶消防站到达现场" in page.inner_text("[data-testid=timeline]")

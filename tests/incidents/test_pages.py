@@ -4,6 +4,7 @@ import datetime
 
 from django.utils import timezone
 
+from tests.conftest import make_user
 from tests.roads import LAT
 from yingji.incidents.models import Incident
 
@@ -36,13 +37,32 @@ def test_intake_errors_are_located_and_nothing_is_lost(client, duty, places):
     assert page.status_code == 200 and not Incident.objects.exists()
     assert 'data-field="event_type"' in html and 'data-field="deaths"' in html
     assert "仓库冒烟" in html and "大瑶村三组" in html  # what was typed stays
-    # With a valid type and time but no place at all, the place is asked for.
-    page = client.post("/incidents/intake/", intake_post(lon="", lat=""))
-    assert "请在地图上点选事发地点，或填写所在区划" in page.content.decode()
+    # With a valid type and time but no place the platform knows, the place is asked for.
+    page = client.post("/incidents/intake/", intake_post(lon="", lat="", address="后山塘坝"))
+    assert "地址中没有识别出乡镇或村社区名称：请在地图上点选事发地点，或填写所在区划" in page.content.decode()
     # A point outside the county is refused by name.
     page = client.post("/incidents/intake/", intake_post(lon="100.0", lat="30.0"))
     assert "所选位置不在本辖区内" in page.content.decode()
     assert not Incident.objects.exists()
+
+
+def test_intake_without_a_map_point_takes_the_region_the_address_names(client, duty, tree):
+    from yingji.core.models import Region
+
+    client.force_login(duty)
+    client.post("/incidents/intake/", intake_post(lon="", lat="", address="金刚镇金刚村五组 李家屋场"))
+    assert Incident.objects.get().region == tree["vb"]
+    # The page asks the same API while the officer types, and shows what it found.
+    found = client.get("/api/map/locate-address/", {"address": "金刚村五组"}).json()
+    assert found["region"]["code"] == tree["vb"].code and found["region"]["path_name"] == "金刚镇金刚村"
+    # A village name two townships share is not guessed: the choices are named.
+    Region.objects.create(code="430181111002", name="大瑶村", level="village", parent=tree["b"])
+    page = client.post("/incidents/intake/", intake_post(lon="", lat="", address="大瑶村三组"))
+    assert "地址中的地名对应多个区划（大瑶镇大瑶村、金刚镇大瑶村），请在地图上点选或填写所在区划" in page.content.decode()
+    assert client.get("/api/map/locate-address/", {"address": "大瑶村"}).json()["region"] is None
+    # Outside the user's scope nothing is found.
+    client.force_login(make_user("tw", "township", region=tree["a"]))
+    assert client.get("/api/map/locate-address/", {"address": "金刚镇金刚村"}).json()["region"] is None
 
 
 def test_intake_from_an_alarm_is_prefilled(client, duty, tree):

@@ -237,6 +237,26 @@ def region_layer(request):
                      "categories": categories})
 
 
+@extend_schema(summary="按地址识别区划：地址中的乡镇、村社区名称 → 区划（在您的管辖范围内）", tags=["地图"],
+               parameters=[OpenApiParameter("address", str, description="地址，如 大瑶镇大瑶村三组")],
+               responses=OpenApiTypes.OBJECT)
+@api_view(["GET"])
+@permission_classes([IsAuthenticated])
+def locate_address(request):
+    from yingji.core.public_forms import Refused
+    from yingji.core.public_forms import locate_address as locate
+
+    try:
+        region = locate(request.GET.get("address", ""), Region.objects.for_user(request.user))
+    except Refused as exc:
+        return Response({"region": None, "error": str(exc)})
+    if region is None:
+        return Response({"region": None, "error": "地址中没有识别出本辖区的乡镇或村社区名称"})
+    path_name = f"{region.parent.name if region.parent else ''}{region.name}"
+    return Response({"region": {"code": region.code, "name": region.name, "path_name": path_name,
+                                "lon": region.centroid_lon, "lat": region.centroid_lat}, "error": None})
+
+
 @extend_schema(summary="点位图层（GeoJSON）：任一带经纬度的登记簿", tags=["地图"], responses=OpenApiTypes.OBJECT)
 @api_view(["GET"])
 @permission_classes([IsAuthenticated])

@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from shapely.geometry import Point, shape
 
-from yingji.core import services
+from yingji.core import placenames, services
 from yingji.core.models import Region
 
 MIN_SECONDS_TO_FILL = 3
@@ -81,3 +81,21 @@ def locate(lon: float | None, lat: float | None) -> Region:
             if shape(region.geometry).contains(point):
                 return region
     raise Refused("所选位置不在本辖区内，请在地图上重新选择")
+
+
+LEVEL_DEPTH = {"province": 0, "city": 1, "county": 2, "township": 3, "village": 4}
+
+
+def locate_address(address: str, regions) -> Region | None:
+    """The region an address names (placenames.resolve) among ``regions`` (the user's scope); None
+    when it names none; Refused, listing the choices, when it could be several."""
+    rows = list(regions.values_list("code", "name", "parent__code", "level"))
+    found = placenames.resolve(address, [placenames.Place(c, n, p, LEVEL_DEPTH.get(lv, 5)) for c, n, p, lv in rows])
+    if found is None:
+        return None
+    if found.ambiguous:
+        names = dict(Region.objects.filter(code__in=[c.parent for c in found.candidates if c.parent])
+                     .values_list("code", "name"))
+        options = "、".join(f"{names.get(c.parent, '')}{c.name}" for c in found.candidates)
+        raise Refused(f"地址中的地名对应多个区划（{options}），请在地图上点选或填写所在区划")
+    return Region.objects.get(code=found.place.code)

@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from yingji.core.access import restrict
-from yingji.core.public_forms import Refused, locate
+from yingji.core.models import Region
+from yingji.core.public_forms import Refused, locate, locate_address
 from yingji.core.registry import get_registry
 from yingji.incidents import event_types, matching, services, situation
 from yingji.incidents.models import Incident, Plan
@@ -36,7 +37,7 @@ def intake_form(user, data=None, initial=None):
     form.fields["title"].required = False
     form.fields["title"].help_text = "可不填：按地点和事件类型自动生成"
     form.fields["region"].required = False
-    form.fields["region"].help_text = "在地图上点选事发地点即自动确定；无法点选时填写区划"
+    form.fields["region"].help_text = "在地图上点选事发地点，或地址中写明乡镇、村社区，即自动确定"
     for name in ("lon", "lat"):
         form.fields[name].widget.input_type = "hidden"
     form.fields["description"].widget.attrs["rows"] = 3
@@ -92,10 +93,12 @@ def intake(request):
             incident.alarm_id = request.POST.get("alarm") or None
             incident.warning_id = request.POST.get("warning") or None
             try:
-                if not incident.region_id:
-                    incident.region = locate(incident.lon, incident.lat) if incident.lon is not None else None
+                if not incident.region_id and incident.lon is not None:
+                    incident.region = locate(incident.lon, incident.lat)
+                if not incident.region_id:  # no point: the township or village the address names
+                    incident.region = locate_address(incident.address, Region.objects.for_user(request.user))
                 if incident.region_id is None:
-                    raise Refused("请在地图上点选事发地点，或填写所在区划")
+                    raise Refused("地址中没有识别出乡镇或村社区名称：请在地图上点选事发地点，或填写所在区划")
                 if not incident.title:
                     incident.title = f"{incident.address}{event_types.get(incident.event_type).name}"[:120]
                 services.intake(request.user, incident)

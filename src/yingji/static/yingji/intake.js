@@ -1,4 +1,5 @@
-/* 接报登记: click the place on the map; the point fills lon/lat (the server finds the village). */
+/* 接报登记: click the place on the map; the point fills lon/lat (the server finds the village).
+   Without a point, the township or village the address names fills 所在区划 as the officer types. */
 (function () {
   const el = document.getElementById("intake-map");
   const map = window.yingjiBaseMap(el);
@@ -18,4 +19,22 @@
     el.dataset.ready = "true";
   });
   map.on("click", e => pick(e.latlng.lat, e.latlng.lng));
+
+  const address = document.getElementById("id_address"), region = document.getElementById("id_region");
+  let filled = "", timer = null, areaMarker = null;
+  async function fromAddress() {
+    if (lon.value || !address.value.trim()) return;  // a point picked on the map decides
+    const resp = await fetch(`/api/map/locate-address/?address=${encodeURIComponent(address.value)}`, {credentials: "same-origin"});
+    const data = await resp.json();
+    const note = document.getElementById("picked");
+    if (!data.region) { note.textContent = `${data.error}；可在地图上点选`; return; }
+    if (!region.value || region.value === filled) { region.value = data.region.code; filled = data.region.code; }
+    note.textContent = `按地址识别为：${data.region.path_name}（${data.region.code}）；在地图上点选可精确定位`;
+    if (data.region.lat != null) {
+      map.setView([data.region.lat, data.region.lon], 13);
+      if (areaMarker) areaMarker.setLatLng([data.region.lat, data.region.lon]);
+      else areaMarker = L.circleMarker([data.region.lat, data.region.lon], {radius: 8, color: "#1677ff"}).addTo(map);
+    }
+  }
+  address.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(fromAddress, 400); });
 })();

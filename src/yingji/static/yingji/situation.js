@@ -20,7 +20,7 @@
   // Dispatched teams by status: en route (at base, with the expected arrival), on scene, withdrawn.
   const DISPATCH_COLOUR = {en_route: "#fa8c16", on_scene: "#d9001b", withdrawn: "#8c8c8c"};
   const NEXT = {en_route: [["arrive", "到达"], ["withdraw", "撤回"]], on_scene: [["withdraw", "撤离"]], withdrawn: []};
-  const hhmm = iso => iso ? new Date(iso).toLocaleTimeString([], {hour: "2-digit", minute: "2-digit"}) : "";
+  const hhmm = iso => iso ? new Date(iso).toLocaleTimeString("zh-CN", {hour: "2-digit", minute: "2-digit"}) : "";
   function dispatchedPanel(rows) {
     let html = `<h2 class="h6 mt-2 mb-1" style="color:#d9001b" data-layer="dispatched">已调派队伍（${rows.length}）</h2><ul class="ps-3 mb-1">`;
     rows.forEach(r => {
@@ -77,7 +77,7 @@
     if (data.transfer_orders.length) html += `<h2 class="h6 mt-2 mb-1">调拨单</h2><ul class="ps-3">` + data.transfer_orders.map(o =>
       `<li>${esc(o.number)} → ${esc(o.destination)}：${esc(o.state)}</li>`).join("") + `</ul>`;
     panel.innerHTML = html;
-    status.textContent = `${data.network.label} · 更新于 ${new Date(data.generated_at).toLocaleTimeString()}，每 30 秒自动刷新`;
+    status.textContent = `${data.network.label} · 更新于 ${new Date(data.generated_at).toLocaleTimeString("zh-CN")}，每 30 秒自动刷新`;
     if (first) {
       if (inc.reach) map.fitBounds(L.geoJSON(inc.reach).getBounds(), {animate: false});
       else map.setView([inc.lat, inc.lon], 13, {animate: false});
