@@ -4,8 +4,9 @@
 Loads the demo county once, then copies its risk points, major hazard sources, vulnerable targets,
 teams, warehouses (with their stock lines) and shelters 99 times each, jittered up to ±0.02° around
 the original, and places 20 incidents on random village centres. Measures the situation API (what a
-page fetches every 30 s) through Django's in-process client: the demo's open landslide, and the 20
-incidents in turn, at the page's default 5 km radius and at 10 km.
+page fetches every 30 s) through Django's in-process client: the demo's open landslide (a drawn
+0.6 km affected area and a team on its way), and the 20 incidents in turn, at the page's default
+5 km radius and at 10 km, then again with a drawn affected area (a 1.5 km circle) each.
 
     YINGJI_DATABASE_URL=postgres://postgres@127.0.0.1:5432/yingji_bench_response python -m benchmarks.response
 """
@@ -13,6 +14,7 @@ incidents in turn, at the page's default 5 km radius and at 10 km.
 from __future__ import annotations
 
 import datetime
+import json
 import os
 import random
 import statistics
@@ -134,9 +136,20 @@ def main():
         ("20 incidents in turn, 5 km", [f"/api/incidents/{pk}/situation/" for pk in bench]),
         ("20 incidents in turn, 10 km", [f"/api/incidents/{pk}/situation/?radius_km=10" for pk in bench]),
     ]:
-        p50, p95, last = measure(client, urls, args.runs)
-        near = sum(last["counts"][k] for k in ("risk_points", "hazard_sources", "vulnerable_targets"))
-        print(f"{name:46s} {p50:8.1f} {p95:8.1f}  {near:,}")
+        report(name, *measure(client, urls, args.runs))
+    areas = Incident.objects.filter(pk__in=bench)
+    for pk, lon, lat in areas.values_list("pk", "lon", "lat"):
+        Incident.objects.filter(pk=pk).update(affected_area=json.dumps({"circle": [lon, lat, 1.5]}))
+    try:
+        report("20 incidents, drawn 1.5 km area + 5 km", *measure(
+            client, [f"/api/incidents/{pk}/situation/" for pk in bench], args.runs))
+    finally:
+        areas.update(affected_area="")
+
+
+def report(name, p50, p95, last):
+    near = sum(last["counts"][k] for k in ("risk_points", "hazard_sources", "vulnerable_targets"))
+    print(f"{name:46s} {p50:8.1f} {p95:8.1f}  {near:,}")
 
 
 if __name__ == "__main__":
