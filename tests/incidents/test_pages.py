@@ -232,6 +232,10 @@ def test_dispatched_teams_show_on_the_map_with_their_status(client, duty, users,
     [row] = situation()
     assert (row["state"], row["lon"], row["lat"]) == ("on_scene", 113.80, LAT)  # at the scene now
     assert incident.timeline.filter(kind="dispatch", text__startswith="大瑶消防站到达现场（用时").exists()
+    # The incident cannot be closed while a team is still out.
+    refused = client.post(f"/api/incidents/{incident.pk}/transitions/", {"name": "close", "comment": "处置完毕"},
+                          content_type="application/json")
+    assert refused.status_code == 409 and "还有 1 支调派队伍未撤离" in refused.content.decode()
     client.post(f"/api/team-dispatches/{sent.pk}/transitions/", {"name": "withdraw"}, content_type="application/json")
     team.refresh_from_db()
     assert team.readiness == "resting" and situation()[0]["state"] == "withdrawn"

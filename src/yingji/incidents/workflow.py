@@ -27,9 +27,13 @@ def _report_complete(report) -> str | None:
     return f"报告缺少必报内容：{'、'.join(missing)}" if missing else None
 
 
-def _responses_ended(incident) -> str | None:
+def _nothing_left_active(incident) -> str | None:
+    """An incident closes once its responses are ended and its teams withdrawn (else they stay 出动)."""
     active = incident.responses.filter(state="active").count()
-    return f"还有 {active} 个应急响应未终止，请先终止响应" if active else None
+    if active:
+        return f"还有 {active} 个应急响应未终止，请先终止响应"
+    out = incident.dispatches.exclude(state="withdrawn").count()
+    return f"还有 {out} 支调派队伍未撤离，请先在态势图上撤离" if out else None
 
 
 INCIDENT_FLOW = StateMachine(
@@ -38,7 +42,7 @@ INCIDENT_FLOW = StateMachine(
     transitions=(
         Transition("respond", "启动响应", ("received",), "responding", automatic=True),
         Transition("close", "结束事件", ("received", "responding"), "closed", roles=COMMANDERS, requires=("comment",),
-                   guard=_responses_ended),
+                   guard=_nothing_left_active),
         Transition("dismiss", "核销（误报）", ("received",), "dismissed", roles=COMMANDERS, requires=("reason",)),
     ),
 )
