@@ -1,5 +1,6 @@
 """API: a valid OpenAPI 3 schema, token and session auth, CRUD, JSON errors with field messages."""
 
+import pytest
 import yaml
 from django.core.management import call_command
 from openapi_spec_validator import validate
@@ -121,6 +122,26 @@ def test_search_uses_trigram_indexes_on_postgresql(tree, orgs):
             cursor.execute(f"EXPLAIN {sql}", params)
             plan = "\n".join(row[0] for row in cursor.fetchall())
         assert "core_organization_name_trgm" in plan
+
+
+@pytest.mark.skipif("not __import__('django.db').db.connection.vendor == 'postgresql'")
+def test_every_registry_search_field_gets_a_trigram_index_even_through_a_relation(db):
+    from django.db import connection
+
+    from yingji.core.search import _table_column, ensure_trigram_indexes
+
+    created = ensure_trigram_indexes()
+    # A path through a relation is indexed on the related table (was: an error that stopped the
+    # loop, leaving every registry after it unindexed).
+    assert "resources_warehouse_name_trgm" in created
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE '%%_trgm'")
+        present = {row[0] for row in cursor.fetchall()}
+    assert set(created) <= present
+    # Every registry's every search field, to the last registry registered.
+    expected = {f"{table}_{column}_trgm"[:63] for reg in registries() for name in reg.search_fields
+                for table, column in [_table_column(reg.model, name)]}
+    assert expected == set(created) and "incidents_incident_title_trgm" in expected
 
 
 def test_unique_constraints_are_reported_by_the_model(tree, users, api):

@@ -34,17 +34,25 @@ def ensure_trigram_indexes(using: str = "default") -> list[str]:
         with connection.cursor() as cursor:
             cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
             for reg in registries():
-                table = reg.model._meta.db_table
                 for name in reg.search_fields:
-                    column = reg.field(name).column
+                    table, column = _table_column(reg.model, name)
                     index = f"{table}_{column}_trgm"[:63]
                     cursor.execute(f'CREATE INDEX IF NOT EXISTS "{index}" ON "{table}" '
                                    f'USING gin ((UPPER("{column}"::text)) gin_trgm_ops)')
-                    created.append(index)
+                    if index not in created:
+                        created.append(index)
     except Exception as exc:  # e.g. no right to create the extension: search still works, unindexed
         log.warning("trigram search indexes not created: %s", exc)
         return []
     return created
+
+
+def _table_column(model, path: str) -> tuple[str, str]:
+    """The table and column a search path ends on: "warehouse__name" is the warehouse table's name."""
+    *hops, last = path.split("__")
+    for hop in hops:
+        model = model._meta.get_field(hop).related_model
+    return model._meta.db_table, model._meta.get_field(last).column
 
 
 def trigram_indexes_after_migrate(sender, using="default", **kwargs):
