@@ -23,7 +23,7 @@ DEFAULT_RADIUS_KM = 5.0
 NEAREST_PER_KIND = 5
 
 
-class Place:
+class Vicinity:
     """Where "near" is measured from: the drawn affected area (0 km inside it) when there is one,
     else the incident's point. ``window`` cuts a queryset to an indexed lon/lat box first; ``near``
     keeps the rows truly within reach, nearest first."""
@@ -70,7 +70,7 @@ def assemble(user, incident, radius_km: float = DEFAULT_RADIUS_KM) -> dict:
         centre = area.representative_point() if area is not None else None
         lon, lat = (centre.x, centre.y) if centre is not None else (incident.region.centroid_lon,
                                                                        incident.region.centroid_lat)
-    place = Place(lon, lat, radius_km, area)
+    place = Vicinity(lon, lat, radius_km, area)
     out = {"incident": {"id": incident.pk, "number": incident.number, "title": incident.title, "lon": lon,
                         "lat": lat, "located": incident.lon is not None or area is not None,
                         "grade": incident.grade_label, "state": incident.get_state_display(), "radius_km": radius_km,
