@@ -243,12 +243,11 @@ def region_layer(request):
 @api_view(["GET"])
 @permission_classes([IsAuthenticated])
 def locate_address(request):
-    from yingji.core.public_forms import Refused
-    from yingji.core.public_forms import locate_address as locate
+    from yingji.core import public_forms
 
     try:
-        region = locate(request.GET.get("address", ""), Region.objects.for_user(request.user))
-    except Refused as exc:
+        region = public_forms.locate_address(request.GET.get("address", ""), Region.objects.for_user(request.user))
+    except public_forms.Refused as exc:
         return Response({"region": None, "error": str(exc)})
     if region is None:
         return Response({"region": None, "error": "地址中没有识别出本辖区的乡镇或村社区名称"})

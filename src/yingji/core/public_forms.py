@@ -18,6 +18,7 @@ from django.utils import timezone
 from shapely.geometry import Point, shape
 
 from yingji.core import placenames, services
+from yingji.core.codes import REGION_LEVELS
 from yingji.core.models import Region
 
 MIN_SECONDS_TO_FILL = 3
@@ -83,14 +84,11 @@ def locate(lon: float | None, lat: float | None) -> Region:
     raise Refused("所选位置不在本辖区内，请在地图上重新选择")
 
 
-LEVEL_DEPTH = {"province": 0, "city": 1, "county": 2, "township": 3, "village": 4}
-
-
 def locate_address(address: str, regions) -> Region | None:
     """The region an address names (placenames.resolve) among ``regions`` (the user's scope); None
     when it names none; Refused, listing the choices, when it could be several."""
     rows = list(regions.values_list("code", "name", "parent__code", "level"))
-    found = placenames.resolve(address, [placenames.Place(c, n, p, LEVEL_DEPTH.get(lv, 5)) for c, n, p, lv in rows])
+    found = placenames.resolve(address, [placenames.Place(c, n, p, REGION_LEVELS.index(lv)) for c, n, p, lv in rows])
     if found is None:
         return None
     if found.ambiguous:
