@@ -4,9 +4,11 @@
   const rows = document.getElementById("alarm-rows");
   const state = document.getElementById("live-state");
   const src = window.yingjiLive;
+  const connected = () => { state.textContent = "实时连接正常"; state.className = "text-success fs-6"; };
   if (src) {
-    src.addEventListener("open", () => { state.textContent = "实时连接正常"; state.className = "text-success fs-6"; });
+    src.addEventListener("open", connected);
     src.addEventListener("error", () => { state.textContent = "实时连接中断，自动重连中…"; state.className = "text-danger fs-6"; });
+    if (src.readyState === EventSource.OPEN) connected();  // it may have opened while this file was loading
   }
   const cell = (text) => { const td = document.createElement("td"); td.textContent = text; return td; };
   const fmt = new Intl.DateTimeFormat("zh-CN", {timeZone: "Asia/Shanghai", month: "2-digit", day: "2-digit",
