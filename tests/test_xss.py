@@ -59,6 +59,7 @@ INJECTED = """() => document.querySelectorAll('[onerror], [onload], img[src="x"]
 @pytest.fixture
 def payloads(tree, orgs, users, township_shape, road, places):  # noqa: F811
     """Every text field that reaches a map, a popup, a list or a public page holds a payload."""
+    from yingji.hazards.models import Hazard
     from yingji.incidents import services
     from yingji.incidents.models import Incident
     from yingji.monitoring.models import Alarm, MonitoringPoint, Sensor
@@ -99,6 +100,9 @@ def payloads(tree, orgs, users, township_shape, road, places):  # noqa: F811
         measures=f"转移人员{IMG}", effective=now, expires=now + datetime.timedelta(hours=12), region=tree["county"],
         target_regions=tree["a"].code, target_roles="township_leader", area='{"circle": [113.78, 27.98, 5]}')
     Warning.objects.filter(pk=warning.pk).update(state="published", published_at=now)
+    Hazard.objects.create(title=f"配电箱破损{IMG}", organization=org, region=tree["va"], description="d",
+                          channel="self_inspection", finder="f", grade="major", major_basis="判定标准第二条",
+                          found_at=now - datetime.timedelta(days=2))
     duty = make_user("duty", "duty", region=tree["county"])
     incident = services.intake(duty, Incident(
         title=f"花炮厂爆炸{IMG}", event_type="21500", occurred_at=now - datetime.timedelta(minutes=20), received_at=now,
@@ -202,8 +206,18 @@ def test_maps_lists_and_records_show_payloads_as_text(live_server, payloads, bro
     assert "已恢复" in page.inner_text("#alarm-999999")
     v.check()
 
+    # The hazard chart's tooltip names the township: ECharts writes it as text.
+    v.open("/hazards/dashboard/", "#by-region canvas")
+    assert f"配电箱破损{IMG}" in page.inner_text("[data-testid=major-list]")
+    page.evaluate("""() => echarts.getInstanceByDom(document.getElementById("by-region"))
+        .dispatchAction({type: "showTip", seriesIndex: 0, dataIndex: 0})""")
+    page.wait_for_function("() => document.getElementById('by-region').textContent.includes('大瑶镇')")
+    assert f"大瑶镇{SCRIPT}" in page.evaluate("() => document.getElementById('by-region').textContent")
+    assert page.evaluate("() => document.querySelectorAll('#by-region img, #by-region script').length") == 0
+    v.check()
+
     # Pages with no payload sink of their own still run under the policy with nothing refused.
-    for path, ready in [("/hazards/dashboard/", "#by-region canvas"),
+    for path, ready in [
                         (f"/monitoring/sensors/{payloads['sensor'].pk}/chart/", "#chart canvas"),
                         (f"/risk/points/{payloads['risk'].pk}/card/", "[data-testid=card]"),
                         ("/incidents/intake/", "#intake-map[data-ready=true]"),
