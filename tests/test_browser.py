@@ -68,13 +68,13 @@ def test_desk_user_map_registry_and_bad_input(live_server, tree, orgs, users, to
     assert box.get_attribute("data-regions") == "1" and box.get_attribute("data-points") == "1"
     assert "大瑶镇" in page.inner_text(".leaflet-top.leaflet-right")
     page.click("[data-drill-up]")
-    page.wait_for_function("document.querySelector('#situation-map').dataset.points === '2'")
+    page.wait_for_function("() => document.querySelector('#situation-map').dataset.points === '2'")
 
     page.click("text=单位")
     page.wait_for_selector("[data-testid=result-count]")
     assert "共 2 条" in page.inner_text("[data-testid=result-count]")
     page.fill("#q", "大瑶")
-    page.wait_for_function("document.querySelector('[data-testid=result-count]').innerText.includes('共 1 条')")
+    page.wait_for_function("() => document.querySelector('[data-testid=result-count]').innerText.includes('共 1 条')")
     page.screenshot(path=str(OUTPUT / "registry.png"))
 
     page.click("text=＋ 新增")

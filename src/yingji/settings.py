@@ -5,6 +5,7 @@ from pathlib import Path
 import dj_database_url
 
 from yingji import config
+from yingji.core import contentpolicy
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = config.data_dir()
@@ -35,10 +36,12 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "auditlog",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # Content-Security-Policy: no inline script (core/contentpolicy.py)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -121,6 +124,9 @@ MAP_TILE_URL = config.env("YINGJI_MAP_TILE_URL")
 MAP_TILE_ATTRIBUTION = config.env("YINGJI_MAP_TILE_ATTRIBUTION")
 MAP_TILE_GCJ02 = config.env_bool("YINGJI_MAP_TILE_GCJ02")
 ROAD_NETWORK = str(config.road_network_path())
+
+# Scripts only from our static files; the base-map tiles' origin is allowed as an image source.
+CONTENT_SECURITY_POLICY = contentpolicy.policy(MAP_TILE_URL)
 
 # Background jobs: a real broker when configured, else tasks run in-process (yingji demo).
 CELERY_BROKER_URL = config.env("YINGJI_BROKER_URL")

@@ -1,10 +1,11 @@
 /* Leaflet map shell: region choropleth + point layers from /api/map/, optional base tiles.
    Works offline: without YINGJI_MAP_TILE_URL it shows the vector layers on a plain background. */
 (function () {
+  const {el, lines} = window.yj;
   const PALETTE = ["#eff3ff", "#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c"];
 
-  function baseMap(el) {
-    const map = L.map(el, {preferCanvas: true, attributionControl: true});
+  function baseMap(container) {
+    const map = L.map(container, {preferCanvas: true, attributionControl: true});
     const url = JSON.parse(document.getElementById("tile-url").textContent || '""');
     if (url) {
       L.tileLayer(url, {maxZoom: 18, attribution: JSON.parse(document.getElementById("tile-attribution").textContent || '""')}).addTo(map);
@@ -56,24 +57,26 @@
         style: f => ({color: "#3b4a5a", weight: 1, fillOpacity: 0.7, fillColor: fill(f.properties[options.attribute])}),
         onEachFeature: (f, layer) => {
           const p = f.properties;
-          layer.bindTooltip(`${p.name}<br>${label}：${show(p[options.attribute])}`, {sticky: true});
-          const down = CHILD[options.level] ? ` · <a href="#" data-drill="${p.code}" data-name="${p.name}">查看下级</a>` : "";
-          layer.bindPopup(`<strong>${p.name}</strong>（${p.code}）<br>常住人口：${fmt(p.population)} 人<br>单位：${fmt(p.organizations)} 家` +
-            `<br>${label}：${show(p[options.attribute])}<br><a href="${p.url}">查看区划</a>${down}` +
-            `${p.note ? `<div class="small text-muted">${p.note}</div>` : ""}`);
+          layer.bindTooltip(() => el("div", {}, lines([p.name, `${label}：${show(p[options.attribute])}`])), {sticky: true});
+          layer.bindPopup(() => el("div", {}, lines([
+            [el("strong", {}, p.name), `（${p.code}）`],
+            `常住人口：${fmt(p.population)} 人`, `单位：${fmt(p.organizations)} 家`,
+            `${label}：${show(p[options.attribute])}`,
+            [el("a", {href: p.url}, "查看区划"),
+             CHILD[options.level] ? [" · ", el("a", {href: "#", dataset: {drill: p.code, name: p.name}}, "查看下级")] : null],
+          ]), p.note ? el("div", {class: "small text-muted"}, p.note) : null));
         }
       }).addTo(map);
       if (data.features.length) map.fitBounds(regionLayer.getBounds(), {padding: [10, 10]});
       if (legend) legend.remove();
       legend = L.control({position: "bottomright"});
       legend.onAdd = () => {
-        const div = L.DomUtil.create("div", "yj-legend");
+        const swatch = c => el("i", {style: {background: c}});
         const lows = [null, ...cuts];
-        div.innerHTML = `<strong>${label}</strong><br>` + (cats ? Object.values(cats).map(([l, c]) =>
-          `<i style="background:${c}"></i>${l}<br>`).join("") + `<i style="background:#dddddd"></i>无风险点` : cuts.length ? PALETTE.map((c, i) => i < lows.length ?
-          `<i style="background:${c}"></i>${i === 0 ? "&lt; " + fmt(cuts[0]) : "≥ " + fmt(lows[i])}<br>` : "").join("")
-          : `<i style="background:${PALETTE[0]}"></i>${data.features.length ? fmt(data.features[0].properties[options.attribute]) : "无数据"}`);
-        return div;
+        const rows = cats ? [...Object.values(cats).map(([l, c]) => [swatch(c), l]), [swatch("#dddddd"), "无风险点"]]
+          : cuts.length ? PALETTE.slice(0, lows.length).map((c, i) => [swatch(c), i === 0 ? "< " + fmt(cuts[0]) : "≥ " + fmt(lows[i])])
+          : [[swatch(PALETTE[0]), data.features.length ? fmt(data.features[0].properties[options.attribute]) : "无数据"]];
+        return el("div", {class: "yj-legend"}, lines([el("strong", {}, label), ...rows]));
       };
       legend.addTo(map);
       if (pointLayer) { pointLayer.remove(); pointLayer = null; }
@@ -89,9 +92,10 @@
           L.geoJSON(pts, {
             pointToLayer: (f, latlng) => L.circleMarker(latlng, {radius: 4, color: "#0b3a6e", weight: 1,
               fillColor: f.properties.colour || spec.colour || "#ff7d00", fillOpacity: 0.9}),
-            onEachFeature: (f, layer) => layer.bindPopup(`<strong>${f.properties.name}</strong><br>` +
-              Object.entries(f.properties).filter(([k]) => !["id", "name", "url", "colour"].includes(k)).map(([k, v]) => `${k}：${v ?? ""}`).join("<br>") +
-              `<br><a href="${f.properties.url}">查看详情</a>`)
+            onEachFeature: (f, layer) => layer.bindPopup(() => el("div", {}, lines([
+              el("strong", {}, f.properties.name),
+              ...Object.entries(f.properties).filter(([k]) => !["id", "name", "url", "colour"].includes(k)).map(([k, v]) => `${k}：${v ?? ""}`),
+              el("a", {href: f.properties.url}, "查看详情")])))
           }).addTo(pointLayer);
         }));
         map.getContainer().dataset.layerCounts = JSON.stringify(counts);
@@ -99,11 +103,8 @@
       if (trail) trail.remove();
       if (stack.length) {
         trail = L.control({position: "topright"});
-        trail.onAdd = () => {
-          const div = L.DomUtil.create("div", "yj-legend");
-          div.innerHTML = stack.map(s => s.name).join(" › ") + ` <a href="#" data-drill-up="1">返回上级</a>`;
-          return div;
-        };
+        trail.onAdd = () => el("div", {class: "yj-legend"}, stack.map(s => s.name).join(" › "), " ",
+          el("a", {href: "#", dataset: {drillUp: "1"}}, "返回上级"));
         trail.addTo(map);
       } else trail = null;
       const box = map.getContainer();
@@ -131,24 +132,24 @@
   };
 
   window.yingjiRecordMap = function (id, geometry, points) {
-    const el = document.getElementById(id);
-    const map = baseMap(el);
+    const box = document.getElementById(id);
+    const map = baseMap(box);
     const parts = (points || []).map(p => L.circleMarker([p.lat, p.lon], {radius: 6, color: "#0b3a6e", weight: 1,
-      fillColor: p.colour, fillOpacity: 0.9}).bindPopup(`<a href="${p.url}">${p.label}</a>`).addTo(map));
-    el.dataset.points = parts.length;
+      fillColor: p.colour, fillOpacity: 0.9}).bindPopup(() => el("a", {href: p.url}, p.label)).addTo(map));
+    box.dataset.points = parts.length;
     if (geometry) {
       const layer = L.geoJSON(geometry, {style: {color: "#1677ff", weight: 2, fillOpacity: 0.15}}).addTo(map);
       map.fitBounds(layer.getBounds());
     }
-    if (el.dataset.point) {
-      const [lon, lat] = el.dataset.point.split(",").map(Number);
+    if (box.dataset.point) {
+      const [lon, lat] = box.dataset.point.split(",").map(Number);
       L.circleMarker([lat, lon], {radius: 9, color: "#0b3a6e", weight: 3, fillColor: "#ffffff", fillOpacity: 1})
         .bindTooltip("本记录位置").addTo(map);  // not a level colour: those belong to the parts
       if (!geometry) map.setView([lat, lon], 14);
     }
     if (parts.length && !geometry) {
       const group = L.featureGroup(parts);
-      if (el.dataset.point) group.addLayer(L.marker([Number(el.dataset.point.split(",")[1]), Number(el.dataset.point.split(",")[0])]));
+      if (box.dataset.point) group.addLayer(L.marker([Number(box.dataset.point.split(",")[1]), Number(box.dataset.point.split(",")[0])]));
       map.fitBounds(group.getBounds().pad(0.3), {maxZoom: 17});
     }
   };

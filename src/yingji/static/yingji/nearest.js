@@ -1,24 +1,24 @@
 /* 就近资源: click a place → the soonest-arriving teams, warehouses and shelters with their routes. */
 (function () {
+  const {el, fill, lines} = window.yj;
   const COLOURS = {teams: "#d4380d", warehouses: "#1677ff", shelters: "#389e0d"};
   const LABELS = {teams: "救援队伍", warehouses: "储备库", shelters: "避难场所"};
-  const el = document.getElementById("nearest-map");
+  const box = document.getElementById("nearest-map");
   const panel = document.getElementById("nearest-results");
-  const map = window.yingjiBaseMap(el);
+  const map = window.yingjiBaseMap(box);
   const drawn = L.layerGroup().addTo(map);
   let place = null;
 
   fetch("/api/map/regions.geojson?level=township", {credentials: "same-origin"}).then(r => r.json()).then(data => {
     const layer = L.geoJSON(data, {style: {color: "#5b6b7b", weight: 1, fillOpacity: 0.04}, interactive: false}).addTo(map);
     if (data.features.length) map.fitBounds(layer.getBounds(), {animate: false});
-    el.dataset.ready = "true";
+    box.dataset.ready = "true";
   });
 
-  const esc = s => String(s ?? "").replace(/[&<>"]/g, c => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})[c]);
 
   async function query(latlng) {
     place = latlng;
-    el.dataset.loaded = "false";
+    box.dataset.loaded = "false";
     const kinds = [...document.querySelectorAll("[data-kind-toggle]:checked")].map(c => c.value);
     const params = new URLSearchParams({lon: latlng.lng.toFixed(6), lat: latlng.lat.toFixed(6), kinds: kinds.join(","),
       n: document.getElementById("count").value, material: document.getElementById("material").value});
@@ -27,30 +27,31 @@
     drawn.clearLayers();
     L.circleMarker(latlng, {radius: 9, color: "#000", weight: 3, fillColor: "#fadb14", fillOpacity: 1})
       .bindTooltip("事发地点").addTo(drawn);
-    if (!resp.ok) { panel.innerHTML = `<div class="alert alert-danger">${esc(JSON.stringify(data))}</div>`; return; }
-    let html = `<p class="mb-2"><strong>${esc(data.place.region)}</strong>（${latlng.lng.toFixed(5)}, ${latlng.lat.toFixed(5)}）<br>` +
-      `<span class="text-muted">${esc(data.network.label)}</span></p>`;
+    if (!resp.ok) { fill(panel, el("div", {class: "alert alert-danger"}, JSON.stringify(data))); return; }
+    const parts = [el("p", {class: "mb-2"}, el("strong", {}, data.place.region), `（${latlng.lng.toFixed(5)}, ${latlng.lat.toFixed(5)}）`,
+                      el("br"), el("span", {class: "text-muted"}, data.network.label))];
     let routes = 0;
     for (const kind of kinds) {
       const rows = data.results[kind] || [];
-      html += `<h2 class="h6 mt-2" style="color:${COLOURS[kind]}">${LABELS[kind]}</h2>`;
-      if (!rows.length) html += `<p class="text-muted">范围内没有可用的${LABELS[kind]}</p>`;
-      html += `<ol class="ps-3 mb-1">` + rows.map((r, i) => {
+      parts.push(el("h2", {class: "h6 mt-2", style: {color: COLOURS[kind]}}, LABELS[kind]));
+      if (!rows.length) parts.push(el("p", {class: "text-muted"}, `范围内没有可用的${LABELS[kind]}`));
+      parts.push(el("ol", {class: "ps-3 mb-1"}, rows.map((r, i) => {
         const straight = r.method === "straight_line";
         const line = L.polyline(r.line.map(([x, y]) => [y, x]), {color: COLOURS[kind], weight: i === 0 ? 5 : 3,
           opacity: i === 0 ? 0.9 : 0.55, dashArray: straight ? "6 6" : null}).addTo(drawn);
-        line.bindTooltip(`${r.name}：${r.minutes} 分钟`);
+        line.bindTooltip(() => el("span", {}, `${r.name}：${r.minutes} 分钟`));
         routes += 1;
         L.circleMarker([r.lat, r.lon], {radius: 6, color: "#fff", weight: 1, fillColor: COLOURS[kind], fillOpacity: 1})
-          .bindPopup(`<strong>${esc(r.name)}</strong><br>${esc(r.detail)}<br><a href="${r.url}">查看详情</a>`).addTo(drawn);
-        return `<li data-kind="${kind}" data-minutes="${r.minutes}" data-method="${r.method}"><a href="${r.url}">${esc(r.name)}</a> ` +
-          `<strong>${r.minutes} 分钟</strong> · ${r.km} km${straight ? ' <span class="badge text-bg-warning">直线估算</span>' : ""}` +
-          `<br><span class="text-muted">${esc(r.detail)}${r.phone ? " · ☎ " + esc(r.phone) : ""}</span></li>`;
-      }).join("") + `</ol>`;
+          .bindPopup(() => el("div", {}, lines([el("strong", {}, r.name), r.detail, el("a", {href: r.url}, "查看详情")]))).addTo(drawn);
+        return el("li", {dataset: {kind, minutes: r.minutes, method: r.method}}, el("a", {href: r.url}, r.name), " ",
+          el("strong", {}, `${r.minutes} 分钟`), ` · ${r.km} km`,
+          straight ? [" ", el("span", {class: "badge text-bg-warning"}, "直线估算")] : null,
+          el("br"), el("span", {class: "text-muted"}, r.detail, r.phone ? " · ☎ " + r.phone : null));
+      })));
     }
-    panel.innerHTML = html;
-    el.dataset.routes = routes;
-    el.dataset.loaded = "true";
+    fill(panel, parts);
+    box.dataset.routes = routes;
+    box.dataset.loaded = "true";
   }
 
   map.on("click", e => query(e.latlng));

@@ -19,7 +19,7 @@
     const layer = L.geoJSON(data, {
       style,
       onEachFeature: (f, l) => {
-        l.bindTooltip(`${f.properties.name}（${f.properties.code}）`, {sticky: true});
+        l.bindTooltip(() => window.yj.el("span", {}, `${f.properties.name}（${f.properties.code}）`), {sticky: true});
         l.on("click", () => {
           const codes = codesOf(input), code = f.properties.code, at = codes.indexOf(code);
           if (at >= 0) codes.splice(at, 1); else codes.push(code);
@@ -44,14 +44,16 @@
     const map = baseMap(el);
     const bar = document.createElement("div");
     bar.className = "d-flex flex-wrap gap-2 align-items-center mt-1 small";
-    bar.innerHTML = '<div class="btn-group btn-group-sm" role="group">' +
-      '<button type="button" class="btn btn-outline-primary" data-mode="circle">画圆</button>' +
-      '<button type="button" class="btn btn-outline-primary" data-mode="polygon">画多边形</button>' +
-      '<button type="button" class="btn btn-outline-secondary" data-act="finish">完成多边形</button>' +
-      '<button type="button" class="btn btn-outline-secondary" data-act="clear">清除</button></div>' +
-      '<label class="d-flex align-items-center gap-1">半径 <input type="number" min="0.1" step="0.1" value="5" ' +
-      'class="form-control form-control-sm" style="width:6em" data-radius> 公里</label>' +
-      '<span class="text-secondary" data-hint>选择“画圆”后点击圆心，或选择“画多边形”后依次点击各顶点</span>';
+    const {el: make} = window.yj;
+    const button = (cls, data, label) => make("button", {type: "button", class: `btn ${cls}`, dataset: data}, label);
+    bar.append(
+      make("div", {class: "btn-group btn-group-sm", role: "group"},
+           button("btn-outline-primary", {mode: "circle"}, "画圆"), button("btn-outline-primary", {mode: "polygon"}, "画多边形"),
+           button("btn-outline-secondary", {act: "finish"}, "完成多边形"), button("btn-outline-secondary", {act: "clear"}, "清除")),
+      make("label", {class: "d-flex align-items-center gap-1"}, "半径 ",
+           make("input", {type: "number", min: "0.1", step: "0.1", value: "5", class: "form-control form-control-sm",
+                          style: {width: "6em"}, dataset: {radius: ""}}), " 公里"),
+      make("span", {class: "text-secondary", dataset: {hint: ""}}, "选择“画圆”后点击圆心，或选择“画多边形”后依次点击各顶点"));
     el.after(bar);
     const radius = bar.querySelector("[data-radius]"), hint = bar.querySelector("[data-hint]");
     let mode = null, shape = null, vertices = [];
