@@ -141,6 +141,4 @@ def problems() -> list[str]:
     tile = env("YINGJI_MAP_TILE_URL")
     if tile and not all(p in tile for p in ("{z}", "{x}", "{y}")):
         found.append("YINGJI_MAP_TILE_URL 应包含 {z}、{x}、{y} 占位符")
-    if not env_bool("YINGJI_DEBUG") and env("YINGJI_SECRET_KEY") and len(env("YINGJI_SECRET_KEY")) < 40:
-        found.append("YINGJI_SECRET_KEY 太短（至少 40 个字符）")
     return found
