@@ -57,7 +57,8 @@ def test_neutralised_export_imports_back_unchanged(orgs, users, web):
 
 
 def test_a_control_character_already_stored_does_not_break_exports(tree, orgs, users, web):
-    Organization.objects.filter(pk=orgs["a"].pk).update(name="大瑶\x0b花炮厂", address="路口\x00\x1f")
+    # Stored before the input check existed (NUL is left out: PostgreSQL refuses it itself).
+    Organization.objects.filter(pk=orgs["a"].pk).update(name="大瑶\x0b花炮厂", address="路口\x08\x1f")
     for name in ("admin", "staff"):
         response = web(name).get("/registry/organizations/export.xlsx")
         assert response.status_code == 200
