@@ -195,7 +195,7 @@ LOGIN_FAILURES = int(config.env("YINGJI_LOGIN_FAILURES"))
 LOGIN_ADDRESS_FAILURES = int(config.env("YINGJI_LOGIN_ADDRESS_FAILURES"))
 LOGIN_ACCOUNT_FAILURES = int(config.env("YINGJI_LOGIN_ACCOUNT_FAILURES"))
 AXES_FAILURE_LIMIT = LOGIN_FAILURES
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address", "username"]  # logins.LOCKOUT_PARAMETERS
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address", "username"]  # limits: logins.limit_of
 AXES_HANDLER = "yingji.core.logins.LoginLimitHandler"
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(config.env("YINGJI_LOGIN_COOLOFF_MINUTES")))
 AXES_CLIENT_IP_CALLABLE = "yingji.core.net.client_ip"

@@ -14,31 +14,35 @@ from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_cool_off
 from django.conf import settings
 from django.shortcuts import render
-from rest_framework import status
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, status
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
 
-# The order of settings.AXES_LOCKOUT_PARAMETERS: account+address, address, account.
-LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address", "username"]
 
-
-def limits() -> list[int]:
-    return [settings.LOGIN_FAILURES, settings.LOGIN_ADDRESS_FAILURES, settings.LOGIN_ACCOUNT_FAILURES]
+def limit_of(parameter) -> int:
+    """The limit of one entry of settings.AXES_LOCKOUT_PARAMETERS."""
+    if parameter == "ip_address":
+        return settings.LOGIN_ADDRESS_FAILURES
+    if parameter == "username":
+        return settings.LOGIN_ACCOUNT_FAILURES
+    return settings.LOGIN_FAILURES  # ["username", "ip_address"]: one account from one address
 
 
 class LoginLimitHandler(AxesDatabaseHandler):
-    """Axes compares one failure count with one limit (AXES_FAILURE_LIMIT, the account+address
-    limit); this reports a count that has reached that limit as soon as any of the three counts
-    reaches its own limit."""
+    """Axes compares one failure count with one limit (AXES_FAILURE_LIMIT = YINGJI_LOGIN_FAILURES);
+    this reports the account+address count, raised to that limit as soon as any other count reaches
+    its own limit, so each count has its own limit."""
 
     def get_failures(self, request, credentials=None) -> int:
-        base = settings.AXES_FAILURE_LIMIT
-        counts = [sum(qs.values_list("failures_since_start", flat=True)) for qs in
-                  self.get_user_attempts(request, credentials)]
-        found = counts[0] if counts else 0
-        for count, limit in zip(counts[1:], limits()[1:], strict=False):
-            if count >= limit:
-                found = max(found, base)
+        found = 0
+        for parameter, attempts in zip(settings.AXES_LOCKOUT_PARAMETERS, self.get_user_attempts(request, credentials),
+                                       strict=True):
+            count = sum(attempts.values_list("failures_since_start", flat=True))
+            if isinstance(parameter, str):
+                count = settings.AXES_FAILURE_LIMIT if count >= limit_of(parameter) else 0
+            found = max(found, count)
         return found
 
 
@@ -57,6 +61,11 @@ class TokenView(ObtainAuthToken):
     """/api/token/: DRF's token view, answering a locked client with a JSON 429 (not a 400 that
     looks like a wrong password, and not the login page's HTML)."""
 
+    @extend_schema(responses={
+        200: inline_serializer("TokenResponse", {"token": serializers.CharField()}),
+        400: OpenApiResponse(OpenApiTypes.OBJECT, description="用户名或密码错误"),
+        429: OpenApiResponse(OpenApiTypes.OBJECT, description="登录失败次数过多，暂停登录（detail 为说明）"),
+    })
     def post(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         valid = serializer.is_valid()
