@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import sys
 
-ALIASES = {"check": "yingji_check", "import": "import_records", "export": "export_records"}
+ALIASES = {"check": "yingji_check", "import": "import_records", "export": "export_records",
+           "unlock": "axes_reset_username"}
 
 USAGE = """yingji — 应急管理综合应用平台
 
@@ -14,7 +15,8 @@ USAGE = """yingji — 应急管理综合应用平台
   yingji serve [--workers N]  以生产级服务器（uvicorn）启动平台
   yingji migrate              建立或升级数据库
   yingji createsuperuser      创建管理员
-  yingji check                检查配置（生产环境同时做 Django 部署检查）
+  yingji check                检查配置并做 Django 部署检查（生产部署前的关口）
+  yingji unlock 用户名         解除该账号因多次输错密码而暂停的登录（yingji axes_reset_ip 地址 解除某地址）
   yingji loaddemo             加载演示数据（幂等）
   yingji import 登记簿 文件    导入 .xlsx/.csv（如 yingji import organizations 单位.xlsx）
   yingji export 登记簿 文件    导出 .xlsx

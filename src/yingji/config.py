@@ -5,6 +5,7 @@ Kept free of Django so that ``yingji check`` can explain a bad value before Djan
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from dataclasses import dataclass
@@ -27,6 +28,13 @@ SETTINGS = [
     Setting("YINGJI_ALLOWED_HOSTS", "127.0.0.1,localhost", "允许访问的主机名，逗号分隔"),
     Setting("YINGJI_CSRF_TRUSTED_ORIGINS", "", "反向代理后的可信来源，如 https://yingji.example.gov.cn"),
     Setting("YINGJI_SECURE", "false", "经 HTTPS 对外服务时设为 true（安全 Cookie、HSTS、代理头）"),
+    Setting("YINGJI_TRUSTED_PROXIES", "",
+            "可信反向代理的地址或网段（如 127.0.0.1,10.0.0.0/24），逗号分隔；只有来自这些地址的请求才采信 "
+            "X-Forwarded-For 中的客户端地址；为空时一律以直连地址为准"),
+    Setting("YINGJI_LOGIN_FAILURES", "5", "同一账号在同一客户端地址连续输错密码的次数上限，达到后该账号在该地址暂停登录"),
+    Setting("YINGJI_LOGIN_ADDRESS_FAILURES", "20", "同一客户端地址（不论账号）输错密码的次数上限，达到后该地址暂停登录"),
+    Setting("YINGJI_LOGIN_ACCOUNT_FAILURES", "20", "同一账号（不论来自哪个地址）输错密码的次数上限，达到后该账号暂停登录"),
+    Setting("YINGJI_LOGIN_COOLOFF_MINUTES", "15", "登录暂停的时长（分钟）；期间可用 yingji unlock 用户名 提前解锁"),
     Setting("YINGJI_BROKER_URL", "", "Celery 消息代理，如 redis://127.0.0.1:6379/0；为空时后台任务在进程内运行"),
     Setting("YINGJI_MAP_TILE_URL", "", "底图瓦片地址模板，如 https://tiles.example/{z}/{x}/{y}.png；为空时不加载底图"),
     Setting("YINGJI_MAP_TILE_ATTRIBUTION", "", "底图版权说明"),
@@ -107,7 +115,8 @@ def problems() -> list[str]:
         if env(name).lower() not in ("1", "0", "true", "false", "yes", "no", "on", "off"):
             found.append(f"{name}={env(name)!r} 不是布尔值，应为 true 或 false")
     for name in ("YINGJI_UPLOAD_MAX_MB", "YINGJI_PAGE_SIZE", "YINGJI_WEB_WORKERS", "YINGJI_READING_RETENTION_DAYS",
-                 "YINGJI_MINUTE_RETENTION_DAYS", "YINGJI_HOUR_RETENTION_DAYS"):
+                 "YINGJI_MINUTE_RETENTION_DAYS", "YINGJI_HOUR_RETENTION_DAYS", "YINGJI_LOGIN_FAILURES",
+                 "YINGJI_LOGIN_ADDRESS_FAILURES", "YINGJI_LOGIN_ACCOUNT_FAILURES", "YINGJI_LOGIN_COOLOFF_MINUTES"):
         if not env(name).isdigit() or int(env(name)) < 1:
             found.append(f"{name}={env(name)!r} 应为正整数")
     url = database_url()
@@ -124,9 +133,12 @@ def problems() -> list[str]:
     roads = os.environ.get("YINGJI_ROAD_NETWORK", "").strip()
     if roads and not Path(os.path.expanduser(roads)).is_file():
         found.append(f"YINGJI_ROAD_NETWORK 指定的路网文件不存在：{roads}")
+    for proxy in env_list("YINGJI_TRUSTED_PROXIES"):
+        try:
+            ipaddress.ip_network(proxy, strict=False)
+        except ValueError:
+            found.append(f"YINGJI_TRUSTED_PROXIES 中的 {proxy!r} 不是 IP 地址或网段（如 10.0.0.5 或 10.0.0.0/24）")
     tile = env("YINGJI_MAP_TILE_URL")
     if tile and not all(p in tile for p in ("{z}", "{x}", "{y}")):
         found.append("YINGJI_MAP_TILE_URL 应包含 {z}、{x}、{y} 占位符")
-    if not env_bool("YINGJI_DEBUG") and env("YINGJI_SECRET_KEY") and len(env("YINGJI_SECRET_KEY")) < 40:
-        found.append("YINGJI_SECRET_KEY 太短（至少 40 个字符）")
     return found

@@ -1,5 +1,6 @@
 """Django settings, all taken from YINGJI_* environment variables (see config.py)."""
 
+import datetime
 from pathlib import Path
 
 import dj_database_url
@@ -37,6 +38,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "auditlog",
     "csp",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -50,6 +52,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the lockout page
 ]
 
 ROOT_URLCONF = "yingji.urls"
@@ -87,6 +90,10 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses locked-out accounts and addresses first (core/logins.py)
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -185,6 +192,22 @@ if SECURE:
     SECURE_SSL_REDIRECT = True
     SECURE_HSTS_SECONDS = 31536000
 SESSION_COOKIE_AGE = 12 * 3600  # a duty shift
+
+# Client addresses (core/net.py): X-Forwarded-For is believed only from these proxies.
+TRUSTED_PROXIES = config.env_list("YINGJI_TRUSTED_PROXIES")
+
+# Failed-login limits (core/logins.py, django-axes).
+LOGIN_FAILURES = int(config.env("YINGJI_LOGIN_FAILURES"))
+LOGIN_ADDRESS_FAILURES = int(config.env("YINGJI_LOGIN_ADDRESS_FAILURES"))
+LOGIN_ACCOUNT_FAILURES = int(config.env("YINGJI_LOGIN_ACCOUNT_FAILURES"))
+AXES_FAILURE_LIMIT = LOGIN_FAILURES
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address", "username"]  # limits: logins.limit_of
+AXES_HANDLER = "yingji.core.logins.LoginLimitHandler"
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(config.env("YINGJI_LOGIN_COOLOFF_MINUTES")))
+AXES_CLIENT_IP_CALLABLE = "yingji.core.net.client_ip"
+AXES_LOCKOUT_CALLABLE = "yingji.core.logins.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
 
 LOGGING = {
     "version": 1,

@@ -2,11 +2,10 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from yingji.core import api as core_api
-from yingji.core import live
+from yingji.core import live, logins
 from yingji.core import views as core
 from yingji.hazards import views as hazard_views
 from yingji.incidents import views as incident_views
@@ -94,7 +93,7 @@ urlpatterns = [
     path("api/map/locate-address/", core_api.locate_address, name="locate_address"),
     path("api/map/risk-enterprises.geojson", risk_views.enterprise_layer_api, name="map_risk_enterprises"),
     path("api/map/<slug:slug>.geojson", core_api.point_layer, name="map_points"),
-    path("api/token/", obtain_auth_token, name="api_token"),
+    path("api/token/", logins.TokenView.as_view(), name="api_token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     # The split view serves Swagger UI's start-up script as a file, so the docs need no inline script.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),

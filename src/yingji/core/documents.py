@@ -4,6 +4,7 @@ organ, a centred title in 小标宋-like bold, 仿宋 body text, a facts table, 
 from __future__ import annotations
 
 import io
+import re
 
 from django.utils import timezone
 from docx import Document
@@ -24,23 +25,31 @@ def _font(run, name: str, size: float, bold: bool = False, colour: RGBColor | No
         run.font.color.rgb = colour
 
 
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _xml(text) -> str:
+    """Text without the control characters a .docx cannot hold (one such record would fail the paper)."""
+    return _NOT_XML.sub("", str(text or ""))
+
+
 class OfficialDocument:
     def __init__(self, issuer: str, title: str, number: str = ""):
         self.doc = Document()
         head = self.doc.add_paragraph()
         head.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _font(head.add_run(issuer), TITLE_FONT, 22, bold=True, colour=RGBColor(0xD9, 0x00, 0x1B))
+        _font(head.add_run(_xml(issuer)), TITLE_FONT, 22, bold=True, colour=RGBColor(0xD9, 0x00, 0x1B))
         if number:
             p = self.doc.add_paragraph()
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            _font(p.add_run(number), BODY_FONT, 14)
+            _font(p.add_run(_xml(number)), BODY_FONT, 14)
         p = self.doc.add_paragraph()
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _font(p.add_run(title), TITLE_FONT, 20, bold=True)
+        _font(p.add_run(_xml(title)), TITLE_FONT, 20, bold=True)
 
     def paragraph(self, text: str, *, indent: bool = True, bold: bool = False):
         p = self.doc.add_paragraph()
-        _font(p.add_run(("\u3000\u3000" if indent else "") + text), BODY_FONT, 16, bold=bold)
+        _font(p.add_run(("\u3000\u3000" if indent else "") + _xml(text)), BODY_FONT, 16, bold=bold)
         return p
 
     def facts(self, rows: list[tuple[str, str]]):
@@ -48,8 +57,8 @@ class OfficialDocument:
         table.style = "Table Grid"
         for label, value in rows:
             cells = table.add_row().cells
-            _font(cells[0].paragraphs[0].add_run(label), BODY_FONT, 14, bold=True)
-            _font(cells[1].paragraphs[0].add_run(value or "—"), BODY_FONT, 14)
+            _font(cells[0].paragraphs[0].add_run(_xml(label)), BODY_FONT, 14, bold=True)
+            _font(cells[1].paragraphs[0].add_run(_xml(value) or "—"), BODY_FONT, 14)
         return table
 
     def signature(self, signer: str, when=None):
@@ -57,7 +66,7 @@ class OfficialDocument:
         for text in (signer, f"{when.year}年{when.month}月{when.day}日"):
             p = self.doc.add_paragraph()
             p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            _font(p.add_run(text), BODY_FONT, 16)
+            _font(p.add_run(_xml(text)), BODY_FONT, 16)
 
     def bytes(self) -> bytes:
         out = io.BytesIO()

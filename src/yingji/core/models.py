@@ -19,6 +19,7 @@ from django.db import models
 from yingji.core import codes, geo
 from yingji.core.choices import ContactRole, EnterpriseScale, OrganizationKind, RegionLevel
 from yingji.core.validators import (
+    control_character_error,
     validate_credit_code,
     validate_geometry,
     validate_industry_code,
@@ -57,6 +58,24 @@ class DomainModel(models.Model):
     def save(self, *args, **kwargs):
         self.inherit_scope()
         super().save(*args, **kwargs)
+
+    def clean_fields(self, exclude=None):
+        """Field checks, and no control characters in any text (every path: pages, API, imports)."""
+        errors = {}
+        try:
+            super().clean_fields(exclude)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        for f in self._meta.concrete_fields:
+            if not isinstance(f, models.CharField | models.TextField) or (exclude and f.name in exclude):
+                continue
+            value = getattr(self, f.attname)
+            message = isinstance(value, str) and control_character_error(
+                value, str(f.verbose_name), multiline=isinstance(f, models.TextField))
+            if message:
+                errors.setdefault(f.name, []).append(message)
+        if errors:
+            raise ValidationError(errors)
 
     def clean(self):
         """A part takes its parent's place; a record's region must agree with its organization's."""

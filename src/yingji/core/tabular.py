@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.db import models
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
@@ -71,6 +72,31 @@ def _plain(value):
     return value
 
 
+# A spreadsheet app runs a cell starting with one of these as a formula (=HYPERLINK(…), =cmd|…,
+# +1+cmd…, @SUM…); exported text that starts so gets this prefix and stays text. Numbers stored
+# as numbers (a negative stock movement) are not text and stay numbers.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+NEUTRALISER = "'"
+
+
+def safe_cell(value):
+    """A value as an export cell: control characters (which Excel files cannot hold) removed, and
+    text that a spreadsheet would run as a formula prefixed with ``'``."""
+    if not isinstance(value, str):
+        return value
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return NEUTRALISER + value if value.startswith(FORMULA_STARTS) else value
+
+
+def safe_row(row) -> list:
+    return [safe_cell(v) for v in row]
+
+
+def unneutralise(value: str) -> str:
+    """The text as it was before safe_cell, so an exported file imports back unchanged."""
+    return value[1:] if value.startswith(NEUTRALISER) and value[1:2] and value[1] in FORMULA_STARTS else value
+
+
 def write_xlsx(reg, rows, fields: list[str], *, with_help: bool = False) -> bytes:
     """A workbook with a header row of Chinese names and the given rows (from export_rows), or an
     empty import template with column notes when ``with_help``."""
@@ -94,7 +120,7 @@ def write_xlsx(reg, rows, fields: list[str], *, with_help: bool = False) -> byte
     else:
         sheet.append([reg.field_label(n) for n in fields])
         for row in rows:
-            sheet.append(row)
+            sheet.append(safe_row(row))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -109,7 +135,7 @@ def _text(value) -> str:
         return value.strftime("%Y-%m-%d %H:%M:%S")
     if isinstance(value, datetime.date):
         return value.isoformat()
-    return str(value).strip()
+    return unneutralise(str(value).strip())
 
 
 def read_rows(filename: str, content: bytes) -> list[list[str]]:
@@ -131,7 +157,7 @@ def read_rows(filename: str, content: bytes) -> list[list[str]]:
                 continue
         else:
             raise FileFormatError("CSV 文件编码无法识别（请保存为 UTF-8 或 GBK）")
-        rows = [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
+        rows = [[unneutralise(c.strip()) for c in row] for row in csv.reader(io.StringIO(text))]
     else:
         raise FileFormatError("只支持 .xlsx 和 .csv 文件")
     while rows and not any(rows[-1]):

@@ -47,3 +47,18 @@ def validate_geometry(value):
         geo.parse_geometry(value)
     except ValueError as exc:
         raise ValidationError(str(exc)) from exc
+
+
+# C0 control characters and DEL: invisible, rejected by spreadsheet and XML writers. Tab, line feed
+# and carriage return are kept in multi-line text (TextField) and refused in single-line fields.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL_SINGLE_LINE = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def control_character_error(value: str, label: str, *, multiline: bool) -> str | None:
+    found = (_CONTROL if multiline else _CONTROL_SINGLE_LINE).search(value)
+    if not found:
+        return None
+    char = found.group()
+    what = {"\t": "制表符", "\n": "换行", "\r": "回车"}.get(char, "不可见的控制字符")
+    return f"“{label}”含有{what}（U+{ord(char):04X}），请删除后重新填写"

@@ -8,6 +8,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from yingji.core.geo import optional_float
+from yingji.core.net import client_ip
 from yingji.hazards import dashboard
 
 
@@ -41,7 +42,7 @@ def tip_off(request):
         data = request.POST
         try:
             tip = public.submit(
-                ip=request.META.get("REMOTE_ADDR", ""), token=data.get("token", ""), honeypot=data.get("website", ""),
+                ip=client_ip(request), token=data.get("token", ""), honeypot=data.get("website", ""),
                 description=data.get("description", ""), place=data.get("place", ""), lon=optional_float(data.get("lon")),
                 lat=optional_float(data.get("lat")), contact_name=data.get("contact_name", ""),
                 contact_phone=data.get("contact_phone", ""), photos=request.FILES.getlist("photos"))

@@ -90,6 +90,8 @@ def stock_report(user) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from yingji.core.tabular import safe_row
+
     levels = (StockLevel.objects.for_user(user).select_related("warehouse", "material", "region")
               .order_by("warehouse__level", "warehouse__name", "material__code"))
     book = Workbook()
@@ -97,14 +99,14 @@ def stock_report(user) -> bytes:
     sheet.title = "库存"
     sheet.append(["储备库", "层级", "储备方式", "所属区划", "物资编码", "物资", "单位", "库存数量", "最低储备量", "提示"])
     for lv in levels:
-        sheet.append([lv.warehouse.name, lv.warehouse.get_level_display(), lv.warehouse.get_reserve_kind_display(),
-                      lv.region.name, lv.material.code, lv.material.name, lv.material.unit, lv.quantity, lv.minimum,
-                      "低于最低储备" if lv.low else ""])
+        sheet.append(safe_row([lv.warehouse.name, lv.warehouse.get_level_display(), lv.warehouse.get_reserve_kind_display(),
+                               lv.region.name, lv.material.code, lv.material.name, lv.material.unit, lv.quantity,
+                               lv.minimum, "低于最低储备" if lv.low else ""]))
     rotation = book.create_sheet("收储轮换")
     rotation.append(["储备库", "物资", "批次", "有效期至", "结存", "单位", "状态"])
     for r in rotation_due(queryset=StockMovement.objects.for_user(user)):
-        rotation.append([r["warehouse__name"], r["material__name"], r["batch"], r["expiry"], r["remaining"],
-                         r["material__unit"], "已过期" if r["expired"] else "临期"])
+        rotation.append(safe_row([r["warehouse__name"], r["material__name"], r["batch"], r["expiry"], r["remaining"],
+                                  r["material__unit"], "已过期" if r["expired"] else "临期"]))
     for ws in (sheet, rotation):
         for cell in ws[1]:
             cell.font = Font(bold=True)

@@ -22,6 +22,7 @@ from rest_framework.response import Response
 from yingji.core.access import can
 from yingji.core.geo import optional_float
 from yingji.core.models import Region
+from yingji.core.net import client_ip
 from yingji.resources import dispatch, stock
 from yingji.resources.choices import MovementKind
 from yingji.resources.models import Material, Shelter, StockMovement, TransferOrder, Warehouse
@@ -281,7 +282,7 @@ def social_force_apply(request):
     if request.method == "POST":
         if form.is_valid():
             try:
-                application = public.submit(form, ip=request.META.get("REMOTE_ADDR", ""),
+                application = public.submit(form, ip=client_ip(request),
                                             token=request.POST.get("token", ""),
                                             honeypot=request.POST.get("website", ""),
                                             lon=optional_float(request.POST.get("lon")),

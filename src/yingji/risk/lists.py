@@ -70,7 +70,7 @@ def vulnerable_targets(user):
     sheet = book.create_sheet("脆弱性目标清单")
     sheet.append([reg.field_label(n) for n in fields] + [f"{NEAR_METRES} m 内的较大以上风险和重大危险源"])
     for row in rows:
-        sheet.append(row)
+        sheet.append(tabular.safe_row(row))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
