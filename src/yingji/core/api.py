@@ -15,7 +15,7 @@ from rest_framework.response import Response
 
 from yingji.core import history, services, tabular
 from yingji.core.models import Organization, Region
-from yingji.core.registry import Registry, get_registry, registries, registry_for_model
+from yingji.core.registry import Registry, get_registry, registries, related_queryset
 
 
 class RegistrySerializer(serializers.ModelSerializer):
@@ -24,13 +24,17 @@ class RegistrySerializer(serializers.ModelSerializer):
     registry: Registry
 
     def get_fields(self):
+        """Every writable relation field (by id or by natural key) takes its queryset from the one
+        scope mechanism, so an out-of-scope key gets the same 400 as a key nobody has; without a
+        request there is nobody to scope to, and nothing is accepted."""
         fields = super().get_fields()
         request = self.context.get("request")
         for f in fields.values():
-            if isinstance(f, serializers.SlugRelatedField) and request is not None and not f.read_only:
-                target = registry_for_model(f.queryset.model)
-                if target:
-                    f.queryset = target.queryset(request.user)
+            relation = f.child_relation if isinstance(f, serializers.ManyRelatedField) else f
+            if isinstance(relation, serializers.RelatedField) and not relation.read_only:
+                model = relation.queryset.model
+                relation.queryset = (related_queryset(model, request.user) if request is not None
+                                     else model._default_manager.none())
         return fields
 
     def validate(self, attrs):
