@@ -14,6 +14,7 @@ from functools import cached_property
 import django_filters
 from auditlog.registry import auditlog
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse_lazy
 
@@ -304,6 +305,29 @@ def related_queryset(model, user):
     if target is not None:
         return target.choice_queryset(user)
     return restrict(model._default_manager.all(), user)
+
+
+def unknown_relations(user, instance, names) -> dict:
+    """``{field: [error]}`` for each foreign key in ``names`` whose id, set on ``instance`` straight
+    from a request, is not among the records ``user`` may pick (related_queryset): the same words
+    for an id nobody has and one out of scope, so the answer tells nothing more."""
+    errors = {}
+    for name in names:
+        field = instance._meta.get_field(name)
+        raw = getattr(instance, field.attname)
+        if raw in (None, ""):
+            continue
+        try:
+            value = field.to_python(raw)
+            found = related_queryset(field.related_model, user).filter(
+                **{field.remote_field.field_name: value}).exists()
+        except (ValidationError, ValueError, TypeError):
+            continue  # malformed: the model's own clean_fields says so
+        if not found:
+            key = "pk" if field.remote_field.field_name == field.related_model._meta.pk.name else field.remote_field.field_name
+            errors[name] = [ValidationError(not_found_message(field.related_model, key), code="invalid_choice",
+                                            params={"value": value})]
+    return errors
 
 
 def not_found_message(model, key: str) -> str:
