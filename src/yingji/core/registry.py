@@ -221,7 +221,9 @@ class Registry:
                         target = registry_for_model(model_field.related_model)
                         if target and not for_import:  # before the queryset, which binds the widget to it
                             form_field.widget = reg.autocomplete_widget(name)
-                        form_field.queryset = related_queryset(model_field.related_model, user)
+                        form_field.queryset = related_queryset(
+                            model_field.related_model, user,
+                            keep=getattr(self.instance, model_field.attname) if self.instance.pk else None)
                         key = reg.related_key(name)
                         form_field.to_field_name = key
                         key_label = model_field.related_model._meta.get_field(key).verbose_name if key != "pk" else "编号"
@@ -295,16 +297,18 @@ class RegionSubtreeFilter(django_filters.ModelChoiceFilter):
         return qs.filter(**{self.field_name: value})
 
 
-def related_queryset(model, user):
+def related_queryset(model, user, *, keep=None):
     """The records of ``model`` that ``user`` may pick for a relation: every related-field choice
     (page, import and filter forms, their widgets, API relation fields, ids taken from a request)
     comes from here, so a key outside the user's scope is answered exactly like a key nobody has.
     Records of a registry: its pick-list queryset; accounts: those whose own scope lies within the
-    user's (access.scope_q)."""
+    user's (access.scope_q). ``keep``: the pk the record being edited already links to, which stays
+    valid (the record shows it anyway), so editing another field neither drops nor refuses it."""
     target = registry_for_model(model)
-    if target is not None:
-        return target.choice_queryset(user)
-    return restrict(model._default_manager.all(), user)
+    qs = target.choice_queryset(user) if target is not None else restrict(model._default_manager.all(), user)
+    if keep is not None:
+        qs = qs | model._default_manager.filter(pk=keep)
+    return qs
 
 
 def unknown_relations(user, instance, names) -> dict:
