@@ -2,9 +2,10 @@
 
 What a user may *do* comes from their roles (Django groups holding model permissions, declared in
 roles.py). What a user may *see and touch* is their scope: a region subtree and/or one
-organization. ``restrict`` applies the scope to any queryset of a DomainModel; lists, details,
-edits, API, exports, map layers and imports all go through it, so an out-of-scope record is simply
-not found (HTTP 404).
+organization. ``restrict`` applies the scope to any queryset of a DomainModel (or of accounts);
+lists, details, edits, API, exports, map layers, imports and every related-record choice (form and
+filter fields, their widgets, API relation fields) all go through it, so an out-of-scope record is
+simply not found (HTTP 404, or the same "does not exist" error as a key nobody has).
 """
 
 from __future__ import annotations
@@ -47,6 +48,8 @@ def scope_q(model, user) -> Q | None:
     region = effective_region(user)
     if region is None:
         return Q(pk__in=[])
+    if _is_account(model):
+        return _accounts_q(user, region)
     region_field = _field(model, "region")
     path_lookup = "path__startswith" if region_field == "self" else f"{region_field}__path__startswith"
     condition = Q(**{path_lookup: region.path})
@@ -59,6 +62,24 @@ def scope_q(model, user) -> Q | None:
     if user.scope_organization_id and org_field:
         org_lookup = "pk" if org_field == "self" else f"{org_field}_id"
         condition &= Q(**{org_lookup: user.scope_organization_id})
+    return condition
+
+
+def _is_account(model) -> bool:
+    from django.contrib.auth import get_user_model
+
+    return issubclass(model, get_user_model())
+
+
+def _accounts_q(user, region) -> Q:
+    """Accounts are not domain records; one lies in ``user``'s scope when its own scope does: its
+    region (else its organization's region) inside ``user``'s subtree, and its organization
+    ``user``'s when ``user`` is bound to one. Accounts with no scope (administrators) lie in nobody's.
+    A relation to an account (a task's assignee, a timeline entry's actor) offers exactly these."""
+    condition = (Q(scope_region__path__startswith=region.path)
+                 | Q(scope_region__isnull=True, scope_organization__region__path__startswith=region.path))
+    if user.scope_organization_id:
+        condition &= Q(scope_organization_id=user.scope_organization_id)
     return condition
 
 

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 
 from yingji.core import history, services, tabular
 from yingji.core.models import Organization, Region
-from yingji.core.registry import Registry, get_registry, registries, registry_for_model
+from yingji.core.registry import Registry, get_registry, registries, related_queryset
 
 
 class RegistrySerializer(serializers.ModelSerializer):
@@ -24,13 +24,20 @@ class RegistrySerializer(serializers.ModelSerializer):
     registry: Registry
 
     def get_fields(self):
+        """Every writable relation field (by id or by natural key) takes its queryset from the one
+        scope mechanism, so an out-of-scope key gets the same 400 as a key nobody has (the record being
+        updated keeps what it already links to); without a request there is nobody to scope to, and
+        nothing is accepted."""
         fields = super().get_fields()
         request = self.context.get("request")
-        for f in fields.values():
-            if isinstance(f, serializers.SlugRelatedField) and request is not None and not f.read_only:
-                target = registry_for_model(f.queryset.model)
-                if target:
-                    f.queryset = target.queryset(request.user)
+        editing = self.instance if isinstance(self.instance, self.Meta.model) else None
+        for name, f in fields.items():
+            relation = f.child_relation if isinstance(f, serializers.ManyRelatedField) else f
+            if isinstance(relation, serializers.RelatedField) and not relation.read_only:
+                model = relation.queryset.model
+                keep = getattr(editing, f"{f.source or name}_id", None) if editing is not None else None
+                relation.queryset = (related_queryset(model, request.user, keep=keep) if request is not None
+                                     else model._default_manager.none())
         return fields
 
     def validate(self, attrs):

@@ -14,9 +14,11 @@ from functools import cached_property
 import django_filters
 from auditlog.registry import auditlog
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse_lazy
 
+from yingji.core.access import restrict
 from yingji.core.models import GeoPoint, GeoShape, Region
 from yingji.core.widgets import AutocompleteInput
 
@@ -195,15 +197,10 @@ class Registry:
         return f"{obj}（{parent}）" if parent else str(obj)
 
     def autocomplete_widget(self, name: str):
-        """Widget for the foreign key ``name``: natural key input with suggestions from its registry."""
+        """Widget for the foreign key ``name``: natural key input with suggestions from its registry.
+        It names its current value through the field's own (scoped) queryset only."""
         target = registry_for_model(self.field(name).related_model)
-        key = self.related_key(name)
-
-        def label(value, target=target, key=key):
-            obj = target.model.objects.filter(**{key: value}).first() if target else None
-            return target.suggest_label(obj) if obj else ""
-
-        return AutocompleteInput(reverse_lazy("registry_suggest", args=[target.slug]), current_label=label)
+        return AutocompleteInput(reverse_lazy("registry_suggest", args=[target.slug]), label_of=target.suggest_label)
 
     # ---- forms -------------------------------------------------------------------------------
     def form_class(self, user, *, for_import: bool = False):
@@ -222,21 +219,25 @@ class Registry:
                     model_field = reg.field(name)
                     if model_field.is_relation:
                         target = registry_for_model(model_field.related_model)
-                        form_field.queryset = (target.choice_queryset(user) if target
-                                               else model_field.related_model.objects.all())
+                        if target and not for_import:  # before the queryset, which binds the widget to it
+                            form_field.widget = reg.autocomplete_widget(name)
+                        form_field.queryset = related_queryset(
+                            model_field.related_model, user,
+                            keep=getattr(self.instance, model_field.attname) if self.instance.pk else None)
                         key = reg.related_key(name)
                         form_field.to_field_name = key
                         key_label = model_field.related_model._meta.get_field(key).verbose_name if key != "pk" else "编号"
-                        form_field.error_messages["invalid_choice"] = (
-                            f"找不到{key_label}为“%(value)s”的{model_field.related_model._meta.verbose_name}，"
-                            "或不在您的管辖范围内")
+                        form_field.error_messages["invalid_choice"] = not_found_message(model_field.related_model, key)
                         if target and not for_import:
-                            form_field.widget = reg.autocomplete_widget(name)
                             form_field.help_text = f"输入{key_label}或名称关键字，从提示中选择"
                             related = getattr(self.instance, name, None) if self.instance.pk else None
                             if related is not None:
                                 self.initial[name] = getattr(related, key)
-                    if getattr(form_field, "choices", None) and list(form_field.choices)[:1] == [("", "---------")]:
+                    if isinstance(form_field, forms.ModelChoiceField):
+                        # Kept lazy: the choices stay the scoped queryset the widget is bound to.
+                        if form_field.empty_label is not None:
+                            form_field.empty_label = "请选择"
+                    elif getattr(form_field, "choices", None) and list(form_field.choices)[:1] == [("", "---------")]:
                         form_field.choices = [("", "请选择"), *list(form_field.choices)[1:]]
                     if model_field.choices and not model_field.is_relation:
                         allowed = "、".join(str(label) for _, label in model_field.choices)
@@ -265,11 +266,10 @@ class Registry:
         for name in self.filter_fields:
             f = self.field(name)
             if f.is_relation:
-                target = registry_for_model(f.related_model)
                 options = {"field_name": name, "label": self.field_label(name), "to_field_name": self.related_key(name),
                            "widget": self.autocomplete_widget(name),
-                           "queryset": (lambda request, t=target, m=f.related_model:
-                                        t.choice_queryset(request.user) if t and request else m.objects.none())}
+                           "queryset": (lambda request, m=f.related_model:
+                                        related_queryset(m, request.user) if request else m._default_manager.none())}
                 if f.related_model is Region:
                     declared[name] = RegionSubtreeFilter(subtree_of=name if name != "parent" else None, **options)
                 else:
@@ -295,6 +295,50 @@ class RegionSubtreeFilter(django_filters.ModelChoiceFilter):
         if self.subtree_of:
             return qs.filter(**{f"{self.subtree_of}__path__startswith": value.path})
         return qs.filter(**{self.field_name: value})
+
+
+def related_queryset(model, user, *, keep=None):
+    """The records of ``model`` that ``user`` may pick for a relation: every related-field choice
+    (page, import and filter forms, their widgets, API relation fields, ids taken from a request)
+    comes from here, so a key outside the user's scope is answered exactly like a key nobody has.
+    Records of a registry: its pick-list queryset; accounts: those whose own scope lies within the
+    user's (access.scope_q). ``keep``: the pk the record being edited already links to, which stays
+    valid (the record shows it anyway), so editing another field neither drops nor refuses it."""
+    target = registry_for_model(model)
+    qs = target.choice_queryset(user) if target is not None else restrict(model._default_manager.all(), user)
+    if keep is not None:
+        qs = qs | model._default_manager.filter(pk=keep)
+    return qs
+
+
+def unknown_relations(user, instance, names) -> dict:
+    """``{field: [error]}`` for each foreign key in ``names`` whose id, set on ``instance`` straight
+    from a request, is not among the records ``user`` may pick (related_queryset): the same words
+    for an id nobody has and one out of scope, so the answer tells nothing more."""
+    errors = {}
+    for name in names:
+        field = instance._meta.get_field(name)
+        raw = getattr(instance, field.attname)
+        if raw in (None, ""):
+            continue
+        try:
+            value = field.to_python(raw)
+            found = related_queryset(field.related_model, user).filter(
+                **{field.remote_field.field_name: value}).exists()
+        except (ValidationError, ValueError, TypeError):
+            continue  # malformed: the model's own clean_fields says so
+        if not found:
+            key = "pk" if field.remote_field.field_name == field.related_model._meta.pk.name else field.remote_field.field_name
+            errors[name] = [ValidationError(not_found_message(field.related_model, key), code="invalid_choice",
+                                            params={"value": value})]
+    return errors
+
+
+def not_found_message(model, key: str) -> str:
+    """How a related key that is not among the user's choices is refused, whether nobody has it or it
+    lies outside the user's scope (the same words for both)."""
+    key_label = model._meta.get_field(key).verbose_name if key != "pk" else "编号"
+    return f"找不到{key_label}为“%(value)s”的{model._meta.verbose_name}，或不在您的管辖范围内"
 
 
 def register(reg: Registry) -> Registry:

@@ -1,6 +1,7 @@
 """Form widgets shared by every registry."""
 
 from django import forms
+from django.core.exceptions import MultipleObjectsReturned, ObjectDoesNotExist, ValidationError
 from django.utils.html import format_html
 
 
@@ -10,12 +11,27 @@ class AutocompleteInput(forms.TextInput):
     Select boxes do not scale to 100,000 organizations; this input asks the related registry's
     ``suggest`` endpoint (scoped to the user) as the user types and offers matches in a datalist.
     Works without JavaScript too: typing the key itself is always accepted.
+
+    The current value is named (``label_of(record)``) only when the field's own queryset — the
+    user's scope — finds it: the ModelChoiceField binds itself to ``self.choices``, and the record
+    is looked up exactly as the field validates it, so an out-of-scope key is named no more than a
+    key nobody has. A widget bound to no such field names nothing.
     """
 
-    def __init__(self, suggest_url: str, current_label=None, attrs=None):
+    def __init__(self, suggest_url: str, label_of=None, attrs=None):
         super().__init__(attrs)
         self.suggest_url = suggest_url
-        self.current_label = current_label
+        self.label_of = label_of
+
+    def current_label(self, value) -> str:
+        field = getattr(getattr(self, "choices", None), "field", None)
+        if field is None or self.label_of is None or not hasattr(field, "queryset"):
+            return ""
+        try:
+            record = field.to_python(value)
+        except (ValidationError, ObjectDoesNotExist, MultipleObjectsReturned, ValueError, TypeError):
+            return ""
+        return self.label_of(record) if record is not None else ""
 
     def render(self, name, value, attrs=None, renderer=None):
         attrs = dict(attrs or {})
@@ -25,7 +41,7 @@ class AutocompleteInput(forms.TextInput):
                       "hx-swap": "innerHTML", "hx-sync": "this:replace"})
         field = super().render(name, value, attrs, renderer)
         current = ""
-        if value not in (None, "") and self.current_label:
+        if value not in (None, ""):
             label = self.current_label(value)
             if label:
                 current = format_html('<option value="{}">{}</option>', value, label)

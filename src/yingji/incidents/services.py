@@ -15,6 +15,7 @@ from django.utils import timezone
 from yingji.core import workflow
 from yingji.core.access import can, in_scope
 from yingji.core.notify import notify, users_responsible_for
+from yingji.core.registry import unknown_relations
 from yingji.incidents import deadlines, matching
 from yingji.incidents.models import (
     Incident,
@@ -46,7 +47,15 @@ def intake(user, incident: Incident, *, note: str = "") -> Incident:
     """Register a new incident (validated, in the user's scope), start its clocks, log it."""
     if not can(user, "add", Incident):
         raise PermissionDenied("您没有接报登记的权限")
-    incident.full_clean()
+    # The source alarm and warning come as ids from the intake page: one outside the user's scope
+    # is refused exactly like one that does not exist (else its description would be read back).
+    unknown = unknown_relations(user, incident, ("alarm", "warning"))
+    try:
+        incident.full_clean()
+    except ValidationError as exc:
+        raise ValidationError({**exc.error_dict, **unknown}) from exc
+    if unknown:
+        raise ValidationError(unknown)
     if not in_scope(user, incident):
         raise PermissionDenied("事发地不在您的管辖范围内")
     with transaction.atomic(), set_actor(user):
