@@ -516,6 +516,10 @@ class Response(ScopedPart):
     class Meta:
         verbose_name = verbose_name_plural = "应急响应"
         ordering = ["-started_at"]
+        # One active response per incident and plan: the backstop of services.activate's row lock.
+        constraints = [models.UniqueConstraint(
+            fields=["incident", "plan"], condition=models.Q(state="active"), name="one_active_response_per_plan",
+            violation_error_message="已按该预案启动响应，请调整级别而不是重复启动")]
 
     def __str__(self):
         return f"{self.plan.name} {self.get_level_display()}"
@@ -593,6 +597,10 @@ class TeamDispatch(ScopedPart):
     class Meta:
         verbose_name = verbose_name_plural = "队伍调派"
         ordering = ["-dispatched_at"]
+        # A team is out on one dispatch at a time (the backstop of services.dispatch_team's row lock).
+        constraints = [models.UniqueConstraint(
+            fields=["team"], condition=~models.Q(state="withdrawn"), name="one_open_dispatch_per_team",
+            violation_error_message="该队伍已出动，不能重复调派")]
 
     def __str__(self):
         return f"{self.team.name} → {self.incident.title}"
