@@ -337,7 +337,7 @@ class Report(ScopedPart):
 
 # ---- plans (预案) ---------------------------------------------------------------------------------
 
-# What a duplicate natural key is told, on forms, imports and the API alike (docs/decisions/0003).
+# What a duplicate natural key is told, on forms, imports and the API alike (docs/decisions/0004-natural-keys.md).
 PLAN_NAME_TAKEN = "已有同名的应急预案；预案名称在全平台唯一（导入和接口按名称引用），企业、部门预案请在名称前加编制单位名称"
 
 

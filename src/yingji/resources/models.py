@@ -31,7 +31,7 @@ from yingji.resources.workflow import SOCIAL_FORCE_REVIEW, TRANSFER_FLOW, team_n
 M2_PER_PERSON = {"emergency": 0.5, "short": 2.0, "medium": 3.0, "long": 4.5}
 
 
-# What a duplicate natural key is told, on forms, imports and the API alike (docs/decisions/0003).
+# What a duplicate natural key is told, on forms, imports and the API alike (docs/decisions/0004-natural-keys.md).
 TEAM_NAME_TAKEN = "已有同名的救援队伍；队伍名称在全平台唯一（调派、导入和接口按名称引用），请加上所在乡镇或单位加以区分"
 WAREHOUSE_NAME_TAKEN = "已有同名的储备库；储备库名称在全平台唯一（调拨、导入和接口按名称引用），请加上所在乡镇或村社区加以区分"
 SHELTER_NAME_TAKEN = "已有同名的避难场所；场所名称在全平台唯一（导入和接口按名称引用），请加上所在乡镇或村社区加以区分"
