@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import MultipleObjectsReturned
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count
 from django.http import HttpResponse
@@ -15,7 +16,18 @@ from rest_framework.response import Response
 
 from yingji.core import history, services, tabular
 from yingji.core.models import Organization, Region
-from yingji.core.registry import Registry, get_registry, registries, related_queryset
+from yingji.core.registry import Registry, ambiguous_key_message, get_registry, registries, related_queryset
+
+
+class NaturalKeyRelatedField(serializers.SlugRelatedField):
+    """Should two records share a natural key (a database from before it was unique): a 400 saying so."""
+
+    def to_internal_value(self, data):
+        try:
+            return super().to_internal_value(data)
+        except MultipleObjectsReturned:
+            raise serializers.ValidationError(ambiguous_key_message(self.get_queryset().model, self.slug_field, data),
+                                              code="ambiguous") from None
 
 
 class RegistrySerializer(serializers.ModelSerializer):
@@ -70,7 +82,7 @@ def serializer_class(reg: Registry):
                     queryset=f.related_model.objects.all(), allow_null=f.null, required=not f.blank,
                     help_text=f"{f.verbose_name}（编号）")
             else:
-                extra[name] = serializers.SlugRelatedField(
+                extra[name] = NaturalKeyRelatedField(
                     slug_field=key, queryset=f.related_model.objects.all(), allow_null=f.null, required=not f.blank,
                     help_text=f"{f.verbose_name}（{f.related_model._meta.get_field(key).verbose_name}）")
             extra[f"{name}_name"] = serializers.StringRelatedField(source=name, read_only=True)

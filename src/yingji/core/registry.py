@@ -32,9 +32,30 @@ class _EmptyJSONField(forms.JSONField):
         return "" if value is None else super().prepare_value(value)
 
 
+def ambiguous_key_message(model, key: str, value) -> str:
+    meta = model._meta
+    label = meta.get_field(key).verbose_name if key != "pk" else "编号"
+    return (f"有多个{label}为“{value}”的{meta.verbose_name}，无法确定指的是哪一个；"
+            f"请先在{meta.verbose_name}中将重名记录改名")
+
+
+class NaturalKeyChoiceField(forms.ModelChoiceField):
+    """A related record by its natural key: should two records share it (a database from before the key
+    was made unique), a clear error instead of MultipleObjectsReturned (a 500)."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except self.queryset.model.MultipleObjectsReturned:
+            raise forms.ValidationError(ambiguous_key_message(self.queryset.model, self.to_field_name or "pk", value),
+                                        code="ambiguous") from None
+
+
 def _formfield(model_field, **kwargs):
     if isinstance(model_field, models.JSONField):
         kwargs["form_class"] = _EmptyJSONField
+    if isinstance(model_field, models.ForeignKey):
+        kwargs["form_class"] = NaturalKeyChoiceField
     return model_field.formfield(**kwargs)
 
 

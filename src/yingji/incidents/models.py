@@ -337,6 +337,10 @@ class Report(ScopedPart):
 
 # ---- plans (预案) ---------------------------------------------------------------------------------
 
+# What a duplicate natural key is told, on forms, imports and the API alike (docs/decisions/0004-natural-keys.md).
+PLAN_NAME_TAKEN = "已有同名的应急预案；预案名称在全平台唯一（导入和接口按名称引用），企业、部门预案请在名称前加编制单位名称"
+
+
 PLAN_KINDS = [("general", "总体应急预案"), ("special", "专项应急预案"), ("department", "部门应急预案"),
               ("township", "乡镇（街道）应急预案"), ("enterprise", "企业应急预案"), ("onsite", "现场处置方案")]
 PLAN_REVISION_YEARS = 3  # 突发事件应急预案管理办法: evaluated (and revised as needed) at least every 3 years
@@ -345,7 +349,7 @@ PLAN_REVISION_YEARS = 3  # 突发事件应急预案管理办法: evaluated (and 
 class Plan(DomainModel):
     scope_organization = "organization"
 
-    name = models.CharField("预案名称", max_length=120)
+    name = models.CharField("预案名称", max_length=120, error_messages={"unique": PLAN_NAME_TAKEN})
     kind = models.CharField("预案类别", max_length=12, choices=PLAN_KINDS)
     event_types = models.CharField("适用事件类型", max_length=200, blank=True, validators=[validate_event_types],
                                    help_text="GB/T 35561 代码，逗号分隔；大类代码含其下各类；总体预案留空（适用全部）")
@@ -369,6 +373,9 @@ class Plan(DomainModel):
     class Meta:
         verbose_name = verbose_name_plural = "应急预案"
         ordering = ["kind", "name"]
+        constraints = [models.UniqueConstraint(
+            fields=["name"], name="plan_name_unique", violation_error_code="unique",
+            violation_error_message=PLAN_NAME_TAKEN)]
 
     def __str__(self):
         return self.name
@@ -516,6 +523,10 @@ class Response(ScopedPart):
     class Meta:
         verbose_name = verbose_name_plural = "应急响应"
         ordering = ["-started_at"]
+        # One active response per incident and plan: the backstop of services.activate's row lock.
+        constraints = [models.UniqueConstraint(
+            fields=["incident", "plan"], condition=models.Q(state="active"), name="one_active_response_per_plan",
+            violation_error_message="已按该预案启动响应，请调整级别而不是重复启动")]
 
     def __str__(self):
         return f"{self.plan.name} {self.get_level_display()}"
@@ -593,6 +604,10 @@ class TeamDispatch(ScopedPart):
     class Meta:
         verbose_name = verbose_name_plural = "队伍调派"
         ordering = ["-dispatched_at"]
+        # A team is out on one dispatch at a time (the backstop of services.dispatch_team's row lock).
+        constraints = [models.UniqueConstraint(
+            fields=["team"], condition=~models.Q(state="withdrawn"), name="one_open_dispatch_per_team",
+            violation_error_message="该队伍已出动，不能重复调派")]
 
     def __str__(self):
         return f"{self.team.name} → {self.incident.title}"

@@ -7,7 +7,7 @@ import datetime
 
 from auditlog.context import set_actor
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
@@ -249,19 +249,28 @@ def activate(user, incident: Incident, plan: Plan, level: str, reason: str = "")
         raise PermissionDenied("只有局领导和值班员可以启动响应")
     if not in_scope(user, incident) or not Plan.objects.for_user(user).filter(pk=plan.pk).exists():
         raise PermissionDenied("该事件或预案不在您的管辖范围内")
-    if incident.state not in ("received", "responding"):
-        raise ValidationError(f"事件已{incident.get_state_display()}，不能启动响应")
-    if incident.responses.filter(plan=plan, state="active").exists():
-        raise ValidationError(f"已按《{plan.name}》启动响应，请调整级别而不是重复启动")
+    already = f"已按《{plan.name}》启动响应，请调整级别而不是重复启动"
     with transaction.atomic(), set_actor(user):
-        response = Response.objects.create(incident=incident, plan=plan, level=level, reason=reason[:300],
-                                           started_by=user)
-        if incident.state == "received":
-            workflow.apply(user, incident, "respond", system=True)
-        log(incident, "response", f"启动《{plan.name}》{matching.LEVEL_LABELS[level]}。{reason}".strip(), user)
+        # The check and the write under the incident's row lock: the leader and the duty officer
+        # pressing 启动 at the same moment are served one after the other, and the second is refused.
+        locked = Incident.objects.select_for_update().get(pk=incident.pk)
+        if locked.state not in ("received", "responding"):
+            raise ValidationError(f"事件已{locked.get_state_display()}，不能启动响应")
+        if locked.responses.filter(plan=plan, state="active").exists():
+            raise ValidationError(already)
+        try:
+            with transaction.atomic():  # the constraint one_active_response_per_plan is the backstop
+                response = Response.objects.create(incident=locked, plan=plan, level=level, reason=reason[:300],
+                                                   started_by=user)
+        except IntegrityError:
+            raise ValidationError(already) from None
+        if locked.state == "received":
+            workflow.apply(user, locked, "respond", system=True)
+        log(locked, "response", f"启动《{plan.name}》{matching.LEVEL_LABELS[level]}。{reason}".strip(), user)
         created = create_tasks(response, level, user)
-        if incident.category == "natural":
-            schedule_followup(incident)  # the plan may set its own 续报 interval
+        if locked.category == "natural":
+            schedule_followup(locked)  # the plan may set its own 续报 interval
+    incident.refresh_from_db()
     _tell_departments(created, incident)
     return response
 
@@ -352,17 +361,30 @@ def dispatch_team(user, incident: Incident, team, minutes: float | None = None) 
         raise PermissionDenied("只有局领导和值班员可以调派队伍")
     if not in_scope(user, incident):
         raise PermissionDenied("该事件不在您的管辖范围内")
-    if incident.state not in ("received", "responding"):
-        raise ValidationError(f"事件已{incident.get_state_display()}，不能调派队伍")
-    if team.readiness == Readiness.DEPLOYED:
-        raise ValidationError(f"{team.name}已出动，不能重复调派")
+    from yingji.resources.models import Team
+
     with transaction.atomic(), set_actor(user):
-        team.readiness = Readiness.DEPLOYED
-        team.save(update_fields=["readiness", "updated_at"])
-        sent = TeamDispatch.objects.create(incident=incident, team=team, dispatched_by=user,
-                                           eta_minutes=round(minutes) if minutes is not None else None)
+        # Incident first, then team (the order every path takes): two commanders sending the same team
+        # at once are served one after the other, and the second finds it 出动.
+        locked = Incident.objects.select_for_update().get(pk=incident.pk)
+        if locked.state not in ("received", "responding"):
+            raise ValidationError(f"事件已{locked.get_state_display()}，不能调派队伍")
+        member = Team.objects.select_for_update().get(pk=team.pk)
+        refused = f"{member.name}已出动，不能重复调派"
+        if member.readiness == Readiness.DEPLOYED:
+            raise ValidationError(refused)
+        member.readiness = Readiness.DEPLOYED
+        member.save(update_fields=["readiness", "updated_at"])
+        try:
+            with transaction.atomic():  # the constraint one_open_dispatch_per_team is the backstop
+                sent = TeamDispatch.objects.create(incident=locked, team=member, dispatched_by=user,
+                                                   eta_minutes=round(minutes) if minutes is not None else None)
+        except IntegrityError:
+            raise ValidationError(refused) from None
         eta = f"，预计 {minutes:.0f} 分钟到达" if minutes is not None else ""
-        log(incident, "dispatch", f"调派{team.name}（{team.get_kind_display()}，{team.members} 人）赶赴现场{eta}", user)
+        log(locked, "dispatch", f"调派{member.name}（{member.get_kind_display()}，{member.members} 人）赶赴现场{eta}",
+            user)
+    team.refresh_from_db()
     return sent
 
 

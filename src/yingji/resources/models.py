@@ -7,9 +7,10 @@ from __future__ import annotations
 import math
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import IntegrityError, models, transaction
 
 from yingji.core.models import DomainModel, GeoPoint, GeoShape, Organization, Region, ScopedPart
+from yingji.core.statemachine import TransitionError
 from yingji.core.validators import validate_mobile, validate_phone
 from yingji.resources.choices import (
     EquipmentStatus,
@@ -23,11 +24,17 @@ from yingji.resources.choices import (
     TeamKind,
     WarehouseLevel,
 )
-from yingji.resources.workflow import SOCIAL_FORCE_REVIEW, TRANSFER_FLOW
+from yingji.resources.workflow import SOCIAL_FORCE_REVIEW, TRANSFER_FLOW, team_name_taken
 
 # Effective area per person (m²) by shelter class, from GB 51143-2015 防灾避难场所设计规范 (紧急 0.5,
 # 短期固定 2.0, 中期固定 3.0, 长期固定 4.5) — to verify against GB/T 44013-2024; docs/resources.md.
 M2_PER_PERSON = {"emergency": 0.5, "short": 2.0, "medium": 3.0, "long": 4.5}
+
+
+# What a duplicate natural key is told, on forms, imports and the API alike (docs/decisions/0004-natural-keys.md).
+TEAM_NAME_TAKEN = "已有同名的救援队伍；队伍名称在全平台唯一（调派、导入和接口按名称引用），请加上所在乡镇或单位加以区分"
+WAREHOUSE_NAME_TAKEN = "已有同名的储备库；储备库名称在全平台唯一（调拨、导入和接口按名称引用），请加上所在乡镇或村社区加以区分"
+SHELTER_NAME_TAKEN = "已有同名的避难场所；场所名称在全平台唯一（导入和接口按名称引用），请加上所在乡镇或村社区加以区分"
 
 
 def tags(text: str) -> list[str]:
@@ -37,7 +44,7 @@ def tags(text: str) -> list[str]:
 class Team(DomainModel, GeoPoint):
     scope_organization = "organization"
 
-    name = models.CharField("队伍名称", max_length=100)
+    name = models.CharField("队伍名称", max_length=100, error_messages={"unique": TEAM_NAME_TAKEN})
     kind = models.CharField("队伍类型", max_length=16, choices=TeamKind.choices)
     organization = models.ForeignKey(Organization, verbose_name="所属单位", null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="teams")
@@ -56,6 +63,9 @@ class Team(DomainModel, GeoPoint):
     class Meta:
         verbose_name = verbose_name_plural = "救援队伍"
         ordering = ["name"]
+        constraints = [models.UniqueConstraint(
+            fields=["name"], name="team_name_unique", violation_error_code="unique",
+            violation_error_message=TEAM_NAME_TAKEN)]
 
     def __str__(self):
         return self.name
@@ -124,6 +134,9 @@ class Expert(DomainModel):
     class Meta:
         verbose_name = verbose_name_plural = "专家"
         ordering = ["name"]
+        constraints = [models.UniqueConstraint(
+            fields=["name", "mobile"], name="expert_name_mobile_unique",
+            violation_error_message="已有姓名和手机都相同的专家")]
 
     def __str__(self):
         return self.name
@@ -139,7 +152,7 @@ class Expert(DomainModel):
 class Warehouse(DomainModel, GeoPoint):
     scope_organization = "organization"
 
-    name = models.CharField("储备库名称", max_length=100)
+    name = models.CharField("储备库名称", max_length=100, error_messages={"unique": WAREHOUSE_NAME_TAKEN})
     level = models.CharField("储备层级", max_length=10, choices=WarehouseLevel.choices)
     reserve_kind = models.CharField("储备方式", max_length=10, choices=ReserveKind.choices, default=ReserveKind.PHYSICAL)
     region = models.ForeignKey(Region, verbose_name="所属区划", on_delete=models.PROTECT, related_name="warehouses")
@@ -156,6 +169,9 @@ class Warehouse(DomainModel, GeoPoint):
     class Meta:
         verbose_name = verbose_name_plural = "储备库"
         ordering = ["level", "name"]
+        constraints = [models.UniqueConstraint(
+            fields=["name"], name="warehouse_name_unique", violation_error_code="unique",
+            violation_error_message=WAREHOUSE_NAME_TAKEN)]
 
     def __str__(self):
         return self.name
@@ -276,7 +292,7 @@ class Shelter(DomainModel, GeoPoint, GeoShape):
     FACILITIES = ["应急供水", "应急供电", "应急厕所", "医疗救护", "物资储备", "应急广播", "消防设施", "指挥管理", "标识标牌",
                   "无障碍设施"]
 
-    name = models.CharField("场所名称", max_length=100)
+    name = models.CharField("场所名称", max_length=100, error_messages={"unique": SHELTER_NAME_TAKEN})
     duration_class = models.CharField("类别（按避难时长）", max_length=10, choices=ShelterDuration.choices)
     space = models.CharField("空间类型", max_length=10, choices=ShelterSpace.choices, default=ShelterSpace.OUTDOOR)
     level = models.CharField("层级", max_length=10, choices=WarehouseLevel.choices, default=WarehouseLevel.TOWNSHIP)
@@ -296,6 +312,9 @@ class Shelter(DomainModel, GeoPoint, GeoShape):
     class Meta:
         verbose_name = verbose_name_plural = "避难场所"
         ordering = ["name"]
+        constraints = [models.UniqueConstraint(
+            fields=["name"], name="shelter_name_unique", violation_error_code="unique",
+            violation_error_message=SHELTER_NAME_TAKEN)]
 
     def __str__(self):
         return self.name
@@ -343,11 +362,15 @@ class SocialForceApplication(DomainModel, GeoPoint):
 
     def on_transition(self, name, before, after, inputs, actor=None):
         if name == "approve":
-            self.team = Team.objects.create(
-                name=self.name, kind=TeamKind.SOCIAL, region=self.region, base_address=self.base_address,
-                leader=self.leader, phone=self.mobile, members=self.members, capabilities=self.capabilities,
-                equipment_summary=self.equipment_summary, lon=self.lon, lat=self.lat,
-                notes=f"社会力量登记 {self.tracking_code} 审核认定；登记主体：{self.sponsor or '无'}")
+            try:
+                with transaction.atomic():  # the guard passed, but a namesake may have been approved since
+                    self.team = Team.objects.create(
+                        name=self.name, kind=TeamKind.SOCIAL, region=self.region, base_address=self.base_address,
+                        leader=self.leader, phone=self.mobile, members=self.members, capabilities=self.capabilities,
+                        equipment_summary=self.equipment_summary, lon=self.lon, lat=self.lat,
+                        notes=f"社会力量登记 {self.tracking_code} 审核认定；登记主体：{self.sponsor or '无'}")
+            except IntegrityError:
+                raise TransitionError(team_name_taken(self) or "已有同名的救援队伍") from None
 
 
 class TransferOrder(DomainModel, GeoPoint):

@@ -32,11 +32,20 @@ TRANSFER_FLOW = StateMachine(
     ),
 )
 
+def team_name_taken(application) -> str | None:
+    """Team names are unique (they are how dispatch, imports and the API refer to a team)."""
+    from yingji.resources.models import Team
+
+    if Team.objects.filter(name=application.name).exists():
+        return f"已有同名的救援队伍“{application.name}”：请核实是否为同一队伍，或修改登记的队伍名称后再认定"
+    return None
+
+
 SOCIAL_FORCE_REVIEW = StateMachine(
     states={"submitted": "待审核", "approved": "已认定", "rejected": "未通过"},
     initial="submitted", final=frozenset({"approved", "rejected"}),
     transitions=(
-        Transition("approve", "审核认定", ("submitted",), "approved", roles=REVIEWERS),
+        Transition("approve", "审核认定", ("submitted",), "approved", roles=REVIEWERS, guard=team_name_taken),
         Transition("reject", "不予认定", ("submitted",), "rejected", roles=REVIEWERS, requires=("reason",)),
     ),
 )

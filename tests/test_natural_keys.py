@@ -1,0 +1,152 @@
+"""Natural keys are unique (issue 13, point 11), generically over every registry.
+
+Imports, forms and the API refer to a related record by its registry's natural key (a warehouse by
+name). Two records sharing one made every later reference a 500 (MultipleObjectsReturned). Every
+natural key now has a database guarantee, a duplicate is refused with a located Chinese error, and a
+database that already held duplicates is renamed by its migration before the constraint.
+"""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, models, transaction
+from django.db.migrations.executor import MigrationExecutor
+from rest_framework.test import APIClient
+
+from tests.samples import make_record
+from yingji.core.registry import registries
+
+KEYED = [reg for reg in registries() if reg.natural_key != ("id",)]
+
+
+def guaranteed_unique(model, key: tuple[str, ...]) -> bool:
+    if len(key) == 1 and model._meta.get_field(key[0]).unique:
+        return True
+    return any(isinstance(c, models.UniqueConstraint) and c.condition is None and set(c.fields) == set(key)
+               for c in model._meta.constraints)
+
+
+def unique_errors(record) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for check in (record.validate_unique, record.validate_constraints):
+        try:
+            check()
+        except ValidationError as exc:
+            for name, messages in exc.message_dict.items():
+                errors.setdefault(name, []).extend(messages)
+    return errors
+
+
+@pytest.mark.parametrize("reg", KEYED, ids=lambda r: r.slug)
+def test_every_natural_key_has_a_database_guarantee(reg):
+    assert guaranteed_unique(reg.model, reg.natural_key), (
+        f"{reg.slug}: natural key {reg.natural_key} is not unique in the database")
+
+
+@pytest.mark.parametrize("reg", KEYED, ids=lambda r: r.slug)
+def test_a_second_record_with_the_same_natural_key_is_refused_where_it_is(reg, tree, orgs):
+    first = make_record(reg, tree["a"], orgs["a"])
+    second = make_record(reg, tree["a"], orgs["a"])
+    for name in reg.natural_key:
+        setattr(second, name, getattr(first, name))
+    errors = unique_errors(second)
+    where = reg.natural_key[0] if len(reg.natural_key) == 1 else "__all__"
+    assert errors.get(where), f"{reg.slug}: no error on {where}: {errors}"
+    assert all(any("\u4e00" <= ch <= "\u9fff" for ch in m) for m in errors[where])  # said in Chinese
+    with pytest.raises(IntegrityError), transaction.atomic():
+        second.save()
+
+
+def test_seventeen_warehouses_named_0_cannot_be_created(tree, users):
+    from yingji.resources.models import Warehouse
+
+    api = APIClient()
+    api.force_authenticate(users["admin"])
+    body = {"name": "0", "level": "county", "reserve_kind": "physical", "region": "430181"}
+    answers = [api.post("/api/warehouses/", body, format="json") for _ in range(17)]
+    assert [a.status_code for a in answers] == [201] + [400] * 16
+    assert "已有同名的储备库" in answers[1].json()["name"][0]
+    assert Warehouse.objects.filter(name="0").count() == 1
+    # …so a reference to “0” finds the one warehouse.
+    kit = api.post("/api/equipment/", {"name": "排涝泵", "kind": "排涝泵车", "warehouse": "0", "region": "430181"},
+                   format="json")
+    assert kit.status_code == 201, kit.content
+
+
+def test_the_page_form_shows_the_duplicate_beside_the_name(tree, users, client):
+    from yingji.resources.models import Team
+
+    Team.objects.create(name="大瑶镇应急救援队", kind="township", region=tree["a"])
+    client.force_login(users["admin"])
+    page = client.post("/registry/teams/new/", {"name": "大瑶镇应急救援队", "kind": "township", "region": "430181110",
+                                                "readiness": "standby", "members": 5})
+    assert page.status_code == 400  # the form again, with the error beside the field
+    assert page.context["form"].errors["name"][0].startswith("已有同名的救援队伍；队伍名称在全平台唯一")
+    assert Team.objects.filter(name="大瑶镇应急救援队").count() == 1
+
+
+def test_a_shared_name_in_a_lookup_is_a_clear_error_not_a_500(tree, orgs):
+    """Belt and braces for any key the database does not yet guard: organizations share names."""
+    from yingji.core.models import Organization
+    from yingji.core.registry import NaturalKeyChoiceField
+
+    Organization.objects.filter(pk=orgs["b"].pk).update(name=orgs["a"].name)
+    field = NaturalKeyChoiceField(queryset=Organization.objects.all(), to_field_name="name")
+    with pytest.raises(ValidationError, match="有多个单位名称为“大瑶花炮厂”的.*无法确定指的是哪一个"):
+        field.clean("大瑶花炮厂")
+
+
+def test_approving_a_social_force_with_a_taken_team_name_is_a_409_reason(tree, users):
+    from yingji.core import workflow
+    from yingji.core.statemachine import TransitionError
+    from yingji.resources.models import SocialForceApplication, Team
+
+    Team.objects.create(name="浏阳蓝天救援队", kind="social", region=tree["county"])
+    application = SocialForceApplication.objects.create(
+        name="浏阳蓝天救援队", leader="李四", mobile="13800000009", members=30, capabilities="水域救援",
+        base_address="集里街道", region=tree["county"], tracking_code="SF0001", client_hash="x")
+    with pytest.raises(TransitionError, match="已有同名的救援队伍“浏阳蓝天救援队”"):
+        workflow.apply(users["admin"], application, "approve")
+    application.refresh_from_db()
+    assert application.state == "submitted" and Team.objects.filter(name="浏阳蓝天救援队").count() == 1
+
+
+# ---- a database that already holds duplicates ---------------------------------------------------
+
+BEFORE = [("resources", "0002_dispatch_and_social_forces"), ("incidents", "0004_incident_affected_area")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_renames_existing_duplicates_and_lookups_then_work(tree, users):
+    executor = MigrationExecutor(connection)
+    latest = [key for key in executor.loader.graph.leaf_nodes() if key[0] in ("resources", "incidents")]
+    executor.migrate(BEFORE)
+    old = executor.loader.project_state(BEFORE).apps
+    Warehouse, Team = old.get_model("resources", "Warehouse"), old.get_model("resources", "Team")
+    Expert, Plan = old.get_model("resources", "Expert"), old.get_model("incidents", "Plan")
+    for _ in range(3):
+        Warehouse.objects.create(name="0", level="county", reserve_kind="physical", region_id=tree["county"].pk)
+    Warehouse.objects.create(name="0（2）", level="county", reserve_kind="physical", region_id=tree["county"].pk)
+    for _ in range(2):
+        Team.objects.create(name="应急救援队", kind="township", region_id=tree["a"].pk)
+        Expert.objects.create(name="王五", specialties="消防", mobile="13800000007", region_id=tree["county"].pk)
+        Plan.objects.create(name="综合应急预案", kind="enterprise", region_id=tree["county"].pk, approved_on="2024-01-01")
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(latest)
+
+    from yingji.incidents.models import Plan as NewPlan
+    from yingji.resources.models import Expert as NewExpert
+    from yingji.resources.models import Team as NewTeam
+    from yingji.resources.models import Warehouse as NewWarehouse
+
+    assert list(NewWarehouse.objects.order_by("pk").values_list("name", flat=True)) == [
+        "0", "0（3）", "0（4）", "0（2）"]  # the first keeps its name; never onto a name in use
+    assert list(NewTeam.objects.order_by("pk").values_list("name", flat=True)) == ["应急救援队", "应急救援队（2）"]
+    assert list(NewExpert.objects.order_by("pk").values_list("name", flat=True)) == ["王五", "王五（2）"]
+    assert list(NewPlan.objects.order_by("pk").values_list("name", flat=True)) == ["综合应急预案", "综合应急预案（2）"]
+    api = APIClient()
+    api.force_authenticate(users["admin"])
+    kit = api.post("/api/equipment/", {"name": "发电机", "kind": "发电机", "warehouse": "0", "region": "430181"},
+                   format="json")
+    assert kit.status_code == 201 and kit.json()["warehouse"] == "0"
