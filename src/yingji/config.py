@@ -42,7 +42,8 @@ SETTINGS = [
     Setting("YINGJI_LOG_LEVEL", "INFO", "日志级别"),
     Setting("YINGJI_MQTT_URL", "mqtt://127.0.0.1:1883",
             "yingji ingest / simulate 连接的 MQTT 代理，如 mqtt://用户:密码@10.0.0.5:1883"),
-    Setting("YINGJI_MQTT_GROUP", "yingji", "多个接入进程共享订阅（$share/组名/…）的组名"),
+    Setting("YINGJI_MQTT_GROUP", "", "多个接入进程共享订阅（$share/组名/…）的组名；为空时普通订阅"
+            "（Mosquitto 不持久化共享订阅，代理重启后至重新订阅前的消息会丢失）"),
     Setting("YINGJI_READING_RETENTION_DAYS", "400", "原始监测数据保留天数（PostgreSQL 下按月分区整体删除）"),
     Setting("YINGJI_MINUTE_RETENTION_DAYS", "90", "分钟汇总数据保留天数"),
     Setting("YINGJI_HOUR_RETENTION_DAYS", "1830", "小时汇总数据保留天数"),
