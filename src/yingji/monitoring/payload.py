@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime
 import json
 import math
+import re
 from dataclasses import dataclass, field
 
 REASONS = {
@@ -159,22 +160,37 @@ def parse(payload: bytes | str, *, now: float, topic_device: str | None = None, 
     if isinstance(doc, dict) and "readings" in doc:
         doc = doc["readings"]
     items = doc if isinstance(doc, list) else [doc]
+    # Text PostgreSQL cannot store can only come from a NUL or surrogate escape or, in bytes, an
+    # encoded surrogate: without one, the per-reading walk over every string is skipped.
+    text_check = _may_hold_bad_text(payload) or (topic_device is not None and not clean_text(topic_device))
     for i, item in enumerate(items):
         try:
-            _reading(out, i, item, now, topic_device, limits)
+            _reading(out, i, item, now, topic_device, limits, text_check)
         except Exception as exc:  # noqa: BLE001 — the last guard: a payload never stops the ingest
             out.rejects.append(Reject("bad_shape", f"第 {i + 1} 条无法解析（{type(exc).__name__}）", i))
     return out
 
 
-def _reading(out: Parsed, i: int, item, now: float, topic_device: str | None, limits: Limits) -> None:
+_BAD_TEXT_BYTES = re.compile(rb"\\u0000|\\u[dD][89a-fA-F]|\xed[\xa0-\xbf]")
+_BAD_TEXT_STR = re.compile(r"\\u0000|\\u[dD][89a-fA-F]|[\x00\ud800-\udfff]")
+
+
+def _may_hold_bad_text(payload: bytes | str) -> bool:
+    """Whether the payload may decode to text PostgreSQL cannot store: a NUL or surrogate escape, or
+    (bytes) an encoded surrogate, which json decodes with surrogatepass."""
+    pattern = _BAD_TEXT_BYTES if isinstance(payload, bytes | bytearray) else _BAD_TEXT_STR
+    return pattern.search(payload) is not None
+
+
+def _reading(out: Parsed, i: int, item, now: float, topic_device: str | None, limits: Limits,
+             text_check: bool = True) -> None:
     if not isinstance(item, dict):
         out.rejects.append(Reject("bad_shape", f"第 {i + 1} 条不是 JSON 对象", i))
         return
-    if topic_device is not None and not clean_text(topic_device):
+    if text_check and topic_device is not None and not clean_text(topic_device):
         out.rejects.append(Reject("bad_text", f"第 {i + 1} 条：主题中的设备编号含 NUL 或无效字符", i))
         return
-    field = bad_text_field(item)
+    field = bad_text_field(item) if text_check else None
     if field is not None:
         device = item.get("device", topic_device)
         device = device.strip() if isinstance(device, str) and clean_text(device) else ""
