@@ -159,7 +159,8 @@ def test_messages_sent_while_the_worker_is_away_wait_for_it(sensor, broker, tran
 
 
 
-def test_a_poison_message_goes_to_the_dead_letters_and_the_readings_behind_it_are_stored(sensor, worker, broker):
+def test_a_poison_message_goes_to_the_dead_letters_and_the_readings_behind_it_are_stored(sensor, broker,
+                                                                                          transactional_db):
     """A value written as a 400-digit integer used to raise in the worker, which retried the batch
     for ever; after a restart the broker sent it again. Now: one dead letter, everything else stored,
     acknowledged, and nothing comes back after a worker restart."""
@@ -167,6 +168,7 @@ def test_a_poison_message_goes_to_the_dead_letters_and_the_readings_behind_it_ar
     client = make_client(broker.url, "test-pub-poison", persistent=False)
     client.connect(*client._yingji_address)
     client.loop_start()
+    worker, thread = start_worker(broker.url)
     infos = [client.publish(*poison, qos=1)]
     infos += [client.publish("yingji/v1/readings/GAS-1", json.dumps({"ts": T0 + 1 + i, "value": 1.0}), qos=1)
               for i in range(200)]
@@ -180,7 +182,7 @@ def test_a_poison_message_goes_to_the_dead_letters_and_the_readings_behind_it_ar
     # Restart the worker with the same session: nothing unacknowledged is left to redeliver. The
     # broker sends a session's messages in order, so once a marker published now is stored, any
     # redelivery would have come before it.
-    worker.stop.set()
+    stop_worker(worker, thread)
     again, thread = start_worker(broker.url)
     try:
         publish(broker.url, [("yingji/v1/readings/GAS-1", {"ts": T0 + 999, "value": 2.0})])

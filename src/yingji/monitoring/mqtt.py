@@ -69,6 +69,7 @@ class Worker:
         self.topics = [f"$share/{group or 'yingji'}/{t}" if shared else t for t in TOPICS]
         self.stop = threading.Event()
         self.connected = threading.Event()
+        self.disconnected = threading.Event()
         self.totals = Counter()
         self.client = make_client(url, client_id)
         self.client.manual_ack_set(True)
@@ -100,6 +101,7 @@ class Worker:
         self.connected.clear()
         with self.ack_lock:
             self.generation += 1
+        self.disconnected.set()
         if not self.stop.is_set():
             log.warning("MQTT 连接断开（%s），自动重连中", reason_code)
 
@@ -156,6 +158,13 @@ class Worker:
                     on_report(self.totals)
         finally:
             self.stop.set()
-            self.client.disconnect()
+            self.disconnected.clear()
+            if self.client.disconnect() == mqtt.MQTT_ERR_SUCCESS:
+                # The last batch's PUBACKs are queued ahead of DISCONNECT: let paho's thread send
+                # them before it is stopped, else the broker sends that batch again next time.
+                self.disconnected.wait(5)
             self.client.loop_stop()
+            from django.db import connections
+
+            connections.close_all()  # this thread's connections, so none outlives the worker
         return self.totals
