@@ -50,10 +50,14 @@ SETTINGS = [
     Setting("YINGJI_LOG_LEVEL", "INFO", "日志级别"),
     Setting("YINGJI_MQTT_URL", "mqtt://127.0.0.1:1883",
             "yingji ingest / simulate 连接的 MQTT 代理，如 mqtt://用户:密码@10.0.0.5:1883"),
-    Setting("YINGJI_MQTT_GROUP", "yingji", "多个接入进程共享订阅（$share/组名/…）的组名"),
+    Setting("YINGJI_MQTT_GROUP", "", "多个接入进程共享订阅（$share/组名/…）的组名；为空时普通订阅"
+            "（Mosquitto 不持久化共享订阅，代理重启后至重新订阅前的消息会丢失）"),
     Setting("YINGJI_READING_RETENTION_DAYS", "400", "原始监测数据保留天数（PostgreSQL 下按月分区整体删除）"),
     Setting("YINGJI_MINUTE_RETENTION_DAYS", "90", "分钟汇总数据保留天数"),
     Setting("YINGJI_HOUR_RETENTION_DAYS", "1830", "小时汇总数据保留天数"),
+    Setting("YINGJI_READING_MAX_ABS", "1e9", "任何读数绝对值的上限（各传感器另按其量程校验），超出的拒收"),
+    Setting("YINGJI_READING_MAX_AGE_DAYS", "30", "可接收（补传）的最早读数时间：早于当前多少天的拒收"),
+    Setting("YINGJI_READING_MAX_AHEAD_S", "300", "设备时钟允许超前服务器的秒数，超出的拒收"),
     Setting("YINGJI_PUBLIC_URL", "http://127.0.0.1:8000", "平台对外访问地址，用于短信、邮件中的叫应链接"),
     Setting("YINGJI_WARNING_CHANNELS", "inapp,sms,email", "预警发布渠道：inapp（站内）、sms（短信）、email（邮件），逗号分隔"),
     Setting("YINGJI_SMS_URL", "", "短信网关 HTTP 接口地址；为空时短信只写入日志（测试与演示）"),
@@ -119,6 +123,14 @@ def problems() -> list[str]:
                  "YINGJI_LOGIN_ADDRESS_FAILURES", "YINGJI_LOGIN_ACCOUNT_FAILURES", "YINGJI_LOGIN_COOLOFF_MINUTES"):
         if not env(name).isdigit() or int(env(name)) < 1:
             found.append(f"{name}={env(name)!r} 应为正整数")
+    for name, top in (("YINGJI_READING_MAX_ABS", 1e300), ("YINGJI_READING_MAX_AGE_DAYS", 36500),
+                      ("YINGJI_READING_MAX_AHEAD_S", 86400)):
+        try:
+            ok = 0 < float(env(name)) <= top
+        except ValueError:
+            ok = False
+        if not ok:
+            found.append(f"{name}={env(name)!r} 应为大于 0、不超过 {top:g} 的数")
     url = database_url()
     if not url.startswith(("sqlite://", "postgres://", "postgresql://", "pgsql://")):
         found.append(f"YINGJI_DATABASE_URL 不受支持：{url.split(':')[0]}（支持 sqlite:// 与 postgres://）")

@@ -2,6 +2,7 @@
 event stream (scope, resume), and the monitoring pages."""
 
 import json
+import time
 
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
@@ -14,7 +15,7 @@ from yingji.core import live
 from yingji.core.models import LiveEvent
 from yingji.monitoring.models import Alarm, MonitoringPoint, Reading, Sensor
 
-T0 = 1_795_000_020.0
+T0 = float(int(time.time()) // 60 * 60 - 3600)  # recent: older readings are refused
 URL = "/api/ingest/readings/"
 
 
@@ -58,6 +59,40 @@ def test_ingest_refuses_wrong_roles_and_all_bad_payloads(sensor, gateway, api):
     bad = gateway.post(URL, data="{oops", content_type="application/json")
     assert bad.status_code == 400 and bad.json()["rejected"][0]["reason"] == "bad_json"
     assert post(api("admin"), {"device": "GAS-1", "ts": T0, "value": 1}).json()["stored"] == 1
+
+
+HTTP_POISON = {  # body → (reason, words the message must contain)
+    "nul": (b'{"device": "GAS-1\\u0000", "ts": %d, "value": 1}', "bad_text", "device"),
+    "400_digits": (b'{"device": "GAS-1", "ts": %d, "value": 1' + b"0" * 400 + b"}", "out_of_range", "位整数"),
+    "ts_minus_1e13": (b'{"device": "GAS-1", "ts": -1e13, "value": 1}', "past_time", "早于"),
+    "deep": (b'{"readings": ' + b"[" * 50_000 + b"]" * 50_000 + b"}", "bad_json", "嵌套"),
+    "1e308": (b'{"device": "GAS-1", "ts": %d, "value": 1e308}', "out_of_range", "合理范围"),
+}
+
+
+@pytest.mark.parametrize("name", HTTP_POISON)
+def test_poison_payloads_answer_400_with_the_reason(sensor, gateway, name):
+    body, reason, words = HTTP_POISON[name]
+    body = body.replace(b"%d", str(int(T0)).encode())
+    res = gateway.post(URL, data=body, content_type="application/json")
+    assert res.status_code == 400, res.content[:300]
+    (rejected,) = res.json()["rejected"]
+    assert rejected["reason"] == reason and words in rejected["message"]
+    assert Reading.objects.count() == 0
+
+
+def test_a_poison_reading_among_valid_ones_is_located_and_the_rest_stored(sensor, gateway):
+    """As for every located refusal (docs/monitoring.md): 200 when anything was accepted."""
+    import time
+
+    now = time.time()
+    body = json.dumps({"readings": [{"device": "GAS-1", "ts": now - 60, "value": 5},
+                                     {"device": "GAS-1\u0000", "ts": now - 50, "value": 5},
+                                     {"device": "GAS-1", "ts": now - 40, "value": 10 ** 400}]})
+    res = gateway.post(URL, data=body, content_type="application/json")
+    assert res.status_code == 200, res.content
+    assert res.json()["stored"] == 1
+    assert {(x["index"], x["reason"]) for x in res.json()["rejected"]} == {(1, "bad_text"), (2, "out_of_range")}
 
 
 def test_series_api_is_scoped_and_returns_raw_points(sensor, sensor_b, gateway, api):

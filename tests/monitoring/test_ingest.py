@@ -119,7 +119,8 @@ def test_retention_removes_old_readings(sensor, ingestor):
     # On PostgreSQL retention drops whole months, so the old reading's month (Nov 2026) must lie
     # entirely before the cutoff (2026-12-18); the newer one (28 Dec) stays.
     day = 86400
-    ingestor.handle([msg(r(0, 5.0), r(40 * day, 6.0))], now=T0 + 60 * day)
+    ingestor.handle([msg(r(0, 5.0))], now=T0 + 60)
+    ingestor.handle([msg(r(40 * day, 6.0))], now=T0 + 40 * day + 60)
     storage.refresh_aggregates(datetime.datetime.fromtimestamp(T0 - 3600, tz=datetime.UTC),
                                datetime.datetime.fromtimestamp(T0 + 41 * day, tz=datetime.UTC))
     now = datetime.datetime.fromtimestamp(T0 + 60 * day, tz=datetime.UTC)
@@ -156,3 +157,152 @@ def test_device_ids_with_quotes_commas_and_backslashes_are_matched(point, ingest
     out = ingestor.handle([msg(*(r(0, 1.0, device=d) for d in odd), r(0, 1.0, device="A"))], now=T0 + 60)
     assert (out.stored, dict(out.rejected)) == (5, {"unknown_device": 1})
     assert sorted(Sensor.objects.filter(device_id__in=odd).values_list("last_value", flat=True)) == [1.0] * 5
+
+
+POISON = {  # raw payload → (reason, words its message must contain)
+    "nul_device": (b'{"device": "GAS-1\\u0000", "ts": 1795000020, "value": 1}', "bad_text", "device"),
+    "nul_unit": (b'{"device": "GAS-1", "ts": 1795000021, "value": 1, "unit": "%LEL\\u0000"}', "bad_text", "unit"),
+    "nul_extra": (b'{"device": "GAS-1", "ts": 1795000022, "value": 1, "meta": {"note": ["ok", "\\u0000"]}}',
+                  "bad_text", "meta.note[1]"),
+    "surrogate": (b'{"device": "GAS-\\ud800", "ts": 1795000023, "value": 1}', "bad_text", "device"),
+    "huge_int_value": (b'{"device": "GAS-1", "ts": 1795000024, "value": 1' + b"0" * 400 + b"}", "out_of_range",
+                       "401 位整数"),
+    "huge_int_ts": (b'{"device": "GAS-1", "ts": 1' + b"0" * 400 + b', "value": 1}', "bad_time", "位数过多"),
+    "ts_minus_1e13": (b'{"device": "GAS-1", "ts": -1e13, "value": 1}', "past_time", "早于"),
+    "ts_1970": (b'{"device": "GAS-1", "ts": 0, "value": 1}', "past_time", "1970-01-01"),
+    "ts_year_1": (b'{"device": "GAS-1", "ts": "0001-01-01T00:00:00", "value": 1}', "past_time", "早于"),
+    "ts_next_year": (b'{"device": "GAS-1", "ts": "2027-11-18T11:07:00+08:00", "value": 1}', "future_time", "超前"),
+    "value_1e308": (b'{"device": "GAS-1", "ts": 1795000025, "value": 1e308}', "out_of_range", "1e+308"),
+    "value_overflows_to_inf": (b'{"device": "GAS-1", "ts": 1795000026, "value": 1e999}', "not_number", "inf"),
+    "deep_json": (b"[" * 100_000 + b"]" * 100_000, "bad_json", "嵌套"),
+}
+
+
+@pytest.mark.parametrize("name", POISON)
+def test_poison_payloads_become_dead_letters_naming_the_field_and_the_batch_goes_on(sensor, ingestor, name):
+    raw, reason, words = POISON[name]
+    valid = [msg(r(k, 1.0)) for k in range(100, 110)]
+    out = ingestor.handle([valid[0], ("yingji/v1/gateways/gw1/readings", raw), *valid[1:]], now=T0 + 600)
+    assert out.stored == 10 and dict(out.rejected) == {reason: 1}
+    assert words in out.rejects[0].detail, out.rejects[0].detail
+    letter = DeadLetter.objects.get()
+    assert letter.reason == reason and words in letter.detail
+    assert "\x00" not in letter.payload and letter.payload  # kept, as PostgreSQL can store it
+    assert Reading.objects.count() == 10
+
+
+def test_the_accepted_time_window_and_bound_are_settings(sensor, ingestor, monkeypatch):
+    monkeypatch.setenv("YINGJI_READING_MAX_AGE_DAYS", "1")
+    monkeypatch.setenv("YINGJI_READING_MAX_AHEAD_S", "10")
+    monkeypatch.setenv("YINGJI_READING_MAX_ABS", "1000")
+    day = 86400
+    out = ingestor.handle([msg(r(-2 * day, 1.0), r(-day + 60, 2.0), r(30, 3.0), r(5, 4.0), r(6, 1001.0))], now=T0)
+    assert out.stored == 2 and dict(out.rejected) == {"past_time": 1, "future_time": 1, "out_of_range": 1}
+
+
+def test_readings_outside_the_sensors_measuring_range_are_refused(sensor, ingestor):
+    Sensor.objects.filter(pk=sensor.pk).update(range_min=0, range_max=100)
+    out = ingestor.handle([msg(r(0, 0.0), r(1, 100.0), r(2, 100.5), r(3, -0.1))], now=T0 + 60)
+    assert out.stored == 2 and dict(out.rejected) == {"out_of_range": 2}
+    assert {x.index for x in out.rejects} == {2, 3}
+    letter = DeadLetter.objects.filter(reason="out_of_range").first()
+    assert "量程 [0, 100] %LEL" in letter.detail and letter.device_id == "GAS-1"
+
+
+def test_a_batch_that_fails_in_the_database_is_bisected_to_the_bad_reading(sensor, ingestor, monkeypatch):
+    """A store failure caused by one reading (here simulated: the database refuses the value 666)
+    isolates that reading as a dead letter; the other 199 are stored, and alarms still run."""
+    from django.db import DataError
+
+    real = storage.store_readings
+
+    def store(sensor_ids, ts, value):
+        if (value == 666.0).any():
+            raise DataError("value out of range: overflow")
+        return real(sensor_ids, ts, value)
+
+    monkeypatch.setattr(storage, "store_readings", store)
+    readings = [r(k, 25.0 if k == 198 else 1.0) for k in range(199)] + [r(500, 666.0)]
+    out = ingestor.handle([msg(*readings[:120]), msg(*readings[120:])], now=T0 + 600)
+    assert (out.stored, dict(out.rejected)) == (199, {"store_failed": 1})
+    failed = out.rejects[0]
+    assert (failed.index, failed.device) == (79, "GAS-1") and "DataError" in failed.detail
+    letter = DeadLetter.objects.get()
+    assert letter.reason == "store_failed" and json.loads(letter.payload)["value"] == 666.0
+    assert Reading.objects.count() == 199 and Alarm.objects.filter(level=1).exists()
+
+
+def test_a_message_that_fails_outside_the_readings_is_isolated_and_the_rest_stored(sensor, ingestor, monkeypatch):
+    from django.db import DataError
+
+    real = ingest.Ingestor._device_map
+
+    def device_map(self, wanted):
+        if "POISON" in wanted:
+            raise DataError("invalid byte sequence")
+        return real(self, wanted)
+
+    monkeypatch.setattr(ingest.Ingestor, "_device_map", device_map)
+    messages = [msg(r(k, 1.0)) for k in range(5)] + [msg(r(9, 1.0, device="POISON"))] + [msg(r(k, 1.0)) for k in
+                                                                                          range(10, 15)]
+    out = ingestor.handle(messages, now=T0 + 600)
+    assert (out.stored, dict(out.rejected)) == (10, {"store_failed": 1})
+    assert DeadLetter.objects.get().payload == messages[5][1].decode()
+
+
+def test_a_database_outage_is_not_mistaken_for_poison(sensor, ingestor, monkeypatch):
+    """Connection trouble must reach the worker (which keeps the batch and retries), not turn every
+    reading into a dead letter."""
+    from django.db import OperationalError
+
+    def store(*args):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(storage, "store_readings", store)
+    with pytest.raises(OperationalError):
+        ingestor.handle([msg(r(0, 1.0), r(1, 2.0))], now=T0 + 60)
+    assert not DeadLetter.objects.exists()
+
+
+def _now_minus(minutes):
+    import time
+
+    return time.time() - minutes * 60
+
+
+def test_the_aggregate_job_moves_an_impossible_stored_value_aside_and_aggregates_everyone_else(sensor, point):
+    """Readings of 1e308 written before ingest checked values (or around it): summing two overflows
+    (PostgreSQL raises, SQLite yields infinity). The job reports and removes them; others aggregate."""
+    import numpy as np
+    from django.db import transaction
+
+    from yingji.core.models import JobRun
+    from yingji.monitoring import tasks
+
+    other = Sensor.objects.create(device_id="WAT-1", name="水位计", point=point, quantity="water_level")
+    base = (_now_minus(10) // 60) * 60
+    with transaction.atomic():
+        storage.store_readings(np.array([sensor.pk, sensor.pk, sensor.pk, other.pk, other.pk]),
+                               np.array([base, base + 10, base + 20, base, base + 10]),
+                               np.array([1e308, 1e308, 4.0, 31.0, 33.0]))
+    tasks.refresh_aggregates()
+    assert {(m.sensor_id, m.n, m.total) for m in ReadingMinute.objects.all()} == {(sensor.pk, 1, 4.0),
+                                                                                 (other.pk, 2, 64.0)}
+    assert sorted(Reading.objects.values_list("value", flat=True)) == [4.0, 31.0, 33.0]
+    letters = DeadLetter.objects.filter(reason="out_of_range", source="aggregates")
+    assert letters.count() == 2 and {x.device_id for x in letters} == {"GAS-1"}
+    run = JobRun.objects.get(name="readings-aggregates")
+    assert "2 条" in run.detail and "GAS-1" in run.detail
+    tasks.refresh_aggregates()  # nothing left to report
+    assert JobRun.objects.filter(name="readings-aggregates").count() == 1
+
+
+def test_aggregates_skip_impossible_values_even_when_called_directly(sensor):
+    import numpy as np
+    from django.db import transaction
+
+    with transaction.atomic():
+        storage.store_readings(np.array([sensor.pk] * 3), np.array([T0, T0 + 1, T0 + 2]), np.array([1e308, 1e308, 2.0]))
+    at = datetime.datetime.fromtimestamp
+    storage.refresh_aggregates(at(T0, tz=datetime.UTC), at(T0 + 3600, tz=datetime.UTC))
+    assert [(m.n, m.total) for m in ReadingMinute.objects.all()] == [(1, 2.0)]

@@ -30,3 +30,18 @@ def test_sensor_rules_are_validated_and_feed_the_engine(tree, orgs, users, api):
     from yingji.monitoring.rules import RuleSet
 
     assert RuleSet.build([sensor.rule()]).thresholds[0, :2].tolist() == [20.0, 40.0]
+
+
+def test_the_measuring_range_is_validated_with_the_thresholds(tree, orgs, users, api):
+    point = make_point(api, orgs)
+    staff = api("staff")
+    body = {"device_id": "GAS-0002", "name": "可燃气体探测器2号", "point": str(point), "quantity": "combustible_gas",
+            "level1": 20, "level2": 40, "range_min": 100, "range_max": 0}
+    upside_down = staff.post("/api/sensors/", body, format="json")
+    assert upside_down.status_code == 400 and upside_down.json()["range_max"] == ["量程上限须大于量程下限"]
+    narrow = staff.post("/api/sensors/", {**body, "range_min": 0, "range_max": 30}, format="json")
+    assert narrow.status_code == 400 and "报警阈值 40 不在量程内" in narrow.json()["range_max"][0]
+    ok = staff.post("/api/sensors/", {**body, "range_min": 0, "range_max": 100}, format="json")
+    assert ok.status_code == 201, ok.json()
+    sensor = Sensor.objects.get(device_id="GAS-0002")
+    assert (sensor.range_min, sensor.range_max) == (0, 100)

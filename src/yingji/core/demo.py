@@ -523,9 +523,10 @@ def _monitoring(rng, towns) -> int:
                                               region=source.region, lon=source.lon, lat=source.lat)
         for i in range(rng.randint(1, 3)):
             sensor(point, "combustible_gas", f"可燃气体探测器{i + 1}号", level1=20, level2=40, deadband=2,
-                   interval_s=10)
+                   interval_s=10, range_min=0, range_max=100)
         if source.unit_kind == "storage":
-            sensor(point, "liquid_level", "储罐液位计", level1=8.5, level2=9.2, deadband=0.1, interval_s=30)
+            sensor(point, "liquid_level", "储罐液位计", level1=8.5, level2=9.2, deadband=0.1, interval_s=30,
+                   range_min=0, range_max=12)
     by_name = {t.name: t for t in towns}
     for name in RIVER_TOWNS:
         town = by_name[name]
@@ -534,13 +535,15 @@ def _monitoring(rng, towns) -> int:
                                               kind="river", region=town, lon=lon, lat=lat)
         warn = round(rng.uniform(52, 58), 1)  # 警戒水位 / 保证水位 (m, local datum)
         sensor(point, "water_level", "雷达水位计", level1=warn, level2=round(warn + 1.5, 1), deadband=0.2,
-               max_rate_per_min=0.05, interval_s=300)
+               max_rate_per_min=0.05, interval_s=300, range_min=round(warn - 20), range_max=round(warn + 15))
     for name in MOUNTAIN_TOWNS:
         town = by_name[name]
         lon, lat = _inside(rng, shape(town.geometry), 1)[0]
         point = MonitoringPoint.objects.create(name=f"{name}地质灾害监测点", kind="slope", region=town, lon=lon, lat=lat)
-        sensor(point, "rainfall", "翻斗式雨量计", level1=50, level2=100, level3=150, interval_s=300)
-        sensor(point, "displacement", "裂缝位移计", level1=10, level2=30, level3=50, min_duration_s=600, interval_s=600)
+        sensor(point, "rainfall", "翻斗式雨量计", level1=50, level2=100, level3=150, interval_s=300, range_min=0,
+               range_max=1000)
+        sensor(point, "displacement", "裂缝位移计", level1=10, level2=30, level3=50, min_duration_s=600, interval_s=600,
+               range_min=0, range_max=300)
     return n
 
 

@@ -6,17 +6,27 @@ locks (``SELECT … FOR UPDATE`` in id order) while it evaluates: several ingest
 MQTT subscription therefore see one consistent state per sensor. A reading older than the
 sensor's last evaluated one (a late or replayed message) is stored and aggregated but not
 re-evaluated, so replays never raise alarms twice.
+
+Poison input never stalls the ingest. The parser turns every malformed payload or reading into a
+located reject; a reading outside its sensor's measuring range (量程) is refused here. Should a
+batch still fail in the database for a reason that lies in its data (``DataError``,
+``IntegrityError`` or a Python error while storing), it is bisected — first by message, then by
+reading, each attempt in a savepoint — until the failing readings are isolated as ``store_failed``
+dead letters and the rest is stored. Errors of the database itself (connection lost, locked,
+missing table) are raised, so the MQTT worker keeps the batch unacknowledged and retries it.
 """
 
 from __future__ import annotations
 
 import datetime
+import json
+import logging
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db import transaction
+from django.db import DatabaseError, DataError, IntegrityError, transaction
 from django.utils import timezone
 
 from yingji.monitoring import payload as payloads
@@ -24,7 +34,29 @@ from yingji.monitoring import storage
 from yingji.monitoring.models import DeadLetter, Sensor
 from yingji.monitoring.rules import RuleSet, State, evaluate
 
+log = logging.getLogger(__name__)
+
 PAYLOAD_KEPT = 4000  # characters of a refused payload kept in the dead-letter table
+
+
+def limits_from_config() -> payloads.Limits:
+    """The jurisdiction's bounds for any reading (YINGJI_READING_MAX_ABS, _MAX_AGE_DAYS, _MAX_AHEAD_S)."""
+    from yingji import config
+
+    return payloads.Limits(max_abs=float(config.env("YINGJI_READING_MAX_ABS")),
+                           max_age_s=float(config.env("YINGJI_READING_MAX_AGE_DAYS")) * 86400,
+                           max_ahead_s=float(config.env("YINGJI_READING_MAX_AHEAD_S")))
+
+
+def is_poison(exc: BaseException) -> bool:
+    """Whether a failure while storing lies in the data (isolate it) rather than in the database
+    (retry): constraint and value errors, and Python errors raised on a value, are the data's; a lost
+    connection, a lock, a missing table or a sensor deleted mid-batch (LookupError) are not."""
+    if isinstance(exc, DataError | IntegrityError):
+        return True
+    if isinstance(exc, DatabaseError | LookupError):
+        return False
+    return isinstance(exc, Exception)
 
 
 @dataclass
@@ -51,32 +83,63 @@ class DeviceInfo:
     pk: int
     unit: str
     status: str
+    range_min: float | None = None
+    range_max: float | None = None
+
+    def outside(self, value: float) -> bool:
+        return ((self.range_min is not None and value < self.range_min)
+                or (self.range_max is not None and value > self.range_max))
 
 
 class Ingestor:
     """One per worker; holds no state between batches (rule state lives on the sensor rows)."""
 
-    def __init__(self, per_row: bool = False):
+    def __init__(self, per_row: bool = False, limits: payloads.Limits | None = None):
         self.per_row = per_row  # benchmark reference: one ORM insert per reading
+        self.limits = limits  # None: read YINGJI_READING_* at each batch
 
     def _device_map(self, wanted: set[str]) -> dict[str, DeviceInfo]:
         """The batch's devices, read fresh each batch (one indexed query): a sensor just disabled,
         deleted or re-registered is seen at once."""
         from yingji.monitoring.models import QUANTITIES
 
-        return {d: DeviceInfo(pk, QUANTITIES.get(q, ("", ""))[1], st)
-                for d, pk, q, st in storage.device_map(list(wanted))}
+        return {d: DeviceInfo(pk, QUANTITIES.get(q, ("", ""))[1], st, lo, hi)
+                for d, pk, q, st, lo, hi in storage.device_map(list(wanted))}
 
     def handle(self, messages: list[tuple[str, bytes]], *, allowed: set[int] | None = None,
                now: float | None = None) -> Outcome:
         """Process ``(source, payload)`` messages as one batch. ``allowed``: sensor ids the sender may
-        report for (HTTP users are held to their scope); None = any (the MQTT broker authenticates)."""
+        report for (HTTP users are held to their scope); None = any (the MQTT broker authenticates).
+
+        Raises only for failures of the database itself; a message that fails for its data is
+        isolated (bisection) into the dead-letter table and the rest of the batch is stored."""
         now = time.time() if now is None else now
+        try:
+            return self._handle(messages, allowed=allowed, now=now)
+        except Exception as exc:
+            if not is_poison(exc):
+                raise
+            if len(messages) == 1:
+                return self._refuse_message(*messages[0], exc)
+            half = len(messages) // 2
+            log.warning("批次入库失败（%s），对分隔离问题消息", type(exc).__name__)
+            outcome = self.handle(messages[:half], allowed=allowed, now=now)
+            outcome.add(self.handle(messages[half:], allowed=allowed, now=now))
+            return outcome
+
+    def _refuse_message(self, source: str, raw: bytes, exc: BaseException) -> Outcome:
+        reject = payloads.Reject("store_failed", f"消息入库失败：{type(exc).__name__}: {exc}"[:300])
+        log.error("消息入库失败，已转入拒收数据：%s", reject.detail)
+        DeadLetter.objects.create(**_fields(_dead(source, reject, raw)))
+        return Outcome(received=1, rejected=Counter(store_failed=1), rejects=[reject])
+
+    def _handle(self, messages: list[tuple[str, bytes]], *, allowed: set[int] | None, now: float) -> Outcome:
+        limits = self.limits or limits_from_config()
         parsed = payloads.Parsed()
         dead: list[DeadLetter] = []
         sources: list[str] = []
         for source, raw in messages:
-            one = payloads.parse(raw, now=now, topic_device=payloads.device_from_topic(source))
+            one = payloads.parse(raw, now=now, topic_device=payloads.device_from_topic(source), limits=limits)
             dead += [_dead(source, r, raw) for r in one.rejects]
             sources += [source] * len(one)
             parsed.extend(one)
@@ -90,14 +153,20 @@ class Ingestor:
             info = devices.get(device)
             reason = ("unknown_device" if info is None else "out_of_scope" if allowed is not None and info.pk not in allowed
                       else "disabled" if info.status == "disabled"
-                      else "wrong_unit" if parsed.unit[i] is not None and parsed.unit[i] != info.unit else None)
+                      else "wrong_unit" if parsed.unit[i] is not None and parsed.unit[i] != info.unit
+                      else "out_of_range" if info.outside(parsed.value[i]) else None)
             if reason is None:
                 keep.append(i)
                 continue
-            detail = {"unknown_device": f"设备 {device} 未在传感器登记簿中登记",
-                      "out_of_scope": f"设备 {device} 不在本账号管辖范围内",
-                      "disabled": f"传感器 {device} 已停用",
-                      "wrong_unit": f"单位 {parsed.unit[i]!r} 与传感器 {device} 的单位 {info and info.unit!r} 不符"}[reason]
+            if reason == "out_of_range":
+                span = f"[{_num(info.range_min, '−∞')}, {_num(info.range_max, '+∞')}] {info.unit}"
+                detail = f"数值 value={parsed.value[i]:g} 超出传感器 {device} 的量程 {span}"
+            else:
+                detail = {"unknown_device": f"设备 {device} 未在传感器登记簿中登记",
+                          "out_of_scope": f"设备 {device} 不在本账号管辖范围内",
+                          "disabled": f"传感器 {device} 已停用",
+                          "wrong_unit": f"单位 {parsed.unit[i]!r} 与传感器 {device} 的单位 {info and info.unit!r} "
+                                        "不符"}[reason]
             reject = payloads.Reject(reason, detail, parsed.index[i], device)
             outcome.rejects.append(reject)
             outcome.rejected[reason] += 1
@@ -109,16 +178,51 @@ class Ingestor:
         with transaction.atomic():
             if dead:
                 DeadLetter.objects.bulk_create(dead)
-            if self.per_row:
-                outcome.stored = storage.store_readings_per_row(sensor, ts, value)
-                inserted = (sensor[:0], ts[:0], value[:0])
-            else:
-                inserted = storage.store_readings(sensor, ts, value)
-                outcome.stored = len(inserted[0])
-            outcome.duplicates = len(keep) - outcome.stored
-            if len(inserted[0]):
-                self._evaluate(*inserted, outcome)
+            failed: list[tuple[int, BaseException]] = []
+            self._store(np.arange(len(keep)), sensor, ts, value, outcome, failed)
+            for k, exc in failed:  # readings that fail on their own: isolated, kept, located
+                i = keep[k]
+                reject = payloads.Reject("store_failed", f"第 {parsed.index[i] + 1} 条入库失败：{type(exc).__name__}: "
+                                                         f"{exc}"[:300], parsed.index[i], parsed.device[i])
+                log.error("读数入库失败，已转入拒收数据：%s", reject.detail)
+                outcome.rejects.append(reject)
+                outcome.rejected["store_failed"] += 1
+                DeadLetter.objects.create(**_fields(_dead(sources[i], reject, None, reading={
+                    "device": parsed.device[i], "ts": parsed.ts[i], "value": parsed.value[i], "unit": parsed.unit[i]})))
+            outcome.duplicates = len(keep) - len(failed) - outcome.stored
         return outcome
+
+    def _store(self, rows: np.ndarray, sensor: np.ndarray, ts: np.ndarray, value: np.ndarray, outcome: Outcome,
+               failed: list) -> None:
+        """Store and evaluate readings ``rows`` in a savepoint; on a data failure bisect them, so only
+        the readings that fail alone end up in ``failed``."""
+        if not len(rows):
+            return
+        part = Outcome()
+        try:
+            with transaction.atomic():
+                s, t, v = sensor[rows], ts[rows], value[rows]
+                if self.per_row:
+                    part.stored = storage.store_readings_per_row(s, t, v)
+                    inserted = (s[:0], t[:0], v[:0])
+                else:
+                    inserted = storage.store_readings(s, t, v)
+                    part.stored = len(inserted[0])
+                if len(inserted[0]):
+                    self._evaluate(*inserted, part)
+        except Exception as exc:
+            if not is_poison(exc):
+                raise
+            if len(rows) == 1:
+                failed.append((int(rows[0]), exc))
+                return
+            half = len(rows) // 2
+            self._store(rows[:half], sensor, ts, value, outcome, failed)
+            self._store(rows[half:], sensor, ts, value, outcome, failed)
+            return
+        outcome.stored += part.stored
+        for k, n in part.alarms.items():
+            outcome.alarms[k] += n
 
     def _evaluate(self, sensor: np.ndarray, ts: np.ndarray, value: np.ndarray, outcome: Outcome) -> None:
         """Run the rules for the inserted readings under a lock on their sensors (alarm changes reach
@@ -174,15 +278,46 @@ def _rate_events(local: np.ndarray, ts: np.ndarray, value: np.ndarray, fired: np
     return events
 
 
-def _dead(source: str, reject: payloads.Reject, raw: bytes | None, reading: dict | None = None) -> DeadLetter:
-    import json
+def _num(x: float | None, missing: str) -> str:
+    return missing if x is None else f"{x:g}"
 
+
+def _storable(text: str) -> str:
+    """Text as the dead-letter table can keep it whatever the payload held: NUL and unpaired
+    surrogates are replaced (PostgreSQL refuses both), so recording a refusal cannot fail."""
+    return text.replace("\x00", "\ufffd").encode("utf-8", "replace").decode("utf-8")
+
+
+def _dead(source: str, reject: payloads.Reject, raw: bytes | None, reading: dict | None = None) -> DeadLetter:
     if raw is not None:
         text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
     else:
         text = json.dumps(reading, ensure_ascii=False)
-    return DeadLetter(source=source[:200], reason=reject.reason, detail=reject.detail[:300], device_id=reject.device[:64],
-                      payload=text[:PAYLOAD_KEPT])
+    return DeadLetter(source=_storable(source[:200]), reason=reject.reason, detail=_storable(reject.detail[:300]),
+                      device_id=_storable(reject.device[:64]), payload=_storable(text[:PAYLOAD_KEPT]))
+
+
+def _fields(letter: DeadLetter) -> dict:
+    return {f: getattr(letter, f) for f in ("source", "reason", "detail", "device_id", "payload")}
+
+
+def report_quarantined(rows: list[tuple[int, float, float]], now: datetime.datetime) -> None:
+    """Stored readings the aggregate job removed as impossible (storage.quarantine_readings): each
+    becomes an ``out_of_range`` dead letter, the job run says how many, and the log names them."""
+    from yingji.core.models import JobRun
+
+    devices = dict(Sensor.objects.filter(pk__in={s for s, _, _ in rows}).values_list("pk", "device_id"))
+    letters = []
+    for sensor_id, epoch, value in rows:
+        device = devices.get(sensor_id, f"#{sensor_id}")
+        reject = payloads.Reject("out_of_range", f"已入库的数值 value={value:g}（{payloads.when_text(epoch)}）超出合理范围，"
+                                                 "汇总时剔除", None, device)
+        letters.append(_dead("aggregates", reject, None, reading={"device": device, "ts": epoch, "value": str(value)}))
+        log.warning("汇总任务剔除异常读数：传感器 %s 时间 %s 数值 %g", device, payloads.when_text(epoch), value)
+    DeadLetter.objects.bulk_create(letters)
+    JobRun.objects.create(name="readings-aggregates", started_at=now, finished_at=timezone.now(), ok=True,
+                          detail=f"剔除异常读数 {len(rows)} 条（已转入拒收数据），其余传感器照常汇总："
+                                 + "、".join(sorted({devices.get(s, f'#{s}') for s, _, _ in rows}))[:500])
 
 
 def mark_offline(now: datetime.datetime | None = None, factor: float = 3.0) -> int:

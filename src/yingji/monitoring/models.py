@@ -47,6 +47,9 @@ class Sensor(ScopedPart):
     quantity = models.CharField("监测量", max_length=20,
                                 choices=[(k, f"{label}（{unit}）") for k, (label, unit) in QUANTITIES.items()])
     interval_s = models.PositiveIntegerField("上报周期（秒）", default=60)
+    range_min = models.FloatField("量程下限", null=True, blank=True,
+                                  help_text="仪表量程的下限；超出量程的读数拒收（记入拒收数据）")
+    range_max = models.FloatField("量程上限", null=True, blank=True, help_text="仪表量程的上限，如可燃气体 100 %LEL")
     status = models.CharField("状态", max_length=10, choices=STATUSES, default="online", db_index=True)
     rising = models.BooleanField("超上限报警", default=True, help_text="勾选：数值升高报警（如气体浓度）；不勾选：数值降低报警")
     level1 = models.FloatField("一级阈值（最轻）", null=True, blank=True)
@@ -98,6 +101,14 @@ class Sensor(ScopedPart):
             raise ValidationError({"level2": str(exc).replace("传感器 0 的", "")}) from exc
         if self.deadband < 0:
             raise ValidationError({"deadband": "回差不能为负数"})
+        if self.range_min is not None and self.range_max is not None and self.range_min >= self.range_max:
+            raise ValidationError({"range_max": "量程上限须大于量程下限"})
+        outside = [v for v in self.thresholds()
+                   if (self.range_min is not None and v < self.range_min) or (self.range_max is not None and v > self.range_max)]
+        if outside:
+            raise ValidationError({"range_max": f"报警阈值 {outside[0]:g} 不在量程内：超出量程的读数会被拒收，"
+                                                "该级报警永远不会触发"})
+
 
 class Alarm(ScopedPart):
     """One open alarm per (sensor, kind) at a time: repeats update it (count, peak, last value)."""

@@ -1,10 +1,20 @@
-"""MQTT ingest worker: subscribe (QoS 1, shared), batch, store, then acknowledge.
+"""MQTT ingest worker: subscribe (QoS 1), batch, store, then acknowledge.
 
 A message is acknowledged (PUBACK) only after the batch holding it has committed, so a worker that
 dies or loses the broker mid-batch leaves those messages with the broker, which sends them again;
-storage is idempotent on (sensor, ts), so a redelivery is harmless. The session is persistent
-(clean session off, fixed client id): while a worker is away the broker queues its share.
-paho's network thread reconnects by itself (1 s, doubling to 30 s) after a broker restart.
+storage is idempotent on (sensor, ts), so a redelivery is harmless. A batch that fails for its
+data is bisected by the ingest service and its poison messages go to the dead letters, so the
+batch is acknowledged and never retried for ever; only failures of the database are retried.
+The session is persistent (clean session off, fixed client id): while a worker is away, and across
+a restart of a broker with persistence on, the broker keeps its messages. paho's network thread
+reconnects by itself (1 s, doubling to 30 s) after a broker restart.
+
+Subscription: a plain one by default. With a group (``YINGJI_MQTT_GROUP``) the worker subscribes
+through ``$share/<group>/…`` so several workers split the messages — but Mosquitto (2.0) does not
+keep shared subscriptions in its persistence file: after a broker restart the restored session has
+no subscription until the worker reconnects and subscribes again, and the broker drops (after
+acknowledging them to the publisher) whatever devices send in between. That was the loss across
+broker restarts; see docs/monitoring.md for when a group is worth it.
 """
 
 from __future__ import annotations
@@ -38,17 +48,28 @@ def make_client(url: str, client_id: str, *, persistent: bool = True) -> mqtt.Cl
     return client
 
 
+def _topic(message) -> str:
+    """The message's topic; one that is not valid UTF-8 (paho raises on it) is shown escaped."""
+    try:
+        return message.topic
+    except UnicodeDecodeError:
+        return message._topic.decode("utf-8", "backslashreplace")
+
+
 class Worker:
-    def __init__(self, url: str, *, group: str = "yingji", client_id: str = "yingji-ingest-1", shared: bool = True,
+    def __init__(self, url: str, *, group: str = "", client_id: str = "yingji-ingest-1", shared: bool | None = None,
                  max_messages: int = 500, linger_s: float = 0.1, per_row: bool = False):
+        """``shared``: subscribe through ``$share/<group>/…``; by default when a group is given."""
         from yingji.monitoring.ingest import Ingestor
 
         self.ingestor = Ingestor(per_row=per_row)
         self.inbox: queue.Queue = queue.Queue()
         self.max_messages, self.linger_s = max_messages, linger_s
-        self.topics = [f"$share/{group}/{t}" if shared else t for t in TOPICS]
+        shared = bool(group) if shared is None else shared
+        self.topics = [f"$share/{group or 'yingji'}/{t}" if shared else t for t in TOPICS]
         self.stop = threading.Event()
         self.connected = threading.Event()
+        self.disconnected = threading.Event()
         self.totals = Counter()
         self.client = make_client(url, client_id)
         self.client.manual_ack_set(True)
@@ -56,8 +77,11 @@ class Worker:
         self.client.on_disconnect = self._on_disconnect
         self.client.on_subscribe = self._on_subscribe
         # Message ids belong to one connection: after a reconnect the broker resends what was not
-        # acknowledged, and an old id must not acknowledge a different message on the new one.
+        # acknowledged, and an old id must not acknowledge a different message on the new one. The
+        # lock makes "still the same connection?" and the PUBACK one step, so a disconnect (on paho's
+        # thread) cannot slip in between.
         self.generation = 0
+        self.ack_lock = threading.Lock()
         self.client.on_message = lambda client, userdata, message: self.inbox.put((self.generation, message))
 
     def _on_connect(self, client, userdata, flags, reason_code, properties):
@@ -75,7 +99,9 @@ class Worker:
 
     def _on_disconnect(self, client, userdata, flags, reason_code, properties):
         self.connected.clear()
-        self.generation += 1
+        with self.ack_lock:
+            self.generation += 1
+        self.disconnected.set()
         if not self.stop.is_set():
             log.warning("MQTT 连接断开（%s），自动重连中", reason_code)
 
@@ -96,20 +122,22 @@ class Worker:
         from django.db import close_old_connections
 
         delay = 1.0
+        messages = [(_topic(m), m.payload) for _, m in batch]
         while not self.stop.is_set():
-            try:
-                outcome = self.ingestor.handle([(m.topic, m.payload) for _, m in batch])
+            try:  # poison messages come back as dead letters, not as exceptions (ingest.is_poison)
+                outcome = self.ingestor.handle(messages)
                 break
-            except Exception:  # database away: keep the batch unacknowledged and retry
+            except Exception:  # the database itself failed: keep the batch unacknowledged and retry
                 log.exception("写入失败，%.0f 秒后重试（消息未确认，不会丢失）", delay)
                 close_old_connections()
                 self.stop.wait(delay)
                 delay = min(delay * 2, 30.0)
         else:
             return
-        for generation, message in batch:
-            if generation == self.generation:
-                self.client.ack(message.mid, message.qos)
+        with self.ack_lock:
+            for generation, message in batch:
+                if generation == self.generation:
+                    self.client.ack(message.mid, message.qos)
         self.totals.update(messages=len(batch), received=outcome.received, stored=outcome.stored,
                            duplicates=outcome.duplicates, **{f"rejected_{k}": v for k, v in outcome.rejected.items()})
 
@@ -130,6 +158,13 @@ class Worker:
                     on_report(self.totals)
         finally:
             self.stop.set()
-            self.client.disconnect()
+            self.disconnected.clear()
+            if self.client.disconnect() == mqtt.MQTT_ERR_SUCCESS:
+                # The last batch's PUBACKs are queued ahead of DISCONNECT: let paho's thread send
+                # them before it is stopped, else the broker sends that batch again next time.
+                self.disconnected.wait(5)
             self.client.loop_stop()
+            from django.db import connections
+
+            connections.close_all()  # this thread's connections, so none outlives the worker
         return self.totals

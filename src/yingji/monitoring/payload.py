@@ -8,6 +8,12 @@ A payload is one reading, a list of readings, or ``{"readings": [...]}``; a read
 ``{"device": "LY-COM-00001", "ts": "2026-11-22T10:00:00+08:00", "value": 12.5, "unit": "%LEL"}``.
 ``ts`` is ISO 8601 (without an offset it is taken as China time, UTC+8) or Unix seconds (or
 milliseconds when larger than 10¹¹); ``unit`` is optional but, when given, must be the sensor's.
+
+Nothing a device sends makes ``parse`` raise: text with NUL or unpaired surrogates (which
+PostgreSQL cannot store), integers too large for a float, non-finite or absurd values, timestamps
+outside the accepted window and JSON nested too deeply all become located rejects. The bounds are
+``Limits`` (from YINGJI_READING_* settings, see ingest.limits_from_config); per-sensor measuring
+ranges are checked by the ingest service, which knows the sensors.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from __future__ import annotations
 import datetime
 import json
 import math
+import re
 from dataclasses import dataclass, field
 
 REASONS = {
@@ -27,9 +34,22 @@ REASONS = {
     "not_number": "数值无效（非数字、NaN 或无穷大）",
     "bad_time": "时间无效",
     "future_time": "时间超前于服务器时钟",
+    "past_time": "时间早于可接收的期限",
+    "out_of_range": "数值超出量程或合理范围",
+    "bad_text": "文本含 NUL 或无效字符",
+    "store_failed": "入库失败（已隔离）",
 }
 CHINA = datetime.timezone(datetime.timedelta(hours=8))
-MAX_FUTURE_S = 300  # device clocks may run a little fast; beyond this a timestamp is refused
+MAX_FUTURE_S = 300  # default of Limits.max_ahead_s
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What a reading may be, whatever its sensor: the jurisdiction sets these (YINGJI_READING_*)."""
+
+    max_abs: float = 1e9  # |value| above this is refused (keeps sums and aggregates finite)
+    max_age_s: float = 30 * 86400  # older readings are refused (backfill window)
+    max_ahead_s: float = MAX_FUTURE_S  # device clocks may run a little fast; beyond this refused
 
 
 @dataclass
@@ -67,54 +87,153 @@ def parse_time(raw) -> float:
     if isinstance(raw, bool):
         raise ValueError("时间不能是布尔值")
     if isinstance(raw, int | float):
+        try:
+            raw = float(raw)
+        except OverflowError:
+            raise ValueError("时间数值位数过多") from None
         if not math.isfinite(raw):
             raise ValueError("时间不是有限数")
-        return raw / 1000.0 if raw > 1e11 else float(raw)
+        return raw / 1000.0 if raw > 1e11 else raw
     if isinstance(raw, str):
         try:
             at = datetime.datetime.fromisoformat(raw.strip())
-        except ValueError:
-            raise ValueError(f"无法识别的时间 {raw[:40]!r}，应为 ISO 8601 或 Unix 秒") from None
-        return (at if at.tzinfo else at.replace(tzinfo=CHINA)).timestamp()
+            return (at if at.tzinfo else at.replace(tzinfo=CHINA)).timestamp()
+        except (ValueError, OverflowError):
+            raise ValueError(f"无法识别的时间 {shown(raw)}，应为 ISO 8601 或 Unix 秒") from None
     raise ValueError("缺少时间 ts")
 
 
-def parse(payload: bytes | str, *, now: float, topic_device: str | None = None) -> Parsed:
+def shown(raw, limit: int = 40) -> str:
+    """A value as it may appear in a message: short, and with NUL/surrogates escaped."""
+    return ascii(raw)[:limit] if isinstance(raw, str) else repr(raw)[:limit]
+
+
+def clean_text(text: str) -> bool:
+    """True when PostgreSQL can store ``text``: no NUL character and valid Unicode (no lone surrogate)."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def bad_text_field(item: dict) -> str | None:
+    """Path of the first key or string value in ``item`` (nested lists/objects included) that is not
+    clean text; iterative, so a deeply nested extra field cannot exhaust the stack."""
+    stack: list[tuple[str, object]] = [("", item)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, str):
+            if not clean_text(node):
+                return path or "（值）"
+        elif isinstance(node, dict):
+            for k, v in node.items():
+                name = f"{path}.{k}" if path else str(k)
+                if isinstance(k, str) and not clean_text(k):
+                    return f"{path}.（字段名）" if path else "（字段名）"
+                stack.append((name, v))
+        elif isinstance(node, list):
+            stack.extend((f"{path}[{j}]", v) for j, v in enumerate(node))
+    return None
+
+
+def when_text(ts: float) -> str:
+    try:
+        return datetime.datetime.fromtimestamp(ts, CHINA).strftime("%Y-%m-%d %H:%M:%S")
+    except (ValueError, OverflowError, OSError):
+        return f"{ts:g} 秒（Unix）"
+
+
+def parse(payload: bytes | str, *, now: float, topic_device: str | None = None, limits: Limits = Limits()) -> Parsed:
     """Readings and located rejects from one payload; never raises on bad input."""
     out = Parsed()
     try:
         doc = json.loads(payload)
-    except (ValueError, UnicodeDecodeError) as exc:
-        out.rejects.append(Reject("bad_json", f"JSON 解析失败：{exc}"))
+    except RecursionError:
+        out.rejects.append(Reject("bad_json", "JSON 嵌套层数过深"))
+        return out
+    except (ValueError, TypeError) as exc:  # UnicodeDecodeError and "too many digits" are ValueErrors
+        out.rejects.append(Reject("bad_json", f"JSON 解析失败：{exc}"[:200]))
         return out
     if isinstance(doc, dict) and "readings" in doc:
         doc = doc["readings"]
     items = doc if isinstance(doc, list) else [doc]
+    # Text PostgreSQL cannot store can only come from a NUL or surrogate escape or, in bytes, an
+    # encoded surrogate: without one, the per-reading walk over every string is skipped.
+    text_check = _may_hold_bad_text(payload) or (topic_device is not None and not clean_text(topic_device))
     for i, item in enumerate(items):
-        if not isinstance(item, dict):
-            out.rejects.append(Reject("bad_shape", f"第 {i + 1} 条不是 JSON 对象", i))
-            continue
-        device = item.get("device", topic_device)
-        if not isinstance(device, str) or not device.strip():
-            out.rejects.append(Reject("bad_shape", f"第 {i + 1} 条缺少设备编号 device", i))
-            continue
-        device = device.strip()
-        value = item.get("value")
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-            out.rejects.append(Reject("not_number", f"第 {i + 1} 条数值 value={value!r} 无效", i, device))
-            continue
         try:
-            ts = parse_time(item.get("ts"))
-        except ValueError as exc:
-            out.rejects.append(Reject("bad_time", f"第 {i + 1} 条：{exc}", i, device))
-            continue
-        if ts > now + MAX_FUTURE_S:
-            out.rejects.append(Reject("future_time", f"第 {i + 1} 条时间超前服务器 {int(ts - now)} 秒", i, device))
-            continue
-        unit = item.get("unit")
-        out.device.append(device)
-        out.ts.append(ts)
-        out.value.append(float(value))
-        out.unit.append(unit if isinstance(unit, str) else None)
-        out.index.append(i)
+            _reading(out, i, item, now, topic_device, limits, text_check)
+        except Exception as exc:  # noqa: BLE001 — the last guard: a payload never stops the ingest
+            out.rejects.append(Reject("bad_shape", f"第 {i + 1} 条无法解析（{type(exc).__name__}）", i))
     return out
+
+
+_BAD_TEXT_BYTES = re.compile(rb"\\u0000|\\u[dD][89a-fA-F]|\xed[\xa0-\xbf]")
+_BAD_TEXT_STR = re.compile(r"\\u0000|\\u[dD][89a-fA-F]|[\x00\ud800-\udfff]")
+
+
+def _may_hold_bad_text(payload: bytes | str) -> bool:
+    """Whether the payload may decode to text PostgreSQL cannot store: a NUL or surrogate escape, or
+    (bytes) an encoded surrogate, which json decodes with surrogatepass."""
+    pattern = _BAD_TEXT_BYTES if isinstance(payload, bytes | bytearray) else _BAD_TEXT_STR
+    return pattern.search(payload) is not None
+
+
+def _reading(out: Parsed, i: int, item, now: float, topic_device: str | None, limits: Limits,
+             text_check: bool = True) -> None:
+    if not isinstance(item, dict):
+        out.rejects.append(Reject("bad_shape", f"第 {i + 1} 条不是 JSON 对象", i))
+        return
+    if text_check and topic_device is not None and not clean_text(topic_device):
+        out.rejects.append(Reject("bad_text", f"第 {i + 1} 条：主题中的设备编号含 NUL 或无效字符", i))
+        return
+    field = bad_text_field(item) if text_check else None
+    if field is not None:
+        device = item.get("device", topic_device)
+        device = device.strip() if isinstance(device, str) and clean_text(device) else ""
+        out.rejects.append(Reject("bad_text", f"第 {i + 1} 条字段 {field} 含 NUL 或无效的 Unicode 字符", i, device))
+        return
+    device = item.get("device", topic_device)
+    if not isinstance(device, str) or not device.strip():
+        out.rejects.append(Reject("bad_shape", f"第 {i + 1} 条缺少设备编号 device", i))
+        return
+    device = device.strip()
+    value = item.get("value")
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        out.rejects.append(Reject("not_number", f"第 {i + 1} 条数值 value={shown(value)} 无效", i, device))
+        return
+    try:
+        number = float(value)
+    except OverflowError:
+        out.rejects.append(Reject("out_of_range", f"第 {i + 1} 条数值 value 是 {len(str(abs(value)))} 位整数，"
+                                                  f"超出可存储的范围", i, device))
+        return
+    if not math.isfinite(number):
+        out.rejects.append(Reject("not_number", f"第 {i + 1} 条数值 value={value!r} 无效", i, device))
+        return
+    if abs(number) > limits.max_abs:
+        out.rejects.append(Reject("out_of_range", f"第 {i + 1} 条数值 value={number:g} 超出合理范围 "
+                                                  f"±{limits.max_abs:g}", i, device))
+        return
+    try:
+        ts = parse_time(item.get("ts"))
+    except ValueError as exc:
+        out.rejects.append(Reject("bad_time", f"第 {i + 1} 条：{exc}", i, device))
+        return
+    if ts > now + limits.max_ahead_s:
+        out.rejects.append(Reject("future_time", f"第 {i + 1} 条时间 ts={when_text(ts)} 超前服务器 "
+                                                 f"{ts - now:.0f} 秒（允许 {limits.max_ahead_s:g} 秒）", i, device))
+        return
+    if ts < now - limits.max_age_s:
+        out.rejects.append(Reject("past_time", f"第 {i + 1} 条时间 ts={when_text(ts)} 早于可接收期限（最多补传 "
+                                               f"{limits.max_age_s / 86400:g} 天内的数据）", i, device))
+        return
+    unit = item.get("unit")
+    out.device.append(device)
+    out.ts.append(ts)
+    out.value.append(number)
+    out.unit.append(unit if isinstance(unit, str) else None)
+    out.index.append(i)

@@ -20,8 +20,10 @@ register(Registry(
     natural_key=("device_id",),
     select_related=("point", "region", "organization"),
     example={"quantity": "combustible_gas", "rising": True, "level1": 20, "level2": 40, "level3": None, "level4": None,
-             "deadband": 2, "min_duration_s": 0, "max_rate_per_min": None, "interval_s": 60},
-    description="传感器及其报警规则：分级阈值、回差（防抖）、持续时间、变化速率；按上报周期判断离线。",
+             "deadband": 2, "min_duration_s": 0, "max_rate_per_min": None, "interval_s": 60, "range_min": 0,
+             "range_max": 100},
+    description="传感器及其量程与报警规则：分级阈值、回差（防抖）、持续时间、变化速率；按上报周期判断离线；"
+                "超出量程的读数拒收。",
 ))
 
 register(Registry(

@@ -185,25 +185,57 @@ def _epoch_from_sqlite(raw) -> float:
     return at.replace(tzinfo=datetime.UTC).timestamp()
 
 
-def refresh_aggregates(since: datetime.datetime, until: datetime.datetime) -> int:
+def _window(since: datetime.datetime, until: datetime.datetime) -> tuple:
+    since = since.replace(minute=0, second=0, microsecond=0)  # whole hours, so no bucket is cut
+    if is_postgres():
+        return since, until
+    return tuple(connection.ops.adapt_datetimefield_value(x) for x in (since, until))
+
+
+def _max_abs(max_abs: float | None) -> float:
+    from yingji import config
+
+    return float(config.env("YINGJI_READING_MAX_ABS")) if max_abs is None else max_abs
+
+
+def quarantine_readings(since: datetime.datetime, until: datetime.datetime,
+                        max_abs: float | None = None) -> list[tuple[int, float, float]]:
+    """Remove from [since, until) the stored readings no valid reading can be (|value| above
+    YINGJI_READING_MAX_ABS, NaN, infinity — let in before ingest checked them, or written around
+    it) and return them as (sensor_id, epoch, value), for the dead letters. One of them would
+    overflow the aggregates' sums and stop the job for every sensor."""
+    bound = _max_abs(max_abs)
+    lo, hi = _window(since, until)
+    with connection.cursor() as cur:
+        epoch = "extract(epoch FROM ts)::float8" if is_postgres() else "ts"
+        cur.execute(f"DELETE FROM monitoring_reading WHERE ts >= %s AND ts < %s AND NOT (value BETWEEN %s AND %s) "
+                    f"RETURNING sensor_id, {epoch}, value", [lo, hi, -bound, bound])
+        rows = cur.fetchall()
+    return [(int(s), float(t) if is_postgres() else _epoch_from_sqlite(t), float(v)) for s, t, v in rows]
+
+
+def refresh_aggregates(since: datetime.datetime, until: datetime.datetime, max_abs: float | None = None) -> int:
     """Recompute the minute and hour buckets over [since, until) from the raw readings, replacing
     what is there: idempotent, so a periodic job over a trailing window also takes in readings that
-    arrived late (set-based SQL; far cheaper than folding every reading in at ingest time)."""
-    since = since.replace(minute=0, second=0, microsecond=0)  # whole hours, so no bucket is cut
+    arrived late (set-based SQL; far cheaper than folding every reading in at ingest time).
+    Readings beyond ±YINGJI_READING_MAX_ABS (or NaN) are left out, so one bad row cannot overflow
+    a sum and fail the job for every sensor (the periodic job first moves them to the dead letters,
+    see quarantine_readings)."""
+    bound = _max_abs(max_abs)
+    lo, hi = _window(since, until)
     written = 0
     with connection.cursor() as cur:
         for table, width in AGGREGATES:
             if is_postgres():
                 bucket = f"date_bin('{width} seconds', ts, TIMESTAMPTZ '1970-01-01 00:00:00+00')"
-                lo, hi = since, until
             else:
                 bucket = "substr(ts, 1, 16) || ':00'" if width == 60 else "substr(ts, 1, 13) || ':00:00'"
-                lo, hi = (connection.ops.adapt_datetimefield_value(x) for x in (since, until))
             cur.execute(
                 f"INSERT INTO {table} (sensor_id, bucket, n, total, vmin, vmax) SELECT sensor_id, {bucket}, count(*), "
                 f"sum(value), min(value), max(value) FROM monitoring_reading WHERE ts >= %s AND ts < %s "
+                f"AND value BETWEEN %s AND %s "
                 f"GROUP BY sensor_id, {bucket} ON CONFLICT (sensor_id, bucket) DO UPDATE SET n = excluded.n, "
-                "total = excluded.total, vmin = excluded.vmin, vmax = excluded.vmax", [lo, hi])
+                "total = excluded.total, vmin = excluded.vmin, vmax = excluded.vmax", [lo, hi, -bound, bound])
             written += max(cur.rowcount, 0)
     return written
 
@@ -235,16 +267,18 @@ def pg_array(values: np.ndarray) -> str:
 
 
 def device_map(devices: list[str]) -> list[tuple]:
-    """(device_id, id, quantity, status) of the sensors with these device ids (one indexed query;
-    on PostgreSQL one array parameter instead of an ORM ``IN`` of 10,000 placeholders)."""
+    """(device_id, id, quantity, status, range_min, range_max) of the sensors with these device ids
+    (one indexed query; on PostgreSQL one array parameter instead of an ORM ``IN`` of 10,000
+    placeholders)."""
     from yingji.monitoring.models import Sensor
 
     if not is_postgres():
-        return list(Sensor.objects.filter(device_id__in=devices).values_list("device_id", "pk", "quantity", "status"))
+        return list(Sensor.objects.filter(device_id__in=devices).values_list(
+            "device_id", "pk", "quantity", "status", "range_min", "range_max"))
     literal = "{" + ",".join('"' + d.replace("\\", "\\\\").replace('"', '\\"') + '"' for d in devices) + "}"
     with connection.cursor() as cur:
-        cur.execute("SELECT device_id, id, quantity, status FROM monitoring_sensor WHERE device_id = ANY(%s::text[])",
-                    [literal])
+        cur.execute("SELECT device_id, id, quantity, status, range_min, range_max FROM monitoring_sensor "
+                    "WHERE device_id = ANY(%s::text[])", [literal])
         return cur.fetchall()
 
 

@@ -36,12 +36,17 @@ def maintain_storage() -> dict:
 
 @shared_task(name="yingji.monitoring.tasks.refresh_aggregates")
 def refresh_aggregates(hours: int = 2) -> int:
-    """Minute/hour aggregates over the trailing window (late readings within it are taken in)."""
+    """Minute/hour aggregates over the trailing window (late readings within it are taken in).
+    Stored readings no sensor can produce are moved to the dead letters and reported first."""
     import datetime
 
     from django.utils import timezone
 
-    from yingji.monitoring import storage
+    from yingji.monitoring import ingest, storage
 
     now = timezone.now()
-    return storage.refresh_aggregates(now - datetime.timedelta(hours=hours), now + datetime.timedelta(minutes=1))
+    since, until = now - datetime.timedelta(hours=hours), now + datetime.timedelta(minutes=1)
+    bad = storage.quarantine_readings(since, until)
+    if bad:  # reported, kept as dead letters; every other sensor aggregates as usual
+        ingest.report_quarantined(bad, now)
+    return storage.refresh_aggregates(since, until)

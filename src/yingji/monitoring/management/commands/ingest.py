@@ -33,19 +33,25 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--url", default=config.env("YINGJI_MQTT_URL"), help="MQTT 代理地址")
-        parser.add_argument("--group", default=config.env("YINGJI_MQTT_GROUP"), help="共享订阅组名")
+        parser.add_argument("--group", default=config.env("YINGJI_MQTT_GROUP"),
+                            help="共享订阅组名：多个接入进程分担消息；为空（默认）时普通订阅，代理重启不丢数据")
         parser.add_argument("--workers", type=int, default=1, help="本机启动的接入进程数")
         parser.add_argument("--client-id", default=f"yingji-ingest-{os.uname().nodename}",
                             help="客户端标识前缀（各进程追加序号；固定标识使代理在断线期间保留消息）")
-        parser.add_argument("--no-shared", action="store_true", help="不使用共享订阅（代理不支持 $share 时）")
+        parser.add_argument("--no-shared", action="store_true", help="不使用共享订阅（忽略 --group）")
         parser.add_argument("--max-messages", type=int, default=500, help="每批最多处理的 MQTT 消息数")
         parser.add_argument("--per-row", action="store_true", help="逐条 ORM 写入（仅供性能对比）")
         parser.add_argument("--max-seconds", type=float, default=None, help="运行指定秒数后退出（测试、压测用）")
 
     def handle(self, *args, url, group, workers, client_id, no_shared, max_messages, per_row, max_seconds, **options):
         logging.basicConfig(level=config.env("YINGJI_LOG_LEVEL"), format="%(asctime)s %(levelname)s %(message)s")
-        self.stdout.write(f"监测数据接入：{url}，{workers} 个进程，共享订阅组 {group if not no_shared else '（不共享）'}")
-        jobs = [(url, group, f"{client_id}-{i + 1}", not no_shared, per_row, max_seconds, max_messages)
+        if workers > 1 and not group and not no_shared:
+            group = "yingji"  # several processes must split the messages, not each take them all
+            self.stdout.write("多个接入进程：使用共享订阅组 yingji"
+                              "（Mosquitto 重启后至重新订阅前的消息会丢失，见 docs/monitoring.md）")
+        shared = bool(group) and not no_shared
+        self.stdout.write(f"监测数据接入：{url}，{workers} 个进程，{f'共享订阅组 {group}' if shared else '普通订阅（不共享）'}")
+        jobs = [(url, group, f"{client_id}-{i + 1}", shared, per_row, max_seconds, max_messages)
                 for i in range(workers)]
         if workers == 1:
             _run_worker(*jobs[0])
