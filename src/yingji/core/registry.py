@@ -236,7 +236,12 @@ class Registry:
                             related = getattr(self.instance, name, None) if self.instance.pk else None
                             if related is not None:
                                 self.initial[name] = getattr(related, key)
-                    if getattr(form_field, "choices", None) and list(form_field.choices)[:1] == [("", "---------")]:
+                    if isinstance(form_field, forms.ModelChoiceField):
+                        # Not through .choices: that runs the related queryset (every region, every
+                        # organization) once per form, i.e. per imported row.
+                        if form_field.empty_label is not None:
+                            form_field.empty_label = "请选择"
+                    elif getattr(form_field, "choices", None) and list(form_field.choices)[:1] == [("", "---------")]:
                         form_field.choices = [("", "请选择"), *list(form_field.choices)[1:]]
                     if model_field.choices and not model_field.is_relation:
                         allowed = "、".join(str(label) for _, label in model_field.choices)
