@@ -586,8 +586,8 @@ def _plain_saving(model) -> bool:
 
     from yingji.core.models import DomainModel
 
-    if model.save is not DomainModel.save:
-        return False
+    if any("save" in vars(c) for c in model.__mro__ if c not in (DomainModel, models.Model)):
+        return False  # its own save() (a region's path, a shape's bounding box …) must run
     for signal in (signals.pre_save, signals.post_save):
         try:
             sync, asynchronous = signal._live_receivers(model)
