@@ -250,3 +250,33 @@ def test_api_import_returns_errors_as_json(tree, users, api):
     body = response.json()
     assert body["ok"] is False and body["created"] == 0
     assert body["errors"][0].startswith("第 2 行, 统一社会信用代码: 含有不允许的字符 ?")
+
+
+def test_bulk_history_entries_are_those_the_signals_write(tree, users, settings):
+    """The bulk path writes history itself; its entries equal auditlog's own for the same change."""
+    from auditlog.context import set_actor
+    from auditlog.models import LogEntry
+
+    from yingji.core import services
+    from yingji.core.registry import get_registry
+
+    settings.IMPORT_BACKGROUND_ROWS = 10_000
+    rows = org_rows(3)
+    assert services.import_file(users["staff"], get_registry("organizations"), "a.xlsx", xlsx(rows)).ok
+    imported = Organization.objects.get(credit_code=rows[1][0])
+    with set_actor(users["staff"]):
+        by_hand = Organization.objects.create(credit_code=credit(9999), name="手工录入", kind="enterprise",
+                                              industry_code="C2672", region=tree["va"], employees=imported.employees)
+    bulk, signal = (LogEntry.objects.get_for_object(o).get() for o in (imported, by_hand))
+    same = lambda changes: {k: v for k, v in changes.items() if k not in ("id", "credit_code", "name")}  # noqa: E731
+    assert same(bulk.changes) == same(signal.changes) and bulk.changes.keys() == signal.changes.keys()
+    assert (bulk.action, bulk.actor, bulk.object_repr) == (signal.action, signal.actor, imported.name)
+
+    rows[1][5] = 321  # an update, against a save() of the same change
+    assert services.import_file(users["staff"], get_registry("organizations"), "a.xlsx", xlsx(rows)).ok
+    with set_actor(users["staff"]):
+        by_hand.employees = 321
+        by_hand.save()
+    bulk, signal = (LogEntry.objects.get_for_object(o).filter(action=LogEntry.Action.UPDATE).get()
+                    for o in (imported, by_hand))
+    assert bulk.changes == signal.changes == {"employees": [str(imported.employees), "321"]}
