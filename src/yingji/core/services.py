@@ -221,10 +221,11 @@ class _JobProgress:
         elif connection.vendor == "postgresql":
             if self.side is None:
                 self.side = connections.create_connection("default")
-            table = ImportJob._meta.db_table
+            quote = connection.ops.quote_name
+            columns = ", ".join(f"{quote(name)} = %s" for name in fields)
             with self.side.cursor() as cursor:
-                cursor.execute(f"UPDATE {table} SET state = %s, written_rows = %s WHERE id = %s",
-                               [fields["state"], fields.get("written_rows", 0), self.job_id])
+                cursor.execute(f"UPDATE {quote(ImportJob._meta.db_table)} SET {columns} WHERE id = %s",
+                               [*fields.values(), self.job_id])
 
     def close(self):
         if self.side is not None:
