@@ -45,6 +45,8 @@ SETTINGS = [
     Setting("YINGJI_UPLOAD_MAX_MB", "20", "单个附件大小上限（MB）"),
     Setting("YINGJI_UPLOAD_EXTENSIONS", "jpg,jpeg,png,gif,webp,pdf,doc,docx,xls,xlsx,csv,txt,zip,mp4",
             "允许上传的附件扩展名，逗号分隔"),
+    Setting("YINGJI_IMPORT_BACKGROUND_ROWS", "2000",
+            "导入文件超过此行数时转为后台任务（页面与接口显示进度），不在请求内完成"),
     Setting("YINGJI_PAGE_SIZE", "20", "列表与 API 每页条数默认值"),
     Setting("YINGJI_WEB_WORKERS", "1", "yingji serve 的 Web 进程数（PostgreSQL 下可设为 CPU 核数的 2 倍）"),
     Setting("YINGJI_LOG_LEVEL", "INFO", "日志级别"),
@@ -118,9 +120,10 @@ def problems() -> list[str]:
     for name in ("YINGJI_DEBUG", "YINGJI_SECURE", "YINGJI_MAP_TILE_GCJ02"):
         if env(name).lower() not in ("1", "0", "true", "false", "yes", "no", "on", "off"):
             found.append(f"{name}={env(name)!r} 不是布尔值，应为 true 或 false")
-    for name in ("YINGJI_UPLOAD_MAX_MB", "YINGJI_PAGE_SIZE", "YINGJI_WEB_WORKERS", "YINGJI_READING_RETENTION_DAYS",
-                 "YINGJI_MINUTE_RETENTION_DAYS", "YINGJI_HOUR_RETENTION_DAYS", "YINGJI_LOGIN_FAILURES",
-                 "YINGJI_LOGIN_ADDRESS_FAILURES", "YINGJI_LOGIN_ACCOUNT_FAILURES", "YINGJI_LOGIN_COOLOFF_MINUTES"):
+    for name in ("YINGJI_UPLOAD_MAX_MB", "YINGJI_IMPORT_BACKGROUND_ROWS", "YINGJI_PAGE_SIZE", "YINGJI_WEB_WORKERS",
+                 "YINGJI_READING_RETENTION_DAYS", "YINGJI_MINUTE_RETENTION_DAYS", "YINGJI_HOUR_RETENTION_DAYS",
+                 "YINGJI_LOGIN_FAILURES", "YINGJI_LOGIN_ADDRESS_FAILURES", "YINGJI_LOGIN_ACCOUNT_FAILURES",
+                 "YINGJI_LOGIN_COOLOFF_MINUTES"):
         if not env(name).isdigit() or int(env(name)) < 1:
             found.append(f"{name}={env(name)!r} 应为正整数")
     for name, top in (("YINGJI_READING_MAX_ABS", 1e300), ("YINGJI_READING_MAX_AGE_DAYS", 36500),

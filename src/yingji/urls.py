@@ -23,6 +23,7 @@ registry_urls = [
     path("export.xlsx", core.ExportView.as_view(), name="registry_export"),
     path("template.xlsx", core.TemplateView.as_view(), name="registry_template"),
     path("import/", core.ImportView.as_view(), name="registry_import"),
+    path("import/jobs/<int:job>/", core.ImportJobView.as_view(), name="registry_import_job"),
     path("suggest/", core.SuggestView.as_view(), name="registry_suggest"),
     path("<int:pk>/", core.DetailView.as_view(), name="registry_detail"),
     path("<int:pk>/edit/", core.EditView.as_view(), name="registry_edit"),

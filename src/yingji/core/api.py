@@ -15,7 +15,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from yingji.core import history, services, tabular
-from yingji.core.models import Organization, Region
+from yingji.core.models import ImportJob, Organization, Region
 from yingji.core.registry import Registry, ambiguous_key_message, get_registry, registries, related_queryset
 
 
@@ -117,6 +117,23 @@ class ImportResultSerializer(serializers.Serializer):
     errors = serializers.ListField(child=serializers.CharField())
 
 
+class ImportJobSerializer(serializers.Serializer):
+    job = serializers.IntegerField()
+    url = serializers.URLField(help_text="本任务的接口地址（轮询）")
+    page = serializers.URLField(help_text="本任务的页面")
+    state = serializers.ChoiceField(choices=ImportJob.State.choices)
+    state_label = serializers.CharField()
+    finished = serializers.BooleanField()
+    ok = serializers.BooleanField(allow_null=True, help_text="结束后：是否全部写入；未结束时为 null")
+    total_rows = serializers.IntegerField()
+    validated_rows = serializers.IntegerField()
+    written_rows = serializers.IntegerField()
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    errors = serializers.ListField(child=serializers.CharField())
+
+
 class RegistryViewSet(viewsets.ModelViewSet):
     registry: Registry
 
@@ -174,7 +191,8 @@ class RegistryViewSet(viewsets.ModelViewSet):
         return xlsx_response(self.registry, qs)
 
     @extend_schema(request=inline_serializer("ImportUpload", {"file": serializers.FileField()}),
-                   responses=ImportResultSerializer, summary="导入 .xlsx/.csv（全部成功才写入）")
+                   responses={200: ImportResultSerializer, 400: ImportResultSerializer, 202: ImportJobSerializer},
+                   summary="导入 .xlsx/.csv（全部成功才写入）；大文件转为后台任务，返回 202 与任务地址")
     @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser, FormParser])
     def import_file(self, request):
         upload = request.FILES.get("file")
@@ -182,10 +200,32 @@ class RegistryViewSet(viewsets.ModelViewSet):
             return Response({"detail": f"{self.registry.label}不能导入"}, status=status.HTTP_405_METHOD_NOT_ALLOWED)
         if upload is None:
             return Response({"file": ["请选择要导入的文件"]}, status=status.HTTP_400_BAD_REQUEST)
-        result = services.import_file(request.user, self.registry, upload.name, upload.read())
+        result = services.start_import(request.user, self.registry, upload.name, upload.read())
+        if isinstance(result, ImportJob):  # a large file: 202 and the job to poll
+            return Response(import_job_body(request, self.registry, result), status=status.HTTP_202_ACCEPTED)
         body = {"ok": result.ok, "created": result.created, "updated": result.updated,
                 "unchanged": result.unchanged, "errors": result.errors}
         return Response(body, status=status.HTTP_200_OK if result.ok else status.HTTP_400_BAD_REQUEST)
+
+    @extend_schema(responses={200: ImportJobSerializer, 404: OpenApiTypes.OBJECT},
+                   summary="后台导入任务的状态、进度与结果（仅提交人可见）")
+    @action(detail=False, methods=["get"], url_path=r"import/jobs/(?P<job_id>[0-9]+)")
+    def import_job(self, request, job_id=None):
+        job = ImportJob.objects.filter(pk=job_id, owner=request.user, registry=self.registry.slug).first()
+        if job is None:
+            return Response({"detail": "未找到。"}, status=status.HTTP_404_NOT_FOUND)
+        return Response(import_job_body(request, self.registry, job))
+
+
+def import_job_body(request, reg: Registry, job: ImportJob) -> dict:
+    from django.urls import reverse
+
+    return {"job": job.pk, "url": request.build_absolute_uri(reverse(f"{reg.slug}-import-job", args=[job.pk])),
+            "page": request.build_absolute_uri(reverse("registry_import_job", args=[reg.slug, job.pk])),
+            "state": job.state, "state_label": job.get_state_display(), "finished": job.finished,
+            "ok": job.state == ImportJob.State.DONE if job.finished else None, "total_rows": job.total_rows,
+            "validated_rows": job.validated_rows, "written_rows": job.written_rows, "created": job.created,
+            "updated": job.updated, "unchanged": job.unchanged, "errors": job.errors}
 
 
 def xlsx_response(reg: Registry, qs, *, template: bool = False) -> HttpResponse:

@@ -1,4 +1,4 @@
-"""Core records: regions, organizations, people, attachments, accounts, job runs.
+"""Core records: regions, organizations, people, attachments, accounts, job runs, import jobs.
 
 Every domain model declares where its owning region and organization are (``scope_region`` /
 ``scope_organization``, a field path or ``"self"``); access.py turns that into the one queryset
@@ -409,3 +409,44 @@ class LiveEvent(models.Model):
 
     def __str__(self):
         return f"{self.channel}#{self.pk}"
+
+
+class ImportJob(models.Model):
+    """A large import run in the background: the uploaded file, who asked (the job runs with their
+    permissions and scope, and only they see it), its state and progress, and the result — the same
+    all-or-nothing result and located errors as an import inside the request."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        VALIDATING = "validating", "校验中"
+        WRITING = "writing", "写入中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "未导入"
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="导入人", on_delete=models.CASCADE,
+                              related_name="+")
+    registry = models.CharField("登记簿", max_length=64)
+    filename = models.CharField("文件名", max_length=200)
+    content = models.BinaryField("文件内容", editable=False)  # emptied when the job ends
+    state = models.CharField("状态", max_length=12, choices=State.choices, default=State.QUEUED)
+    total_rows = models.PositiveIntegerField("数据行数", default=0)
+    validated_rows = models.PositiveIntegerField("已校验行数", default=0)
+    written_rows = models.PositiveIntegerField("已写入行数", default=0)
+    created = models.PositiveIntegerField("新增", default=0)
+    updated = models.PositiveIntegerField("更新", default=0)
+    unchanged = models.PositiveIntegerField("未变化", default=0)
+    errors = models.JSONField("错误", default=list, blank=True)
+    created_at = models.DateTimeField("提交时间", auto_now_add=True)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "导入任务"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.filename}（{self.get_state_display()}）"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)

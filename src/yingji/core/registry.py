@@ -255,7 +255,8 @@ class Registry:
                             if related is not None:
                                 self.initial[name] = getattr(related, key)
                     if isinstance(form_field, forms.ModelChoiceField):
-                        # Kept lazy: the choices stay the scoped queryset the widget is bound to.
+                        # Kept lazy, and not through .choices: that would run the scoped related queryset
+                        # (every region, every organization) once per form, i.e. per imported row.
                         if form_field.empty_label is not None:
                             form_field.empty_label = "请选择"
                     elif getattr(form_field, "choices", None) and list(form_field.choices)[:1] == [("", "---------")]:

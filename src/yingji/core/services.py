@@ -6,15 +6,17 @@ or set here for work that has no request (CLI imports, demo loading).
 
 from __future__ import annotations
 
+import copy
 import mimetypes
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from auditlog.context import set_actor
+from django import forms
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import ProtectedError
 
 from yingji.core import tabular
@@ -72,6 +74,16 @@ def delete_instance(user, instance):
 
 
 # ---- import -----------------------------------------------------------------------------------
+#
+# An import validates every row first and writes only when all of them pass, in one transaction.
+# Per-row work stays in Python: related records are resolved by natural key in one query per
+# relation for the whole file, existing rows are found in one query per 500 keys, uniqueness is
+# checked in bulk, and records whose saving is plain (no save() of their own, no signal receivers
+# but the change history's) are written with bulk_create/bulk_update and their history entries in
+# bulk. Other records are saved one by one in file order, so their own save logic and signals run.
+
+BATCH = 500
+
 
 @dataclass
 class ImportResult:
@@ -85,15 +97,153 @@ class ImportResult:
         return not self.errors
 
 
-def import_file(user, reg, filename: str, content: bytes) -> ImportResult:
+@dataclass
+class _Row:
+    offset: int  # the row's number in the file (header = 1)
+    instance: object
+    old: object = None  # a copy of the existing record before the row changed it; None when new
+    changed: list = field(default_factory=list)  # attnames that differ from the existing record
+
+
+class _Errors:
+    """Located errors, reported in row order whichever check found them."""
+
+    def __init__(self):
+        self.items: list[tuple[int, int, str]] = []
+        self.rows: set[int] = set()
+
+    def add(self, offset: int, message: str):
+        self.items.append((offset, len(self.items), message))
+        self.rows.add(offset)
+
+    def __bool__(self):
+        return bool(self.items)
+
+    def sorted(self) -> list[str]:
+        return [m for _, _, m in sorted(self.items)]
+
+
+def _no_progress(phase, done, total):
+    pass
+
+
+def start_import(user, reg, filename: str, content: bytes):
+    """Import a file now (an ImportResult) or, above ``settings.IMPORT_BACKGROUND_ROWS`` rows, as a
+    background job (an ImportJob the user follows on its page or through the API). Either way the
+    user's permissions are checked first and the import runs with the user's scope."""
+    from yingji.core.models import ImportJob
+
+    _require(user, "add", reg.model)
+    _require(user, "change", reg.model)
+    try:
+        rows = tabular.count_rows(filename, content)
+    except tabular.FileFormatError as exc:
+        return ImportResult(errors=[str(exc)])
+    if rows <= settings.IMPORT_BACKGROUND_ROWS:
+        return import_file(user, reg, filename, content)
+    job = ImportJob.objects.create(owner=user, registry=reg.slug, filename=Path(filename).name[:200],
+                                   content=content, total_rows=rows)
+    transaction.on_commit(lambda: _dispatch(job.pk))
+    return job
+
+
+def _dispatch(job_id: int):
+    """A worker runs the job when a broker is configured; in the embedded default, a thread of this
+    process does (Celery's eager mode would run it inside the request)."""
+    if settings.CELERY_EMBEDDED:
+        import threading
+
+        threading.Thread(target=_run_in_thread, args=(job_id,), name=f"yingji-import-{job_id}", daemon=True).start()
+    else:
+        from yingji.core.tasks import run_import
+
+        run_import.delay(job_id)
+
+
+def _run_in_thread(job_id: int):
+    from django.db import connections
+
+    try:
+        run_import_job(job_id)
+    finally:
+        connections.close_all()  # this thread's connections
+
+
+def run_import_job(job_id: int):
+    """Run a queued import job for its owner; the job records progress and the result."""
+    import logging
+
+    from django.utils import timezone
+
+    from yingji.core.models import ImportJob
+    from yingji.core.registry import get_registry
+
+    job = ImportJob.objects.select_related("owner").filter(pk=job_id, state=ImportJob.State.QUEUED).first()
+    if job is None:  # already taken (a redelivered task) or gone
+        return
+    ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.VALIDATING, started_at=timezone.now())
+    progress = _JobProgress(job.pk)
+    try:
+        result = import_file(job.owner, get_registry(job.registry), job.filename, bytes(job.content),
+                             progress=progress)
+    except PermissionDenied as exc:  # the owner's roles changed since the upload
+        result = ImportResult(errors=[str(exc)])
+    except Exception:
+        logging.getLogger(__name__).exception("import job %s failed", job.pk)
+        result = ImportResult(errors=["导入时发生内部错误，没有写入任何数据；请联系管理员"])
+    finally:
+        progress.close()
+    ImportJob.objects.filter(pk=job.pk).update(
+        state=ImportJob.State.DONE if result.ok else ImportJob.State.FAILED, created=result.created,
+        updated=result.updated, unchanged=result.unchanged, errors=result.errors, content=b"",
+        written_rows=result.created + result.updated, finished_at=timezone.now())
+
+
+class _JobProgress:
+    """Progress of a job, written where pollers can read it. Validation runs outside the write
+    transaction, so its counts are plain updates; inside the transaction they would stay invisible
+    until the end, so on PostgreSQL they go through a second connection, and on SQLite (one writer at
+    a time) the job shows 写入中 until it commits."""
+
+    def __init__(self, job_id: int):
+        self.job_id = job_id
+        self.side = None
+
+    def __call__(self, phase, done, total):
+        from django.db import connections
+
+        from yingji.core.models import ImportJob
+
+        fields = ({"state": ImportJob.State.VALIDATING, "validated_rows": done, "total_rows": total}
+                  if phase == "validate" else {"state": ImportJob.State.WRITING, "written_rows": done})
+        if not connection.in_atomic_block:
+            ImportJob.objects.filter(pk=self.job_id).update(**fields)
+        elif connection.vendor == "postgresql":
+            if self.side is None:
+                self.side = connections.create_connection("default")
+            quote = connection.ops.quote_name
+            columns = ", ".join(f"{quote(name)} = %s" for name in fields)
+            with self.side.cursor() as cursor:
+                cursor.execute(f"UPDATE {quote(ImportJob._meta.db_table)} SET {columns} WHERE id = %s",
+                               [*fields.values(), self.job_id])
+
+    def close(self):
+        if self.side is not None:
+            self.side.close()
+
+
+def import_file(user, reg, filename: str, content: bytes, *, progress=None) -> ImportResult:
     """Import an .xlsx/.csv file into a registry: all rows or none.
 
-    Rows are validated and saved one by one inside one transaction (so a row may refer to one above
-    it, e.g. a village to its township); any error anywhere rolls everything back and every bad
-    row and field is reported.
+    Every row is validated first with the registry's ModelForm (the page's rules and messages;
+    related records by natural key within the user's scope; a row may refer to one above it, e.g. a
+    village to its township). Any error anywhere means nothing is written and every bad row and
+    field is reported; else all rows are written in one transaction. ``progress(phase, done,
+    total)`` is called every few hundred rows, phase "validate" or "write" (background jobs).
     """
     _require(user, "add", reg.model)
     _require(user, "change", reg.model)
+    progress = progress or _no_progress
     result = ImportResult()
     try:
         rows = tabular.read_rows(filename, content)
@@ -103,53 +253,435 @@ def import_file(user, reg, filename: str, content: bytes) -> ImportResult:
     columns = _map_header(reg, rows[0], result)
     if not result.ok:
         return result
-    form_class = reg.form_class(user, for_import=True)
-    visible = reg.model.objects.for_user(user)
-    seen_keys: dict[tuple, int] = {}
-    with transaction.atomic(), set_actor(user):
-        for offset, row in enumerate(rows[1:], start=2):
-            if not any(row):
-                continue
-            data = _row_data(reg, columns, row)
-            key = tuple(data.get(k, "") for k in reg.natural_key)
-            if any(key) and key in seen_keys:
-                result.errors.append(f"第 {offset} 行, {_key_label(reg)}: 与第 {seen_keys[key]} 行重复")
-                continue
-            seen_keys[key] = offset
-            existing = None
-            if all(key):
-                try:
-                    existing = reg.model.objects.filter(**dict(zip(reg.natural_key, key, strict=True))).first()
-                except (ValueError, TypeError):
-                    result.errors.append(f"第 {offset} 行, {_key_label(reg)}: “{'+'.join(key)}”格式不正确")
-                    continue
-                if existing is None and reg.natural_key == ("id",):
-                    result.errors.append(f"第 {offset} 行, 编号: 没有编号为 {key[0]} 的记录（新增请留空）")
-                    continue
-            if existing is not None and not visible.filter(pk=existing.pk).exists():
-                result.errors.append(f"第 {offset} 行, {_key_label(reg)}: 该记录已存在且不在您的管辖范围内")
-                continue
-            form = form_class(_complete(reg, columns, data, existing), instance=existing)
-            if not form.is_valid():
-                for name, messages in form.errors.items():
-                    label = reg.field_label(name) if name != "__all__" else "整行"
-                    result.errors.extend(f"第 {offset} 行, {label}: {m}" for m in messages)
-                continue
-            if not in_scope(user, form.instance):
-                result.errors.append(f"第 {offset} 行: 该记录不在您的管辖范围内")
-                continue
-            if existing is not None and not form.has_changed():
-                result.unchanged += 1
-                continue
-            form.save()
-            if existing is None:
-                result.created += 1
-            else:
-                result.updated += 1
-        if not result.ok:
-            transaction.set_rollback(True)
-            result.created = result.updated = result.unchanged = 0
+    errors = _Errors()
+    if _refers_to_itself(reg.model):
+        # Rows may refer to rows above them (a village to its new township): each valid row is saved
+        # as soon as it is validated, inside one transaction rolled back if any row fails.
+        with transaction.atomic(), set_actor(user):
+            plan = _validate(user, reg, columns, rows, errors, progress, save=True)
+            if errors:
+                transaction.set_rollback(True)
+        if errors:
+            result.errors = errors.sorted()
+        else:
+            result.created = sum(1 for r in plan if r.old is None)
+            result.updated = sum(1 for r in plan if r.old is not None and r.changed)
+            result.unchanged = len(plan) - result.created - result.updated
+        return result
+    plan = _validate(user, reg, columns, rows, errors, progress)
+    if errors:
+        result.errors = errors.sorted()
+        return result
+    try:
+        _write(user, reg, plan, result, progress)
+    except IntegrityError:
+        # Another writer got there between validation and writing, or a database rule the form does
+        # not know. Said without the database's text, which may quote another record's values.
+        result.created = result.updated = result.unchanged = 0
+        result.errors = ["写入时与已有记录冲突（可能有人同时录入了相同的记录），没有写入任何数据；请稍后重新导入"]
     return result
+
+
+def _refers_to_itself(model) -> bool:
+    return any(f.related_model is model for f in model._meta.concrete_fields if f.is_relation)
+
+
+def _validate(user, reg, columns, rows, errors: _Errors, progress, *, save=False) -> list[_Row]:
+    model = reg.model
+    form_class = reg.form_class(user, for_import=True)
+    prototype = form_class()  # the fields as the page has them for this user: scoped choices, messages
+    key_label = _key_label(reg)
+    parsed: list[tuple[int, dict, tuple]] = []
+    seen_keys: dict[tuple, int] = {}
+    for offset, row in enumerate(rows[1:], start=2):
+        if not any(row):
+            continue
+        data = _row_data(reg, columns, row)
+        key = tuple(data.get(k, "") for k in reg.natural_key)
+        if any(key) and key in seen_keys:
+            errors.add(offset, f"第 {offset} 行, {key_label}: 与第 {seen_keys[key]} 行重复")
+            continue
+        seen_keys[key] = offset
+        parsed.append((offset, data, key))
+
+    # Existing rows are looked up among the records the user can see only: a key that exists outside
+    # the user's scope is treated exactly like one that does not exist (no existence oracle).
+    existing = _existing(user, reg, [(o, k) for o, _, k in parsed if all(k)], errors)
+    related_keys = _related_keys_of(reg, columns, list(existing.values()))
+    complete = {}
+    for offset, data, key in parsed:
+        if offset in errors.rows:
+            continue
+        if all(key) and offset not in existing and reg.natural_key == ("id",):
+            errors.add(offset, f"第 {offset} 行, 编号: 没有编号为 {key[0]} 的记录（新增请留空）")
+            continue
+        complete[offset] = _complete(reg, columns, data, existing.get(offset), related_keys)
+
+    resolved = _resolve_related(prototype, complete.values())
+    self_refs = [n for n in resolved if reg.field(n).related_model is model]
+    import_form = _import_form_class(form_class, prototype, resolved, bulk_unique=not save)
+
+    plan: list[_Row] = []
+    exclusions: dict[int, set] = {}
+    total = len(parsed)
+    for done, offset in enumerate(complete, start=1):
+        if done % BATCH == 0:
+            progress("validate", done, total)
+        current = existing.get(offset)
+        old = copy.copy(current) if current is not None else None
+        form = import_form(complete[offset], instance=current)
+        if not form.is_valid():
+            for name, messages in form.errors.items():
+                label = reg.field_label(name) if name != "__all__" else "整行"
+                for m in messages:
+                    errors.add(offset, f"第 {offset} 行, {label}: {m}")
+        elif not in_scope(user, form.instance):
+            errors.add(offset, f"第 {offset} 行: 该记录不在您的管辖范围内")
+        instance = form.instance
+        exclusions[offset] = getattr(form, "unique_exclusions", set())
+        entry = _Row(offset, instance, old)
+        if old is not None:
+            entry.changed = [f.attname for f in model._meta.concrete_fields
+                             if getattr(old, f.attname) != getattr(instance, f.attname)]
+        plan.append(entry)
+        if save and offset not in errors.rows:
+            if old is None or entry.changed:
+                instance.save()
+            for name in self_refs:  # later rows may refer to this one
+                key = prototype.fields[name].to_field_name or "pk"
+                value = getattr(instance, key, None)
+                if value not in (None, ""):
+                    resolved[name][value] = instance
+    progress("validate", total, total)
+    if not save:
+        _check_unique(reg, plan, exclusions, errors)
+    return plan
+
+
+def _normal(model, name, value):
+    """A value from the file as the field holds it (raises ValidationError when it cannot)."""
+    field_ = model._meta.get_field(name) if name != "pk" else model._meta.pk
+    return field_.to_python(value)
+
+
+def _existing(user, reg, keyed: list[tuple[int, tuple]], errors: _Errors) -> dict:
+    """offset → the visible record with that natural key, in one query per BATCH keys."""
+    model = reg.model
+    names = list(reg.natural_key)
+    wanted: dict[tuple, int] = {}
+    for offset, key in keyed:
+        try:
+            wanted[tuple(_normal(model, n, v) for n, v in zip(names, key, strict=True))] = offset
+        except ValidationError:
+            errors.add(offset, f"第 {offset} 行, {_key_label(reg)}: “{'+'.join(key)}”格式不正确")
+    visible = model.objects.for_user(user)
+    found = {}
+    keys = list(wanted)
+    for start in range(0, len(keys), BATCH):
+        chunk = keys[start:start + BATCH]
+        # Filter on each key field's values (a superset for compound keys), then match whole keys.
+        lookup = {f"{n}__in": {k[i] for k in chunk} for i, n in enumerate(names)}
+        for obj in visible.filter(**lookup):
+            offset = wanted.get(tuple(getattr(obj, n) for n in names))
+            if offset is not None:
+                found[offset] = obj
+    return found
+
+
+def _related_keys_of(reg, columns, records) -> dict[str, dict]:
+    """For relations absent from the file: related id → natural key, for the existing records."""
+    out = {}
+    for name in reg.editable_fields:
+        f = reg.field(name)
+        if name in columns or not f.is_relation:
+            continue
+        key = reg.related_key(name)
+        ids = {getattr(r, f.attname) for r in records} - {None}
+        out[name] = dict(f.related_model._default_manager.filter(pk__in=ids).values_list("pk", key)) if ids else {}
+    return out
+
+
+def _resolve_related(prototype, rows) -> dict[str, dict]:
+    """For every relation in the form: natural key → record, among the choices the page would offer
+    this user (so a related record outside the scope is "not found", like one that does not exist),
+    in one query per relation and BATCH keys."""
+    resolved = {}
+    rows = list(rows)
+    for name, form_field in prototype.fields.items():
+        if not isinstance(form_field, forms.ModelChoiceField):
+            continue
+        target = form_field.queryset.model
+        key = form_field.to_field_name or "pk"
+        values = set()
+        for data in rows:
+            value = data.get(name)
+            if value in (None, ""):
+                continue
+            try:
+                values.add(_normal(target, key, value))
+            except ValidationError:
+                pass  # cannot be a key: the form reports it as not found
+        found = {}
+        values = list(values)
+        for start in range(0, len(values), BATCH):
+            for obj in form_field.queryset.filter(**{f"{key}__in": values[start:start + BATCH]}):
+                found[getattr(obj, key)] = obj
+        _attach_scope_owners(target, found.values())
+        resolved[name] = found
+    return resolved
+
+
+def _attach_scope_owners(model, records):
+    """Load the owning regions of related records in one query (clean() and scope checks read them)."""
+    region_field = getattr(model, "scope_region", None)
+    if not records or region_field in (None, "self"):
+        return
+    f = model._meta.get_field(region_field)
+    ids = {getattr(r, f.attname) for r in records} - {None}
+    heavy = [x.name for x in f.related_model._meta.concrete_fields if isinstance(x, models.JSONField)]
+    owners = f.related_model._default_manager.defer(*heavy).in_bulk(ids)
+    for r in records:
+        if getattr(r, f.attname) in owners:
+            f.set_cached_value(r, owners[getattr(r, f.attname)])
+
+
+class _SharedFields(dict):
+    """The import form's fields, built once per file and shared by every row's form (Django would
+    deep-copy them per form: a fifth of the time per row)."""
+
+    def __deepcopy__(self, memo):
+        return self
+
+
+def _import_form_class(form_class, prototype, resolved, *, bulk_unique=True):
+    """The registry's form for one file: its fields as built for the user, relations answered from
+    ``resolved`` (same messages), uniqueness left to the bulk check (``bulk_unique``) or checked per
+    row as Django does."""
+    fields = _SharedFields(prototype.fields)
+    for name, found in resolved.items():
+        form_field = copy.copy(fields[name])
+        target, key = form_field.queryset.model, form_field.to_field_name or "pk"
+
+        def to_python(value, form_field=form_field, found=found, target=target, key=key):
+            if value in form_field.empty_values:
+                return None
+            try:
+                obj = found.get(_normal(target, key, value))
+            except ValidationError:
+                obj = None
+            if obj is None:
+                raise ValidationError(form_field.error_messages["invalid_choice"], code="invalid_choice",
+                                      params={"value": value})
+            return obj
+
+        form_field.to_python = to_python
+        form_field.get_limit_choices_to = lambda: None  # applied once, to the prototype's queryset
+        fields[name] = form_field
+
+    def __init__(self, data, instance=None):
+        forms.models.BaseModelForm.__init__(self, data, instance=instance)
+
+    def validate_unique(self):
+        """Checked for the whole file at once (_check_unique); here only what it would exclude."""
+        self.unique_exclusions = self._get_validation_exclusions()
+
+    def _post_clean(self):
+        # As ModelForm._post_clean, with the model's constraints checked here except total unique
+        # ones (fields only, no condition), which _check_unique checks in bulk with Django's messages.
+        opts = self._meta
+        exclude = self._get_validation_exclusions()
+        try:
+            self.instance = forms.models.construct_instance(self, self.instance, opts.fields, opts.exclude)
+        except ValidationError as e:
+            self._update_errors(e)
+        # Related records came from the database (or this file) through the resolver: the model's
+        # own existence check of each foreign key (a query per row and relation) is skipped for them.
+        found = {n for n in resolved if self.cleaned_data.get(n) is not None}
+        try:
+            self.instance.full_clean(exclude=exclude | found, validate_unique=False, validate_constraints=False)
+        except ValidationError as e:
+            self._update_errors(e)
+        exclude = exclude | {n for n in self._errors if n != "__all__"}
+        errors = {}
+        for model_class, constraints in self.instance.get_constraints():
+            bulk = model_class._meta.total_unique_constraints
+            for constraint in constraints:
+                if constraint in bulk:
+                    continue
+                try:
+                    constraint.validate(model_class, self.instance, exclude=exclude)
+                except ValidationError as e:
+                    if getattr(e, "code", None) == "unique" and len(getattr(constraint, "fields", ())) == 1:
+                        errors.setdefault(constraint.fields[0], []).append(e)
+                    else:
+                        errors = e.update_error_dict(errors)
+        if errors:
+            self._update_errors(ValidationError(errors))
+        self.validate_unique()
+
+    overrides = {"__init__": __init__}
+    if bulk_unique:
+        overrides |= {"validate_unique": validate_unique, "_post_clean": _post_clean}
+    cls = type(f"{form_class.__name__}Import", (form_class,), overrides)
+    cls.base_fields = fields
+    return cls
+
+
+def _check_unique(reg, plan: list[_Row], exclusions: dict[int, set], errors: _Errors):
+    """The model's unique fields, unique_together and total unique constraints for every row at
+    once: against the database (all records, whoever's: the database refuses duplicates whatever
+    the scope) and between rows of the file, with the message Django's form would give. The message
+    names only the field, never the other record."""
+    model = reg.model
+    if not plan:
+        return
+    sample = plan[0].instance
+    checks, _ = sample._get_unique_checks(include_meta_constraints=True)
+    custom = {tuple(c.fields): c for _, cs in sample.get_constraints() for c in cs
+              if c in model._meta.total_unique_constraints
+              and c.violation_error_message != c.default_violation_error_message}
+    for model_class, names in checks:
+        names = tuple(names)
+        if names == (model._meta.pk.name,):
+            continue
+        fields_ = [model._meta.get_field(n) for n in names]
+        values: dict[tuple, _Row] = {}
+        for row in plan:
+            if any(n in exclusions.get(row.offset, ()) for n in names):
+                continue
+            value = tuple(getattr(row.instance, f.attname) for f in fields_)
+            if any(v is None or (v == "" and connection.features.interprets_empty_strings_as_nulls) for v in value):
+                continue
+            if row.old is not None and not any(f.attname in row.changed for f in fields_):
+                continue  # unchanged: it is already the database's row with these values
+            if value in values:
+                _unique_error(reg, row, model_class, names, custom, errors)
+                continue
+            values[value] = row
+        keys = list(values)
+        for start in range(0, len(keys), BATCH):
+            chunk = keys[start:start + BATCH]
+            lookup = {f"{f.attname}__in": {k[i] for k in chunk} for i, f in enumerate(fields_)}
+            for found in model_class._default_manager.filter(**lookup).values_list("pk", *[f.attname for f in fields_]):
+                row = values.get(tuple(found[1:]))
+                if row is not None and row.instance.pk != found[0]:
+                    _unique_error(reg, row, model_class, names, custom, errors)
+
+
+def _unique_error(reg, row, model_class, names, custom, errors):
+    constraint = custom.get(names)
+    if constraint is not None:
+        error = ValidationError(constraint.get_violation_error_message())
+        label = "整行"
+    else:
+        error = row.instance.unique_error_message(model_class, names)
+        label = reg.field_label(names[0]) if len(names) == 1 else "整行"
+    for m in error.messages:
+        errors.add(row.offset, f"第 {row.offset} 行, {label}: {m}")
+
+
+def _plain_saving(model) -> bool:
+    """Whether records of ``model`` may be written in bulk: no save() beyond DomainModel's (whose
+    scope inheritance is done here) and no signal receivers but the change history's."""
+    from django.db.models import signals
+
+    from yingji.core.models import DomainModel
+
+    if any("save" in vars(c) for c in model.__mro__ if c not in (DomainModel, models.Model)):
+        return False  # its own save() (a region's path, a shape's bounding box …) must run
+    for signal in (signals.pre_save, signals.post_save):
+        try:
+            sync, asynchronous = signal._live_receivers(model)
+        except Exception:
+            return False
+        if any(not getattr(r, "__module__", "").startswith("auditlog") for r in [*sync, *asynchronous]):
+            return False
+    return connection.features.can_return_rows_from_bulk_insert
+
+
+def _write(user, reg, plan: list[_Row], result: ImportResult, progress):
+    model = reg.model
+    total = len(plan)
+    writes = [r for r in plan if r.old is None or r.changed]
+    result.unchanged = total - len(writes)
+    progress("write", 0, len(writes))
+    with transaction.atomic(), set_actor(user):
+        if not _plain_saving(model):
+            for done, row in enumerate(writes, start=1):
+                row.instance.save()  # its own save() and signals: history as for a page edit
+                if done % BATCH == 0:
+                    progress("write", done, len(writes))
+        else:
+            _bulk_write(user, model, writes, progress)
+    result.created = sum(1 for r in writes if r.old is None)
+    result.updated = len(writes) - result.created
+    progress("write", len(writes), len(writes))
+
+
+def _bulk_write(user, model, writes: list[_Row], progress):
+    from auditlog.cid import get_cid
+    from auditlog.context import auditlog_value
+    from auditlog.diff import model_instance_diff
+    from auditlog.models import LogEntry
+    from django.utils import timezone
+    from django.utils.encoding import smart_str
+
+    context = auditlog_value.get({}) or {}
+    content_type = ContentType.objects.get_for_model(model)
+    cid = get_cid()
+    now = timezone.now()
+    auto_now = [f for f in model._meta.concrete_fields if getattr(f, "auto_now", False)]
+    concrete = [f.name for f in model._meta.concrete_fields]
+    reverse = [f.name for f in model._meta.get_fields() if not f.concrete and not f.many_to_many]
+    constant = None
+    done = 0
+    for start in range(0, len(writes), BATCH):
+        batch = writes[start:start + BATCH]
+        new = [r.instance for r in batch if r.old is None]
+        for instance in new:
+            instance.inherit_scope()
+        model.objects.bulk_create(new)
+        changed = [r for r in batch if r.old is not None]
+        if changed:
+            for row in changed:
+                for f in auto_now:
+                    setattr(row.instance, f.attname, now)
+            names = {a for r in changed for a in r.changed} | {f.attname for f in auto_now}
+            _update_rows(model, [r.instance for r in changed], sorted(names))
+        entries = []
+        for row in batch:
+            if row.old is None:
+                # auditlog's diff of a new record; its reverse relations (a dozen related managers
+                # per record, each rendered as "app.Model.None") are the same for every record.
+                if constant is None:
+                    constant = model_instance_diff(None, row.instance, fields_to_check=reverse)
+                changes = {**constant, **model_instance_diff(None, row.instance, fields_to_check=concrete)}
+            else:
+                changes = model_instance_diff(row.old, row.instance, fields_to_check=row.changed)
+            if not changes:
+                continue
+            entries.append(LogEntry(
+                content_type=content_type, object_pk=str(row.instance.pk), object_id=row.instance.pk,
+                object_repr=smart_str(row.instance), action=LogEntry.Action.CREATE if row.old is None
+                else LogEntry.Action.UPDATE, changes=changes, actor=user, actor_email=getattr(user, "email", None),
+                remote_addr=context.get("remote_addr"), remote_port=context.get("remote_port"), cid=cid,
+                timestamp=now))
+        LogEntry.objects.bulk_create(entries)
+        done += len(batch)
+        progress("write", done, len(writes))
+
+
+def _update_rows(model, instances, attnames):
+    """UPDATE … WHERE pk = … for each record through one executemany: what bulk_update does, without
+    its CASE expression per record and field (most of its time)."""
+    fields_ = [f for f in model._meta.concrete_fields if f.attname in attnames]
+    quote = connection.ops.quote_name
+    sql = (f"UPDATE {quote(model._meta.db_table)} SET {', '.join(f'{quote(f.column)} = %s' for f in fields_)} "
+           f"WHERE {quote(model._meta.pk.column)} = %s")
+    params = [[f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields_] + [obj.pk]
+              for obj in instances]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
 
 
 def _key_label(reg):
@@ -186,7 +718,7 @@ def _row_data(reg, columns, row) -> dict[str, str]:
     return data
 
 
-def _complete(reg, columns, data, existing) -> dict[str, str]:
+def _complete(reg, columns, data, existing, related_keys) -> dict[str, str]:
     """Columns absent from the file keep the existing record's values."""
     if existing is None:
         return data
@@ -194,10 +726,10 @@ def _complete(reg, columns, data, existing) -> dict[str, str]:
     for name in reg.editable_fields:
         if name in data:
             continue
-        value = getattr(existing, name if not reg.field(name).is_relation else f"{name}_id")
-        if reg.field(name).is_relation and value is not None:
-            related = getattr(existing, name)
-            value = getattr(related, reg.related_key(name))
+        f = reg.field(name)
+        value = getattr(existing, name if not f.is_relation else f.attname)
+        if f.is_relation and value is not None:
+            value = related_keys[name].get(value)
         complete[name] = "" if value is None else value
     return complete
 

@@ -18,3 +18,11 @@ def heartbeat():
     run.save()
     JobRun.objects.filter(name="heartbeat", started_at__lt=timezone.now() - timezone.timedelta(days=30)).delete()
     return run.detail
+
+
+@shared_task(name="yingji.core.tasks.run_import")
+def run_import(job_id: int):
+    """A large import (services.start_import) run by a worker: same validation, all-or-nothing."""
+    from yingji.core.services import run_import_job
+
+    run_import_job(job_id)

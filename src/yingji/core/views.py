@@ -21,7 +21,7 @@ from django.views import View
 from yingji.core import history, services
 from yingji.core.access import can, effective_region
 from yingji.core.api import REGION_ATTRIBUTES, display_value, xlsx_response
-from yingji.core.models import Attachment, JobRun, Organization, Person, Region
+from yingji.core.models import Attachment, ImportJob, JobRun, Organization, Person, Region
 from yingji.core.registry import Registry, get_registry
 from yingji.core.search import search_q
 
@@ -266,13 +266,25 @@ class ImportView(RegistryView):
         if upload is None:
             return render(request, "registry/import.html", self.context(result_errors=["请选择要导入的文件"]),
                           status=400)
-        result = services.import_file(request.user, self.registry, upload.name, upload.read())
+        result = services.start_import(request.user, self.registry, upload.name, upload.read())
+        if isinstance(result, ImportJob):  # a large file: a background job with a progress page
+            return redirect("registry_import_job", self.registry.slug, result.pk)
         if result.ok:
             messages.success(request, f"导入完成：新增 {result.created} 条，更新 {result.updated} 条，"
                                       f"未变化 {result.unchanged} 条")
             return redirect("registry_list", self.registry.slug)
         return render(request, "registry/import.html", self.context(result_errors=result.errors,
                                                                      filename=upload.name), status=400)
+
+
+class ImportJobView(RegistryView):
+    """A background import's state, progress and result; its page polls itself (htmx) until the job
+    ends. Only the user who uploaded the file sees it (anyone else: 404)."""
+
+    def get(self, request, registry, job):
+        job = get_object_or_404(ImportJob, pk=job, owner=request.user, registry=self.registry.slug)
+        template = "registry/_import_job.html" if request.headers.get("HX-Request") else "registry/import_job.html"
+        return render(request, template, self.context(job=job))
 
 
 class AttachmentUploadView(RegistryView):
