@@ -47,6 +47,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
+    "yingji.core.rest.QueryGuardMiddleware",
 ]
 
 ROOT_URLCONF = "yingji.urls"
@@ -137,6 +138,11 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["yingji.core.access.RegistryPermission"],
     "DEFAULT_PAGINATION_CLASS": "yingji.core.rest.Pagination",
+    "DEFAULT_PARSER_CLASSES": [  # the JSON parser refuses NUL characters (PostgreSQL would, with a 500)
+        "yingji.core.rest.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "PAGE_SIZE": PAGE_SIZE,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
@@ -158,6 +164,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "yingji.core.rest.declare_errors"],
     "ENUM_NAME_OVERRIDES": {
         "RegionLevelEnum": "yingji.core.choices.RegionLevel",
         "RiskLevelEnum": "yingji.risk.choices.Level",

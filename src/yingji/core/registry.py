@@ -277,9 +277,17 @@ class Registry:
             elif isinstance(f, models.CharField) and not f.choices:
                 declared[name] = django_filters.CharFilter(field_name=name, lookup_expr="startswith",
                                                            label=f"{self.field_label(name)}（前缀）")
+            elif isinstance(f, models.IntegerField) and not f.choices:  # was a decimal filter: 1.5 passed
+                declared[name] = IntegerFilter(field_name=name, label=self.field_label(name))
         meta = type("Meta", (), {"model": reg.model,
                                  "fields": [n for n in self.filter_fields if n not in declared]})
         return type(f"{self.model.__name__}FilterSet", (django_filters.FilterSet,), {**declared, "Meta": meta})
+
+
+class IntegerFilter(django_filters.NumberFilter):
+    """An integer field's filter: a whole number, as the schema says (django-filter's default takes decimals)."""
+
+    field_class = forms.IntegerField
 
 
 class RegionSubtreeFilter(django_filters.ModelChoiceFilter):
