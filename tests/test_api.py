@@ -199,6 +199,7 @@ def test_bad_query_parameters_are_a_400_that_names_them(tree, orgs, users, api):
         ("/api/organizations/", {"page": "1.5"}, "page"),
         ("/api/organizations/", {"page_size": ["5", "6"]}, "page_size"),  # was: the last one, silently
         ("/api/alarms/", {"level": "1.5"}, "level"),  # an integer filter took decimals
+        ("/api/plans/", {"abolished": "null"}, "abolished"),  # a yes/no filter took any text as "either"
         (f"/api/monitoring/sensors/{sensor.pk}/series/", {"minutes": "abc"}, "minutes"),  # was a 500
         ("/api/map/organizations.geojson", {"west": "nan", "south": "1", "east": "2", "north": "3"}, "west"),
     ]:
