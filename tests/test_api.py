@@ -222,6 +222,10 @@ def test_nul_characters_in_json_input_are_a_400_that_names_the_field(tree, users
     assert "command_structure" in response.json()
     body["command_structure"] = {"总指挥": "县长"}
     assert api("admin").post("/api/plans/", body, format="json").status_code == 201
+    # Form-encoded too: a related record looked up by a code with NUL in it was a 500 on PostgreSQL.
+    form = api("admin").post("/api/hazard-sources/", {"name": "储罐区", "organization": "\x00", "region": "430181",
+                                                      "unit_kind": "storage"})
+    assert form.status_code == 400 and "NUL" in form.json()["organization"][0]
 
 
 def test_bad_query_parameters_on_pages_are_a_400_not_a_server_error(tree, users, web):

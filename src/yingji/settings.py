@@ -138,10 +138,10 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["yingji.core.access.RegistryPermission"],
     "DEFAULT_PAGINATION_CLASS": "yingji.core.rest.Pagination",
-    "DEFAULT_PARSER_CLASSES": [  # the JSON parser refuses NUL characters (PostgreSQL would, with a 500)
+    "DEFAULT_PARSER_CLASSES": [  # they refuse NUL characters (PostgreSQL would, with a 500)
         "yingji.core.rest.JSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
+        "yingji.core.rest.FormParser",
+        "yingji.core.rest.MultiPartParser",
     ],
     "PAGE_SIZE": PAGE_SIZE,
     "DEFAULT_FILTER_BACKENDS": [

@@ -97,6 +97,29 @@ class JSONParser(parsers.JSONParser):
         return data
 
 
+def _refuse_nul_in_form(data):
+    for name, values in data.lists():
+        if "\x00" in name or any(isinstance(v, str) and "\x00" in v for v in values):
+            name = name.replace("\x00", "")
+            raise serializers.ValidationError({name: [f"{name} {NUL_MESSAGE}"]})
+
+
+class FormParser(parsers.FormParser):
+    """DRF's form parser refusing NUL characters (a related record looked up by such a code was a 500)."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        data = super().parse(stream, media_type, parser_context)
+        _refuse_nul_in_form(data)
+        return data
+
+
+class MultiPartParser(parsers.MultiPartParser):
+    def parse(self, stream, media_type=None, parser_context=None):
+        parsed = super().parse(stream, media_type, parser_context)
+        _refuse_nul_in_form(parsed.data)
+        return parsed
+
+
 class QueryGuardMiddleware:
     """Every query string, page or API: a NUL character in a name or value is a 400 naming the parameter
     (PostgreSQL refuses NUL in text, so a search for it was a server error). Under /api/ each parameter
