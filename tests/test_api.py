@@ -151,3 +151,87 @@ def test_unique_constraints_are_reported_by_the_model(tree, users, api):
     again = rest.post("/api/persons/", body, format="json")
     assert again.status_code == 400
     assert again.json() == {"non_field_errors": ["包含 姓名 和 手机 的 人员通讯录 已经存在。"]}
+
+
+def _schema(client, users):
+    client.force_login(users["admin"])
+    return yaml.safe_load(client.get("/api/schema/").content)
+
+
+def test_schema_declares_errors_nullable_names_and_paginated_history(db, client, users):
+    schema = _schema(client, users)
+    error = schema["components"]["schemas"]["Error"]
+    assert "detail" in error["properties"]
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            codes = set(operation["responses"])
+            assert {"400", "401", "403", "404", "409"} <= codes, (method, path, codes)
+            if method != "get":
+                assert "405" in codes, (method, path)
+            for p in operation.get("parameters", []):  # an empty query value means "not given"
+                assert p["in"] != "query" or p.get("required") or p["allowEmptyValue"] is True, (path, p["name"])
+    props = schema["components"]["schemas"]["DutyLog"]["properties"]
+    assert props["incident_name"]["nullable"] is True  # the log may name no incident: null, not a string
+    assert props["recorded_by"]["nullable"] is True
+    assert schema["components"]["schemas"]["Organization"]["properties"]["region_name"].get("nullable") is None
+    level = schema["components"]["schemas"]["RiskPoint"]["properties"]["level"]  # "" before any assessment
+    assert {"$ref": "#/components/schemas/BlankEnum"} in level["oneOf"]
+    history = schema["paths"]["/api/organizations/{id}/history/"]["get"]
+    assert history["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith(
+        "PaginatedHistoryEntryList")
+    assert {p["name"] for p in history["parameters"]} == {"id", "page", "page_size"}  # no list filters there
+    bbox = {p["name"] for p in schema["paths"]["/api/map/{slug}.geojson"]["get"]["parameters"]}
+    assert {"west", "south", "east", "north"} <= bbox
+
+
+def test_bad_query_parameters_are_a_400_that_names_them(tree, orgs, users, api):
+    from tests.samples import make_record
+    from yingji.core.registry import get_registry
+
+    sensor = make_record(get_registry("sensors"), tree["va"], orgs["a"])
+    rest = api("admin")
+    for url, params, name in [
+        ("/api/organizations/", {"q": "花\x00炮"}, "q"),  # PostgreSQL refuses NUL in text: was a 500 there
+        ("/api/organizations/", {"kind": "enterprise\x00"}, "kind"),
+        ("/api/organizations/", {"page_size": "abc"}, "page_size"),  # was: silently the default size
+        ("/api/organizations/", {"page_size": "0"}, "page_size"),
+        ("/api/organizations/", {"page": "0"}, "page"),
+        ("/api/organizations/", {"page": "1.5"}, "page"),
+        ("/api/organizations/", {"page_size": ["5", "6"]}, "page_size"),  # was: the last one, silently
+        ("/api/alarms/", {"level": "1.5"}, "level"),  # an integer filter took decimals
+        ("/api/plans/", {"abolished": "null"}, "abolished"),  # a yes/no filter took any text as "either"
+        (f"/api/monitoring/sensors/{sensor.pk}/series/", {"minutes": "abc"}, "minutes"),  # was a 500
+        ("/api/map/organizations.geojson", {"west": "nan", "south": "1", "east": "2", "north": "3"}, "west"),
+    ]:
+        response = rest.get(url, params)
+        assert response.status_code == 400, (url, params, response.status_code)
+        assert name in response.json(), (url, params, response.json())
+    # An empty value is "not given", as the schema says (allowEmptyValue) and as forms send it.
+    listed = rest.get("/api/organizations/", {"page": "", "page_size": "", "kind": "", "q": ""})
+    assert listed.status_code == 200 and listed.json()["count"] == 2
+    assert rest.get("/api/organizations/", {"page": "9"}).status_code == 404  # past the last page
+    unknown = rest.get("/api/organizations/not-an-id./")
+    assert unknown.status_code == 404 and unknown.json() == {"detail": "未找到。"}  # JSON, not an HTML page
+
+
+def test_nul_characters_in_json_input_are_a_400_that_names_the_field(tree, users, api):
+    body = {"name": "化工事故专项预案", "kind": "special", "event_types": "21400", "approved_on": "2025-06-01",
+            "region": "430181", "command_structure": {"总指挥": "县\x00长"}}
+    response = api("admin").post("/api/plans/", body, format="json")
+    assert response.status_code == 400  # was 201 on SQLite and a 500 on PostgreSQL (jsonb refuses \u0000)
+    assert "command_structure" in response.json()
+    body["command_structure"] = {"总指挥": "县长"}
+    assert api("admin").post("/api/plans/", body, format="json").status_code == 201
+    # Form-encoded too: a related record looked up by a code with NUL in it was a 500 on PostgreSQL.
+    form = api("admin").post("/api/hazard-sources/", {"name": "储罐区", "organization": "\x00", "region": "430181",
+                                                      "unit_kind": "storage"})
+    assert form.status_code == 400 and "NUL" in form.json()["organization"][0]
+
+
+def test_bad_query_parameters_on_pages_are_a_400_not_a_server_error(tree, users, web):
+    client = web("admin")
+    for url, name in [("/incidents/intake/?alarm=abc", "alarm"), ("/incidents/intake/?warning=1x", "warning"),
+                      ("/live/stream?max_s=abc", "max_s"), ("/registry/organizations/?q=a%00b", "q")]:
+        response = client.get(url)
+        assert response.status_code == 400, url
+        assert name in response.content.decode(), url

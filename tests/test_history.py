@@ -30,7 +30,9 @@ def test_api_create_update_delete_are_all_recorded(tree, users, api):
     assert created.status_code == 201, created.json()
     pk = created.json()["id"]
     assert rest.patch(f"/api/organizations/{pk}/", {"employees": 30}, format="json").status_code == 200
-    history = rest.get(f"/api/organizations/{pk}/history/").json()
+    page = rest.get(f"/api/organizations/{pk}/history/").json()
+    assert page["count"] == 2 and page["next"] is None  # paginated like every list, as the schema says
+    history = page["results"]
     assert [h["action"] for h in history] == ["修改", "新增"]
     assert history[0]["actor"] == "staff"
     assert {"field": "employees", "label": "从业人数", "old": "None", "new": "30"} in history[0]["changes"]

@@ -52,6 +52,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
+    "yingji.core.rest.QueryGuardMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the lockout page
 ]
 
@@ -151,6 +152,11 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["yingji.core.access.RegistryPermission"],
     "DEFAULT_PAGINATION_CLASS": "yingji.core.rest.Pagination",
+    "DEFAULT_PARSER_CLASSES": [  # they refuse NUL characters (PostgreSQL would, with a 500)
+        "yingji.core.rest.JSONParser",
+        "yingji.core.rest.FormParser",
+        "yingji.core.rest.MultiPartParser",
+    ],
     "PAGE_SIZE": PAGE_SIZE,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
@@ -172,6 +178,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "yingji.core.rest.declare_errors"],
     "ENUM_NAME_OVERRIDES": {
         "RegionLevelEnum": "yingji.core.choices.RegionLevel",
         "RiskLevelEnum": "yingji.risk.choices.Level",

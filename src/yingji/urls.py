@@ -102,4 +102,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler404 = "yingji.core.rest.not_found"  # JSON under /api/, so an unknown id format answers as declared
 admin.site.site_header = admin.site.site_title = "yingji 应急管理平台 · 系统管理"

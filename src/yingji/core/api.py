@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from yingji.core import history, services, tabular
 from yingji.core.models import ImportJob, Organization, Region
 from yingji.core.registry import Registry, ambiguous_key_message, get_registry, registries, related_queryset
+from yingji.core.rest import query_number
 
 
 class NaturalKeyRelatedField(serializers.SlugRelatedField):
@@ -85,7 +86,7 @@ def serializer_class(reg: Registry):
                 extra[name] = NaturalKeyRelatedField(
                     slug_field=key, queryset=f.related_model.objects.all(), allow_null=f.null, required=not f.blank,
                     help_text=f"{f.verbose_name}（{f.related_model._meta.get_field(key).verbose_name}）")
-            extra[f"{name}_name"] = serializers.StringRelatedField(source=name, read_only=True)
+            extra[f"{name}_name"] = serializers.StringRelatedField(source=name, read_only=True, allow_null=f.null)
     read_only = ["id", "created_at", "updated_at"]
     internal = {"min_lon", "min_lat", "max_lon", "max_lat"}
     for f in reg.model._meta.concrete_fields:  # computed and workflow fields: state, level, path, centroid …
@@ -93,8 +94,11 @@ def serializer_class(reg: Registry):
             read_only.append(f.name)
             if f.is_relation:
                 key = reg.related_key(f.name)
-                extra[f.name] = (serializers.PrimaryKeyRelatedField(read_only=True) if key == "pk" else
-                                 serializers.SlugRelatedField(slug_field=key, read_only=True))
+                extra[f.name] = (serializers.PrimaryKeyRelatedField(read_only=True, allow_null=f.null) if key == "pk"
+                                 else serializers.SlugRelatedField(slug_field=key, read_only=True, allow_null=f.null))
+            elif f.choices and f.blank:  # e.g. a risk level before any assessment: "" belongs to the enum
+                extra[f.name] = serializers.ChoiceField(choices=f.choices, read_only=True, allow_blank=True,
+                                                        allow_null=f.null)
     meta = type("Meta", (), {"model": reg.model, "fields": read_only + reg.editable_fields + [
         n for n in extra if n.endswith("_name")], "read_only_fields": read_only,
         "validators": []})  # constraints are checked once, by the model's full_clean in validate()
@@ -134,6 +138,12 @@ class ImportJobSerializer(serializers.Serializer):
     errors = serializers.ListField(child=serializers.CharField())
 
 
+class TransitionRequestSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text="操作，如 verify、reject、submit、close")
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
 class RegistryViewSet(viewsets.ModelViewSet):
     registry: Registry
 
@@ -150,18 +160,16 @@ class RegistryViewSet(viewsets.ModelViewSet):
     def perform_destroy(self, instance):
         services.delete_instance(self.request.user, instance)
 
-    @extend_schema(responses=HistoryEntrySerializer(many=True), summary="变更历史")
-    @action(detail=True, methods=["get"])
+    @extend_schema(responses=HistoryEntrySerializer(many=True), summary="变更历史（分页，新的在前）")
+    @action(detail=True, methods=["get"], filter_backends=[])  # paginated like every list, but not filtered
     def history(self, request, pk=None):
         record = self.get_object()
-        data = [history.describe(e, self.registry) for e in history.entries_for(record)]
-        return Response(HistoryEntrySerializer(data, many=True).data)
+        page = self.paginate_queryset(history.entries_for(record))
+        data = [history.describe(e, self.registry) for e in page]
+        return self.get_paginated_response(HistoryEntrySerializer(data, many=True).data)
 
-    @extend_schema(request=inline_serializer("TransitionRequest", {
-        "name": serializers.CharField(help_text="操作，如 verify、reject、submit、close"),
-        "comment": serializers.CharField(required=False, allow_blank=True),
-        "reason": serializers.CharField(required=False, allow_blank=True)}),
-        responses=OpenApiTypes.OBJECT, summary="流程状态与可执行操作（GET）；执行一个操作（POST，非法操作返回 409）")
+    @extend_schema(request=TransitionRequestSerializer, responses=OpenApiTypes.OBJECT,
+                   summary="流程状态与可执行操作（GET）；执行一个操作（POST，非法操作返回 409）")
     @action(detail=True, methods=["get", "post"], permission_classes=[IsAuthenticated])
     def transitions(self, request, pk=None):
         from yingji.core import workflow
@@ -170,9 +178,11 @@ class RegistryViewSet(viewsets.ModelViewSet):
         if reg.workflow is None or not request.user.has_perm(reg.perm("view")):
             return Response({"detail": "未找到。"}, status=status.HTTP_404_NOT_FOUND)
         record = self.get_object()
-        if request.method == "POST":
-            workflow.apply(request.user, record, request.data.get("name", ""), comment=request.data.get("comment", ""),
-                           inputs={"reason": request.data.get("reason", "")})
+        if request.method == "POST":  # the body as declared (a list or a number was a server error)
+            body = TransitionRequestSerializer(data=request.data)
+            body.is_valid(raise_exception=True)
+            workflow.apply(request.user, record, body.validated_data["name"], comment=body.validated_data["comment"],
+                           inputs={"reason": body.validated_data["reason"]})
         state = getattr(record, reg.state_field)
         return Response({
             "state": state, "state_label": reg.workflow.label(state),
@@ -184,7 +194,7 @@ class RegistryViewSet(viewsets.ModelViewSet):
         })
 
     @extend_schema(responses={(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"):
-                              OpenApiTypes.BINARY}, summary="导出 Excel（按当前筛选条件）")
+                              OpenApiTypes.BINARY}, filters=True, summary="导出 Excel（按当前筛选条件）")
     @action(detail=False, methods=["get"])
     def export(self, request):
         qs = self.filter_queryset(self.get_queryset())
@@ -315,7 +325,9 @@ def locate_address(request):
                                 "lon": region.centroid_lon, "lat": region.centroid_lat}, "error": None})
 
 
-@extend_schema(summary="点位图层（GeoJSON）：任一带经纬度的登记簿", tags=["地图"], responses=OpenApiTypes.OBJECT)
+@extend_schema(summary="点位图层（GeoJSON）：任一带经纬度的登记簿（另可用该登记簿的筛选参数）", tags=["地图"],
+               parameters=[OpenApiParameter(k, float, description="范围（四个一起给才生效）") for k in
+                           ("west", "south", "east", "north")], responses=OpenApiTypes.OBJECT)
 @api_view(["GET"])
 @permission_classes([IsAuthenticated])
 def point_layer(request, slug):
@@ -325,9 +337,8 @@ def point_layer(request, slug):
     qs = reg.filterset_class()(request.GET, queryset=reg.queryset(request.user), request=request).qs
     qs = qs.exclude(lon=None).exclude(lat=None)
     if all(k in request.GET for k in ("west", "south", "east", "north")):
-        try:
-            w, s, e, n = (float(request.GET[k]) for k in ("west", "south", "east", "north"))
-        except ValueError:
+        w, s, e, n = (query_number(request, k, None) for k in ("west", "south", "east", "north"))
+        if None in (w, s, e, n):
             return Response({"detail": "west/south/east/north 应为数字"}, status=status.HTTP_400_BAD_REQUEST)
         qs = qs.filter(lon__gte=w, lon__lte=e, lat__gte=s, lat__lte=n)
     label_fields = reg.list_fields[:4]

@@ -79,7 +79,12 @@ async def stream(request):
     if not user.is_authenticated:
         return HttpResponse("请先登录", status=401)
     channels = [c for c in request.GET.get("channels", "alarms").split(",") if c]
-    max_s = min(float(request.GET.get("max_s", MAX_STREAM_S)), MAX_STREAM_S)
+    try:  # a bad number is the caller's error, not the server's
+        max_s = min(float(request.GET.get("max_s") or MAX_STREAM_S), MAX_STREAM_S)
+    except ValueError:
+        return HttpResponse("max_s 应为秒数", status=400, content_type="text/plain; charset=utf-8")
+    if not max_s > 0:  # also NaN
+        return HttpResponse("max_s 应为正的秒数", status=400, content_type="text/plain; charset=utf-8")
     resume = request.headers.get("Last-Event-ID") or request.GET.get("after")
     last = int(resume) if resume and resume.isdigit() else await sync_to_async(_latest_id)()
 

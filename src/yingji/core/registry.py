@@ -299,9 +299,44 @@ class Registry:
             elif isinstance(f, models.CharField) and not f.choices:
                 declared[name] = django_filters.CharFilter(field_name=name, lookup_expr="startswith",
                                                            label=f"{self.field_label(name)}（前缀）")
+            elif isinstance(f, models.IntegerField) and not f.choices:  # was a decimal filter: 1.5 passed
+                declared[name] = IntegerFilter(field_name=name, label=self.field_label(name))
+            elif isinstance(f, models.BooleanField):  # was: any text but true/false meant "either"
+                declared[name] = StrictBooleanFilter(field_name=name, label=self.field_label(name))
         meta = type("Meta", (), {"model": reg.model,
                                  "fields": [n for n in self.filter_fields if n not in declared]})
         return type(f"{self.model.__name__}FilterSet", (django_filters.FilterSet,), {**declared, "Meta": meta})
+
+
+class IntegerFilter(django_filters.NumberFilter):
+    """An integer field's filter: a whole number, as the schema says (django-filter's default takes decimals)."""
+
+    field_class = forms.IntegerField
+
+
+class StrictNullBooleanSelect(forms.NullBooleanSelect):
+    def value_from_datadict(self, data, files, name):
+        return data.get(name)  # as sent: the field decides (Django's select maps anything unknown to "either")
+
+
+class StrictNullBooleanField(forms.NullBooleanField):
+    """A yes/no filter: true/false (True/False, 1/0); empty or "unknown" (the page's 全部) for either;
+    anything else is an error naming the field, not silently "either"."""
+
+    widget = StrictNullBooleanSelect
+
+    def to_python(self, value):
+        if value in (None, "", "unknown"):
+            return None
+        if value in (True, "True", "true", "1"):
+            return True
+        if value in (False, "False", "false", "0"):
+            return False
+        raise forms.ValidationError("应为 true 或 false", code="invalid")
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictNullBooleanField
 
 
 class RegionSubtreeFilter(django_filters.ModelChoiceFilter):

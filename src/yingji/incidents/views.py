@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import JsonResponse
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -86,6 +86,9 @@ def intake(request):
     """接报登记: built for speed — type, place on the map, casualties, what happened, save."""
     if not request.user.has_perm("incidents.add_incident"):
         raise PermissionDenied("您没有接报登记的权限")
+    for name, what in (("alarm", "报警"), ("warning", "预警")):  # ?alarm=abc was a server error
+        if request.GET.get(name) and not request.GET[name].isdigit():
+            return HttpResponseBadRequest(f"{name} 应为{what}编号（整数）", content_type="text/plain; charset=utf-8")
     if request.method == "POST":
         form = intake_form(request.user, data=request.POST)
         if form.is_valid():
@@ -215,7 +218,9 @@ def situation_api(request, pk):
     """The 态势图 data for an incident (GeoJSON layers and travel times), refreshed by the page."""
     incident = _incident(request, pk)
     try:
-        radius = min(max(float(request.GET.get("radius_km", situation.DEFAULT_RADIUS_KM)), 0.5), 50.0)
+        radius = min(max(float(request.GET.get("radius_km") or situation.DEFAULT_RADIUS_KM), 0.5), 50.0)
+        if radius != radius:  # NaN passes min/max untouched
+            raise ValueError
     except ValueError:
         return JsonResponse({"radius_km": "radius_km 应为数字"}, status=400)
     return JsonResponse(situation.assemble(request.user, incident, radius_km=radius))

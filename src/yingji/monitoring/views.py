@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from yingji.core.access import has_global_scope, restrict
+from yingji.core.rest import query_number
 from yingji.monitoring import ingest
 from yingji.monitoring.models import Alarm, DeadLetter, Reading, ReadingHour, ReadingMinute, Sensor
 from yingji.monitoring.payload import REASONS
@@ -55,7 +56,7 @@ SERIES_SOURCES = ((datetime.timedelta(hours=6), Reading, "ts"), (datetime.timede
                   (None, ReadingHour, "bucket"))
 
 
-@extend_schema(parameters=[OpenApiParameter("minutes", int, description="最近多少分钟，默认 60")],
+@extend_schema(parameters=[OpenApiParameter("minutes", int, description="最近多少分钟，默认 60（整数，最多一年）")],
                responses={200: dict}, summary="传感器数据曲线")
 class SensorSeriesView(APIView):
     """Recent values of one sensor: raw readings up to 6 h, minute means up to 7 days, then hourly."""
@@ -64,7 +65,7 @@ class SensorSeriesView(APIView):
 
     def get(self, request, pk):
         sensor = get_object_or_404(restrict(Sensor.objects.select_related("point"), request.user), pk=pk)
-        minutes = max(1, min(int(request.GET.get("minutes") or 60), 60 * 24 * 366))
+        minutes = max(1, min(query_number(request, "minutes", 60, kind=int), 60 * 24 * 366))
         span = datetime.timedelta(minutes=minutes)
         since = timezone.now() - span
         model, field = next((m, f) for limit, m, f in SERIES_SOURCES if limit is None or span <= limit)
