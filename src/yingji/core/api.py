@@ -209,7 +209,8 @@ class RegistryViewSet(viewsets.ModelViewSet):
         if not self.registry.allow_create:
             return Response({"detail": f"{self.registry.label}不能导入"}, status=status.HTTP_405_METHOD_NOT_ALLOWED)
         if upload is None:
-            return Response({"file": ["请选择要导入的文件"]}, status=status.HTTP_400_BAD_REQUEST)
+            return Response({"ok": False, "created": 0, "updated": 0, "unchanged": 0, "errors": ["请选择要导入的文件"]},
+                            status=status.HTTP_400_BAD_REQUEST)  # the declared 400 of this operation: an ImportResult
         result = services.start_import(request.user, self.registry, upload.name, upload.read())
         if isinstance(result, ImportJob):  # a large file: 202 and the job to poll
             return Response(import_job_body(request, self.registry, result), status=status.HTTP_202_ACCEPTED)
