@@ -1,6 +1,7 @@
 """Django settings, all taken from YINGJI_* environment variables (see config.py)."""
 
 import datetime
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -87,7 +88,9 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     }
     # Tests get a file, not the shared-cache in-memory database: ingest workers and servers run in
     # threads beside the test, and shared-cache SQLite locks whole tables between connections.
-    DATABASES["default"]["TEST"] = {"NAME": str(config.data_dir() / "test.sqlite3")}
+    # One file per test process: settings are read before tests/conftest.py can point YINGJI_DATA_DIR
+    # elsewhere, so two checkouts (or two runs) testing at once would otherwise share one file.
+    DATABASES["default"]["TEST"] = {"NAME": str(config.data_dir() / f"test-{os.getpid()}.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
