@@ -280,3 +280,37 @@ def test_bulk_history_entries_are_those_the_signals_write(tree, users, settings)
     bulk, signal = (LogEntry.objects.get_for_object(o).filter(action=LogEntry.Action.UPDATE).get()
                     for o in (imported, by_hand))
     assert bulk.changes == signal.changes == {"employees": [str(imported.employees), "321"]}
+
+
+def test_xlsx_cells_read_as_text():
+    """The reader (calamine) gives every cell as the text the form gets: from A1 whatever the first
+    filled cell, whole numbers without ".0", dates as ISO text, formulas as their value, a neutralised
+    export cell back as it was; a file that is not a workbook is refused in words."""
+    import datetime
+
+    import pytest
+
+    from yingji.core import tabular
+
+    book = Workbook()
+    sheet = book.active
+    sheet["B2"] = " 名称 "
+    sheet["C2"] = 13812345678
+    sheet["D2"] = 2.5
+    sheet["E2"] = datetime.date(2026, 1, 5)
+    sheet["F2"] = datetime.datetime(2026, 1, 5, 13, 4, 5)
+    sheet["G2"] = True
+    sheet["H2"] = "'=1+1"
+    out = io.BytesIO()
+    book.save(out)
+    rows = tabular.read_rows("a.xlsx", out.getvalue())
+    assert rows == [["", "", "", "", "", "", "", ""],
+                    ["", "名称", "13812345678", "2.5", "2026-01-05", "2026-01-05 13:04:05", "True", "=1+1"]]
+    assert tabular.count_rows("a.xlsx", out.getvalue()) == 1
+    for broken in (b"not a workbook", b"PK\x03\x04broken zip"):
+        with pytest.raises(tabular.FileFormatError, match="无法读取 Excel 文件"):
+            tabular.read_rows("a.xlsx", broken)
+    empty = io.BytesIO()
+    Workbook().save(empty)
+    with pytest.raises(tabular.FileFormatError, match="文件为空"):
+        tabular.read_rows("a.xlsx", empty.getvalue())
