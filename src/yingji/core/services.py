@@ -638,7 +638,7 @@ def _bulk_write(user, model, writes: list[_Row], progress):
         new = [r.instance for r in batch if r.old is None]
         for instance in new:
             instance.inherit_scope()
-        model.objects.bulk_create(new)
+        _insert_rows(model, new, returning=True)
         changed = [r for r in batch if r.old is not None]
         if changed:
             for row in changed:
@@ -660,7 +660,7 @@ def _bulk_write(user, model, writes: list[_Row], progress):
                 else LogEntry.Action.UPDATE, changes=changes, actor=user, actor_email=getattr(user, "email", None),
                 remote_addr=context.get("remote_addr"), remote_port=context.get("remote_port"), cid=cid,
                 timestamp=now))
-        LogEntry.objects.bulk_create(entries)
+        _insert_rows(LogEntry, entries, returning=False)
         done += len(batch)
         progress("write", done, len(writes))
 
@@ -724,6 +724,58 @@ def _creation_diff(model):
         return changes or None
 
     return diff
+
+
+def _insert_rows(model, objs, *, returning: bool):
+    """INSERT new records as bulk_create does (auto_now_add and other pre_save values, related ids,
+    the new primary key set on each object when ``returning``), with plain SQL: bulk_create's SQL
+    compilation per value was most of its time. Without ``returning`` (the history entries): on
+    PostgreSQL ``COPY … FROM STDIN`` (bulk_create's ``UNNEST`` arrays made the driver escape every
+    quote of every entry's JSON one by one), on SQLite one single-row INSERT through
+    ``executemany``. With it, on SQLite: multi-row
+    ``INSERT … VALUES (…), (…) RETURNING pk`` up to SQLite's real parameter limit (Django assumes the
+    old 999, 32 rows a statement here); on PostgreSQL bulk_create's own ``UNNEST`` insert, which is
+    fast for these rows (a long multi-row statement costs the driver more to parse). Models with
+    other database-returned fields, generated fields or special placeholders, and records that
+    already have a key, go through bulk_create itself."""
+    opts = model._meta
+    fields = [f for f in opts.concrete_fields if not f.primary_key]
+    if (not objs or opts.db_returning_fields != [opts.pk] or any(f.generated for f in opts.concrete_fields)
+            or any(hasattr(f, "get_placeholder") for f in fields) or any(o.pk is not None for o in objs)
+            or (returning and (connection.vendor != "sqlite" or not connection.features.can_return_rows_from_bulk_insert))):
+        model._base_manager.bulk_create(objs)
+        return
+    quote = connection.ops.quote_name
+    head = f"INSERT INTO {quote(opts.db_table)} ({', '.join(quote(f.column) for f in fields)}) VALUES "
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+
+    def values(obj):
+        obj._prepare_related_fields_for_save(operation_name="bulk_create")
+        return [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+
+    with connection.cursor() as cursor:
+        if not returning and connection.vendor == "postgresql":
+            columns = ", ".join(quote(f.column) for f in fields)
+            with cursor.cursor.copy(f"COPY {quote(opts.db_table)} ({columns}) FROM STDIN") as copy:
+                for obj in objs:
+                    copy.write_row(values(obj))
+        elif not returning:
+            cursor.executemany(head + row, [values(obj) for obj in objs])
+        else:
+            import sqlite3
+
+            connection.ensure_connection()
+            limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+            per_statement = max(1, min(BATCH, limit // len(fields)))
+            tail = f" RETURNING {quote(opts.pk.column)}"
+            for start in range(0, len(objs), per_statement):
+                chunk = objs[start:start + per_statement]
+                cursor.execute(head + ", ".join([row] * len(chunk)) + tail, [v for obj in chunk for v in values(obj)])
+                for obj, (pk,) in zip(chunk, cursor.fetchall(), strict=True):
+                    obj.pk = pk
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = connection.alias
 
 
 def _update_rows(model, instances, attnames):
