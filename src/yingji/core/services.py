@@ -727,22 +727,20 @@ def _creation_diff(model):
 
 
 def _insert_rows(model, objs, *, returning: bool):
-    """INSERT new records as bulk_create does (auto_now_add and other pre_save values, related ids,
-    the new primary key set on each object when ``returning``), with plain SQL: bulk_create's SQL
-    compilation per value was most of its time. Without ``returning`` (the history entries): on
-    PostgreSQL ``COPY … FROM STDIN`` (bulk_create's ``UNNEST`` arrays made the driver escape every
-    quote of every entry's JSON one by one), on SQLite one single-row INSERT through
-    ``executemany``. With it, on SQLite: multi-row
-    ``INSERT … VALUES (…), (…) RETURNING pk`` up to SQLite's real parameter limit (Django assumes the
-    old 999, 32 rows a statement here); on PostgreSQL bulk_create's own ``UNNEST`` insert, which is
-    fast for these rows (a long multi-row statement costs the driver more to parse). Models with
-    other database-returned fields, generated fields or special placeholders, and records that
-    already have a key, go through bulk_create itself."""
+    """On SQLite, INSERT new records as bulk_create does (auto_now_add and other pre_save values,
+    related ids, the new primary key set on each object when ``returning``) with plain SQL:
+    bulk_create's SQL compilation per value was most of its time, in statements of 32 rows (Django
+    assumes SQLite's old 999-parameter limit). With ``returning``: multi-row ``INSERT … VALUES (…),
+    (…) RETURNING pk``, up to 500 rows within the library's real limit; without (history entries):
+    one single-row INSERT through ``executemany``. On PostgreSQL, bulk_create (its ``UNNEST``
+    insert; a long multi-row statement, executemany and COPY for the history entries measured no
+    better). Models with other database-returned fields, generated fields or special placeholders,
+    and records that already have a key, go through bulk_create too."""
     opts = model._meta
     fields = [f for f in opts.concrete_fields if not f.primary_key]
     if (not objs or opts.db_returning_fields != [opts.pk] or any(f.generated for f in opts.concrete_fields)
             or any(hasattr(f, "get_placeholder") for f in fields) or any(o.pk is not None for o in objs)
-            or (returning and (connection.vendor != "sqlite" or not connection.features.can_return_rows_from_bulk_insert))):
+            or connection.vendor != "sqlite" or (returning and not connection.features.can_return_rows_from_bulk_insert)):
         model._base_manager.bulk_create(objs)
         return
     quote = connection.ops.quote_name
@@ -754,12 +752,7 @@ def _insert_rows(model, objs, *, returning: bool):
         return [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
 
     with connection.cursor() as cursor:
-        if not returning and connection.vendor == "postgresql":
-            columns = ", ".join(quote(f.column) for f in fields)
-            with cursor.cursor.copy(f"COPY {quote(opts.db_table)} ({columns}) FROM STDIN") as copy:
-                for obj in objs:
-                    copy.write_row(values(obj))
-        elif not returning:
+        if not returning:
             cursor.executemany(head + row, [values(obj) for obj in objs])
         else:
             import sqlite3
