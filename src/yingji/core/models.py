@@ -7,6 +7,7 @@ restriction used by every page, API, export and map layer.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from django.conf import settings
@@ -20,6 +21,7 @@ from yingji.core import codes, geo
 from yingji.core.choices import ContactRole, EnterpriseScale, OrganizationKind, RegionLevel
 from yingji.core.validators import (
     control_character_error,
+    control_character_pattern,
     validate_credit_code,
     validate_geometry,
     validate_industry_code,
@@ -28,6 +30,17 @@ from yingji.core.validators import (
     validate_mobile,
     validate_phone,
 )
+
+
+@functools.cache
+def _text_fields(model) -> tuple:
+    """(field, control-character pattern, multi-line) of each text field of ``model``, worked out once."""
+    out = []
+    for f in model._meta.concrete_fields:
+        if isinstance(f, models.CharField | models.TextField):
+            multiline = isinstance(f, models.TextField)
+            out.append((f, control_character_pattern(multiline=multiline), multiline))
+    return tuple(out)
 
 
 class ScopedQuerySet(models.QuerySet):
@@ -66,14 +79,13 @@ class DomainModel(models.Model):
             super().clean_fields(exclude)
         except ValidationError as exc:
             errors = exc.update_error_dict(errors)
-        for f in self._meta.concrete_fields:
-            if not isinstance(f, models.CharField | models.TextField) or (exclude and f.name in exclude):
+        for f, pattern, multiline in _text_fields(type(self)):
+            if exclude and f.name in exclude:
                 continue
             value = getattr(self, f.attname)
-            message = isinstance(value, str) and control_character_error(
-                value, str(f.verbose_name), multiline=isinstance(f, models.TextField))
-            if message:
-                errors.setdefault(f.name, []).append(message)
+            if isinstance(value, str) and pattern.search(value):  # one precompiled search per text value
+                errors.setdefault(f.name, []).append(
+                    control_character_error(value, str(f.verbose_name), multiline=multiline))
         if errors:
             raise ValidationError(errors)
 

@@ -631,16 +631,14 @@ def _bulk_write(user, model, writes: list[_Row], progress):
     cid = get_cid()
     now = timezone.now()
     auto_now = [f for f in model._meta.concrete_fields if getattr(f, "auto_now", False)]
-    concrete = [f.name for f in model._meta.concrete_fields]
-    reverse = [f.name for f in model._meta.get_fields() if not f.concrete and not f.many_to_many]
-    constant = None
+    creation_diff = _creation_diff(model)
     done = 0
     for start in range(0, len(writes), BATCH):
         batch = writes[start:start + BATCH]
         new = [r.instance for r in batch if r.old is None]
         for instance in new:
             instance.inherit_scope()
-        model.objects.bulk_create(new)
+        _insert_rows(model, new, returning=True)
         changed = [r for r in batch if r.old is not None]
         if changed:
             for row in changed:
@@ -651,11 +649,7 @@ def _bulk_write(user, model, writes: list[_Row], progress):
         entries = []
         for row in batch:
             if row.old is None:
-                # auditlog's diff of a new record; its reverse relations (a dozen related managers
-                # per record, each rendered as "app.Model.None") are the same for every record.
-                if constant is None:
-                    constant = model_instance_diff(None, row.instance, fields_to_check=reverse)
-                changes = {**constant, **model_instance_diff(None, row.instance, fields_to_check=concrete)}
+                changes = creation_diff(row.instance)
             else:
                 changes = model_instance_diff(row.old, row.instance, fields_to_check=row.changed)
             if not changes:
@@ -666,9 +660,115 @@ def _bulk_write(user, model, writes: list[_Row], progress):
                 else LogEntry.Action.UPDATE, changes=changes, actor=user, actor_email=getattr(user, "email", None),
                 remote_addr=context.get("remote_addr"), remote_port=context.get("remote_port"), cid=cid,
                 timestamp=now))
-        LogEntry.objects.bulk_create(entries)
+        _insert_rows(LogEntry, entries, returning=False)
         done += len(batch)
         progress("write", done, len(writes))
+
+
+def _creation_diff(model):
+    """A function giving what auditlog's ``model_instance_diff(None, record)`` gives for a new
+    record (the history entry its post_save signal would write), with the work that is the same for
+    every record done once: which fields auditlog tracks for the model (its include/exclude lists)
+    and the "before" side, which for a new record is auditlog's value of no record ("None") for every
+    field. Each value is auditlog's own representation (``get_field_value``, inlined for the plain
+    and foreign-key fields that are most of them); a field is in the diff when it differs from
+    "None", as auditlog decides. The reverse relations (a dozen related managers per record, each
+    rendered as "app.Model.None") are the same for every new record and are diffed once.
+    Masked fields or JSON-stored changes: auditlog's own diff per record."""
+    from auditlog.diff import get_field_value, model_instance_diff, track_field
+    from auditlog.registry import auditlog
+    from django.db.models import DateTimeField, ForeignObjectRel, JSONField
+    from django.utils.encoding import smart_str
+
+    config = auditlog.get_model_fields(model)
+    if config["mask_fields"] or settings.AUDITLOG_STORE_JSON_CHANGES:
+        return lambda instance: model_instance_diff(None, instance)
+    fields = [f for f in model._meta.get_fields() if track_field(f)]
+    if config["include_fields"]:
+        fields = [f for f in fields if f.name in config["include_fields"]]
+    fields = [f for f in fields if f.name not in (config["exclude_fields"] or ())]
+    reverse = [f.name for f in fields if isinstance(f, ForeignObjectRel)]
+    per_record = []
+    for f in fields:
+        if isinstance(f, ForeignObjectRel):
+            continue
+        if isinstance(f, DateTimeField | JSONField) or not f.concrete:
+            kind = "other"
+        elif (not settings.AUDITLOG_USE_FK_STRING_REPRESENTATION and (f.one_to_one or f.many_to_one)
+              and hasattr(f, "rel_class")):
+            kind = "key"
+        else:
+            kind = "plain"
+        before = get_field_value(None, f)
+        per_record.append((f, f.name, f.attname if kind == "key" else f.name, kind, before, smart_str(before)))
+    constant = None
+
+    def diff(instance):
+        nonlocal constant
+        if constant is None:
+            constant = (model_instance_diff(None, instance, fields_to_check=reverse) or {}) if reverse else {}
+        changes = dict(constant)
+        for f, name, attname, kind, before, before_text in per_record:
+            if kind == "plain":
+                value = getattr(instance, attname)
+                if type(value) is not str:
+                    value = smart_str(value)
+                    if type(value).__name__ == "__proxy__":
+                        value = str(value)
+            elif kind == "key":
+                value = smart_str(getattr(instance, attname), strings_only=True)
+            else:
+                value = get_field_value(instance, f)
+            if before != value:
+                changes[name] = (before_text, smart_str(value))
+        return changes or None
+
+    return diff
+
+
+def _insert_rows(model, objs, *, returning: bool):
+    """On SQLite, INSERT new records as bulk_create does (auto_now_add and other pre_save values,
+    related ids, the new primary key set on each object when ``returning``) with plain SQL:
+    bulk_create's SQL compilation per value was most of its time, in statements of 32 rows (Django
+    assumes SQLite's old 999-parameter limit). With ``returning``: multi-row ``INSERT … VALUES (…),
+    (…) RETURNING pk``, up to 500 rows within the library's real limit; without (history entries):
+    one single-row INSERT through ``executemany``. On PostgreSQL, bulk_create (its ``UNNEST``
+    insert; a long multi-row statement, executemany and COPY for the history entries measured no
+    better). Models with other database-returned fields, generated fields or special placeholders,
+    and records that already have a key, go through bulk_create too."""
+    opts = model._meta
+    fields = [f for f in opts.concrete_fields if not f.primary_key]
+    if (not objs or opts.db_returning_fields != [opts.pk] or any(f.generated for f in opts.concrete_fields)
+            or any(hasattr(f, "get_placeholder") for f in fields) or any(o.pk is not None for o in objs)
+            or connection.vendor != "sqlite" or (returning and not connection.features.can_return_rows_from_bulk_insert)):
+        model._base_manager.bulk_create(objs)
+        return
+    quote = connection.ops.quote_name
+    head = f"INSERT INTO {quote(opts.db_table)} ({', '.join(quote(f.column) for f in fields)}) VALUES "
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+
+    def values(obj):
+        obj._prepare_related_fields_for_save(operation_name="bulk_create")
+        return [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+
+    with connection.cursor() as cursor:
+        if not returning:
+            cursor.executemany(head + row, [values(obj) for obj in objs])
+        else:
+            import sqlite3
+
+            connection.ensure_connection()
+            limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+            per_statement = max(1, min(BATCH, limit // len(fields)))
+            tail = f" RETURNING {quote(opts.pk.column)}"
+            for start in range(0, len(objs), per_statement):
+                chunk = objs[start:start + per_statement]
+                cursor.execute(head + ", ".join([row] * len(chunk)) + tail, [v for obj in chunk for v in values(obj)])
+                for obj, (pk,) in zip(chunk, cursor.fetchall(), strict=True):
+                    obj.pk = pk
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = connection.alias
 
 
 def _update_rows(model, instances, attnames):

@@ -55,8 +55,13 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CONTROL_SINGLE_LINE = re.compile(r"[\x00-\x1f\x7f]")
 
 
+def control_character_pattern(*, multiline: bool) -> re.Pattern:
+    """The characters refused in multi-line (TextField) or single-line text."""
+    return _CONTROL if multiline else _CONTROL_SINGLE_LINE
+
+
 def control_character_error(value: str, label: str, *, multiline: bool) -> str | None:
-    found = (_CONTROL if multiline else _CONTROL_SINGLE_LINE).search(value)
+    found = control_character_pattern(multiline=multiline).search(value)
     if not found:
         return None
     char = found.group()
