@@ -732,15 +732,17 @@ def _insert_rows(model, objs, *, returning: bool):
     bulk_create's SQL compilation per value was most of its time, in statements of 32 rows (Django
     assumes SQLite's old 999-parameter limit). With ``returning``: multi-row ``INSERT … VALUES (…),
     (…) RETURNING pk``, up to 500 rows within the library's real limit; without (history entries):
-    one single-row INSERT through ``executemany``. On PostgreSQL, bulk_create (its ``UNNEST``
-    insert; a long multi-row statement, executemany and COPY for the history entries measured no
-    better). Models with other database-returned fields, generated fields or special placeholders,
+    one single-row INSERT through ``executemany``. PostgreSQL takes the same statements through a
+    server-side-binding cursor (``_bulk_cursor``): bulk_create's ``UNNEST`` insert through Django's
+    client-side-binding cursor spent most of its time escaping array elements in Python. Models with
+    other database-returned fields, generated fields or special placeholders,
     and records that already have a key, go through bulk_create too."""
     opts = model._meta
     fields = [f for f in opts.concrete_fields if not f.primary_key]
     if (not objs or opts.db_returning_fields != [opts.pk] or any(f.generated for f in opts.concrete_fields)
             or any(hasattr(f, "get_placeholder") for f in fields) or any(o.pk is not None for o in objs)
-            or connection.vendor != "sqlite" or (returning and not connection.features.can_return_rows_from_bulk_insert)):
+            or connection.vendor not in ("sqlite", "postgresql")
+            or (returning and not connection.features.can_return_rows_from_bulk_insert)):
         model._base_manager.bulk_create(objs)
         return
     quote = connection.ops.quote_name
@@ -751,14 +753,16 @@ def _insert_rows(model, objs, *, returning: bool):
         obj._prepare_related_fields_for_save(operation_name="bulk_create")
         return [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
 
-    with connection.cursor() as cursor:
+    with _bulk_cursor() as cursor:
         if not returning:
             cursor.executemany(head + row, [values(obj) for obj in objs])
         else:
-            import sqlite3
+            if connection.vendor == "sqlite":
+                import sqlite3
 
-            connection.ensure_connection()
-            limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+                limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+            else:
+                limit = 65535  # PostgreSQL's bind parameters per statement
             per_statement = max(1, min(BATCH, limit // len(fields)))
             tail = f" RETURNING {quote(opts.pk.column)}"
             for start in range(0, len(objs), per_statement):
@@ -771,6 +775,18 @@ def _insert_rows(model, objs, *, returning: bool):
         obj._state.db = connection.alias
 
 
+def _bulk_cursor():
+    """A cursor for the bulk writes. On PostgreSQL one with server-side binding: Django's cursors bind
+    client-side, quoting every value (and, in bulk_create's UNNEST insert, escaping every array
+    element by regular expression) in Python, which was most of a large import's time there."""
+    connection.ensure_connection()
+    if connection.vendor == "postgresql":
+        import psycopg
+
+        return psycopg.Cursor(connection.connection)
+    return connection.cursor()
+
+
 def _update_rows(model, instances, attnames):
     """UPDATE … WHERE pk = … for each record through one executemany: what bulk_update does, without
     its CASE expression per record and field (most of its time)."""
@@ -780,7 +796,7 @@ def _update_rows(model, instances, attnames):
            f"WHERE {quote(model._meta.pk.column)} = %s")
     params = [[f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields_] + [obj.pk]
               for obj in instances]
-    with connection.cursor() as cursor:
+    with _bulk_cursor() as cursor:
         cursor.executemany(sql, params)
 
 
