@@ -121,7 +121,9 @@ class ImportResultSerializer(serializers.Serializer):
     errors = serializers.ListField(child=serializers.CharField())
 
 
-class ImportJobSerializer(serializers.Serializer):
+class ImportJobSerializer(ImportResultSerializer):
+    """A background import: the result's counts and errors (final once finished), with its progress."""
+
     job = serializers.IntegerField()
     url = serializers.URLField(help_text="本任务的接口地址（轮询）")
     page = serializers.URLField(help_text="本任务的页面")
@@ -132,10 +134,6 @@ class ImportJobSerializer(serializers.Serializer):
     total_rows = serializers.IntegerField()
     validated_rows = serializers.IntegerField()
     written_rows = serializers.IntegerField()
-    created = serializers.IntegerField()
-    updated = serializers.IntegerField()
-    unchanged = serializers.IntegerField()
-    errors = serializers.ListField(child=serializers.CharField())
 
 
 class TransitionRequestSerializer(serializers.Serializer):
