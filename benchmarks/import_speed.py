@@ -87,6 +87,13 @@ def load_regions():
         for row in csv.DictReader(f):
             by_code[row["code"]] = Region.objects.create(code=row["code"], name=row["name"], level=row["level"],
                                                          parent=by_code.get(row["parent_code"]))
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        # The divisions were loaded a moment ago; a deployment's autovacuum analyses such a table
+        # within a minute, so the figures are not those of a planner that has never seen it.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     return [r for r in by_code.values() if r.level == "village"]
 
 

@@ -338,3 +338,30 @@ def test_xlsx_cells_read_as_text():
     Workbook().save(empty)
     with pytest.raises(tabular.FileFormatError, match="文件为空"):
         tabular.read_rows("a.xlsx", empty.getvalue())
+
+
+def test_each_field_check_gives_the_page_forms_message(tree, users, web):
+    """Import cleans plain fields once, with the model's validators moved onto the form fields: every
+    kind of check (a model validator, a range, a choice, a length, control characters) still refuses
+    the value with the words the page's form gives, on the same field."""
+    client = web("staff")
+    header = ["统一社会信用代码", "单位名称", "单位类型", "所属区划", "经度", "纬度", "安全负责人电话", "从业人数", "地址"]
+    bad = {"lon": ("经度", "181"), "safety_manager_phone": ("安全负责人电话", "12ab"),
+           "employees": ("从业人数", "1" + "0" * 20), "name": ("单位名称", "名" * 300),
+           "address": ("地址", "一号\x07院"), "kind": ("单位类型", "外星企业")}
+    good = {"credit_code": credit(600), "name": "校验企业", "kind": "enterprise", "region": "430181110001",
+            "lon": "113.6", "lat": "28.1", "safety_manager_phone": "0731-83000000", "employees": "10", "address": "一号院"}
+    for name, (label, value) in bad.items():
+        row = dict(good, **{name: value})
+        form = client.post("/registry/organizations/new/", row).context["form"]
+        assert list(form.errors) == [name], (name, form.errors)
+        cells = [row["credit_code"], row["name"], "外星企业" if name == "kind" else "企业", row["region"],
+                 row["lon"], row["lat"], row["safety_manager_phone"], row["employees"], row["address"]]
+        out = io.StringIO()  # CSV: an .xlsx cannot hold a control character
+        csv.writer(out).writerows([header, cells])
+        errors = upload(client, out.getvalue().encode(), "单位.csv").context["result_errors"]
+        if name == "kind":  # the file names the choice by its label; the page posts its value
+            assert errors and errors[0].startswith("第 2 行, 单位类型: "), errors
+        else:
+            assert errors == [f"第 2 行, {label}: {m}" for m in form.errors[name]], (name, errors)
+    assert not Organization.objects.filter(credit_code=credit(600)).exists()

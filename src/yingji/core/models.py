@@ -79,15 +79,23 @@ class DomainModel(models.Model):
             super().clean_fields(exclude)
         except ValidationError as exc:
             errors = exc.update_error_dict(errors)
-        for f, pattern, multiline in _text_fields(type(self)):
-            if exclude and f.name in exclude:
-                continue
-            value = getattr(self, f.attname)
-            if isinstance(value, str) and pattern.search(value):  # one precompiled search per text value
-                errors.setdefault(f.name, []).append(
-                    control_character_error(value, str(f.verbose_name), multiline=multiline))
+        for name, messages in self.control_character_errors(exclude).items():
+            errors.setdefault(name, []).extend(messages)
         if errors:
             raise ValidationError(errors)
+
+    def control_character_errors(self, exclude=None, only=None) -> dict[str, list[str]]:
+        """{field: [message]} for each text value holding a control character (one precompiled search
+        per value), in every text field but ``exclude`` or in ``only`` these."""
+        errors = {}
+        for f, pattern, multiline in _text_fields(type(self)):
+            if (exclude and f.name in exclude) or (only is not None and f.name not in only):
+                continue
+            value = getattr(self, f.attname)
+            if isinstance(value, str) and pattern.search(value):
+                errors.setdefault(f.name, []).append(
+                    control_character_error(value, str(f.verbose_name), multiline=multiline))
+        return errors
 
     def clean(self):
         """A part takes its parent's place; a record's region must agree with its organization's."""
