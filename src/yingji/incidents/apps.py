@@ -7,4 +7,4 @@ class IncidentsConfig(AppConfig):
     verbose_name = "应急指挥"
 
     def ready(self):
-        from yingji.incidents import registries, tasks  # noqa: F401  (join the registry and the schedule)
+        from yingji.incidents import operations, registries, tasks  # noqa: F401  (join the registry, operations, schedule)
