@@ -51,9 +51,8 @@ def test_every_operation_is_declared_once_and_in_the_schema(client, users):
 
 
 @pytest.mark.parametrize("op", OPS, ids=IDS)
-def test_token_clients_get_json_never_a_login_page(op, tree, orgs, client):
-    record = make_record(op.reg, tree["va"], orgs["a"]) if op.detail else None
-    response = client.post(api_url(op, record.pk if record else None), {}, content_type="application/json")
+def test_token_clients_get_json_never_a_login_page(op, db, client):
+    response = client.post(api_url(op, 1 if op.detail else None), {}, content_type="application/json")
     assert response.status_code == 401 and response["Content-Type"].startswith("application/json")
 
 
@@ -187,3 +186,21 @@ def test_a_transition_takes_photos_through_the_api(tree, orgs, users, api):
                                      format="multipart")
     assert again.status_code == 409
     assert Attachment.objects.filter(object_id=hazard.pk).count() == 2
+
+
+def test_files_are_attached_through_the_api_with_the_pages_rules(orgs, users, api):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from yingji.core.models import Attachment
+
+    url = f"/api/organizations/{orgs['a'].pk}/attach/"
+    ok = api("staff").post(url, {"file": SimpleUploadedFile("检查记录.pdf", b"%PDF-1.4 x"), "description": "现场检查"},
+                           format="multipart")
+    assert ok.status_code == 200 and ok.json()["name"] == "检查记录.pdf"
+    assert Attachment.objects.get(pk=ok.json()["id"]).description == "现场检查"
+    refused = api("staff").post(url, {"file": SimpleUploadedFile("x.exe", b"MZ")}, format="multipart")
+    assert refused.status_code == 400 and refused.json()["file"][0].startswith("不支持的文件类型 .exe")
+    assert api("readonly").post(url, {"file": SimpleUploadedFile("a.pdf", b"%PDF")}, format="multipart").status_code == 403
+    assert api("township_b").post(url, {"file": SimpleUploadedFile("a.pdf", b"%PDF")},
+                                  format="multipart").status_code == 404
+    assert Attachment.objects.count() == 1
