@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from yingji.core import codes, geo
-from yingji.core.choices import ContactRole, EnterpriseScale, OrganizationKind, RegionLevel
+from yingji.core.choices import ContactRole, EnterpriseScale, NotificationLevel, OrganizationKind, RegionLevel
 from yingji.core.validators import (
     control_character_error,
     control_character_pattern,
@@ -394,8 +394,7 @@ class Notification(models.Model):
     title = models.CharField("标题", max_length=120)
     body = models.TextField("内容", blank=True)
     url = models.CharField("链接", max_length=300, blank=True)
-    level = models.CharField("级别", max_length=10, default="info", choices=[("info", "提示"), ("warning", "提醒"),
-                                                                          ("urgent", "紧急")])
+    level = models.CharField("级别", max_length=10, default=NotificationLevel.INFO, choices=NotificationLevel.choices)
     key = models.CharField(max_length=120, blank=True, db_index=True)  # de-duplicates repeated jobs
     created_at = models.DateTimeField("时间", auto_now_add=True)
     read_at = models.DateTimeField("已读时间", null=True, blank=True)
@@ -407,6 +406,14 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def badge_class(self) -> str:
+        """The badge the notifications page puts before the title (none for 提示)."""
+        return NOTIFICATION_BADGES.get(self.level, "")
+
+
+NOTIFICATION_BADGES = {NotificationLevel.URGENT: "text-bg-danger", NotificationLevel.WARNING: "text-bg-warning"}
 
 
 class LiveEvent(models.Model):

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from yingji.core import workflow
 from yingji.core.access import can, in_scope
+from yingji.core.choices import NotificationLevel
 from yingji.core.notify import notify, users_responsible_for
 from yingji.core.registry import unknown_relations
 from yingji.incidents import deadlines, matching
@@ -72,7 +73,7 @@ def intake(user, incident: Incident, *, note: str = "") -> Incident:
                                phone=incident.reporter_phone, incident=incident, recorded_by=user,
                                summary=f"接报{incident.title}（{incident.number}）")
     notify([u for u in users_responsible_for(incident, WATCHERS) if u != user], f"接报：{incident.title}",
-           body=f"{incident.grade_label}。{incident.address}", url=incident_url(incident), level="warning",
+           body=f"{incident.grade_label}。{incident.address}", url=incident_url(incident), level=NotificationLevel.WARNING,
            key=f"incident-{incident.pk}")
     return incident
 
@@ -83,7 +84,7 @@ def grade_changed(incident: Incident, before: str) -> None:
     log(incident, "grade", f"重新定级：{before or '未定级'} → {incident.grade_label}（{incident.grade_reason}）")
     sync_deadlines(incident)
     notify(users_responsible_for(incident, WATCHERS), f"{incident.title}重新定级为{incident.grade_label}",
-           body=incident.grade_reason, url=incident_url(incident), level="warning",
+           body=incident.grade_reason, url=incident_url(incident), level=NotificationLevel.WARNING,
            key=f"incident-{incident.pk}-grade-{incident.grade}")
 
 
@@ -305,7 +306,7 @@ def _tell_departments(tasks: list[Task], incident: Incident) -> None:
         if task.assignee_id:
             users.append(task.assignee)
         notify(users, f"新任务：{task.title}", body=f"{incident.title}，时限 {timezone.localtime(task.due_at):%m-%d %H:%M}",
-               url=reverse("registry_detail", args=["tasks", task.pk]), level="warning", key=f"task-{task.pk}")
+               url=reverse("registry_detail", args=["tasks", task.pk]), level=NotificationLevel.WARNING, key=f"task-{task.pk}")
 
 
 def response_changed(response: Response, name: str, inputs: dict, actor) -> None:
@@ -336,7 +337,8 @@ def task_changed(task: Task, name: str, after: str, inputs: dict, actor) -> None
                                f"{'：' + what if what else ''}{f'（照片 {photos} 张）' if photos else ''}", actor)
     if after == "blocked":
         notify(users_responsible_for(task.incident, WATCHERS), f"任务受阻：{task.title}", body=what,
-               url=incident_url(task.incident), level="danger", key=f"task-{task.pk}-blocked-{timezone.now():%H%M%S}")
+               url=incident_url(task.incident), level=NotificationLevel.URGENT,
+               key=f"task-{task.pk}-blocked-{timezone.now():%H%M%S}")
 
 
 TASK_LABELS = {"accept": "已接收", "start": "开始执行", "complete": "已完成", "block": "受阻"}
