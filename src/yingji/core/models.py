@@ -477,3 +477,20 @@ class ImportJob(models.Model):
     @property
     def finished(self) -> bool:
         return self.state in (self.State.DONE, self.State.FAILED)
+
+
+class NumberSequence(models.Model):
+    """The last serial handed out in one series of document numbers: a kind of document (事件编号,
+    预警编号, 调拨单号, a report's 期号) and what its numbers restart for (a day, an incident).
+    Numbers come from ``core.numbering.next_serial`` only, never from max + 1 over the documents."""
+
+    kind = models.CharField("单据类别", max_length=32)
+    series = models.CharField("编号序列", max_length=32, help_text="编号重新从 1 起算的单位：日期（如 20261123）或事件")
+    last = models.PositiveBigIntegerField("已用到", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "编号序列"
+        constraints = [models.UniqueConstraint(fields=["kind", "series"], name="number_sequence_unique")]
+
+    def __str__(self):
+        return f"{self.kind} {self.series}: {self.last}"

@@ -13,10 +13,10 @@ import re
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 
-from yingji.core import geo
+from yingji.core import geo, numbering
 from yingji.core.models import DomainModel, GeoPoint, Organization, Person, Region, ScopedPart
 from yingji.core.validators import validate_phone
 from yingji.incidents import event_types, grading, matching, reporting
@@ -200,12 +200,13 @@ class Incident(DomainModel, GeoPoint):
             raise ValidationError({"received_at": "接报时间不能早于发生时间"})
 
     def save(self, *args, **kwargs):
-        if not self.number:
-            self.number = next_number(Incident, "SJ", self.received_at or timezone.now())
-        before = Incident.objects.filter(pk=self.pk).values_list("grade_label", flat=True).first() if self.pk else None
-        self.grade, self.grade_label, self.grade_reason = self.compute_grade()
-        self.grade_reason = self.grade_reason[:300]
-        super().save(*args, **kwargs)
+        with transaction.atomic():  # the day's serial is held from numbering until the incident is written
+            if not self.number:  # SJ + the day received + its serial that day: SJ20261123007
+                self.number = numbering.dated_number(Incident, "number", "SJ", 3, self.received_at)
+            before = Incident.objects.filter(pk=self.pk).values_list("grade_label", flat=True).first() if self.pk else None
+            self.grade, self.grade_label, self.grade_reason = self.compute_grade()
+            self.grade_reason = self.grade_reason[:300]
+            super().save(*args, **kwargs)
         if before is not None and before != self.grade_label:
             from yingji.incidents import services
 
@@ -220,14 +221,6 @@ class Incident(DomainModel, GeoPoint):
             services.log(self, "decision", f"事件处置结束：{self.closed_summary}", actor)
         elif name == "dismiss":
             services.log(self, "decision", f"核销（误报）：{inputs.get('reason', '')}", actor)
-
-
-def next_number(model, prefix: str, when) -> str:
-    day = timezone.localtime(when).strftime("%Y%m%d")
-    head = f"{prefix}{day}"
-    last = model.objects.filter(number__startswith=head).order_by("-number").values_list("number", flat=True).first()
-    seq = int(last[len(head):]) + 1 if last else 1
-    return f"{head}{seq:03d}"
 
 
 class ReportingDeadline(models.Model):
@@ -318,12 +311,15 @@ class Report(ScopedPart):
         return reporting.missing_items(self.incident.category, values)
 
     def save(self, *args, **kwargs):
-        if self._state.adding:
-            if self.from_below:
-                self.state = "received"
-            self.sequence = (Report.objects.filter(incident=self.incident, from_below=self.from_below)
-                             .aggregate(m=models.Max("sequence"))["m"] or 0) + 1
-        super().save(*args, **kwargs)
+        with transaction.atomic():  # the incident's serial is held from numbering until the report is written
+            if self._state.adding:
+                if self.from_below:
+                    self.state = "received"
+                self.sequence = numbering.next_serial(
+                    "incidents.report.below" if self.from_below else "incidents.report", str(self.incident_id),
+                    lambda: Report.objects.filter(incident=self.incident_id, from_below=self.from_below)
+                    .aggregate(m=models.Max("sequence"))["m"] or 0)
+            super().save(*args, **kwargs)
 
     def on_transition(self, name, before, after, inputs, actor=None):
         from yingji.incidents import services

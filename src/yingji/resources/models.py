@@ -9,6 +9,7 @@ import math
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
+from yingji.core import numbering
 from yingji.core.models import DomainModel, GeoPoint, GeoShape, Organization, Region, ScopedPart
 from yingji.core.statemachine import TransitionError
 from yingji.core.validators import validate_mobile, validate_phone
@@ -415,12 +416,13 @@ class TransferOrder(DomainModel, GeoPoint):
             raise ValidationError({"region": "请填写送达区划，或选择调入储备库"})
 
     def save(self, *args, **kwargs):
-        if not self.number:
-            self.number = next_order_number()
-        if self.destination_warehouse_id:  # a warehouse's own people sign for what it receives
-            self.region_id = self.destination_warehouse.region_id
-            self.organization_id = self.destination_warehouse.organization_id
-        super().save(*args, **kwargs)
+        with transaction.atomic():  # the day's serial is held from numbering until the order is written
+            if not self.number:
+                self.number = next_order_number()
+            if self.destination_warehouse_id:  # a warehouse's own people sign for what it receives
+                self.region_id = self.destination_warehouse.region_id
+                self.organization_id = self.destination_warehouse.organization_id
+            super().save(*args, **kwargs)
 
     def on_transition(self, name, before, after, inputs, actor=None):
         from yingji.resources import stock
@@ -435,13 +437,8 @@ class TransferOrder(DomainModel, GeoPoint):
 
 
 def next_order_number() -> str:
-    """DB + date + a 4-digit serial for the day, e.g. DB20261123-0007."""
-    from django.utils import timezone
-
-    prefix = f"DB{timezone.localdate():%Y%m%d}-"
-    last = (TransferOrder.objects.filter(number__startswith=prefix).order_by("-number")
-            .values_list("number", flat=True).first())
-    return f"{prefix}{int(last.rsplit('-', 1)[1]) + 1 if last else 1:04d}"
+    """DB + date + a 4-digit serial for the day, e.g. DB20261123-0007 (the day's number sequence)."""
+    return numbering.dated_number(TransferOrder, "number", "DB", 4, sep="-")
 
 
 class TransferLine(ScopedPart):
