@@ -17,10 +17,17 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from yingji.core import geo, numbering
-from yingji.core.models import DomainModel, GeoPoint, Organization, Person, Region, ScopedPart
+from yingji.core.models import DomainModel, GeoPoint, Organization, Person, Region, ScopedPart, ScopedQuerySet
 from yingji.core.validators import validate_phone
 from yingji.incidents import event_types, grading, matching, reporting
-from yingji.incidents.workflow import DISPATCH_FLOW, INCIDENT_FLOW, REPORT_FLOW, RESPONSE_FLOW, TASK_FLOW
+from yingji.incidents.workflow import (
+    DISPATCH_CLOSED,
+    DISPATCH_FLOW,
+    INCIDENT_FLOW,
+    REPORT_FLOW,
+    RESPONSE_FLOW,
+    TASK_FLOW,
+)
 
 LEVEL_CHOICES = [(k, v) for k, v in matching.LEVEL_LABELS.items()]
 
@@ -579,11 +586,26 @@ class Task(DomainModel):
         services.task_changed(self, name, after, inputs, actor)
 
 
+# A dispatch is open (its team out) until it is withdrawn: the one definition, used by the constraint
+# below, by ``TeamDispatch.objects.open()`` (team.dispatches.open(), incident.dispatches.open()) and so
+# by the team's readiness (resources.Team.save) and the check before dispatching.
+OPEN_DISPATCH = ~models.Q(state=DISPATCH_CLOSED)
+
+
+class DispatchQuerySet(ScopedQuerySet):
+    def open(self):
+        """Dispatches whose team is still out (en route or on scene)."""
+        return self.filter(OPEN_DISPATCH)
+
+
 class TeamDispatch(ScopedPart):
-    """A rescue team sent to an incident (调派): en route, on scene, withdrawn. The team is 出动 from
-    dispatch until it withdraws (then 休整), so it is not offered twice."""
+    """A rescue team sent to an incident (调派): en route, on scene, withdrawn. While a dispatch is
+    open its team is 出动 — the team's readiness follows from this record, written in the same
+    transaction each time a dispatch is saved (``save``) — so it is not offered or sent twice; once
+    withdrawn the team rests (休整)."""
 
     scope_parent = "incident"
+    objects = DispatchQuerySet.as_manager()
     incident = models.ForeignKey(Incident, verbose_name="事件", on_delete=models.PROTECT, related_name="dispatches")
     team = models.ForeignKey("resources.Team", verbose_name="救援队伍", on_delete=models.PROTECT,
                              related_name="dispatches")
@@ -602,7 +624,7 @@ class TeamDispatch(ScopedPart):
         ordering = ["-dispatched_at"]
         # A team is out on one dispatch at a time (the backstop of services.dispatch_team's row lock).
         constraints = [models.UniqueConstraint(
-            fields=["team"], condition=~models.Q(state="withdrawn"), name="one_open_dispatch_per_team",
+            fields=["team"], condition=OPEN_DISPATCH, name="one_open_dispatch_per_team",
             violation_error_message="该队伍已出动，不能重复调派")]
 
     def __str__(self):
@@ -611,6 +633,17 @@ class TeamDispatch(ScopedPart):
     @property
     def expected_at(self):
         return self.dispatched_at + datetime.timedelta(minutes=self.eta_minutes) if self.eta_minutes else None
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic():  # the dispatch and its team's readiness, together
+            super().save(*args, **kwargs)
+            self.team.follow_dispatches()
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic():
+            result = super().delete(*args, **kwargs)
+            self.team.follow_dispatches()
+        return result
 
     def on_transition(self, name, before, after, inputs, actor=None):
         from yingji.incidents import services

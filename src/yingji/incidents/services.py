@@ -355,10 +355,9 @@ def add_message(user, incident: Incident, kind: str, text: str) -> TimelineEntry
 
 
 def dispatch_team(user, incident: Incident, team, minutes: float | None = None) -> TeamDispatch:
-    """调派队伍 from the situation map: a dispatch record (en route, with the expected arrival), the
-    team marked 出动 so it is no longer offered, and the order on the timeline."""
-    from yingji.resources.choices import Readiness
-
+    """调派队伍 from the situation map: a dispatch record (en route, with the expected arrival) — which
+    makes the team 出动, so it is no longer offered — and the order on the timeline. A team already out
+    on an open dispatch is refused (the view answers 409), whatever its record's readiness says."""
     if not is_commander(user):
         raise PermissionDenied("只有局领导和值班员可以调派队伍")
     if not in_scope(user, incident):
@@ -373,12 +372,11 @@ def dispatch_team(user, incident: Incident, team, minutes: float | None = None) 
             raise ValidationError(f"事件已{locked.get_state_display()}，不能调派队伍")
         member = Team.objects.select_for_update().get(pk=team.pk)
         refused = f"{member.name}已出动，不能重复调派"
-        if member.readiness == Readiness.DEPLOYED:
+        if member.dispatch_out() is not None:
             raise ValidationError(refused)
-        member.readiness = Readiness.DEPLOYED
-        member.save(update_fields=["readiness", "updated_at"])
         try:
             with transaction.atomic():  # the constraint one_open_dispatch_per_team is the backstop
+                # Saving the dispatch sets the team 出动 (TeamDispatch.save → Team.follow_dispatches).
                 sent = TeamDispatch.objects.create(incident=locked, team=member, dispatched_by=user,
                                                    eta_minutes=round(minutes) if minutes is not None else None)
         except IntegrityError:
@@ -391,9 +389,8 @@ def dispatch_team(user, incident: Incident, team, minutes: float | None = None) 
 
 
 def dispatch_changed(sent: TeamDispatch, name: str, actor) -> None:
-    """到达: stamped and logged; 撤离: the team goes to 休整 (rest) and is free to be sent again later."""
-    from yingji.resources.choices import Readiness
-
+    """到达: stamped and logged; 撤离: stamped and logged — saving the withdrawn dispatch puts the team
+    to 休整 (rest), free to be sent again later."""
     now = timezone.now()
     team = sent.team
     if name == "arrive":
@@ -405,6 +402,4 @@ def dispatch_changed(sent: TeamDispatch, name: str, actor) -> None:
                                        f"分钟{late}）", actor)
     elif name == "withdraw":
         sent.withdrawn_at = now
-        team.readiness = Readiness.RESTING
-        team.save(update_fields=["readiness", "updated_at"])
         log(sent.incident, "dispatch", f"{team.name}撤离现场，归队休整", actor)
