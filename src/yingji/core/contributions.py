@@ -132,7 +132,7 @@ class YingjiAppConfig(AppConfig):
 
 def discover(packages: Iterable[str] = ("yingji",)) -> list[type[YingjiAppConfig]]:
     """Every app under ``packages``: a subpackage whose ``apps.py`` defines a YingjiAppConfig, in
-    ascending ``order``. Packages without ``apps.py`` (the pure ``yingji.logistics``) are not apps."""
+    ascending ``order``. Packages without ``apps.py`` (a package of pure engines) are not apps."""
     found = []
     for root in packages:
         package = importlib.import_module(root)
