@@ -8,6 +8,7 @@ from rest_framework.routers import DefaultRouter
 from yingji.core import api as core_api
 from yingji.core import contributions
 from yingji.core import views as core
+from yingji.core.operation_views import OperationView
 
 router = DefaultRouter()
 core_api.register_routes(router)
@@ -26,6 +27,8 @@ registry_urls = [
     path("<int:pk>/attachments/", core.AttachmentUploadView.as_view(), name="registry_attach"),
     path("<int:pk>/transition/", core.TransitionView.as_view(), name="registry_transition"),
     path("<int:pk>/documents/<slug:name>.docx", core.DocumentView.as_view(), name="registry_document"),
+    path("do/<slug:name>/", OperationView.as_view(), name="operation"),
+    path("<int:pk>/do/<slug:name>/", OperationView.as_view(), name="record_operation"),
 ]
 
 urlpatterns = [

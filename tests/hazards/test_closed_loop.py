@@ -34,9 +34,10 @@ def test_the_whole_loop(orgs, users, api):
     assert transition(township, pk, "verify", comment="情况属实").json()["state"] == "rectifying"
 
     assert transition(enterprise, pk, "close").status_code == 403
-    assert transition(enterprise, pk, "submit").json()["detail"] == "整改完成，申请验收须填写意见"
+    missing = transition(enterprise, pk, "submit")  # a missing input: 400 on the field, in the machine's words
+    assert missing.status_code == 400 and missing.json() == {"comment": ["整改完成，申请验收须填写意见"]}
     assert transition(enterprise, pk, "submit", comment="已清理").json()["state"] == "awaiting_acceptance"
-    assert transition(township, pk, "send_back").json()["detail"] == "验收不合格，退回整改须填写理由"
+    assert transition(township, pk, "send_back").json() == {"reason": ["验收不合格，退回整改须填写理由"]}
     assert transition(township, pk, "send_back", reason="仍有杂物").json()["state"] == "rectifying"
 
     Hazard.objects.filter(pk=pk).update(deadline=timezone.localdate() - datetime.timedelta(days=1))  # time passes

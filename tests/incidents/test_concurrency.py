@@ -11,6 +11,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
+from yingji.core.operations import Conflict
 from yingji.core.statemachine import TransitionError
 from yingji.incidents import services
 from yingji.incidents.models import Response, Task, TeamDispatch, TimelineEntry
@@ -60,7 +61,7 @@ def test_activating_a_plan_already_active_is_refused_and_issues_nothing(make_inc
     incident = make_incident()
     services.activate(duty, incident, plan, "IV")
     tasks = Task.objects.count()
-    with pytest.raises(ValidationError, match="已按《危化品事故应急预案》启动响应，请调整级别而不是重复启动"):
+    with pytest.raises(Conflict, match="已按《危化品事故应急预案》启动响应，请调整级别而不是重复启动"):
         services.activate(users["leader"], incident, plan, "IV")
     assert Response.objects.filter(incident=incident, state="active").count() == 1
     assert Task.objects.count() == tasks
@@ -88,7 +89,7 @@ def test_a_response_slipped_in_between_check_and_write_gets_the_same_refusal(mak
         return create(**kw)
 
     monkeypatch.setattr(Response.objects, "create", create_after_a_rival)
-    with pytest.raises(ValidationError, match="请调整级别而不是重复启动"):
+    with pytest.raises(Conflict, match="请调整级别而不是重复启动"):
         services.activate(duty, incident, plan, "IV")
     assert not Response.objects.filter(incident=incident).exists()  # all of it rolled back
     assert not Task.objects.filter(incident=incident).exists()
@@ -137,7 +138,7 @@ def test_raising_the_level_at_once_issues_that_levels_tasks_once(make_incident, 
 def test_dispatching_a_team_already_out_is_refused(make_incident, duty, users, team):
     services.dispatch_team(duty, make_incident(), team, 12)
     assert team.readiness == "deployed"
-    with pytest.raises(ValidationError, match="大瑶镇应急救援队已出动，不能重复调派"):
+    with pytest.raises(Conflict, match="大瑶镇应急救援队已出动，不能重复调派"):
         services.dispatch_team(users["leader"], make_incident(), Team.objects.get(pk=team.pk))
 
 
@@ -146,7 +147,7 @@ def test_a_stale_team_record_cannot_send_the_team_twice(make_incident, duty, use
     reads the team under its lock, not the caller's copy."""
     stale = Team.objects.get(pk=team.pk)
     services.dispatch_team(duty, make_incident(), team, 12)
-    with pytest.raises(ValidationError, match="已出动，不能重复调派"):
+    with pytest.raises(Conflict, match="已出动，不能重复调派"):
         services.dispatch_team(users["leader"], make_incident(), stale)
     assert TeamDispatch.objects.filter(team=team).count() == 1
 

@@ -43,7 +43,7 @@ def test_intake_refuses_alarms_and_warnings_outside_scope_like_missing_ones(clie
     for field, record in (("alarm", other), ("warning", warning)):
         refused = client.post("/incidents/intake/", intake_post(**{field: record.pk}))
         missing = client.post("/incidents/intake/", intake_post(**{field: nobody_has}))
-        assert refused.status_code == missing.status_code == 200  # the form again, with the reason
+        assert refused.status_code == missing.status_code == 400  # the form again, with the reason
         assert errors_of(refused, record.pk) == errors_of(missing, nobody_has)
         assert f"找不到编号为“<key>”的{record._meta.verbose_name}，或不在您的管辖范围内" in errors_of(refused, record.pk)
         assert "金刚化工储罐区" not in refused.content.decode() and "山洪风险" not in refused.content.decode()

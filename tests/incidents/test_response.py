@@ -6,12 +6,13 @@ import io
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from docx import Document
 
 from yingji.core import workflow
 from yingji.core.models import Notification
+from yingji.core.operations import Conflict
 from yingji.incidents import services
 from yingji.incidents.models import Incident, Report, Task
 from yingji.incidents.tasks import plan_revisions, reporting_clocks
@@ -163,7 +164,7 @@ def test_plan_matching_and_activation_make_tasks_and_tell_the_department(make_in
     assert Notification.objects.filter(user=dept_user, title="新任务：调派救援力量").exists()
     # The department sees its own task only.
     assert list(Task.objects.for_user(dept_user)) == [tasks[0]]
-    with pytest.raises(ValidationError, match="请调整级别而不是重复启动"):
+    with pytest.raises(Conflict, match="请调整级别而不是重复启动"):
         services.activate(duty, incident, plan, "IV")
 
 

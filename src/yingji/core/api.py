@@ -10,14 +10,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action, api_view, permission_classes
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from yingji.core import history, services, tabular
 from yingji.core.models import ImportJob, Organization, Region
 from yingji.core.registry import Registry, ambiguous_key_message, get_registry, registries, related_queryset
-from yingji.core.rest import query_number
+from yingji.core.rest import FormParser, JSONParser, MultiPartParser, query_number
 
 
 class NaturalKeyRelatedField(serializers.SlugRelatedField):
@@ -137,7 +136,11 @@ class ImportJobSerializer(ImportResultSerializer):
 
 
 class TransitionRequestSerializer(serializers.Serializer):
-    name = serializers.CharField(help_text="操作，如 verify、reject、submit、close")
+    """The transition by name; its other declared inputs (level, summary …, photos as multipart) go
+    beside these, as in POST /api/<slug>/<id>/<transition>/ where each is documented."""
+
+    name = serializers.CharField(help_text=("操作，如 verify、reject、submit、close；"
+                                              "其他输入（如 level、photos）按该操作的接口说明一并提交"))
     comment = serializers.CharField(required=False, allow_blank=True, default="")
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -146,7 +149,9 @@ class RegistryViewSet(viewsets.ModelViewSet):
     registry: Registry
 
     def get_queryset(self):
-        return self.registry.queryset(self.request.user)
+        # Every record's links are shown by name (``*_name``): fetched with the records, not one by one.
+        links = [f.name for f in self.registry.model._meta.concrete_fields if f.many_to_one]
+        return self.registry.queryset(self.request.user).select_related(*links)
 
     def create(self, request, *args, **kwargs):
         if not self.registry.allow_create:
@@ -168,7 +173,8 @@ class RegistryViewSet(viewsets.ModelViewSet):
 
     @extend_schema(request=TransitionRequestSerializer, responses=OpenApiTypes.OBJECT,
                    summary="流程状态与可执行操作（GET）；执行一个操作（POST，非法操作返回 409）")
-    @action(detail=True, methods=["get", "post"], permission_classes=[IsAuthenticated])
+    @action(detail=True, methods=["get", "post"], permission_classes=[IsAuthenticated],
+            parser_classes=[JSONParser, FormParser, MultiPartParser])
     def transitions(self, request, pk=None):
         from yingji.core import workflow
 
@@ -176,11 +182,20 @@ class RegistryViewSet(viewsets.ModelViewSet):
         if reg.workflow is None or not request.user.has_perm(reg.perm("view")):
             return Response({"detail": "未找到。"}, status=status.HTTP_404_NOT_FOUND)
         record = self.get_object()
-        if request.method == "POST":  # the body as declared (a list or a number was a server error)
+        if request.method == "POST":  # the transition's declared operation, its inputs and photos included
+            from yingji.core import operations
+            from yingji.core.operation_views import form_data
+
             body = TransitionRequestSerializer(data=request.data)
             body.is_valid(raise_exception=True)
-            workflow.apply(request.user, record, body.validated_data["name"], comment=body.validated_data["comment"],
-                           inputs={"reason": body.validated_data["reason"]})
+            op = operations.get(reg.slug, operations.kebab(body.validated_data["name"]))
+            if op is None:
+                raise workflow.TransitionError(f"没有名为“{body.validated_data['name']}”的操作")
+            try:
+                operations.perform(op, request.user, record, form_data(request), request.FILES)
+            except operations.InvalidInput as exc:
+                return Response(operations.errors_of(exc.form), status=status.HTTP_400_BAD_REQUEST)
+            record.refresh_from_db()
         state = getattr(record, reg.state_field)
         return Response({
             "state": state, "state_label": reg.workflow.label(state),
@@ -245,8 +260,11 @@ def xlsx_response(reg: Registry, qs, *, template: bool = False) -> HttpResponse:
 
 
 def viewset_class(reg: Registry):
+    from yingji.core.operation_views import api_actions
+
     ordering = [n for n in reg.editable_fields if not reg.field(n).is_relation] + ["id", "created_at", "updated_at"]
     return extend_schema(tags=[reg.label])(type(f"{reg.model.__name__}ViewSet", (RegistryViewSet,), {
+        **api_actions(reg.slug),  # the registry's declared operations, each an action
         "registry": reg,
         "serializer_class": serializer_class(reg),
         "filterset_class": reg.filterset_class(),

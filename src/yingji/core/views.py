@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import CASCADE, Count, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -202,30 +201,18 @@ class TransitionView(RegistryView):
     action = "change"
 
     def post(self, request, registry, pk):
-        from yingji.core import workflow
+        """The transition named in the form, taken as its declared operation (the same checks, inputs
+        and errors as POST /api/<slug>/<id>/<transition>/): a refusal or a missing input comes back as
+        the operation's page with what was typed; a transition that does not exist is a 409 there."""
+        from yingji.core import operations
+        from yingji.core.operation_views import OperationView
 
-        obj = self.get_object()
-        inputs = {"reason": request.POST.get("reason", "").strip()}
-        try:
-            declared = self.registry.workflow.transition(request.POST.get("name", ""))
-        except workflow.TransitionError:
-            declared = None
-        for name, _label, _choices in (self.registry.workflow.choice_inputs(declared) if declared else []):
-            inputs[name] = request.POST.get(name, "").strip()
-        photos = request.FILES.getlist("photos")
-        try:
-            with transaction.atomic():  # a refused step keeps none of its photos
-                label = self.registry.workflow.transition(request.POST.get("name", "")).label
-                for upload in photos:
-                    attachment = services.attach_file(request.user, obj, upload, f"{label}时上传的照片")
-                    inputs.setdefault("photos", []).append(attachment.pk)
-                log = workflow.apply(request.user, obj, request.POST.get("name", ""),
-                                     comment=request.POST.get("comment", "").strip(), inputs=inputs)
-        except (workflow.TransitionError, ValidationError) as exc:
-            messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
+        name = operations.kebab(request.POST.get("name", ""))
+        if operations.get(registry, name) is None:
+            self.get_object()
+            messages.error(request, f"没有名为“{request.POST.get('name', '')}”的操作")
             return redirect(reverse("registry_detail", args=[registry, pk]) + "#workflow")
-        messages.success(request, f"已{log.label}：{self.registry.workflow.label(log.to_state)}")
-        return redirect("registry_detail", registry, pk)
+        return OperationView.as_view()(request, registry=registry, pk=pk, name=name)
 
 
 class DocumentView(RegistryView):

@@ -38,4 +38,4 @@ class IncidentsConfig(YingjiAppConfig):
     engines = ("grading", "deadlines", "event_types", "matching", "reporting")
 
     def ready(self):
-        from yingji.incidents import registries, tasks  # noqa: F401  (join the registry and the schedule)
+        from yingji.incidents import operations, registries, tasks  # noqa: F401  (join the registry, operations, schedule)

@@ -15,8 +15,9 @@ from django.utils import timezone
 from yingji.core import workflow
 from yingji.core.access import can, in_scope
 from yingji.core.notify import notify, users_responsible_for
+from yingji.core.operations import Conflict
 from yingji.core.registry import unknown_relations
-from yingji.incidents import deadlines, matching
+from yingji.incidents import deadlines, event_types, matching
 from yingji.incidents.models import (
     Incident,
     Plan,
@@ -75,6 +76,26 @@ def intake(user, incident: Incident, *, note: str = "") -> Incident:
            body=f"{incident.grade_label}。{incident.address}", url=incident_url(incident), level="warning",
            key=f"incident-{incident.pk}")
     return incident
+
+
+def intake_call(user, incident: Incident) -> Incident:
+    """接报登记 as a call gives it: the place from the picked point, else from the township or village
+    the address names; a title from the place and the event type when none was given."""
+    from yingji.core.models import Region
+    from yingji.core.public_forms import Refused, locate, locate_address
+
+    try:
+        if not incident.region_id and incident.lon is not None and incident.lat is not None:
+            incident.region = locate(incident.lon, incident.lat)
+        if not incident.region_id:
+            incident.region = locate_address(incident.address, Region.objects.for_user(user))
+    except Refused as exc:
+        raise ValidationError({"region": str(exc)}) from None
+    if incident.region_id is None:
+        raise ValidationError({"region": "地址中没有识别出乡镇或村社区名称：请在地图上点选事发地点，或填写所在区划"})
+    if not incident.title:
+        incident.title = f"{incident.address}{event_types.get(incident.event_type).name}"[:120]
+    return intake(user, incident)
 
 
 def grade_changed(incident: Incident, before: str) -> None:
@@ -255,15 +276,15 @@ def activate(user, incident: Incident, plan: Plan, level: str, reason: str = "")
         # pressing 启动 at the same moment are served one after the other, and the second is refused.
         locked = Incident.objects.select_for_update().get(pk=incident.pk)
         if locked.state not in ("received", "responding"):
-            raise ValidationError(f"事件已{locked.get_state_display()}，不能启动响应")
+            raise Conflict(f"事件已{locked.get_state_display()}，不能启动响应")
         if locked.responses.filter(plan=plan, state="active").exists():
-            raise ValidationError(already)
+            raise Conflict(already)
         try:
             with transaction.atomic():  # the constraint one_active_response_per_plan is the backstop
                 response = Response.objects.create(incident=locked, plan=plan, level=level, reason=reason[:300],
                                                    started_by=user)
         except IntegrityError:
-            raise ValidationError(already) from None
+            raise Conflict(already) from None
         if locked.state == "received":
             workflow.apply(user, locked, "respond", system=True)
         log(locked, "response", f"启动《{plan.name}》{matching.LEVEL_LABELS[level]}。{reason}".strip(), user)
@@ -347,7 +368,9 @@ def add_message(user, incident: Incident, kind: str, text: str) -> TimelineEntry
         raise ValidationError({"kind": "类别无效"})
     if not text.strip():
         raise ValidationError({"text": "请填写内容"})
-    if not in_scope(user, incident) or not can(user, "view", Incident):
+    if not can(user, "change", Incident):
+        raise PermissionDenied("您的角色不能在事件时间线上记录")
+    if not in_scope(user, incident):
         raise PermissionDenied("该事件不在您的管辖范围内")
     return log(incident, kind, text.strip(), user)
 
@@ -368,11 +391,11 @@ def dispatch_team(user, incident: Incident, team, minutes: float | None = None) 
         # at once are served one after the other, and the second finds it 出动.
         locked = Incident.objects.select_for_update().get(pk=incident.pk)
         if locked.state not in ("received", "responding"):
-            raise ValidationError(f"事件已{locked.get_state_display()}，不能调派队伍")
+            raise Conflict(f"事件已{locked.get_state_display()}，不能调派队伍")
         member = Team.objects.select_for_update().get(pk=team.pk)
         refused = f"{member.name}已出动，不能重复调派"
         if member.readiness == Readiness.DEPLOYED:
-            raise ValidationError(refused)
+            raise Conflict(refused)
         member.readiness = Readiness.DEPLOYED
         member.save(update_fields=["readiness", "updated_at"])
         try:
@@ -380,7 +403,7 @@ def dispatch_team(user, incident: Incident, team, minutes: float | None = None) 
                 sent = TeamDispatch.objects.create(incident=locked, team=member, dispatched_by=user,
                                                    eta_minutes=round(minutes) if minutes is not None else None)
         except IntegrityError:
-            raise ValidationError(refused) from None
+            raise Conflict(refused) from None
         eta = f"，预计 {minutes:.0f} 分钟到达" if minutes is not None else ""
         log(locked, "dispatch", f"调派{member.name}（{member.get_kind_display()}，{member.members} 人）赶赴现场{eta}",
             user)

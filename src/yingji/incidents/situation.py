@@ -58,6 +58,17 @@ class Vicinity:
         return sorted(out, key=lambda r: r["km"])
 
 
+def _region_centre(region):
+    """The incident's region's centre, else the nearest enclosing region's that has a boundary."""
+    from yingji.core.operations import Conflict
+
+    while region is not None:
+        if region.centroid_lon is not None and region.centroid_lat is not None:
+            return region.centroid_lon, region.centroid_lat
+        region = region.parent
+    raise Conflict("事件没有事发地点，其区划也没有边界：请先在事件中标注位置")
+
+
 def assemble(user, incident, radius_km: float = DEFAULT_RADIUS_KM) -> dict:
     from yingji.monitoring.models import Alarm
     from yingji.resources.models import TransferOrder
@@ -68,8 +79,7 @@ def assemble(user, incident, radius_km: float = DEFAULT_RADIUS_KM) -> dict:
     lon, lat = incident.lon, incident.lat
     if lon is None or lat is None:
         centre = area.representative_point() if area is not None else None
-        lon, lat = (centre.x, centre.y) if centre is not None else (incident.region.centroid_lon,
-                                                                       incident.region.centroid_lat)
+        lon, lat = (centre.x, centre.y) if centre is not None else _region_centre(incident.region)
     place = Vicinity(lon, lat, radius_km, area)
     out = {"incident": {"id": incident.pk, "number": incident.number, "title": incident.title, "lon": lon,
                         "lat": lat, "located": incident.lon is not None or area is not None,

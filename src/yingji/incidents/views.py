@@ -5,19 +5,23 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from yingji.core.access import restrict
-from yingji.core.models import Region
-from yingji.core.public_forms import Refused, locate, locate_address
+from yingji.core import operations
+from yingji.core.access import can, restrict
 from yingji.core.registry import get_registry
+from yingji.core.rest import query_number
 from yingji.incidents import event_types, matching, services, situation
-from yingji.incidents.models import Incident, Plan
+from yingji.incidents.models import Incident
 from yingji.incidents.workflow import is_commander
 
 PLACE_FIELDS = ["event_type", "title", "occurred_at", "source", "address", "region", "organization"]
@@ -83,42 +87,30 @@ WARNING_EVENT = {"rainstorm": "12200", "typhoon": "12100", "heat": "12800", "col
 
 @login_required
 def intake(request):
-    """接报登记: built for speed — type, place on the map, casualties, what happened, save."""
-    if not request.user.has_perm("incidents.add_incident"):
-        raise PermissionDenied("您没有接报登记的权限")
+    """接报登记: built for speed — type, place on the map, casualties, what happened, save. The page of
+    the declared operation ``incidents/intake`` (its checks, inputs and service), with its own layout."""
+    op = operations.get("incidents", "intake")
+    reason = op.refused(request.user)
+    if reason:
+        raise PermissionDenied(reason)
     for name, what in (("alarm", "报警"), ("warning", "预警")):  # ?alarm=abc was a server error
         if request.GET.get(name) and not request.GET[name].isdigit():
             return HttpResponseBadRequest(f"{name} 应为{what}编号（整数）", content_type="text/plain; charset=utf-8")
+    status = 200
     if request.method == "POST":
-        form = intake_form(request.user, data=request.POST)
-        if form.is_valid():
-            incident = form.save(commit=False)
-            incident.alarm_id = request.POST.get("alarm") or None
-            incident.warning_id = request.POST.get("warning") or None
-            try:
-                if not incident.region_id and incident.lon is not None:
-                    incident.region = locate(incident.lon, incident.lat)
-                if not incident.region_id:  # no point: the township or village the address names
-                    incident.region = locate_address(incident.address, Region.objects.for_user(request.user))
-                if incident.region_id is None:
-                    raise Refused("地址中没有识别出乡镇或村社区名称：请在地图上点选事发地点，或填写所在区划")
-                if not incident.title:
-                    incident.title = f"{incident.address}{event_types.get(incident.event_type).name}"[:120]
-                services.intake(request.user, incident)
-            except Refused as exc:
-                form.add_error("region", str(exc))
-            except ValidationError as exc:
-                for field, errs in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errs)
-            else:
-                messages.success(request, f"已接报登记 {incident.number}：{incident.grade_label}")
-                return redirect("incident_desk", incident.pk)
+        try:
+            incident = operations.perform(op, request.user, None, request.POST)
+        except operations.InvalidInput as exc:
+            form, status = exc.form, 400
+        else:
+            messages.success(request, op.message(incident))
+            return redirect("incident_desk", incident.pk)
     else:
-        form = intake_form(request.user, initial=_prefill(request))
+        form = op.form(user=request.user, initial=_prefill(request))
     return render(request, "incidents/intake.html", dict(
         form=form, place_fields=[form[n] for n in PLACE_FIELDS], figure_fields=[form[n] for n in FIGURE_FIELDS],
         alarm=request.POST.get("alarm") or request.GET.get("alarm", ""),
-        warning=request.POST.get("warning") or request.GET.get("warning", "")))
+        warning=request.POST.get("warning") or request.GET.get("warning", "")), status=status)
 
 
 @login_required
@@ -132,6 +124,10 @@ def from_warning(request, pk):
 
 
 def _incident(request, pk):
+    """The incident as the user may see it: 403 for a role that sees no incidents (as the registry page
+    answers), 404 outside the user's scope."""
+    if not can(request.user, "view", Incident):
+        raise PermissionDenied("您的角色不能查看突发事件")
     return get_object_or_404(restrict(Incident.objects.select_related("region", "organization"), request.user), pk=pk)
 
 
@@ -145,6 +141,7 @@ def desk(request, pk):
     return render(request, "incidents/desk.html", dict(
         incident=incident, type_path=event_types.path(incident.event_type), clocks=clocks, matches=matches,
         active_plans=active_plans, can_command=is_commander(request.user),
+        ops={op.name for op in operations.available(request.user, incident)},
         levels=list(matching.LEVEL_LABELS.items()),
         responses=incident.responses.select_related("plan").all(),
         tasks=incident.tasks.select_related("department").all(),
@@ -155,57 +152,6 @@ def desk(request, pk):
 
 
 @login_required
-@require_POST
-def activate(request, pk):
-    incident = _incident(request, pk)
-    plan = get_object_or_404(Plan.objects.for_user(request.user), pk=request.POST.get("plan"))
-    level = request.POST.get("level", "")
-    try:
-        response = services.activate(request.user, incident, plan, level, request.POST.get("reason", "").strip())
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    else:
-        messages.success(request, f"已启动《{plan.name}》{response.get_level_display()}，"
-                                  f"生成任务 {response.tasks.count()} 项")
-    return redirect(reverse("incident_desk", args=[pk]) + "#response")
-
-
-@login_required
-@require_POST
-def new_report(request, pk):
-    incident = _incident(request, pk)
-    report = services.draft_report(request.user, incident, request.POST.get("kind") or None)
-    messages.info(request, f"已按事件最新情况起草{report.get_kind_display()}，请核对补全后报送")
-    return redirect("registry_edit", "reports", report.pk)
-
-
-@login_required
-@require_POST
-def add_message(request, pk):
-    incident = _incident(request, pk)
-    try:
-        services.add_message(request.user, incident, request.POST.get("kind", "message"), request.POST.get("text", ""))
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    return redirect(reverse("incident_desk", args=[pk]) + "#timeline")
-
-
-@login_required
-@require_POST
-def dispatch_team(request, pk):
-    from yingji.resources.models import Team
-
-    incident = _incident(request, pk)
-    team = get_object_or_404(Team.objects.for_user(request.user), pk=request.POST.get("team"))
-    try:
-        minutes = float(request.POST["minutes"]) if request.POST.get("minutes") else None
-        sent = services.dispatch_team(request.user, incident, team, minutes)
-    except (ValidationError, ValueError) as exc:
-        return JsonResponse({"error": "；".join(getattr(exc, "messages", [str(exc)]))}, status=409)
-    return JsonResponse({"ok": True, "id": sent.pk, "text": f"调派{team.name}"})
-
-
-@login_required
 def situation_map(request, pk):
     incident = _incident(request, pk)
     can_edit = request.user.has_perm("incidents.change_incident") and incident.state in ("received", "responding")
@@ -213,28 +159,37 @@ def situation_map(request, pk):
                                                             can_edit=can_edit))
 
 
-@login_required
-def situation_api(request, pk):
-    """The 态势图 data for an incident (GeoJSON layers and travel times), refreshed by the page."""
-    incident = _incident(request, pk)
-    try:
-        radius = min(max(float(request.GET.get("radius_km") or situation.DEFAULT_RADIUS_KM), 0.5), 50.0)
-        if radius != radius:  # NaN passes min/max untouched
-            raise ValueError
-    except ValueError:
-        return JsonResponse({"radius_km": "radius_km 应为数字"}, status=400)
-    return JsonResponse(situation.assemble(request.user, incident, radius_km=radius))
+class SituationView(APIView):
+    """The 态势图 data for an incident (GeoJSON layers and travel times), refreshed by the page.
+    An API view (token or session, JSON errors, in the schema), not an operation: it changes nothing."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(parameters=[OpenApiParameter("radius_km", float, required=False,
+                                                description="周边资源半径（公里，0.5–50）")],
+                   responses=OpenApiTypes.OBJECT, tags=["突发事件"], summary="事件态势图数据（图层与行程时间）")
+    def get(self, request, pk):
+        incident = _incident(request, pk)
+        radius = query_number(request, "radius_km", situation.DEFAULT_RADIUS_KM, low=0.5, high=50.0)
+        return Response(situation.assemble(request.user, incident, radius_km=radius))
 
 
-@login_required
-def incidents_now(request):
+class OpenIncidentsView(APIView):
     """Open incidents with their next clock, for the home page and the duty desk."""
-    open_ = restrict(Incident.objects.filter(state__in=("received", "responding")), request.user)
-    out = []
-    for incident in open_.order_by("-received_at")[:20]:
-        nxt = incident.deadlines.filter(done_at__isnull=True).order_by("due_at").first()
-        out.append({"number": incident.number, "title": incident.title, "grade": incident.grade_label,
-                    "state": incident.get_state_display(), "url": reverse("incident_desk", args=[incident.pk]),
-                    "next_deadline": nxt.label if nxt else None,
-                    "due_at": nxt.due_at.isoformat() if nxt else None})
-    return JsonResponse({"incidents": out, "now": timezone.now().isoformat()})
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=OpenApiTypes.OBJECT, tags=["突发事件"], summary="处置中的事件及其下一个报送时限")
+    def get(self, request):
+        if not can(request.user, "view", Incident):
+            raise PermissionDenied("您的角色不能查看突发事件")
+        open_ = restrict(Incident.objects.filter(state__in=("received", "responding")), request.user)
+        out = []
+        for incident in open_.order_by("-received_at").prefetch_related("deadlines")[:20]:
+            pending = sorted((d for d in incident.deadlines.all() if d.done_at is None), key=lambda d: d.due_at)
+            nxt = pending[0] if pending else None
+            out.append({"number": incident.number, "title": incident.title, "grade": incident.grade_label,
+                        "state": incident.get_state_display(), "url": reverse("incident_desk", args=[incident.pk]),
+                        "next_deadline": nxt.label if nxt else None,
+                        "due_at": nxt.due_at.isoformat() if nxt else None})
+        return Response({"incidents": out, "now": timezone.now().isoformat()})

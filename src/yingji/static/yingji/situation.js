@@ -110,7 +110,9 @@
         headers: {"X-CSRFToken": csrf(), "Content-Type": "application/json"}, body: JSON.stringify({name: b.dataset.step})});
     }
     const data = await resp.json();
-    status.textContent = resp.ok ? (data.text ? `已${data.text}` : `已更新：${data.state_label}`) : (data.error || data.detail);
+    // Errors as the API answers them: {detail} (403/404/409) or field → messages (400).
+    const refusal = () => data.detail || Object.values(data).flat().join("；");
+    status.textContent = resp.ok ? (data.text ? `已${data.text}` : `已更新：${data.state_label}`) : refusal();
     if (resp.ok) load(); else b.disabled = false;
   });
   load(); setInterval(load, 30000);

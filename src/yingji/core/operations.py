@@ -1,0 +1,292 @@
+"""Declared operations: what ``Registry`` does for records, an ``Operation`` does for actions.
+
+An operation is an action on one record (启动响应, add a timeline entry, dispatch a team, take a
+workflow transition …) or on a registry's collection (接报登记, import a CAP message, move stock). It
+is declared once, in the app's ``operations.py``:
+
+- the registry it acts on (``registry``: the slug) and whether on one record (``detail``);
+- who may take it: a model permission (``permission``: add/change/view/delete, or "app.codename"),
+  optionally a set of roles, and a ``refusal(user, record)`` rule that says in Chinese why not;
+- its inputs: one Django form class (an ``OperationForm``), which is the page form and, through
+  ``request_serializer``, the API's documented request body (files and photos included);
+- ``run(user, record, **inputs)`` (or ``run(user, **inputs)`` for a collection): the service that
+  does the work; it runs in one transaction with the user as the change history's actor.
+
+From that one declaration the platform serves the page action (``OperationView``: the form, located
+errors, what was typed kept on error), the API endpoint (an action on the registry's viewset, so in
+the OpenAPI schema, token and session auth, JSON errors and never a login redirect) and the generic
+tests (404 out of scope, 403 wrong role, 400 bad input with the field named, 409 conflict).
+
+Errors, the same way everywhere: no such record in the user's scope → 404; the role may not → 403
+with the reason; inputs invalid → 400 with each field's messages (a service's ValidationError keyed
+by field lands on that field); the record's state forbids it now (``Conflict`` or a workflow's
+TransitionError) → 409 with the reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
+from typing import Any
+
+from auditlog.context import set_actor
+from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+
+from yingji.core.statemachine import TransitionError
+
+_OPERATIONS: dict[tuple[str, str], Operation] = {}
+RESERVED = {"history", "transitions", "export", "import", "import_file", "import_job", "do"}
+
+
+class Conflict(TransitionError):
+    """The record's state forbids the operation now (HTTP 409); ``str(exc)`` says why, in Chinese."""
+
+
+class OperationForm(forms.Form):
+    """An operation's inputs. Built with the acting user and the record (scoped choices, defaults
+    from the record); ``user`` is None when the API schema is generated, so choices must cope."""
+
+    def __init__(self, *args, user=None, record=None, **kwargs):
+        self.user, self.record = user, record
+        super().__init__(*args, **kwargs)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Several files in one input (photos of a finished rectification, of a task on site)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*", "multiple": True}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data] if data else ([] if not self.required else single(None))
+        return [single(data, initial)] if data else ([] if not self.required else single(None))
+
+
+@dataclass(frozen=True)
+class Operation:
+    registry: str  # the slug of the registry whose records (or collection) it acts on
+    name: str  # URL segment and API action: "activate", "add-entry" …
+    label: str  # button and page title: 启动响应
+    run: Callable[..., Any]
+    form: type[OperationForm] | None = None
+    detail: bool = True
+    permission: str = "change"
+    roles: Collection[str] = ()  # when given: one of these roles too (superusers hold "admin")
+    refusal: Callable[[Any, Any], str | None] | None = None  # (user, record) → why not (403), or None
+    summary: str = ""  # one line for the API documentation
+    message: Callable[[Any], str] | None = None  # the page's success message from the result
+    next_url: Callable[[Any, Any], str] | None = None  # (record, result) → where the page goes next
+    result: Callable[[Any], dict] | None = None  # the API's answer from the result (with ok and message)
+    page: bool = True  # offered as a page action (False: an API-only action, e.g. a map's JSON call)
+    tags: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def reg(self):
+        from yingji.core.registry import get_registry
+
+        return get_registry(self.registry)
+
+    @property
+    def model(self):
+        return self.reg.model
+
+    def perm(self) -> str:
+        return self.permission if "." in self.permission else self.reg.perm(self.permission)
+
+    def refused(self, user, record=None) -> str | None:
+        """Why ``user`` may not take this operation (on ``record``); None if they may."""
+        from yingji.core.workflow import user_roles
+
+        if not user.is_authenticated or not user.has_perm(self.perm()):
+            return f"您的角色不能{self.label}"
+        if self.roles and not user_roles(user) & set(self.roles):
+            return f"您的角色不能{self.label}"
+        if self.refusal is not None:
+            return self.refusal(user, record)
+        return None
+
+    def bind(self, user, record=None, data=None, files=None) -> OperationForm | None:
+        if self.form is None:
+            return None
+        return self.form(data, files, user=user, record=record)
+
+
+class InvalidInput(Exception):
+    """The inputs did not pass (HTTP 400): ``form`` holds every field's messages."""
+
+    def __init__(self, form):
+        super().__init__("invalid input")
+        self.form = form
+
+
+def register(*operations: Operation) -> None:
+    for op in operations:
+        if op.name in RESERVED or "_" in op.name:
+            raise ValueError(f"operation name {op.name!r} is reserved or not kebab-case")
+        key = (op.registry, op.name)
+        if key in _OPERATIONS and _OPERATIONS[key] is not op:
+            raise ValueError(f"operation {key} declared twice")
+        _OPERATIONS[key] = op
+
+
+def get(registry: str, name: str) -> Operation | None:
+    _declare_transitions()
+    return _OPERATIONS.get((registry, name))
+
+
+def operations(registry: str | None = None) -> list[Operation]:
+    _declare_transitions()
+    return [op for (slug, _), op in _OPERATIONS.items() if registry in (None, slug)]
+
+
+# ---- workflow transitions: each one an operation, from the state machine's declaration -------------
+
+_transitions_declared = False
+
+
+def kebab(name: str) -> str:
+    return name.replace("_", "-")
+
+
+def _declare_transitions() -> None:
+    """Every transition of every registry's workflow becomes an operation (POST /api/<slug>/<id>/<name>/
+    with its declared inputs, photos included): declared once, in the state machine."""
+    global _transitions_declared
+    if _transitions_declared:
+        return
+    from django.apps import apps
+
+    if not apps.ready:
+        return
+    _transitions_declared = True
+    from yingji.core.registry import registries
+
+    for reg in registries():
+        if reg.workflow is None:
+            continue
+        for t in reg.workflow.transitions:
+            if not t.automatic and (reg.slug, kebab(t.name)) not in _OPERATIONS:
+                register(transition_operation(reg, t))
+
+
+def transition_operation(reg, t) -> Operation:
+    machine = reg.workflow
+    fields = {}
+
+    def needed(name):  # the state machine's own words for a missing input, on the field
+        return {"required": f"{t.label}须填写{machine.input_labels.get(name, name)}"}
+
+    for name in ("comment", "reason"):
+        fields[name] = forms.CharField(label=machine.input_labels.get(name, name), required=name in t.requires,
+                                       max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
+                                       error_messages=needed(name))
+    for name, label, choices in machine.choice_inputs(t):
+        fields[name] = (forms.ChoiceField(label=label, choices=list(choices), error_messages=needed(name)) if choices
+                        else forms.CharField(label=label, max_length=4000, widget=forms.Textarea(attrs={"rows": 3}),
+                                             error_messages=needed(name)))
+    # Photos may come with any step (a task's feedback from the site); some steps require them.
+    fields["photos"] = PhotosField(label=machine.input_labels.get("photos", "照片"), required="photos" in t.requires,
+                                   error_messages=needed("photos"))
+    form = type(f"{kebab(t.name).title().replace('-', '')}TransitionForm", (OperationForm,), fields)
+
+    def run(user, record, *, comment="", photos=(), **inputs):
+        from yingji.core import services, workflow
+
+        ids = [services.attach_file(user, record, upload, f"{t.label}时上传的照片").pk for upload in photos]
+        if ids:
+            inputs["photos"] = ids
+        return workflow.apply(user, record, t.name, comment=comment.strip(), inputs=inputs)
+
+    def refusal(user, record):
+        from yingji.core.statemachine import ANY_ROLE
+        from yingji.core.workflow import user_roles
+
+        if ANY_ROLE not in t.roles and not user_roles(user) & set(t.roles):
+            return f"您的角色不能执行“{t.label}”"
+        return None
+
+    return Operation(reg.slug, kebab(t.name), t.label, run, form=form, refusal=refusal,
+                     summary=f"流程操作：{t.label}（{'、'.join(machine.label(x) for x in t.sources)} → "
+                             f"{machine.label(t.target)}）；非当前状态可执行的操作返回 409",
+                     message=lambda log: f"已{log.label}：{machine.label(log.to_state)}",
+                     result=lambda log: {"state": log.to_state, "state_label": machine.label(log.to_state)})
+
+
+def available(user, record) -> list[Operation]:
+    """The page actions ``user`` may take on ``record`` (buttons on its page)."""
+    from yingji.core.registry import registry_for_model
+
+    reg = registry_for_model(type(record))
+    if reg is None:
+        return []
+    return [op for op in operations(reg.slug) if op.detail and op.page and op.refused(user, record) is None]
+
+
+def record_for(op: Operation, user, pk):
+    """The record ``pk`` as ``user`` may see it: 403 if their role sees none of these records, 404 if
+    it is not in their scope (or does not exist)."""
+    from yingji.core.access import can
+
+    if not can(user, "view", op.model):
+        raise PermissionDenied(f"您的角色不能查看{op.reg.label}")
+    try:
+        return op.reg.queryset(user).get(pk=pk)
+    except (op.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def perform(op: Operation, user, record=None, data=None, files=None):
+    """Take ``op``: check, bind and clean the inputs, run the service in one transaction. Returns the
+    service's result; raises PermissionDenied (403), InvalidInput (400) or Conflict/TransitionError (409)."""
+    reason = op.refused(user, record)
+    if reason:
+        raise PermissionDenied(reason)
+    form = op.bind(user, record, data, files)
+    if form is not None and not form.is_valid():
+        raise InvalidInput(form)
+    inputs = dict(form.cleaned_data) if form is not None else {}
+    try:
+        with transaction.atomic(), set_actor(user):
+            return op.run(user, record, **inputs) if op.detail else op.run(user, **inputs)
+    except ValidationError as exc:
+        if form is None:  # an operation without inputs: the service's reasons as the form's own errors
+            form = OperationForm({}, user=user, record=record)
+            form.is_valid()
+        _locate(form, exc)
+        raise InvalidInput(form) from exc
+
+
+def _locate(form, exc: ValidationError) -> None:
+    """A service's ValidationError onto the form: on the field it names when the form has it."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, [e for err in errors for e in err.messages])
+    else:
+        form.add_error(None, exc.messages)
+
+
+def errors_of(form) -> dict[str, list[str]]:
+    """The form's errors as the API answers them: field → messages, ``non_field_errors`` for the rest."""
+    return {("non_field_errors" if name == "__all__" else name): list(messages)
+            for name, messages in form.errors.items()}
+
+
+def answer(op: Operation, result) -> dict:
+    """The API's body for a taken operation."""
+    body = {"ok": True, "message": op.message(result) if op.message else f"已{op.label}"}
+    pk = getattr(result, "pk", None)
+    if pk is not None:
+        body["id"] = pk
+    if op.result is not None:
+        body.update(op.result(result))
+    return body
