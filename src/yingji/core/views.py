@@ -274,20 +274,15 @@ class ImportJobView(RegistryView):
 
 
 class AttachmentUploadView(RegistryView):
+    """The record page's upload form, taken as the declared operation ``attach`` (its checks and
+    located errors; POST /api/<slug>/<id>/attach/ is the same operation)."""
+
     action = "change"
 
     def post(self, request, registry, pk):
-        obj = self.get_object()
-        upload = request.FILES.get("file")
-        if upload is None:
-            messages.error(request, "请选择文件")
-        else:
-            try:
-                services.attach_file(request.user, obj, upload, request.POST.get("description", ""))
-                messages.success(request, f"已上传附件“{upload.name}”")
-            except ValidationError as exc:
-                messages.error(request, "；".join(exc.messages))
-        return redirect(reverse("registry_detail", args=[registry, pk]) + "#attachments")
+        from yingji.core.operation_views import OperationView
+
+        return OperationView.as_view()(request, registry=registry, pk=pk, name="attach")
 
 
 @login_required
