@@ -338,9 +338,10 @@ class User(AbstractUser):
 
     @property
     def role_names(self):
-        from yingji.core.roles import ROLES
+        from yingji.core.roles import all_roles
 
-        names = [ROLES[g.name].label for g in self.groups.all() if g.name in ROLES]
+        roles = all_roles()
+        names = [roles[g.name].label for g in self.groups.all() if g.name in roles]
         return names or (["系统管理员"] if self.is_superuser else [])
 
 
