@@ -109,8 +109,8 @@ class DetailView(RegistryView):
                     "actions": [(t, reg.workflow.choice_inputs(t)) for t in workflow.available(request.user, obj)],
                     "log": log,
                     "labels": reg.workflow.states, "countdown": reg.days_left(obj)}
-        documents = [(name, label) for name, (label, _, available) in reg.documents.items()
-                     if available is None or available(obj)]
+        # Word papers at the registry's .docx address; another format has its app's own link (CAP 报文).
+        documents = [(name, d.label) for name, d in reg.documents.items() if d.extension == "docx" and d.ready(obj)]
         points = related_points(request.user, obj)
         locked = reg.locked(obj)
         extra = {"can_change": False, "can_delete": False, "locked": locked} if locked else {}
@@ -217,17 +217,17 @@ class TransitionView(RegistryView):
 
 
 class DocumentView(RegistryView):
-    """A record's official paper (.docx) as its registry declares it: 督办单, 风险告知卡 …"""
+    """A record's paper as its registry declares it (督办单, 风险告知卡 … as .docx; an app may route
+    another format's address here with ``extension``, as /warnings/<id>/cap.xml does)."""
 
-    def get(self, request, registry, pk, name):
-        from yingji.core.documents import docx_response
+    def get(self, request, registry, pk, name, extension="docx"):
+        from yingji.core.documents import document_response
 
         obj = self.get_object()
         declared = self.registry.documents.get(name)
-        if declared is None or (declared[2] is not None and not declared[2](obj)):
+        if declared is None or declared.extension != extension or not declared.ready(obj):
             raise Http404("没有这份文书")
-        label, build, _ = declared
-        return docx_response(build(obj), f"{label}-{obj}.docx")
+        return document_response(declared, obj)
 
 
 class ExportView(RegistryView):
