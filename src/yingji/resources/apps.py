@@ -7,4 +7,4 @@ class ResourcesConfig(AppConfig):
     verbose_name = "应急资源"
 
     def ready(self):
-        from yingji.resources import registries, tasks  # noqa: F401  (join the registry and the schedule)
+        from yingji.resources import operations, registries, tasks  # noqa: F401  (join the registry, operations, schedule)
