@@ -7,4 +7,4 @@ class WarningsConfig(AppConfig):
     verbose_name = "预警发布"
 
     def ready(self):
-        from yingji.warnings import registries, tasks  # noqa: F401
+        from yingji.warnings import operations, registries, tasks  # noqa: F401
