@@ -291,6 +291,7 @@ class AttachmentUploadView(RegistryView):
         return redirect(reverse("registry_detail", args=[registry, pk]) + "#attachments")
 
 
+# Not an operation: a file download under its record's rules.
 @login_required
 def attachment_download(request, pk):
     """Files are served only to users who can see the record they belong to."""
@@ -418,6 +419,7 @@ def map_layers(user) -> list[dict]:
     return layers
 
 
+# Not an operation: the 一张图 page, it reads.
 @login_required
 def map_view(request):
     return render(request, "map.html", {"attributes": REGION_ATTRIBUTES, "map_level": map_level_for(request.user),
@@ -426,6 +428,7 @@ def map_view(request):
                                                    ("county", "县（市、区）")]})
 
 
+# Not an operation: the administrators' read-only log.
 @login_required
 def audit_log(request):
     if not request.user.is_staff:
@@ -438,6 +441,7 @@ def audit_log(request):
     return render(request, "audit_log.html", {"page": page, "entries": entries, "q": request.GET.get("q", "")})
 
 
+# Not an operation: the administrators' read-only list of job runs.
 @login_required
 def job_runs(request):
     if not request.user.is_staff:
@@ -445,6 +449,7 @@ def job_runs(request):
     return render(request, "job_runs.html", {"runs": JobRun.objects.all()[:100]})
 
 
+# Not an operation: a public map layer (no login), it reads.
 def public_boundary(request):
     """The county outline for public pages (no login): the only geometry the public map needs."""
     from django.http import JsonResponse
@@ -454,6 +459,7 @@ def public_boundary(request):
                          "properties": {"name": county.name if county else ""}})
 
 
+# Not an operation: the user's own inbox, it reads.
 @login_required
 def notifications(request):
     from yingji.core.models import Notification
@@ -462,6 +468,7 @@ def notifications(request):
     return render(request, "notifications.html", {"page": page})
 
 
+# Not an operation: it marks the user's own notice read (personal state, not a record's action).
 @login_required
 def notification_open(request, pk):
     """Mark one notification read and go to what it is about."""
@@ -478,6 +485,7 @@ def notification_open(request, pk):
     return redirect(target)
 
 
+# Not an operation: an HTMX fragment, it reads.
 @login_required
 def notification_badge(request):
     from yingji.core.notify import unread
