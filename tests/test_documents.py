@@ -3,6 +3,7 @@
 import datetime
 import io
 
+import pytest
 from django.utils import timezone
 from docx import Document
 
@@ -56,3 +57,49 @@ def test_printable_notice_card(tree, orgs, users, web, client):
     assert "@page { size: A4" in card and "重大风险</strong>（红色）" in card and "background: #d9001b" in card
     client.force_login(users["township_b"])
     assert client.get(f"/risk/points/{point.pk}/card/").status_code == 404
+
+
+# ---- every registry's declared documents through the API -------------------------------------------
+
+def _documented():
+    from yingji.core.registry import registries
+
+    return [(reg, name) for reg in registries() for name in reg.documents]
+
+
+@pytest.mark.parametrize("reg,name", _documented(), ids=[f"{r.slug}.{n}" for r, n in _documented()])
+def test_declared_documents_answer_the_api_by_the_records_rules(reg, name, tree, orgs, users, api, client):
+    from rest_framework.test import APIClient
+
+    from tests.conftest import make_user
+    from tests.samples import make_record
+
+    record = make_record(reg, tree["va"], orgs["a"])
+    url = f"/api/{reg.slug}/{record.pk}/documents/{name}/"
+    anonymous = client.get(url)
+    assert anonymous.status_code == 401 and anonymous["Content-Type"].startswith("application/json")
+    document = reg.documents[name]
+    answer = api("all_in_a").get(url)
+    if document.ready(record):
+        assert answer.status_code == 200 and answer["Content-Type"].startswith(document.media_type)
+        assert answer.content
+    else:  # e.g. a hazard not escalated has no 督办单 yet
+        assert answer.status_code == 404 and answer.json() == {"detail": "没有这份文书"}
+    other = make_record(reg, tree["vb"], orgs["b"])
+    assert api("all_in_a").get(f"/api/{reg.slug}/{other.pk}/documents/{name}/").status_code == 404  # out of scope
+    device = APIClient()
+    device.force_authenticate(make_user("gw", "gateway", region=tree["county"]))
+    assert device.get(url).status_code == 403  # a role that sees none of these records
+    schema = api("admin").get("/api/schema/?format=json").json()["paths"]
+    assert document.media_type in schema[f"/api/{reg.slug}/{{id}}/documents/{{name}}/"]["get"]["responses"]["200"]["content"]
+
+
+def test_a_word_paper_through_the_api_is_the_pages(tree, orgs, users, api, web):
+    point = RiskPoint.objects.create(name="药物混合工房", organization=orgs["a"], region=tree["va"], kind="area",
+                                     hazard_factor="material", accident_types="火药爆炸、火灾", responsible_person="李工",
+                                     responsible_phone="13800000000", emergency_measures="立即撤离")
+    response = api("staff").get(f"/api/risk-points/{point.pk}/documents/notice-card/")
+    assert response.status_code == 200 and response["Content-Type"].endswith("wordprocessingml.document")
+    assert "attachment" in response["Content-Disposition"]
+    assert text_of(response.content) == text_of(web("staff").get(f"/registry/risk-points/{point.pk}/documents/"
+                                                                  "notice-card.docx").content)

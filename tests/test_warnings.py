@@ -161,7 +161,9 @@ def test_cap_import_makes_a_draft_and_refuses_invalid_messages(tree, web):
     assert (w.state, w.level, w.source, w.target_regions) == ("draft", "blue", "cap", "430181110")
     assert w.shape().bounds == pytest.approx((113.7, 27.9, 113.9, 28.1))
     broken = outside.replace("<severity>Minor</severity>", "<severity>Huge</severity>")
-    page = client.post("/warnings/import-cap/", {"file": SimpleUploadedFile("b.xml", broken.encode())}).content.decode()
+    refused = client.post("/warnings/import-cap/", {"file": SimpleUploadedFile("b.xml", broken.encode())})
+    page = refused.content.decode()
+    assert refused.status_code == 400  # the operation's page: the form again, the error on the file
     assert "不符合 CAP 1.2 规范" in page and "行" in page and "severity" in page
     assert Warning.objects.count() == 1
 

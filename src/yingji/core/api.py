@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 from django.core.exceptions import MultipleObjectsReturned
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import serializers, status, viewsets
+from rest_framework import renderers, serializers, status, viewsets
 from rest_framework.decorators import action, api_view, permission_classes
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -259,12 +261,53 @@ def xlsx_response(reg: Registry, qs, *, template: bool = False) -> HttpResponse:
     return tabular.download(content, f"{reg.label}{'导入模板' if template else ''}.xlsx")
 
 
+class DocumentRenderer(renderers.BaseRenderer):
+    """Lets a client ask for a document's own type (``Accept: application/cap+xml``) without a 406: the
+    action answers with the file itself; an error answered under this renderer is still JSON."""
+
+    media_type = "*/*"
+    format = "document"  # not offered as ?format= in the schema: the Accept header chooses
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        response = (renderer_context or {}).get("response")
+        if response is not None:
+            response["Content-Type"] = "application/json"
+        return json.dumps(data, ensure_ascii=False).encode()
+
+
+def documents_action(reg: Registry):
+    """GET /api/<slug>/<id>/documents/<name>/: the registry's declared documents (registry.RecordDocument),
+    by the record's rules — view permission (403), the record in scope (404) — as the record page serves them."""
+    from yingji.core.documents import document_response
+
+    names = ", ".join(f"{name}（{d.label}，{d.media_type}）" for name, d in reg.documents.items())
+    media = sorted({d.media_type for d in reg.documents.values()})
+
+    @extend_schema(
+        parameters=[OpenApiParameter("name", str, OpenApiParameter.PATH, enum=list(reg.documents),
+                                     description=f"文书名称：{names}"),
+                    OpenApiParameter("format", exclude=True)],
+        responses={(200, m): OpenApiTypes.BINARY for m in media},
+        summary=f"下载{reg.label}的文书", description=f"按记录生成的文书：{names}；记录不在管辖范围内或暂无该文书时 404")
+    @action(detail=True, methods=["get"], url_path=r"documents/(?P<name>[a-z0-9-]+)", url_name="document",
+            renderer_classes=[renderers.JSONRenderer, DocumentRenderer], filter_backends=[], pagination_class=None)
+    def document(self, request, pk=None, name=None):
+        record = self.get_object()
+        declared = reg.documents.get(name)
+        if declared is None or not declared.ready(record):
+            return Response({"detail": "没有这份文书"}, status=status.HTTP_404_NOT_FOUND)
+        return document_response(declared, record)
+
+    return document
+
+
 def viewset_class(reg: Registry):
     from yingji.core.operation_views import api_actions
 
     ordering = [n for n in reg.editable_fields if not reg.field(n).is_relation] + ["id", "created_at", "updated_at"]
     return extend_schema(tags=[reg.label])(type(f"{reg.model.__name__}ViewSet", (RegistryViewSet,), {
         **api_actions(reg.slug),  # the registry's declared operations, each an action
+        **({"document": documents_action(reg)} if reg.documents else {}),  # its declared papers
         "registry": reg,
         "serializer_class": serializer_class(reg),
         "filterset_class": reg.filterset_class(),
@@ -293,6 +336,7 @@ def register_region_attribute(key: str, label: str, compute, categories: dict | 
     REGION_ATTRIBUTE_PROVIDERS[key] = (compute, categories)
 
 
+# Not an operation: a map layer (GET), it reads.
 @extend_schema(summary="区划边界图层（GeoJSON），按指定属性着色", tags=["地图"], parameters=[
     OpenApiParameter("level", str, description="区划级别，如 township"),
     OpenApiParameter("parent", str, description="上级区划代码")], responses=OpenApiTypes.OBJECT)
@@ -323,6 +367,7 @@ def region_layer(request):
                      "categories": categories})
 
 
+# Not an operation: a lookup for forms and maps (GET), it reads.
 @extend_schema(summary="按地址识别区划：地址中的乡镇、村社区名称 → 区划（在您的管辖范围内）", tags=["地图"],
                parameters=[OpenApiParameter("address", str, description="地址，如 大瑶镇大瑶村三组")],
                responses=OpenApiTypes.OBJECT)
@@ -342,6 +387,7 @@ def locate_address(request):
                                 "lon": region.centroid_lon, "lat": region.centroid_lat}, "error": None})
 
 
+# Not an operation: a map layer (GET) of any located registry, it reads.
 @extend_schema(summary="点位图层（GeoJSON）：任一带经纬度的登记簿（另可用该登记簿的筛选参数）", tags=["地图"],
                parameters=[OpenApiParameter(k, float, description="范围（四个一起给才生效）") for k in
                            ("west", "south", "east", "north")], responses=OpenApiTypes.OBJECT)

@@ -73,6 +73,7 @@ def _frame(event) -> str:
     return f"id: {event.id}\nevent: {event.channel}\ndata: {json.dumps(event.data, ensure_ascii=False)}\n\n"
 
 
+# Not an operation: a server-sent-events stream (long-lived GET, ASGI); it only reads.
 async def stream(request):
     """GET /live/stream?channels=alarms,warnings — text/event-stream of events in the user's scope."""
     user = await request.auser()

@@ -63,7 +63,7 @@ class OperationView(LoginRequiredMixin, View):
         return ""
 
     def page(self, form, *, conflict="", code=200):
-        return render(self.request, "operations/form.html", {
+        return render(self.request, self.op.template or "operations/form.html", {
             "op": self.op, "reg": self.op.reg, "obj": self.record, "form": form, "conflict": conflict,
             "next": self.next(), "back": self.next() or self.back(),
             "multipart": form is not None and any(f.widget.needs_multipart_form for f in form.fields.values()),
@@ -90,6 +90,18 @@ class OperationView(LoginRequiredMixin, View):
         return redirect(self.next() or self.back())
 
 
+def operation_page(registry: str, name: str):
+    """The view for one declared operation's page at an address of its own (``/resources/stock/move/``):
+    the same OperationView, its checks and errors, with the operation fixed."""
+    view = OperationView.as_view()
+
+    def page(request, **kwargs):
+        return view(request, registry=registry, name=name, **kwargs)
+
+    page.__doc__ = f"The page of the declared operation {registry}/{name} (core/operation_views.OperationView)."
+    return page
+
+
 # ---- the API face ---------------------------------------------------------------------------------
 
 def form_data(request) -> QueryDict | MultiValueDict:
@@ -111,13 +123,18 @@ def form_data(request) -> QueryDict | MultiValueDict:
 def _api_field(form_field):
     from django import forms
 
-    common = {"required": form_field.required, "help_text": str(form_field.help_text or form_field.label or "")}
+    common = {"required": form_field.required,  # its label, then what the page says under it
+              "help_text": "：".join(str(text) for text in (form_field.label, form_field.help_text) if text)}
+    if hasattr(form_field, "api_field"):  # a field that documents its own shape (a list of demand rows …)
+        return form_field.api_field(**common)
     if isinstance(form_field, PhotosField):
         return serializers.ListField(child=serializers.FileField(), **common)
     if isinstance(form_field, forms.FileField):
         return serializers.FileField(**common)
     if isinstance(form_field, forms.ModelChoiceField):
         key = form_field.to_field_name
+        if not key:
+            common["help_text"] += "（记录编号 id，在您的管辖范围内）"
         return (serializers.CharField(**common) if key else serializers.IntegerField(**common))
     if isinstance(form_field, forms.MultipleChoiceField):
         return serializers.ListField(child=serializers.ChoiceField(choices=list(form_field.choices)), **common)
@@ -125,9 +142,9 @@ def _api_field(form_field):
         choices = [c for c in form_field.choices if c[0] != ""]
         # The values with their labels in the description, not as an enum: drf-spectacular lifts every
         # enum into a component named after the field, and two operations' "kind" differ.
-        schema = {"type": "string",
-                  "description": f"{common['help_text']}，可选：" + "、".join(f"{v}（{label}）" for v, label in choices)}
-        field_class = extend_schema_field(schema)(type("OperationChoiceField", (serializers.ChoiceField,), {}))
+        # (In help_text: drf-spectacular lets a field's help_text replace the schema's description.)
+        common["help_text"] = f"{common['help_text']}，可选：" + "、".join(f"{v}（{label}）" for v, label in choices)
+        field_class = extend_schema_field({"type": "string"})(type("OperationChoiceField", (serializers.ChoiceField,), {}))
         return field_class(choices=choices, allow_blank=not form_field.required, **common)
     if isinstance(form_field, forms.BooleanField):
         return serializers.BooleanField(**common)
@@ -196,4 +213,4 @@ def api_actions(registry: str) -> dict:
     return {f"op_{op.name.replace('-', '_')}": _api_handler(op) for op in operations.operations(registry)}
 
 
-__all__ = ["Conflict", "OperationView", "api_actions", "request_serializer"]
+__all__ = ["Conflict", "OperationView", "api_actions", "operation_page", "request_serializer"]

@@ -94,6 +94,9 @@ class Operation:
     next_url: Callable[[Any, Any], str] | None = None  # (record, result) → where the page goes next
     result: Callable[[Any], dict] | None = None  # the API's answer from the result (with ok and message)
     page: bool = True  # offered as a page action (False: an API-only action, e.g. a map's JSON call)
+    # The page's own template in place of operations/form.html (the same context: op, form, conflict,
+    # next, back, multipart), for an action whose page explains more (登记出入库, 导入 CAP).
+    template: str = ""
     tags: tuple[str, ...] = field(default_factory=tuple)
 
     @property

@@ -8,8 +8,10 @@ Later modules call ``register(Registry(...))`` in their own ``registries.py``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 import django_filters
 from auditlog.registry import auditlog
@@ -59,6 +61,31 @@ def _formfield(model_field, **kwargs):
     return model_field.formfield(**kwargs)
 
 
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@dataclass(frozen=True)
+class RecordDocument:
+    """A paper a registry offers for each record: an official .docx (督办单, 信息专报 …) by default, or
+    another format (a warning's CAP 1.2 message). Served on the record page (Word papers, at
+    ``/registry/<slug>/<id>/documents/<name>.docx``) and by ``GET /api/<slug>/<id>/documents/<name>/``,
+    both under the record's own rules: the role must see the registry, the record must be in scope."""
+
+    label: str
+    build: Callable[[Any], bytes]  # record -> the file's bytes
+    available: Callable[[Any], bool] | None = None  # record -> whether it has this paper now
+    media_type: str = DOCX
+    extension: str = "docx"
+    filename: Callable[[Any], str] | None = None  # record -> file name; default "<label>-<record>.<extension>"
+    inline: bool = False  # shown in the browser (an XML message) rather than downloaded
+
+    def ready(self, record) -> bool:
+        return self.available is None or bool(self.available(record))
+
+    def name_for(self, record) -> str:
+        return self.filename(record) if self.filename else f"{self.label}-{record}.{self.extension}"
+
+
 @dataclass(eq=False)
 class Registry:
     model: type[models.Model]
@@ -73,7 +100,8 @@ class Registry:
     select_related: tuple[str, ...] = ()
     icon: str = "▦"
     description: str = ""
-    documents: dict = field(default_factory=dict)  # name -> (label, build(record) -> bytes, available(record))
+    # name -> RecordDocument (or the short form (label, build(record) -> bytes, available(record)) for a .docx)
+    documents: dict = field(default_factory=dict)
     record_links: list = field(default_factory=list)  # (label, url name taking the pk): printable pages …
     point_colour: object = None  # record -> "#rrggbb" for its dot on maps (e.g. by risk level)
     allow_create: bool = True  # False: records arrive another way (e.g. public forms), staff only update them
@@ -100,6 +128,7 @@ class Registry:
     def __post_init__(self):
         if self.append_only:
             self.allow_create = False
+        self.documents = {name: d if isinstance(d, RecordDocument) else RecordDocument(*d) for name, d in self.documents.items()}
 
     def locked(self, record) -> str | None:
         """Why ``record`` may not be edited or deleted directly now, or None."""

@@ -108,8 +108,8 @@ class DetailView(RegistryView):
                     "actions": [(t, reg.workflow.choice_inputs(t)) for t in workflow.available(request.user, obj)],
                     "log": log,
                     "labels": reg.workflow.states, "countdown": reg.days_left(obj)}
-        documents = [(name, label) for name, (label, _, available) in reg.documents.items()
-                     if available is None or available(obj)]
+        # Word papers at the registry's .docx address; another format has its app's own link (CAP 报文).
+        documents = [(name, d.label) for name, d in reg.documents.items() if d.extension == "docx" and d.ready(obj)]
         points = related_points(request.user, obj)
         locked = reg.locked(obj)
         extra = {"can_change": False, "can_delete": False, "locked": locked} if locked else {}
@@ -216,17 +216,17 @@ class TransitionView(RegistryView):
 
 
 class DocumentView(RegistryView):
-    """A record's official paper (.docx) as its registry declares it: 督办单, 风险告知卡 …"""
+    """A record's paper as its registry declares it (督办单, 风险告知卡 … as .docx; an app may route
+    another format's address here with ``extension``, as /warnings/<id>/cap.xml does)."""
 
-    def get(self, request, registry, pk, name):
-        from yingji.core.documents import docx_response
+    def get(self, request, registry, pk, name, extension="docx"):
+        from yingji.core.documents import document_response
 
         obj = self.get_object()
         declared = self.registry.documents.get(name)
-        if declared is None or (declared[2] is not None and not declared[2](obj)):
+        if declared is None or declared.extension != extension or not declared.ready(obj):
             raise Http404("没有这份文书")
-        label, build, _ = declared
-        return docx_response(build(obj), f"{label}-{obj}.docx")
+        return document_response(declared, obj)
 
 
 class ExportView(RegistryView):
@@ -285,6 +285,7 @@ class AttachmentUploadView(RegistryView):
         return OperationView.as_view()(request, registry=registry, pk=pk, name="attach")
 
 
+# Not an operation: a file download under its record's rules.
 @login_required
 def attachment_download(request, pk):
     """Files are served only to users who can see the record they belong to."""
@@ -423,6 +424,7 @@ def map_layers(user) -> list[dict]:
     return layers
 
 
+# Not an operation: the 一张图 page, it reads.
 @login_required
 def map_view(request):
     return render(request, "map.html", {"attributes": REGION_ATTRIBUTES, "map_level": map_level_for(request.user),
@@ -431,6 +433,7 @@ def map_view(request):
                                                    ("county", "县（市、区）")]})
 
 
+# Not an operation: the administrators' read-only log.
 @login_required
 def audit_log(request):
     if not request.user.is_staff:
@@ -443,6 +446,7 @@ def audit_log(request):
     return render(request, "audit_log.html", {"page": page, "entries": entries, "q": request.GET.get("q", "")})
 
 
+# Not an operation: the administrators' read-only list of job runs.
 @login_required
 def job_runs(request):
     if not request.user.is_staff:
@@ -450,6 +454,7 @@ def job_runs(request):
     return render(request, "job_runs.html", {"runs": JobRun.objects.all()[:100]})
 
 
+# Not an operation: a public map layer (no login), it reads.
 def public_boundary(request):
     """The county outline for public pages (no login): the only geometry the public map needs."""
     from django.http import JsonResponse
@@ -459,6 +464,7 @@ def public_boundary(request):
                          "properties": {"name": county.name if county else ""}})
 
 
+# Not an operation: the user's own inbox, it reads.
 @login_required
 def notifications(request):
     from yingji.core.models import Notification
@@ -467,6 +473,7 @@ def notifications(request):
     return render(request, "notifications.html", {"page": page})
 
 
+# Not an operation: it marks the user's own notice read (personal state, not a record's action).
 @login_required
 def notification_open(request, pk):
     """Mark one notification read and go to what it is about."""
@@ -483,6 +490,7 @@ def notification_open(request, pk):
     return redirect(target)
 
 
+# Not an operation: an HTMX fragment, it reads.
 @login_required
 def notification_badge(request):
     from yingji.core.notify import unread

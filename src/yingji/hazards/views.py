@@ -12,6 +12,7 @@ from yingji.core.net import client_ip
 from yingji.hazards import dashboard
 
 
+# Not an operation: a chart page, it reads.
 @login_required
 def hazard_dashboard(request):
     if not request.user.has_perm("hazards.view_hazard"):
@@ -19,6 +20,7 @@ def hazard_dashboard(request):
     return render(request, "hazards/dashboard.html", {"s": dashboard.summary(request.user)})
 
 
+# Not an operation: chart data (GET), it reads.
 @extend_schema(summary="隐患统计：按等级、状态、区划、隐患存续时间，整改率、逾期率、平均销号天数", tags=["事故隐患"],
                responses=OpenApiTypes.OBJECT)
 @api_view(["GET"])
@@ -34,6 +36,7 @@ def hazard_dashboard_api(request):
 
 # ---- public pages (no login) --------------------------------------------------------------------
 
+# Not an operation: a public form (no login: token, honeypot and rate limits are its checks).
 def tip_off(request):
     from yingji.hazards import public
 
@@ -53,6 +56,7 @@ def tip_off(request):
     return render(request, "public/tip_off.html", context)
 
 
+# Not an operation: a public page (no login; the 受理编号 is the key), it reads.
 def tip_off_status(request):
     from yingji.hazards import public
 

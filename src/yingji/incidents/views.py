@@ -113,11 +113,13 @@ def intake(request):
         warning=request.POST.get("warning") or request.GET.get("warning", "")), status=status)
 
 
+# Not an operation: a prefill link (redirect); the save is the intake operation.
 @login_required
 def from_alarm(request, pk):
     return redirect(f"{reverse('incident_intake')}?alarm={pk}")
 
 
+# Not an operation: a prefill link (redirect); the save is the intake operation.
 @login_required
 def from_warning(request, pk):
     return redirect(f"{reverse('incident_intake')}?warning={pk}")
@@ -131,6 +133,7 @@ def _incident(request, pk):
     return get_object_or_404(restrict(Incident.objects.select_related("region", "organization"), request.user), pk=pk)
 
 
+# Not an operation: the 指挥台 page reads; its buttons are the incident's operations.
 @login_required
 def desk(request, pk):
     """The incident's 指挥台."""
@@ -151,6 +154,7 @@ def desk(request, pk):
         now=timezone.now()))
 
 
+# Not an operation: the 态势图 page reads (SituationView feeds it).
 @login_required
 def situation_map(request, pk):
     incident = _incident(request, pk)
@@ -175,7 +179,7 @@ class SituationView(APIView):
 
 
 class OpenIncidentsView(APIView):
-    """Open incidents with their next clock, for the home page and the duty desk."""
+    """Open incidents with their next clock, for the home page and the duty desk. Not an operation: it reads."""
 
     permission_classes = [IsAuthenticated]
 

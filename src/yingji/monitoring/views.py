@@ -1,5 +1,9 @@
 """Monitoring pages and APIs: HTTP batch ingest for gateways, sensor series for charts, the live
-alarm board, a sensor's live chart, and the dead-letter inspection page."""
+alarm board, a sensor's live chart, and the dead-letter inspection page.
+
+Alarm handling (确认, 处置, 消警 …) is the alarms workflow, each transition a declared operation
+(POST /api/alarms/<id>/<transition>/). Nothing here writes a record by hand: each view says why it is
+not an operation."""
 
 from __future__ import annotations
 
@@ -28,7 +32,12 @@ MAX_BODY_BYTES = 5 * 1024 * 1024
 
 class ReadingIngestView(APIView):
     """POST a payload in the documented shape (docs/monitoring.md); rows outside the caller's scope,
-    unknown devices and bad values are refused one by one, each with its index and reason."""
+    unknown devices and bad values are refused one by one, each with its index and reason.
+
+    Not an operation: it is the bulk telemetry path, not one action on one record — the same Ingestor
+    as the MQTT workers (batched writes, rule evaluation, dead letters), a raw body up to 5 MB parsed
+    by the ingest's own parser, its own permission (``report_readings``, held by gateway accounts that
+    may not use pages) and its own answer: per-reading refusals with a 200 when anything was stored."""
 
     permission_classes = [IsAuthenticated]
 
@@ -59,7 +68,8 @@ SERIES_SOURCES = ((datetime.timedelta(hours=6), Reading, "ts"), (datetime.timede
 @extend_schema(parameters=[OpenApiParameter("minutes", int, description="最近多少分钟，默认 60（整数，最多一年）")],
                responses={200: dict}, summary="传感器数据曲线")
 class SensorSeriesView(APIView):
-    """Recent values of one sensor: raw readings up to 6 h, minute means up to 7 days, then hourly."""
+    """Recent values of one sensor: raw readings up to 6 h, minute means up to 7 days, then hourly.
+    Chart data (GET, it reads), so not an operation."""
 
     permission_classes = [IsAuthenticated]
 
@@ -81,7 +91,8 @@ class SensorSeriesView(APIView):
 
 @login_required
 def live_board(request):
-    """监测预警值守台: open alarms, updated live from the alarms feed."""
+    """监测预警值守台: open alarms, updated live from the alarms feed. Not an operation: it reads; its
+    buttons are the alarms' workflow operations."""
     alarms = (restrict(Alarm.objects.exclude(state="cleared"), request.user)
               .select_related("sensor__point").order_by("-level", "-last_at")[:200])
     counts = {c["status"]: c["n"] for c in
@@ -92,13 +103,17 @@ def live_board(request):
 
 @login_required
 def sensor_chart(request, pk):
+    """A sensor's live chart page: it reads (SensorSeriesView feeds it), so not an operation."""
     sensor = get_object_or_404(restrict(Sensor.objects.select_related("point"), request.user), pk=pk)
     return render(request, "monitoring/chart.html", {"sensor": sensor})
 
 
 @login_required
 def dead_letters(request):
-    """拒收数据: counts per reason and the latest refusals (operators of the ingest)."""
+    """拒收数据: counts per reason and the latest refusals (operators of the ingest). Not an operation:
+    a read-only page with no actions (nothing to retry or delete here)."""
+    # Dead letters are not a registry and carry no region (an unknown device has none), so no scope
+    # can filter them: only users of global scope see them (the access helper, not a role check).
     if not has_global_scope(request.user):
         raise PermissionDenied("仅系统管理员可查看拒收数据")
     since = timezone.now() - datetime.timedelta(days=1)
@@ -113,6 +128,7 @@ def dead_letters(request):
 
 @login_required
 def alarm_chart(request, pk):
+    """The chart of an alarm's sensor (a redirect after the scope check), so not an operation."""
     from django.shortcuts import redirect
 
     alarm = get_object_or_404(restrict(Alarm.objects.all(), request.user), pk=pk)

@@ -27,4 +27,4 @@ class ResourcesConfig(YingjiAppConfig):
     api_enum_names = {"ResourceLevelEnum": "yingji.resources.choices.WarehouseLevel"}
 
     def ready(self):
-        from yingji.resources import registries, tasks  # noqa: F401  (join the registry and the schedule)
+        from yingji.resources import operations, registries, tasks  # noqa: F401  (join the registry, operations, schedule)

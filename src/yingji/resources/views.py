@@ -1,17 +1,21 @@
 """Resources pages and API: nearest resources, coverage, dispatch planning, stock movements, the
-stock report and the public social-force registration."""
+stock report and the public social-force registration.
+
+The writes are declared operations (resources/operations.py): 登记出入库 (``stock/move``, page
+/resources/stock/move/, POST /api/stock/move/) and 拟定调拨单 (``transfer-orders/draft-from-plan``, the
+dispatch page's button, POST /api/transfer-orders/draft-from-plan/). What stays here reads: each view
+says why it is not an operation."""
 
 from __future__ import annotations
 
 import datetime
+from dataclasses import asdict
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -19,27 +23,33 @@ from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from yingji.core import operations
 from yingji.core.access import can
 from yingji.core.geo import optional_float
 from yingji.core.models import Region
 from yingji.core.net import client_ip
+from yingji.core.operation_views import operation_page
 from yingji.resources import dispatch, stock
-from yingji.resources.choices import MovementKind
-from yingji.resources.models import Material, Shelter, StockMovement, TransferOrder, Warehouse
+from yingji.resources.models import Material, Shelter, StockLevel, Team
+from yingji.resources.operations import DemandSerializer
 
 TAGS = ["应急资源"]
 
 
-def _require(user, perm: str):
-    if not user.has_perm(perm):
-        raise PermissionDenied("您的角色没有此操作的权限")
+def _may_view(user, model):
+    """The read-only computations below read records through their scoped managers; the role must also
+    see that registry (access.can), as its list page would require — scope alone would let an account
+    whose role has no such registry (a gateway) read teams and stock."""
+    if not can(user, "view", model):
+        raise PermissionDenied(f"您的角色不能查看{model._meta.verbose_name}")
 
 
 # ---- nearest resources ----------------------------------------------------------------------------
 
 @login_required
 def nearest_page(request):
-    _require(request.user, "resources.view_team")
+    """就近资源 page: not an operation — a map that reads (the API below computes)."""
+    _may_view(request.user, Team)
     materials = Material.objects.for_user(request.user).order_by("code")
     return render(request, "resources/nearest.html", dict(
         kinds=dispatch.RESOURCE_KINDS, materials=materials, network=dispatch.network_summary(dispatch.road_network())))
@@ -64,7 +74,8 @@ def _number(request, name, low, high):
 @api_view(["GET"])
 @permission_classes([IsAuthenticated])
 def nearest_api(request):
-    _require(request.user, "resources.view_team")
+    """Not an operation: a read-only computation (travel times from the road network), GET."""
+    _may_view(request.user, Team)
     lon, lat = _number(request, "lon", 73, 136), _number(request, "lat", 3, 54)
     kinds = [k for k in request.GET.get("kinds", "teams,warehouses,shelters").split(",") if k]
     n = request.GET.get("n", "")
@@ -89,7 +100,8 @@ def _coverage(request):
 
 @login_required
 def coverage_page(request):
-    _require(request.user, "resources.view_team")
+    """覆盖分析 page: not an operation — it reads and draws the report."""
+    _may_view(request.user, Team)
     try:
         report = _coverage(request)
     except ValidationError as exc:
@@ -108,7 +120,8 @@ def coverage_page(request):
 @api_view(["GET"])
 @permission_classes([IsAuthenticated])
 def coverage_api(request):
-    _require(request.user, "resources.view_team")
+    """Not an operation: a read-only computation over the user's villages and teams, GET."""
+    _may_view(request.user, Team)
     try:
         return Response(_coverage(request).as_dict())
     except ValidationError as exc:
@@ -137,41 +150,47 @@ def _rows_from(data) -> list[dispatch.DemandRow]:
     return rows
 
 
+def _draft_op():
+    return operations.get("transfer-orders", "draft-from-plan")
+
+
+def _messages(form) -> list[str]:
+    return [m for errors in form.errors.values() for m in errors]
+
+
 @login_required
 def dispatch_page(request):
-    """物资调度: what places need → the shipment plan → draft transfer orders."""
-    _require(request.user, "resources.view_stocklevel")
+    """物资调度: what places need → the shipment plan (a computation: it writes nothing, so not an
+    operation) → 按此方案拟定调拨单, which is the declared operation ``transfer-orders/draft-from-plan``
+    (its checks, inputs and service; this page is its face, with the plan beside it)."""
+    _may_view(request.user, StockLevel)
     user = request.user
+    op = _draft_op()
     data = request.POST if request.method == "POST" else request.GET
     context = dict(rows=range(ROWS), data=data, plan=None,
-                           materials=Material.objects.for_user(user).order_by("code"),
-                           towns=Region.objects.for_user(user).filter(level="township").order_by("code"),
-                           villages=Region.objects.for_user(user).filter(level="village").select_related("parent")
-                           .order_by("code"),
-                           shelters=Shelter.objects.for_user(user).exclude(lon=None).order_by("name"),
-                           can_create=can(user, "add", TransferOrder))
+                   materials=Material.objects.for_user(user).order_by("code"),
+                   towns=Region.objects.for_user(user).filter(level="township").order_by("code"),
+                   villages=Region.objects.for_user(user).filter(level="village").select_related("parent")
+                   .order_by("code"),
+                   shelters=Shelter.objects.for_user(user).exclude(lon=None).order_by("name"),
+                   can_create=op.refused(user) is None)
+    status = 200
     if request.method == "POST":
         try:
-            plan = dispatch.plan_dispatch(user, _rows_from(data))
+            rows = _rows_from(data)
             if data.get("create"):
-                if not context["can_create"]:
-                    raise PermissionDenied("您的角色不能拟定调拨单")
-                orders = dispatch.create_orders(user, plan, data.get("purpose", "").strip() or "应急物资调拨")
-                messages.success(request, f"已拟定 {len(orders)} 张调拨单：{'、'.join(o.number for o in orders)}，"
-                                          "请局领导审批")
-                return redirect(reverse("registry_list", args=["transfer-orders"]) + "?state=drafted")
-            context["plan"] = plan
+                drafted = operations.perform(op, user, None, {
+                    "demands": [asdict(r) for r in rows], "purpose": data.get("purpose", "")})
+                messages.success(request, op.message(drafted))
+                return redirect(op.next_url(None, drafted))
+            context["plan"] = dispatch.plan_dispatch(user, rows)
         except ValidationError as exc:
-            context["errors"] = exc.messages
-    return render(request, "resources/dispatch.html", context, status=400 if context.get("errors") else 200)
-
-
-class DemandSerializer(serializers.Serializer):
-    place = serializers.CharField(help_text="region:<区划代码> 或 shelter:<避难场所编号>")
-    material = serializers.CharField(help_text="物资编码")
-    quantity = serializers.IntegerField(min_value=1)
-    latest_hours = serializers.FloatField(default=12, min_value=0.01)
-    weight = serializers.FloatField(default=1, min_value=0.01)
+            context["errors"], status = exc.messages, 400
+        except operations.InvalidInput as exc:
+            context["errors"], status = _messages(exc.form), 400
+        except operations.Conflict as exc:  # the stock there is now serves none of the rows
+            context["errors"], status = [str(exc)], 409
+    return render(request, "resources/dispatch.html", context, status=status)
 
 
 class PlanRequestSerializer(serializers.Serializer):
@@ -185,17 +204,26 @@ class PlanRequestSerializer(serializers.Serializer):
 @api_view(["POST"])
 @permission_classes([IsAuthenticated])
 def dispatch_api(request):
-    _require(request.user, "resources.view_stocklevel")
+    """Not an operation while it only computes (POST for the body's rows, it writes nothing); with
+    ``create_orders`` it takes the declared operation ``transfer-orders/draft-from-plan`` — the same
+    checks (403), errors (400, 409) and service as POST /api/transfer-orders/draft-from-plan/."""
+    _may_view(request.user, StockLevel)
     body = PlanRequestSerializer(data=request.data)
     body.is_valid(raise_exception=True)
-    try:
-        plan = dispatch.plan_dispatch(request.user, [dispatch.DemandRow(**d) for d in body.validated_data["demands"]])
-        orders = []
-        if body.validated_data["create_orders"]:
-            _require(request.user, "resources.add_transferorder")
-            orders = dispatch.create_orders(request.user, plan, body.validated_data["purpose"])
-    except ValidationError as exc:
-        raise serializers.ValidationError({"demands": exc.messages}) from exc
+    orders = []
+    if body.validated_data["create_orders"]:
+        try:
+            drafted = operations.perform(_draft_op(), request.user, None, {
+                "demands": [dict(d) for d in body.validated_data["demands"]], "purpose": body.validated_data["purpose"]})
+        except operations.InvalidInput as exc:
+            return Response(operations.errors_of(exc.form), status=400)
+        plan, orders = drafted.plan, drafted.orders
+    else:
+        try:
+            plan = dispatch.plan_dispatch(request.user,
+                                          [dispatch.DemandRow(**d) for d in body.validated_data["demands"]])
+        except ValidationError as exc:
+            raise serializers.ValidationError({"demands": exc.messages}) from exc
     return Response({
         "method": plan.method, "method_label": dispatch.METHOD_LABELS[plan.method],
         "objective_weighted_hours": round(plan.objective, 2),
@@ -209,55 +237,15 @@ def dispatch_api(request):
 
 # ---- stock movements and report ---------------------------------------------------------------------
 
-class MoveForm(forms.Form):
-    warehouse = forms.ModelChoiceField(Warehouse.objects.none(), label="储备库")
-    material = forms.ModelChoiceField(Material.objects.none(), label="物资")
-    kind = forms.ChoiceField(label="业务类型", choices=[(k, v) for k, v in MovementKind.choices
-                                                       if k not in (MovementKind.TRANSFER_OUT, MovementKind.TRANSFER_IN)],
-                             help_text="调拨请使用调拨单，出库与签收时自动记账")
-    quantity = forms.IntegerField(label="数量", min_value=0, help_text="盘点时填写实盘数量")
-    batch = forms.CharField(label="批次", max_length=40, required=False)
-    expires = forms.DateField(label="有效期至", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    reference = forms.CharField(label="单据号", max_length=40, required=False)
-    note = forms.CharField(label="说明", max_length=200, required=False)
-
-    def __init__(self, user, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["warehouse"].queryset = Warehouse.objects.for_user(user).order_by("level", "name")
-        self.fields["material"].queryset = Material.objects.for_user(user).order_by("code")
-        for field in self.fields.values():
-            field.widget.attrs.setdefault("class", "form-select" if isinstance(field.widget, forms.Select) else "form-control")
-
-
-@login_required
-def stock_move(request):
-    """登记出入库: one movement through the ledger service; errors beside the field, nothing lost."""
-    _require(request.user, "resources.view_stockmovement")
-    if not can(request.user, "add", StockMovement):
-        messages.error(request, "您的角色只能查看库存，不能登记出入库")
-        return redirect("registry_list", "stock")
-    form = MoveForm(request.user, request.POST or None, initial=request.GET.dict())
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            movement = stock.move(request.user, d["warehouse"], d["material"], d["kind"], d["quantity"], batch=d["batch"],
-                                  expires=d["expires"], reference=d["reference"], note=d["note"])
-        except ValidationError as exc:
-            for name, errors in exc.message_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
-        except PermissionDenied as exc:
-            form.add_error("warehouse", str(exc))
-        else:
-            messages.success(request, f"已登记{movement.get_kind_display()}：{d['material'].name} {movement.delta:+d}"
-                                      f"{d['material'].unit}，{d['warehouse']} 现有 {movement.balance}{d['material'].unit}")
-            return redirect(reverse("registry_list", args=["stock-movements"]) + f"?warehouse={d['warehouse'].name}")
-    status = 400 if request.method == "POST" else 200
-    return render(request, "resources/stock_move.html", {"form": form}, status=status)
+# 登记出入库: the page of the declared operation ``stock/move`` at its own address (its template explains the
+# ledger); POST /api/stock/move/ is the same operation.
+stock_move = operation_page("stock", "move")
 
 
 @login_required
 def stock_report(request):
-    _require(request.user, "resources.view_stocklevel")
+    """库存报表 (.xlsx): not an operation — a download of what the user may see."""
+    _may_view(request.user, StockLevel)
     response = HttpResponse(stock.stock_report(request.user),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = (f"attachment; filename*=UTF-8''"
@@ -274,6 +262,7 @@ def _quote(name: str) -> str:
 # ---- public registration of social rescue forces ---------------------------------------------------
 
 def social_force_apply(request):
+    """Public page (no login: token, honeypot and rate limits are its checks), so not an operation."""
     from yingji.core.public_forms import form_token
     from yingji.resources import public
 
@@ -297,6 +286,7 @@ def social_force_apply(request):
 
 
 def social_force_status(request):
+    """Public page (no login; the 受理编号 is the key): it reads, so not an operation."""
     from yingji.resources import public
 
     code = request.GET.get("code", "")

@@ -12,6 +12,7 @@ from yingji.core.views import map_level_for
 from yingji.risk import lists, maps, scoring
 
 
+# Not an operation: a map page, it reads.
 @login_required
 def risk_map(request):
     """四色图: the region map coloured by highest risk level, with counts by level."""
@@ -23,6 +24,7 @@ def risk_map(request):
         "level_counts": [(scoring.LEVEL_LABELS[k], scoring.LEVEL_COLOURS[k][1], n) for k, n in counts.items()]})
 
 
+# Not an operation: it reads (counts and download links).
 @login_required
 def risk_lists(request):
     """一图一牌三清单: counts and downloads of the three lists."""
@@ -35,6 +37,7 @@ def risk_lists(request):
     return render(request, "risk/lists.html", {"lists": [(key, label, counts[key]) for key, (label, _) in lists.LISTS.items()]})
 
 
+# Not an operation: a download of what the user may see.
 @login_required
 def risk_list_download(request, name):
     """One of the three lists as .xlsx, within the user's scope."""
@@ -51,6 +54,7 @@ def risk_list_download(request, name):
     return tabular.download(build(request.user), f"{label}.xlsx")
 
 
+# Not an operation: a printable page of one record, it reads.
 @login_required
 def notice_card_print(request, pk):
     """风险告知卡 as a printable A4 page: print it, or save it as PDF from the browser's print dialog."""
@@ -67,6 +71,7 @@ def notice_card_print(request, pk):
     return render(request, "risk/notice_card.html", {"p": point, "colour": colour[1], "colour_name": colour[0]})
 
 
+# Not an operation: a map layer (GET), it reads.
 @extend_schema(summary="四色图企业图层（GeoJSON）：企业按其风险点的最高等级着色", tags=["地图"],
                parameters=[OpenApiParameter("region", str, description="区划代码（含下级）")],
                responses=OpenApiTypes.OBJECT)

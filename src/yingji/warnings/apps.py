@@ -18,4 +18,4 @@ class WarningsConfig(YingjiAppConfig):
     engines = ("geometry",)
 
     def ready(self):
-        from yingji.warnings import registries, tasks  # noqa: F401
+        from yingji.warnings import operations, registries, tasks  # noqa: F401

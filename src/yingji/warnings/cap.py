@@ -32,11 +32,17 @@ def schema() -> etree.XMLSchema:
 def validate(xml: bytes) -> etree._Element:
     """Parse and check against CAP-v1.2.xsd; CapError names the line and the rule broken."""
     try:
-        root = etree.fromstring(xml, etree.XMLParser(resolve_entities=False, no_network=True))
+        root = etree.fromstring(xml, etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False))
     except etree.XMLSyntaxError as exc:
         raise CapError(f"不是有效的 XML：{exc}") from None
+    if root.getroottree().docinfo.doctype:  # CAP needs no DTD; entities in one would not be resolved anyway
+        raise CapError("CAP 消息不能包含文档类型声明（<!DOCTYPE …>）或实体")
     s = schema()
-    if not s.validate(root):
+    try:
+        valid = s.validate(root)
+    except etree.Error as exc:  # e.g. an entity reference left unresolved: lxml cannot validate it
+        raise CapError(f"无法按 CAP 1.2 规范校验：{exc}") from None
+    if not valid:
         err = s.error_log.last_error
         raise CapError(f"不符合 CAP 1.2 规范（第 {err.line} 行）：{err.message}")
     return root

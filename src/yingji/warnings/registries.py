@@ -1,5 +1,6 @@
 from yingji.core.registry import Registry, register
 from yingji.core.widgets import MapPickWidget
+from yingji.warnings.documents import CAP_DOCUMENT
 from yingji.warnings.models import Warning
 from yingji.warnings.workflow import WARNING_FLOW
 
@@ -16,6 +17,8 @@ register(Registry(
     locked_states=frozenset({"published", "updated", "cancelled"}),
     form_widgets={"target_regions": lambda: MapPickWidget("regions"), "area": lambda: MapPickWidget("area")},
     record_links=[("叫应看板", "warning_board"), ("CAP 1.2 报文", "warning_cap"), ("登记为事件", "incident_from_warning")],
+    documents={"cap": CAP_DOCUMENT},  # also GET /api/warnings/<id>/documents/cap/
+    page_links=[("导入 CAP 预警", "warning_cap_import", "add")],
     example={"event_type": "rainstorm", "level": "orange", "title": "暴雨橙色预警",
              "content": "预计未来6小时降雨量将达50毫米以上",
              "effective": "2026-11-22T08:00:00+08:00", "expires": "2099-11-23T08:00:00+08:00"},

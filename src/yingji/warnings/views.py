@@ -1,38 +1,42 @@
 """Warning pages: 叫应 board, CAP export/import, drafting from an alarm, the recipient's 叫应 page
-and the public warning map (no login)."""
+and the public warning map (no login).
+
+CAP import is the declared operation ``warnings/import-cap`` (warnings/operations.py; also POST
+/api/warnings/import-cap/); CAP export is the registry's declared document ``cap`` (also GET
+/api/warnings/<id>/documents/cap/). What stays here reads, or is public: each view says why it is not
+an operation."""
 
 from __future__ import annotations
 
 import datetime
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse, JsonResponse
+from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from yingji import config
-from yingji.core import services
-from yingji.core.access import restrict
+from yingji.core.access import can, restrict
 from yingji.core.models import Region
+from yingji.core.operation_views import operation_page
+from yingji.core.views import DocumentView
 from yingji.monitoring.models import Alarm
-from yingji.warnings import cap, dissemination
+from yingji.warnings import dissemination
 from yingji.warnings.channels import CHANNEL_LABELS
 from yingji.warnings.models import Recipient, Warning
 
 
 def _warning(request, pk) -> Warning:
+    """The warning as the user may see it: 403 for a role that sees no warnings (as the registry's page
+    answers), 404 outside the user's scope."""
+    if not can(request.user, "view", Warning):
+        raise PermissionDenied("您的角色不能查看预警信息")
     return get_object_or_404(restrict(Warning.objects.select_related("region", "issuer"), request.user), pk=pk)
-
-
-def cap_sender() -> str:
-    return f"yingji@{config.env('YINGJI_PUBLIC_URL').split('//')[-1].split('/')[0].split(':')[0]}"
 
 
 @login_required
 def board(request, pk):
-    """叫应看板: who has and has not answered, refreshed live."""
+    """叫应看板: who has and has not answered, refreshed live. Not an operation: it reads."""
     warning = _warning(request, pk)
     recipients = (warning.recipients.select_related("person__region", "person__organization", "escalated_to")
                   .prefetch_related("deliveries").order_by("acked_at", "person__region__path", "person__name"))
@@ -42,52 +46,26 @@ def board(request, pk):
     return render(request, template, {"w": warning, "rows": rows, "s": dissemination.stats(warning)})
 
 
-@login_required
 def cap_export(request, pk):
-    warning = _warning(request, pk)
-    xml = cap.to_cap(warning, sender=cap_sender())
-    response = HttpResponse(xml, content_type="application/cap+xml; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="{warning.code}.cap.xml"'
-    return response
+    """CAP 1.2 报文 at its own address (other platforms fetch /warnings/<id>/cap.xml): the registry's
+    declared document ``cap`` under the record page's rules, as GET /api/warnings/<id>/documents/cap/."""
+    return DocumentView.as_view()(request, registry="warnings", pk=pk, name="cap", extension="xml")
 
 
-@login_required
-def cap_import(request):
-    """Upload a CAP 1.2 message; a valid one becomes a draft warning for review."""
-    if not request.user.has_perm("warnings.add_warning"):
-        raise PermissionDenied("您没有编制预警的权限")
-    error = None
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        try:
-            if upload is None:
-                raise cap.CapError("请选择 CAP 文件（.xml）")
-            fields = cap.from_cap(upload.read())
-            known = list(Region.objects.filter(code__in=fields["regions"]).values_list("code", flat=True))
-            home = request.user.scope_region or Region.objects.filter(level="county").order_by("path").first()
-            warning = Warning(event_type="other", level=fields["level"], title=fields["title"][:120] or "外部预警",
-                              content=fields["content"] or fields["area_desc"], measures=fields["measures"],
-                              effective=fields["effective"], expires=fields["expires"], region=home,
-                              target_regions=",".join(known), area=fields["area"], source="cap",
-                              forecast=f"外部 CAP 消息 {fields['cap_sender']} {fields['cap_identifier']}（{fields['event']}）")
-            warning.cap_sender = fields["cap_sender"]
-            services.save_instance(request.user, warning)
-            messages.success(request, f"已导入为拟稿预警 {warning.code}，请核对后提交审核")
-            return redirect("registry_detail", "warnings", warning.pk)
-        except (cap.CapError, ValueError) as exc:
-            error = str(exc)
-        except ValidationError as exc:
-            error = "；".join(f"{k}：{'、'.join(v)}" for k, v in exc.message_dict.items())
-    return render(request, "warnings/cap_import.html", {"error": error})
+# 导入 CAP 预警: the page of the declared operation ``warnings/import-cap`` at its own address.
+cap_import = operation_page("warnings", "import-cap")
 
 
 @login_required
 def from_alarm(request, pk):
-    """发布预警 from an alarm: the generic new-warning form, prefilled from the alarm for review."""
+    """发布预警 from an alarm: the generic new-warning form, prefilled from the alarm for review. Not an
+    operation: it writes nothing, it only redirects — the save is the registry's create form (its checks)."""
     from urllib.parse import urlencode
 
     from django.urls import reverse
 
+    if not can(request.user, "view", Alarm):  # as the alarm's own page answers a role that sees no alarms
+        raise PermissionDenied("您的角色不能查看报警")
     alarm = get_object_or_404(restrict(Alarm.objects.select_related("sensor__point", "region"), request.user), pk=pk)
     sensor = alarm.sensor
     township = alarm.region
@@ -111,7 +89,8 @@ ALARM_EVENT = {"water_level": "flood", "rainfall": "rainstorm", "displacement": 
 
 
 def acknowledge(request, token):
-    """The recipient's 叫应 page (link in SMS/e-mail; no login: the token is the credential)."""
+    """The recipient's 叫应 page (link in SMS/e-mail; no login: the token is the credential). Not an
+    operation: operations act for a signed-in role; this one acts for whoever holds the link."""
     recipient = get_object_or_404(Recipient.objects.select_related("warning__region", "person"), token=token)
     done = recipient.acked_at is not None
     if request.method == "POST" and not done:
@@ -126,11 +105,13 @@ def _active():
 
 
 def public_warnings(request):
+    """Public page (no login): it reads the active warnings, so not an operation."""
     return render(request, "warnings/public.html", {"warnings": _active().order_by("-published_at")})
 
 
 def public_warnings_geojson(request):
-    """Active warnings as GeoJSON: their drawn area, else their target regions' outlines."""
+    """Active warnings as GeoJSON: their drawn area, else their target regions' outlines. A public map
+    layer (no login), so not an operation."""
     features = []
     for w in _active():
         geom = w.shape()
