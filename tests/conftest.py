@@ -27,6 +27,19 @@ def _fast_settings(settings, tmp_path):
     settings.ROAD_NETWORK = str(tmp_path / "roads.geojson")  # none unless a test writes one (`road`, the demo)
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """On PostgreSQL the test database commits without waiting for its WAL to reach the disk: a crash
+    could lose the last commits of a database that is thrown away anyway. Migrating it, flushing it
+    after each transactional test and the commits of the threads beside the tests wait less."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] == "django.db.backends.postgresql":
+        options = db.setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
+
+
 @pytest.fixture(autouse=True)
 def shared_layers(request, _fast_settings):
     """Puts the shared layers this test uses in place (before pytest-django opens the test's transaction)."""
