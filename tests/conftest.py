@@ -1,5 +1,8 @@
 """Shared fixtures: a small region tree with two sibling townships, organizations in each, and one
-user per role with the scope that role has in the demo county."""
+user per role with the scope that role has in the demo county.
+
+`tree`, `orgs` and `users` are shared layers (tests/layers.py): built once for a run of consecutive
+tests that use them, under each test's rolled-back transaction, instead of once per test."""
 
 from __future__ import annotations
 
@@ -8,6 +11,9 @@ import tempfile
 from pathlib import Path
 
 import pytest
+
+from tests import layers
+from tests.layers import layer
 
 os.environ.setdefault("YINGJI_DATA_DIR", tempfile.mkdtemp(prefix="yingji-test-"))
 
@@ -21,9 +27,52 @@ def _fast_settings(settings, tmp_path):
     settings.ROAD_NETWORK = str(tmp_path / "roads.geojson")  # none unless a test writes one (`road`, the demo)
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """On PostgreSQL the test database commits without waiting for its WAL to reach the disk: a crash
+    could lose the last commits of a database that is thrown away anyway. Migrating it, flushing it
+    after each transactional test and the commits of the threads beside the tests wait less."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] == "django.db.backends.postgresql":
+        options = db.setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
+
+
+@pytest.fixture(autouse=True)
+def shared_layers(request, _fast_settings):
+    """Puts the shared layers this test uses in place (before pytest-django opens the test's transaction)."""
+    yield layers.set_up(request)
+    layers.after_test()
+
+
+@pytest.fixture(scope="session")
+def _shared_layers_session(django_db_setup, django_db_blocker):
+    layers.STACK.blocker = django_db_blocker
+    yield
+    layers.pop_to(0)  # before the test database goes
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    layers.before_test(item)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if layers.STACK.builds:
+        terminalreporter.write_line("shared test data built: " + ", ".join(
+            f"{name} {n}×" for name, n in layers.STACK.builds.items()))
+
+
 @pytest.fixture
-def tree(db):
+def tree(db, shared_layers):
     """county 430181 → townships A (430181110 大瑶镇) and B (430181111 金刚镇) → one village each."""
+    return shared_layers.get("tree", {})
+
+
+@layer("tree")
+def build_tree(below, folder):
     from yingji.core.models import Region
 
     province = Region.objects.create(code="430000", name="湖南省", level="province")
@@ -47,9 +96,15 @@ def credit(n: int, prefix: str = "91430181") -> str:
 
 
 @pytest.fixture
-def orgs(tree):
+def orgs(tree, shared_layers):
+    return shared_layers.get("orgs", {"tree": tree})
+
+
+@layer("orgs", below="tree")
+def build_orgs(below, folder):
     from yingji.core.models import Organization
 
+    tree = below["tree"]
     make = Organization.objects.create
     return {
         "a": make(credit_code=credit(1), name="大瑶花炮厂", region=tree["va"], industry_code="C2672",
@@ -76,7 +131,13 @@ def make_user(username, role, *, region=None, organization=None, superuser=False
 
 
 @pytest.fixture
-def users(tree, orgs):
+def users(tree, orgs, shared_layers):
+    return shared_layers.get("users", {"tree": tree, "orgs": orgs})
+
+
+@layer("users", below="orgs")
+def build_users(below, folder):
+    tree, orgs = below["tree"], below["orgs"]
     return {
         "admin": make_user("admin", "admin"),
         "leader": make_user("leader", "leader", region=tree["county"]),

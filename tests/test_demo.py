@@ -1,14 +1,25 @@
 """The demo county: real divisions, valid identifiers, deterministic, users scoped per role."""
 
 import pytest
+from django.test import override_settings
 
+from tests.layers import layer
 from yingji.core import codes, demo
 from yingji.core.models import Organization, Person, Region, User
 
 
+@layer("demo_county")
+def load_demo(below, folder):
+    roads = str(folder / "roads.geojson")
+    with override_settings(ROAD_NETWORK=roads):
+        demo.load(seed=2026, log=lambda *_: None)
+    return {"road_network": roads}
+
+
 @pytest.fixture
-def demo_county(db):
-    demo.load(seed=2026, log=lambda *_: None)
+def demo_county(db, shared_layers, settings):
+    """The demo county, loaded once for the tests of this module that use it (a shared layer)."""
+    settings.ROAD_NETWORK = shared_layers.get("demo_county", {})["road_network"]  # the road network it wrote
 
 
 def test_real_division_tree(demo_county):
@@ -43,8 +54,8 @@ def test_organizations_are_valid_and_located_in_their_village(demo_county):
     assert Person.objects.count() > 1000
 
 
-def test_deterministic_for_a_seed(db):
-    demo.load(seed=7, log=lambda *_: None)
+def test_deterministic_for_a_seed(demo_county, settings, tmp_path):
+    # The first load is the shared one (seed 2026, on an empty database); the second must give the same.
     first = list(Organization.objects.order_by("credit_code").values_list("credit_code", "name", "lon"))
     from yingji.core.registry import registries
 
@@ -55,7 +66,8 @@ def test_deterministic_for_a_seed(db):
                 Region.objects.filter(level=level).delete()
         else:
             reg.model.objects.all().delete()
-    demo.load(seed=7, log=lambda *_: None)
+    settings.ROAD_NETWORK = str(tmp_path / "roads.geojson")  # the second load writes a road network of its own
+    demo.load(seed=2026, log=lambda *_: None)
     assert list(Organization.objects.order_by("credit_code").values_list("credit_code", "name", "lon")) == first
 
 

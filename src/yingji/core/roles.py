@@ -107,23 +107,25 @@ def effective_permissions() -> dict[str, set[str]]:
 
 def sync_roles(using="default"):
     from django.contrib.auth.models import Group, Permission
-    from django.contrib.contenttypes.models import ContentType
 
     from yingji.core.registry import registries
 
     models = [r.model for r in registries()]
+    # Every permission at once (one query, not one per grant: this runs after every migrate and flush).
+    known = {(p.content_type.app_label, p.content_type.model, p.codename): p
+             for p in Permission.objects.using(using).select_related("content_type")}
+
+    def permission(app_label, model_name, codename):
+        try:
+            return known[app_label, model_name, codename]
+        except KeyError:
+            raise Permission.DoesNotExist(f"permission {app_label}.{model_name}.{codename} does not exist") from None
+
     for role in all_roles().values():
         group, _ = Group.objects.using(using).get_or_create(name=role.name)
-        wanted = permission_codenames(role, models)
-        perms = []
-        for app_label, codename in sorted(wanted):
-            model_name = codename.split("_", 1)[1]
-            ct = ContentType.objects.db_manager(using).get_by_natural_key(app_label, model_name)
-            perms.append(Permission.objects.using(using).get(content_type=ct, codename=codename))
-        for name in role.extra:
-            app_label, model_name, codename = name.split(".")
-            ct = ContentType.objects.db_manager(using).get_by_natural_key(app_label, model_name)
-            perms.append(Permission.objects.using(using).get(content_type=ct, codename=codename))
+        perms = [permission(app_label, codename.split("_", 1)[1], codename)
+                 for app_label, codename in sorted(permission_codenames(role, models))]
+        perms += [permission(*name.split(".")) for name in role.extra]
         group.permissions.set(perms)
 
 
