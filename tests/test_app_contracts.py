@@ -60,7 +60,7 @@ def test_every_menu_entry_keeps_its_area_target_and_audience():
 
 
 def test_a_new_app_is_added_by_its_own_folder_alone(tmp_path):
-    """tests/example_app — a model, its registry, a menu entry in a new area, a page, a grant, a periodic
+    """tests/example_app — a model, its registry, one operation, a menu entry in a new area, a page, a grant, a periodic
     job and a home panel, declared in its apps.py — installed by discovery with no central file edited:
     tests/example_app/checks.py runs in a process of its own with those settings, on its own SQLite
     database (never the suite's PostgreSQL test database)."""
@@ -75,4 +75,4 @@ def test_a_new_app_is_added_by_its_own_folder_alone(tmp_path):
                              "tests.example_app.settings", "tests/example_app/checks.py"],
                             cwd=root, env=env, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-3000:]
-    assert "5 passed" in result.stdout
+    assert "6 passed" in result.stdout

@@ -15,4 +15,4 @@ class ExampleConfig(YingjiAppConfig):
     engines = ("pressure",)
 
     def ready(self):
-        from tests.example_app import registries, tasks  # noqa: F401
+        from tests.example_app import operations, registries, tasks  # noqa: F401

@@ -78,3 +78,28 @@ def test_its_periodic_job_and_home_panel(users, hydrants, client):
     assert "辖区消防栓 2 个，压力不足 1 个" in client.get("/").content.decode()
     client.force_login(make_user("gw", "gateway"))
     assert 'data-testid="hydrants"' not in client.get("/").content.decode()
+
+
+def test_its_operation_on_page_and_api(users, hydrants, client):
+    """One declared operation: the page form, the API endpoint in the schema, the platform's checks."""
+    from rest_framework.test import APIClient
+
+    from tests.example_app.models import Hydrant
+
+    hydrant = Hydrant.objects.get(code="XF-001")
+    other = Hydrant.objects.get(code="XF-002")
+    client.force_login(users["township_a"])
+    page = client.post(f"/registry/hydrants/{hydrant.pk}/do/record-pressure/", {"pressure_mpa": "abc"})
+    assert page.status_code == 400 and "已填写的内容都保留着" in page.content.decode()
+    assert client.post(f"/registry/hydrants/{hydrant.pk}/do/record-pressure/", {"pressure_mpa": "0.25"}).status_code == 302
+    api = APIClient()
+    api.force_authenticate(users["township_a"])
+    assert api.post(f"/api/hydrants/{other.pk}/record-pressure/", {"pressure_mpa": "0.2"}, format="json").status_code == 404
+    ok = api.post(f"/api/hydrants/{hydrant.pk}/record-pressure/", {"pressure_mpa": "0.35"}, format="json")
+    assert ok.status_code == 200 and ok.json()["message"] == "已记录大瑶村消防栓压力 0.35 MPa"
+    assert Hydrant.objects.get(pk=hydrant.pk).pressure_mpa == Decimal("0.35")
+    api.force_authenticate(users["readonly"])
+    assert api.post(f"/api/hydrants/{hydrant.pk}/record-pressure/", {"pressure_mpa": "0.1"}, format="json").status_code == 403
+    client.force_login(users["admin"])
+    schema = client.get("/api/schema/?format=json").json()
+    assert "post" in schema["paths"]["/api/hydrants/{id}/record-pressure/"]
