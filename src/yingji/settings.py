@@ -7,7 +7,7 @@ from pathlib import Path
 import dj_database_url
 
 from yingji import config
-from yingji.core import contentpolicy
+from yingji.core import contentpolicy, contributions
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = config.data_dir()
@@ -17,14 +17,11 @@ DEBUG = config.env_bool("YINGJI_DEBUG")
 ALLOWED_HOSTS = config.env_list("YINGJI_ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = config.env_list("YINGJI_CSRF_TRUSTED_ORIGINS")
 
+# The platform's apps: every yingji.<name> package whose apps.py declares a YingjiAppConfig, in their
+# declared order (core/contributions.py); adding an app adds no line here.
+YINGJI_APPS = contributions.discover()
 INSTALLED_APPS = [
-    "yingji.core",
-    "yingji.risk",
-    "yingji.hazards",
-    "yingji.monitoring",
-    "yingji.warnings",
-    "yingji.resources",
-    "yingji.incidents",
+    *contributions.app_paths(YINGJI_APPS),
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -182,15 +179,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "yingji.core.rest.declare_errors"],
-    "ENUM_NAME_OVERRIDES": {
-        "RegionLevelEnum": "yingji.core.choices.RegionLevel",
-        "RiskLevelEnum": "yingji.risk.choices.Level",
-        "HazardStateEnum": "yingji.hazards.choices.State",
-        "HazardGradeEnum": "yingji.hazards.choices.Grade",
-        "ResourceLevelEnum": "yingji.resources.choices.WarehouseLevel",
-        "ResponseLevelEnum": "yingji.incidents.models.LEVEL_CHOICES",
-        "AlarmStateEnum": [("raised", "报警"), ("acknowledged", "已确认"), ("handling", "处置中"), ("cleared", "已消警")],
-    },
+    "ENUM_NAME_OVERRIDES": contributions.enum_names(YINGJI_APPS),  # each app's api_enum_names
 }
 
 AUDITLOG_INCLUDE_ALL_MODELS = False

@@ -99,11 +99,13 @@ def test_pages_and_api_refuse_incidents_outside_scope(client, users, make_incide
 
 
 def test_situation_api_lists_what_is_near_and_what_can_reach_it(client, duty, make_incident, road, places, tree):
+    from yingji.incidents import services
     from yingji.resources.models import Team
     from yingji.risk.models import VulnerableTarget
 
     Team.objects.create(name="大瑶消防站", kind="fire_rescue", region=tree["va"], lon=113.75, lat=LAT, members=20)
-    Team.objects.create(name="出动中的队伍", kind="fire_rescue", region=tree["va"], lon=113.76, lat=LAT, readiness="deployed")
+    busy = Team.objects.create(name="出动中的队伍", kind="fire_rescue", region=tree["va"], lon=113.76, lat=LAT)
+    services.dispatch_team(duty, make_incident(title="另一起事件"), busy)
     VulnerableTarget.objects.create(name="大瑶小学", kind="school", region=tree["va"], lon=113.78, lat=LAT, people=600)
     VulnerableTarget.objects.create(name="远处医院", kind="hospital", region=tree["vb"], lon=113.90, lat=LAT)
     incident = make_incident(lon=113.77, lat=LAT)

@@ -226,7 +226,7 @@ def test_clock_job_reminds_before_and_escalates_after_once_each(make_incident, u
     assert reporting_clocks(now=county.due_at - datetime.timedelta(minutes=5)) == {"reminded": 0, "escalated": 0}
     assert reporting_clocks(now=county.due_at + datetime.timedelta(minutes=1)) == {"reminded": 0, "escalated": 1}
     assert reporting_clocks(now=county.due_at + datetime.timedelta(minutes=2)) == {"reminded": 0, "escalated": 0}
-    assert Notification.objects.filter(user=users["leader"], title__startswith="报告超时", level="danger").count() == 1
+    assert Notification.objects.filter(user=users["leader"], title__startswith="报告超时", level="urgent").count() == 1
     assert incident.timeline.filter(kind="deadline").count() == 2
     # Done clocks and closed incidents are left alone.
     incident.deadlines.update(done_at=timezone.now())

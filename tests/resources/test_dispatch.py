@@ -5,6 +5,7 @@ import os
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from tests.roads import LAT, seconds
 from yingji.core import workflow
@@ -26,13 +27,21 @@ def test_the_network_is_read_once_and_again_when_the_file_changes(road, settings
 
 @pytest.fixture
 def teams(tree, orgs):
+    from yingji.incidents.models import Incident, TeamDispatch
+
     make = Team.objects.create
-    return {
+    made = {
         "west": make(name="西站", kind="fire_rescue", region=tree["a"], lon=113.70, lat=LAT),
         "east": make(name="东站", kind="fire_rescue", region=tree["a"], lon=113.80, lat=LAT),
-        "busy": make(name="出动中的队伍", kind="flood", region=tree["a"], lon=113.77, lat=LAT, readiness="deployed"),
+        "busy": make(name="出动中的队伍", kind="flood", region=tree["a"], lon=113.77, lat=LAT),
         "other": make(name="金刚镇队伍", kind="flood", region=tree["b"], lon=113.76, lat=LAT),
     }
+    elsewhere = Incident.objects.create(title="另一处险情", event_type="11100", region=tree["va"], address="大瑶村",
+                                        occurred_at=timezone.now())
+    TeamDispatch.objects.create(incident=elsewhere, team=made["busy"])  # out: its readiness is 出动
+    made["busy"].refresh_from_db()
+    assert made["busy"].readiness == "deployed"
+    return made
 
 
 def test_nearest_teams_by_road_time_with_routes(road, teams, users):

@@ -151,7 +151,9 @@ class RegistryViewSet(viewsets.ModelViewSet):
     registry: Registry
 
     def get_queryset(self):
-        return self.registry.queryset(self.request.user)
+        # Every record's links are shown by name (``*_name``): fetched with the records, not one by one.
+        links = [f.name for f in self.registry.model._meta.concrete_fields if f.many_to_one]
+        return self.registry.queryset(self.request.user).select_related(*links)
 
     def create(self, request, *args, **kwargs):
         if not self.registry.allow_create:

@@ -1,15 +1,36 @@
-from django.apps import AppConfig
+from yingji.core.contributions import DemoStep, MenuEntry, PeriodicJob, YingjiAppConfig
 
 
-class CoreConfig(AppConfig):
+class CoreConfig(YingjiAppConfig):
     name = "yingji.core"
     label = "core"
     verbose_name = "基础数据"
+    order = 0
+
+    urls = "yingji.core.urls"
+    menu = (
+        MenuEntry("首页", "首页", url_name="home"),
+        MenuEntry("首页", "一张图", url_name="map"),
+        MenuEntry("系统管理", "行政区划", registry="regions"),
+        MenuEntry("系统管理", "单位", registry="organizations"),
+        MenuEntry("系统管理", "人员通讯录", registry="persons"),
+        MenuEntry("系统管理", "用户与权限", url_name="admin:core_user_changelist", admin_only=True),
+        MenuEntry("系统管理", "操作日志", url_name="audit_log", admin_only=True),
+        MenuEntry("系统管理", "后台任务", url_name="job_runs", admin_only=True),
+        MenuEntry("系统管理", "API 文档", url_name="api_docs"),
+    )
+    # The roles themselves and their grants on core's models: core/roles.py (CORE_ROLES).
+    periodic_jobs = (PeriodicJob("heartbeat", "yingji.core.tasks.heartbeat", 300),)
+    demo = DemoStep("yingji.core.demo:load_county", order=0)
+    api_enum_names = {"RegionLevelEnum": "yingji.core.choices.RegionLevel"}
+    engines = ("codes", "geo", "placenames", "statemachine", "contentpolicy")
 
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from yingji.core import registries, roles, search, tasks  # noqa: F401  (registries and tasks join by import)
+        import yingji.celery  # noqa: F401  (the Celery app, before any task module binds to it)
+        from yingji.core import contributions, registries, roles, search, tasks  # noqa: F401  (registries and tasks join by import)
 
+        yingji.celery.app.conf.beat_schedule = contributions.beat_schedule()
         post_migrate.connect(roles.sync_roles_after_migrate, sender=self)
         post_migrate.connect(search.trigram_indexes_after_migrate, sender=self)

@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from yingji.core import codes, geo
-from yingji.core.choices import ContactRole, EnterpriseScale, OrganizationKind, RegionLevel
+from yingji.core.choices import ContactRole, EnterpriseScale, NotificationLevel, OrganizationKind, RegionLevel
 from yingji.core.validators import (
     control_character_error,
     control_character_pattern,
@@ -338,9 +338,10 @@ class User(AbstractUser):
 
     @property
     def role_names(self):
-        from yingji.core.roles import ROLES
+        from yingji.core.roles import all_roles
 
-        names = [ROLES[g.name].label for g in self.groups.all() if g.name in ROLES]
+        roles = all_roles()
+        names = [roles[g.name].label for g in self.groups.all() if g.name in roles]
         return names or (["系统管理员"] if self.is_superuser else [])
 
 
@@ -394,8 +395,7 @@ class Notification(models.Model):
     title = models.CharField("标题", max_length=120)
     body = models.TextField("内容", blank=True)
     url = models.CharField("链接", max_length=300, blank=True)
-    level = models.CharField("级别", max_length=10, default="info", choices=[("info", "提示"), ("warning", "提醒"),
-                                                                          ("urgent", "紧急")])
+    level = models.CharField("级别", max_length=10, default=NotificationLevel.INFO, choices=NotificationLevel.choices)
     key = models.CharField(max_length=120, blank=True, db_index=True)  # de-duplicates repeated jobs
     created_at = models.DateTimeField("时间", auto_now_add=True)
     read_at = models.DateTimeField("已读时间", null=True, blank=True)
@@ -407,6 +407,14 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def badge_class(self) -> str:
+        """The badge the notifications page puts before the title (none for 提示)."""
+        return NOTIFICATION_BADGES.get(self.level, "")
+
+
+NOTIFICATION_BADGES = {NotificationLevel.URGENT: "text-bg-danger", NotificationLevel.WARNING: "text-bg-warning"}
 
 
 class LiveEvent(models.Model):
@@ -470,3 +478,20 @@ class ImportJob(models.Model):
     @property
     def finished(self) -> bool:
         return self.state in (self.State.DONE, self.State.FAILED)
+
+
+class NumberSequence(models.Model):
+    """The last serial handed out in one series of document numbers: a kind of document (事件编号,
+    预警编号, 调拨单号, a report's 期号) and what its numbers restart for (a day, an incident).
+    Numbers come from ``core.numbering.next_serial`` only, never from max + 1 over the documents."""
+
+    kind = models.CharField("单据类别", max_length=32)
+    series = models.CharField("编号序列", max_length=32, help_text="编号重新从 1 起算的单位：日期（如 20261123）或事件")
+    last = models.PositiveBigIntegerField("已用到", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "编号序列"
+        constraints = [models.UniqueConstraint(fields=["kind", "series"], name="number_sequence_unique")]
+
+    def __str__(self):
+        return f"{self.kind} {self.series}: {self.last}"

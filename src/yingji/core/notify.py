@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 
+from yingji.core.choices import NotificationLevel
 from yingji.core.models import Notification
 
 
@@ -22,8 +23,14 @@ def users_responsible_for(record, roles: tuple[str, ...]) -> list:
     return chosen
 
 
-def notify(users, title: str, *, body: str = "", url: str = "", level: str = "info", key: str = "") -> int:
-    """Send one in-app notification per user; with ``key``, never the same key twice to one user."""
+def notify(users, title: str, *, body: str = "", url: str = "", level: str = NotificationLevel.INFO,
+           key: str = "") -> int:
+    """Send one in-app notification per user; with ``key``, never the same key twice to one user.
+
+    ``level`` is one of ``NotificationLevel`` (提示, 提醒, 紧急); anything else is a ValueError before
+    anything is sent, so a caller's typo cannot store a level the page does not know how to show."""
+    if level not in NotificationLevel.values:
+        raise ValueError(f"unknown notification level {level!r}; one of {', '.join(NotificationLevel.values)}")
     created = 0
     for user in users:
         if key and Notification.objects.filter(user=user, key=key).exists():
@@ -37,4 +44,4 @@ def unread(user):
     return Notification.objects.filter(user=user, read_at__isnull=True)
 
 
-__all__ = ["notify", "unread", "users_responsible_for"]
+__all__ = ["NotificationLevel", "notify", "unread", "users_responsible_for"]

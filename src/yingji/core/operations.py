@@ -34,6 +34,7 @@ from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
+from django.urls import reverse
 
 from yingji.core.statemachine import TransitionError
 
@@ -52,6 +53,11 @@ class OperationForm(forms.Form):
     def __init__(self, *args, user=None, record=None, **kwargs):
         self.user, self.record = user, record
         super().__init__(*args, **kwargs)
+        for f in self.fields.values():  # the look of every other form on the platform
+            widget = f.widget
+            css = ("form-select" if isinstance(widget, forms.Select) else
+                   "form-check-input" if isinstance(widget, forms.CheckboxInput) else "form-control")
+            widget.attrs.setdefault("class", css)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -175,11 +181,39 @@ def _declare_transitions() -> None:
     from yingji.core.registry import registries
 
     for reg in registries():
+        if (reg.slug, "attach") not in _OPERATIONS:
+            register(attach_operation(reg))
         if reg.workflow is None:
             continue
         for t in reg.workflow.transitions:
             if not t.automatic and (reg.slug, kebab(t.name)) not in _OPERATIONS:
                 register(transition_operation(reg, t))
+
+
+class AttachForm(OperationForm):
+    file = forms.FileField(label="文件", error_messages={"required": "请选择文件"})
+    description = forms.CharField(label="说明", required=False, max_length=200)
+
+
+def _attach(user, record, *, file, description=""):
+    from yingji.core import services
+
+    try:
+        return services.attach_file(user, record, file, description)
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            raise
+        raise ValidationError({"file": exc.messages}) from None
+
+
+def attach_operation(reg) -> Operation:
+    """上传附件, for every registry's records: the record page's upload form and POST /api/<slug>/<id>/attach/."""
+    return Operation(reg.slug, "attach", "上传附件", _attach, form=AttachForm,
+                     summary="为记录上传附件（照片、文书扫描件等；类型与大小受限）",
+                     message=lambda a: f"已上传附件“{a.original_name}”",
+                     next_url=lambda record, a: reverse("registry_detail", args=[reg.slug, record.pk]) + "#attachments",
+                     result=lambda a: {"name": a.original_name, "size_bytes": a.size_bytes,
+                                       "url": reverse("attachment", args=[a.pk])})
 
 
 def transition_operation(reg, t) -> Operation:

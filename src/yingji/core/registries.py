@@ -36,5 +36,6 @@ register(Registry(
     form_fields=["name", "mobile", "office_phone", "email", "title", "contact_role", "organization", "region",
                  "notes"],
     select_related=("organization", "region"),
+    example={"mobile": "13800138000"},
     description="全平台共用的通讯录：值班、通知、预警叫应都从这里取人。",
 ))

@@ -2,11 +2,16 @@
 
 A grant maps a model ("app.model", or "*" for every registry model) to actions:
 v = view, a = add, c = change, d = delete. Import needs add and change; export needs view.
+
+core declares the platform's roles and what each may do by default ("*") and on core's own
+models; every app adds grants on its own models to those roles (``role_grants`` and
+``role_permissions`` on its AppConfig), or declares a role of its own (``roles``). ``all_roles()``
+is the merge, in app order.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 ADMIN = "admin"
 
@@ -20,37 +25,59 @@ class Role:
     extra: tuple[str, ...] = ()  # custom permissions, as "app_label.model.codename"
 
 
-ROLES = {r.name: r for r in [
-    Role(ADMIN, "系统管理员", "管理全部数据、用户与权限", {"*": "vacd"}, extra=("monitoring.sensor.report_readings",)),
-    Role("leader", "局领导", "查看全局数据，审批与指挥（审核发布预警）", {"*": "v", "warnings.warning": "vc",
-                                                              "resources.transferorder": "vc",
-                                                              "incidents.incident": "vc", "incidents.response": "vc",
-                                                              "incidents.report": "vac", "incidents.task": "vac",
-                                                              "incidents.timelineentry": "va",
-                                                              "incidents.teamdispatch": "vc",
-                                                              "resources.socialforceapplication": "v"}),
-    Role("duty", "值班员", "值班值守、接报，维护通讯录，处置报警", {"*": "v", "core.person": "vac", "monitoring.alarm": "vc",
-                                              "warnings.warning": "vac", "incidents.incident": "vac",
-                                              "incidents.report": "vac", "incidents.response": "vc",
-                                              "incidents.task": "vac", "incidents.dutylog": "vac",
-                                              "incidents.dutyshift": "vc", "incidents.timelineentry": "va",
-                                              "incidents.teamdispatch": "vc"}),
+CORE_ROLES = (
+    Role(ADMIN, "系统管理员", "管理全部数据、用户与权限", {"*": "vacd"}),
+    Role("leader", "局领导", "查看全局数据，审批与指挥（审核发布预警）", {"*": "v"}),
+    Role("duty", "值班员", "值班值守、接报，维护通讯录，处置报警", {"*": "v", "core.person": "vac"}),
     Role("staff", "业务科室", "维护本业务的登记簿", {"*": "vacd", "core.region": "v"}),
     Role("township", "乡镇用户", "维护本乡镇街道范围内的数据", {"*": "vac", "core.region": "vc"}),
-    Role("village", "村/网格员", "上报与维护本村社区数据", {"*": "v", "core.person": "vac", "hazards.hazard": "va",
-                                       "resources.stockmovement": "va", "resources.transferorder": "vc",
-                                       "incidents.report": "va", "incidents.task": "vc"}),
+    Role("village", "村/网格员", "上报与维护本村社区数据", {"*": "v", "core.person": "vac"}),
     Role("enterprise", "企业用户", "维护本企业信息与人员，自查上报并整改隐患",
-         {"*": "v", "core.organization": "vc", "core.person": "vacd", "hazards.hazard": "vac",
-          "monitoring.alarm": "vc", "incidents.task": "vc"}),
+         {"*": "v", "core.organization": "vc", "core.person": "vacd"}),
     Role("social_force", "社会力量", "维护本队伍信息，接收并反馈处置任务",
-         {"*": "v", "core.organization": "vc", "core.person": "vac", "incidents.task": "vc"}),
+         {"*": "v", "core.organization": "vc", "core.person": "vac"}),
     Role("readonly", "只读", "只能查看", {"*": "v"}),
-    Role("gateway", "设备网关", "通过 HTTP 接口上报本范围内传感器的监测数据（不能登录页面修改数据）",
-         {"monitoring.sensor": "v", "monitoring.monitoringpoint": "v"}, extra=("monitoring.sensor.report_readings",)),
-]}
+)
 
 ACTIONS = {"v": "view", "a": "add", "c": "change", "d": "delete"}
+
+
+def all_roles() -> dict[str, Role]:
+    """core's roles and the apps' roles, each with every app's grants on its own models merged in."""
+    from yingji.core.contributions import apps
+
+    out = {role.name: role for role in CORE_ROLES}
+    configs = apps()
+    for config in configs:
+        for role in config.roles:
+            if role.name in out:
+                raise ValueError(f"{config.name} declares role {role.name}, which already exists")
+            _check_own(config, role.name, role.grants, role.extra, allow_default=True)
+            out[role.name] = role
+    for config in configs:
+        for name, grants in config.role_grants.items():
+            if name not in out:
+                raise ValueError(f"{config.name} grants to role {name}, which no app declares")
+            _check_own(config, name, grants, ())
+            out[name] = replace(out[name], grants={**out[name].grants, **grants})
+        for name, extra in config.role_permissions.items():
+            if name not in out:
+                raise ValueError(f"{config.name} grants to role {name}, which no app declares")
+            _check_own(config, name, {}, extra)
+            out[name] = replace(out[name], extra=out[name].extra + tuple(extra))
+    return out
+
+
+def _check_own(config, role: str, grants: dict, extra, allow_default: bool = False):
+    """An app grants only on its own models (and only core, or a role's own declaration, says "*")."""
+    for key in [*grants, *extra]:
+        if key == "*" and allow_default:
+            continue
+        if key.split(".")[0] != config.label:
+            raise ValueError(f"{config.name} grants {key!r} to role {role}: apps grant only on their own models")
+        letters = grants.get(key, "")
+        if set(letters) - set(ACTIONS):
+            raise ValueError(f"{config.name}: {key!r} for role {role}: unknown actions {letters!r} (v, a, c, d)")
 
 
 def permission_codenames(role: Role, models) -> set[tuple[str, str]]:
@@ -64,6 +91,20 @@ def permission_codenames(role: Role, models) -> set[tuple[str, str]]:
     return pairs
 
 
+def effective_permissions() -> dict[str, set[str]]:
+    """What each role holds, as "app_label.codename" (registry models' permissions and the extras),
+    computed from the declarations; ``sync_roles`` writes exactly this into the groups."""
+    from yingji.core.registry import registries
+
+    models = [r.model for r in registries()]
+    out = {}
+    for role in all_roles().values():
+        perms = {f"{app_label}.{codename}" for app_label, codename in permission_codenames(role, models)}
+        perms |= {f"{name.split('.')[0]}.{name.split('.')[2]}" for name in role.extra}
+        out[role.name] = perms
+    return out
+
+
 def sync_roles(using="default"):
     from django.contrib.auth.models import Group, Permission
     from django.contrib.contenttypes.models import ContentType
@@ -71,7 +112,7 @@ def sync_roles(using="default"):
     from yingji.core.registry import registries
 
     models = [r.model for r in registries()]
-    for role in ROLES.values():
+    for role in all_roles().values():
         group, _ = Group.objects.using(using).get_or_create(name=role.name)
         wanted = permission_codenames(role, models)
         perms = []

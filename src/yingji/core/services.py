@@ -343,6 +343,7 @@ def _validate(user, reg, columns, rows, errors: _Errors, progress, *, save=False
         exclusions[offset] = getattr(form, "unique_exclusions", set())
         entry = _Row(offset, instance, old)
         if old is not None:
+            _keep_sub_second_times(model, old, instance)
             entry.changed = [f.attname for f in model._meta.concrete_fields
                              if getattr(old, f.attname) != getattr(instance, f.attname)]
         plan.append(entry)
@@ -358,6 +359,16 @@ def _validate(user, reg, columns, rows, errors: _Errors, progress, *, save=False
     if not save:
         _check_unique(reg, plan, exclusions, errors)
     return plan
+
+
+def _keep_sub_second_times(model, old, instance):
+    """A time the file gives to the second (as exports write it) that is the stored time without its
+    fraction of a second is the stored time: an exported file imported back changes nothing."""
+    for f in model._meta.concrete_fields:
+        if isinstance(f, models.DateTimeField) and not (f.auto_now or f.auto_now_add):
+            before, after = getattr(old, f.attname), getattr(instance, f.attname)
+            if before is not None and after is not None and before != after and before.replace(microsecond=0) == after:
+                setattr(instance, f.attname, before)
 
 
 def _normal(model, name, value):

@@ -13,7 +13,6 @@ from django.db.models import CASCADE, Count, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html_join
 from django.views import View
 
@@ -275,20 +274,15 @@ class ImportJobView(RegistryView):
 
 
 class AttachmentUploadView(RegistryView):
+    """The record page's upload form, taken as the declared operation ``attach`` (its checks and
+    located errors; POST /api/<slug>/<id>/attach/ is the same operation)."""
+
     action = "change"
 
     def post(self, request, registry, pk):
-        obj = self.get_object()
-        upload = request.FILES.get("file")
-        if upload is None:
-            messages.error(request, "请选择文件")
-        else:
-            try:
-                services.attach_file(request.user, obj, upload, request.POST.get("description", ""))
-                messages.success(request, f"已上传附件“{upload.name}”")
-            except ValidationError as exc:
-                messages.error(request, "；".join(exc.messages))
-        return redirect(reverse("registry_detail", args=[registry, pk]) + "#attachments")
+        from yingji.core.operation_views import OperationView
+
+        return OperationView.as_view()(request, registry=registry, pk=pk, name="attach")
 
 
 # Not an operation: a file download under its record's rules.
@@ -376,20 +370,31 @@ def home(request):
         ("通讯录", Person.objects.for_user(user).count(), "人"),
     ]
     from yingji.core.choices import OrganizationKind
-    from yingji.incidents.models import DutyShift, Incident
 
-    now = timezone.now()
-    on_duty = (DutyShift.objects.for_user(user).filter(starts_at__lte=now, ends_at__gt=now)
-               .select_related("leader", "officer", "assistant", "region").order_by("region__path"))
-    open_incidents = Incident.objects.for_user(user).filter(state__in=("received", "responding")).order_by("-received_at")
     return render(request, "home.html", {
-        "on_duty": on_duty[:3], "open_incidents": open_incidents[:5],
+        "panels": home_panels(request),
         "figures": figures, "top_region": top_region, "map_level": map_level_for(user),
         "industries": sorted(industries.items(), key=lambda kv: -kv[1])[:10],
         "kinds": [(OrganizationKind(k["kind"]).label, k["n"]) for k in by_kind],
         "recent": LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp")[:8]
         if user.is_staff else [],
     })
+
+
+def home_panels(request) -> list[dict]:
+    """The apps' home-page cards (``home_panels`` on their AppConfig), rendered for this user."""
+    from django.template.loader import render_to_string
+
+    from yingji.core.contributions import apps, resolve
+
+    declared = sorted(((panel.order, i, panel) for i, panel in
+                       enumerate(p for config in apps() for p in config.home_panels)), key=lambda t: t[:2])
+    out = []
+    for _, _, panel in declared:
+        context = resolve(panel.context)(request)
+        if context is not None:
+            out.append({"width": panel.width, "html": render_to_string(panel.template, context, request=request)})
+    return out
 
 
 def map_level_for(user) -> str:

@@ -4,6 +4,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from yingji.core import notify, workflow
+from yingji.core.choices import NotificationLevel
 from yingji.hazards.choices import State
 from yingji.hazards.models import Hazard
 
@@ -19,7 +20,7 @@ def mark_overdue() -> int:
     for hazard in Hazard.objects.filter(state=State.RECTIFYING, deadline__lt=today).select_related("region"):
         workflow.apply(None, hazard, "mark_overdue", comment=f"整改期限 {hazard.deadline} 已过，系统自动督办", system=True)
         notify.notify(notify.users_responsible_for(hazard, ("staff", "township", "enterprise")),
-                      f"隐患逾期督办：{hazard.title}", level="urgent", key=f"hazard-overdue-{hazard.pk}",
+                      f"隐患逾期督办：{hazard.title}", level=NotificationLevel.URGENT, key=f"hazard-overdue-{hazard.pk}",
                       body=f"{hazard.organization or hazard.place} 的隐患整改期限 {hazard.deadline} 已过，已挂牌督办。",
                       url=f"/registry/hazards/{hazard.pk}/")
         n += 1
@@ -36,7 +37,7 @@ def remind_due_soon() -> int:
     for hazard in soon:
         days = (hazard.deadline - today).days
         sent += notify.notify(notify.users_responsible_for(hazard, ("township", "enterprise")),
-                              f"隐患整改即将到期：{hazard.title}", level="warning",
+                              f"隐患整改即将到期：{hazard.title}", level=NotificationLevel.WARNING,
                               key=f"hazard-due-{hazard.pk}-{today.isoformat()}",
                               body=f"整改期限 {hazard.deadline}，还剩 {days} 天。", url=f"/registry/hazards/{hazard.pk}/")
     return sent

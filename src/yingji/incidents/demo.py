@@ -87,7 +87,12 @@ PLANS = [  # name, kind, event types, levels, special checklist, approved, comma
 GROUPS = {"工作组": [{"name": g, "lead": dept, "members": []} for g, dept, *_ in COMMON]}
 
 
-def load(rng, towns) -> str:
+def load(ctx) -> None:
+    """The response step of the demo county (plans, duty roster, one past and one open incident)."""
+    ctx.lines.append(f"应急指挥：{_load(ctx.rng, ctx.towns)}")
+
+
+def _load(rng, towns) -> str:
     county = Region.objects.get(name=C, level="county")
     orgs = {o.name: o for o in Organization.objects.filter(kind="government")}
     bureau = orgs[f"{C}应急管理局"]

@@ -13,14 +13,21 @@ import re
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 
-from yingji.core import geo
-from yingji.core.models import DomainModel, GeoPoint, Organization, Person, Region, ScopedPart
+from yingji.core import geo, numbering
+from yingji.core.models import DomainModel, GeoPoint, Organization, Person, Region, ScopedPart, ScopedQuerySet
 from yingji.core.validators import validate_phone
 from yingji.incidents import event_types, grading, matching, reporting
-from yingji.incidents.workflow import DISPATCH_FLOW, INCIDENT_FLOW, REPORT_FLOW, RESPONSE_FLOW, TASK_FLOW
+from yingji.incidents.workflow import (
+    DISPATCH_CLOSED,
+    DISPATCH_FLOW,
+    INCIDENT_FLOW,
+    REPORT_FLOW,
+    RESPONSE_FLOW,
+    TASK_FLOW,
+)
 
 LEVEL_CHOICES = [(k, v) for k, v in matching.LEVEL_LABELS.items()]
 
@@ -200,12 +207,13 @@ class Incident(DomainModel, GeoPoint):
             raise ValidationError({"received_at": "接报时间不能早于发生时间"})
 
     def save(self, *args, **kwargs):
-        if not self.number:
-            self.number = next_number(Incident, "SJ", self.received_at or timezone.now())
-        before = Incident.objects.filter(pk=self.pk).values_list("grade_label", flat=True).first() if self.pk else None
-        self.grade, self.grade_label, self.grade_reason = self.compute_grade()
-        self.grade_reason = self.grade_reason[:300]
-        super().save(*args, **kwargs)
+        with transaction.atomic():  # the day's serial is held from numbering until the incident is written
+            if not self.number:  # SJ + the day received + its serial that day: SJ20261123007
+                self.number = numbering.dated_number(Incident, "number", "SJ", 3, self.received_at)
+            before = Incident.objects.filter(pk=self.pk).values_list("grade_label", flat=True).first() if self.pk else None
+            self.grade, self.grade_label, self.grade_reason = self.compute_grade()
+            self.grade_reason = self.grade_reason[:300]
+            super().save(*args, **kwargs)
         if before is not None and before != self.grade_label:
             from yingji.incidents import services
 
@@ -220,14 +228,6 @@ class Incident(DomainModel, GeoPoint):
             services.log(self, "decision", f"事件处置结束：{self.closed_summary}", actor)
         elif name == "dismiss":
             services.log(self, "decision", f"核销（误报）：{inputs.get('reason', '')}", actor)
-
-
-def next_number(model, prefix: str, when) -> str:
-    day = timezone.localtime(when).strftime("%Y%m%d")
-    head = f"{prefix}{day}"
-    last = model.objects.filter(number__startswith=head).order_by("-number").values_list("number", flat=True).first()
-    seq = int(last[len(head):]) + 1 if last else 1
-    return f"{head}{seq:03d}"
 
 
 class ReportingDeadline(models.Model):
@@ -318,12 +318,15 @@ class Report(ScopedPart):
         return reporting.missing_items(self.incident.category, values)
 
     def save(self, *args, **kwargs):
-        if self._state.adding:
-            if self.from_below:
-                self.state = "received"
-            self.sequence = (Report.objects.filter(incident=self.incident, from_below=self.from_below)
-                             .aggregate(m=models.Max("sequence"))["m"] or 0) + 1
-        super().save(*args, **kwargs)
+        with transaction.atomic():  # the incident's serial is held from numbering until the report is written
+            if self._state.adding:
+                if self.from_below:
+                    self.state = "received"
+                self.sequence = numbering.next_serial(
+                    "incidents.report.below" if self.from_below else "incidents.report", str(self.incident_id),
+                    lambda: Report.objects.filter(incident=self.incident_id, from_below=self.from_below)
+                    .aggregate(m=models.Max("sequence"))["m"] or 0)
+            super().save(*args, **kwargs)
 
     def on_transition(self, name, before, after, inputs, actor=None):
         from yingji.incidents import services
@@ -583,11 +586,26 @@ class Task(DomainModel):
         services.task_changed(self, name, after, inputs, actor)
 
 
+# A dispatch is open (its team out) until it is withdrawn: the one definition, used by the constraint
+# below, by ``TeamDispatch.objects.open()`` (team.dispatches.open(), incident.dispatches.open()) and so
+# by the team's readiness (resources.Team.save) and the check before dispatching.
+OPEN_DISPATCH = ~models.Q(state=DISPATCH_CLOSED)
+
+
+class DispatchQuerySet(ScopedQuerySet):
+    def open(self):
+        """Dispatches whose team is still out (en route or on scene)."""
+        return self.filter(OPEN_DISPATCH)
+
+
 class TeamDispatch(ScopedPart):
-    """A rescue team sent to an incident (调派): en route, on scene, withdrawn. The team is 出动 from
-    dispatch until it withdraws (then 休整), so it is not offered twice."""
+    """A rescue team sent to an incident (调派): en route, on scene, withdrawn. While a dispatch is
+    open its team is 出动 — the team's readiness follows from this record, written in the same
+    transaction each time a dispatch is saved (``save``) — so it is not offered or sent twice; once
+    withdrawn the team rests (休整)."""
 
     scope_parent = "incident"
+    objects = DispatchQuerySet.as_manager()
     incident = models.ForeignKey(Incident, verbose_name="事件", on_delete=models.PROTECT, related_name="dispatches")
     team = models.ForeignKey("resources.Team", verbose_name="救援队伍", on_delete=models.PROTECT,
                              related_name="dispatches")
@@ -606,7 +624,7 @@ class TeamDispatch(ScopedPart):
         ordering = ["-dispatched_at"]
         # A team is out on one dispatch at a time (the backstop of services.dispatch_team's row lock).
         constraints = [models.UniqueConstraint(
-            fields=["team"], condition=~models.Q(state="withdrawn"), name="one_open_dispatch_per_team",
+            fields=["team"], condition=OPEN_DISPATCH, name="one_open_dispatch_per_team",
             violation_error_message="该队伍已出动，不能重复调派")]
 
     def __str__(self):
@@ -615,6 +633,17 @@ class TeamDispatch(ScopedPart):
     @property
     def expected_at(self):
         return self.dispatched_at + datetime.timedelta(minutes=self.eta_minutes) if self.eta_minutes else None
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic():  # the dispatch and its team's readiness, together
+            super().save(*args, **kwargs)
+            self.team.follow_dispatches()
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic():
+            result = super().delete(*args, **kwargs)
+            self.team.follow_dispatches()
+        return result
 
     def on_transition(self, name, before, after, inputs, actor=None):
         from yingji.incidents import services

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from yingji.core import workflow
 from yingji.core.access import can, in_scope
+from yingji.core.choices import NotificationLevel
 from yingji.core.notify import notify, users_responsible_for
 from yingji.core.operations import Conflict
 from yingji.core.registry import unknown_relations
@@ -73,7 +74,7 @@ def intake(user, incident: Incident, *, note: str = "") -> Incident:
                                phone=incident.reporter_phone, incident=incident, recorded_by=user,
                                summary=f"接报{incident.title}（{incident.number}）")
     notify([u for u in users_responsible_for(incident, WATCHERS) if u != user], f"接报：{incident.title}",
-           body=f"{incident.grade_label}。{incident.address}", url=incident_url(incident), level="warning",
+           body=f"{incident.grade_label}。{incident.address}", url=incident_url(incident), level=NotificationLevel.WARNING,
            key=f"incident-{incident.pk}")
     return incident
 
@@ -104,7 +105,7 @@ def grade_changed(incident: Incident, before: str) -> None:
     log(incident, "grade", f"重新定级：{before or '未定级'} → {incident.grade_label}（{incident.grade_reason}）")
     sync_deadlines(incident)
     notify(users_responsible_for(incident, WATCHERS), f"{incident.title}重新定级为{incident.grade_label}",
-           body=incident.grade_reason, url=incident_url(incident), level="warning",
+           body=incident.grade_reason, url=incident_url(incident), level=NotificationLevel.WARNING,
            key=f"incident-{incident.pk}-grade-{incident.grade}")
 
 
@@ -326,7 +327,7 @@ def _tell_departments(tasks: list[Task], incident: Incident) -> None:
         if task.assignee_id:
             users.append(task.assignee)
         notify(users, f"新任务：{task.title}", body=f"{incident.title}，时限 {timezone.localtime(task.due_at):%m-%d %H:%M}",
-               url=reverse("registry_detail", args=["tasks", task.pk]), level="warning", key=f"task-{task.pk}")
+               url=reverse("registry_detail", args=["tasks", task.pk]), level=NotificationLevel.WARNING, key=f"task-{task.pk}")
 
 
 def response_changed(response: Response, name: str, inputs: dict, actor) -> None:
@@ -357,7 +358,8 @@ def task_changed(task: Task, name: str, after: str, inputs: dict, actor) -> None
                                f"{'：' + what if what else ''}{f'（照片 {photos} 张）' if photos else ''}", actor)
     if after == "blocked":
         notify(users_responsible_for(task.incident, WATCHERS), f"任务受阻：{task.title}", body=what,
-               url=incident_url(task.incident), level="danger", key=f"task-{task.pk}-blocked-{timezone.now():%H%M%S}")
+               url=incident_url(task.incident), level=NotificationLevel.URGENT,
+               key=f"task-{task.pk}-blocked-{timezone.now():%H%M%S}")
 
 
 TASK_LABELS = {"accept": "已接收", "start": "开始执行", "complete": "已完成", "block": "受阻"}
@@ -376,10 +378,9 @@ def add_message(user, incident: Incident, kind: str, text: str) -> TimelineEntry
 
 
 def dispatch_team(user, incident: Incident, team, minutes: float | None = None) -> TeamDispatch:
-    """调派队伍 from the situation map: a dispatch record (en route, with the expected arrival), the
-    team marked 出动 so it is no longer offered, and the order on the timeline."""
-    from yingji.resources.choices import Readiness
-
+    """调派队伍 from the situation map: a dispatch record (en route, with the expected arrival) — which
+    makes the team 出动, so it is no longer offered — and the order on the timeline. A team already out
+    on an open dispatch is refused (the view answers 409), whatever its record's readiness says."""
     if not is_commander(user):
         raise PermissionDenied("只有局领导和值班员可以调派队伍")
     if not in_scope(user, incident):
@@ -394,12 +395,11 @@ def dispatch_team(user, incident: Incident, team, minutes: float | None = None) 
             raise Conflict(f"事件已{locked.get_state_display()}，不能调派队伍")
         member = Team.objects.select_for_update().get(pk=team.pk)
         refused = f"{member.name}已出动，不能重复调派"
-        if member.readiness == Readiness.DEPLOYED:
+        if member.dispatch_out() is not None:
             raise Conflict(refused)
-        member.readiness = Readiness.DEPLOYED
-        member.save(update_fields=["readiness", "updated_at"])
         try:
             with transaction.atomic():  # the constraint one_open_dispatch_per_team is the backstop
+                # Saving the dispatch sets the team 出动 (TeamDispatch.save → Team.follow_dispatches).
                 sent = TeamDispatch.objects.create(incident=locked, team=member, dispatched_by=user,
                                                    eta_minutes=round(minutes) if minutes is not None else None)
         except IntegrityError:
@@ -412,9 +412,8 @@ def dispatch_team(user, incident: Incident, team, minutes: float | None = None) 
 
 
 def dispatch_changed(sent: TeamDispatch, name: str, actor) -> None:
-    """到达: stamped and logged; 撤离: the team goes to 休整 (rest) and is free to be sent again later."""
-    from yingji.resources.choices import Readiness
-
+    """到达: stamped and logged; 撤离: stamped and logged — saving the withdrawn dispatch puts the team
+    to 休整 (rest), free to be sent again later."""
     now = timezone.now()
     team = sent.team
     if name == "arrive":
@@ -426,6 +425,4 @@ def dispatch_changed(sent: TeamDispatch, name: str, actor) -> None:
                                        f"分钟{late}）", actor)
     elif name == "withdraw":
         sent.withdrawn_at = now
-        team.readiness = Readiness.RESTING
-        team.save(update_fields=["readiness", "updated_at"])
         log(sent.incident, "dispatch", f"{team.name}撤离现场，归队休整", actor)

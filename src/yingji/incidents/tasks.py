@@ -8,6 +8,7 @@ import datetime
 from celery import shared_task
 from django.utils import timezone
 
+from yingji.core.choices import NotificationLevel
 from yingji.core.notify import notify, users_responsible_for
 from yingji.incidents.deadlines import REMIND_BEFORE
 from yingji.incidents.models import Plan, ReportingDeadline
@@ -32,7 +33,7 @@ def reporting_clocks(now=None) -> dict:
         services.log(d.incident, "deadline", f"提醒：{d.label}还剩 {minutes} 分钟", at=now)
         notify(users_responsible_for(d.incident, REMIND_ROLES), f"报告即将到期：{d.incident.title}",
                body=f"{d.label}，{timezone.localtime(d.due_at):%H:%M} 前报送", url=services.incident_url(d.incident),
-               level="warning", key=f"deadline-{d.pk}-remind")
+               level=NotificationLevel.WARNING, key=f"deadline-{d.pk}-remind")
         ReportingDeadline.objects.filter(pk=d.pk).update(reminded_at=now)
         counts["reminded"] += 1
     for d in open_.filter(escalated_at__isnull=True, due_at__lte=now).select_related("incident__region"):
@@ -40,7 +41,7 @@ def reporting_clocks(now=None) -> dict:
                                               f"{timezone.localtime(d.due_at):%m-%d %H:%M}，已提请局领导督办", at=now)
         notify(users_responsible_for(d.incident, ESCALATE_ROLES), f"报告超时：{d.incident.title}",
                body=f"{d.label}应于 {timezone.localtime(d.due_at):%m-%d %H:%M} 前报送，现已超时",
-               url=services.incident_url(d.incident), level="danger", key=f"deadline-{d.pk}-escalate")
+               url=services.incident_url(d.incident), level=NotificationLevel.URGENT, key=f"deadline-{d.pk}-escalate")
         ReportingDeadline.objects.filter(pk=d.pk).update(escalated_at=now, reminded_at=d.reminded_at or now)
         counts["escalated"] += 1
     return counts
@@ -57,6 +58,6 @@ def plan_revisions(today=None) -> int:
         title = f"预案{'已超过' if late else '即将到达'}修订期限：{plan.name}"
         sent += notify(users_responsible_for(plan, ("staff", "admin")), title,
                        body=f"应于 {plan.revision_due} 前完成评估修订（至少每 3 年一次）",
-                       url=f"/registry/plans/{plan.pk}/", level="danger" if late else "warning",
+                       url=f"/registry/plans/{plan.pk}/", level=NotificationLevel.URGENT if late else NotificationLevel.WARNING,
                        key=f"plan-{plan.pk}-revision-{today:%Y%m}")
     return sent

@@ -32,7 +32,7 @@ def _nothing_left_active(incident) -> str | None:
     active = incident.responses.filter(state="active").count()
     if active:
         return f"还有 {active} 个应急响应未终止，请先终止响应"
-    out = incident.dispatches.exclude(state="withdrawn").count()
+    out = incident.dispatches.open().count()
     return f"还有 {out} 支调派队伍未撤离，请先在态势图上撤离" if out else None
 
 
@@ -77,11 +77,15 @@ TASK_FLOW = StateMachine(
     ),
 )
 
+# A dispatch is open — its team out — until it reaches this state (models.OPEN_DISPATCH says so once for
+# queries and the one-open-dispatch-per-team constraint).
+DISPATCH_CLOSED = "withdrawn"
+
 DISPATCH_FLOW = StateMachine(
-    states={"en_route": "已派出（途中）", "on_scene": "已到达现场", "withdrawn": "已撤离"},
-    initial="en_route", final=frozenset({"withdrawn"}), input_labels=INPUTS,
+    states={"en_route": "已派出（途中）", "on_scene": "已到达现场", DISPATCH_CLOSED: "已撤离"},
+    initial="en_route", final=frozenset({DISPATCH_CLOSED}), input_labels=INPUTS,
     transitions=(
         Transition("arrive", "到达现场", ("en_route",), "on_scene", roles=COMMANDERS),
-        Transition("withdraw", "撤离（归队休整）", ("en_route", "on_scene"), "withdrawn", roles=COMMANDERS),
+        Transition("withdraw", "撤离（归队休整）", ("en_route", "on_scene"), DISPATCH_CLOSED, roles=COMMANDERS),
     ),
 )

@@ -7,6 +7,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from yingji.core.choices import NotificationLevel
 from yingji.monitoring.models import Alarm, Sensor
 
 
@@ -68,7 +69,7 @@ def escalate_unacknowledged(now=None) -> int:
             alarm.escalation = target
             alarm.save(update_fields=["escalation", "updated_at"])
             notify.notify(notify.users_responsible_for(alarm, roles_for[target]),
-                          f"报警未确认，已升级至{Alarm.ESCALATION[target]}：{alarm}", level="urgent",
+                          f"报警未确认，已升级至{Alarm.ESCALATION[target]}：{alarm}", level=NotificationLevel.URGENT,
                           key=f"alarm-{alarm.pk}-escalation-{target}", url=f"/registry/alarms/{alarm.pk}/",
                           body=f"{alarm.opened_at:%H:%M} 报警，{int(waited.total_seconds() // 60)} 分钟未确认。")
             raised += 1

@@ -3,7 +3,7 @@ teams), experts, equipment, warehouses at three levels with stock in the ledger,
 orders in several states, a pending social-force registration, and a plausible road network.
 
 All invented (seeded, labelled 演示数据) and placed in the demo county's township and village cells;
-called from ``yingji.core.demo.load``. The road network links township seats (省道/县道 classes) and
+a step of ``yingji.core.demo.load`` (declared in apps.py). The road network links township seats (省道/县道 classes) and
 village centres (乡道) along a Delaunay triangulation, kept connected by its minimum spanning tree,
 with gentle bends — plausible travel times, not real roads.
 """
@@ -77,7 +77,19 @@ EXPERT_FIELDS = [("危化", "高级工程师", "湖南省化工研究院"), ("�
                  ("结构", "高级工程师", "浏阳市住房和城乡建设局"), ("森林防火", "高级工程师", "浏阳市林业局")]
 
 
-def load(rng, towns, villages, name, mobile) -> str:
+def load(ctx) -> None:
+    """The resources step of the demo county; the road network is written once the data is committed."""
+    ctx.lines.append(f"应急资源：{_load(ctx.rng, ctx.towns, ctx.villages, ctx.name, ctx.mobile)}")
+
+    def roads() -> str:
+        from django.conf import settings
+
+        return write_road_network(ctx.rng, ctx.towns, ctx.villages, Path(settings.ROAD_NETWORK))
+
+    ctx.after.append(roads)
+
+
+def _load(rng, towns, villages, name, mobile) -> str:
     """Create the demo resources; returns a one-line summary. ``name``/``mobile`` draw people."""
     county = Region.objects.get(level="county")
     by_town = {t.name: t for t in towns}

@@ -26,7 +26,7 @@ from shapely.geometry import mapping
 from yingji.core import services
 from yingji.core.models import Region
 from yingji.logistics import allocation, coverage, network, routing
-from yingji.resources.choices import ReserveKind, ShelterStatus, TeamKind
+from yingji.resources.choices import Readiness, ReserveKind, ShelterStatus, TeamKind
 from yingji.resources.models import Shelter, StockLevel, Team, TransferLine, TransferOrder, Warehouse
 
 log = logging.getLogger(__name__)
@@ -77,7 +77,7 @@ RESOURCE_KINDS = {"teams": "救援队伍", "warehouses": "储备库", "shelters"
 def _available(user, kind: str, material: str = ""):
     """Located resources of ``kind`` in the user's scope that can be sent or used now (a queryset)."""
     if kind == "teams":
-        qs = Team.objects.for_user(user).exclude(readiness="deployed")
+        qs = Team.objects.for_user(user).exclude(readiness=Readiness.DEPLOYED)  # out on a dispatch (Team.save)
     elif kind == "warehouses":
         qs = Warehouse.objects.for_user(user)
         if material:
@@ -195,7 +195,7 @@ def _origins(user, check: Check) -> list[tuple[dict, float]]:
         teams = Team.objects.for_user(user).filter(kind=TeamKind.FIRE_RESCUE)
         return [({"name": t.name, "lon": t.lon, "lat": t.lat}, 0.0) for t in teams.exclude(lon=None)]
     if check.key == "team15":
-        teams = Team.objects.for_user(user).exclude(readiness="deployed")
+        teams = Team.objects.for_user(user).exclude(readiness=Readiness.DEPLOYED)
         return [({"name": t.name, "lon": t.lon, "lat": t.lat}, 0.0) for t in teams.exclude(lon=None)]
     stocked = (Warehouse.objects.for_user(user).exclude(lon=None).exclude(reserve_kind=ReserveKind.CAPACITY)
                .annotate(total=Sum("levels__quantity")).filter(total__gt=0))

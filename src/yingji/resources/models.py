@@ -9,6 +9,7 @@ import math
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
+from yingji.core import numbering
 from yingji.core.models import DomainModel, GeoPoint, GeoShape, Organization, Region, ScopedPart
 from yingji.core.statemachine import TransitionError
 from yingji.core.validators import validate_mobile, validate_phone
@@ -56,7 +57,8 @@ class Team(DomainModel, GeoPoint):
     capabilities = models.CharField("能力标签", max_length=300, blank=True,
                                     help_text="逗号分隔，如 水域救援、山地搜救、破拆、危化洗消")
     equipment_summary = models.TextField("主要装备", blank=True)
-    readiness = models.CharField("战备状态", max_length=10, choices=Readiness.choices, default=Readiness.STANDBY)
+    readiness = models.CharField("战备状态", max_length=10, choices=Readiness.choices, default=Readiness.STANDBY,
+                                 help_text="待命或休整由队伍填写；出动由调派产生，撤离后转为休整，不能手工设置或解除")
     response_minutes = models.PositiveIntegerField("承诺响应时间（分钟）", null=True, blank=True)
     notes = models.TextField("备注", blank=True)
 
@@ -72,6 +74,52 @@ class Team(DomainModel, GeoPoint):
 
     def capability_list(self) -> list[str]:
         return tags(self.capabilities)
+
+    # ---- readiness follows dispatches ---------------------------------------------------------
+    # Whether a team is out is one fact with one source: an open dispatch (incidents.TeamDispatch,
+    # at most one per team by its constraint). ``readiness`` shows it: every save of the team sets
+    # 出动 from that record, under the team's row lock, whatever the saver's copy says; the page form,
+    # API and import may set only 待命/休整, and only while no dispatch is open (``clean``).
+
+    def dispatch_out(self):
+        """The open dispatch this team is out on, or None."""
+        if self.pk is None:
+            return None
+        return self.dispatches.open().first()
+
+    def clean(self):
+        super().clean()
+        out = self.dispatch_out()
+        if out is not None and self.readiness != Readiness.DEPLOYED:
+            raise ValidationError({"readiness": f"队伍正在执行调派（{out.get_state_display()}），战备状态为“出动”，"
+                                                "随调派变化：撤离后转为休整，之后才能修改"})
+        if out is None and self.readiness == Readiness.DEPLOYED:
+            raise ValidationError({"readiness": "“出动”由调派产生，不能手工设置：请在事件态势图上调派队伍，撤离后自动转为休整"})
+
+    def save(self, *args, **kwargs):
+        fields = kwargs.get("update_fields")
+        with transaction.atomic():
+            if fields is None or "readiness" in fields:
+                if self.pk is not None:
+                    # The lock services.dispatch_team takes too: a dispatch opened or closed since the caller
+                    # read the team is seen here, and none opens or closes until this save commits.
+                    list(Team.objects.select_for_update().filter(pk=self.pk).values_list("pk", flat=True))
+                self.readiness = readiness_following(self.readiness, out=self.dispatch_out() is not None)
+            super().save(*args, **kwargs)
+
+    def follow_dispatches(self) -> None:
+        """Write the readiness the team's dispatches give it now (a dispatch was opened, changed or closed)."""
+        with transaction.atomic():
+            self.readiness = Team.objects.select_for_update().values_list("readiness", flat=True).get(pk=self.pk)
+            self.save(update_fields=["readiness", "updated_at"])
+
+
+def readiness_following(wanted: str, *, out: bool) -> str:
+    """A team's readiness: 出动 while it is out on a dispatch, whatever was asked; otherwise what a
+    person set — 出动 excepted, which without a dispatch means the team is back: 休整 (撤离，归队休整)."""
+    if out:
+        return Readiness.DEPLOYED
+    return Readiness.RESTING if wanted == Readiness.DEPLOYED else wanted
 
 
 class TeamMember(ScopedPart):
@@ -415,12 +463,13 @@ class TransferOrder(DomainModel, GeoPoint):
             raise ValidationError({"region": "请填写送达区划，或选择调入储备库"})
 
     def save(self, *args, **kwargs):
-        if not self.number:
-            self.number = next_order_number()
-        if self.destination_warehouse_id:  # a warehouse's own people sign for what it receives
-            self.region_id = self.destination_warehouse.region_id
-            self.organization_id = self.destination_warehouse.organization_id
-        super().save(*args, **kwargs)
+        with transaction.atomic():  # the day's serial is held from numbering until the order is written
+            if not self.number:
+                self.number = next_order_number()
+            if self.destination_warehouse_id:  # a warehouse's own people sign for what it receives
+                self.region_id = self.destination_warehouse.region_id
+                self.organization_id = self.destination_warehouse.organization_id
+            super().save(*args, **kwargs)
 
     def on_transition(self, name, before, after, inputs, actor=None):
         from yingji.resources import stock
@@ -435,13 +484,8 @@ class TransferOrder(DomainModel, GeoPoint):
 
 
 def next_order_number() -> str:
-    """DB + date + a 4-digit serial for the day, e.g. DB20261123-0007."""
-    from django.utils import timezone
-
-    prefix = f"DB{timezone.localdate():%Y%m%d}-"
-    last = (TransferOrder.objects.filter(number__startswith=prefix).order_by("-number")
-            .values_list("number", flat=True).first())
-    return f"{prefix}{int(last.rsplit('-', 1)[1]) + 1 if last else 1:04d}"
+    """DB + date + a 4-digit serial for the day, e.g. DB20261123-0007 (the day's number sequence)."""
+    return numbering.dated_number(TransferOrder, "number", "DB", 4, sep="-")
 
 
 class TransferLine(ScopedPart):

@@ -104,6 +104,7 @@ register(Registry(
     list_fields=["name", "leader", "mobile", "members", "capabilities", "region", "created_at"],
     search_fields=["name", "leader", "capabilities", "tracking_code"], filter_fields=["state", "region"],
     natural_key=("tracking_code",), select_related=("region",), allow_create=False,
+    example={"mobile": "13800138000"},
     workflow=SOCIAL_FORCE_REVIEW, locked_states=frozenset({"approved", "rejected"}),
     description="社会应急力量通过公开登记表自主登记，经审核认定后进入救援队伍库。登记入口：/public/rescue-teams/apply/",
 ))

@@ -4,6 +4,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from yingji.core import notify
+from yingji.core.choices import NotificationLevel
 from yingji.resources import stock
 from yingji.resources.models import Warehouse
 
@@ -27,6 +28,7 @@ def stock_alerts() -> int:
     for warehouse in Warehouse.objects.filter(pk__in=lines).select_related("region"):
         items = lines[warehouse.pk]
         sent += notify.notify(notify.users_responsible_for(warehouse, KEEPERS), f"库存提示：{warehouse.name} {len(items)} 项",
-                              body="\n".join(items), level="warning", key=f"stock-{warehouse.pk}-{today.isoformat()}",
+                              body="\n".join(items), level=NotificationLevel.WARNING,
+                              key=f"stock-{warehouse.pk}-{today.isoformat()}",
                               url=f"/registry/stock/?warehouse={warehouse.name}")
     return sent

@@ -69,7 +69,7 @@ register(Registry(
     filter_fields=["organization", "region"],
     natural_key=("id",),
     form_fields=["hazard_source", "chemical_name", "category_code", "max_quantity_t"],
-    select_related=("hazard_source", "organization", "region"),
+    select_related=("hazard_source__organization", "organization", "region"),  # a source is named with its unit
     example={"chemical_name": "液氯", "category_code": "", "max_quantity_t": 3},
     description="重大危险源单元内的危险化学品及其最大存在量 q（t）；保存后自动重新辨识分级。",
 ))

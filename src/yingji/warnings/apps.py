@@ -1,10 +1,21 @@
-from django.apps import AppConfig
+from yingji.core.contributions import DemoStep, MenuEntry, PeriodicJob, YingjiAppConfig
 
 
-class WarningsConfig(AppConfig):
+class WarningsConfig(YingjiAppConfig):
     name = "yingji.warnings"
     label = "warnings"
     verbose_name = "预警发布"
+    order = 40
+
+    urls = "yingji.warnings.urls"
+    menu = (MenuEntry("监测预警", "预警发布", registry="warnings"),)
+    role_grants = {
+        "leader": {"warnings.warning": "vc"},
+        "duty": {"warnings.warning": "vac"},
+    }
+    periodic_jobs = (PeriodicJob("warnings-chase", "yingji.warnings.tasks.chase_unanswered", 60),)
+    demo = DemoStep("yingji.warnings.demo:load", order=40)
+    engines = ("geometry",)
 
     def ready(self):
         from yingji.warnings import operations, registries, tasks  # noqa: F401

@@ -16,6 +16,7 @@ import urllib.request
 from dataclasses import dataclass
 
 from yingji import config
+from yingji.core.choices import NotificationLevel
 
 log = logging.getLogger("yingji.warnings.channels")
 SMS_BATCH = 200  # the address book requires a mobile number, so every message has one
@@ -40,7 +41,7 @@ class Result:
     ref: str = ""
 
 
-def send_inapp(messages: list[Message], level: str = "urgent") -> list[Result]:
+def send_inapp(messages: list[Message], level: str = NotificationLevel.URGENT) -> list[Result]:
     from django.contrib.auth import get_user_model
 
     from yingji.core import notify

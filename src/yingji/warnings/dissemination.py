@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from yingji import config
-from yingji.core.choices import ContactRole
+from yingji.core.choices import ContactRole, NotificationLevel
 from yingji.core.models import Person, Region
 from yingji.warnings.channels import CHANNELS, Message
 from yingji.warnings.models import TARGET_ROLES, Delivery, Recipient, Warning
@@ -129,12 +129,13 @@ def chase_unanswered(now: datetime.datetime | None = None) -> dict:
                                f"{r.person.name}（{r.person.mobile}）超过{warning.ack_minutes}分钟未确认收到"
                                f"【{warning.get_level_display()}预警】{warning.title}，请督促。", ack_url(r)) for b in boss]
                 send_sms(msg)
-                send_inapp(msg, level="warning")
+                send_inapp(msg, level=NotificationLevel.WARNING)
         send(warning, late, attempt=2, prefix="【再次提醒】")
         done["resent"] += len(late)
         done["escalated"] += sum(1 for r in late if r.escalated_to_id)
         notify.notify(notify.users_responsible_for(warning, ("staff", "duty")),
-                      f"{len(late)} 人未叫应：{warning.title}", url=f"/warnings/{warning.pk}/board/", level="warning",
+                      f"{len(late)} 人未叫应：{warning.title}", url=f"/warnings/{warning.pk}/board/",
+                      level=NotificationLevel.WARNING,
                       key=f"warning-{warning.pk}-chase-{now:%Y%m%d%H%M}")
     return done
 

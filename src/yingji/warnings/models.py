@@ -6,9 +6,10 @@ import json
 import secrets
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 
+from yingji.core import numbering
 from yingji.core.choices import ContactRole
 from yingji.core.models import DomainModel, Organization, Person, Region
 
@@ -33,10 +34,8 @@ def new_token() -> str:
 
 
 def new_code() -> str:
-    today = timezone.localdate()
-    prefix = f"YJ{today:%Y%m%d}"
-    last = Warning.objects.filter(code__startswith=prefix).order_by("-code").values_list("code", flat=True).first()
-    return f"{prefix}{(int(last[-3:]) + 1 if last else 1):03d}"
+    """YJ + today + the day's serial: YJ20261123001 (from the day's number sequence, in the caller's transaction)."""
+    return numbering.dated_number(Warning, "code", "YJ", 3)
 
 
 class Warning(DomainModel):
@@ -85,9 +84,10 @@ class Warning(DomainModel):
         return f"{self.code} {self.title}"
 
     def save(self, *args, **kwargs):
-        if not self.code:
-            self.code = new_code()
-        super().save(*args, **kwargs)
+        with transaction.atomic():  # the day's serial is held from numbering until the warning is written
+            if not self.code:
+                self.code = new_code()
+            super().save(*args, **kwargs)
 
     # --- targets --------------------------------------------------------------------------------
     def region_codes(self) -> list[str]:

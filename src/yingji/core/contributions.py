@@ -1,0 +1,209 @@
+"""App contracts: what each app contributes, declared on its AppConfig, read by the central files.
+
+An app of the platform is a package ``yingji.<name>`` whose ``apps.py`` defines one subclass of
+:class:`YingjiAppConfig`. Its class attributes are plain data (strings, numbers, small frozen
+dataclasses, dotted paths to callables), so they can be read before Django is set up: settings.py
+discovers the apps with :func:`discover`, and the import contracts (pyproject.toml,
+tests/importcontracts.py) read the layers and the engines from the same declarations.
+
+The central files only iterate over the declarations:
+
+====================  =============================================================
+declaration           read by
+====================  =============================================================
+``order``             settings.INSTALLED_APPS (:func:`discover`), the layering contract
+``urls``              yingji/urls.py (:func:`urlpatterns`)
+``menu``              core/menu.py (the left navigation)
+``roles``,            core/roles.py (permission sets synced into groups after migrate)
+``role_grants``,
+``role_permissions``
+``periodic_jobs``     the Celery beat schedule (:func:`beat_schedule`, set in CoreConfig.ready),
+                      and so core/scheduler.py in the embedded default
+``demo``              core/demo.py (``yingji demo`` / ``loaddemo``)
+``home_panels``       core/views.py ``home``
+``embedded``          the ``serve`` command (in-process services of the embedded default)
+``api_enum_names``    settings.SPECTACULAR_SETTINGS (names of shared enums in the schema)
+``engines``           the purity contract: modules that import no Django and no app
+====================  =============================================================
+
+Adding an app is adding its folder; no central file changes. See docs/architecture.md, "App
+contracts", and docs/decisions/0006-app-contracts.md.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import pkgutil
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import ClassVar
+
+from django.apps import AppConfig
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    """One item of the left navigation, in business area ``area`` (a Chinese heading such as
+    "风险防控"; the areas' order is core's :data:`yingji.core.menu.AREAS`).
+
+    Who sees it: a ``registry`` entry (a registry slug) shows to users who may view that registry;
+    a ``url_name`` entry shows to everyone signed in, unless ``perm`` ("app_label.codename") or
+    ``admin_only`` (staff and superusers) restricts it. An entry with neither is a planned item
+    (shown as 建设中)."""
+
+    area: str
+    label: str
+    registry: str = ""
+    url_name: str = ""
+    perm: str = ""
+    admin_only: bool = False
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    """A registered Celery task run every ``every_s`` seconds (beat with a broker, core/scheduler.py
+    without one)."""
+
+    name: str
+    task: str
+    every_s: float
+
+
+@dataclass(frozen=True)
+class DemoStep:
+    """Part of the demo county: ``loader`` ("module:function") is called as ``loader(ctx)`` with a
+    :class:`yingji.core.demo.DemoContext`, inside the demo's one transaction, in ascending ``order``
+    across apps (later steps may use what earlier ones made)."""
+
+    loader: str
+    order: int
+
+
+@dataclass(frozen=True)
+class HomePanel:
+    """A card on the home page's first row: ``context`` ("module:function") is called with the
+    request and returns the template's context, or None to leave the panel out for that user;
+    ``template`` renders it inside a Bootstrap column of class ``width``."""
+
+    template: str
+    context: str
+    width: str = "col-12 col-lg-6"
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class EmbeddedService:
+    """A background service ``yingji serve`` starts in-process in the embedded default (no broker):
+    ``start`` ("module:function") is called with the command's stdout writer. ``serve`` offers
+    ``--no-<name>`` to leave it off (production runs it as its own process)."""
+
+    name: str
+    start: str
+    help: str
+
+
+class YingjiAppConfig(AppConfig):
+    """The base of every platform app's AppConfig: declare what the app contributes.
+
+    ``order`` places the app: INSTALLED_APPS lists apps by ascending order (so their ``ready``,
+    registries, menu entries and home panels come in that order), and an app may import only apps of
+    lower order (the layering contract). core is 0."""
+
+    order: ClassVar[int]
+    urls: ClassVar[str] = ""  # module whose urlpatterns are included at the site root (full paths)
+    menu: ClassVar[tuple[MenuEntry, ...]] = ()
+    roles: ClassVar[tuple] = ()  # roles.Role the app defines (most apps add grants to core's roles instead)
+    role_grants: ClassVar[dict[str, dict[str, str]]] = {}  # role -> {"app_label.model": "vacd" letters}
+    role_permissions: ClassVar[dict[str, tuple[str, ...]]] = {}  # role -> custom "app_label.model.codename"
+    periodic_jobs: ClassVar[tuple[PeriodicJob, ...]] = ()
+    demo: ClassVar[DemoStep | None] = None
+    home_panels: ClassVar[tuple[HomePanel, ...]] = ()
+    embedded: ClassVar[tuple[EmbeddedService, ...]] = ()
+    api_enum_names: ClassVar[dict[str, object]] = {}  # schema enum name -> choices (dotted path or list)
+    engines: ClassVar[tuple[str, ...]] = ()  # pure modules, relative to the app ("scoring", "gb18218")
+
+    @classmethod
+    def engine_modules(cls) -> list[str]:
+        return [f"{cls.name}.{m}" for m in cls.engines]
+
+
+# ---- discovery (before Django is set up) -------------------------------------------------------
+
+def discover(packages: Iterable[str] = ("yingji",)) -> list[type[YingjiAppConfig]]:
+    """Every app under ``packages``: a subpackage whose ``apps.py`` defines a YingjiAppConfig, in
+    ascending ``order``. Packages without ``apps.py`` (a package of pure engines) are not apps."""
+    found = []
+    for root in packages:
+        package = importlib.import_module(root)
+        for info in pkgutil.iter_modules(package.__path__, f"{root}."):
+            if not info.ispkg or importlib.util.find_spec(f"{info.name}.apps") is None:
+                continue
+            module = importlib.import_module(f"{info.name}.apps")
+            configs = [c for c in vars(module).values() if isinstance(c, type) and issubclass(c, YingjiAppConfig)
+                       and c.__module__ == module.__name__]
+            if len(configs) != 1:
+                raise ImportError(f"{module.__name__} must define exactly one YingjiAppConfig subclass "
+                                  f"(found {len(configs)}); every app declares what it contributes")
+            config = configs[0]
+            if getattr(config, "name", None) != info.name or not isinstance(getattr(config, "order", None), int):
+                raise ImportError(f"{config.__module__}.{config.__qualname__} must declare name = {info.name!r} "
+                                  f"and an integer order")
+            found.append(config)
+    found.sort(key=lambda c: (c.order, c.name))
+    orders = [c.order for c in found]
+    if len(set(orders)) != len(orders):
+        clash = sorted(c.name for c in found if orders.count(c.order) > 1)
+        raise ImportError(f"apps share an order, so their place is undefined: {', '.join(clash)}")
+    return found
+
+
+def app_paths(configs: Iterable[type[YingjiAppConfig]]) -> list[str]:
+    """INSTALLED_APPS entries for the discovered configs."""
+    return [f"{c.__module__}.{c.__qualname__}" for c in configs]
+
+
+def enum_names(configs: Iterable[type[YingjiAppConfig]]) -> dict[str, object]:
+    names: dict[str, object] = {}
+    for config in configs:
+        for name, choices in config.api_enum_names.items():
+            if name in names:
+                raise ImportError(f"schema enum {name} is declared twice ({config.name})")
+            names[name] = choices
+    return names
+
+
+# ---- reading the declarations (after Django is set up) ----------------------------------------
+
+def apps() -> list[YingjiAppConfig]:
+    """The installed platform apps, in INSTALLED_APPS order."""
+    from django.apps import apps as registry
+
+    return [c for c in registry.get_app_configs() if isinstance(c, YingjiAppConfig)]
+
+
+def resolve(dotted: str):
+    """The object a "module:attribute" path names."""
+    module, _, attribute = dotted.partition(":")
+    if not attribute:
+        raise ValueError(f"{dotted!r}: expected 'module:attribute'")
+    return getattr(importlib.import_module(module), attribute)
+
+
+def urlpatterns() -> list:
+    """Every app's URL patterns, apps in order, each app's in its own order."""
+    patterns = []
+    for config in apps():
+        if config.urls:
+            patterns += list(importlib.import_module(config.urls).urlpatterns)
+    return patterns
+
+
+def beat_schedule() -> dict[str, dict]:
+    schedule = {}
+    for config in apps():
+        for job in config.periodic_jobs:
+            if job.name in schedule:
+                raise ValueError(f"periodic job {job.name} is declared twice ({config.name})")
+            schedule[job.name] = {"task": job.task, "schedule": float(job.every_s)}
+    return schedule

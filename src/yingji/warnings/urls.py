@@ -1,0 +1,13 @@
+from django.urls import path
+
+from yingji.warnings import views
+
+urlpatterns = [
+    path("warnings/<int:pk>/board/", views.board, name="warning_board"),
+    path("warnings/<int:pk>/cap.xml", views.cap_export, name="warning_cap"),
+    path("warnings/import-cap/", views.cap_import, name="warning_cap_import"),
+    path("warnings/from-alarm/<int:pk>/", views.from_alarm, name="warning_from_alarm"),
+    path("ack/<str:token>/", views.acknowledge, name="warning_ack"),
+    path("public/warnings/", views.public_warnings, name="public_warnings"),
+    path("public/warnings.geojson", views.public_warnings_geojson, name="public_warnings_geojson"),
+]
