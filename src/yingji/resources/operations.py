@@ -39,8 +39,6 @@ class MoveForm(OperationForm):
         if self.user is not None:  # the stores and materials the user may see, nothing else is offered
             self.fields["warehouse"].queryset = Warehouse.objects.for_user(self.user).order_by("level", "name")
             self.fields["material"].queryset = Material.objects.for_user(self.user).order_by("code")
-        for field in self.fields.values():
-            field.widget.attrs.setdefault("class", "form-select" if isinstance(field.widget, forms.Select) else "form-control")
 
 
 def move_stock(user, *, warehouse, material, kind, quantity, batch="", expires=None, reference="", note=""):
