@@ -100,8 +100,8 @@ def load_regions():
 def staff_user():
     from django.contrib.auth.models import Group
 
+    from yingji.core.framework.roles import sync_roles
     from yingji.core.models import Region, User
-    from yingji.core.roles import sync_roles
 
     sync_roles()
     user = User.objects.create_user("staff", password="bench-only-pw", scope_region=Region.objects.get(code="430181"))
@@ -110,7 +110,7 @@ def staff_user():
 
 
 def credit(n: int, prefix: str = "91430181") -> str:
-    from yingji.core.codes import credit_code_check_char
+    from yingji.core.directory.codes import credit_code_check_char
 
     body = f"{prefix}{n:09d}"
     return body + credit_code_check_char(body)
@@ -151,8 +151,8 @@ def person_rows(org_file, base):
 def timed_import(user, slug, rows, profile=False):
     from auditlog.models import LogEntry
 
-    from yingji.core import services
-    from yingji.core.registry import get_registry
+    from yingji.core.framework import services
+    from yingji.core.framework.registry import get_registry
 
     content = xlsx(rows)
     before = LogEntry.objects.count()

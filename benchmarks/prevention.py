@@ -27,7 +27,7 @@ def load(log):
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from yingji.core import demo
+    from yingji.core.framework import demo
     from yingji.core.models import Organization
     from yingji.hazards.models import Hazard
     from yingji.risk.models import RiskPoint

@@ -47,7 +47,7 @@ def load_data(log):
     from django.core.management import call_command
     from django.db import transaction
 
-    from yingji.core import demo
+    from yingji.core.framework import demo
     from yingji.core.models import Organization, Region
 
     call_command("migrate", interactive=False, verbosity=0)

@@ -56,7 +56,7 @@ def load(log):
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from yingji.core import demo
+    from yingji.core.framework import demo
     from yingji.core.models import Region
     from yingji.incidents.models import Incident
     from yingji.resources.models import Shelter, StockLevel, Team, Warehouse

@@ -89,7 +89,7 @@ def build_tree(below, folder):
 
 
 def credit(n: int, prefix: str = "91430181") -> str:
-    from yingji.core.codes import credit_code_check_char
+    from yingji.core.directory.codes import credit_code_check_char
 
     body = f"{prefix}{n:09d}"
     return body + credit_code_check_char(body)
@@ -117,8 +117,8 @@ def build_orgs(below, folder):
 def make_user(username, role, *, region=None, organization=None, superuser=False):
     from django.contrib.auth.models import Group
 
+    from yingji.core.framework.roles import sync_roles
     from yingji.core.models import User
-    from yingji.core.roles import sync_roles
 
     if not Group.objects.filter(name=role).exists():
         sync_roles()

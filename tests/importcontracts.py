@@ -1,4 +1,4 @@
-"""import-linter contract types that read the apps' declarations (core/contributions.py), so the
+"""import-linter contract types that read the apps' declarations (core/framework/contributions.py), so the
 contracts in pyproject.toml need no edit when an app is added:
 
 - ``app_layers``: the layers are the installed apps by their declared ``order``, highest first
@@ -24,7 +24,7 @@ from importlinter.domain.helpers import module_expressions_to_modules
 
 
 def declared_apps():
-    from yingji.core.contributions import discover
+    from yingji.core.framework.contributions import discover
 
     return discover()
 

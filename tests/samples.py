@@ -33,7 +33,7 @@ def make_record(reg, region, organization=None):
     elif org_field and organization is not None:
         kwargs[org_field] = organization
     # Required links to other registries are made inside the same region/organization, recursively.
-    from yingji.core.registry import registry_for_model
+    from yingji.core.framework.registry import registry_for_model
 
     for f in model._meta.concrete_fields:
         if f.is_relation and not f.null and f.name not in kwargs and f.name != model.scope_region:

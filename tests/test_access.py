@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.samples import make_record
-from yingji.core.registry import registries
+from yingji.core.framework.registry import registries
 
 REGISTRIES = registries()
 IDS = [r.slug for r in REGISTRIES]
@@ -101,7 +101,7 @@ def test_anonymous_is_sent_to_login_and_api_refuses(tree, client):
 def test_township_user_cannot_create_outside_scope(tree, users, api):
     rest = api("township_a")
     body = {"credit_code": "914301810000000099", "name": "越界企业", "kind": "enterprise", "region": "430181111001"}
-    from yingji.core.codes import credit_code_check_char
+    from yingji.core.directory.codes import credit_code_check_char
 
     body["credit_code"] = body["credit_code"][:17] + credit_code_check_char(body["credit_code"][:17])
     response = rest.post("/api/organizations/", body, format="json")
@@ -120,7 +120,7 @@ RELATIONS = [(reg, name) for reg in REGISTRIES for name in dict.fromkeys(reg.edi
 def related_pair(model, tree, orgs):
     """A record of ``model`` inside township A (the viewer's scope) and one in township B."""
     from tests.conftest import make_user
-    from yingji.core.registry import registry_for_model
+    from yingji.core.framework.registry import registry_for_model
 
     target = registry_for_model(model)
     if target is None:  # accounts: inside when their own scope lies within the viewer's
@@ -130,7 +130,7 @@ def related_pair(model, tree, orgs):
 
 
 def related_label(model, obj):
-    from yingji.core.registry import registry_for_model
+    from yingji.core.framework.registry import registry_for_model
 
     target = registry_for_model(model)
     return target.suggest_label(obj) if target else str(obj)

@@ -8,7 +8,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from tests.conftest import credit
-from yingji.core.registry import registries
+from yingji.core.framework.registry import registries
 
 
 def test_schema_is_valid_openapi_and_covers_every_registry(db, client, users):
@@ -105,9 +105,9 @@ def test_region_layer_colours_by_attributes(tree, orgs, users, api):
 def test_search_uses_trigram_indexes_on_postgresql(tree, orgs):
     from django.db import connection
 
+    from yingji.core.framework.registry import get_registry
+    from yingji.core.framework.search import search_q
     from yingji.core.models import Organization
-    from yingji.core.registry import get_registry
-    from yingji.core.search import search_q
 
     reg = get_registry("organizations")
     found = list(Organization.objects.filter(search_q(reg, "花炮")))
@@ -128,7 +128,7 @@ def test_search_uses_trigram_indexes_on_postgresql(tree, orgs):
 def test_every_registry_search_field_gets_a_trigram_index_even_through_a_relation(db):
     from django.db import connection
 
-    from yingji.core.search import _table_column, ensure_trigram_indexes
+    from yingji.core.framework.search import _table_column, ensure_trigram_indexes
 
     created = ensure_trigram_indexes()
     # A path through a relation is indexed on the related table (was: an error that stopped the
@@ -186,7 +186,7 @@ def test_schema_declares_errors_nullable_names_and_paginated_history(db, client,
 
 def test_bad_query_parameters_are_a_400_that_names_them(tree, orgs, users, api):
     from tests.samples import make_record
-    from yingji.core.registry import get_registry
+    from yingji.core.framework.registry import get_registry
 
     sensor = make_record(get_registry("sensors"), tree["va"], orgs["a"])
     rest = api("admin")

@@ -31,7 +31,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from tests.samples import make_record
-from yingji.core.registry import registries
+from yingji.core.framework.registry import registries
 
 EXAMPLES = int(os.environ.get("YINGJI_CONTRACT_EXAMPLES", "3"))
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,

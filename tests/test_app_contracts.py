@@ -21,7 +21,7 @@ def effective_grants() -> dict[str, list[str]]:
 
 
 def test_every_role_keeps_exactly_its_grants(db):
-    from yingji.core.roles import sync_roles
+    from yingji.core.framework.roles import sync_roles
 
     sync_roles()
     assert effective_grants() == json.loads((DATA / "role_grants.json").read_text(encoding="utf-8"))
@@ -50,7 +50,7 @@ def test_every_menu_entry_keeps_its_area_target_and_audience():
     """The entries the central menu listed, now declared by their apps: same areas in the same order,
     same targets and the same rule for who sees them. (Within 监测预警 the apps' order puts monitoring's
     admin-only 拒收数据 before warnings' 预警发布.)"""
-    from yingji.core.menu import entries
+    from yingji.core.framework.menu import entries
 
     before = [tuple(item) for item in json.loads((DATA / "menu.json").read_text(encoding="utf-8"))]
     now = [(area, e.label, e.registry, e.url_name, e.perm, e.admin_only) for area, items in entries() for e in items]

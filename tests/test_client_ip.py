@@ -1,11 +1,11 @@
-"""Client addresses behind the configured trusted proxies (core/net.py)."""
+"""Client addresses behind the configured trusted proxies (core/framework/net.py)."""
 
 import pytest
 from django.test import RequestFactory
 
 from tests.hazards.test_tip_off import old_token, village_shape  # noqa: F401 (fixture)
 from yingji import config
-from yingji.core.net import client_ip
+from yingji.core.framework.net import client_ip
 from yingji.hazards import public
 from yingji.hazards.models import TipOff
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from yingji.core import codes
+from yingji.core.directory import codes
 
 
 def test_standard_example_credit_code_is_valid():

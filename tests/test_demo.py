@@ -4,7 +4,9 @@ import pytest
 from django.test import override_settings
 
 from tests.layers import layer
-from yingji.core import codes, demo
+from yingji.core.directory import codes
+from yingji.core.directory import demo as county_demo
+from yingji.core.framework import demo
 from yingji.core.models import Organization, Person, Region, User
 
 
@@ -30,7 +32,7 @@ def test_real_division_tree(demo_county):
     assert Region.objects.get(code="430181110").name == "大瑶镇"
     for region in Region.objects.exclude(level__in=["province", "city"]):
         region.full_clean()  # codes, parents and geometry all pass the platform's own validation
-    assert set(Region.objects.filter(level="township").values_list("geometry_note", flat=True)) == {demo.APPROX_NOTE}
+    assert set(Region.objects.filter(level="township").values_list("geometry_note", flat=True)) == {county_demo.APPROX_NOTE}
 
 
 def test_populations_add_up(demo_county):
@@ -57,7 +59,7 @@ def test_organizations_are_valid_and_located_in_their_village(demo_county):
 def test_deterministic_for_a_seed(demo_county, settings, tmp_path):
     # The first load is the shared one (seed 2026, on an empty database); the second must give the same.
     first = list(Organization.objects.order_by("credit_code").values_list("credit_code", "name", "lon"))
-    from yingji.core.registry import registries
+    from yingji.core.framework.registry import registries
 
     User.objects.all().delete()
     for reg in reversed(registries()):  # dependants were registered after what they depend on
@@ -72,7 +74,7 @@ def test_deterministic_for_a_seed(demo_county, settings, tmp_path):
 
 
 def test_role_users_see_their_scope(demo_county, client):
-    from yingji.core.access import restrict
+    from yingji.core.framework.access import restrict
 
     township = User.objects.get(username="township")
     visible = restrict(Organization.objects.all(), township)

@@ -62,7 +62,7 @@ def test_printable_notice_card(tree, orgs, users, web, client):
 # ---- every registry's declared documents through the API -------------------------------------------
 
 def _documented():
-    from yingji.core.registry import registries
+    from yingji.core.framework.registry import registries
 
     return [(reg, name) for reg in registries() for name in reg.documents]
 

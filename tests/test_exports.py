@@ -10,9 +10,9 @@ from docx import Document
 from openpyxl import load_workbook
 
 from tests.conftest import credit
-from yingji.core import tabular
+from yingji.core.framework import tabular
+from yingji.core.framework.registry import get_registry
 from yingji.core.models import Organization
-from yingji.core.registry import get_registry
 from yingji.hazards.models import Hazard
 from yingji.resources import stock
 from yingji.resources.models import Material, Warehouse

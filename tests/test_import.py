@@ -258,8 +258,8 @@ def test_bulk_history_entries_are_those_the_signals_write(tree, users, settings)
     from auditlog.context import set_actor
     from auditlog.models import LogEntry
 
-    from yingji.core import services
-    from yingji.core.registry import get_registry
+    from yingji.core.framework import services
+    from yingji.core.framework.registry import get_registry
 
     settings.IMPORT_BACKGROUND_ROWS = 10_000
     rows = org_rows(3)
@@ -289,8 +289,8 @@ def test_creation_diff_is_auditlog_diff_for_every_registry(tree, orgs):
     from auditlog.diff import model_instance_diff
 
     from tests.samples import make_record
-    from yingji.core import services
-    from yingji.core.registry import registries
+    from yingji.core.framework import services
+    from yingji.core.framework.registry import registries
 
     for reg in registries():
         record = make_record(reg, tree["va"], orgs["a"])
@@ -314,7 +314,7 @@ def test_xlsx_cells_read_as_text():
 
     import pytest
 
-    from yingji.core import tabular
+    from yingji.core.framework import tabular
 
     book = Workbook()
     sheet = book.active

@@ -1,14 +1,14 @@
 """Background jobs: the sample periodic job runs in-process (embedded default) and via Celery."""
 
 from yingji.celery import app
+from yingji.core.directory.tasks import heartbeat
+from yingji.core.framework.scheduler import EmbeddedScheduler
 from yingji.core.models import JobRun
-from yingji.core.scheduler import EmbeddedScheduler
-from yingji.core.tasks import heartbeat
 
 
 def test_embedded_scheduler_fires_due_jobs_on_their_interval(tree):
     now = [1000.0]
-    scheduler = EmbeddedScheduler({"heartbeat": {"task": "yingji.core.tasks.heartbeat", "schedule": 300.0}}, app,
+    scheduler = EmbeddedScheduler({"heartbeat": {"task": "yingji.core.directory.tasks.heartbeat", "schedule": 300.0}}, app,
                                   clock=lambda: now[0])
     assert scheduler.tick() == ["heartbeat"]
     assert scheduler.tick() == []  # not due again yet
@@ -35,7 +35,7 @@ def test_failing_job_does_not_stop_the_scheduler(tree, monkeypatch):
         calls.append(1)
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(app.tasks["yingji.core.tasks.heartbeat"], "apply", boom)
+    monkeypatch.setattr(app.tasks["yingji.core.directory.tasks.heartbeat"], "apply", boom)
     scheduler = EmbeddedScheduler(app.conf.beat_schedule, app, clock=lambda: 0.0)
     assert scheduler.tick() == list(app.conf.beat_schedule) and calls == [1]  # the others still ran
 
@@ -55,7 +55,7 @@ def test_a_worker_runs_jobs_sent_through_a_broker(transactional_db):
     worker_app = Celery("yingji-worker-test", broker=broker, set_as_current=False)
     worker_app.conf.update(task_always_eager=False, result_backend=None, broker_connection_retry_on_startup=False)
     with start_worker(worker_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-        worker_app.send_task("yingji.core.tasks.heartbeat")
+        worker_app.send_task("yingji.core.directory.tasks.heartbeat")
         deadline = time.monotonic() + 20
         while not JobRun.objects.filter(name="heartbeat", ok=True).exists() and time.monotonic() < deadline:
             time.sleep(0.2)

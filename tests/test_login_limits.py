@@ -1,4 +1,4 @@
-"""Failed-login limits (django-axes, core/logins.py) on the login page and /api/token/."""
+"""Failed-login limits (django-axes, core/framework/logins.py) on the login page and /api/token/."""
 
 import datetime
 

@@ -13,7 +13,7 @@ from django.db.migrations.executor import MigrationExecutor
 from rest_framework.test import APIClient
 
 from tests.samples import make_record
-from yingji.core.registry import registries
+from yingji.core.framework.registry import registries
 
 KEYED = [reg for reg in registries() if reg.natural_key != ("id",)]
 
@@ -86,8 +86,8 @@ def test_the_page_form_shows_the_duplicate_beside_the_name(tree, users, client):
 
 def test_a_shared_name_in_a_lookup_is_a_clear_error_not_a_500(tree, orgs):
     """Belt and braces for any key the database does not yet guard: organizations share names."""
+    from yingji.core.framework.registry import NaturalKeyChoiceField
     from yingji.core.models import Organization
-    from yingji.core.registry import NaturalKeyChoiceField
 
     Organization.objects.filter(pk=orgs["b"].pk).update(name=orgs["a"].name)
     field = NaturalKeyChoiceField(queryset=Organization.objects.all(), to_field_name="name")
@@ -96,8 +96,8 @@ def test_a_shared_name_in_a_lookup_is_a_clear_error_not_a_500(tree, orgs):
 
 
 def test_approving_a_social_force_with_a_taken_team_name_is_a_409_reason(tree, users):
-    from yingji.core import workflow
-    from yingji.core.statemachine import TransitionError
+    from yingji.core.framework import workflow
+    from yingji.core.framework.statemachine import TransitionError
     from yingji.resources.models import SocialForceApplication, Team
 
     Team.objects.create(name="浏阳蓝天救援队", kind="social", region=tree["county"])

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from tests.samples import make_record
-from yingji.core import operations
-from yingji.core.registry import get_registry
+from yingji.core.framework import operations
+from yingji.core.framework.registry import get_registry
 
 
 def all_operations():

@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from tests.samples import make_record
-from yingji.core import history
-from yingji.core.registry import registries
+from yingji.core.framework import history
+from yingji.core.framework.registry import registries
 
 REGISTRIES = registries()
 IDS = [r.slug for r in REGISTRIES]

@@ -8,9 +8,9 @@ import pytest
 from django.utils import timezone
 
 from tests.conftest import make_user
-from yingji.core import workflow
+from yingji.core.framework import workflow
+from yingji.core.framework.statemachine import TransitionError
 from yingji.core.models import Notification, Person
-from yingji.core.statemachine import TransitionError
 from yingji.warnings import cap, dissemination
 from yingji.warnings.models import Delivery, Recipient, Warning
 

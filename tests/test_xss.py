@@ -307,7 +307,7 @@ def test_every_response_sends_a_policy_that_forbids_inline_script(path, client, 
 
 
 def test_the_base_map_tile_origin_is_an_allowed_image_source(client, settings):
-    from yingji.core.contentpolicy import policy, tile_source
+    from yingji.core.framework.contentpolicy import policy, tile_source
 
     assert tile_source("") is None and tile_source("/tiles/{z}/{x}/{y}.png") is None  # this site: 'self'
     assert tile_source("https://{s}.tile.example.cn/{z}/{x}/{y}.png") == "https://*.tile.example.cn"

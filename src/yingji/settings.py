@@ -7,7 +7,7 @@ from pathlib import Path
 import dj_database_url
 
 from yingji import config
-from yingji.core import contentpolicy, contributions
+from yingji.core.framework import contentpolicy, contributions
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = config.data_dir()
@@ -18,7 +18,7 @@ ALLOWED_HOSTS = config.env_list("YINGJI_ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = config.env_list("YINGJI_CSRF_TRUSTED_ORIGINS")
 
 # The platform's apps: every yingji.<name> package whose apps.py declares a YingjiAppConfig, in their
-# declared order (core/contributions.py); adding an app adds no line here.
+# declared order (core/framework/contributions.py); adding an app adds no line here.
 YINGJI_APPS = contributions.discover()
 INSTALLED_APPS = [
     *contributions.app_paths(YINGJI_APPS),
@@ -41,7 +41,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",  # Content-Security-Policy: no inline script (core/contentpolicy.py)
+    "csp.middleware.CSPMiddleware",  # Content-Security-Policy: no inline script (core/framework/contentpolicy.py)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -50,7 +50,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
-    "yingji.core.rest.QueryGuardMiddleware",
+    "yingji.core.framework.rest.QueryGuardMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the lockout page
 ]
 
@@ -68,7 +68,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "yingji.core.context.platform",
+                "yingji.core.framework.context.platform",
             ],
         },
     },
@@ -92,7 +92,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",  # refuses locked-out accounts and addresses first (core/logins.py)
+    "axes.backends.AxesStandaloneBackend",  # refuses locked-out accounts and addresses first (core/framework/logins.py)
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
@@ -150,12 +150,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["yingji.core.access.RegistryPermission"],
-    "DEFAULT_PAGINATION_CLASS": "yingji.core.rest.Pagination",
+    "DEFAULT_PERMISSION_CLASSES": ["yingji.core.framework.access.RegistryPermission"],
+    "DEFAULT_PAGINATION_CLASS": "yingji.core.framework.rest.Pagination",
     "DEFAULT_PARSER_CLASSES": [  # they refuse NUL characters (PostgreSQL would, with a 500)
-        "yingji.core.rest.JSONParser",
-        "yingji.core.rest.FormParser",
-        "yingji.core.rest.MultiPartParser",
+        "yingji.core.framework.rest.JSONParser",
+        "yingji.core.framework.rest.FormParser",
+        "yingji.core.framework.rest.MultiPartParser",
     ],
     "PAGE_SIZE": PAGE_SIZE,
     "DEFAULT_FILTER_BACKENDS": [
@@ -164,7 +164,7 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "yingji.core.rest.exception_handler",
+    "EXCEPTION_HANDLER": "yingji.core.framework.rest.exception_handler",
     "SEARCH_PARAM": "q",
     "ORDERING_PARAM": "ordering",
 }
@@ -178,7 +178,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "yingji.core.rest.declare_errors"],
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "yingji.core.framework.rest.declare_errors"],
     "ENUM_NAME_OVERRIDES": contributions.enum_names(YINGJI_APPS),  # each app's api_enum_names
 }
 
@@ -193,19 +193,19 @@ if SECURE:
     SECURE_HSTS_SECONDS = 31536000
 SESSION_COOKIE_AGE = 12 * 3600  # a duty shift
 
-# Client addresses (core/net.py): X-Forwarded-For is believed only from these proxies.
+# Client addresses (core/framework/net.py): X-Forwarded-For is believed only from these proxies.
 TRUSTED_PROXIES = config.env_list("YINGJI_TRUSTED_PROXIES")
 
-# Failed-login limits (core/logins.py, django-axes).
+# Failed-login limits (core/framework/logins.py, django-axes).
 LOGIN_FAILURES = int(config.env("YINGJI_LOGIN_FAILURES"))
 LOGIN_ADDRESS_FAILURES = int(config.env("YINGJI_LOGIN_ADDRESS_FAILURES"))
 LOGIN_ACCOUNT_FAILURES = int(config.env("YINGJI_LOGIN_ACCOUNT_FAILURES"))
 AXES_FAILURE_LIMIT = LOGIN_FAILURES
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address", "username"]  # limits: logins.limit_of
-AXES_HANDLER = "yingji.core.logins.LoginLimitHandler"
+AXES_HANDLER = "yingji.core.framework.logins.LoginLimitHandler"
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(config.env("YINGJI_LOGIN_COOLOFF_MINUTES")))
-AXES_CLIENT_IP_CALLABLE = "yingji.core.net.client_ip"
-AXES_LOCKOUT_CALLABLE = "yingji.core.logins.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "yingji.core.framework.net.client_ip"
+AXES_LOCKOUT_CALLABLE = "yingji.core.framework.logins.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 

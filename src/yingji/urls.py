@@ -5,10 +5,10 @@ from django.contrib import admin
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from yingji.core import api as core_api
-from yingji.core import contributions
-from yingji.core import views as core
-from yingji.core.operation_views import OperationView
+from yingji.core.framework import api as core_api
+from yingji.core.framework import contributions
+from yingji.core.framework import views as core
+from yingji.core.framework.operation_views import OperationView
 
 router = DefaultRouter()
 core_api.register_routes(router)
@@ -41,5 +41,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-handler404 = "yingji.core.rest.not_found"  # JSON under /api/, so an unknown id format answers as declared
+handler404 = "yingji.core.framework.rest.not_found"  # JSON under /api/, so an unknown id format answers as declared
 admin.site.site_header = admin.site.site_title = "yingji 应急管理平台 · 系统管理"

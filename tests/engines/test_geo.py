@@ -5,7 +5,7 @@ import json
 import pytest
 from shapely.geometry import Polygon
 
-from yingji.core import geo
+from yingji.core.framework import geo
 from yingji.logistics.network import haversine_m
 
 SQUARE = Polygon([(113.70, 28.10), (113.72, 28.10), (113.72, 28.12), (113.70, 28.12)])

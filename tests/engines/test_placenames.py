@@ -1,6 +1,6 @@
 """Address → region (core.placenames): the platform's region table as the gazetteer."""
 
-from yingji.core.placenames import Place, aliases, resolve
+from yingji.core.directory.placenames import Place, aliases, resolve
 
 COUNTY = Place("430181", "浏阳市", None, 0)
 DAYAO = Place("430181107", "大瑶镇", "430181", 1)

@@ -4,7 +4,7 @@ import itertools
 
 import pytest
 
-from yingji.core.statemachine import StateMachine, Transition, TransitionError
+from yingji.core.framework.statemachine import StateMachine, Transition, TransitionError
 
 STATES = {"reported": "上报", "rejected": "已驳回", "rectifying": "整改中", "overdue": "逾期",
           "awaiting_acceptance": "待验收", "closed": "已销号"}

@@ -1,4 +1,4 @@
-from yingji.core.contributions import HomePanel, MenuEntry, PeriodicJob, YingjiAppConfig
+from yingji.core.framework.contributions import HomePanel, MenuEntry, PeriodicJob, YingjiAppConfig
 
 
 class ExampleConfig(YingjiAppConfig):

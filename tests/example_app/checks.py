@@ -21,7 +21,7 @@ def test_discovered_and_installed_in_its_order():
     from django.apps import apps
     from django.conf import settings
 
-    from yingji.core.contributions import YingjiAppConfig
+    from yingji.core.framework.contributions import YingjiAppConfig
 
     assert isinstance(apps.get_app_config("example"), YingjiAppConfig)
     mine = [a for a in settings.INSTALLED_APPS if a.startswith(("yingji.", "tests."))]
@@ -29,7 +29,7 @@ def test_discovered_and_installed_in_its_order():
 
 
 def test_its_registry_and_url(users, hydrants, client):
-    from yingji.core.registry import get_registry
+    from yingji.core.framework.registry import get_registry
 
     assert get_registry("hydrants").label == "消防栓"
     client.force_login(users["township_a"])
@@ -41,7 +41,7 @@ def test_its_registry_and_url(users, hydrants, client):
 
 
 def test_its_menu_entry_in_a_new_area_before_system(users, tree):
-    from yingji.core.menu import menu_for
+    from yingji.core.framework.menu import menu_for
 
     def areas(user):
         return [(g["title"], [i["label"] for i in g["items"]]) for g in menu_for(user, "/")]
@@ -55,7 +55,7 @@ def test_its_menu_entry_in_a_new_area_before_system(users, tree):
 def test_its_role_grants(users):
     from django.contrib.auth.models import Group
 
-    from yingji.core.roles import effective_permissions
+    from yingji.core.framework.roles import effective_permissions
 
     perms = effective_permissions()
     hydrant = {p for p in perms["duty"] if p.endswith("_hydrant")}

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 from django import forms
 
-from yingji.core import operations
-from yingji.core.operations import Operation, OperationForm
+from yingji.core.framework import operations
+from yingji.core.framework.operations import Operation, OperationForm
 
 
 class PressureForm(OperationForm):
@@ -15,7 +15,7 @@ class PressureForm(OperationForm):
 
 
 def record_pressure(user, hydrant, *, pressure_mpa):
-    from yingji.core.services import save_instance
+    from yingji.core.framework.services import save_instance
 
     hydrant.pressure_mpa = pressure_mpa
     return save_instance(user, hydrant)

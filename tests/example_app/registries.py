@@ -1,5 +1,5 @@
 from tests.example_app.models import Hydrant
-from yingji.core.registry import Registry, register
+from yingji.core.framework.registry import Registry, register
 
 register(Registry(
     model=Hydrant, slug="hydrants", menu_group="消防水源", list_fields=["code", "name", "region", "pressure_mpa"],

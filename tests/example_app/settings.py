@@ -1,7 +1,7 @@
 """The platform's settings with the apps under ``tests`` discovered too: the only way the example app
 gets installed (a deployment's settings discover ``yingji`` only)."""
 
-from yingji.core import contributions
+from yingji.core.framework import contributions
 from yingji.settings import *  # noqa: F403
 from yingji.settings import INSTALLED_APPS, YINGJI_APPS
 

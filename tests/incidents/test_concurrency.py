@@ -11,8 +11,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
-from yingji.core.operations import Conflict
-from yingji.core.statemachine import TransitionError
+from yingji.core.framework.operations import Conflict
+from yingji.core.framework.statemachine import TransitionError
 from yingji.incidents import services
 from yingji.incidents.models import Response, Task, TeamDispatch, TimelineEntry
 from yingji.resources.models import Team
@@ -121,7 +121,7 @@ def test_leader_and_duty_officer_activating_at_once_start_one_response(make_inci
 @needs_postgres
 def test_raising_the_level_at_once_issues_that_levels_tasks_once(make_incident, plan, duty, users):
     """调整级别 goes through workflow.apply, which locks the response row: checked, and it holds."""
-    from yingji.core import workflow
+    from yingji.core.framework import workflow
 
     for _ in range(ROUNDS):
         incident = make_incident()

@@ -7,9 +7,9 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from yingji.core.choices import NotificationLevel
+from yingji.core.framework.choices import NotificationLevel
+from yingji.core.framework.notify import notify
 from yingji.core.models import Notification
-from yingji.core.notify import notify
 from yingji.incidents.tasks import reporting_clocks
 
 URGENT_BADGE = '<span class="badge text-bg-danger me-1" data-testid="level">紧急</span>'

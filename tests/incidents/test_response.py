@@ -10,9 +10,9 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from docx import Document
 
-from yingji.core import workflow
+from yingji.core.framework import workflow
+from yingji.core.framework.operations import Conflict
 from yingji.core.models import Notification
-from yingji.core.operations import Conflict
 from yingji.incidents import services
 from yingji.incidents.models import Incident, Report, Task
 from yingji.incidents.tasks import plan_revisions, reporting_clocks

@@ -10,10 +10,10 @@ from auditlog.models import LogEntry
 
 from tests.incidents.test_concurrency import ROUNDS, needs_postgres, together
 from tests.roads import LAT
-from yingji.core import services as core_services
-from yingji.core import workflow
-from yingji.core.operations import Conflict
-from yingji.core.registry import get_registry
+from yingji.core.framework import services as core_services
+from yingji.core.framework import workflow
+from yingji.core.framework.operations import Conflict
+from yingji.core.framework.registry import get_registry
 from yingji.incidents import services
 from yingji.incidents.models import TeamDispatch
 from yingji.resources.models import Team

@@ -11,7 +11,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from tests.conftest import make_user
-from yingji.core import live
+from yingji.core.framework import live
 from yingji.core.models import LiveEvent
 from yingji.monitoring.models import Alarm, MonitoringPoint, Reading, Sensor
 

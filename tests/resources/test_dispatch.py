@@ -8,8 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from tests.roads import LAT, seconds
-from yingji.core import workflow
-from yingji.core.statemachine import TransitionError
+from yingji.core.framework import workflow
+from yingji.core.framework.statemachine import TransitionError
 from yingji.resources import dispatch, stock
 from yingji.resources.models import Material, StockLevel, StockMovement, Team, TransferLine, TransferOrder, Warehouse
 
@@ -137,7 +137,7 @@ def test_plan_becomes_draft_orders_and_stock_moves_only_on_issue_and_receipt(sto
     workflow.apply(users["leader"], order, "approve")
     assert StockMovement.objects.count() == before  # approval moves nothing
     with pytest.raises(PermissionDenied, match="调拨单已处于“已审批”状态"):  # lines are locked with their order
-        from yingji.core import services
+        from yingji.core.framework import services
 
         line = order.lines.get()
         line.quantity = 99

@@ -9,7 +9,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from tests.roads import LAT
-from yingji.core import workflow
+from yingji.core.framework import workflow
 from yingji.resources import stock
 from yingji.resources.models import (
     Material,

@@ -1,4 +1,4 @@
-from yingji.core.contributions import DemoStep, MenuEntry, PeriodicJob, YingjiAppConfig
+from yingji.core.framework.contributions import DemoStep, MenuEntry, PeriodicJob, YingjiAppConfig
 
 
 class CoreConfig(YingjiAppConfig):
@@ -19,17 +19,20 @@ class CoreConfig(YingjiAppConfig):
         MenuEntry("系统管理", "后台任务", url_name="job_runs", admin_only=True),
         MenuEntry("系统管理", "API 文档", url_name="api_docs"),
     )
-    # The roles themselves and their grants on core's models: core/roles.py (CORE_ROLES).
-    periodic_jobs = (PeriodicJob("heartbeat", "yingji.core.tasks.heartbeat", 300),)
-    demo = DemoStep("yingji.core.demo:load_county", order=0)
-    api_enum_names = {"RegionLevelEnum": "yingji.core.choices.RegionLevel"}
-    engines = ("codes", "geo", "placenames", "statemachine", "contentpolicy")
+    # The roles themselves and their grants on core's models: core/framework/roles.py (CORE_ROLES).
+    periodic_jobs = (PeriodicJob("heartbeat", "yingji.core.directory.tasks.heartbeat", 300),)
+    demo = DemoStep("yingji.core.directory.demo:load_county", order=0)
+    api_enum_names = {"RegionLevelEnum": "yingji.core.directory.choices.RegionLevel"}
+    engines = ("directory.codes", "directory.placenames", "framework.geo", "framework.statemachine",
+               "framework.contentpolicy")
 
     def ready(self):
         from django.db.models.signals import post_migrate
 
         import yingji.celery  # noqa: F401  (the Celery app, before any task module binds to it)
-        from yingji.core import contributions, registries, roles, search, tasks  # noqa: F401  (registries and tasks join by import)
+        from yingji.core.directory import registries, tasks  # noqa: F401  (registries and tasks join by import)
+        from yingji.core.framework import contributions, roles, search
+        from yingji.core.framework import tasks as framework_tasks  # noqa: F401
 
         yingji.celery.app.conf.beat_schedule = contributions.beat_schedule()
         post_migrate.connect(roles.sync_roles_after_migrate, sender=self)

@@ -8,7 +8,7 @@ from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
 from django.db.models.functions import Substr
 from django.utils import timezone
 
-from yingji.core.access import effective_region
+from yingji.core.framework.access import effective_region
 from yingji.core.models import Region
 from yingji.hazards.choices import Grade, State
 from yingji.hazards.models import Hazard

@@ -1,5 +1,5 @@
 """The demo county's hidden hazards: hazards at demo enterprises in every state of the closed loop,
-moved through the real workflow so their logs are real (a step of ``yingji.core.demo.load``)."""
+moved through the real workflow so their logs are real (a step of ``yingji.core.framework.demo.load``)."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ def _hazards(rng, orgs) -> int:
 
     from django.utils import timezone
 
-    from yingji.core import workflow
+    from yingji.core.framework import workflow
     from yingji.hazards.models import Hazard
 
     staff = User.objects.get(username="staff")

@@ -2,7 +2,7 @@
 
 from django.utils import timezone
 
-from yingji.core.documents import OfficialDocument
+from yingji.core.framework.documents import OfficialDocument
 from yingji.core.models import Region
 
 

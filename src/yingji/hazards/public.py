@@ -1,7 +1,7 @@
 """Public tip-offs (群众举报): no login, a tracking code back, and protection against floods.
 
 The spam gate (honeypot, signed form time), uploads, tracking codes and placing the point are the
-shared public-form parts in core/public_forms.py; here are the tip-off's own per-client limit and
+shared public-form parts in core/directory/public_forms.py; here are the tip-off's own per-client limit and
 global hourly cap, counted in the database (so they hold across web workers and rejected attempts
 store nothing).
 """
@@ -13,8 +13,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from yingji.core import services
-from yingji.core.public_forms import (  # noqa: F401  (form_token, client_hash: used by the views and tests)
+from yingji.core.directory.public_forms import (  # noqa: F401  (form_token, client_hash: used by the views and tests)
     Refused,
     check_gate,
     check_uploads,
@@ -23,6 +22,7 @@ from yingji.core.public_forms import (  # noqa: F401  (form_token, client_hash: 
     locate,
     tracking_code,
 )
+from yingji.core.framework import services
 from yingji.hazards.models import Hazard, TipOff
 
 PER_CLIENT_PER_HOUR = 3

@@ -1,4 +1,4 @@
-from yingji.core.registry import Registry, register
+from yingji.core.framework.registry import Registry, register
 from yingji.hazards.documents import escalation_notice
 from yingji.hazards.models import Hazard, TipOff
 from yingji.hazards.workflow import HAZARD_LOOP

@@ -3,8 +3,8 @@
 from celery import shared_task
 from django.utils import timezone
 
-from yingji.core import notify, workflow
-from yingji.core.choices import NotificationLevel
+from yingji.core.framework import notify, workflow
+from yingji.core.framework.choices import NotificationLevel
 from yingji.hazards.choices import State
 from yingji.hazards.models import Hazard
 

@@ -7,8 +7,8 @@ from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from yingji.core.geo import optional_float
-from yingji.core.net import client_ip
+from yingji.core.framework.geo import optional_float
+from yingji.core.framework.net import client_ip
 from yingji.hazards import dashboard
 
 

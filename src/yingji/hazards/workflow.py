@@ -2,7 +2,7 @@
 整改中 past its deadline becomes 逾期 automatically and is escalated (督办); verification may send a
 hazard back to 整改中."""
 
-from yingji.core.statemachine import StateMachine, Transition
+from yingji.core.framework.statemachine import StateMachine, Transition
 from yingji.hazards.choices import State
 
 SUPERVISORS = ("admin", "staff", "township")  # 业务科室 and 乡镇 verify, send back and accept

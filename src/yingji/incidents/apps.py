@@ -1,4 +1,4 @@
-from yingji.core.contributions import DemoStep, HomePanel, MenuEntry, PeriodicJob, YingjiAppConfig
+from yingji.core.framework.contributions import DemoStep, HomePanel, MenuEntry, PeriodicJob, YingjiAppConfig
 
 
 class IncidentsConfig(YingjiAppConfig):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from yingji.core.documents import OfficialDocument
+from yingji.core.framework.documents import OfficialDocument
 
 
 def _cn_time(moment) -> str:

@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from yingji.core import workflow
+from yingji.core.framework import workflow
 from yingji.core.models import Organization, Person, Region
 from yingji.incidents import services
 from yingji.incidents.models import (

@@ -16,9 +16,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.utils import timezone
 
-from yingji.core import geo, numbering
+from yingji.core.framework import geo, numbering
+from yingji.core.framework.validators import validate_phone
 from yingji.core.models import DomainModel, GeoPoint, Organization, Person, Region, ScopedPart, ScopedQuerySet
-from yingji.core.validators import validate_phone
 from yingji.incidents import event_types, grading, matching, reporting
 from yingji.incidents.workflow import (
     DISPATCH_CLOSED,

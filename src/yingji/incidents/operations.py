@@ -1,4 +1,4 @@
-"""The response desk's actions, declared once each (core/operations.py): 接报登记, 启动响应, 记一笔
+"""The response desk's actions, declared once each (core/framework/operations.py): 接报登记, 启动响应, 记一笔
 (timeline), 起草报告, 调派队伍. Each is a page action and an API endpoint with the same checks."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ from django import forms
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
-from yingji.core import operations
-from yingji.core.operations import Conflict, Operation, OperationForm
+from yingji.core.framework import operations
+from yingji.core.framework.operations import Conflict, Operation, OperationForm
 from yingji.incidents import matching, services
 from yingji.incidents.models import Incident, Plan, Report
 from yingji.incidents.workflow import COMMANDERS

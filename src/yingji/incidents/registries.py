@@ -1,7 +1,7 @@
 from django import forms
 
-from yingji.core.registry import Registry, register
-from yingji.core.widgets import MapPickWidget
+from yingji.core.framework.registry import Registry, register
+from yingji.core.framework.widgets import MapPickWidget
 from yingji.incidents import briefing, event_types
 from yingji.incidents.models import (
     Drill,

@@ -12,12 +12,12 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
-from yingji.core import workflow
-from yingji.core.access import can, in_scope
-from yingji.core.choices import NotificationLevel
-from yingji.core.notify import notify, users_responsible_for
-from yingji.core.operations import Conflict
-from yingji.core.registry import unknown_relations
+from yingji.core.framework import workflow
+from yingji.core.framework.access import can, in_scope
+from yingji.core.framework.choices import NotificationLevel
+from yingji.core.framework.notify import notify, users_responsible_for
+from yingji.core.framework.operations import Conflict
+from yingji.core.framework.registry import unknown_relations
 from yingji.incidents import deadlines, event_types, matching
 from yingji.incidents.models import (
     Incident,
@@ -82,8 +82,8 @@ def intake(user, incident: Incident, *, note: str = "") -> Incident:
 def intake_call(user, incident: Incident) -> Incident:
     """接报登记 as a call gives it: the place from the picked point, else from the township or village
     the address names; a title from the place and the event type when none was given."""
+    from yingji.core.directory.public_forms import Refused, locate, locate_address
     from yingji.core.models import Region
-    from yingji.core.public_forms import Refused, locate, locate_address
 
     try:
         if not incident.region_id and incident.lon is not None and incident.lat is not None:
@@ -191,7 +191,7 @@ def draft_report(user, incident: Incident, kind: str | None = None) -> Report:
 
 
 def _issuer(user, incident) -> str:
-    from yingji.core.access import effective_region
+    from yingji.core.framework.access import effective_region
 
     region = effective_region(user) or incident.region
     return f"{region.name}应急管理局" if region.level in ("county", "city", "province") else f"{region.name}人民政府"

@@ -14,8 +14,8 @@ import math
 from django.utils import timezone
 from shapely.geometry import mapping
 
-from yingji.core import geo
-from yingji.core.access import restrict
+from yingji.core.framework import geo
+from yingji.core.framework.access import restrict
 from yingji.logistics.network import haversine_m
 from yingji.resources import dispatch
 
@@ -60,7 +60,7 @@ class Vicinity:
 
 def _region_centre(region):
     """The incident's region's centre, else the nearest enclosing region's that has a boundary."""
-    from yingji.core.operations import Conflict
+    from yingji.core.framework.operations import Conflict
 
     while region is not None:
         if region.centroid_lon is not None and region.centroid_lat is not None:

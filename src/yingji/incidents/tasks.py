@@ -8,8 +8,8 @@ import datetime
 from celery import shared_task
 from django.utils import timezone
 
-from yingji.core.choices import NotificationLevel
-from yingji.core.notify import notify, users_responsible_for
+from yingji.core.framework.choices import NotificationLevel
+from yingji.core.framework.notify import notify, users_responsible_for
 from yingji.incidents.deadlines import REMIND_BEFORE
 from yingji.incidents.models import Plan, ReportingDeadline
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from yingji.core.operation_views import OperationView
+from yingji.core.framework.operation_views import OperationView
 from yingji.incidents import views
 
 urlpatterns = [

@@ -16,10 +16,10 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from yingji.core import operations
-from yingji.core.access import can, restrict
-from yingji.core.registry import get_registry
-from yingji.core.rest import query_number
+from yingji.core.framework import operations
+from yingji.core.framework.access import can, restrict
+from yingji.core.framework.registry import get_registry
+from yingji.core.framework.rest import query_number
 from yingji.incidents import event_types, matching, services, situation
 from yingji.incidents.models import Incident
 from yingji.incidents.workflow import is_commander

@@ -8,7 +8,7 @@ Tasks (任务): 已下达 → 已接收 → 执行中 → 已完成, or 受阻 (
 Team dispatches (队伍调派): 已派出（途中） → 已到达现场 → 已撤离 (or recalled before arriving).
 """
 
-from yingji.core.statemachine import ANY_ROLE, StateMachine, Transition
+from yingji.core.framework.statemachine import ANY_ROLE, StateMachine, Transition
 
 COMMANDERS = ("admin", "leader", "duty")  # 值班员 act for the commander at 3 a.m.; all logged
 REPORTERS = ("admin", "leader", "duty", "staff", "township")
@@ -17,7 +17,7 @@ INPUTS = {"comment": "意见", "reason": "理由", "photos": "照片", "level": 
 
 def is_commander(user) -> bool:
     """Who may start, change and dispatch for a response (the roles the response workflow names)."""
-    from yingji.core.workflow import user_roles
+    from yingji.core.framework.workflow import user_roles
 
     return bool(user_roles(user) & set(COMMANDERS))
 

@@ -7,7 +7,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from yingji.core.choices import NotificationLevel
+from yingji.core.framework.choices import NotificationLevel
 from yingji.monitoring.models import Alarm, Sensor
 
 
@@ -57,7 +57,7 @@ ESCALATE_AFTER = (datetime.timedelta(minutes=5), datetime.timedelta(minutes=15))
 
 def escalate_unacknowledged(now=None) -> int:
     """Alarms still not acknowledged climb enterprise → township → county (危化品监测 practice)."""
-    from yingji.core import notify
+    from yingji.core.framework import notify
 
     now = now or timezone.now()
     raised = 0

@@ -1,5 +1,5 @@
-from yingji.core.contributions import DemoStep, EmbeddedService, MenuEntry, PeriodicJob, YingjiAppConfig
-from yingji.core.roles import Role
+from yingji.core.framework.contributions import DemoStep, EmbeddedService, MenuEntry, PeriodicJob, YingjiAppConfig
+from yingji.core.framework.roles import Role
 
 
 class MonitoringConfig(YingjiAppConfig):

@@ -1,11 +1,11 @@
 """The demo county's monitoring: sensors at hazard sources, along the 浏阳河 and in the mountain
-townships, and a few alarms raised through the real rule engine (a step of ``yingji.core.demo.load``)."""
+townships, and a few alarms raised through the real rule engine (a step of ``yingji.core.framework.demo.load``)."""
 
 from __future__ import annotations
 
 from shapely.geometry import shape
 
-from yingji.core.demo import _inside
+from yingji.core.directory.demo import _inside
 from yingji.core.models import User
 
 
@@ -69,7 +69,7 @@ def _alarms(rng) -> int:
     import numpy as np
     from django.utils import timezone
 
-    from yingji.core import workflow
+    from yingji.core.framework import workflow
     from yingji.monitoring import alarms
     from yingji.monitoring.models import Alarm, Sensor
     from yingji.monitoring.rules import RuleSet, State, evaluate

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from yingji.core import live
+from yingji.core.framework import live
 from yingji.monitoring.models import Alarm
 
 

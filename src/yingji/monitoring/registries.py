@@ -1,4 +1,4 @@
-from yingji.core.registry import Registry, register
+from yingji.core.framework.registry import Registry, register
 from yingji.monitoring.models import Alarm, MonitoringPoint, Sensor
 from yingji.monitoring.workflow import ALARM_FLOW
 

@@ -23,7 +23,7 @@ def maintain_storage() -> dict:
     from django.utils import timezone
 
     from yingji import config
-    from yingji.core import live
+    from yingji.core.framework import live
     from yingji.monitoring import storage
 
     created = storage.ensure_partitions()

@@ -20,8 +20,8 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from yingji.core.access import has_global_scope, restrict
-from yingji.core.rest import query_number
+from yingji.core.framework.access import has_global_scope, restrict
+from yingji.core.framework.rest import query_number
 from yingji.monitoring import ingest
 from yingji.monitoring.models import Alarm, DeadLetter, Reading, ReadingHour, ReadingMinute, Sensor
 from yingji.monitoring.payload import REASONS

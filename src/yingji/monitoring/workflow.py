@@ -1,6 +1,6 @@
 """Alarm handling as a declared state machine: 报警 → 已确认 → 处置中 → 已消警 (with 处置措施 and cause)."""
 
-from yingji.core.statemachine import StateMachine, Transition
+from yingji.core.framework.statemachine import StateMachine, Transition
 
 HANDLERS = ("admin", "staff", "duty", "township", "enterprise")
 

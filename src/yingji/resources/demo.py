@@ -3,7 +3,7 @@ teams), experts, equipment, warehouses at three levels with stock in the ledger,
 orders in several states, a pending social-force registration, and a plausible road network.
 
 All invented (seeded, labelled 演示数据) and placed in the demo county's township and village cells;
-a step of ``yingji.core.demo.load`` (declared in apps.py). The road network links township seats (省道/县道 classes) and
+a step of ``yingji.core.framework.demo.load`` (declared in apps.py). The road network links township seats (省道/县道 classes) and
 village centres (乡道) along a Delaunay triangulation, kept connected by its minimum spanning tree,
 with gentle bends — plausible travel times, not real roads.
 """
@@ -104,7 +104,7 @@ def _load(rng, towns, villages, name, mobile) -> str:
                 return round(p.x, 6), round(p.y, 6)
 
     def seat_village(town):  # the seat sits in the village nearest the township's seat point
-        from yingji.core.demo import TOWNSHIP_SEATS
+        from yingji.core.directory.demo import TOWNSHIP_SEATS
 
         x, y = TOWNSHIP_SEATS[town.name]
         return min(villages_of[town.pk], key=lambda v: (v.centroid_lon - x) ** 2 + (v.centroid_lat - y) ** 2)
@@ -140,7 +140,7 @@ def _teams(rng, by_town, seat_village, spot, name, mobile):
              organization=fire_org if "专职" not in title else None)
     for title, kind, town, caps, members in PROFESSIONAL:
         team(title, kind, by_town[town], caps, members, rng.choice([15, 20, 30]))
-    from yingji.core.demo import SOCIAL_FORCES
+    from yingji.core.directory.demo import SOCIAL_FORCES
 
     for org_name, town in SOCIAL_FORCES:
         org = Organization.objects.filter(name=org_name).first()
@@ -294,7 +294,7 @@ def _shelters(rng, county, towns, by_town, seat_village, spot, name, mobile) -> 
 
 def _orders(rng, warehouses, materials, towns, shelters):
     """Two past transfers (one signed for) and one awaiting approval — all through the real workflow."""
-    from yingji.core import workflow
+    from yingji.core.framework import workflow
     from yingji.core.models import User
 
     admin = User.objects.filter(is_superuser=True).first()
@@ -333,7 +333,7 @@ def road_network(rng, towns, villages) -> dict:
     from scipy.sparse.csgraph import minimum_spanning_tree
     from scipy.spatial import Delaunay
 
-    from yingji.core.demo import TOWNSHIP_SEATS
+    from yingji.core.directory.demo import TOWNSHIP_SEATS
 
     points = [(TOWNSHIP_SEATS[t.name], "seat", t.name) for t in towns]
     points += [((v.centroid_lon, v.centroid_lat), "village", v.name) for v in villages if v.centroid_lon is not None]

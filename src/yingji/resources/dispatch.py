@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from shapely.geometry import mapping
 
-from yingji.core import services
+from yingji.core.framework import services
 from yingji.core.models import Region
 from yingji.logistics import allocation, coverage, network, routing
 from yingji.resources.choices import Readiness, ReserveKind, ShelterStatus, TeamKind
@@ -137,7 +137,7 @@ def nearest_resources(user, lon: float, lat: float, kinds=("teams", "warehouses"
 
 
 def _region_name(lon, lat) -> str:
-    from yingji.core.public_forms import Refused, locate
+    from yingji.core.directory.public_forms import Refused, locate
 
     try:
         region = locate(lon, lat)

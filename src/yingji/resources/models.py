@@ -9,10 +9,10 @@ import math
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
-from yingji.core import numbering
+from yingji.core.framework import numbering
+from yingji.core.framework.statemachine import TransitionError
+from yingji.core.framework.validators import validate_mobile, validate_phone
 from yingji.core.models import DomainModel, GeoPoint, GeoShape, Organization, Region, ScopedPart
-from yingji.core.statemachine import TransitionError
-from yingji.core.validators import validate_mobile, validate_phone
 from yingji.resources.choices import (
     EquipmentStatus,
     MovementKind,

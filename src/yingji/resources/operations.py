@@ -1,4 +1,4 @@
-"""The resources actions, declared once each (core/operations.py): 登记出入库 (one stock movement
+"""The resources actions, declared once each (core/framework/operations.py): 登记出入库 (one stock movement
 through the ledger) and 拟定调拨单 (draft transfer orders from a dispatch plan). Each is a page action
 and an API endpoint with the same checks, inputs and errors."""
 
@@ -13,8 +13,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from rest_framework import serializers
 
-from yingji.core import operations
-from yingji.core.operations import Conflict, Operation, OperationForm
+from yingji.core.framework import operations
+from yingji.core.framework.operations import Conflict, Operation, OperationForm
 from yingji.resources import dispatch, stock
 from yingji.resources.choices import MovementKind
 from yingji.resources.models import Material, Warehouse

@@ -1,5 +1,5 @@
 """Social rescue forces register themselves (社会应急力量自主登记): a public form, no login, with the
-shared public-form gate (core/public_forms.py) and its own per-client and global limits, a
+shared public-form gate (core/directory/public_forms.py) and its own per-client and global limits, a
 受理编号 to look the review up by, and the bureau's review as a declared workflow."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from yingji.core import services
-from yingji.core.public_forms import Refused, check_gate, check_uploads, client_hash, locate, tracking_code
+from yingji.core.directory.public_forms import Refused, check_gate, check_uploads, client_hash, locate, tracking_code
+from yingji.core.framework import services
 from yingji.resources.models import SocialForceApplication
 
 PER_CLIENT_PER_DAY = 3

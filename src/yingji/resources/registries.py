@@ -1,4 +1,4 @@
-from yingji.core.registry import Registry, register
+from yingji.core.framework.registry import Registry, register
 from yingji.resources.models import (
     Equipment,
     Expert,

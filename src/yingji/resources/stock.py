@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import Max, Sum
 from django.utils import timezone
 
-from yingji.core.access import can, in_scope
+from yingji.core.framework.access import can, in_scope
 from yingji.resources.choices import MovementKind
 from yingji.resources.models import Material, StockLevel, StockMovement, Warehouse
 
@@ -90,7 +90,7 @@ def stock_report(user) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    from yingji.core.tabular import safe_row
+    from yingji.core.framework.tabular import safe_row
 
     levels = (StockLevel.objects.for_user(user).select_related("warehouse", "material", "region")
               .order_by("warehouse__level", "warehouse__name", "material__code"))

@@ -3,8 +3,8 @@
 from celery import shared_task
 from django.utils import timezone
 
-from yingji.core import notify
-from yingji.core.choices import NotificationLevel
+from yingji.core.framework import notify
+from yingji.core.framework.choices import NotificationLevel
 from yingji.resources import stock
 from yingji.resources.models import Warehouse
 

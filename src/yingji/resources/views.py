@@ -23,12 +23,12 @@ from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from yingji.core import operations
-from yingji.core.access import can
-from yingji.core.geo import optional_float
+from yingji.core.framework import operations
+from yingji.core.framework.access import can
+from yingji.core.framework.geo import optional_float
+from yingji.core.framework.net import client_ip
+from yingji.core.framework.operation_views import operation_page
 from yingji.core.models import Region
-from yingji.core.net import client_ip
-from yingji.core.operation_views import operation_page
 from yingji.resources import dispatch, stock
 from yingji.resources.models import Material, Shelter, StockLevel, Team
 from yingji.resources.operations import DemandSerializer
@@ -263,7 +263,7 @@ def _quote(name: str) -> str:
 
 def social_force_apply(request):
     """Public page (no login: token, honeypot and rate limits are its checks), so not an operation."""
-    from yingji.core.public_forms import form_token
+    from yingji.core.directory.public_forms import form_token
     from yingji.resources import public
 
     form = public.ApplicationForm(request.POST or None)

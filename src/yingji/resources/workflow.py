@@ -8,7 +8,7 @@ the transition's transaction, so a refused stock movement refuses the step. An o
 Social force registrations (社会应急力量登记): 待审核 → 已认定 (creates the team) or 未通过.
 """
 
-from yingji.core.statemachine import StateMachine, Transition
+from yingji.core.framework.statemachine import StateMachine, Transition
 
 APPROVERS = ("admin", "leader")  # 局领导 approve what others draft
 KEEPERS = ("admin", "staff", "township")  # warehouse keepers and dispatchers

@@ -1,4 +1,4 @@
-from yingji.core.contributions import DemoStep, MenuEntry, YingjiAppConfig
+from yingji.core.framework.contributions import DemoStep, MenuEntry, YingjiAppConfig
 
 
 class RiskConfig(YingjiAppConfig):

@@ -1,6 +1,6 @@
 """The demo county's risk registers: typical risk points (assessed by LEC) and hazardous-chemical
 units at demo enterprises by industry, and vulnerable targets in every township (a step of
-``yingji.core.demo.load``)."""
+``yingji.core.framework.demo.load``)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from decimal import Decimal
 
 from shapely.geometry import shape
 
-from yingji.core.demo import _inside, _mobile, _name
+from yingji.core.directory.demo import _inside
+from yingji.core.framework.demo import _mobile, _name
 
 
 def load(ctx) -> None:

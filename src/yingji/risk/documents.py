@@ -1,6 +1,6 @@
 """岗位/场所风险告知卡 (.docx) for a risk point: hazards, possible accidents, measures, emergency actions."""
 
-from yingji.core.documents import OfficialDocument
+from yingji.core.framework.documents import OfficialDocument
 from yingji.risk.scoring import LEVEL_COLOURS
 
 

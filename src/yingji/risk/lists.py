@@ -6,8 +6,8 @@ import math
 
 from django.db.models import Case, IntegerField, Value, When
 
-from yingji.core import tabular
-from yingji.core.registry import get_registry
+from yingji.core.framework import tabular
+from yingji.core.framework.registry import get_registry
 from yingji.risk.models import HazardSource, RiskPoint, VulnerableTarget
 
 NEAR_METRES = 1000

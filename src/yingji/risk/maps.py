@@ -1,6 +1,6 @@
 """The four-colour map (四色图): each region coloured by the highest level of the risk points under it."""
 
-from yingji.core.api import register_region_attribute
+from yingji.core.directory.api import register_region_attribute
 from yingji.core.models import Region
 from yingji.risk import scoring
 from yingji.risk.models import RiskPoint

@@ -6,9 +6,9 @@ from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from yingji.core.access import effective_region
-from yingji.core.api import REGION_ATTRIBUTES
-from yingji.core.views import map_level_for
+from yingji.core.directory.api import REGION_ATTRIBUTES
+from yingji.core.directory.views import map_level_for
+from yingji.core.framework.access import effective_region
 from yingji.risk import lists, maps, scoring
 
 
@@ -44,7 +44,7 @@ def risk_list_download(request, name):
     from django.core.exceptions import PermissionDenied
     from django.http import Http404
 
-    from yingji.core import tabular
+    from yingji.core.framework import tabular
 
     if name not in lists.LISTS:
         raise Http404
@@ -61,7 +61,7 @@ def notice_card_print(request, pk):
     from django.core.exceptions import PermissionDenied
     from django.shortcuts import get_object_or_404
 
-    from yingji.core.registry import get_registry
+    from yingji.core.framework.registry import get_registry
 
     reg = get_registry("risk-points")
     if not request.user.has_perm(reg.perm("view")):

@@ -1,4 +1,4 @@
-from yingji.core.contributions import DemoStep, MenuEntry, PeriodicJob, YingjiAppConfig
+from yingji.core.framework.contributions import DemoStep, MenuEntry, PeriodicJob, YingjiAppConfig
 
 
 class WarningsConfig(YingjiAppConfig):

@@ -16,7 +16,7 @@ import urllib.request
 from dataclasses import dataclass
 
 from yingji import config
-from yingji.core.choices import NotificationLevel
+from yingji.core.framework.choices import NotificationLevel
 
 log = logging.getLogger("yingji.warnings.channels")
 SMS_BATCH = 200  # the address book requires a mobile number, so every message has one
@@ -44,7 +44,7 @@ class Result:
 def send_inapp(messages: list[Message], level: str = NotificationLevel.URGENT) -> list[Result]:
     from django.contrib.auth import get_user_model
 
-    from yingji.core import notify
+    from yingji.core.framework import notify
 
     by_phone = {u.phone: u for u in get_user_model().objects.filter(is_active=True, phone__in=[m.mobile for m in messages])}
     results = []

@@ -1,5 +1,5 @@
 """The demo county's early warnings: a published rainstorm warning with its deliveries and
-acknowledgements, and a draft under review (a step of ``yingji.core.demo.load``)."""
+acknowledgements, and a draft under review (a step of ``yingji.core.framework.demo.load``)."""
 
 from __future__ import annotations
 

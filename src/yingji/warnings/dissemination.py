@@ -17,7 +17,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from yingji import config
-from yingji.core.choices import ContactRole, NotificationLevel
+from yingji.core.directory.choices import ContactRole
+from yingji.core.framework.choices import NotificationLevel
 from yingji.core.models import Person, Region
 from yingji.warnings.channels import CHANNELS, Message
 from yingji.warnings.models import TARGET_ROLES, Delivery, Recipient, Warning
@@ -37,7 +38,7 @@ def target_people(warning: Warning):
 
 def released(warning: Warning) -> None:
     """On 审核并发布: the version it replaces steps down; recipients are sent to after commit."""
-    from yingji.core import workflow
+    from yingji.core.framework import workflow
 
     if warning.supersedes_id:
         workflow.apply(None, warning.supersedes, "supersede", system=True)
@@ -106,7 +107,7 @@ def superiors_of(person: Person) -> list[Person]:
 
 def chase_unanswered(now: datetime.datetime | None = None) -> dict:
     """Re-send to recipients past their warning's 叫应时限 and tell their superiors (periodic)."""
-    from yingji.core import notify
+    from yingji.core.framework import notify
     from yingji.warnings.channels import send_inapp, send_sms
 
     now = now or timezone.now()
@@ -158,7 +159,7 @@ def stats(warning: Warning) -> dict:
 
 
 def _announce(warning: Warning) -> None:
-    from yingji.core import live
+    from yingji.core.framework import live
 
     live.publish("warnings", {"id": warning.pk, "code": warning.code, "title": warning.title, "level": warning.level,
                               "state": warning.state, **stats(warning)}, region=warning.region)

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from yingji import config
-from yingji.core.registry import RecordDocument
+from yingji.core.framework.registry import RecordDocument
 from yingji.warnings import cap
 
 

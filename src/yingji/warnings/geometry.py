@@ -6,7 +6,7 @@ import json
 
 from shapely.geometry import MultiPolygon, Polygon
 
-from yingji.core import geo
+from yingji.core.framework import geo
 
 
 def parse_area(text: str):

@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from yingji.core import numbering
-from yingji.core.choices import ContactRole
+from yingji.core.directory.choices import ContactRole
+from yingji.core.framework import numbering
 from yingji.core.models import DomainModel, Organization, Person, Region
 
 LEVELS = [("red", "红色"), ("orange", "橙色"), ("yellow", "黄色"), ("blue", "蓝色")]

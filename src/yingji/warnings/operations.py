@@ -1,4 +1,4 @@
-"""The warnings actions, declared once each (core/operations.py): 导入 CAP 预警 (an outside CAP 1.2
+"""The warnings actions, declared once each (core/framework/operations.py): 导入 CAP 预警 (an outside CAP 1.2
 message becomes a draft warning). A page action (/warnings/import-cap/) and an API endpoint
 (POST /api/warnings/import-cap/, multipart) with the same checks, parsing and located errors."""
 
@@ -8,9 +8,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from yingji.core import operations, services
+from yingji.core.framework import operations, services
+from yingji.core.framework.operations import Operation, OperationForm
 from yingji.core.models import Region
-from yingji.core.operations import Operation, OperationForm
 from yingji.warnings import cap
 from yingji.warnings.models import Warning
 

@@ -1,5 +1,5 @@
-from yingji.core.registry import Registry, register
-from yingji.core.widgets import MapPickWidget
+from yingji.core.framework.registry import Registry, register
+from yingji.core.framework.widgets import MapPickWidget
 from yingji.warnings.documents import CAP_DOCUMENT
 from yingji.warnings.models import Warning
 from yingji.warnings.workflow import WARNING_FLOW

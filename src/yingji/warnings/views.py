@@ -16,10 +16,10 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from yingji.core.access import can, restrict
+from yingji.core.framework.access import can, restrict
+from yingji.core.framework.operation_views import operation_page
+from yingji.core.framework.views import DocumentView
 from yingji.core.models import Region
-from yingji.core.operation_views import operation_page
-from yingji.core.views import DocumentView
 from yingji.monitoring.models import Alarm
 from yingji.warnings import dissemination
 from yingji.warnings.channels import CHANNEL_LABELS

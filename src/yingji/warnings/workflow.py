@@ -3,7 +3,7 @@ published, marks the one it replaces 已更新 (CAP msgType Update)."""
 
 from django.utils import timezone
 
-from yingji.core.statemachine import StateMachine, Transition
+from yingji.core.framework.statemachine import StateMachine, Transition
 
 DRAFTERS = ("admin", "staff", "duty")
 REVIEWERS = ("admin", "leader")

@@ -5,7 +5,8 @@ import django.contrib.auth.validators
 import django.db.models.deletion
 import django.utils.timezone
 import yingji.core.models
-import yingji.core.validators
+import yingji.core.directory.validators
+import yingji.core.framework.validators
 from django.conf import settings
 from django.db import migrations, models
 
@@ -42,7 +43,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('geometry', models.JSONField(blank=True, null=True, validators=[yingji.core.validators.validate_geometry], verbose_name='边界（GeoJSON）')),
+                ('geometry', models.JSONField(blank=True, null=True, validators=[yingji.core.framework.validators.validate_geometry], verbose_name='边界（GeoJSON）')),
                 ('geometry_note', models.CharField(blank=True, max_length=100, verbose_name='边界来源')),
                 ('centroid_lon', models.FloatField(blank=True, editable=False, null=True, verbose_name='中心经度')),
                 ('centroid_lat', models.FloatField(blank=True, editable=False, null=True, verbose_name='中心纬度')),
@@ -71,18 +72,18 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('lon', models.FloatField(blank=True, null=True, validators=[yingji.core.validators.validate_lon], verbose_name='经度')),
-                ('lat', models.FloatField(blank=True, null=True, validators=[yingji.core.validators.validate_lat], verbose_name='纬度')),
-                ('credit_code', models.CharField(max_length=18, unique=True, validators=[yingji.core.validators.validate_credit_code], verbose_name='统一社会信用代码')),
+                ('lon', models.FloatField(blank=True, null=True, validators=[yingji.core.framework.validators.validate_lon], verbose_name='经度')),
+                ('lat', models.FloatField(blank=True, null=True, validators=[yingji.core.framework.validators.validate_lat], verbose_name='纬度')),
+                ('credit_code', models.CharField(max_length=18, unique=True, validators=[yingji.core.directory.validators.validate_credit_code], verbose_name='统一社会信用代码')),
                 ('name', models.CharField(db_index=True, max_length=128, verbose_name='单位名称')),
                 ('kind', models.CharField(choices=[('government', '政府部门'), ('institution', '事业单位'), ('enterprise', '企业'), ('social', '社会组织'), ('other', '其他')], db_index=True, default='enterprise', max_length=12, verbose_name='单位类型')),
-                ('industry_code', models.CharField(blank=True, db_index=True, max_length=5, validators=[yingji.core.validators.validate_industry_code], verbose_name='行业代码（GB/T 4754）')),
+                ('industry_code', models.CharField(blank=True, db_index=True, max_length=5, validators=[yingji.core.directory.validators.validate_industry_code], verbose_name='行业代码（GB/T 4754）')),
                 ('scale', models.CharField(blank=True, choices=[('large', '大型'), ('medium', '中型'), ('small', '小型'), ('micro', '微型')], max_length=8, verbose_name='企业规模')),
                 ('address', models.CharField(blank=True, max_length=200, verbose_name='地址')),
                 ('legal_representative', models.CharField(blank=True, max_length=32, verbose_name='法定代表人')),
                 ('safety_manager', models.CharField(blank=True, max_length=32, verbose_name='安全负责人')),
-                ('safety_manager_phone', models.CharField(blank=True, max_length=20, validators=[yingji.core.validators.validate_phone], verbose_name='安全负责人电话')),
-                ('phone', models.CharField(blank=True, max_length=20, validators=[yingji.core.validators.validate_phone], verbose_name='单位电话')),
+                ('safety_manager_phone', models.CharField(blank=True, max_length=20, validators=[yingji.core.framework.validators.validate_phone], verbose_name='安全负责人电话')),
+                ('phone', models.CharField(blank=True, max_length=20, validators=[yingji.core.framework.validators.validate_phone], verbose_name='单位电话')),
                 ('employees', models.PositiveIntegerField(blank=True, null=True, verbose_name='从业人数')),
                 ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='organizations', to='core.region', verbose_name='所属区划')),
             ],
@@ -148,8 +149,8 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
                 ('name', models.CharField(db_index=True, max_length=32, verbose_name='姓名')),
-                ('mobile', models.CharField(db_index=True, max_length=11, validators=[yingji.core.validators.validate_mobile], verbose_name='手机')),
-                ('office_phone', models.CharField(blank=True, max_length=20, validators=[yingji.core.validators.validate_phone], verbose_name='办公电话')),
+                ('mobile', models.CharField(db_index=True, max_length=11, validators=[yingji.core.framework.validators.validate_mobile], verbose_name='手机')),
+                ('office_phone', models.CharField(blank=True, max_length=20, validators=[yingji.core.framework.validators.validate_phone], verbose_name='办公电话')),
                 ('email', models.EmailField(blank=True, max_length=254, verbose_name='电子邮箱')),
                 ('title', models.CharField(blank=True, max_length=64, verbose_name='职务')),
                 ('contact_role', models.CharField(choices=[('bureau_leader', '局领导'), ('bureau_staff', '局机关人员'), ('department_contact', '部门联络员'), ('township_leader', '乡镇领导'), ('village_cadre', '村干部'), ('disaster_officer', '灾害信息员'), ('grid_worker', '网格员'), ('legal_representative', '企业负责人'), ('safety_manager', '企业安全员'), ('other', '其他')], db_index=True, default='other', max_length=24, verbose_name='通讯录角色')),

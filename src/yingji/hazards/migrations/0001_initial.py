@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import yingji.core.validators
+import yingji.core.framework.validators
 from django.db import migrations, models
 
 
@@ -21,8 +21,8 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('lon', models.FloatField(blank=True, null=True, validators=[yingji.core.validators.validate_lon], verbose_name='经度')),
-                ('lat', models.FloatField(blank=True, null=True, validators=[yingji.core.validators.validate_lat], verbose_name='纬度')),
+                ('lon', models.FloatField(blank=True, null=True, validators=[yingji.core.framework.validators.validate_lon], verbose_name='经度')),
+                ('lat', models.FloatField(blank=True, null=True, validators=[yingji.core.framework.validators.validate_lat], verbose_name='纬度')),
                 ('title', models.CharField(max_length=100, verbose_name='隐患名称')),
                 ('place', models.CharField(blank=True, max_length=200, verbose_name='场所/部位')),
                 ('description', models.TextField(verbose_name='隐患描述')),

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import yingji.core.validators
+import yingji.core.framework.validators
 import yingji.incidents.models
 from django.conf import settings
 from django.db import migrations, models
@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
                 ('shift', models.CharField(choices=[('day', '白班'), ('night', '夜班'), ('all', '全天')], default='all', max_length=8, verbose_name='班次')),
                 ('starts_at', models.DateTimeField(db_index=True, verbose_name='开始时间')),
                 ('ends_at', models.DateTimeField(db_index=True, verbose_name='结束时间')),
-                ('phone', models.CharField(max_length=20, validators=[yingji.core.validators.validate_phone], verbose_name='值班电话')),
+                ('phone', models.CharField(max_length=20, validators=[yingji.core.framework.validators.validate_phone], verbose_name='值班电话')),
                 ('handover_note', models.TextField(blank=True, help_text='交班时填写：未办结事项、重要来电、需接班人员跟进的工作', verbose_name='交接班记录')),
                 ('assistant', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.person', verbose_name='副班')),
                 ('leader', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.person', verbose_name='带班领导')),
@@ -49,8 +49,8 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('lon', models.FloatField(blank=True, null=True, validators=[yingji.core.validators.validate_lon], verbose_name='经度')),
-                ('lat', models.FloatField(blank=True, null=True, validators=[yingji.core.validators.validate_lat], verbose_name='纬度')),
+                ('lon', models.FloatField(blank=True, null=True, validators=[yingji.core.framework.validators.validate_lon], verbose_name='经度')),
+                ('lat', models.FloatField(blank=True, null=True, validators=[yingji.core.framework.validators.validate_lat], verbose_name='纬度')),
                 ('number', models.CharField(editable=False, max_length=20, unique=True, verbose_name='事件编号')),
                 ('title', models.CharField(help_text='如：某化工公司储罐泄漏事故', max_length=120, verbose_name='事件名称')),
                 ('event_type', models.CharField(help_text='GB/T 35561 突发事件类型代码', max_length=5, validators=[yingji.incidents.models.validate_event_type], verbose_name='事件类型')),
@@ -59,7 +59,7 @@ class Migration(migrations.Migration):
                 ('address', models.CharField(max_length=200, verbose_name='发生地点')),
                 ('source', models.CharField(choices=[('phone', '电话'), ('alarm', '系统报警'), ('warning', '预警'), ('superior', '上级通报'), ('public', '群众报告'), ('social_force', '社会力量'), ('below', '下级报送')], default='phone', max_length=12, verbose_name='信息来源')),
                 ('reporter', models.CharField(blank=True, max_length=64, verbose_name='报告人')),
-                ('reporter_phone', models.CharField(blank=True, max_length=20, validators=[yingji.core.validators.validate_phone], verbose_name='报告人电话')),
+                ('reporter_phone', models.CharField(blank=True, max_length=20, validators=[yingji.core.framework.validators.validate_phone], verbose_name='报告人电话')),
                 ('deaths', models.PositiveIntegerField(default=0, verbose_name='死亡（人）')),
                 ('missing', models.PositiveIntegerField(default=0, verbose_name='失踪（人）')),
                 ('injured', models.PositiveIntegerField(default=0, help_text='含急性工业中毒', verbose_name='重伤（人）')),
@@ -94,7 +94,7 @@ class Migration(migrations.Migration):
                 ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='时间')),
                 ('kind', models.CharField(choices=[('call_in', '来电'), ('call_out', '去电'), ('action', '处置'), ('handover', '交接班'), ('other', '其他')], default='call_in', max_length=12, verbose_name='类别')),
                 ('counterpart', models.CharField(blank=True, max_length=64, verbose_name='来电人/单位')),
-                ('phone', models.CharField(blank=True, max_length=20, validators=[yingji.core.validators.validate_phone], verbose_name='电话')),
+                ('phone', models.CharField(blank=True, max_length=20, validators=[yingji.core.framework.validators.validate_phone], verbose_name='电话')),
                 ('summary', models.TextField(verbose_name='内容')),
                 ('recorded_by', models.ForeignKey(editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='记录人')),
                 ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='duty_logs', to='core.region', verbose_name='值班区划')),

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import yingji.core.validators
+import yingji.core.framework.validators
 import yingji.risk.models
 from django.db import migrations, models
 
@@ -22,8 +22,8 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('lon', models.FloatField(blank=True, null=True, validators=[yingji.core.validators.validate_lon], verbose_name='经度')),
-                ('lat', models.FloatField(blank=True, null=True, validators=[yingji.core.validators.validate_lat], verbose_name='纬度')),
+                ('lon', models.FloatField(blank=True, null=True, validators=[yingji.core.framework.validators.validate_lon], verbose_name='经度')),
+                ('lat', models.FloatField(blank=True, null=True, validators=[yingji.core.framework.validators.validate_lat], verbose_name='纬度')),
                 ('name', models.CharField(max_length=100, verbose_name='风险点名称')),
                 ('kind', models.CharField(choices=[('equipment', '设备设施'), ('activity', '作业活动'), ('area', '场所区域')], max_length=12, verbose_name='风险点类型')),
                 ('hazard_factor', models.CharField(choices=[('human', '人的因素'), ('material', '物的因素'), ('environment', '环境因素'), ('management', '管理因素')], max_length=12, verbose_name='危险有害因素大类（GB/T 13861）')),

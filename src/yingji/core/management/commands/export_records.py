@@ -3,8 +3,8 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from yingji.core import tabular
-from yingji.core.registry import get_registry, registries
+from yingji.core.framework import tabular
+from yingji.core.framework.registry import get_registry, registries
 
 
 class Command(BaseCommand):

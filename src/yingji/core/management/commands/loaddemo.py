@@ -8,7 +8,7 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2026)
 
     def handle(self, *args, seed, **options):
-        from yingji.core import demo
+        from yingji.core.framework import demo
 
         summary = demo.load(seed=seed, log=self.stdout.write)
         for line in summary:

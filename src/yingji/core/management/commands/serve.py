@@ -3,7 +3,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from yingji import config
-from yingji.core.contributions import apps, resolve
+from yingji.core.framework.contributions import apps, resolve
 
 
 def embedded_services():
@@ -33,7 +33,7 @@ class Command(BaseCommand):
             raise CommandError(f"数据库还有 {len(pending)} 个升级步骤未执行，请先运行 yingji migrate")
         if settings.CELERY_EMBEDDED and not no_scheduler:
             from yingji.celery import app
-            from yingji.core.scheduler import EmbeddedScheduler
+            from yingji.core.framework.scheduler import EmbeddedScheduler
 
             EmbeddedScheduler(app.conf.beat_schedule, app).start()
             self.stdout.write("定时任务：进程内运行（未配置 YINGJI_BROKER_URL）")

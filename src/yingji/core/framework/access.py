@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from rest_framework.permissions import DjangoModelPermissions
 
-from yingji.core.roles import ADMIN
+from yingji.core.framework.roles import ADMIN
 
 
 def has_global_scope(user) -> bool:

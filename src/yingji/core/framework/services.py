@@ -20,9 +20,9 @@ from django.core.exceptions import FieldDoesNotExist, PermissionDenied, Validati
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import ProtectedError
 
-from yingji.core import tabular
-from yingji.core.access import can, in_scope
-from yingji.core.models import Attachment
+from yingji.core.framework import tabular
+from yingji.core.framework.access import can, in_scope
+from yingji.core.framework.models import Attachment
 
 
 def _require(user, action, model):
@@ -32,7 +32,7 @@ def _require(user, action, model):
 
 
 def _refuse_locked(instance):
-    from yingji.core.registry import registry_for_model
+    from yingji.core.framework.registry import registry_for_model
 
     reg = registry_for_model(type(instance))
     reason = reg.locked(instance) if reg else None
@@ -133,7 +133,7 @@ def start_import(user, reg, filename: str, content: bytes):
     """Import a file now (an ImportResult) or, above ``settings.IMPORT_BACKGROUND_ROWS`` rows, as a
     background job (an ImportJob the user follows on its page or through the API). Either way the
     user's permissions are checked first and the import runs with the user's scope."""
-    from yingji.core.models import ImportJob
+    from yingji.core.framework.models import ImportJob
 
     _require(user, "add", reg.model)
     _require(user, "change", reg.model)
@@ -157,7 +157,7 @@ def _dispatch(job_id: int):
 
         threading.Thread(target=_run_in_thread, args=(job_id,), name=f"yingji-import-{job_id}", daemon=True).start()
     else:
-        from yingji.core.tasks import run_import
+        from yingji.core.framework.tasks import run_import
 
         run_import.delay(job_id)
 
@@ -177,8 +177,8 @@ def run_import_job(job_id: int):
 
     from django.utils import timezone
 
-    from yingji.core.models import ImportJob
-    from yingji.core.registry import get_registry
+    from yingji.core.framework.models import ImportJob
+    from yingji.core.framework.registry import get_registry
 
     job = ImportJob.objects.select_related("owner").filter(pk=job_id, state=ImportJob.State.QUEUED).first()
     if job is None:  # already taken (a redelivered task) or gone
@@ -214,7 +214,7 @@ class _JobProgress:
     def __call__(self, phase, done, total):
         from django.db import connections
 
-        from yingji.core.models import ImportJob
+        from yingji.core.framework.models import ImportJob
 
         fields = ({"state": ImportJob.State.VALIDATING, "validated_rows": done, "total_rows": total}
                   if phase == "validate" else {"state": ImportJob.State.WRITING, "written_rows": done})
@@ -645,7 +645,7 @@ def _plain_saving(model) -> bool:
     scope inheritance is done here) and no signal receivers but the change history's."""
     from django.db.models import signals
 
-    from yingji.core.models import DomainModel
+    from yingji.core.framework.models import DomainModel
 
     if any("save" in vars(c) for c in model.__mro__ if c not in (DomainModel, models.Model)):
         return False  # its own save() (a region's path, a shape's bounding box …) must run

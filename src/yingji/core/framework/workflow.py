@@ -13,9 +13,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 
-from yingji.core.models import TransitionLog
-from yingji.core.registry import registry_for_model
-from yingji.core.statemachine import ANY_ROLE, TransitionError
+from yingji.core.framework.models import TransitionLog
+from yingji.core.framework.registry import registry_for_model
+from yingji.core.framework.statemachine import ANY_ROLE, TransitionError
 
 __all__ = ["TransitionError", "apply", "available", "log_of", "user_roles"]
 

@@ -75,7 +75,7 @@ class OfficialDocument:
 
 
 def docx_response(content: bytes, filename: str):
-    from yingji.core.tabular import download
+    from yingji.core.framework.tabular import download
 
     return download(content, filename, "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
 

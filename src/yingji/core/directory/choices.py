@@ -1,4 +1,4 @@
-"""Choices shared across the platform, defined once with Chinese labels."""
+"""The directory's choices, defined once with Chinese labels."""
 
 from django.db import models
 
@@ -37,11 +37,3 @@ class ContactRole(models.TextChoices):
     LEGAL_REPRESENTATIVE = "legal_representative", "企业负责人"
     SAFETY_MANAGER = "safety_manager", "企业安全员"
     OTHER = "other", "其他"
-
-
-class NotificationLevel(models.TextChoices):
-    """How urgent an in-app notification is; the notifications page badges 紧急 and 提醒. The one set
-    every ``notify`` call chooses from (notify refuses anything else)."""
-    INFO = "info", "提示"
-    WARNING = "warning", "提醒"
-    URGENT = "urgent", "紧急"

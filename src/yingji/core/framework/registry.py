@@ -20,9 +20,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse_lazy
 
-from yingji.core.access import restrict
-from yingji.core.models import GeoPoint, GeoShape, Region
-from yingji.core.widgets import AutocompleteInput
+from yingji.core.framework.access import restrict
+from yingji.core.framework.models import GeoPoint, GeoShape
+from yingji.core.framework.widgets import AutocompleteInput
 
 _REGISTRIES: dict[str, Registry] = {}
 
@@ -243,7 +243,7 @@ class Registry:
         return "+".join(str(getattr(obj, k)) for k in self.natural_key)
 
     def suggest_label(self, obj) -> str:
-        parent = getattr(obj, "parent", None) if self.model is Region else None
+        parent = getattr(obj, "parent", None) if is_scope_tree(self.model) else None
         return f"{obj}（{parent}）" if parent else str(obj)
 
     def autocomplete_widget(self, name: str):
@@ -321,7 +321,7 @@ class Registry:
                            "widget": self.autocomplete_widget(name),
                            "queryset": (lambda request, m=f.related_model:
                                         related_queryset(m, request.user) if request else m._default_manager.none())}
-                if f.related_model is Region:
+                if is_scope_tree(f.related_model):
                     declared[name] = RegionSubtreeFilter(subtree_of=name if name != "parent" else None, **options)
                 else:
                     declared[name] = django_filters.ModelChoiceFilter(**options)
@@ -366,6 +366,11 @@ class StrictNullBooleanField(forms.NullBooleanField):
 
 class StrictBooleanFilter(django_filters.BooleanFilter):
     field_class = StrictNullBooleanField
+
+
+def is_scope_tree(model) -> bool:
+    """The model that is its own scope region (the division tree: a record's ``path`` is its place)."""
+    return getattr(model, "scope_region", None) == "self"
 
 
 class RegionSubtreeFilter(django_filters.ModelChoiceFilter):

@@ -9,19 +9,19 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import CASCADE, Count, Q
+from django.db.models import CASCADE, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import format_html_join
 from django.views import View
 
-from yingji.core import history, services
-from yingji.core.access import can, effective_region
-from yingji.core.api import REGION_ATTRIBUTES, display_value, xlsx_response
-from yingji.core.models import Attachment, ImportJob, JobRun, Organization, Person, Region
-from yingji.core.registry import Registry, get_registry
-from yingji.core.search import search_q
+from yingji.core.framework import history, services
+from yingji.core.framework.access import can
+from yingji.core.framework.api import display_value, xlsx_response
+from yingji.core.framework.models import Attachment, ImportJob, JobRun
+from yingji.core.framework.registry import Registry, get_registry
+from yingji.core.framework.search import search_q
 
 
 class RegistryView(LoginRequiredMixin, View):
@@ -98,7 +98,7 @@ class DetailView(RegistryView):
         related = related_lists(request.user, obj)
         flow = None
         if reg.workflow is not None:
-            from yingji.core import workflow
+            from yingji.core.framework import workflow
 
             state = getattr(obj, reg.state_field)
             log = list(workflow.log_of(obj)[:50])
@@ -204,8 +204,8 @@ class TransitionView(RegistryView):
         """The transition named in the form, taken as its declared operation (the same checks, inputs
         and errors as POST /api/<slug>/<id>/<transition>/): a refusal or a missing input comes back as
         the operation's page with what was typed; a transition that does not exist is a 409 there."""
-        from yingji.core import operations
-        from yingji.core.operation_views import OperationView
+        from yingji.core.framework import operations
+        from yingji.core.framework.operation_views import OperationView
 
         name = operations.kebab(request.POST.get("name", ""))
         if operations.get(registry, name) is None:
@@ -220,7 +220,7 @@ class DocumentView(RegistryView):
     another format's address here with ``extension``, as /warnings/<id>/cap.xml does)."""
 
     def get(self, request, registry, pk, name, extension="docx"):
-        from yingji.core.documents import document_response
+        from yingji.core.framework.documents import document_response
 
         obj = self.get_object()
         declared = self.registry.documents.get(name)
@@ -280,7 +280,7 @@ class AttachmentUploadView(RegistryView):
     action = "change"
 
     def post(self, request, registry, pk):
-        from yingji.core.operation_views import OperationView
+        from yingji.core.framework.operation_views import OperationView
 
         return OperationView.as_view()(request, registry=registry, pk=pk, name="attach")
 
@@ -301,7 +301,7 @@ def attachment_download(request, pk):
 def related_points(user, obj) -> list[dict]:
     """Located records belonging to ``obj`` (an enterprise's risk points, hazard sources, hazards …),
     coloured as their registries declare: the record's own map (e.g. the enterprise risk map)."""
-    from yingji.core.registry import registry_for_model
+    from yingji.core.framework.registry import registry_for_model
 
     points = []
     for rel in obj._meta.related_objects:
@@ -317,7 +317,7 @@ def related_points(user, obj) -> list[dict]:
 
 def related_lists(user, obj) -> list[dict]:
     """Records pointing at ``obj`` from other registries (e.g. an organization's people)."""
-    from yingji.core.registry import registry_for_model
+    from yingji.core.framework.registry import registry_for_model
 
     out = []
     own = registry_for_model(type(obj))
@@ -338,54 +338,29 @@ def related_lists(user, obj) -> list[dict]:
                         "add_url": f"{reverse('registry_create', args=[target.slug])}?{lookup}={value}"
                         if can_add else "",
                         "more_url": f"{reverse('registry_list', args=[target.slug])}?{lookup}={value}"})
-    if isinstance(obj, Region):
-        children = Region.objects.for_user(user).filter(parent=obj)
+    if own and _is_tree(type(obj)):  # a tree (the division tree): its children come first
+        children = own.queryset(user).filter(parent=obj)
         if children.exists():
-            out.insert(0, {"reg": get_registry("regions"), "title": "下级区划", "total": children.count(),
+            key = own.related_key("parent")
+            value = getattr(obj, key) if key != "pk" else obj.pk
+            out.insert(0, {"reg": own, "title": f"下级{own.label}", "total": children.count(),
                            "items": list(children[:50]),
-                           "more_url": f"{reverse('registry_list', args=['regions'])}?parent={obj.code}"})
+                           "more_url": f"{reverse('registry_list', args=[own.slug])}?parent={value}"})
     return out
 
 
-# ---- home, map, system pages -----------------------------------------------------------------
+def _is_tree(model) -> bool:
+    field = next((f for f in model._meta.concrete_fields if f.name == "parent"), None)
+    return bool(field and field.is_relation and field.related_model is model)
 
-@login_required
-def home(request):
-    user = request.user
-    regions = Region.objects.for_user(user)
-    orgs = Organization.objects.for_user(user)
-    by_kind = orgs.values("kind").annotate(n=Count("id")).order_by("-n")
-    enterprises = orgs.filter(kind="enterprise").exclude(industry_code="")
-    from yingji.core.codes import industry_label
 
-    industries: dict[str, int] = {}
-    for code, n in enterprises.values_list("industry_code").annotate(n=Count("id")):
-        label = industry_label(code)
-        industries[label] = industries.get(label, 0) + n
-    top_region = effective_region(user) or regions.filter(level="county").first() or regions.order_by("path").first()
-    figures = [
-        ("乡镇街道", regions.filter(level="township").count(), "个"),
-        ("村社区", regions.filter(level="village").count(), "个"),
-        ("企业", orgs.filter(kind="enterprise").count(), "家"),
-        ("通讯录", Person.objects.for_user(user).count(), "人"),
-    ]
-    from yingji.core.choices import OrganizationKind
-
-    return render(request, "home.html", {
-        "panels": home_panels(request),
-        "figures": figures, "top_region": top_region, "map_level": map_level_for(user),
-        "industries": sorted(industries.items(), key=lambda kv: -kv[1])[:10],
-        "kinds": [(OrganizationKind(k["kind"]).label, k["n"]) for k in by_kind],
-        "recent": LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp")[:8]
-        if user.is_staff else [],
-    })
-
+# ---- map layers, home panels, system pages -----------------------------------------------------------------
 
 def home_panels(request) -> list[dict]:
     """The apps' home-page cards (``home_panels`` on their AppConfig), rendered for this user."""
     from django.template.loader import render_to_string
 
-    from yingji.core.contributions import apps, resolve
+    from yingji.core.framework.contributions import apps, resolve
 
     declared = sorted(((panel.order, i, panel) for i, panel in
                        enumerate(p for config in apps() for p in config.home_panels)), key=lambda t: t[:2])
@@ -397,12 +372,6 @@ def home_panels(request) -> list[dict]:
     return out
 
 
-def map_level_for(user) -> str:
-    """The level one below the user's own region: a county sees townships, a township villages."""
-    region = effective_region(user) or Region.objects.filter(level="county").first()
-    return {"province": "city", "city": "county", "county": "township"}.get(region.level if region else "", "village")
-
-
 LAYER_COLOURS = ["#ff7d00", "#d4380d", "#1677ff", "#389e0d", "#722ed1", "#13c2c2", "#eb2f96", "#faad14", "#2f54eb",
                  "#a0d911"]
 
@@ -410,7 +379,7 @@ LAYER_COLOURS = ["#ff7d00", "#d4380d", "#1677ff", "#389e0d", "#722ed1", "#13c2c2
 def map_layers(user) -> list[dict]:
     """Every located registry the user may view, as a map layer with its first choice filter
     (teams by kind, warehouses by level, shelters by class …); organizations are shown at first."""
-    from yingji.core.registry import registries
+    from yingji.core.framework.registry import registries
 
     layers = []
     for reg in registries():
@@ -422,15 +391,6 @@ def map_layers(user) -> list[dict]:
                        "filter": name, "filter_label": reg.field_label(name) if name else "",
                        "choices": [(str(v), str(lbl)) for v, lbl in reg.field(name).choices] if name else []})
     return layers
-
-
-# Not an operation: the 一张图 page, it reads.
-@login_required
-def map_view(request):
-    return render(request, "map.html", {"attributes": REGION_ATTRIBUTES, "map_level": map_level_for(request.user),
-                                        "layers": map_layers(request.user),
-                                        "levels": [("township", "乡镇街道"), ("village", "村社区"),
-                                                   ("county", "县（市、区）")]})
 
 
 # Not an operation: the administrators' read-only log.
@@ -454,20 +414,10 @@ def job_runs(request):
     return render(request, "job_runs.html", {"runs": JobRun.objects.all()[:100]})
 
 
-# Not an operation: a public map layer (no login), it reads.
-def public_boundary(request):
-    """The county outline for public pages (no login): the only geometry the public map needs."""
-    from django.http import JsonResponse
-
-    county = Region.objects.filter(level="county").exclude(geometry__isnull=True).order_by("code").first()
-    return JsonResponse({"type": "Feature", "geometry": county.geometry if county else None,
-                         "properties": {"name": county.name if county else ""}})
-
-
 # Not an operation: the user's own inbox, it reads.
 @login_required
 def notifications(request):
-    from yingji.core.models import Notification
+    from yingji.core.framework.models import Notification
 
     page = Paginator(Notification.objects.filter(user=request.user), 30).get_page(request.GET.get("page"))
     return render(request, "notifications.html", {"page": page})
@@ -480,7 +430,7 @@ def notification_open(request, pk):
     from django.utils import timezone
     from django.utils.http import url_has_allowed_host_and_scheme
 
-    from yingji.core.models import Notification
+    from yingji.core.framework.models import Notification
 
     note = get_object_or_404(Notification, pk=pk, user=request.user)
     if note.read_at is None:
@@ -493,7 +443,7 @@ def notification_open(request, pk):
 # Not an operation: an HTMX fragment, it reads.
 @login_required
 def notification_badge(request):
-    from yingji.core.notify import unread
+    from yingji.core.framework.notify import unread
 
     n = unread(request.user).count()
     return HttpResponse(f'<span class="badge text-bg-danger" data-testid="unread">{n}</span>' if n else "")

@@ -24,7 +24,7 @@ def search_q(reg, term: str) -> Q:
 
 def ensure_trigram_indexes(using: str = "default") -> list[str]:
     """Create missing pg_trgm indexes for the search fields; no-op on other databases."""
-    from yingji.core.registry import registries
+    from yingji.core.framework.registry import registries
 
     connection = connections[using]
     if connection.vendor != "postgresql":

@@ -17,8 +17,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from shapely.geometry import Point, shape
 
-from yingji.core import placenames, services
-from yingji.core.codes import REGION_LEVELS
+from yingji.core.directory import placenames
+from yingji.core.directory.codes import REGION_LEVELS
+from yingji.core.framework import services
 from yingji.core.models import Region
 
 MIN_SECONDS_TO_FILL = 3

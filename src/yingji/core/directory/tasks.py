@@ -1,4 +1,4 @@
-"""Background jobs of the core. ``heartbeat`` is the sample periodic job: it proves the scheduler
+"""Background jobs of the directory. ``heartbeat`` is the sample periodic job: it proves the scheduler
 runs (operators see its runs under 系统管理 → 后台任务) and reports basic data health."""
 
 from celery import shared_task
@@ -7,7 +7,7 @@ from django.utils import timezone
 from yingji.core.models import JobRun, Organization, Region
 
 
-@shared_task(name="yingji.core.tasks.heartbeat")
+@shared_task(name="yingji.core.directory.tasks.heartbeat")
 def heartbeat():
     run = JobRun.objects.create(name="heartbeat", started_at=timezone.now())
     missing_geo = Region.objects.filter(geometry__isnull=True).exclude(level="village").count()
@@ -18,11 +18,3 @@ def heartbeat():
     run.save()
     JobRun.objects.filter(name="heartbeat", started_at__lt=timezone.now() - timezone.timedelta(days=30)).delete()
     return run.detail
-
-
-@shared_task(name="yingji.core.tasks.run_import")
-def run_import(job_id: int):
-    """A large import (services.start_import) run by a worker: same validation, all-or-nothing."""
-    from yingji.core.services import run_import_job
-
-    run_import_job(job_id)

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from django.urls import NoReverseMatch, reverse
 
-from yingji.core.contributions import MenuEntry, apps
-from yingji.core.registry import get_registry
+from yingji.core.framework.contributions import MenuEntry, apps
+from yingji.core.framework.registry import get_registry
 
 # Business areas in their order, each with the items planned for it while no app contributes any.
 # An app's entry under an area not listed here opens a new area just before 系统管理.

@@ -15,20 +15,16 @@ from __future__ import annotations
 import csv
 import json
 import math
-import random
 import secrets
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from auditlog.context import disable_auditlog
 from django.contrib.auth.models import Group
-from django.db import transaction
 from shapely.geometry import MultiPolygon, Point, mapping, shape
 from shapely.ops import voronoi_diagram
 
-from yingji.core.codes import CREDIT_CODE_ALPHABET, credit_code_check_char
+from yingji.core.directory.codes import CREDIT_CODE_ALPHABET, credit_code_check_char
+from yingji.core.framework.demo import AlreadyLoaded, DemoContext, _mobile, _name
 from yingji.core.models import Organization, Person, Region, User
 
 DATA = Path(__file__).parent / "data"
@@ -88,10 +84,6 @@ BRANDS = ("东信 庆泰 金山 华湘 银河 熊猫 永胜 鑫达 恒盛 湘浏
           "盛世 凯旋 富源 德盛 宏盛 华盛 隆兴 兴旺 宝利 嘉禾 正大 长兴 明星 泰和 恒通 鸿运 金龙 和顺 "
           "星光 宇峰 祥瑞 利达 佳和 三湘 锦绣 吉祥 万通 顺丰 同心 群英 腾飞 九州 联合 浏河 大围 道吾 "
           "石霜 秀山 洞庭 岳麓 星城 映山 湘江 浏水 松山 松柏 云海 蓝天 青山 绿洲 阳光 丰盛 金穗").split()
-SURNAMES = "李 王 张 刘 陈 杨 黄 赵 周 吴 徐 孙 胡 朱 高 林 何 郭 罗 彭 邓 谭 唐 曾 肖 欧阳 汤 罗 袁 易".split()
-GIVEN = ("伟 芳 娜 敏 静 丽 强 磊 军 洋 勇 艳 杰 涛 明 超 秀英 华 平 刚 桂英 建华 志强 国庆 红梅 文 斌 辉 "
-         "鹏 浩 宇 婷 雪 琳 建国 海燕 立新 湘 浏生 卫东 小红 春华 秋菊 冬梅 志刚").split()
-
 ROLE_USERS = [
     # username, full name, role, scope (region name or None), organization name or None
     ("leader", "周局长", "leader", "浏阳市", None),
@@ -105,53 +97,16 @@ ROLE_USERS = [
 ]
 
 
-@dataclass
-class DemoContext:
-    """What the demo's steps share. core's step fills the county (towns, villages, organizations); every
-    app's step (``demo`` on its AppConfig) adds its records and reports what it made."""
-
-    rng: random.Random
-    towns: list = field(default_factory=list)
-    villages: list = field(default_factory=list)
-    orgs: list = field(default_factory=list)
-    facts: list[str] = field(default_factory=list)  # "N 个风险点": joined into the summary's first line
-    lines: list[str] = field(default_factory=list)  # lines of their own ("应急资源：…")
-    after: list[Callable[[], str]] = field(default_factory=list)  # run after the data is committed (files)
-    password: str = ""
-
-    def name(self) -> str:
-        return _name(self.rng)
-
-    def mobile(self) -> str:
-        return _mobile(self.rng)
-
-
-def load(seed: int = 2026, log=print) -> list[str]:
-    """Load the demo county once; returns a summary. Deterministic for a given seed.
-
-    Every installed app's demo step runs in ascending order (core's county first), all in one
-    transaction and with one random generator, so the same seed gives the same county."""
-    from yingji.core.contributions import apps, resolve
-
-    if Region.objects.filter(code=COUNTY_CODE).exists():
-        return ["演示县已存在，跳过加载（如需重建请删除数据库后重新运行 yingji demo）"]
-    steps = sorted((config.demo for config in apps() if config.demo), key=lambda step: step.order)
-    ctx = DemoContext(rng=random.Random(seed))
-    with transaction.atomic(), disable_auditlog():
-        for step in steps:
-            resolve(step.loader)(ctx)
-    after = [write() for write in ctx.after]
-    return [f"演示县：湖南省浏阳市 — {'、'.join(ctx.facts)}", *ctx.lines, *after,
-            f"演示账号（{DEMO_PASSWORD_NOTE}均为 {ctx.password}）：" + "、".join(u[0] for u in ROLE_USERS)]
-
-
 def load_county(ctx: DemoContext):
-    """core's step: the division tree, organizations, people and one user per role."""
+    """The directory's step (the first): the division tree, organizations, people and one user per role."""
+    if Region.objects.filter(code=COUNTY_CODE).exists():
+        raise AlreadyLoaded
     rng = ctx.rng
     ctx.towns, ctx.villages = _regions(rng)
     ctx.orgs = _organizations(rng, ctx.towns)
     people = _people(rng, ctx.towns, ctx.villages, ctx.orgs)
     ctx.password = _users(rng, ctx.towns, ctx.villages, ctx.orgs)
+    ctx.accounts = [f"演示账号（{DEMO_PASSWORD_NOTE}均为 {ctx.password}）：" + "、".join(u[0] for u in ROLE_USERS)]
     ctx.facts += [f"{len(ctx.towns)} 个乡镇街道", f"{len(ctx.villages)} 个村社区", f"{len(ctx.orgs)} 家单位",
                   f"{people} 位联系人"]
 
@@ -240,15 +195,6 @@ def credit_code(rng, prefix: str) -> str:
     return body + credit_code_check_char(body)
 
 
-def _name(rng):
-    return rng.choice(SURNAMES) + rng.choice(GIVEN)
-
-
-def _mobile(rng):
-    return rng.choice(["138", "139", "135", "137", "150", "151", "152", "158", "159", "173", "180", "187", "189"]) + \
-        f"{rng.randrange(10**8):08d}"
-
-
 def _organizations(rng, towns):
     town_by_name = {t.name: t for t in towns}
     orgs, used = [], set()
@@ -325,7 +271,7 @@ def _people(rng, towns, villages, orgs) -> int:
 
 
 def _users(rng, towns, villages, orgs) -> str:
-    from yingji.core.roles import sync_roles
+    from yingji.core.framework.roles import sync_roles
 
     sync_roles()
     password = "yingji-" + secrets.token_hex(4)  # random, not seeded: printed once by loaddemo

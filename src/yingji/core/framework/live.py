@@ -34,7 +34,7 @@ def _redis_url() -> str | None:
 
 def publish(channel: str, data: dict, *, region, organization_id: int | None = None) -> None:
     """Queue ``data`` for pages whose user's scope covers ``region`` (and ``organization_id``)."""
-    from yingji.core.models import LiveEvent
+    from yingji.core.framework.models import LiveEvent
 
     def send():
         event = LiveEvent.objects.create(channel=channel, data=data, region=region, organization_id=organization_id)
@@ -51,20 +51,20 @@ def publish(channel: str, data: dict, *, region, organization_id: int | None = N
 
 
 def prune(now: datetime.datetime | None = None, keep: datetime.timedelta = datetime.timedelta(days=1)) -> int:
-    from yingji.core.models import LiveEvent
+    from yingji.core.framework.models import LiveEvent
 
     return LiveEvent.objects.filter(created_at__lt=(now or timezone.now()) - keep).delete()[0]
 
 
 def visible_after(user, last_id: int, channels: list[str], limit: int = 200) -> list:
-    from yingji.core.access import restrict
-    from yingji.core.models import LiveEvent
+    from yingji.core.framework.access import restrict
+    from yingji.core.framework.models import LiveEvent
 
     return list(restrict(LiveEvent.objects.filter(id__gt=last_id, channel__in=channels), user).order_by("id")[:limit])
 
 
 def _latest_id() -> int:
-    from yingji.core.models import LiveEvent
+    from yingji.core.framework.models import LiveEvent
 
     return LiveEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
 

@@ -19,10 +19,10 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from yingji.core import operations
-from yingji.core.operations import Conflict, InvalidInput, Operation, PhotosField
-from yingji.core.rest import FormParser, JSONParser, MultiPartParser
-from yingji.core.statemachine import TransitionError
+from yingji.core.framework import operations
+from yingji.core.framework.operations import Conflict, InvalidInput, Operation, PhotosField
+from yingji.core.framework.rest import FormParser, JSONParser, MultiPartParser
+from yingji.core.framework.statemachine import TransitionError
 
 
 def _declared(registry: str, name: str) -> Operation:

@@ -1,23 +1,15 @@
-"""Django validators wrapping the pure rules in codes.py and geo.py."""
+"""Django validators: coordinates and geometry (the pure rules in geo.py), phone numbers, control characters."""
 
 import re
 
 from django.core.exceptions import ValidationError
 
-from yingji.core import codes, geo
+from yingji.core.framework import geo
 
 
 def _raise_if(message):
     if message:
         raise ValidationError(message)
-
-
-def validate_credit_code(value: str):
-    _raise_if(codes.credit_code_error(value))
-
-
-def validate_industry_code(value: str):
-    _raise_if(codes.industry_code_error(value))
 
 
 def validate_lon(value: float):

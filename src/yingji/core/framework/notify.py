@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 
-from yingji.core.choices import NotificationLevel
-from yingji.core.models import Notification
+from yingji.core.framework.choices import NotificationLevel
+from yingji.core.framework.models import Notification
 
 
 def users_responsible_for(record, roles: tuple[str, ...]) -> list:

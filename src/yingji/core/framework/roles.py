@@ -44,7 +44,7 @@ ACTIONS = {"v": "view", "a": "add", "c": "change", "d": "delete"}
 
 def all_roles() -> dict[str, Role]:
     """core's roles and the apps' roles, each with every app's grants on its own models merged in."""
-    from yingji.core.contributions import apps
+    from yingji.core.framework.contributions import apps
 
     out = {role.name: role for role in CORE_ROLES}
     configs = apps()
@@ -94,7 +94,7 @@ def permission_codenames(role: Role, models) -> set[tuple[str, str]]:
 def effective_permissions() -> dict[str, set[str]]:
     """What each role holds, as "app_label.codename" (registry models' permissions and the extras),
     computed from the declarations; ``sync_roles`` writes exactly this into the groups."""
-    from yingji.core.registry import registries
+    from yingji.core.framework.registry import registries
 
     models = [r.model for r in registries()]
     out = {}
@@ -108,7 +108,7 @@ def effective_permissions() -> dict[str, set[str]]:
 def sync_roles(using="default"):
     from django.contrib.auth.models import Group, Permission
 
-    from yingji.core.registry import registries
+    from yingji.core.framework.registry import registries
 
     models = [r.model for r in registries()]
     # Every permission at once (one query, not one per grant: this runs after every migrate and flush).

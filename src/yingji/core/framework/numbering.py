@@ -24,7 +24,7 @@ from django.utils import timezone
 def next_serial(kind: str, series: str, seed: Callable[[], int]) -> int:
     """The next serial of ``kind`` in ``series``; ``seed()`` gives the highest serial in use, asked only
     when the series has no counter yet."""
-    from yingji.core.models import NumberSequence
+    from yingji.core.framework.models import NumberSequence
 
     counter = NumberSequence.objects.filter(kind=kind, series=series)
     with transaction.atomic():  # the caller's transaction when there is one: the row stays held until it ends

@@ -1,7 +1,7 @@
 from django.conf import settings
 
 from yingji import __version__
-from yingji.core.menu import menu_for
+from yingji.core.framework.menu import menu_for
 
 
 def platform(request):
@@ -19,6 +19,6 @@ def platform(request):
 def _unread(user) -> int:
     if not user or not user.is_authenticated:
         return 0
-    from yingji.core.notify import unread
+    from yingji.core.framework.notify import unread
 
     return unread(user).count()

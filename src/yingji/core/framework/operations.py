@@ -36,7 +36,7 @@ from django.db import transaction
 from django.http import Http404
 from django.urls import reverse
 
-from yingji.core.statemachine import TransitionError
+from yingji.core.framework.statemachine import TransitionError
 
 _OPERATIONS: dict[tuple[str, str], Operation] = {}
 RESERVED = {"history", "transitions", "export", "import", "import_file", "import_job", "do"}
@@ -101,7 +101,7 @@ class Operation:
 
     @property
     def reg(self):
-        from yingji.core.registry import get_registry
+        from yingji.core.framework.registry import get_registry
 
         return get_registry(self.registry)
 
@@ -114,7 +114,7 @@ class Operation:
 
     def refused(self, user, record=None) -> str | None:
         """Why ``user`` may not take this operation (on ``record``); None if they may."""
-        from yingji.core.workflow import user_roles
+        from yingji.core.framework.workflow import user_roles
 
         if not user.is_authenticated or not user.has_perm(self.perm()):
             return f"您的角色不能{self.label}"
@@ -178,7 +178,7 @@ def _declare_transitions() -> None:
     if not apps.ready:
         return
     _transitions_declared = True
-    from yingji.core.registry import registries
+    from yingji.core.framework.registry import registries
 
     for reg in registries():
         if (reg.slug, "attach") not in _OPERATIONS:
@@ -196,7 +196,7 @@ class AttachForm(OperationForm):
 
 
 def _attach(user, record, *, file, description=""):
-    from yingji.core import services
+    from yingji.core.framework import services
 
     try:
         return services.attach_file(user, record, file, description)
@@ -237,7 +237,7 @@ def transition_operation(reg, t) -> Operation:
     form = type(f"{kebab(t.name).title().replace('-', '')}TransitionForm", (OperationForm,), fields)
 
     def run(user, record, *, comment="", photos=(), **inputs):
-        from yingji.core import services, workflow
+        from yingji.core.framework import services, workflow
 
         ids = [services.attach_file(user, record, upload, f"{t.label}时上传的照片").pk for upload in photos]
         if ids:
@@ -245,8 +245,8 @@ def transition_operation(reg, t) -> Operation:
         return workflow.apply(user, record, t.name, comment=comment.strip(), inputs=inputs)
 
     def refusal(user, record):
-        from yingji.core.statemachine import ANY_ROLE
-        from yingji.core.workflow import user_roles
+        from yingji.core.framework.statemachine import ANY_ROLE
+        from yingji.core.framework.workflow import user_roles
 
         if ANY_ROLE not in t.roles and not user_roles(user) & set(t.roles):
             return f"您的角色不能执行“{t.label}”"
@@ -261,7 +261,7 @@ def transition_operation(reg, t) -> Operation:
 
 def available(user, record) -> list[Operation]:
     """The page actions ``user`` may take on ``record`` (buttons on its page)."""
-    from yingji.core.registry import registry_for_model
+    from yingji.core.framework.registry import registry_for_model
 
     reg = registry_for_model(type(record))
     if reg is None:
@@ -272,7 +272,7 @@ def available(user, record) -> list[Operation]:
 def record_for(op: Operation, user, pk):
     """The record ``pk`` as ``user`` may see it: 403 if their role sees none of these records, 404 if
     it is not in their scope (or does not exist)."""
-    from yingji.core.access import can
+    from yingji.core.framework.access import can
 
     if not can(user, "view", op.model):
         raise PermissionDenied(f"您的角色不能查看{op.reg.label}")

@@ -55,7 +55,7 @@ class Pagination(pagination.PageNumberPagination):
 
 def exception_handler(exc, context):
     """DRF's handler, plus Django ValidationErrors from services as 400 with field messages."""
-    from yingji.core.statemachine import TransitionError
+    from yingji.core.framework.statemachine import TransitionError
 
     if isinstance(exc, TransitionError):
         return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)

@@ -1,7 +1,7 @@
 """The core registries: administrative divisions, organizations, the address book."""
 
+from yingji.core.framework.registry import Registry, register
 from yingji.core.models import Organization, Person, Region
-from yingji.core.registry import Registry, register
 
 register(Registry(
     model=Region, slug="regions", menu_group="系统管理", icon="🗺",

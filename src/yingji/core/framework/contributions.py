@@ -13,14 +13,14 @@ declaration           read by
 ====================  =============================================================
 ``order``             settings.INSTALLED_APPS (:func:`discover`), the layering contract
 ``urls``              yingji/urls.py (:func:`urlpatterns`)
-``menu``              core/menu.py (the left navigation)
-``roles``,            core/roles.py (permission sets synced into groups after migrate)
+``menu``              core/framework/menu.py (the left navigation)
+``roles``,            core/framework/roles.py (permission sets synced into groups after migrate)
 ``role_grants``,
 ``role_permissions``
 ``periodic_jobs``     the Celery beat schedule (:func:`beat_schedule`, set in CoreConfig.ready),
-                      and so core/scheduler.py in the embedded default
-``demo``              core/demo.py (``yingji demo`` / ``loaddemo``)
-``home_panels``       core/views.py ``home``
+                      and so core/framework/scheduler.py in the embedded default
+``demo``              core/framework/demo.py (``yingji demo`` / ``loaddemo``)
+``home_panels``       core/framework/views.py ``home``
 ``embedded``          the ``serve`` command (in-process services of the embedded default)
 ``api_enum_names``    settings.SPECTACULAR_SETTINGS (names of shared enums in the schema)
 ``engines``           the purity contract: modules that import no Django and no app
@@ -45,7 +45,7 @@ from django.apps import AppConfig
 @dataclass(frozen=True)
 class MenuEntry:
     """One item of the left navigation, in business area ``area`` (a Chinese heading such as
-    "风险防控"; the areas' order is core's :data:`yingji.core.menu.AREAS`).
+    "风险防控"; the areas' order is core's :data:`yingji.core.framework.menu.AREAS`).
 
     Who sees it: a ``registry`` entry (a registry slug) shows to users who may view that registry;
     a ``url_name`` entry shows to everyone signed in, unless ``perm`` ("app_label.codename") or
@@ -62,7 +62,7 @@ class MenuEntry:
 
 @dataclass(frozen=True)
 class PeriodicJob:
-    """A registered Celery task run every ``every_s`` seconds (beat with a broker, core/scheduler.py
+    """A registered Celery task run every ``every_s`` seconds (beat with a broker, core/framework/scheduler.py
     without one)."""
 
     name: str
@@ -73,7 +73,7 @@ class PeriodicJob:
 @dataclass(frozen=True)
 class DemoStep:
     """Part of the demo county: ``loader`` ("module:function") is called as ``loader(ctx)`` with a
-    :class:`yingji.core.demo.DemoContext`, inside the demo's one transaction, in ascending ``order``
+    :class:`yingji.core.framework.demo.DemoContext`, inside the demo's one transaction, in ascending ``order``
     across apps (later steps may use what earlier ones made)."""
 
     loader: str

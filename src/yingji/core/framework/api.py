@@ -6,7 +6,6 @@ import json
 
 from django.core.exceptions import MultipleObjectsReturned
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Count
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -15,10 +14,10 @@ from rest_framework.decorators import action, api_view, permission_classes
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from yingji.core import history, services, tabular
-from yingji.core.models import ImportJob, Organization, Region
-from yingji.core.registry import Registry, ambiguous_key_message, get_registry, registries, related_queryset
-from yingji.core.rest import FormParser, JSONParser, MultiPartParser, query_number
+from yingji.core.framework import history, services, tabular
+from yingji.core.framework.models import ImportJob
+from yingji.core.framework.registry import Registry, ambiguous_key_message, get_registry, registries, related_queryset
+from yingji.core.framework.rest import FormParser, JSONParser, MultiPartParser, query_number
 
 
 class NaturalKeyRelatedField(serializers.SlugRelatedField):
@@ -178,15 +177,15 @@ class RegistryViewSet(viewsets.ModelViewSet):
     @action(detail=True, methods=["get", "post"], permission_classes=[IsAuthenticated],
             parser_classes=[JSONParser, FormParser, MultiPartParser])
     def transitions(self, request, pk=None):
-        from yingji.core import workflow
+        from yingji.core.framework import workflow
 
         reg = self.registry
         if reg.workflow is None or not request.user.has_perm(reg.perm("view")):
             return Response({"detail": "未找到。"}, status=status.HTTP_404_NOT_FOUND)
         record = self.get_object()
         if request.method == "POST":  # the transition's declared operation, its inputs and photos included
-            from yingji.core import operations
-            from yingji.core.operation_views import form_data
+            from yingji.core.framework import operations
+            from yingji.core.framework.operation_views import form_data
 
             body = TransitionRequestSerializer(data=request.data)
             body.is_valid(raise_exception=True)
@@ -278,7 +277,7 @@ class DocumentRenderer(renderers.BaseRenderer):
 def documents_action(reg: Registry):
     """GET /api/<slug>/<id>/documents/<name>/: the registry's declared documents (registry.RecordDocument),
     by the record's rules — view permission (403), the record in scope (404) — as the record page serves them."""
-    from yingji.core.documents import document_response
+    from yingji.core.framework.documents import document_response
 
     names = ", ".join(f"{name}（{d.label}，{d.media_type}）" for name, d in reg.documents.items())
     media = sorted({d.media_type for d in reg.documents.values()})
@@ -302,7 +301,7 @@ def documents_action(reg: Registry):
 
 
 def viewset_class(reg: Registry):
-    from yingji.core.operation_views import api_actions
+    from yingji.core.framework.operation_views import api_actions
 
     ordering = [n for n in reg.editable_fields if not reg.field(n).is_relation] + ["id", "created_at", "updated_at"]
     return extend_schema(tags=[reg.label])(type(f"{reg.model.__name__}ViewSet", (RegistryViewSet,), {
@@ -323,69 +322,6 @@ def register_routes(router):
 
 
 # ---- map layers (GeoJSON) -----------------------------------------------------------------------
-
-REGION_ATTRIBUTES = {"population": "常住人口", "density": "人口密度（人/km²）", "gdp": "地区生产总值（亿元）",
-                     "organizations": "单位数量"}
-# Attributes other modules add to the region layer: key -> (label, fn(user, regions) -> {region id: value},
-# categories {value: (label, colour)} for categorical attributes, or None for numeric ones).
-REGION_ATTRIBUTE_PROVIDERS: dict = {}
-
-
-def register_region_attribute(key: str, label: str, compute, categories: dict | None = None):
-    REGION_ATTRIBUTES[key] = label
-    REGION_ATTRIBUTE_PROVIDERS[key] = (compute, categories)
-
-
-# Not an operation: a map layer (GET), it reads.
-@extend_schema(summary="区划边界图层（GeoJSON），按指定属性着色", tags=["地图"], parameters=[
-    OpenApiParameter("level", str, description="区划级别，如 township"),
-    OpenApiParameter("parent", str, description="上级区划代码")], responses=OpenApiTypes.OBJECT)
-@api_view(["GET"])
-@permission_classes([IsAuthenticated])
-def region_layer(request):
-    regions = Region.objects.for_user(request.user).exclude(geometry__isnull=True)
-    if request.GET.get("level"):
-        regions = regions.filter(level=request.GET["level"])
-    if request.GET.get("parent"):
-        regions = regions.filter(parent__code=request.GET["parent"])
-    counts = dict(Organization.objects.for_user(request.user).values_list("region__path")
-                  .annotate(n=Count("id")).values_list("region__path", "n"))
-    regions = list(regions.order_by("code"))
-    extra = {key: compute(request.user, regions) for key, (compute, _) in REGION_ATTRIBUTE_PROVIDERS.items()}
-    features = []
-    for r in regions:
-        n_orgs = sum(n for path, n in counts.items() if path.startswith(r.path))
-        features.append({"type": "Feature", "geometry": r.geometry, "properties": {
-            "id": r.pk, "code": r.code, "name": r.name, "level": r.get_level_display(),
-            "population": r.population, "density": r.population_density,
-            "gdp": round(float(r.gdp_cny) / 1e8, 2) if r.gdp_cny else None, "organizations": n_orgs,
-            "note": r.geometry_note, "url": f"/registry/regions/{r.pk}/",
-            **{key: values.get(r.pk) for key, values in extra.items()}}})
-    categories = {key: {v: list(lc) for v, lc in cats.items()}
-                  for key, (_, cats) in REGION_ATTRIBUTE_PROVIDERS.items() if cats}
-    return Response({"type": "FeatureCollection", "features": features, "attributes": REGION_ATTRIBUTES,
-                     "categories": categories})
-
-
-# Not an operation: a lookup for forms and maps (GET), it reads.
-@extend_schema(summary="按地址识别区划：地址中的乡镇、村社区名称 → 区划（在您的管辖范围内）", tags=["地图"],
-               parameters=[OpenApiParameter("address", str, description="地址，如 大瑶镇大瑶村三组")],
-               responses=OpenApiTypes.OBJECT)
-@api_view(["GET"])
-@permission_classes([IsAuthenticated])
-def locate_address(request):
-    from yingji.core import public_forms
-
-    try:
-        region = public_forms.locate_address(request.GET.get("address", ""), Region.objects.for_user(request.user))
-    except public_forms.Refused as exc:
-        return Response({"region": None, "error": str(exc)})
-    if region is None:
-        return Response({"region": None, "error": "地址中没有识别出本辖区的乡镇或村社区名称"})
-    path_name = f"{region.parent.name if region.parent else ''}{region.name}"
-    return Response({"region": {"code": region.code, "name": region.name, "path_name": path_name,
-                                "lon": region.centroid_lon, "lat": region.centroid_lat}, "error": None})
-
 
 # Not an operation: a map layer (GET) of any located registry, it reads.
 @extend_schema(summary="点位图层（GeoJSON）：任一带经纬度的登记簿（另可用该登记簿的筛选参数）", tags=["地图"],
