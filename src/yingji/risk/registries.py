@@ -38,14 +38,17 @@ register(Registry(
 
 register(Registry(
     model=RiskBandSetting, slug="risk-bands", menu_group="风险防控", icon="≡",
-    list_fields=["region", "organization", "method", "major_bound", "high_bound", "moderate_bound", "basis"],
+    list_fields=["region", "organization", "method", "bands", "effective_from", "basis"],
     search_fields=["basis"],
     filter_fields=["method", "region"],
     natural_key=("id",),
     select_related=("region", "organization"),
-    example={"method": "lec", "major_bound": 320, "high_bound": 160, "moderate_bound": 70},
-    description="各省分级标准不同：可为某区划（含下级）或某企业设置 LEC（D 值）或风险矩阵（R 值）的分级阈值；未设置时用通用阈值"
-                "（LEC：>320 重大、≥160 较大、≥70 一般；矩阵：≥20 重大、≥15 较大、≥9 一般）。",
+    example={"method": "lec", "effective_from": "2026-01-01", "basis": "某省安全风险分级管控实施指南",
+             "bands": [{"label": "重大风险", "level": "major", "bound": 160},
+                       {"label": "一般风险", "level": "moderate"}]},
+    description="各省、各企业的分级标准不同：可为某区划（含下级）或某企业设置 LEC（D 值）或风险矩阵（R 值）的分级方案，"
+                "级数、各级名称、下限及是否含下限本数（以上/超过）均可自定，并注明依据和施行日期；每级对应一种颜色（红/橙/黄/蓝）。"
+                "未设置时用通用方案（LEC：>320 重大、≥160 较大、≥70 一般、<70 低；矩阵：≥20 重大、≥15 较大、≥9 一般、<9 低）。",
 ))
 
 register(Registry(
