@@ -120,6 +120,8 @@ class ImportResultSerializer(serializers.Serializer):
     updated = serializers.IntegerField()
     unchanged = serializers.IntegerField()
     errors = serializers.ListField(child=serializers.CharField())
+    warnings = serializers.ListField(child=serializers.CharField(), required=False,
+                                     help_text="不影响导入的提示，逐行指明（如表中自带的计算值与平台计算值不符）")
 
 
 class ImportJobSerializer(ImportResultSerializer):
@@ -230,7 +232,7 @@ class RegistryViewSet(viewsets.ModelViewSet):
         if isinstance(result, ImportJob):  # a large file: 202 and the job to poll
             return Response(import_job_body(request, self.registry, result), status=status.HTTP_202_ACCEPTED)
         body = {"ok": result.ok, "created": result.created, "updated": result.updated,
-                "unchanged": result.unchanged, "errors": result.errors}
+                "unchanged": result.unchanged, "errors": result.errors, "warnings": result.warnings}
         return Response(body, status=status.HTTP_200_OK if result.ok else status.HTTP_400_BAD_REQUEST)
 
     @extend_schema(responses={200: ImportJobSerializer, 404: OpenApiTypes.OBJECT},
@@ -251,7 +253,7 @@ def import_job_body(request, reg: Registry, job: ImportJob) -> dict:
             "state": job.state, "state_label": job.get_state_display(), "finished": job.finished,
             "ok": job.state == ImportJob.State.DONE if job.finished else None, "total_rows": job.total_rows,
             "validated_rows": job.validated_rows, "written_rows": job.written_rows, "created": job.created,
-            "updated": job.updated, "unchanged": job.unchanged, "errors": job.errors}
+            "updated": job.updated, "unchanged": job.unchanged, "errors": job.errors, "warnings": job.warnings}
 
 
 def xlsx_response(reg: Registry, qs, *, template: bool = False) -> HttpResponse:

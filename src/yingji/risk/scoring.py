@@ -208,6 +208,11 @@ class Result:
     def colour(self) -> str:
         return LEVEL_COLOURS[self.level][0]
 
+    @property
+    def grade_text(self) -> str:
+        """"较大风险（橙）", or "重大（重大风险，红）" where the scheme's word differs from the platform's."""
+        return f"{self.label or self.level_label}（{_tag(Band(self.level, label=self.label))}）"
+
 
 def _scale_value(value, scale: dict, name: str) -> float:
     number = float(Decimal(str(value)))
