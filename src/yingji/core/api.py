@@ -88,6 +88,8 @@ def serializer_class(reg: Registry):
                     slug_field=key, queryset=f.related_model.objects.all(), allow_null=f.null, required=not f.blank,
                     help_text=f"{f.verbose_name}（{f.related_model._meta.get_field(key).verbose_name}）")
             extra[f"{name}_name"] = serializers.StringRelatedField(source=name, read_only=True, allow_null=f.null)
+        elif hasattr(f, "api_field"):  # a field the API carries in another unit than the page (yuan, not 万元)
+            extra[name] = f.api_field()
     read_only = ["id", "created_at", "updated_at"]
     internal = {"min_lon", "min_lat", "max_lon", "max_lat"}
     for f in reg.model._meta.concrete_fields:  # computed and workflow fields: state, level, path, centroid …
