@@ -216,6 +216,11 @@ class HazardSource(DomainModel, GeoPoint):
             setattr(self, key, value)
 
 
+CATEGORY_HELP = ("不在表1中的化学品填写表2代码，如 W5.3；多个类别时填临界量最低的。表1中的化学品临界量按表1，一般不填；"
+                 "同一类别按单元工况分档的可填其档位，β 按该档取值，如汽油：常温储存 W5.3（β 1），"
+                 "工作温度高于沸点 W5.1（β 1.5），特殊工艺条件 W5.2")
+
+
 class HazardInventory(DomainModel):
     """One hazardous chemical in a unit with its actual maximum quantity q (t)."""
 
@@ -229,8 +234,7 @@ class HazardInventory(DomainModel):
                                      related_name="+")
     chemical_name = models.CharField("危险化学品名称", max_length=60, blank=True,
                                      help_text="GB 18218 表1 中的名称或别名，如 液氯、甲醇")
-    category_code = models.CharField("危险性类别代码（表2）", max_length=6, blank=True,
-                                     help_text="不在表1中的化学品填写表2代码，如 W5.3；多个类别时填临界量最低的")
+    category_code = models.CharField("危险性类别代码（表2）", max_length=6, blank=True, help_text=CATEGORY_HELP)
     max_quantity_t = models.DecimalField("最大存在量 q（t）", max_digits=12, decimal_places=3)
 
     class Meta:
@@ -245,6 +249,12 @@ class HazardInventory(DomainModel):
 
         return gb18218.lookup(self.chemical_name or None, (self.category_code,) if self.category_code else ())
 
+    def _name_unknown(self) -> bool:
+        """A name given that table 1 does not list (the category then stands in for it)."""
+        from yingji.risk import gb18218
+
+        return bool(self.chemical_name) and not any(self.chemical_name in c.aliases for c in gb18218.table1().values())
+
     def clean(self):
         super().clean()
         if not self.chemical_name and not self.category_code:
@@ -252,8 +262,8 @@ class HazardInventory(DomainModel):
         try:
             self.chemical()
         except ValueError as exc:
-            raise ValidationError({"category_code" if self.category_code and not self.chemical_name
-                                   else "chemical_name": str(exc)}) from exc
+            about_code = self.category_code and (not self._name_unknown() or str(exc).startswith("未知的危险性类别代码"))
+            raise ValidationError({"category_code" if about_code else "chemical_name": str(exc)}) from exc
         if self.max_quantity_t is not None and self.max_quantity_t < 0:
             raise ValidationError({"max_quantity_t": "最大存在量不能为负数"})
 
