@@ -79,6 +79,9 @@ def test_the_registry_api_carries_yuan(make_incident, duty, users):
     assert patched.status_code == 200, patched.json()
     incident.refresh_from_db()
     assert incident.direct_loss_cny == Decimal("9999999.99") and incident.grade_label == "一般事故"
+    history = api.get(f"/api/incidents/{incident.pk}/history/").json()["results"][0]["changes"]
+    (loss,) = [c for c in history if c["field"] == "direct_loss_cny"]
+    assert (loss["label"], loss["old"], loss["new"]) == ("直接经济损失（万元）", "1234.567", "999.999999")  # as labelled
     bad = api.patch(f"/api/incidents/{incident.pk}/", {"direct_loss_cny": "1.001"}, format="json")
     assert bad.status_code == 400 and "direct_loss_cny" in bad.json()
     schema = api.get("/api/schema/", {"format": "json"}).json()["components"]["schemas"]["Incident"]["properties"]

@@ -58,6 +58,13 @@ class YuanField(models.DecimalField):
         kwargs["form_class"] = WanYuanFormField
         return super(models.DecimalField, self).formfield(**kwargs)
 
+    def history_text(self, text):
+        """A change-history value (yuan, as text) as the field's label reads: 万元."""
+        try:
+            return money.wan_text(Decimal(text))
+        except (TypeError, ArithmeticError, ValueError):
+            return text  # "None", or a value from before the field was yuan
+
     def to_sheet(self, value):
         """The value in a spreadsheet cell: 万元 (a number), as the import reads it back."""
         return None if value is None else money.yuan_to_wan(value)
