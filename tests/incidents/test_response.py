@@ -36,7 +36,7 @@ def test_more_deaths_in_a_followup_raise_the_grade_and_extend_the_clocks(make_in
     incident = make_incident(deaths=1)
     report = services.draft_report(duty, incident, "initial")
     report.unit_profile, report.scene, report.casualties_confirmed = "花炮厂", "工房垮塌", True
-    report.direct_loss, report.measures = Decimal("50"), "停产疏散"
+    report.direct_loss_cny, report.measures = Decimal("500000"), "停产疏散"
     report.save()
     workflow.apply(duty, report, "send")
     follow = services.draft_report(duty, incident, "followup")
@@ -70,7 +70,7 @@ def test_sending_the_initial_report_stops_the_clocks_up_to_its_addressee(make_in
     incident = make_incident()
     report = services.draft_report(duty, incident)
     report.unit_profile, report.scene, report.casualties_confirmed = "花炮厂", "工房垮塌", True
-    report.direct_loss, report.measures, report.signer = Decimal("0"), "停产", "周局长"
+    report.direct_loss_cny, report.measures, report.signer = Decimal("0"), "停产", "周局长"
     report.save()
     workflow.apply(duty, report, "send")
     assert set(incident.deadlines.filter(done_at__isnull=False).values_list("key", flat=True)) == {"county", "city"}

@@ -35,6 +35,7 @@ def intake_form(data=None, files=None, *, user=None, record=None, initial=None):
 
 
 def intake(user, record=None, *, alarm=None, warning=None, **fields):
+    fields["direct_loss_cny"] = fields.pop("direct_loss_wan", None)  # cleaned to yuan by its form field
     incident = Incident(**{k: v for k, v in fields.items() if k in {f.name for f in Incident._meta.fields}})
     incident.alarm_id, incident.warning_id = alarm, warning
     return services.intake_call(user, incident)

@@ -87,6 +87,8 @@ def serializer_class(reg: Registry):
                     slug_field=key, queryset=f.related_model.objects.all(), allow_null=f.null, required=not f.blank,
                     help_text=f"{f.verbose_name}（{f.related_model._meta.get_field(key).verbose_name}）")
             extra[f"{name}_name"] = serializers.StringRelatedField(source=name, read_only=True, allow_null=f.null)
+        elif hasattr(f, "api_field"):  # a field the API carries in another unit than the page (yuan, not 万元)
+            extra[name] = f.api_field()
     read_only = ["id", "created_at", "updated_at"]
     internal = {"min_lon", "min_lat", "max_lon", "max_lat"}
     for f in reg.model._meta.concrete_fields:  # computed and workflow fields: state, level, path, centroid …
@@ -119,6 +121,8 @@ class ImportResultSerializer(serializers.Serializer):
     updated = serializers.IntegerField()
     unchanged = serializers.IntegerField()
     errors = serializers.ListField(child=serializers.CharField())
+    warnings = serializers.ListField(child=serializers.CharField(), required=False,
+                                     help_text="不影响导入的提示，逐行指明（如表中自带的计算值与平台计算值不符）")
 
 
 class ImportJobSerializer(ImportResultSerializer):
@@ -229,7 +233,7 @@ class RegistryViewSet(viewsets.ModelViewSet):
         if isinstance(result, ImportJob):  # a large file: 202 and the job to poll
             return Response(import_job_body(request, self.registry, result), status=status.HTTP_202_ACCEPTED)
         body = {"ok": result.ok, "created": result.created, "updated": result.updated,
-                "unchanged": result.unchanged, "errors": result.errors}
+                "unchanged": result.unchanged, "errors": result.errors, "warnings": result.warnings}
         return Response(body, status=status.HTTP_200_OK if result.ok else status.HTTP_400_BAD_REQUEST)
 
     @extend_schema(responses={200: ImportJobSerializer, 404: OpenApiTypes.OBJECT},
@@ -250,7 +254,7 @@ def import_job_body(request, reg: Registry, job: ImportJob) -> dict:
             "state": job.state, "state_label": job.get_state_display(), "finished": job.finished,
             "ok": job.state == ImportJob.State.DONE if job.finished else None, "total_rows": job.total_rows,
             "validated_rows": job.validated_rows, "written_rows": job.written_rows, "created": job.created,
-            "updated": job.updated, "unchanged": job.unchanged, "errors": job.errors}
+            "updated": job.updated, "unchanged": job.unchanged, "errors": job.errors, "warnings": job.warnings}
 
 
 def xlsx_response(reg: Registry, qs, *, template: bool = False) -> HttpResponse:

@@ -324,6 +324,7 @@ class ImportJob(models.Model):
     updated = models.PositiveIntegerField("更新", default=0)
     unchanged = models.PositiveIntegerField("未变化", default=0)
     errors = models.JSONField("错误", default=list, blank=True)
+    warnings = models.JSONField("提示", default=list, blank=True)  # located notes that did not stop the import
     created_at = models.DateTimeField("提交时间", auto_now_add=True)
     started_at = models.DateTimeField("开始时间", null=True, blank=True)
     finished_at = models.DateTimeField("结束时间", null=True, blank=True)

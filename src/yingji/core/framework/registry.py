@@ -86,6 +86,17 @@ class RecordDocument:
         return self.filename(record) if self.filename else f"{self.label}-{record}.{self.extension}"
 
 
+@dataclass(frozen=True)
+class ComputedColumn:
+    """A column an imported sheet may carry for a field the platform computes (an assessment's D): the
+    column is accepted, never written; ``check(instance, text)`` compares the sheet's figure with the
+    computed one (the row's instance as validated, not yet saved) and returns a warning, or None when
+    they agree. ``aliases``: the other headings real sheets use for it ("D", "风险值")."""
+
+    check: Callable[[Any, str], str | None]
+    aliases: tuple[str, ...] = ()
+
+
 @dataclass(eq=False)
 class Registry:
     model: type[models.Model]
@@ -124,6 +135,8 @@ class Registry:
     # Pages that work on the whole registry, shown on its list page: (label, url name, action needed),
     # e.g. ("登记出入库", "stock_move", "add").
     page_links: list = field(default_factory=list)
+    # Field name -> ComputedColumn: a computed field an import accepts and checks instead of refusing it.
+    computed_columns: dict = field(default_factory=dict)
 
     def __post_init__(self):
         if self.append_only:

@@ -93,6 +93,9 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    # Located notes that do not stop the import (a sheet's own figure for a computed column that
+    # differs from the computed one: "第 5 行, 风险值（D 或 R）: …"), in row order.
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def ok(self):
@@ -197,7 +200,7 @@ def run_import_job(job_id: int):
         progress.close()
     ImportJob.objects.filter(pk=job.pk).update(
         state=ImportJob.State.DONE if result.ok else ImportJob.State.FAILED, created=result.created,
-        updated=result.updated, unchanged=result.unchanged, errors=result.errors, content=b"",
+        updated=result.updated, unchanged=result.unchanged, errors=result.errors, warnings=result.warnings, content=b"",
         written_rows=result.created + result.updated, finished_at=timezone.now())
 
 
@@ -255,14 +258,15 @@ def import_file(user, reg, filename: str, content: bytes, *, progress=None) -> I
     columns = _map_header(reg, rows[0], result)
     if not result.ok:
         return result
-    errors = _Errors()
+    errors, notes = _Errors(), _Errors()
     if _refers_to_itself(reg.model):
         # Rows may refer to rows above them (a village to its new township): each valid row is saved
         # as soon as it is validated, inside one transaction rolled back if any row fails.
         with transaction.atomic(), set_actor(user):
-            plan = _validate(user, reg, columns, rows, errors, progress, save=True)
+            plan = _validate(user, reg, columns, rows, errors, progress, save=True, notes=notes)
             if errors:
                 transaction.set_rollback(True)
+        result.warnings = notes.sorted()
         if errors:
             result.errors = errors.sorted()
         else:
@@ -270,7 +274,8 @@ def import_file(user, reg, filename: str, content: bytes, *, progress=None) -> I
             result.updated = sum(1 for r in plan if r.old is not None and r.changed)
             result.unchanged = len(plan) - result.created - result.updated
         return result
-    plan = _validate(user, reg, columns, rows, errors, progress)
+    plan = _validate(user, reg, columns, rows, errors, progress, notes=notes)
+    result.warnings = notes.sorted()
     if errors:
         result.errors = errors.sorted()
         return result
@@ -288,7 +293,8 @@ def _refers_to_itself(model) -> bool:
     return any(f.related_model is model for f in model._meta.concrete_fields if f.is_relation)
 
 
-def _validate(user, reg, columns, rows, errors: _Errors, progress, *, save=False) -> list[_Row]:
+def _validate(user, reg, columns, rows, errors: _Errors, progress, *, save=False, notes: _Errors | None = None
+              ) -> list[_Row]:
     model = reg.model
     form_class = reg.form_class(user, for_import=True)
     prototype = form_class()  # the fields as the page has them for this user: scoped choices, messages
@@ -339,6 +345,8 @@ def _validate(user, reg, columns, rows, errors: _Errors, progress, *, save=False
                     errors.add(offset, f"第 {offset} 行, {label}: {m}")
         elif not in_scope(user, form.instance):
             errors.add(offset, f"第 {offset} 行: 该记录不在您的管辖范围内")
+        elif notes is not None:
+            _check_computed(reg, offset, complete[offset], form.instance, notes)
         instance = form.instance
         exclusions[offset] = getattr(form, "unique_exclusions", set())
         entry = _Row(offset, instance, old)
@@ -359,6 +367,15 @@ def _validate(user, reg, columns, rows, errors: _Errors, progress, *, save=False
     if not save:
         _check_unique(reg, plan, exclusions, errors)
     return plan
+
+
+def _check_computed(reg, offset, data, instance, notes: _Errors):
+    """A valid row's own figures for computed columns, checked against what the platform computes."""
+    for name, column in reg.computed_columns.items():
+        text = str(data.get(name, "")).strip()
+        note = column.check(instance, text) if text else None
+        if note:
+            notes.add(offset, f"第 {offset} 行, {reg.field_label(name)}: {note}")
 
 
 def _keep_sub_second_times(model, old, instance):
@@ -918,6 +935,8 @@ def _key_label(reg):
 def _map_header(reg, header: list[str], result: ImportResult) -> list[str | None]:
     fields = tabular.tabular_fields(reg)
     by_name = {reg.field_label(n): n for n in fields} | {n: n for n in fields}
+    for name, column in reg.computed_columns.items():  # accepted and checked, never written
+        by_name |= {title: name for title in (reg.field_label(name), name, *column.aliases)}
     columns = []
     for col, title in enumerate(header, start=1):
         if not title:

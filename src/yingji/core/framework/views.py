@@ -255,11 +255,15 @@ class ImportView(RegistryView):
         result = services.start_import(request.user, self.registry, upload.name, upload.read())
         if isinstance(result, ImportJob):  # a large file: a background job with a progress page
             return redirect("registry_import_job", self.registry.slug, result.pk)
+        if result.ok and result.warnings:  # written, with notes to read: shown on this page, row by row
+            return render(request, "registry/import.html", self.context(result=result, filename=upload.name,
+                                                                         result_warnings=result.warnings))
         if result.ok:
             messages.success(request, f"导入完成：新增 {result.created} 条，更新 {result.updated} 条，"
                                       f"未变化 {result.unchanged} 条")
             return redirect("registry_list", self.registry.slug)
         return render(request, "registry/import.html", self.context(result_errors=result.errors,
+                                                                     result_warnings=result.warnings,
                                                                      filename=upload.name), status=400)
 
 
