@@ -69,3 +69,25 @@ class MapPickWidget(forms.Textarea):
         field_id = (attrs or {}).get("id", f"id_{name}")
         return format_html('{}<div class="yj-pick-map mt-1" data-pick="{}" data-for="{}" data-level="{}" '
                            'role="application" aria-label="在地图上选择"></div>', field, self.mode, field_id, self.level)
+
+
+class CodeListCheckboxes(forms.CheckboxSelectMultiple):
+    """A comma-separated list of codes (``township_leader,village_cadre``) ticked by their Chinese
+    labels. The field stays a text field, so imports and the API keep taking the codes."""
+
+    def __init__(self, choices, attrs=None):
+        super().__init__({"class": "form-check-input", **(attrs or {})}, choices=choices)
+
+    def format_value(self, value):
+        if isinstance(value, str):
+            value = [c.strip() for c in value.replace("，", ",").split(",") if c.strip()]
+        return super().format_value(value)
+
+    def value_from_datadict(self, data, files, name):
+        picked = data.getlist(name) if hasattr(data, "getlist") else data.get(name)
+        if isinstance(picked, str | type(None)):
+            return picked or ""
+        return ",".join(v for v in picked if v)
+
+    def value_omitted_from_data(self, data, files, name):
+        return False  # nothing ticked is a value: none
