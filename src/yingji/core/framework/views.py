@@ -139,7 +139,8 @@ class EditView(RegistryView):
         instance = self.get_object() if pk else None
         if refused := self._locked(instance):
             return refused
-        initial = {k: v for k, v in request.GET.items() if k in self.registry.editable_fields}
+        initial = {} if instance else {k: make() for k, make in self.registry.defaults.items()}
+        initial.update({k: v for k, v in request.GET.items() if k in self.registry.editable_fields})
         return render(request, "registry/form.html", self.context(form=form_class(instance=instance, initial=initial),
                                                                   obj=instance))
 
@@ -400,7 +401,8 @@ def audit_log(request):
         raise PermissionDenied
     qs = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp")
     if request.GET.get("q"):
-        qs = qs.filter(Q(object_repr__icontains=request.GET["q"]) | Q(actor__username=request.GET["q"]))
+        term = request.GET["q"].strip()
+        qs = qs.filter(Q(object_repr__icontains=term) | Q(actor__username=term) | Q(actor__first_name__icontains=term))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     entries = [(e, history.describe(e)) for e in page.object_list]
     return render(request, "audit_log.html", {"page": page, "entries": entries, "q": request.GET.get("q", "")})
