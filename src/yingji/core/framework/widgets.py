@@ -40,12 +40,15 @@ class AutocompleteInput(forms.TextInput):
                       "hx-trigger": "input changed delay:250ms, focus once", "hx-target": f"#{list_id}",
                       "hx-swap": "innerHTML", "hx-sync": "this:replace"})
         field = super().render(name, value, attrs, renderer)
-        current = ""
+        current, label = "", ""
         if value not in (None, ""):
             label = self.current_label(value)
             if label:
                 current = format_html('<option value="{}">{}</option>', value, label)
-        return format_html('{}<datalist id="{}">{}</datalist>', field, list_id, current)
+        # The record's name beside its key, now and after each pick (autocomplete.js fills it from the
+        # picked option): the box holds the key, the person reads the name.
+        return format_html('{}<datalist id="{}">{}</datalist><div class="form-text yj-picked" data-picked-for="{}">{}</div>',
+                           field, list_id, current, attrs.get("id", name), label)
 
 
 class MapPickWidget(forms.Textarea):
