@@ -79,7 +79,8 @@ class CodeListCheckboxes(forms.CheckboxSelectMultiple):
     labels. The field stays a text field, so imports and the API keep taking the codes."""
 
     def __init__(self, choices, attrs=None):
-        super().__init__({"class": "form-check-input", **(attrs or {})}, choices=choices)
+        # plain boxes: Bootstrap's form-check-input, without a .form-check wrapper, slides under the label before it
+        super().__init__({"class": "me-1", **(attrs or {})}, choices=choices)
 
     def format_value(self, value):
         if isinstance(value, str):
