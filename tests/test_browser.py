@@ -139,13 +139,19 @@ def test_warning_targets_are_picked_on_the_map(live_server, tree, users, townshi
     page.select_option("#id_level", "blue")
     page.fill("#id_title", "暴雨蓝色预警（地图圈选）")
     page.fill("#id_content", "预计未来 12 小时累计降雨量 50 毫米以上。")
-    page.fill("#id_effective", "2026-11-22 08:00")
-    page.fill("#id_expires", "2099-11-23 08:00")
+    assert page.get_attribute("#id_effective", "type") == "datetime-local"  # the browser's date picker
+    assert page.input_value("#id_effective")  # a sensible default: now
+    page.fill("#id_effective", "2026-11-22T08:00")
+    page.fill("#id_expires", "2099-11-23T08:00")
+    page.check("input[name=target_roles][value=township_leader]")  # ticked by name, stored as the code
+    page.check("input[name=target_roles][value=grid_worker]")
+    assert "大瑶镇" in page.inner_text("[data-picked]")  # the picked township by name, not only its code
     page.fill("#id_region", "430181")
     page.click("button[type=submit]")
     page.wait_for_selector("text=暴雨蓝色预警（地图圈选）")
     saved = Warning.objects.get(title="暴雨蓝色预警（地图圈选）")
     assert saved.region_codes() == ["430181110"]
+    assert saved.role_codes() == ["township_leader", "grid_worker"]
     lon, lat, km = json.loads(saved.area)["circle"]
     assert km == 3 and 113.2 < lon < 114.2 and 27.7 < lat < 28.7  # the map's middle, around 浏阳
 

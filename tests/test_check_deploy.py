@@ -49,3 +49,21 @@ def test_plain_http_inside_the_bureau_is_explained_not_failed(tmp_path):
     code, out = check(tmp_path)  # the embedded default (yingji demo): no DEBUG, no HTTPS
     assert code == 0, out
     assert "未设置 YINGJI_SECURE=true" in out and "security.W004" in out
+
+
+def test_unreachable_database_and_broker_are_explained_in_chinese(tmp_path):
+    """Was: psycopg's and redis's English ("Connection refused …") in the report (issue 15)."""
+    code, out = check(tmp_path, YINGJI_DATABASE_URL="postgres://x@127.0.0.1:9/nope",
+                      YINGJI_BROKER_URL="redis://127.0.0.1:9/0")
+    assert code == 1
+    report = out[out.index("发现以下问题"):]
+    assert "数据库无法连接（127.0.0.1:9/nope）：连接被拒绝" in report and "消息代理无法连接" in report
+    assert "Connection refused" not in report and "Is the server running" not in report
+
+
+def test_connection_reasons():
+    from yingji.core.management.commands.yingji_check import connection_reason
+
+    assert connection_reason(OSError("timed out")).startswith("连接超时")
+    assert connection_reason(Exception('FATAL: password authentication failed for user "x"')) == "用户名或密码错误"
+    assert "原因未能识别" in connection_reason(Exception("something else"))

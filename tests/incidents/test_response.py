@@ -135,6 +135,9 @@ def test_briefing_docx_has_the_official_sections(make_incident, duty, client):
     for part in ("关于大瑶花炮厂爆炸的初报", "信息专报 第1期", "一、概况", "二、经过", "三、伤亡情况", "四、损失情况",
                  "五、已采取措施", "六、下步工作", "死亡1人", "重伤2人", "企业停产，疏散员工 120 人。", "继续搜救"):
         assert part in text, part
+    from tests.test_documents import assert_gb9704
+
+    assert_gb9704(response.content)  # 信息专报 on A4 as GB/T 9704 lays it out
 
 
 def test_a_report_from_below_is_merged_into_the_incident_and_the_next_draft(make_incident, duty, users):

@@ -47,7 +47,7 @@ def build(report) -> bytes:
         ("六、下步工作", report.next_steps),
     ]
     for heading, text in sections:
-        doc.paragraph(heading, indent=True, bold=True)
+        doc.heading(heading)
         for line in (text or "无").splitlines():
             if line.strip():
                 doc.paragraph(line.strip())

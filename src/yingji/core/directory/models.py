@@ -142,6 +142,9 @@ class User(AbstractUser):
     class Meta:
         verbose_name = verbose_name_plural = "用户"
 
+    def __str__(self):  # pick lists, related names and history show the person, not the login name
+        return self.display_name
+
     @property
     def display_name(self):
         return self.get_full_name() or self.username

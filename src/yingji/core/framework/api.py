@@ -14,7 +14,7 @@ from rest_framework.decorators import action, api_view, permission_classes
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from yingji.core.framework import history, services, tabular
+from yingji.core.framework import history, services, tabular, times
 from yingji.core.framework.models import ImportJob
 from yingji.core.framework.registry import Registry, ambiguous_key_message, get_registry, registries, related_queryset
 from yingji.core.framework.rest import FormParser, JSONParser, MultiPartParser, query_number
@@ -110,8 +110,9 @@ def serializer_class(reg: Registry):
 class HistoryEntrySerializer(serializers.Serializer):
     id = serializers.IntegerField()
     action = serializers.CharField()
-    actor = serializers.CharField()
+    actor = serializers.CharField(help_text="操作人姓名（系统操作为“系统”）")
     timestamp = serializers.DateTimeField()
+    time = serializers.CharField(help_text="操作时间（北京时间，精确到分钟），如 2026-11-22 14:05")
     changes = serializers.ListField(child=serializers.DictField())
 
 
@@ -207,7 +208,7 @@ class RegistryViewSet(viewsets.ModelViewSet):
             "available": [{"name": t.name, "label": t.label, "requires": list(t.requires)}
                           for t in workflow.available(request.user, record)],
             "log": [{"transition": e.transition, "label": e.label, "from": e.from_state, "to": e.to_state,
-                     "actor": e.actor.username if e.actor else "系统", "at": e.at, "comment": e.comment,
+                     "actor": history.actor_name(e.actor), "at": e.at, "comment": e.comment,
                      "inputs": e.inputs} for e in workflow.log_of(record)],
         })
 
@@ -362,8 +363,6 @@ def display_value(obj, reg, name):
     names, times as 2026-11-22 14:05 (Asia/Shanghai)."""
     import datetime
 
-    from django.utils import timezone
-
     f = reg.field(name)
     value = getattr(obj, name)
     if value is None or value == "":
@@ -376,9 +375,9 @@ def display_value(obj, reg, name):
     if isinstance(value, bool):
         return "是" if value else "否"
     if f.is_relation:
-        return str(value)
-    if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+        return history.actor_name(value)  # an account by the person's name, any other record by its own
     if isinstance(value, datetime.date):
-        return value.strftime("%Y-%m-%d")
+        return times.minute(value)
+    if isinstance(value, dict | list):  # JSON as JSON (a format people type), not as Python's repr
+        return json.dumps(value, ensure_ascii=False)
     return value

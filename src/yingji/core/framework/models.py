@@ -104,8 +104,11 @@ class DomainModel(models.Model):
             return
         if getattr(self, f"{org_field}_id", None) and getattr(self, f"{region_field}_id", None):
             org_region, region = getattr(self, org_field).region, getattr(self, region_field)
-            if not (org_region.path.startswith(region.path) or region.path.startswith(org_region.path)):
-                raise ValidationError({region_field: f"所属区划与所属单位的区划（{org_region}）不一致"})
+            if not (org_region.path.startswith(region.path) or region.path.startswith(org_region.path)) \
+                    and not getattr(self, "region_mismatch_confirmed", False):
+                # A service may let a person confirm it (接报: the call's place beats the register).
+                raise ValidationError({region_field: ValidationError(
+                    f"所属区划与所属单位的区划（{org_region}）不一致", code="region_mismatch")})
 
     def inherit_scope(self):
         """Copy the region and organization of ``scope_parent`` (set before scope checks and on save)."""

@@ -137,6 +137,9 @@ class Registry:
     page_links: list = field(default_factory=list)
     # Field name -> ComputedColumn: a computed field an import accepts and checks instead of refusing it.
     computed_columns: dict = field(default_factory=dict)
+    # Field name -> callable giving the new-record form's starting value (a warning's 生效时间 now,
+    # 失效时间 a day later); what the page's query string names wins.
+    defaults: dict = field(default_factory=dict)
 
     def __post_init__(self):
         if self.append_only:
@@ -199,8 +202,11 @@ class Registry:
         """What a record page shows: the editable fields, then computed results (level, R, calculation …)."""
         internal = {"id", "path", "centroid_lon", "centroid_lat", "min_lon", "min_lat", "max_lon", "max_lat",
                     "geometry", "created_at", "updated_at", self.state_field}
+        # A field with no name of its own (Django's default verbose name is the attribute's, "rule
+        # pending level") is bookkeeping: the rule engine's state, not something a person reads.
         computed = [f.name for f in self.model._meta.concrete_fields
-                    if f.name not in self.editable_fields and f.name not in internal and not f.name.endswith("_hash")]
+                    if f.name not in self.editable_fields and f.name not in internal and not f.name.endswith("_hash")
+                    and str(f.verbose_name) != f.name.replace("_", " ")]
         return [n for n in self.editable_fields if n != "geometry"] + computed + ["created_at", "updated_at"]
 
     def days_left(self, obj) -> tuple[str, int] | None:
@@ -223,12 +229,16 @@ class Registry:
         return "、".join(self.field_label(n) for n in self.search_fields)
 
     def field_label(self, name: str) -> str:
+        """A field's Chinese name; for a path through relations (``warehouse__name``) the related
+        record's name and the field's, run together (储备库名称, 突发事件名称, 调拨单号)."""
         if name == "id":
             return "编号"
-        try:
-            return str(self.field(name).verbose_name)
-        except Exception:
-            return name
+        return path_label(self.model, name)
+
+    @property
+    def natural_key_label(self) -> str:
+        """What identifies a row across imports, in words: 统一社会信用代码, 姓名+手机号码, 编号."""
+        return "+".join(self.field_label(k) for k in self.natural_key)
 
     def related_key(self, name: str) -> str | None:
         """For a foreign key, the related registry's natural key field used in files and the API."""
@@ -312,6 +322,10 @@ class Registry:
                         form_field.widget.input_type = "tel"  # the phone keypad on a phone
                     if isinstance(model_field, models.JSONField):
                         form_field.widget = forms.Textarea(attrs={"rows": 4, "class": "form-control font-monospace"})
+                    if not for_import and isinstance(form_field, forms.DateTimeField):  # the browser's picker
+                        form_field.widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+                    elif not for_import and isinstance(form_field, forms.DateField):
+                        form_field.widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
                     if name in reg.form_widgets and not for_import:
                         form_field.widget = reg.form_widgets[name]()
                     css = "form-select" if isinstance(form_field.widget, forms.Select) else "form-control"
@@ -379,6 +393,35 @@ class StrictNullBooleanField(forms.NullBooleanField):
 
 class StrictBooleanFilter(django_filters.BooleanFilter):
     field_class = StrictNullBooleanField
+
+
+def path_label(model, path: str) -> str:
+    """The Chinese name of ``path`` on ``model``: a field's verbose name, or along relations the
+    related field's label and the next one's merged where they overlap (突发事件 + 事件名称 →
+    突发事件名称, 调拨单 + 调拨单号 → 调拨单号, 储备库 + 名称 → 储备库名称)."""
+    label = ""
+    for hop in path.split("__"):
+        if hop in ("id", "pk"):
+            part = "编号"
+        else:
+            try:
+                f = model._meta.get_field(hop)
+            except Exception:
+                return label or path
+            part = str(getattr(f, "verbose_name", "") or f.related_model._meta.verbose_name)
+            if f.is_relation and f.related_model is not None:
+                model = f.related_model
+        label = _merge_labels(label, part)
+    return label
+
+
+def _merge_labels(head: str, tail: str) -> str:
+    if not head:
+        return tail
+    for n in range(min(len(head), len(tail)), 0, -1):
+        if head.endswith(tail[:n]):
+            return head + tail[n:]
+    return head + tail
 
 
 def is_scope_tree(model) -> bool:

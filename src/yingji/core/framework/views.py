@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import CASCADE, Q
+from django.db.models import CASCADE, Case, IntegerField, Q, Value, When
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -139,7 +139,8 @@ class EditView(RegistryView):
         instance = self.get_object() if pk else None
         if refused := self._locked(instance):
             return refused
-        initial = {k: v for k, v in request.GET.items() if k in self.registry.editable_fields}
+        initial = {} if instance else {k: make() for k, make in self.registry.defaults.items()}
+        initial.update({k: v for k, v in request.GET.items() if k in self.registry.editable_fields})
         return render(request, "registry/form.html", self.context(form=form_class(instance=instance, initial=initial),
                                                                   obj=instance))
 
@@ -185,11 +186,15 @@ class SuggestView(RegistryView):
         term = next((v for v in request.GET.values() if v), "").strip()
         qs = reg.choice_queryset(request.user)
         if term:
-            condition = Q()
-            for name in dict.fromkeys([*reg.natural_key, *reg.search_fields]):
-                lookup = "startswith" if name in reg.natural_key else "icontains"
-                condition |= Q(**{f"{name}__{lookup}": term})
-            qs = qs.filter(condition)
+            # Anywhere in the name or key (“化工” finds 金刚化工有限公司), what begins with the term first.
+            names = list(dict.fromkeys([*reg.natural_key, *reg.search_fields]))
+            condition, starts = Q(), Q()
+            for name in names:
+                condition |= Q(**{f"{name}__icontains": term})
+                starts |= Q(**{f"{name}__istartswith": term})
+            qs = qs.filter(condition).annotate(
+                _prefix=Case(When(starts, then=Value(0)), default=Value(1), output_field=IntegerField())
+            ).order_by("_prefix", *qs.query.order_by)
         options = format_html_join("", '<option value="{}">{}</option>',
                                    ((reg.key_of(o), reg.suggest_label(o)) for o in qs[:20]))
         return HttpResponse(options)
@@ -404,7 +409,8 @@ def audit_log(request):
         raise PermissionDenied
     qs = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp")
     if request.GET.get("q"):
-        qs = qs.filter(Q(object_repr__icontains=request.GET["q"]) | Q(actor__username=request.GET["q"]))
+        term = request.GET["q"].strip()
+        qs = qs.filter(Q(object_repr__icontains=term) | Q(actor__username=term) | Q(actor__first_name__icontains=term))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     entries = [(e, history.describe(e)) for e in page.object_list]
     return render(request, "audit_log.html", {"page": page, "entries": entries, "q": request.GET.get("q", "")})
