@@ -5,6 +5,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from yingji.core.models import DomainModel, GeoPoint, Organization, Region, ScopedPart
 from yingji.risk import scoring
@@ -48,11 +49,13 @@ class RiskPoint(DomainModel, GeoPoint):
         return self.name
 
 
-BANDS_HELP = (
-    '从最严重的一级写起，每级一项：label 名称（按本地或企业标准的叫法）、level 颜色等级（major 红/high 橙/'
-    'moderate 黄/low 蓝，决定四色图和清单中的颜色）、bound 下限、inclusive 是否含下限本数（true 为“以上”，false 为'
-    '“超过”）；最低一级不写下限。如两级方案：[{"label": "重大风险", "level": "major", "bound": 160}, '
-    '{"label": "一般风险", "level": "moderate"}]')
+# The keys and level codes are a format people type: shown as code (the page marks them so).
+BANDS_HELP = mark_safe(
+    '从最严重的一级写起，每级一项：<code>label</code> 名称（按本地或企业标准的叫法）、<code>level</code> 颜色等级'
+    '（<code>major</code> 红/<code>high</code> 橙/<code>moderate</code> 黄/<code>low</code> 蓝，决定四色图和清单中的颜色）、'
+    '<code>bound</code> 下限、<code>inclusive</code> 是否含下限本数（<code>true</code> 为“以上”，<code>false</code> 为'
+    '“超过”）；最低一级不写下限。如两级方案：<code>[{"label": "重大风险", "level": "major", "bound": 160}, '
+    '{"label": "一般风险", "level": "moderate"}]</code>')
 
 
 class RiskBandSetting(DomainModel):
