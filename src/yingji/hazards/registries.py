@@ -11,8 +11,8 @@ register(Registry(
     natural_key=("id",),  # no natural code: the platform's 编号 identifies a hazard across exports and imports
     form_fields=["title", "organization", "place", "region", "lon", "lat", "description", "channel", "category",
                  "grade", "major_basis", "finder", "found_at", "responsible_unit", "responsible_person", "measures",
-                 "funds_cny", "deadline", "verifier"],
-    select_related=("organization", "region"),
+                 "funds_cny", "deadline"],
+    select_related=("organization", "region", "reported_by"),
     workflow=HAZARD_LOOP,
     countdown=("deadline", {"rectifying", "overdue"}, "整改期限"),
     documents={"escalation": ("隐患整改督办通知书", escalation_notice, lambda h: h.escalated_at is not None)},

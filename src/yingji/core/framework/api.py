@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import renderers, serializers, status, viewsets
+from rest_framework import generics, renderers, serializers, status, viewsets
 from rest_framework.decorators import action, api_view, permission_classes
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -378,3 +378,42 @@ def display_value(obj, reg, name):
     if isinstance(value, datetime.date):
         return value.strftime("%Y-%m-%d")
     return value
+
+
+# ---- the to-do inbox (待办) ------------------------------------------------------------------------
+
+class ToDoSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    label = serializers.CharField(help_text="待办事项，如 待核实、待审批")
+    title = serializers.CharField(help_text="记录")
+    registry = serializers.CharField(help_text="登记簿（接口路径 /api/<registry>/）")
+    record_id = serializers.CharField(source="object_id", help_text="记录编号")
+    state = serializers.CharField(help_text="记录的流程状态")
+    url = serializers.CharField(help_text="记录页面")
+    region_name = serializers.CharField(source="region.name")
+    due_at = serializers.DateTimeField(allow_null=True, help_text="期限（无期限为 null，排在最后）")
+    due_is_date = serializers.BooleanField(help_text="期限为日期（当天结束前）")
+    overdue = serializers.BooleanField(help_text="已超期")
+    assigned = serializers.SerializerMethodField(help_text="指定由您办理（任务责任人）")
+    opened_at = serializers.DateTimeField()
+
+    def get_assigned(self, todo) -> bool:
+        return todo.assignee_id is not None
+
+
+# Not an operation: the user's own inbox, it reads.
+class ToDoListView(generics.ListAPIView):
+    """GET /api/todos/: the open to-dos the user may act on (待办), by due time (none last)."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = ToDoSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        from yingji.core.framework import todos
+
+        return todos.for_user(self.request.user)
+
+    @extend_schema(tags=["待办"], summary="我的待办：等待我办理的流程事项（按期限排序，无期限的在后）")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)

@@ -246,10 +246,12 @@ def transition_operation(reg, t) -> Operation:
 
     def refusal(user, record):
         from yingji.core.framework.statemachine import ANY_ROLE
-        from yingji.core.framework.workflow import user_roles
+        from yingji.core.framework.workflow import separation, user_roles
 
         if ANY_ROLE not in t.roles and not user_roles(user) & set(t.roles):
             return f"您的角色不能执行“{t.label}”"
+        if record is not None and t.separate_from:  # separation of duties: 403 with the reason
+            return separation(user, record, t.name)
         return None
 
     return Operation(reg.slug, kebab(t.name), t.label, run, form=form, refusal=refusal,

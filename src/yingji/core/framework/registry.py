@@ -436,6 +436,10 @@ def register(reg: Registry) -> Registry:
     if reg.slug in _REGISTRIES:
         raise ValueError(f"registry {reg.slug} declared twice")
     _REGISTRIES[reg.slug] = reg
+    if reg.workflow is not None and reg.workflow.waiting:  # its waiting states give to-dos
+        from yingji.core.framework import todos
+
+        todos.watch(reg.model)
     auditlog.register(reg.model, exclude_fields=["created_at", "updated_at", "path", "centroid_lon",
                                                  "centroid_lat", "min_lon", "min_lat", "max_lon", "max_lat"])
     return reg

@@ -22,7 +22,15 @@ from django.db.models import ProtectedError
 
 from yingji.core.framework import tabular
 from yingji.core.framework.access import can, in_scope
-from yingji.core.framework.models import Attachment
+from yingji.core.framework.models import Attachment, creator_field
+
+
+def _stamp_creator(user, instance) -> None:
+    """A new record of a model that declares ``creator_field`` remembers who created it."""
+    field = creator_field(type(instance))
+    if field and instance.pk is None and user is not None and user.is_authenticated \
+            and getattr(instance, f"{field}_id", None) is None:
+        setattr(instance, field, user)
 
 
 def _require(user, action, model):
@@ -47,6 +55,7 @@ def save_form(user, form):
     _refuse_locked(instance)
     if not in_scope(user, instance):
         raise PermissionDenied("该记录不在您的管辖范围内")
+    _stamp_creator(user, instance)
     with transaction.atomic(), set_actor(user):
         return form.save()
 
@@ -58,6 +67,7 @@ def save_instance(user, instance):
     instance.full_clean()
     if not in_scope(user, instance):
         raise PermissionDenied("该记录不在您的管辖范围内")
+    _stamp_creator(user, instance)
     with transaction.atomic(), set_actor(user):
         instance.save()
     return instance
@@ -654,15 +664,30 @@ def _plain_saving(model) -> bool:
             sync, asynchronous = signal._live_receivers(model)
         except Exception:
             return False
-        if any(not getattr(r, "__module__", "").startswith("auditlog") for r in [*sync, *asynchronous]):
+        if any(not getattr(r, "__module__", "").startswith("auditlog") and not hasattr(r, "after_bulk")
+               for r in [*sync, *asynchronous]):
             return False
     return connection.features.can_return_rows_from_bulk_insert
+
+
+def _after_bulk(model, instances) -> None:
+    """Receivers that follow a bulk write instead of each save (the to-do inbox: todos._saved) are
+    told of the batch once it is written."""
+    from django.db.models import signals
+
+    for receiver in signals.post_save._live_receivers(model)[0]:
+        follow = getattr(receiver, "after_bulk", None)
+        if follow is not None:
+            follow(model, instances)
 
 
 def _write(user, reg, plan: list[_Row], result: ImportResult, progress):
     model = reg.model
     total = len(plan)
     writes = [r for r in plan if r.old is None or r.changed]
+    for row in writes:
+        if row.old is None:
+            _stamp_creator(user, row.instance)
     result.unchanged = total - len(writes)
     progress("write", 0, len(writes))
     with transaction.atomic(), set_actor(user):
@@ -712,6 +737,7 @@ def _bulk_write(user, model, writes: list[_Row], progress):
                     setattr(row.instance, f.attname, now)
             names = {a for r in changed for a in r.changed} | {f.attname for f in auto_now}
             _update_rows(model, [r.instance for r in changed], sorted(names))
+        _after_bulk(model, [r.instance for r in batch])
         entries = []
         for row in batch:
             if row.old is None:

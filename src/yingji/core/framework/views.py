@@ -447,3 +447,30 @@ def notification_badge(request):
 
     n = unread(request.user).count()
     return HttpResponse(f'<span class="badge text-bg-danger" data-testid="unread">{n}</span>' if n else "")
+
+
+# Not an operation: the user's own to-do inbox (待办), it reads.
+@login_required
+def todos(request):
+    """The open to-dos the user may act on, by due time (overdue first, none last); each row links to
+    its record, where the step is taken."""
+    from yingji.core.framework import todos as inbox
+    from yingji.core.framework.registry import get_registry
+
+    page = Paginator(inbox.for_user(request.user), 50).get_page(request.GET.get("page"))
+    labels = {}
+    for todo in page.object_list:
+        if todo.registry not in labels:
+            reg = get_registry(todo.registry)
+            labels[todo.registry] = reg.label if reg else todo.registry
+        todo.registry_label = labels[todo.registry]
+    return render(request, "todos.html", {"page": page})
+
+
+# Not an operation: an HTMX fragment, it reads.
+@login_required
+def todo_badge(request):
+    from yingji.core.framework.todos import count_for
+
+    n = count_for(request.user)
+    return HttpResponse(f'<span class="badge text-bg-warning" data-testid="todo-count">{n}</span>' if n else "")
