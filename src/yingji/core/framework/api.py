@@ -53,10 +53,25 @@ class RegistrySerializer(serializers.ModelSerializer):
                                      else model._default_manager.none())
         return fields
 
+    def validate_photos(self, photos):
+        from django.core.exceptions import ValidationError
+
+        from yingji.core.framework.registry import check_photo
+
+        if self.instance is not None and photos:
+            raise serializers.ValidationError("照片只能在新增时一并提交；之后请用 …/attach/ 上传附件")
+        for upload in photos:
+            try:
+                check_photo(upload)
+            except ValidationError as exc:
+                raise serializers.ValidationError(exc.messages) from None
+        return photos
+
     def validate(self, attrs):
         instance = self.instance or self.Meta.model()
         for key, value in attrs.items():
-            setattr(instance, key, value)
+            if key != "photos":  # not a field of the record: its attachments (Registry.photos_on_create)
+                setattr(instance, key, value)
         try:
             instance.full_clean()
         except DjangoValidationError as exc:
@@ -66,7 +81,8 @@ class RegistrySerializer(serializers.ModelSerializer):
         return attrs
 
     def create(self, validated_data):
-        return services.save_instance(self.context["request"].user, self._validated_instance)
+        return services.save_instance(self.context["request"].user, self._validated_instance,
+                                      photos=validated_data.get("photos", ()))
 
     def update(self, instance, validated_data):
         return services.save_instance(self.context["request"].user, self._validated_instance)
@@ -99,8 +115,12 @@ def serializer_class(reg: Registry):
             elif f.choices and f.blank:  # e.g. a risk level before any assessment: "" belongs to the enum
                 extra[f.name] = serializers.ChoiceField(choices=f.choices, read_only=True, allow_blank=True,
                                                         allow_null=f.null)
+    if reg.photos_on_create:  # taken with a new record, as its attachments (multipart)
+        extra["photos"] = serializers.ListField(
+            child=serializers.FileField(), write_only=True, required=False,
+            help_text=f"{reg.photos_on_create}（新增时可一并上传多张，multipart；保存为记录的附件）")
     meta = type("Meta", (), {"model": reg.model, "fields": read_only + reg.editable_fields + [
-        n for n in extra if n.endswith("_name")], "read_only_fields": read_only,
+        n for n in extra if n.endswith("_name") or n == "photos"], "read_only_fields": read_only,
         "validators": []})  # constraints are checked once, by the model's full_clean in validate()
     return type(f"{reg.model.__name__}Serializer", (RegistrySerializer,), {**extra, "Meta": meta, "registry": reg})
 

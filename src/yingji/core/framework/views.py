@@ -113,8 +113,11 @@ class DetailView(RegistryView):
         points = related_points(request.user, obj)
         locked = reg.locked(obj)
         extra = {"can_change": False, "can_delete": False, "locked": locked} if locked else {}
+        # the upload form: for those who may change the record, and for its creator (photos added later)
+        can_attach = not locked and services.may_attach(request.user, obj)
         return render(request, "registry/detail.html", self.context(
-            **extra, obj=obj, fields=fields, related=related, attachments=services.attachments_of(obj), flow=flow,
+            **extra, can_attach=can_attach, obj=obj, fields=fields, related=related,
+            attachments=services.attachments_of(obj), flow=flow,
             documents=documents, points=points,
             record_links=[(label, reverse(url_name, args=[obj.pk])) for label, url_name in reg.record_links],
             history=[history.describe(e, reg) for e in history.entries_for(obj)[:50]]))
@@ -147,7 +150,7 @@ class EditView(RegistryView):
         instance = self.get_object() if pk else None
         if refused := self._locked(instance):
             return refused
-        form = self.registry.form_class(request.user)(request.POST, instance=instance)
+        form = self.registry.form_class(request.user)(request.POST, request.FILES, instance=instance)
         if form.is_valid():
             try:
                 obj = services.save_form(request.user, form)
@@ -275,9 +278,10 @@ class ImportJobView(RegistryView):
 
 class AttachmentUploadView(RegistryView):
     """The record page's upload form, taken as the declared operation ``attach`` (its checks and
-    located errors; POST /api/<slug>/<id>/attach/ is the same operation)."""
+    located errors — who may change the record, or its creator; POST /api/<slug>/<id>/attach/ is the
+    same operation)."""
 
-    action = "change"
+    action = "view"
 
     def post(self, request, registry, pk):
         from yingji.core.framework.operation_views import OperationView
