@@ -42,6 +42,7 @@ from yingji.core.framework.models import ToDo
 from yingji.core.framework.statemachine import ANY_ROLE
 
 _pending: contextvars.ContextVar[dict | None] = contextvars.ContextVar("yingji_todos_pending", default=None)
+_quiet: contextvars.ContextVar[bool] = contextvars.ContextVar("yingji_todos_quiet", default=False)
 _WATCHED: set = set()
 # The facts that decide who may act on a to-do: when one changes, those newly concerned are told.
 WHO = {"permission", "roles", "region_id", "organization_id", "assignee_id", "barred"}
@@ -133,7 +134,7 @@ def sync(record, *, told: dict | None = None, tell: bool = True) -> ToDo | None:
         current.save(update_fields=[name.removesuffix("_id") if name.endswith("_id") else name for name in changed])
         if not set(changed) & WHO:  # the same people: nobody new to tell
             return current
-    if tell:
+    if tell and not _quiet.get():
         announce(current, told=told)
     return current
 
@@ -180,6 +181,16 @@ def reconcile(model=None, pks=None, *, tell: bool = True) -> int:
 def _snapshot(todo):
     return None if todo is None else (todo.pk, todo.state, todo.due_at, todo.assignee_id, todo.region_id,
                                       todo.organization_id, todo.title)
+
+
+@contextmanager
+def quietly():
+    """Inside the block, to-dos are kept but nobody is told (the demo county's history is loaded)."""
+    token = _quiet.set(True)
+    try:
+        yield
+    finally:
+        _quiet.reset(token)
 
 
 @contextmanager
@@ -303,4 +314,5 @@ def announce(todo: ToDo, *, told: dict | None = None) -> int:
                          key=f"todo-{todo.pk}", channels=True)
 
 
-__all__ = ["announce", "close_for", "count_for", "for_user", "holding", "reconcile", "sync", "users_for", "watch"]
+__all__ = ["announce", "close_for", "count_for", "for_user", "holding", "quietly", "reconcile", "sync", "users_for",
+           "watch"]
