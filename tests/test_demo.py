@@ -98,6 +98,17 @@ def test_hazards_in_every_state_with_real_logs(demo_county):
     assert Hazard.objects.filter(state="overdue", escalated_at__isnull=False).count() == 5
 
 
+def test_the_demo_accounts_have_to_dos_and_no_notice_for_each(demo_county):
+    from yingji.core.framework import todos
+    from yingji.core.models import Notification, User
+
+    township = User.objects.get(username="township")
+    assert {t.label for t in todos.for_user(township)} >= {"待整改", "待验收"}
+    assert {t.label for t in todos.for_user(User.objects.get(username="leader"))} == {"待审核", "待审批"}
+    assert todos.count_for(User.objects.get(username="village")) == 0
+    assert not Notification.objects.filter(key__startswith="todo-").exists()  # history loaded, not lived
+
+
 def test_demo_resources_stock_and_road_network(demo_county, settings):
     """Teams, warehouses at three levels with ledger-backed stock, shelters, orders through the real
     workflow, and a connected road network on which every team reaches the county seat by road."""

@@ -63,6 +63,8 @@ SETTINGS = [
     Setting("YINGJI_PUBLIC_URL", "", "平台对外访问地址，用于短信、邮件中的叫应链接，如 https://yingji.example.gov.cn；"
             "未设置时为 yingji serve / yingji demo 实际监听的地址和端口（默认 http://127.0.0.1:8000）"),
     Setting("YINGJI_WARNING_CHANNELS", "inapp,sms,email", "预警发布渠道：inapp（站内）、sms（短信）、email（邮件），逗号分隔"),
+    Setting("YINGJI_NOTIFY_CHANNELS", "",
+            "待办等通知除站内通知外另经哪些渠道发送：sms（短信，发往用户手机）、email（邮件），逗号分隔；为空时只发站内通知"),
     Setting("YINGJI_SMS_URL", "", "短信网关 HTTP 接口地址；为空时短信只写入日志（测试与演示）"),
     Setting("YINGJI_SMS_KEY", "", "短信网关 API 密钥（以 Authorization: Bearer 发送）"),
     Setting("YINGJI_SMS_SIGN", "浏阳市应急管理局", "短信签名"),
@@ -165,6 +167,9 @@ def problems() -> list[str]:
     unknown = set(env_list("YINGJI_WARNING_CHANNELS")) - {"inapp", "sms", "email"}
     if unknown:
         found.append(f"YINGJI_WARNING_CHANNELS 含未知渠道：{'、'.join(sorted(unknown))}")
+    unknown = set(env_list("YINGJI_NOTIFY_CHANNELS")) - {"sms", "email"}  # the warnings app's channels
+    if unknown:
+        found.append(f"YINGJI_NOTIFY_CHANNELS 含未知渠道：{'、'.join(sorted(unknown))}（可选 sms、email）")
     roads = os.environ.get("YINGJI_ROAD_NETWORK", "").strip()
     if roads and not Path(os.path.expanduser(roads)).is_file():
         found.append(f"YINGJI_ROAD_NETWORK 指定的路网文件不存在：{roads}")

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import renderers, serializers, status, viewsets
+from rest_framework import generics, renderers, serializers, status, viewsets
 from rest_framework.decorators import action, api_view, permission_classes
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -53,10 +53,25 @@ class RegistrySerializer(serializers.ModelSerializer):
                                      else model._default_manager.none())
         return fields
 
+    def validate_photos(self, photos):
+        from django.core.exceptions import ValidationError
+
+        from yingji.core.framework.registry import check_photo
+
+        if self.instance is not None and photos:
+            raise serializers.ValidationError("照片只能在新增时一并提交；之后请用 …/attach/ 上传附件")
+        for upload in photos:
+            try:
+                check_photo(upload)
+            except ValidationError as exc:
+                raise serializers.ValidationError(exc.messages) from None
+        return photos
+
     def validate(self, attrs):
         instance = self.instance or self.Meta.model()
         for key, value in attrs.items():
-            setattr(instance, key, value)
+            if key != "photos":  # not a field of the record: its attachments (Registry.photos_on_create)
+                setattr(instance, key, value)
         try:
             instance.full_clean()
         except DjangoValidationError as exc:
@@ -66,7 +81,8 @@ class RegistrySerializer(serializers.ModelSerializer):
         return attrs
 
     def create(self, validated_data):
-        return services.save_instance(self.context["request"].user, self._validated_instance)
+        return services.save_instance(self.context["request"].user, self._validated_instance,
+                                      photos=validated_data.get("photos", ()))
 
     def update(self, instance, validated_data):
         return services.save_instance(self.context["request"].user, self._validated_instance)
@@ -101,8 +117,12 @@ def serializer_class(reg: Registry):
             elif f.choices and f.blank:  # e.g. a risk level before any assessment: "" belongs to the enum
                 extra[f.name] = serializers.ChoiceField(choices=f.choices, read_only=True, allow_blank=True,
                                                         allow_null=f.null)
+    if reg.photos_on_create:  # taken with a new record, as its attachments (multipart)
+        extra["photos"] = serializers.ListField(
+            child=serializers.FileField(), write_only=True, required=False,
+            help_text=f"{reg.photos_on_create}（新增时可一并上传多张，multipart；保存为记录的附件）")
     meta = type("Meta", (), {"model": reg.model, "fields": read_only + reg.editable_fields + [
-        n for n in extra if n.endswith("_name")], "read_only_fields": read_only,
+        n for n in extra if n.endswith("_name") or n == "photos"], "read_only_fields": read_only,
         "validators": []})  # constraints are checked once, by the model's full_clean in validate()
     return type(f"{reg.model.__name__}Serializer", (RegistrySerializer,), {**extra, "Meta": meta, "registry": reg})
 
@@ -381,3 +401,42 @@ def display_value(obj, reg, name):
     if isinstance(value, dict | list):  # JSON as JSON (a format people type), not as Python's repr
         return json.dumps(value, ensure_ascii=False)
     return value
+
+
+# ---- the to-do inbox (待办) ------------------------------------------------------------------------
+
+class ToDoSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    label = serializers.CharField(help_text="待办事项，如 待核实、待审批")
+    title = serializers.CharField(help_text="记录")
+    registry = serializers.CharField(help_text="登记簿（接口路径 /api/<registry>/）")
+    record_id = serializers.CharField(source="object_id", help_text="记录编号")
+    state = serializers.CharField(help_text="记录的流程状态")
+    url = serializers.CharField(help_text="记录页面")
+    region_name = serializers.CharField(source="region.name")
+    due_at = serializers.DateTimeField(allow_null=True, help_text="期限（无期限为 null，排在最后）")
+    due_is_date = serializers.BooleanField(help_text="期限为日期（当天结束前）")
+    overdue = serializers.BooleanField(help_text="已超期")
+    assigned = serializers.SerializerMethodField(help_text="指定由您办理（任务责任人）")
+    opened_at = serializers.DateTimeField()
+
+    def get_assigned(self, todo) -> bool:
+        return todo.assignee_id is not None
+
+
+# Not an operation: the user's own inbox, it reads.
+class ToDoListView(generics.ListAPIView):
+    """GET /api/todos/: the open to-dos the user may act on (待办), by due time (none last)."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = ToDoSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        from yingji.core.framework import todos
+
+        return todos.for_user(self.request.user)
+
+    @extend_schema(tags=["待办"], summary="我的待办：等待我办理的流程事项（按期限排序，无期限的在后）")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)

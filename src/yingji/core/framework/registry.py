@@ -140,6 +140,10 @@ class Registry:
     # Field name -> callable giving the new-record form's starting value (a warning's 生效时间 now,
     # 失效时间 a day later); what the page's query string names wins.
     defaults: dict = field(default_factory=dict)
+    # Photos taken with the record when it is created (a field report from a phone: camera upload),
+    # saved as its attachments in the same transaction — the label of the form's photo input, e.g.
+    # "现场照片"; the API's create takes them as ``photos`` (multipart).
+    photos_on_create: str = ""
 
     def __post_init__(self):
         if self.append_only:
@@ -332,6 +336,12 @@ class Registry:
                     if isinstance(form_field.widget, forms.CheckboxInput):
                         css = "form-check-input"
                     form_field.widget.attrs.setdefault("class", css)
+                if reg.photos_on_create and not for_import and not self.instance.pk:
+                    # right after what the report says (the description), where a phone user is
+                    fields = list(self.fields.items())
+                    at = next((i + 1 for i, (n, _) in enumerate(fields) if n == "description"), len(fields))
+                    fields.insert(at, ("photos", CreatePhotosField(label=reg.photos_on_create)))
+                    self.fields = dict(fields)
 
         RegistryForm.__name__ = f"{self.model.__name__}Form"
         return RegistryForm
@@ -362,6 +372,44 @@ class Registry:
         meta = type("Meta", (), {"model": reg.model,
                                  "fields": [n for n in self.filter_fields if n not in declared]})
         return type(f"{self.model.__name__}FilterSet", (django_filters.FilterSet,), {**declared, "Meta": meta})
+
+
+PHOTO_EXTENSIONS = ("jpg", "jpeg", "png", "gif", "webp", "heic")
+
+
+def check_photo(upload) -> None:
+    """A photo taken with a record: an image of a type the platform accepts, within the size limit."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from yingji.core.framework.services import validate_upload
+
+    suffix = Path(upload.name).suffix.lower().lstrip(".")
+    if suffix not in PHOTO_EXTENSIONS:
+        raise ValidationError(f"“{Path(upload.name).name}”不是照片；请上传 {'、'.join(PHOTO_EXTENSIONS)} 格式的图片")
+    validate_upload(upload, [e for e in PHOTO_EXTENSIONS if e in settings.UPLOAD_EXTENSIONS] or PHOTO_EXTENSIONS)
+
+
+class CreatePhotosField(forms.FileField):
+    """The create form's photo input: several photos, from the phone's camera (``capture``)."""
+
+    def __init__(self, **kwargs):
+        from yingji.core.framework.operations import MultipleFileInput
+
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", "可拍照或从相册选择，可多张")
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*", "capture": "environment",
+                                                             "multiple": True, "class": "form-control"}))
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        files = [d for d in (data if isinstance(data, list | tuple) else [data]) if d]
+        single = super().clean
+        cleaned = [single(d, initial) for d in files]
+        for upload in cleaned:
+            check_photo(upload)
+        return cleaned
 
 
 class IntegerFilter(django_filters.NumberFilter):
@@ -492,6 +540,10 @@ def register(reg: Registry) -> Registry:
     if reg.slug in _REGISTRIES:
         raise ValueError(f"registry {reg.slug} declared twice")
     _REGISTRIES[reg.slug] = reg
+    if reg.workflow is not None and reg.workflow.waiting:  # its waiting states give to-dos
+        from yingji.core.framework import todos
+
+        todos.watch(reg.model)
     auditlog.register(reg.model, exclude_fields=["created_at", "updated_at", "path", "centroid_lon",
                                                  "centroid_lat", "min_lon", "min_lat", "max_lon", "max_lat"])
     return reg

@@ -22,7 +22,24 @@ from django.db.models import ProtectedError
 
 from yingji.core.framework import tabular
 from yingji.core.framework.access import can, in_scope
-from yingji.core.framework.models import Attachment
+from yingji.core.framework.models import Attachment, creator_field, is_creator
+
+
+def _stamp_creator(user, instance) -> None:
+    """A new record of a model that declares ``creator_field`` remembers who created it."""
+    field = creator_field(type(instance))
+    if field and instance.pk is None and user is not None and user.is_authenticated \
+            and getattr(instance, f"{field}_id", None) is None:
+        setattr(instance, field, user)
+
+
+def _attach_photos(user, record, photos) -> None:
+    """Photos sent with a new record (its registry's ``photos_on_create``), in the caller's transaction."""
+    from yingji.core.framework.registry import registry_for_model
+
+    reg = registry_for_model(type(record))
+    for upload in photos or ():
+        attach_file(user, record, upload, reg.photos_on_create if reg else "照片", creator=True)
 
 
 def _require(user, action, model):
@@ -47,19 +64,29 @@ def save_form(user, form):
     _refuse_locked(instance)
     if not in_scope(user, instance):
         raise PermissionDenied("该记录不在您的管辖范围内")
+    creating = instance.pk is None
+    _stamp_creator(user, instance)
     with transaction.atomic(), set_actor(user):
-        return form.save()
+        saved = form.save()
+        if creating:
+            _attach_photos(user, saved, form.cleaned_data.get("photos"))
+        return saved
 
 
-def save_instance(user, instance):
-    """Validate and save a model instance (used by the API)."""
+def save_instance(user, instance, *, photos=()):
+    """Validate and save a model instance (used by the API); ``photos`` with a new record (its
+    registry's ``photos_on_create``) are attached in the same transaction."""
     _require(user, "change" if instance.pk else "add", type(instance))
     _refuse_locked(instance)
     instance.full_clean()
     if not in_scope(user, instance):
         raise PermissionDenied("该记录不在您的管辖范围内")
+    creating = instance.pk is None
+    _stamp_creator(user, instance)
     with transaction.atomic(), set_actor(user):
         instance.save()
+        if creating:
+            _attach_photos(user, instance, photos)
     return instance
 
 
@@ -671,15 +698,30 @@ def _plain_saving(model) -> bool:
             sync, asynchronous = signal._live_receivers(model)
         except Exception:
             return False
-        if any(not getattr(r, "__module__", "").startswith("auditlog") for r in [*sync, *asynchronous]):
+        if any(not getattr(r, "__module__", "").startswith("auditlog") and not hasattr(r, "after_bulk")
+               for r in [*sync, *asynchronous]):
             return False
     return connection.features.can_return_rows_from_bulk_insert
+
+
+def _after_bulk(model, instances) -> None:
+    """Receivers that follow a bulk write instead of each save (the to-do inbox: todos._saved) are
+    told of the batch once it is written."""
+    from django.db.models import signals
+
+    for receiver in signals.post_save._live_receivers(model)[0]:
+        follow = getattr(receiver, "after_bulk", None)
+        if follow is not None:
+            follow(model, instances)
 
 
 def _write(user, reg, plan: list[_Row], result: ImportResult, progress):
     model = reg.model
     total = len(plan)
     writes = [r for r in plan if r.old is None or r.changed]
+    for row in writes:
+        if row.old is None:
+            _stamp_creator(user, row.instance)
     result.unchanged = total - len(writes)
     progress("write", 0, len(writes))
     with transaction.atomic(), set_actor(user):
@@ -729,6 +771,7 @@ def _bulk_write(user, model, writes: list[_Row], progress):
                     setattr(row.instance, f.attname, now)
             names = {a for r in changed for a in r.changed} | {f.attname for f in auto_now}
             _update_rows(model, [r.instance for r in changed], sorted(names))
+        _after_bulk(model, [r.instance for r in batch])
         entries = []
         for row in batch:
             if row.old is None:
@@ -993,10 +1036,19 @@ def validate_upload(upload, extensions=None):
                               f"{settings.UPLOAD_MAX_BYTES // 1048576} MB")
 
 
-def attach_file(user, record, upload, description: str = "", *, public: bool = False) -> Attachment:
-    """Attach an uploaded file to a record the user may change (or, ``public``, to a record the public
-    just created through a public form); size and type are limited."""
-    if not public:
+def may_attach(user, record) -> bool:
+    """Who may add files to a record: a user who may change records of its kind, or the one who
+    created it (a grid worker adding photos later to the hazard they reported). Scope is the caller's
+    to check (the record as the user may see it)."""
+    return can(user, "change", type(record)) or (can(user, "view", type(record)) and is_creator(user, record))
+
+
+def attach_file(user, record, upload, description: str = "", *, public: bool = False,
+                creator: bool = False) -> Attachment:
+    """Attach an uploaded file to a record the user may change or created (``may_attach``), or,
+    ``public``, to a record the public just created through a public form; ``creator``: to the record
+    the user is creating now (its photos). Size and type are limited."""
+    if not public and not creator and not may_attach(user, record):
         _require(user, "change", type(record))
     validate_upload(upload)
     with set_actor(user):

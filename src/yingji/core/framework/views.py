@@ -113,8 +113,11 @@ class DetailView(RegistryView):
         points = related_points(request.user, obj)
         locked = reg.locked(obj)
         extra = {"can_change": False, "can_delete": False, "locked": locked} if locked else {}
+        # the upload form: for those who may change the record, and for its creator (photos added later)
+        can_attach = not locked and services.may_attach(request.user, obj)
         return render(request, "registry/detail.html", self.context(
-            **extra, obj=obj, fields=fields, related=related, attachments=services.attachments_of(obj), flow=flow,
+            **extra, can_attach=can_attach, obj=obj, fields=fields, related=related,
+            attachments=services.attachments_of(obj), flow=flow,
             documents=documents, points=points,
             record_links=[(label, reverse(url_name, args=[obj.pk])) for label, url_name in reg.record_links],
             history=[history.describe(e, reg) for e in history.entries_for(obj)[:50]]))
@@ -148,7 +151,7 @@ class EditView(RegistryView):
         instance = self.get_object() if pk else None
         if refused := self._locked(instance):
             return refused
-        form = self.registry.form_class(request.user)(request.POST, instance=instance)
+        form = self.registry.form_class(request.user)(request.POST, request.FILES, instance=instance)
         if form.is_valid():
             try:
                 obj = services.save_form(request.user, form)
@@ -284,9 +287,10 @@ class ImportJobView(RegistryView):
 
 class AttachmentUploadView(RegistryView):
     """The record page's upload form, taken as the declared operation ``attach`` (its checks and
-    located errors; POST /api/<slug>/<id>/attach/ is the same operation)."""
+    located errors — who may change the record, or its creator; POST /api/<slug>/<id>/attach/ is the
+    same operation)."""
 
-    action = "change"
+    action = "view"
 
     def post(self, request, registry, pk):
         from yingji.core.framework.operation_views import OperationView
@@ -457,3 +461,30 @@ def notification_badge(request):
 
     n = unread(request.user).count()
     return HttpResponse(f'<span class="badge text-bg-danger" data-testid="unread">{n}</span>' if n else "")
+
+
+# Not an operation: the user's own to-do inbox (待办), it reads.
+@login_required
+def todos(request):
+    """The open to-dos the user may act on, by due time (overdue first, none last); each row links to
+    its record, where the step is taken."""
+    from yingji.core.framework import todos as inbox
+    from yingji.core.framework.registry import get_registry
+
+    page = Paginator(inbox.for_user(request.user), 50).get_page(request.GET.get("page"))
+    labels = {}
+    for todo in page.object_list:
+        if todo.registry not in labels:
+            reg = get_registry(todo.registry)
+            labels[todo.registry] = reg.label if reg else todo.registry
+        todo.registry_label = labels[todo.registry]
+    return render(request, "todos.html", {"page": page})
+
+
+# Not an operation: an HTMX fragment, it reads.
+@login_required
+def todo_badge(request):
+    from yingji.core.framework.todos import count_for
+
+    n = count_for(request.user)
+    return HttpResponse(f'<span class="badge text-bg-warning" data-testid="todo-count">{n}</span>' if n else "")
