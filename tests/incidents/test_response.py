@@ -164,7 +164,9 @@ def test_plan_matching_and_activation_make_tasks_and_tell_the_department(make_in
                                                          ("县应急管理局", "派工作组赶赴现场")]
     assert tasks[0].due_at == pytest.approx(tasks[0].created_at + datetime.timedelta(minutes=20),
                                             abs=datetime.timedelta(seconds=5))
-    assert Notification.objects.filter(user=dept_user, title="新任务：调派救援力量").exists()
+    # The department hears of its task once: from the task's to-do, not again as 新任务.
+    heard = Notification.objects.filter(user=dept_user, title__contains="调派救援力量")
+    assert [n.title for n in heard] == ["待办·待接收：调派救援力量"]
     # The department sees its own task only.
     assert list(Task.objects.for_user(dept_user)) == [tasks[0]]
     with pytest.raises(Conflict, match="请调整级别而不是重复启动"):

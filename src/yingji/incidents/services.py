@@ -320,12 +320,17 @@ def create_tasks(response: Response, level: str, actor) -> list[Task]:
 def _tell_departments(tasks: list[Task], incident: Incident) -> None:
     from django.contrib.auth import get_user_model
 
+    from yingji.core.framework import todos
+
     User = get_user_model()
     for task in tasks:
         users = list(User.objects.filter(is_active=True, scope_organization_id=task.department_id)) \
             if task.department_id else []
         if task.assignee_id:
             users.append(task.assignee)
+        todo = todos.sync(task, tell=False)  # those its to-do has told already hear it once, from the to-do
+        told = {u.pk for u in todos.users_for(todo)} if todo is not None else set()
+        users = [u for u in users if u.pk not in told]
         notify(users, f"新任务：{task.title}", body=f"{incident.title}，时限 {timezone.localtime(task.due_at):%m-%d %H:%M}",
                url=reverse("registry_detail", args=["tasks", task.pk]), level=NotificationLevel.WARNING, key=f"task-{task.pk}")
 
