@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests import layers
+from tests import chromium, layers
 from tests.layers import layer
 
 os.environ.setdefault("YINGJI_DATA_DIR", tempfile.mkdtemp(prefix="yingji-test-"))
@@ -81,13 +81,20 @@ def _shared_layers_session(django_db_setup, django_db_blocker):
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item):
+    chromium.before_test(item)
     layers.before_test(item)
+
+
+def pytest_sessionfinish(session):
+    chromium.stop()
 
 
 def pytest_terminal_summary(terminalreporter):
     if layers.STACK.builds:
         terminalreporter.write_line("shared test data built: " + ", ".join(
             f"{name} {n}×" for name, n in layers.STACK.builds.items()))
+    if chromium.launches:
+        terminalreporter.write_line(f"Chromium started: {chromium.launches}×")
 
 
 @pytest.fixture
