@@ -3,30 +3,21 @@ log in, open the map and a registry, search, try bad input, save a record — on
 Screenshots go to test-output/ for people to look at."""
 
 import json
-import os
-import shutil
 
 import pytest
 
+from tests import chromium
 from tests.conftest import OUTPUT, credit
 
 pytestmark = pytest.mark.browser
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
 
 
 @pytest.fixture
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    assert os.path.exists(CHROMIUM), "Debian chromium is required: bash scripts/test.sh installs it"
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's loop shares the thread with the ORM
+    """Headless Chromium (tests/chromium.py: one for consecutive browser tests, a fresh context per page)."""
     OUTPUT.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
+    yield chromium.browser()
+    chromium.after_test()
 
 
 def login(page, base, username):
