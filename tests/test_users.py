@@ -177,6 +177,7 @@ def test_reset_password_is_shown_once_and_the_old_one_stops_working(users, tree,
     # Signed in with the one-time password: nothing but the password page until a password is set.
     assert client.get("/registry/hazards/")["Location"] == "/account/password/"
     assert client.get("/api/hazards/").status_code == 403
+    assert client.get("/notifications/badge/", HTTP_HX_REQUEST="true").status_code == 204
     weak = client.post("/account/password/", {"old_password": secret, "new_password1": "dayao_li1",
                                               "new_password2": "dayao_li1"})
     assert weak.status_code == 200 and weak.context["form"].errors["new_password2"]
@@ -377,6 +378,14 @@ def test_sessions_end_after_idle_minutes_and_after_hours(users, client, settings
     session[sessions.SIGNED_IN] = time.time() - settings.SESSION_HOURS * 3600 - 5
     session.save()
     assert client.get("/api/hazards/").status_code == 401 and not signed_in(client)
+
+    client.force_login(users["staff"])
+    client.get("/")
+    session = client.session
+    session[sessions.SIGNED_IN] = time.time() - settings.SESSION_HOURS * 3600 - 5
+    session.save()
+    badge = client.get("/notifications/badge/", HTTP_HX_REQUEST="true")  # the page's own poll: the whole page goes
+    assert badge.status_code == 204 and badge["HX-Redirect"].startswith("/login/")
 
 
 # ---- menus by role and scope --------------------------------------------------------------------------

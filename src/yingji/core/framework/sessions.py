@@ -17,7 +17,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -62,14 +62,30 @@ class SessionLimitsMiddleware:
                 if request.path.startswith("/api/"):
                     return JsonResponse({"detail": reason}, status=401)
                 messages.info(request, reason)
-                return redirect_to_login(request.get_full_path())
+                return _away(request, redirect_to_login(request.get_full_path()))
             if now - session.get(SEEN, 0) > SEEN_EVERY_S:
                 session[SEEN] = now
             if getattr(user, "must_change_password", False) and not _open_to_unchanged_password(request.path):
                 if request.path.startswith("/api/"):
                     return JsonResponse({"detail": "请先设置自己的密码（当前使用的是一次性密码）"}, status=403)
+                if _background(request):
+                    return HttpResponse(status=204)  # the badge and the live feed wait for the password
                 return redirect("password_change")
         return self.get_response(request)
+
+
+def _background(request) -> bool:
+    """A page's own background request (htmx, the live feed), not a page the user asked for."""
+    return bool(request.headers.get("HX-Request")) or "text/event-stream" in request.headers.get("Accept", "")
+
+
+def _away(request, response):
+    """Leave the page: htmx follows HX-Redirect with the whole page (not the login page inside a badge)."""
+    if request.headers.get("HX-Request"):
+        answer = HttpResponse(status=204)
+        answer["HX-Redirect"] = response["Location"]
+        return answer
+    return response
 
 
 def signed_in(sender, request, user, **kwargs):
