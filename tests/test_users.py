@@ -294,12 +294,14 @@ def test_a_township_admin_imports_only_into_its_township(township_admin, tree, w
     response = client.post("/registry/users/import/", {"file": xlsx([
         HEADER, ["jingang_v1", "金刚村网格员", "村/网格员", "430181111001", ""],
         ["dayao_x", "越权", "系统管理员", "430181110001", ""],
-        ["dayao_staff", "改名", "", "430181110", ""]])})
+        ["dayao_staff", "改名", "", "430181110", ""],
+        ["township_b", "重名", "村/网格员", "430181110001", ""]])})  # an account outside the township
     assert response.status_code == 400
     assert response.context["result_errors"] == [
         "第 2 行, 管辖区划: 找不到区划代码为“430181111001”的行政区划，或不在您的管辖范围内",
         "第 3 行, 角色: 不能选择“系统管理员”：不在您可以选择的角色之内",
-        "第 4 行: 该用户拥有您不能授予的角色（业务科室），您不能修改这个账号；请联系能授予这些角色的管理员"]
+        "第 4 行: 该用户拥有您不能授予的角色（业务科室），您不能修改这个账号；请联系能授予这些角色的管理员",
+        "第 5 行, 用户名: 已存在一位使用该名字的用户。"]  # the page's words; nothing about where it is
 
 
 # ---- yingji adduser -----------------------------------------------------------------------------------
