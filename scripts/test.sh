@@ -4,6 +4,7 @@
 # drive it through Playwright; no browser is downloaded), a CJK font for readable screenshots and
 # Mosquitto for the MQTT ingest tests, and redis-server for the live-feed test.
 # Extra arguments go to pytest. Set YINGJI_DATABASE_URL=postgres://… to run on PostgreSQL.
+# `--no-tests` alone: all of the above and ruff, but no pytest (.ci/run then runs both databases side by side).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,4 +27,5 @@ if ((${#need[@]})); then
 fi
 
 .venv/bin/ruff check src tests benchmarks
+[[ ${1:-} == --no-tests ]] && exit 0
 exec .venv/bin/pytest "$@"

@@ -3,30 +3,21 @@ log in, open the map and a registry, search, try bad input, save a record — on
 Screenshots go to test-output/ for people to look at."""
 
 import json
-import os
-import shutil
 
 import pytest
 
+from tests import chromium
 from tests.conftest import OUTPUT, credit
 
 pytestmark = pytest.mark.browser
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
 
 
 @pytest.fixture
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    assert os.path.exists(CHROMIUM), "Debian chromium is required: bash scripts/test.sh installs it"
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's loop shares the thread with the ORM
+    """Headless Chromium (tests/chromium.py: one for consecutive browser tests, a fresh context per page)."""
     OUTPUT.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
+    yield chromium.browser()
+    chromium.after_test()
 
 
 def login(page, base, username):
@@ -139,13 +130,19 @@ def test_warning_targets_are_picked_on_the_map(live_server, tree, users, townshi
     page.select_option("#id_level", "blue")
     page.fill("#id_title", "暴雨蓝色预警（地图圈选）")
     page.fill("#id_content", "预计未来 12 小时累计降雨量 50 毫米以上。")
-    page.fill("#id_effective", "2026-11-22 08:00")
-    page.fill("#id_expires", "2099-11-23 08:00")
+    assert page.get_attribute("#id_effective", "type") == "datetime-local"  # the browser's date picker
+    assert page.input_value("#id_effective")  # a sensible default: now
+    page.fill("#id_effective", "2026-11-22T08:00")
+    page.fill("#id_expires", "2099-11-23T08:00")
+    page.check("input[name=target_roles][value=township_leader]")  # ticked by name, stored as the code
+    page.check("input[name=target_roles][value=grid_worker]")
+    assert "大瑶镇" in page.inner_text("[data-picked]")  # the picked township by name, not only its code
     page.fill("#id_region", "430181")
     page.click("button[type=submit]")
     page.wait_for_selector("text=暴雨蓝色预警（地图圈选）")
     saved = Warning.objects.get(title="暴雨蓝色预警（地图圈选）")
     assert saved.region_codes() == ["430181110"]
+    assert saved.role_codes() == ["township_leader", "grid_worker"]
     lon, lat, km = json.loads(saved.area)["circle"]
     assert km == 3 and 113.2 < lon < 114.2 and 27.7 < lat < 28.7  # the map's middle, around 浏阳
 

@@ -47,6 +47,43 @@ def test_risk_notice_card(tree, orgs, users, web):
     assert "较大风险（橙色）" in text and "火药爆炸、火灾" in text and "立即撤离" in text and "13800000000" in text
 
 
+def assert_gb9704(content: bytes):
+    """A4 with GB/T 9704-2012's margins and 版心, 3号仿宋 body, 2号小标宋 title, page numbers "— N —" in
+    4号宋体 outside the 版心, odd right and even left (issue 15: the papers were US Letter)."""
+    from docx.shared import Mm, Pt
+
+    doc = Document(io.BytesIO(content))
+    section = doc.sections[0]
+    mm = lambda length: round(length / Mm(1), 1)  # noqa: E731
+    assert (mm(section.page_width), mm(section.page_height)) == (210, 297)
+    assert (mm(section.top_margin), mm(section.left_margin)) == (37, 28)  # 天头, 订口
+    assert mm(section.page_width - section.left_margin - section.right_margin) == 156  # 版心 156 × 225
+    assert mm(section.page_height - section.top_margin - section.bottom_margin) == 225
+    normal = doc.styles["Normal"]
+    assert normal.font.size == Pt(16) and normal.element.rPr.rFonts.get(
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia") == "仿宋"
+    title = next(r for p in doc.paragraphs for r in p.runs if r.font.size == Pt(22) and r.font.color.rgb is None)
+    assert title.font.name == "方正小标宋简体"
+    for footer in (section.footer, section.even_page_footer):
+        number = footer.paragraphs[0]
+        assert number.text.replace(" ", "") == "—1—" and " PAGE " in number._p.xml  # — {PAGE} —
+        assert {r.font.size for r in number.runs} == {Pt(14)} and {r.font.name for r in number.runs} == {"宋体"}
+    assert section.footer.paragraphs[0].alignment == 2 and section.even_page_footer.paragraphs[0].alignment == 0
+    assert doc.settings.odd_and_even_pages_header_footer
+
+
+def test_papers_are_a4_as_gb_t_9704_lays_them_out(tree, orgs, users, web):
+    hazard = Hazard.objects.create(title="消防通道堵塞", organization=orgs["a"], region=tree["va"], description="堆放纸箱",
+                                   channel="self_inspection", finder="王", responsible_person="王安全", measures="清理",
+                                   deadline=timezone.localdate() - datetime.timedelta(days=2), state="overdue",
+                                   escalated_at=timezone.now())
+    point = RiskPoint.objects.create(name="药物混合工房", organization=orgs["a"], region=tree["va"], kind="area",
+                                     hazard_factor="material", accident_types="火灾", responsible_person="李工")
+    client = web("staff")
+    assert_gb9704(client.get(f"/registry/hazards/{hazard.pk}/documents/escalation.docx").content)  # 督办通知书
+    assert_gb9704(client.get(f"/registry/risk-points/{point.pk}/documents/notice-card.docx").content)  # 风险告知卡
+
+
 def test_printable_notice_card(tree, orgs, users, web, client):
     point = RiskPoint.objects.create(name="药物混合工房", organization=orgs["a"], region=tree["va"], kind="area",
                                      hazard_factor="material", accident_types="火药爆炸", responsible_person="李工")

@@ -35,7 +35,7 @@ def test_api_create_update_delete_are_all_recorded(tree, users, api):
     history = page["results"]
     assert [h["action"] for h in history] == ["修改", "新增"]
     assert history[0]["actor"] == "staff"
-    assert {"field": "employees", "label": "从业人数", "old": "None", "new": "30"} in history[0]["changes"]
+    assert {"field": "employees", "label": "从业人数", "old": "", "new": "30"} in history[0]["changes"]
     assert rest.delete(f"/api/organizations/{pk}/").status_code == 204
     deleted = LogEntry.objects.filter(content_type__model="organization", object_pk=str(pk),
                                       action=LogEntry.Action.DELETE).get()
@@ -47,3 +47,46 @@ def test_delete_blocked_by_related_records_explains_why(orgs, tree, users, api):
     response = api("admin").delete(f"/api/regions/{tree['va'].pk}/")
     assert response.status_code == 400
     assert "还有关联的" in response.json()["detail"][0]
+
+
+def test_history_reads_as_people_read_it(orgs, users, web, settings):
+    """Field labels, choice labels, related names, 是/否, Asia/Shanghai times to the minute; never a
+    raw code, an id, ``None``, UTC with microseconds or a many-to-many manager's name (issue 15)."""
+    import datetime
+
+    from auditlog.models import LogEntry
+
+    from yingji.core.framework import history
+    from yingji.core.framework.registry import get_registry
+    from yingji.hazards.models import Hazard
+
+    users["staff"].first_name = "安全生产基础科"
+    users["staff"].save()
+    hazard = Hazard(title="消防通道堵塞", organization=orgs["a"], region=orgs["a"].region, channel="self_inspection",
+                    description="二号仓库门前", finder="张三",
+                    found_at=datetime.datetime(2026, 12, 1, 6, 49, 12, 345678, tzinfo=datetime.UTC))
+    from yingji.core.framework import services
+
+    services.save_instance(users["staff"], hazard)
+    hazard.grade, hazard.organization, hazard.region = "major", orgs["b"], orgs["b"].region
+    hazard.major_basis = "疏散通道被堵"
+    services.save_instance(users["staff"], hazard)
+    entry = LogEntry.objects.get_for_object(hazard).filter(action=LogEntry.Action.UPDATE).get()
+    entry.changes = {**entry.changes_dict, "notes": ["None", "resources.Expert.None"]}  # as auditlog writes them
+    seen = history.describe(entry, get_registry("hazards"))
+    by_field = {c["field"]: c for c in seen["changes"]}
+    assert by_field["grade"]["label"] == "隐患等级"
+    assert (by_field["grade"]["old"], by_field["grade"]["new"]) == ("一般事故隐患", "重大事故隐患")
+    assert (by_field["organization"]["old"], by_field["organization"]["new"]) == ("大瑶花炮厂", "金刚化工有限公司")
+    assert (by_field["notes"]["old"], by_field["notes"]["new"]) == ("", "")
+    assert seen["actor"] == "安全生产基础科"
+    created = history.describe(LogEntry.objects.get_for_object(hazard).get(action=LogEntry.Action.CREATE))
+    found = next(c for c in created["changes"] if c["field"] == "found_at")
+    assert found["label"] == "发现时间" and found["new"] == "2026-12-01 14:49"  # 06:49 UTC is 14:49 in Shanghai
+    assert len(seen["time"]) == 16 and seen["time"][10] == " "  # YYYY-MM-DD HH:MM
+    page = web("staff").get(f"/registry/hazards/{hazard.pk}/").content.decode()
+    assert "隐患等级：一般事故隐患 → 重大事故隐患" in page and "所属单位：大瑶花炮厂 → 金刚化工有限公司" in page
+    for raw in ("None", "major", "+00:00", ".345678"):
+        assert raw not in page.split('id="history"')[1]
+    log = web("admin").get("/system/audit-log/?q=消防通道").content.decode()
+    assert "隐患等级：一般事故隐患 → 重大事故隐患" in log and "grade" not in log

@@ -136,7 +136,8 @@ def test_bulk_import_gives_the_same_records_and_history(tree, users, api, settin
         return client.post("/api/organizations/import/", {"file": SimpleUploadedFile("批量.xlsx", xlsx(rows))},
                            format="multipart").json()
 
-    assert post(rows) == {"ok": True, "created": n, "updated": 0, "unchanged": 0, "errors": []}
+    assert post(rows) == {"ok": True, "created": n, "updated": 0, "unchanged": 0, "errors": [],
+                          "warnings": []}
     org = Organization.objects.get(credit_code=credit(1000 + 77))
     assert (org.name, org.kind, org.industry_code, org.region.code, org.employees) == \
         ("批量企业00077", "enterprise", "C2672", "430181110001", 87)
@@ -148,7 +149,8 @@ def test_bulk_import_gives_the_same_records_and_history(tree, users, api, settin
 
     for i in (5, 700, 1499):
         rows[i + 1][5] = 9999
-    assert post(rows) == {"ok": True, "created": 0, "updated": 3, "unchanged": n - 3, "errors": []}
+    assert post(rows) == {"ok": True, "created": 0, "updated": 3, "unchanged": n - 3, "errors": [],
+                          "warnings": []}
     updates = LogEntry.objects.filter(action=LogEntry.Action.UPDATE, content_type__model="organization")
     assert updates.count() == 3
     assert updates.get(object_id=Organization.objects.get(name="批量企业00700").pk).changes == \

@@ -39,3 +39,13 @@ def test_a_test_asking_for_a_database_only_sees_none_of_it(db):
 def test_a_transactional_test_builds_its_own(users):
     assert layers.STACK.names == ()
     assert Region.objects.count() == 7 and User.objects.count() == len(users) == 11
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_next_transactional_test_starts_empty_with_its_roles():
+    """The flush after a transactional test (a DELETE per table on PostgreSQL, tests/conftest.py)
+    leaves no row of the test before, and migrate's signals have put content types and roles back."""
+    from django.contrib.auth.models import Group, Permission
+
+    assert not Region.objects.exists() and not Organization.objects.exists() and not User.objects.exists()
+    assert Permission.objects.filter(codename="add_region").exists() and Group.objects.filter(name="staff").exists()

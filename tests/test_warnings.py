@@ -3,6 +3,7 @@ escalation, statistics, CAP 1.2 against the official schema both ways, public pa
 
 import datetime
 import json
+import re
 
 import pytest
 from django.utils import timezone
@@ -235,3 +236,26 @@ def test_a_released_warning_changes_only_through_its_flow(warning, users, web, a
     client.post(f"/registry/warnings/{w.pk}/delete/")
     w.refresh_from_db()
     assert w.title == "大瑶镇暴雨橙色预警"  # neither edited nor deleted
+
+
+def test_warning_form_asks_in_chinese_with_pickers_and_defaults(users, web, tree):
+    """通知对象 are ticked by their Chinese names (stored as codes), times have the browser's picker and
+    start from now / a day later, regions have the map picker (issue 15)."""
+    page = web("staff").get("/registry/warnings/new/").content.decode()
+    assert 'type="checkbox" name="target_roles" value="township_leader"' in page and "乡镇领导" in page
+    assert "township_leader 乡镇领导" not in page
+    assert 'type="datetime-local" name="effective"' in page and 'data-pick="regions"' in page
+    now = timezone.localtime()
+    effective = re.search(r'name="effective" value="([^"]+)"', page).group(1)
+    expires = re.search(r'name="expires" value="([^"]+)"', page).group(1)
+    start = datetime.datetime.fromisoformat(effective)
+    assert abs((start - now.replace(tzinfo=None)).total_seconds()) < 120
+    assert datetime.datetime.fromisoformat(expires) - start == datetime.timedelta(days=1)
+
+
+def test_target_roles_take_chinese_names_too(tree):
+    w = Warning(event_type="rainstorm", level="blue", title="t", content="c", region=tree["county"],
+                effective=timezone.now(), expires=timezone.now() + datetime.timedelta(hours=2),
+                target_roles="乡镇领导，grid_worker")
+    w.full_clean()
+    assert w.role_codes() == ["township_leader", "grid_worker"]

@@ -65,8 +65,11 @@ SETTINGS = [
     Setting("YINGJI_READING_MAX_ABS", "1e9", "任何读数绝对值的上限（各传感器另按其量程校验），超出的拒收"),
     Setting("YINGJI_READING_MAX_AGE_DAYS", "30", "可接收（补传）的最早读数时间：早于当前多少天的拒收"),
     Setting("YINGJI_READING_MAX_AHEAD_S", "300", "设备时钟允许超前服务器的秒数，超出的拒收"),
-    Setting("YINGJI_PUBLIC_URL", "http://127.0.0.1:8000", "平台对外访问地址，用于短信、邮件中的叫应链接"),
+    Setting("YINGJI_PUBLIC_URL", "", "平台对外访问地址，用于短信、邮件中的叫应链接，如 https://yingji.example.gov.cn；"
+            "未设置时为 yingji serve / yingji demo 实际监听的地址和端口（默认 http://127.0.0.1:8000）"),
     Setting("YINGJI_WARNING_CHANNELS", "inapp,sms,email", "预警发布渠道：inapp（站内）、sms（短信）、email（邮件），逗号分隔"),
+    Setting("YINGJI_NOTIFY_CHANNELS", "",
+            "待办等通知除站内通知外另经哪些渠道发送：sms（短信，发往用户手机）、email（邮件），逗号分隔；为空时只发站内通知"),
     Setting("YINGJI_SMS_URL", "", "短信网关 HTTP 接口地址；为空时短信只写入日志（测试与演示）"),
     Setting("YINGJI_SMS_KEY", "", "短信网关 API 密钥（以 Authorization: Bearer 发送）"),
     Setting("YINGJI_SMS_SIGN", "浏阳市应急管理局", "短信签名"),
@@ -100,6 +103,25 @@ def data_dir() -> Path:
 def road_network_path() -> Path:
     roads = os.environ.get("YINGJI_ROAD_NETWORK", "").strip()
     return Path(os.path.expanduser(roads)).resolve() if roads else data_dir() / "roads.geojson"
+
+
+SERVED_URL = "YINGJI_SERVED_URL"  # set by `yingji serve` (and so `yingji demo`) for its own processes
+
+
+def public_url() -> str:
+    """The platform's address as people reach it (叫应 links in SMS and e-mail): YINGJI_PUBLIC_URL when
+    set, else the address `yingji serve` listens on (so `yingji demo --port 8791` links to :8791),
+    else http://127.0.0.1:8000. No trailing slash."""
+    url = env("YINGJI_PUBLIC_URL") or os.environ.get(SERVED_URL, "").strip() or "http://127.0.0.1:8000"
+    return url.rstrip("/")
+
+
+def served_url(host: str, port: int) -> str:
+    """What a listening address is called in links: 0.0.0.0 / :: (every interface) as 127.0.0.1."""
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    if ":" in shown and not shown.startswith("["):
+        shown = f"[{shown}]"
+    return f"http://{shown}:{port}"
 
 
 def database_url() -> str:
@@ -161,6 +183,9 @@ def problems() -> list[str]:
     unknown = set(env_list("YINGJI_WARNING_CHANNELS")) - {"inapp", "sms", "email"}
     if unknown:
         found.append(f"YINGJI_WARNING_CHANNELS 含未知渠道：{'、'.join(sorted(unknown))}")
+    unknown = set(env_list("YINGJI_NOTIFY_CHANNELS")) - {"sms", "email"}  # the warnings app's channels
+    if unknown:
+        found.append(f"YINGJI_NOTIFY_CHANNELS 含未知渠道：{'、'.join(sorted(unknown))}（可选 sms、email）")
     roads = os.environ.get("YINGJI_ROAD_NETWORK", "").strip()
     if roads and not Path(os.path.expanduser(roads)).is_file():
         found.append(f"YINGJI_ROAD_NETWORK 指定的路网文件不存在：{roads}")

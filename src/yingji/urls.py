@@ -42,4 +42,5 @@ urlpatterns = [
 ]
 
 handler404 = "yingji.core.framework.rest.not_found"  # JSON under /api/, so an unknown id format answers as declared
+handler500 = "yingji.core.framework.rest.server_error"  # Chinese: JSON under /api/, templates/500.html elsewhere
 admin.site.site_header = admin.site.site_title = "yingji 应急管理平台 · 系统管理"

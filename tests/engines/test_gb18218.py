@@ -25,8 +25,8 @@ def test_tables_load_with_their_numbers():
 
 def test_lookup_by_name_alias_or_lowest_category():
     assert g.lookup("液氯") is g.table1()["氯"] and g.lookup("光气") is g.table1()["碳酰氯"]
-    # Table 1 wins over table 2 for a named chemical (4.1.2).
-    assert g.lookup("氨", ("J5",)) is g.table1()["氨"]
+    # Table 1 wins over table 2 for a named chemical (4.1.2): 甲醇 keeps Q 500 t, not W5.3's 1000 t.
+    assert g.lookup("甲醇", ("W5.3",)) is g.table1()["甲醇"] and g.lookup("甲醇", ("W5.3",)).critical_quantity_t == 500
     # Several table-2 descriptions fit: the lowest critical quantity applies.
     assert g.lookup("某溶剂", ("W5.3", "J3")).key == "J3"
     with pytest.raises(ValueError, match="不在 GB 18218 表1 中"):
@@ -123,3 +123,48 @@ def test_table1_is_complete_and_every_beta_resolves():
     assert all(chem.critical_quantity_t > 0 and chem.beta > 0 for chem in g.table1().values())
     assert g.lookup("2,4,6-三硝基甲苯").critical_quantity_t == 5 and g.lookup("TNT").beta == 2
     assert g.lookup("天然气") is g.lookup("甲烷")
+
+
+# ---- 汽油: β through its hazard category (issue 15, point 4; docs/standards-gb18218.md) ----------
+
+def test_the_flammable_liquid_rows_of_tables_2_and_4():
+    t2 = g.table2()
+    assert [(c, t2[c].critical_quantity_t, t2[c].beta) for c in ("W5.1", "W5.2", "W5.3", "W5.4")] == [
+        ("W5.1", 10, D("1.5")), ("W5.2", 50, 1), ("W5.3", 1000, 1), ("W5.4", 5000, 1)]
+    assert g.hazard_classes()["W5.3"] == "易燃液体"
+
+
+def test_petrol_is_in_table_1_and_ordinary_storage_takes_w5_3():
+    petrol = g.lookup("汽油")
+    assert petrol is g.lookup("乙醇汽油") is g.lookup("甲醇汽油") is g.table1()["汽油(乙醇汽油、甲醇汽油)"]
+    # Q from table 1 (200 t, not W5.3's 1000 t); β of 易燃液体类别2 not worked above its boiling point: W5.3, 1.
+    assert (petrol.critical_quantity_t, petrol.category, petrol.beta) == (200, "W5.3", 1)
+
+
+def test_hand_computed_petrol_depot():
+    # An oil depot's storage unit: 汽油 1200 t, 60 people within 500 m (α 1.5).
+    # Σq/Q = 1200/200 = 6 ≥ 1; R = 1.5 × (1 × 6) = 9 → 四级. (With β 1.5 it was 13.5 → 三级.)
+    result = g.identify([(g.lookup("汽油"), D(1200))], 60)
+    assert result.sum_ratio == 6 and result.r == 9 and result.grade == "四级"
+    assert result.explanation.endswith("R = α×(Σβq/Q) = 1.5×(1×1200/200) = 9 → 四级重大危险源")
+
+
+def test_the_units_conditions_choose_the_sub_category_within_the_class():
+    above_boiling = g.lookup("汽油", ("W5.1",))  # a production unit working petrol above its boiling point
+    assert (above_boiling.critical_quantity_t, above_boiling.beta, above_boiling.category) == (200, D("1.5"), "W5.1")
+    assert g.identify([(above_boiling, D(1200))], 60).r == D("13.5")  # 1.5 × 1.5 × 6 → 三级
+    assert g.lookup("汽油", ("W5.2",)).beta == 1 and g.lookup("汽油", ("W5.3",)) is g.lookup("汽油")
+    with pytest.raises(ValueError, match="应为其易燃液体类别之一：W5.1、W5.2、W5.3、W5.4（实际为 J1）"):
+        g.lookup("汽油", ("J1",))
+    with pytest.raises(ValueError, match="氨 的校正系数 β 按表3取 2，不随危险性类别变化"):
+        g.lookup("氨", ("J5",))
+    with pytest.raises(ValueError, match="未知的危险性类别代码：W5.9"):
+        g.lookup("汽油", ("W5.9",))
+
+
+def test_category_1_liquids_keep_w5_1_and_carbon_disulphide_is_category_2():
+    # GHS / GB 30000.7: 类别1 flash point < 23 °C and initial boiling point ≤ 35 °C; 类别2 flash point < 23 °C
+    # and initial boiling point > 35 °C. 乙醚 (bp 34.6 °C) and 1,2-环氧丙烷 (34 °C) are 类别1: W5.1;
+    # 二硫化碳 (bp 46 °C) is 类别2: W5.3 in ordinary conditions.
+    assert g.lookup("乙醚").category == "W5.1" and g.lookup("氧化丙烯").category == "W5.1"
+    assert (g.lookup("二硫化碳").category, g.lookup("二硫化碳").beta) == ("W5.3", 1)

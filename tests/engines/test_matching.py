@@ -85,10 +85,10 @@ def test_event_type_table():
 
 def test_accident_report_checklist_is_article_12():
     complete = {"unit_profile": "某花炮厂", "occurred_at": "2026-11-22T03:00", "place": "大瑶镇", "scene": "工房垮塌",
-                "course": "爆炸", "casualties_confirmed": True, "direct_loss": 0, "measures": "停产疏散"}
+                "course": "爆炸", "casualties_confirmed": True, "direct_loss_cny": 0, "measures": "停产疏散"}
     assert reporting.missing_items("accident", complete) == []
     # A loss of 0 is an estimate; an empty one is not given.
-    assert reporting.missing_items("accident", {**complete, "direct_loss": None}) == ["初步估计的直接经济损失"]
+    assert reporting.missing_items("accident", {**complete, "direct_loss_cny": None}) == ["初步估计的直接经济损失"]
     assert reporting.missing_items("accident", {**complete, "unit_profile": " ", "casualties_confirmed": False}) == [
         "事故发生单位概况", "伤亡人数（包括下落不明的人数）"]
     assert reporting.missing_items("natural", {**complete, "losses": ""}) == ["损失情况"]

@@ -84,11 +84,104 @@ def test_matrix_bands_match_the_common_banding():
 
 
 def test_configured_bands_change_the_grade():
-    strict_province = Bands(Band("major", 240, True), Band("high", 120, True), Band("moderate", 50, True))
+    strict_province = Bands((Band("major", 240), Band("high", 120), Band("moderate", 50), Band("low")))
     assert scoring.lec(3, 6, 15).level == "high"  # 270 under the defaults
     assert scoring.lec(3, 6, 15, strict_province).level == "major"
     with pytest.raises(ValueError, match="严格递减"):
-        Bands(Band("major", 100, True), Band("high", 160, True), Band("moderate", 70, True))
+        Bands((Band("major", 100), Band("high", 160), Band("moderate", 70), Band("low")))
+
+
+# ---- band schemes of any shape (issue 15, point 1) ----------------------------------------------
+
+def test_the_default_schemes_are_the_standards_table_in_words():
+    assert scoring.LEC_BANDS.describe() == "> 320 重大风险（红）；≥ 160 较大风险（橙）；≥ 70 一般风险（黄）；< 70 低风险（蓝）"
+    assert scoring.MATRIX_BANDS.describe() == "≥ 20 重大风险（红）；≥ 15 较大风险（橙）；≥ 9 一般风险（黄）；< 9 低风险（蓝）"
+    assert [b.as_data() for b in scoring.LEC_BANDS.bands][0] == {"label": "重大风险", "level": "major", "bound": 320,
+                                                               "inclusive": False}
+
+
+# An enterprise table of two levels (一般/重大) with its own boundary: 重大 from D = 160 up, "以上".
+TWO_LEVELS = [{"label": "重大", "level": "major", "bound": 160, "inclusive": True}, {"label": "一般", "level": "moderate"}]
+
+
+@pytest.mark.parametrize("D, label, level, rule", [
+    (540, "重大", "major", "≥ 160"), (160, "重大", "major", "≥ 160"),  # the edge itself: 以上 includes it
+    (159.99, "一般", "moderate", "< 160"), (0.05, "一般", "moderate", "< 160"),
+])
+def test_a_two_level_scheme_with_an_inclusive_edge(D, label, level, rule):
+    band, why = scoring.bands_from_data(TWO_LEVELS).classify(D)
+    assert (band.name, band.level, why) == (label, level, rule)
+
+
+def test_a_two_level_scheme_with_an_exclusive_edge():
+    exclusive = scoring.bands_from_data([{**TWO_LEVELS[0], "inclusive": False}, TWO_LEVELS[1]])
+    assert exclusive.classify(160)[0].name == "一般" and exclusive.classify(160)[1] == "≤ 160"  # 超过 160: not 160
+    assert exclusive.classify(160.01)[0].name == "重大"
+
+
+def test_lec_through_a_two_level_scheme_names_its_own_words():
+    scheme = scoring.bands_from_data(TWO_LEVELS, source="某化工企业风险分级管控制度")
+    result = scoring.lec(3, 6, 15, scheme)  # 270: 较大 under the defaults, 重大 in the enterprise's table
+    assert (result.level, result.label) == ("major", "重大")
+    assert result.explanation.startswith("D = L×E×C = 3×6×15 = 270，≥ 160 → 重大（重大风险，红）")
+    low = scoring.lec(3, 6, 7, scheme)  # 126
+    assert (low.level, low.label, low.rule) == ("moderate", "一般", "< 160")
+    assert scheme.describe() == "≥ 160 重大（重大风险，红）；< 160 一般（一般风险，黄）"
+
+
+def test_the_standards_five_classes_as_a_scheme_of_five():
+    five = scoring.bands_from_data([
+        {"label": "极其危险", "level": "红", "bound": 320, "inclusive": False},
+        {"label": "高度危险", "level": "橙", "bound": 160},
+        {"label": "显著危险", "level": "黄", "bound": 70},
+        {"label": "一般危险", "level": "蓝", "bound": 20},
+        {"label": "稍有危险", "level": "蓝"},
+    ])
+    expected = {540: "极其危险", 320: "高度危险", 160: "高度危险", 159.9: "显著危险", 70: "显著危险", 69.9: "一般危险",
+                20: "一般危险", 19.9: "稍有危险"}
+    for D, label in expected.items():
+        assert five.classify(D)[0].name == label == scoring.lec_danger(D)[:4], D
+    assert {five.classify(D)[0].level for D in (20, 19.9)} == {"low"}  # two bands may count as one colour
+
+
+@pytest.mark.parametrize("raw, message", [
+    ([], "至少要有两级"),
+    ([{"label": "重大", "level": "major"}], "至少要有两级"),
+    ("重大>160", "应为列表"),
+    ([{"label": "重大", "level": "major", "bound": 160}, {"label": "一般", "level": "moderate", "bound": 70}],
+     "第 2 级（一般）是最低一级，不设下限"),
+    ([{"label": "重大", "level": "major"}, {"label": "一般", "level": "moderate"}], "第 1 级（重大）须设下限"),
+    ([{"label": "重大", "level": "major", "bound": 70}, {"label": "较大", "level": "high", "bound": 160},
+      {"label": "一般", "level": "moderate"}], "下限须从高到低严格递减：第 2 级（较大）的下限 160 不低于上一级的 70"),
+    ([{"label": "一般", "level": "moderate", "bound": 160}, {"label": "重大", "level": "major"}],
+     "第 2 级（重大）的颜色等级不能比上一级（一般）更严重"),
+    ([{"label": "重大", "level": "purple", "bound": 160}, {"label": "一般", "level": "moderate"}],
+     "第 1 级（重大）的颜色等级（level）“purple”无效"),
+    ([{"label": "", "level": "major", "bound": 160}, {"label": "一般", "level": "moderate"}], "第 1 级须填写名称"),
+    ([{"label": "重大", "level": "major", "bound": "160"}, {"label": "一般", "level": "moderate"}],
+     "第 1 级（重大）的下限（bound）应为数值"),
+    ([{"label": "重大", "level": "major", "bound": 160, "inclusive": "yes"}, {"label": "一般", "level": "moderate"}],
+     "inclusive 应为 true"),
+    ([{"label": "重大", "level": "major", "bound": 160, "colour": "red"}, {"label": "一般", "level": "moderate"}],
+     "第 1 级有未知的项：colour"),
+    ([{"label": "一般", "level": "major", "bound": 160}, {"label": "一般", "level": "moderate"}], "等级名称“一般”重复"),
+])
+def test_a_scheme_that_cannot_grade_is_refused_with_the_band_named(raw, message):
+    with pytest.raises(ValueError, match=message):
+        scoring.bands_from_data(raw)
+
+
+@given(st.lists(st.floats(min_value=0, max_value=10000, allow_nan=False), min_size=1, max_size=5, unique=True),
+       st.lists(st.booleans(), min_size=5, max_size=5), st.floats(min_value=0, max_value=20000, allow_nan=False))
+def test_any_scheme_puts_every_value_in_exactly_the_band_its_edges_say(bounds, inclusive, D):
+    bounds = sorted(bounds, reverse=True)
+    levels = ["major", "high", "moderate", "low", "low", "low"]
+    scheme = Bands(tuple(Band(levels[i], b, inclusive[i], f"第{i + 1}级") for i, b in enumerate(bounds))
+                   + (Band("low", label="其余"),))
+    band, _ = scheme.classify(D)
+    reached = [b for b, inc in zip(bounds, inclusive, strict=False) if (D >= b if inc else D > b)]
+    expected = f"第{bounds.index(reached[0]) + 1}级" if reached else "其余"
+    assert band.name == expected
 
 
 @given(st.sampled_from(sorted(LEC_L)), st.sampled_from(sorted(LEC_E)), st.sampled_from(sorted(LEC_C)),

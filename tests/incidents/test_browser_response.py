@@ -62,7 +62,7 @@ def test_call_to_briefing(live_server, tree, orgs, users, duty, plan, township_s
     page.fill("#id_unit_profile", "大瑶花炮厂，烟花爆竹生产企业，从业人员 86 人。")
     page.fill("#id_signer", "周局长")
     page.fill("#id_scene", "工房屋顶垮塌，周边无次生险情。")
-    page.fill("#id_direct_loss", "80")
+    page.fill("#id_direct_loss_cny", "80")  # 万元
     page.fill("#id_measures", "企业停产，疏散员工 120 人；消防救援大队搜救被困人员。")
     page.check("#id_casualties_confirmed")
     page.click("text=保存")
@@ -81,7 +81,7 @@ def test_call_to_briefing(live_server, tree, orgs, users, duty, plan, township_s
     table = "\n".join(c.text for row in doc.tables[0].rows for c in row.cells)
     assert "关于大瑶花炮厂药物混合工房烟花爆竹事故的初报" in text
     for part in ("一、概况", "从业人员 86 人", "工房屋顶垮塌", "三、伤亡情况", "被困1人", "重伤2人",
-                 "初步估计直接经济损失80.00万元", "五、已采取措施", "疏散员工 120 人"):
+                 "初步估计直接经济损失80万元", "五、已采取措施", "疏散员工 120 人"):
         assert part in text, part
     assert "签发人\n周局长" in table and "一般事故" in table
     timeline = page.inner_text("[data-testid=timeline]")

@@ -75,3 +75,33 @@ def test_the_service_checks_the_ids_too(users, tree):
             description="起火", alarm_id=other.pk))
     assert list(refused.value.message_dict) == ["alarm"]
     assert not Incident.objects.exists()
+
+
+def test_a_place_in_another_village_than_the_enterprise_warns_and_saves_when_confirmed(client, users, places, tree,
+                                                                                    orgs):
+    """接报 at 3 a.m.: the caller's place (大瑶村) differs from where 金刚化工 is registered (金刚村). The
+    officer is warned, keeps everything typed, and saves by confirming (issue 15: it used to refuse)."""
+    from tests.conftest import make_user
+
+    duty = make_user("duty_mismatch", "duty", region=tree["county"])
+    client.force_login(duty)
+    data = intake_post(organization=orgs["b"].credit_code, reporter="王五")
+    warned = client.post("/incidents/intake/", data)
+    html = warned.content.decode()
+    assert warned.status_code == 400 and not Incident.objects.exists()
+    assert 'data-testid="confirm-place"' in html and "金刚村" in html and "确认保存" in html
+    assert 'value="王五"' in html and "工房起火" in html  # nothing lost
+    saved = client.post("/incidents/intake/", {**data, "confirm_place": "on"})
+    incident = Incident.objects.get()
+    assert saved.status_code == 302 and incident.region == tree["va"] and incident.organization == orgs["b"]
+    assert incident.timeline.filter(text__contains="接报人确认按所填地点登记").exists()
+    # The API the same way: 400 naming confirm_place, then 201/200 with it.
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(duty)
+    refused = api.post("/api/incidents/intake/", intake_post(organization=orgs["b"].credit_code), format="json")
+    assert refused.status_code == 400 and "confirm_place" in refused.json()
+    accepted = api.post("/api/incidents/intake/", {**intake_post(organization=orgs["b"].credit_code),
+                                                   "confirm_place": True}, format="json")
+    assert accepted.status_code in (200, 201) and Incident.objects.count() == 2

@@ -119,6 +119,21 @@ def test_situation_api_lists_what_is_near_and_what_can_reach_it(client, duty, ma
     assert client.get(f"/api/incidents/{incident.pk}/situation/?radius_km=x").status_code == 400
 
 
+def test_the_situation_map_names_risk_levels_in_chinese(client, duty, make_incident, tree, orgs):
+    """The map said "(low)", "(major)": the label travels with the code (issue 15)."""
+    from yingji.risk.choices import Level
+    from yingji.risk.models import RiskPoint
+
+    RiskPoint.objects.create(name="烘干房", organization=orgs["a"], region=tree["va"], lon=113.77, lat=LAT,
+                             kind="area", hazard_factor="environment", accident_types="火灾", responsible_person="张三",
+                             level="major")
+    client.force_login(duty)
+    incident = make_incident(lon=113.77, lat=LAT)
+    data = client.get(f"/api/incidents/{incident.pk}/situation/").json()
+    point = next(r for r in data["risk_points"] if r["name"] == "烘干房")
+    assert point["level"] == "major" and point["level_label"] == Level.MAJOR.label == "重大风险"
+
+
 def test_home_shows_who_is_on_duty_now(client, duty, tree):
     from yingji.core.models import Person
     from yingji.incidents.models import DutyShift

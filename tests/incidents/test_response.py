@@ -36,7 +36,7 @@ def test_more_deaths_in_a_followup_raise_the_grade_and_extend_the_clocks(make_in
     incident = make_incident(deaths=1)
     report = services.draft_report(duty, incident, "initial")
     report.unit_profile, report.scene, report.casualties_confirmed = "花炮厂", "工房垮塌", True
-    report.direct_loss, report.measures = Decimal("50"), "停产疏散"
+    report.direct_loss_cny, report.measures = Decimal("500000"), "停产疏散"
     report.save()
     workflow.apply(duty, report, "send")
     follow = services.draft_report(duty, incident, "followup")
@@ -70,7 +70,7 @@ def test_sending_the_initial_report_stops_the_clocks_up_to_its_addressee(make_in
     incident = make_incident()
     report = services.draft_report(duty, incident)
     report.unit_profile, report.scene, report.casualties_confirmed = "花炮厂", "工房垮塌", True
-    report.direct_loss, report.measures, report.signer = Decimal("0"), "停产", "周局长"
+    report.direct_loss_cny, report.measures, report.signer = Decimal("0"), "停产", "周局长"
     report.save()
     workflow.apply(duty, report, "send")
     assert set(incident.deadlines.filter(done_at__isnull=False).values_list("key", flat=True)) == {"county", "city"}
@@ -135,6 +135,9 @@ def test_briefing_docx_has_the_official_sections(make_incident, duty, client):
     for part in ("关于大瑶花炮厂爆炸的初报", "信息专报 第1期", "一、概况", "二、经过", "三、伤亡情况", "四、损失情况",
                  "五、已采取措施", "六、下步工作", "死亡1人", "重伤2人", "企业停产，疏散员工 120 人。", "继续搜救"):
         assert part in text, part
+    from tests.test_documents import assert_gb9704
+
+    assert_gb9704(response.content)  # 信息专报 on A4 as GB/T 9704 lays it out
 
 
 def test_a_report_from_below_is_merged_into_the_incident_and_the_next_draft(make_incident, duty, users):
@@ -161,7 +164,9 @@ def test_plan_matching_and_activation_make_tasks_and_tell_the_department(make_in
                                                          ("县应急管理局", "派工作组赶赴现场")]
     assert tasks[0].due_at == pytest.approx(tasks[0].created_at + datetime.timedelta(minutes=20),
                                             abs=datetime.timedelta(seconds=5))
-    assert Notification.objects.filter(user=dept_user, title="新任务：调派救援力量").exists()
+    # The department hears of its task once: from the task's to-do, not again as 新任务.
+    heard = Notification.objects.filter(user=dept_user, title__contains="调派救援力量")
+    assert [n.title for n in heard] == ["待办·待接收：调派救援力量"]
     # The department sees its own task only.
     assert list(Task.objects.for_user(dept_user)) == [tasks[0]]
     with pytest.raises(Conflict, match="请调整级别而不是重复启动"):

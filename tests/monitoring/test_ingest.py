@@ -113,6 +113,13 @@ def test_silent_sensor_goes_offline_and_comes_back(sensor, ingestor):
     sensor.refresh_from_db()
     alarm.refresh_from_db()
     assert sensor.status == "online" and alarm.recovered_at is not None
+    # The offline alarm is over when data returns: closed by the system, not left open on the board (issue 15).
+    assert alarm.state == "cleared" and alarm.cause == "device_fault" and alarm.measures
+    from yingji.core.framework import workflow
+
+    last = list(workflow.log_of(alarm))[-1]
+    assert (last.transition, last.actor, last.to_state) == ("recover", None, "cleared")
+    assert not Alarm.objects.exclude(state="cleared").filter(kind="offline").exists()
 
 
 def test_retention_removes_old_readings(sensor, ingestor):

@@ -2,6 +2,8 @@
 
 from decimal import Decimal as D
 
+import pytest
+
 from yingji.risk.models import HazardSource
 
 
@@ -71,3 +73,73 @@ def test_three_lists(tree, orgs, users, api, web):
     assert targets["大瑶中学"].startswith("大瑶花炮厂·液氯库（重大危险源") and targets["大瑶中学"].endswith(" m")
     assert targets["远处小学"] == "1 km 内无较大以上风险"
     assert client.get("/risk/lists/nonsense.xlsx").status_code == 404
+
+
+# ---- 汽油 (issue 15, point 4) -------------------------------------------------------------------
+
+def petrol_depot(api, orgs, **kw):
+    return api("staff").post("/api/hazard-sources/", {"name": "汽油罐区", "organization": orgs["a"].credit_code,
+                                                      "region": "430181110001", "unit_kind": "storage",
+                                                      "people_within_500m": 60, **kw}, format="json").json()["id"]
+
+
+def add(api, pk, **values):
+    return api("staff").post("/api/hazard-inventories/", {"hazard_source": str(pk), **values}, format="json")
+
+
+def test_a_petrol_store_takes_beta_of_w5_3(tree, orgs, users, api, web):
+    pk = petrol_depot(api, orgs)
+    assert add(api, pk, chemical_name="汽油", max_quantity_t=1200).status_code == 201
+    source = HazardSource.objects.get(pk=pk)
+    # Σq/Q = 1200/200 = 6; R = α 1.5 × β 1 × 6 = 9 → 四级 (β 1.5 made it 13.5, 三级)
+    assert (source.sum_ratio, source.r_value, source.grade) == (D("6.0000"), D("9.00"), "四级")
+    assert "R = α×(Σβq/Q) = 1.5×(1×1200/200) = 9 → 四级重大危险源" in source.calculation
+
+
+def test_petrol_worked_above_its_boiling_point_takes_w5_1(tree, orgs, users, api):
+    pk = petrol_depot(api, orgs, unit_kind="production", name="汽油调和装置")
+    response = add(api, pk, chemical_name="汽油", category_code="W5.1", max_quantity_t=1200)
+    assert response.status_code == 201, response.json()
+    source = HazardSource.objects.get(pk=pk)
+    assert (source.r_value, source.grade) == (D("13.50"), "三级")  # Q still table 1's 200 t; β 1.5
+
+
+def test_a_code_outside_the_chemicals_class_is_refused_on_its_field(tree, orgs, users, api):
+    pk = petrol_depot(api, orgs)
+    wrong = add(api, pk, chemical_name="汽油", category_code="J1", max_quantity_t=10)
+    assert wrong.status_code == 400
+    assert wrong.json()["category_code"][0].startswith("汽油(乙醇汽油、甲醇汽油) 在表1中（临界量 200 t）")
+    gas = add(api, pk, chemical_name="液氨", category_code="J5", max_quantity_t=1)
+    assert gas.json()["category_code"] == ["氨 的校正系数 β 按表3取 2，不随危险性类别变化；请不要填写类别代码"]
+    unknown = add(api, pk, chemical_name="某溶剂", category_code="W5.9", max_quantity_t=1)
+    assert unknown.json()["category_code"] == ["未知的危险性类别代码：W5.9"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_regrades_stored_units_with_the_corrected_beta(tree, orgs):
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    latest = [key for key in executor.loader.graph.leaf_nodes() if key[0] == "risk"]
+    before = [("risk", "0005_band_schemes")]
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    Source, Inventory = old.get_model("risk", "HazardSource"), old.get_model("risk", "HazardInventory")
+    scope = {"region_id": tree["va"].pk, "organization_id": orgs["a"].pk}
+    depot = Source.objects.create(name="汽油罐区", unit_kind="storage", people_within_500m=60, is_major=True,
+                                  sum_ratio=6, alpha=D("1.5"), r_value=D("13.5"), grade="三级", **scope)
+    Inventory.objects.create(hazard_source=depot, chemical_name="汽油", max_quantity_t=1200, **scope)
+    ammonia = Source.objects.create(name="液氨库", unit_kind="storage", people_within_500m=0, **scope)
+    stray = Inventory.objects.create(hazard_source=ammonia, chemical_name="液氨", category_code="J5",
+                                     max_quantity_t=20, **scope)  # a code that never counted
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(latest)
+
+    depot = HazardSource.objects.get(pk=depot.pk)
+    assert (depot.r_value, depot.grade) == (D("9.00"), "四级")
+    from yingji.risk.models import HazardInventory
+
+    assert HazardInventory.objects.get(pk=stray.pk).category_code == ""
+    assert HazardSource.objects.get(pk=ammonia.pk).r_value == D("2.00")  # 0.5 × 2 × 20/10

@@ -1,5 +1,7 @@
 """Risk points and assessments through the generic layer; the four-colour map."""
 
+import pytest
+
 from yingji.risk.models import RiskPoint
 
 POINT = {"name": "药物混合工房", "kind": "area", "hazard_factor": "material", "accident_types": "火药爆炸、火灾",
@@ -64,21 +66,96 @@ def test_four_colour_map_takes_the_highest_level_below_each_region(tree, orgs, u
     assert "较大风险 1" in page and "低风险 1" in page and "重大风险 0" in page
 
 
+def scheme(major, high, moderate):
+    return [{"label": "重大风险", "level": "major", "bound": major, "inclusive": False},
+            {"label": "较大风险", "level": "high", "bound": high}, {"label": "一般风险", "level": "moderate", "bound": moderate},
+            {"label": "低风险", "level": "low"}]
+
+
 def test_configured_thresholds_region_then_enterprise(tree, orgs, users, api):
     pk = make_point(api, orgs)
     admin = api("admin")
     assert assess(api, pk, method="lec", likelihood=3, exposure=6, consequence=15).json()["level"] == "high"  # 270
-    strict = {"method": "lec", "major_bound": 240, "high_bound": 120, "moderate_bound": 50, "basis": "某省指南"}
+    strict = {"method": "lec", "bands": scheme(240, 120, 50), "basis": "某省指南", "effective_from": "2026-01-01"}
     assert admin.post("/api/risk-bands/", {**strict, "region": "430000"}, format="json").status_code == 201
     graded = assess(api, pk, method="lec", likelihood=3, exposure=6, consequence=15).json()
     assert graded["level"] == "major" and "> 240" in graded["explanation"]  # the province's rule, inherited
-    lenient = {**strict, "major_bound": 400, "high_bound": 300, "moderate_bound": 100}
+    lenient = {**strict, "bands": scheme(400, 300, 100)}
     own = admin.post("/api/risk-bands/", {**lenient, "region": "430181110001", "organization": orgs["a"].credit_code},
                      format="json")
     assert own.status_code == 201, own.json()
     assert assess(api, pk, method="lec", likelihood=3, exposure=6, consequence=15).json()["level"] == "moderate"
-    bad = admin.post("/api/risk-bands/", {**strict, "region": "430181", "high_bound": 300}, format="json")
-    assert bad.status_code == 400 and bad.json()["high_bound"] == ["分级阈值须从重大到一般严格递减"]
+    bad = admin.post("/api/risk-bands/", {**strict, "region": "430181", "bands": scheme(240, 300, 50)}, format="json")
+    assert bad.status_code == 400
+    assert bad.json()["bands"] == ["分级下限须从高到低严格递减：第 2 级（较大风险）的下限 300 不低于上一级的 240"]
+
+
+TWO_LEVELS = [{"label": "重大风险", "level": "major", "bound": 160}, {"label": "一般风险", "level": "moderate"}]
+
+
+def test_an_enterprise_two_level_scheme_grades_its_assessments(tree, orgs, users, api, web):
+    """Issue 15, point 1: an enterprise table with two levels (一般/重大) and its own edge, "160 以上"."""
+    pk = make_point(api, orgs)
+    created = api("admin").post("/api/risk-bands/", {
+        "region": "430181110001", "organization": orgs["a"].credit_code, "method": "lec", "bands": TWO_LEVELS,
+        "basis": "大瑶花炮厂安全风险分级管控制度（2025版）", "effective_from": "2025-01-01"}, format="json")
+    assert created.status_code == 201, created.json()
+    below = assess(api, pk, method="lec", likelihood=1, exposure=10, consequence=15).json()  # 150: 一般 (黄 too by default)
+    assert below["level"] == "moderate"
+    assert below["explanation"].startswith("D = L×E×C = 1×10×15 = 150，< 160 → 一般风险（黄）")
+    major = assess(api, pk, method="lec", likelihood=3, exposure=6, consequence=15).json()  # 270: 较大 by default
+    assert major["level"] == "major" and "≥ 160 → 重大风险（红）" in major["explanation"]
+    assert RiskPoint.objects.get(pk=pk).level == "major"
+    page = web("admin").get(f"/registry/risk-bands/{created.json()['id']}/").content.decode()
+    assert "≥ 160 重大风险（红）；&lt; 160 一般风险（黄）" in page or "≥ 160 重大风险（红）；< 160 一般风险（黄）" in page
+
+
+def test_a_scheme_applies_from_its_date(tree, orgs, users, api):
+    pk = make_point(api, orgs)
+    api("admin").post("/api/risk-bands/", {"region": "430000", "method": "lec", "bands": TWO_LEVELS,
+                                           "basis": "某省指南（2026）", "effective_from": "2026-07-01"}, format="json")
+    before = assess(api, pk, method="lec", likelihood=3, exposure=6, consequence=15,
+                    assessed_at="2026-06-30T23:00:00+08:00").json()  # the day before, Beijing time: the defaults
+    after = assess(api, pk, method="lec", likelihood=3, exposure=6, consequence=15,
+                   assessed_at="2026-07-01T00:30:00+08:00").json()  # from that day (2026-06-30 16:30 UTC)
+    assert (before["level"], after["level"]) == ("high", "major")
+
+
+def test_a_setting_needs_its_source_and_date(tree, orgs, users, api):
+    response = api("admin").post("/api/risk-bands/", {"region": "430000", "method": "lec", "bands": TWO_LEVELS},
+                                 format="json")
+    assert response.status_code == 400 and set(response.json()) >= {"basis", "effective_from"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_turns_stored_bounds_into_the_same_schemes(tree):
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from yingji.risk import scoring
+    from yingji.risk.models import RiskBandSetting
+
+    executor = MigrationExecutor(connection)
+    latest = [key for key in executor.loader.graph.leaf_nodes() if key[0] == "risk"]
+    before = [("risk", "0004_vulnerabletarget")]
+    executor.migrate(before)
+    Old = executor.loader.project_state(before).apps.get_model("risk", "RiskBandSetting")
+    lec = Old.objects.create(region_id=tree["county"].pk, method="lec", major_bound=240, high_bound=120,
+                             moderate_bound=50, basis="某省指南").pk
+    matrix = Old.objects.create(region_id=tree["county"].pk, method="matrix", major_bound=16, high_bound=12,
+                                moderate_bound=6, basis="").pk
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(latest)
+
+    lec, matrix = RiskBandSetting.objects.get(pk=lec), RiskBandSetting.objects.get(pk=matrix)
+    assert lec.display_bands() == "> 240 重大风险（红）；≥ 120 较大风险（橙）；≥ 50 一般风险（黄）；< 50 低风险（蓝）"
+    assert matrix.display_bands() == "≥ 16 重大风险（红）；≥ 12 较大风险（橙）；≥ 6 一般风险（黄）；< 6 低风险（蓝）"
+    assert (lec.basis, matrix.basis) == ("某省指南", "（迁移前未填写依据）") and lec.effective_from is not None
+    # the grading they gave before: the old engine's edges (LEC 重大 "> bound", everything else "≥")
+    for D, level in [(240.01, "major"), (240, "high"), (120, "high"), (50, "moderate"), (49.9, "low")]:
+        assert lec.scheme().level(D)[0] == level
+    assert scoring.matrix(4, 4, matrix.scheme()).level == "major" and scoring.matrix(2, 3, matrix.scheme()).level == "moderate"
 
 
 def test_high_risk_list_export(tree, orgs, users, api, web):

@@ -20,7 +20,8 @@ class CoreConfig(YingjiAppConfig):
         MenuEntry("系统管理", "API 文档", url_name="api_docs"),
     )
     # The roles themselves and their grants on core's models: core/framework/roles.py (CORE_ROLES).
-    periodic_jobs = (PeriodicJob("heartbeat", "yingji.core.directory.tasks.heartbeat", 300),)
+    periodic_jobs = (PeriodicJob("heartbeat", "yingji.core.directory.tasks.heartbeat", 300),
+                     PeriodicJob("todos-reconcile", "yingji.core.framework.tasks.reconcile_todos", 600))
     demo = DemoStep("yingji.core.directory.demo:load_county", order=0)
     api_enum_names = {"RegionLevelEnum": "yingji.core.directory.choices.RegionLevel"}
     engines = ("directory.codes", "directory.placenames", "framework.geo", "framework.statemachine",

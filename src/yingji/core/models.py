@@ -14,10 +14,11 @@ from yingji.core.framework.models import (
     NumberSequence,
     ScopedPart,
     ScopedQuerySet,
+    ToDo,
     TransitionLog,
     attachment_path,
 )
 
 __all__ = ["Attachment", "DomainModel", "GeoPoint", "GeoShape", "ImportJob", "JobRun", "LiveEvent", "Notification",
-           "NumberSequence", "Organization", "Person", "Region", "ScopedPart", "ScopedQuerySet", "TransitionLog",
-           "User", "attachment_path"]
+           "NumberSequence", "Organization", "Person", "Region", "ScopedPart", "ScopedQuerySet", "ToDo",
+           "TransitionLog", "User", "attachment_path"]

@@ -10,6 +10,7 @@ from yingji.core.directory import api as directory_api
 from yingji.core.directory import views as directory
 from yingji.core.framework import live, logins
 from yingji.core.framework import views as core
+from yingji.core.framework.api import ToDoListView
 
 urlpatterns = [
     path("", directory.home, name="home"),
@@ -25,6 +26,9 @@ urlpatterns = [
     path("notifications/", core.notifications, name="notifications"),
     path("notifications/badge/", core.notification_badge, name="notification_badge"),
     path("notifications/<int:pk>/", core.notification_open, name="notification_open"),
+    path("todos/", core.todos, name="todos"),
+    path("todos/badge/", core.todo_badge, name="todo_badge"),
+    path("api/todos/", ToDoListView.as_view(), name="todos_api"),
     path("system/audit-log/", core.audit_log, name="audit_log"),
     path("system/jobs/", core.job_runs, name="job_runs"),
     path("api/map/regions.geojson", directory_api.region_layer, name="map_regions"),

@@ -1,5 +1,6 @@
 """Hidden hazards (事故隐患), each on the closed loop declared in workflow.py."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -10,6 +11,7 @@ from yingji.hazards.choices import Category, Channel, Grade, State
 
 class Hazard(DomainModel, GeoPoint):
     scope_organization = "organization"
+    creator_field = "reported_by"  # who reported it: may not verify or accept it (workflow.py), may add photos
 
     title = models.CharField("隐患名称", max_length=100)
     organization = models.ForeignKey(Organization, verbose_name="所属单位", null=True, blank=True,
@@ -30,7 +32,11 @@ class Hazard(DomainModel, GeoPoint):
     measures = models.TextField("整改措施", blank=True)
     funds_cny = models.DecimalField("整改资金（元）", max_digits=14, decimal_places=2, null=True, blank=True)
     deadline = models.DateField("整改期限", null=True, blank=True, db_index=True)
-    verifier = models.CharField("验收人", max_length=32, blank=True)
+    verifier = models.CharField("验收人", max_length=32, blank=True, editable=False,
+                                help_text="验收合格、销号时由系统记录为执行销号的用户")
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上报人（账号）", null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+", editable=False,
+                                    help_text="登记本隐患的平台账号；群众举报没有")
     state = models.CharField("状态", max_length=24, choices=State.choices, default=State.REPORTED, db_index=True,
                              editable=False)
     escalated_at = models.DateTimeField("督办时间", null=True, blank=True, editable=False)
@@ -55,6 +61,11 @@ class Hazard(DomainModel, GeoPoint):
             self.escalated_at = now
         if name == "close":
             self.closed_at = now
+            if actor is not None:  # 验收人: who accepted it, recorded, never typed
+                self.verifier = actor.display_name[:32]
+
+    def display_reported_by(self):
+        return self.reported_by.display_name if self.reported_by_id else None
 
 
 

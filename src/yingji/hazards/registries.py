@@ -11,9 +11,10 @@ register(Registry(
     natural_key=("id",),  # no natural code: the platform's 编号 identifies a hazard across exports and imports
     form_fields=["title", "organization", "place", "region", "lon", "lat", "description", "channel", "category",
                  "grade", "major_basis", "finder", "found_at", "responsible_unit", "responsible_person", "measures",
-                 "funds_cny", "deadline", "verifier"],
-    select_related=("organization", "region"),
+                 "funds_cny", "deadline"],
+    select_related=("organization", "region", "reported_by"),
     workflow=HAZARD_LOOP,
+    photos_on_create="现场照片",
     countdown=("deadline", {"rectifying", "overdue"}, "整改期限"),
     documents={"escalation": ("隐患整改督办通知书", escalation_notice, lambda h: h.escalated_at is not None)},
     description="隐患排查治理闭环：上报 → 核实（或驳回）→ 整改中 → 待验收 → 销号；逾期自动督办。",

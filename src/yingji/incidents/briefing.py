@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from yingji.core.framework.documents import OfficialDocument
+from yingji.incidents import money
 
 
 def _cn_time(moment) -> str:
@@ -39,13 +40,14 @@ def build(report) -> bytes:
         ("一、概况", overview + (f"现场情况：{report.scene}" if report.scene else "")),
         ("二、经过", report.course),
         ("三、伤亡情况", casualties_text(report)),
-        ("四、损失情况", (f"初步估计直接经济损失{report.direct_loss}万元。" if report.direct_loss is not None else "")
+        ("四、损失情况", (f"初步估计直接经济损失{money.wan_text(report.direct_loss_cny)}万元。"
+                     if report.direct_loss_cny is not None else "")
          + report.losses),
         ("五、已采取措施", report.measures),
         ("六、下步工作", report.next_steps),
     ]
     for heading, text in sections:
-        doc.paragraph(heading, indent=True, bold=True)
+        doc.heading(heading)
         for line in (text or "无").splitlines():
             if line.strip():
                 doc.paragraph(line.strip())

@@ -194,7 +194,7 @@ def _play_past_incident(towns, clock) -> str:
     workflow.apply(duty, sent, "arrive")
     clock.advance(14)
     report = services.draft_report(duty, incident, "initial")
-    report.signer, report.casualties_confirmed, report.direct_loss = "周局长", True, Decimal("80")
+    report.signer, report.casualties_confirmed, report.direct_loss_cny = "周局长", True, Decimal("800000")
     report.scene = "工房屋顶部分垮塌，周边 100 米内无其他工房受损。"
     report.save()
     clock.advance(18)

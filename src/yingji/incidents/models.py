@@ -19,7 +19,8 @@ from django.utils import timezone
 from yingji.core.framework import geo, numbering
 from yingji.core.framework.validators import validate_phone
 from yingji.core.models import DomainModel, GeoPoint, Organization, Person, Region, ScopedPart, ScopedQuerySet
-from yingji.incidents import event_types, grading, matching, reporting
+from yingji.incidents import event_types, grading, matching, money, reporting
+from yingji.incidents.fields import YuanField
 from yingji.incidents.workflow import (
     DISPATCH_CLOSED,
     DISPATCH_FLOW,
@@ -30,6 +31,11 @@ from yingji.incidents.workflow import (
 )
 
 LEVEL_CHOICES = [(k, v) for k, v in matching.LEVEL_LABELS.items()]
+
+
+def loss_text(yuan) -> str:
+    """"1,234.567（12,345,670 元）" on record pages: the 万元 people use and the exact yuan kept."""
+    return f"{money.wan_text(yuan, grouped=True)}（{money.yuan_text(yuan)} 元）" if yuan is not None else ""
 
 
 def validate_event_type(value: str):
@@ -131,8 +137,8 @@ class Incident(DomainModel, GeoPoint):
     trapped = models.PositiveIntegerField("被困（人）", default=0)
     relocated = models.PositiveIntegerField("紧急转移安置（人）", default=0)
     houses_collapsed = models.PositiveIntegerField("倒塌和严重损坏房屋（间）", default=0)
-    direct_loss = models.DecimalField("直接经济损失（万元）", max_digits=12, decimal_places=2, null=True, blank=True,
-                                      help_text="初步估计；不清楚可暂不填")
+    direct_loss_cny = YuanField("直接经济损失（万元）", null=True, blank=True, help_text=(
+        "初步估计；不清楚可暂不填。按万元填写，可精确到分（如 1234.567）；也可注明单位，如“12345670元”"))
     description = models.TextField("事件概况", help_text="发生经过、现场情况")
     affected_area = models.TextField(
         "影响范围（多边形或圆）", blank=True,
@@ -171,17 +177,26 @@ class Incident(DomainModel, GeoPoint):
     def display_grade(self) -> str:
         return self.grade_label
 
+    def display_direct_loss_cny(self) -> str:
+        return loss_text(self.direct_loss_cny)
+
+    @property
+    def direct_loss_wan(self) -> str:
+        """The loss in 万元 as people read it ("1,234.567"), "" when not given."""
+        return money.wan_text(self.direct_loss_cny, grouped=True)
+
     def figures(self) -> dict:
         """The figures plan rules and grading read (matching.FIGURES)."""
         return {"deaths": self.deaths, "missing": self.missing, "deaths_missing": self.deaths + self.missing,
                 "injured": self.injured, "trapped": self.trapped, "relocated": self.relocated,
-                "houses_collapsed": self.houses_collapsed, "direct_loss": float(self.direct_loss or 0)}
+                "houses_collapsed": self.houses_collapsed,
+                "direct_loss": money.yuan_to_wan(self.direct_loss_cny) or 0}  # plan rules speak 万元, exactly
 
     def compute_grade(self):
         """Accidents: the grade by 493号令; natural disasters: the relief response level suggested by
         the national thresholds (a matched plan's own rules are shown beside it)."""
         if self.category == "accident":
-            g = grading.accident_grade(self.deaths, self.injured, (self.direct_loss or 0) * 10000, self.missing)
+            g = grading.accident_grade(self.deaths, self.injured, self.direct_loss_cny or 0, self.missing)
             return g.code, g.label, g.reason
         if self.category == "natural":
             r = grading.relief_level({"deaths_missing": self.deaths + self.missing, "relocated": self.relocated,
@@ -292,7 +307,8 @@ class Report(ScopedPart):
     injured = models.PositiveIntegerField("重伤（人）", default=0)
     trapped = models.PositiveIntegerField("被困（人）", default=0)
     relocated = models.PositiveIntegerField("紧急转移安置（人）", default=0)
-    direct_loss = models.DecimalField("直接经济损失（万元）", max_digits=12, decimal_places=2, null=True, blank=True)
+    direct_loss_cny = YuanField("直接经济损失（万元）", null=True, blank=True,
+                                help_text="按万元填写，可精确到分（如 1234.567）；也可注明单位，如“12345670元”")
     casualties_confirmed = models.BooleanField("伤亡人数已核实", default=False,
                                                help_text="勾选表示伤亡（含失踪）人数已与现场核实")
     unit_profile = models.TextField("单位概况", blank=True, help_text="事故发生单位名称、性质、规模等（事故类必填）")
@@ -312,6 +328,9 @@ class Report(ScopedPart):
     def __str__(self):
         who = "（下级报送）" if self.from_below else ""
         return f"{self.incident.number} 第{self.sequence}期 {self.get_kind_display()}{who}"
+
+    def display_direct_loss_cny(self) -> str:
+        return loss_text(self.direct_loss_cny)
 
     def missing_items(self) -> list[str]:
         values = {f.name: getattr(self, f.name) for f in self._meta.concrete_fields}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from yingji.core.framework import operations
@@ -31,13 +32,37 @@ def intake_form(data=None, files=None, *, user=None, record=None, initial=None):
     form = cut(user or AnonymousUser(), data=data, initial=initial)
     form.fields["alarm"] = forms.IntegerField(required=False, widget=forms.HiddenInput, label="来源报警编号")
     form.fields["warning"] = forms.IntegerField(required=False, widget=forms.HiddenInput, label="来源预警编号")
+    form.fields["confirm_place"] = forms.BooleanField(
+        required=False, label="确认保存：事发地点与所属单位登记的村社区不同，按所填地点登记",
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
     return form
 
 
-def intake(user, record=None, *, alarm=None, warning=None, **fields):
+def intake(user, record=None, *, alarm=None, warning=None, confirm_place=False, **fields):
+    """接报登记. Where the call's place lies in another village than the enterprise's registered one,
+    the officer is warned and confirms (``confirm_place``) instead of being refused: at 3 a.m. the
+    caller's place is what counts, and nothing typed is lost (the form comes back with the warning)."""
+    fields["direct_loss_cny"] = fields.pop("direct_loss_wan", None)  # cleaned to yuan by its form field
     incident = Incident(**{k: v for k, v in fields.items() if k in {f.name for f in Incident._meta.fields}})
     incident.alarm_id, incident.warning_id = alarm, warning
-    return services.intake_call(user, incident)
+    incident.region_mismatch_confirmed = confirm_place
+    try:
+        created = services.intake_call(user, incident)
+    except ValidationError as exc:
+        errors = dict(getattr(exc, "error_dict", {}))
+        mismatch = [e for e in errors.get("region", []) if getattr(e, "code", None) == "region_mismatch"]
+        if not mismatch:
+            raise
+        errors.pop("region")
+        errors["confirm_place"] = [ValidationError(
+            f"事发地点所在的{incident.region}与{incident.organization}登记的村社区"
+            f"（{incident.organization.region}）不同。请核对；地点无误请勾选“确认保存”后再次提交",
+            code="region_mismatch")]
+        raise ValidationError(errors) from None
+    if confirm_place and created.organization_id and created.organization.region_id != created.region_id:
+        services.log(created, "intake", f"事发地点（{created.region}）与{created.organization}登记的村社区"
+                                      f"（{created.organization.region}）不同，接报人确认按所填地点登记", user)
+    return created
 
 
 # ---- 启动响应 ---------------------------------------------------------------------------------------

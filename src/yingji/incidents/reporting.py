@@ -16,7 +16,7 @@ ACCIDENT_ITEMS = {
     "scene": ("事故现场情况", ("scene",)),
     "course": ("事故的简要经过", ("course",)),
     "casualties": ("伤亡人数（包括下落不明的人数）", ("casualties_confirmed",)),
-    "loss": ("初步估计的直接经济损失", ("direct_loss",)),
+    "loss": ("初步估计的直接经济损失", ("direct_loss_cny",)),
     "measures": ("已经采取的措施", ("measures",)),
 }
 GENERAL_ITEMS = {

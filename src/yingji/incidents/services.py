@@ -179,7 +179,7 @@ def draft_report(user, incident: Incident, kind: str | None = None) -> Report:
         incident=incident, kind=kind, issuer=_issuer(user, incident), sent_to=last.sent_to if last else "city",
         signer=last.signer if last else "", occurred_at=incident.occurred_at, place=incident.address,
         deaths=incident.deaths, missing=incident.missing, injured=incident.injured, trapped=incident.trapped,
-        relocated=incident.relocated, direct_loss=incident.direct_loss,
+        relocated=incident.relocated, direct_loss_cny=incident.direct_loss_cny,
         unit_profile=last.unit_profile if last else (_unit_profile(org) if org else ""),
         scene=last.scene if last else "", course=last.course if last else incident.description,
         losses=last.losses if last else "", measures=incident.measures or (last.measures if last else ""),
@@ -210,7 +210,7 @@ def report_sent(report: Report, actor) -> None:
     """On 报送: the report's figures become the incident's (a 续报 with more deaths re-grades it),
     and the clocks this report meets are stopped."""
     incident = Incident.objects.select_for_update().get(pk=report.incident_id)
-    for name in ("deaths", "missing", "injured", "trapped", "relocated", "direct_loss"):
+    for name in ("deaths", "missing", "injured", "trapped", "relocated", "direct_loss_cny"):
         setattr(incident, name, getattr(report, name))
     with set_actor(actor):
         incident.save()
@@ -233,15 +233,15 @@ def merge_from_below(report: Report, actor) -> Report:
     incident = Incident.objects.select_for_update().get(pk=report.incident_id)
     for name in ("deaths", "missing", "injured", "trapped", "relocated"):
         setattr(incident, name, max(getattr(incident, name), getattr(report, name)))
-    if report.direct_loss is not None:
-        incident.direct_loss = max(incident.direct_loss or 0, report.direct_loss)
+    if report.direct_loss_cny is not None:
+        incident.direct_loss_cny = max(incident.direct_loss_cny or 0, report.direct_loss_cny)
     with set_actor(actor):
         incident.save()
     log(incident, "report", f"合并下级报送（{report.issuer} 第{report.sequence}期）", actor)
     draft = incident.reports.filter(from_below=False, state="draft").order_by("-sequence").first()
     if draft is None:
         draft = draft_report(actor, incident)
-    for name in ("deaths", "missing", "injured", "trapped", "relocated", "direct_loss"):
+    for name in ("deaths", "missing", "injured", "trapped", "relocated", "direct_loss_cny"):
         setattr(draft, name, getattr(incident, name))
     for name in ("scene", "course", "losses", "measures"):
         below = getattr(report, name).strip()
@@ -320,12 +320,17 @@ def create_tasks(response: Response, level: str, actor) -> list[Task]:
 def _tell_departments(tasks: list[Task], incident: Incident) -> None:
     from django.contrib.auth import get_user_model
 
+    from yingji.core.framework import todos
+
     User = get_user_model()
     for task in tasks:
         users = list(User.objects.filter(is_active=True, scope_organization_id=task.department_id)) \
             if task.department_id else []
         if task.assignee_id:
             users.append(task.assignee)
+        todo = todos.sync(task, tell=False)  # those its to-do has told already hear it once, from the to-do
+        told = {u.pk for u in todos.users_for(todo)} if todo is not None else set()
+        users = [u for u in users if u.pk not in told]
         notify(users, f"新任务：{task.title}", body=f"{incident.title}，时限 {timezone.localtime(task.due_at):%m-%d %H:%M}",
                url=reverse("registry_detail", args=["tasks", task.pk]), level=NotificationLevel.WARNING, key=f"task-{task.pk}")
 

@@ -92,7 +92,9 @@ def assemble(user, incident, radius_km: float = DEFAULT_RADIUS_KM) -> dict:
         qs = place.window(restrict(model.objects.exclude(lon=None), user))
         return place.near(list(qs.values("id", "lon", "lat", *fields, **extra)))
 
-    out["risk_points"] = near(RiskPoint, ("name", "level", "kind"))
+    levels = dict(RiskPoint._meta.get_field("level").flatchoices)  # low → 低风险: people read the label
+    out["risk_points"] = [{**r, "level_label": str(levels.get(r["level"], "")) if r["level"] else ""}
+                          for r in near(RiskPoint, ("name", "level", "kind"))]
     out["hazard_sources"] = near(HazardSource, ("name", "grade", "organization__name"))
     out["vulnerable_targets"] = near(VulnerableTarget, ("name", "kind", "people"))
     alarms = place.window(restrict(Alarm.objects.exclude(state="cleared"), user), "sensor__point__lon",

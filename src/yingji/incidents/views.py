@@ -25,9 +25,9 @@ from yingji.incidents.models import Incident
 from yingji.incidents.workflow import is_commander
 
 PLACE_FIELDS = ["event_type", "title", "occurred_at", "source", "address", "region", "organization"]
-FIGURE_FIELDS = ["deaths", "missing", "injured", "trapped", "direct_loss", "reporter", "reporter_phone"]
+FIGURE_FIELDS = ["deaths", "missing", "injured", "trapped", "direct_loss_wan", "reporter", "reporter_phone"]
 INTAKE_FIELDS = ["event_type", "title", "occurred_at", "address", "region", "organization", "source", "reporter",
-                 "reporter_phone", "deaths", "missing", "injured", "trapped", "direct_loss", "description", "lon", "lat"]
+                 "reporter_phone", "deaths", "missing", "injured", "trapped", "direct_loss_cny", "description", "lon", "lat"]
 
 
 
@@ -38,6 +38,9 @@ def intake_form(user, data=None, initial=None):
         if name not in INTAKE_FIELDS:
             del form.fields[name]
     form.order_fields(INTAKE_FIELDS)
+    # The loss is typed in 万元 (decision 0012), so the intake's input says so by its name, in the API too;
+    # the registry's own API field direct_loss_cny is yuan. operations.intake puts it back.
+    form.fields = {("direct_loss_wan" if name == "direct_loss_cny" else name): f for name, f in form.fields.items()}
     form.fields["title"].required = False
     form.fields["title"].help_text = "可不填：按地点和事件类型自动生成"
     form.fields["region"].required = False

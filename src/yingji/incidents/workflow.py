@@ -8,7 +8,7 @@ Tasks (任务): 已下达 → 已接收 → 执行中 → 已完成, or 受阻 (
 Team dispatches (队伍调派): 已派出（途中） → 已到达现场 → 已撤离 (or recalled before arriving).
 """
 
-from yingji.core.framework.statemachine import ANY_ROLE, StateMachine, Transition
+from yingji.core.framework.statemachine import ANY_ROLE, StateMachine, Transition, Waiting
 
 COMMANDERS = ("admin", "leader", "duty")  # 值班员 act for the commander at 3 a.m.; all logged
 REPORTERS = ("admin", "leader", "duty", "staff", "township")
@@ -47,9 +47,22 @@ INCIDENT_FLOW = StateMachine(
     ),
 )
 
+def report_due(report):
+    """A draft report is due by the earliest open reporting clock it would stop once sent (the levels
+    up to where it goes; for a 续报 or 终报 also the open 续报 clock): None when none is running."""
+    from yingji.incidents.deadlines import LEVELS
+
+    met = list(LEVELS[:LEVELS.index(report.sent_to) + 1]) if report.sent_to in LEVELS else []
+    clocks = report.incident.deadlines.filter(done_at__isnull=True)
+    due = [d.due_at for d in clocks if d.key in met or (report.kind != "initial" and d.key.startswith("followup"))]
+    return min(due) if due else None
+
+
 REPORT_FLOW = StateMachine(
     states={"draft": "草稿", "sent": "已报送", "received": "已接收（下级报送）", "merged": "已合并"},
     initial="draft", final=frozenset({"sent", "merged"}), input_labels=INPUTS,
+    waiting={"draft": Waiting("待报送", ("send",), due=report_due),
+             "received": Waiting("待合并上报", ("merge",))},
     transitions=(
         Transition("send", "报送", ("draft",), "sent", roles=REPORTERS, guard=_report_complete),
         Transition("merge", "合并上报", ("received",), "merged", roles=COMMANDERS + ("staff",)),
@@ -69,6 +82,11 @@ RESPONSE_FLOW = StateMachine(
 TASK_FLOW = StateMachine(
     states={"issued": "已下达", "accepted": "已接收", "in_progress": "执行中", "done": "已完成", "blocked": "受阻"},
     initial="issued", final=frozenset({"done"}), input_labels=INPUTS,
+    # A task waits on its 责任人 when it names one, else on whoever may act on it in its scope.
+    waiting={"issued": Waiting("待接收", ("accept",), due="due_at", assignee="assignee"),
+             "accepted": Waiting("待完成", ("start", "complete", "block"), due="due_at", assignee="assignee"),
+             "in_progress": Waiting("待完成", ("complete", "block"), due="due_at", assignee="assignee"),
+             "blocked": Waiting("受阻待继续", ("start",), due="due_at", assignee="assignee")},
     transitions=(
         Transition("accept", "接收", ("issued",), "accepted", roles=(ANY_ROLE,)),
         Transition("start", "开始执行", ("accepted", "blocked"), "in_progress", roles=(ANY_ROLE,)),

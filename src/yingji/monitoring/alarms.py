@@ -7,6 +7,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from yingji.core.framework import times
 from yingji.core.framework.choices import NotificationLevel
 from yingji.monitoring.models import Alarm, Sensor
 
@@ -28,6 +29,10 @@ def apply_events(sensors: list[Sensor], events: list[dict], kind: str = "thresho
             at = datetime.datetime.fromtimestamp(event["ts"], tz=datetime.UTC)
             alarm = open_alarms.get(sensor.pk)
             if event["level"] == 0:
+                if alarm is not None and kind == "offline":  # reporting again: the offline alarm is over
+                    _close_offline(alarm, event, at)
+                    counts["recovered"] += 1
+                    continue
                 if alarm is not None and alarm.recovered_at is None:
                     alarm.recovered_at, alarm.last_value, alarm.last_at = at, event["value"], at
                     alarm.save(update_fields=["recovered_at", "last_value", "last_at", "updated_at"])
@@ -52,6 +57,22 @@ def apply_events(sensors: list[Sensor], events: list[dict], kind: str = "thresho
     return counts
 
 
+RECOVERED_MEASURES = "传感器恢复上报，系统自动消警"
+
+
+def _close_offline(alarm: Alarm, event: dict, at: datetime.datetime) -> None:
+    """An offline alarm whose sensor sends data again closes itself (transition ``recover``, logged as
+    the system's), with what happened written where a person's 处置措施 and 报警原因 would be."""
+    from yingji.core.framework import workflow
+
+    alarm.recovered_at, alarm.last_value, alarm.last_at = at, event["value"], at
+    alarm.measures = alarm.measures or RECOVERED_MEASURES
+    alarm.cause = alarm.cause or "device_fault"
+    alarm.save(update_fields=["recovered_at", "last_value", "last_at", "measures", "cause", "updated_at"])
+    workflow.apply(None, alarm, "recover", system=True,
+                   comment=f"{times.minute(at)} 恢复上报，离线报警自动消警")
+
+
 ESCALATE_AFTER = (datetime.timedelta(minutes=5), datetime.timedelta(minutes=15))  # → township, → county
 
 
@@ -71,6 +92,6 @@ def escalate_unacknowledged(now=None) -> int:
             notify.notify(notify.users_responsible_for(alarm, roles_for[target]),
                           f"报警未确认，已升级至{Alarm.ESCALATION[target]}：{alarm}", level=NotificationLevel.URGENT,
                           key=f"alarm-{alarm.pk}-escalation-{target}", url=f"/registry/alarms/{alarm.pk}/",
-                          body=f"{alarm.opened_at:%H:%M} 报警，{int(waited.total_seconds() // 60)} 分钟未确认。")
+                          body=f"{times.clock(alarm.opened_at)} 报警，{int(waited.total_seconds() // 60)} 分钟未确认。")
             raised += 1
     return raised

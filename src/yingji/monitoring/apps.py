@@ -40,7 +40,7 @@ class MonitoringConfig(YingjiAppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate, post_save
 
-        from yingji.monitoring import live, registries, storage, tasks  # noqa: F401
+        from yingji.monitoring import live, operations, registries, storage, tasks  # noqa: F401
         from yingji.monitoring.models import Alarm
 
         post_save.connect(live.alarm_saved, sender=Alarm, dispatch_uid="alarm-live")

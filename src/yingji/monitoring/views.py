@@ -97,8 +97,12 @@ def live_board(request):
               .select_related("sensor__point").order_by("-level", "-last_at")[:200])
     counts = {c["status"]: c["n"] for c in
               restrict(Sensor.objects.all(), request.user).values("status").annotate(n=Count("pk"))}
+    from yingji.core.framework import operations
+
+    bulk = operations.get("alarms", "bulk-handle")  # 确认所选 / 消警所选: shown to whom may take it
     return render(request, "monitoring/live.html", {
-        "alarms": alarms, "statuses": [(code, label, counts.get(code, 0)) for code, label in Sensor.STATUSES]})
+        "alarms": alarms, "statuses": [(code, label, counts.get(code, 0)) for code, label in Sensor.STATUSES],
+        "can_bulk": bulk.refused(request.user) is None, "causes": Alarm.CAUSES})
 
 
 @login_required

@@ -1,4 +1,5 @@
-"""Alarm handling as a declared state machine: 报警 → 已确认 → 处置中 → 已消警 (with 处置措施 and cause)."""
+"""Alarm handling as a declared state machine: 报警 → 已确认 → 处置中 → 已消警 (with 处置措施 and cause);
+an offline alarm is closed by the system when its sensor reports again."""
 
 from yingji.core.framework.statemachine import StateMachine, Transition
 
@@ -17,5 +18,8 @@ ALARM_FLOW = StateMachine(
         Transition("acknowledge", "确认", ("raised",), "acknowledged", roles=HANDLERS),
         Transition("handle", "开始处置", ("acknowledged",), "handling", roles=HANDLERS),
         Transition("clear", "消警", ("acknowledged", "handling"), "cleared", roles=HANDLERS, guard=_measures_and_cause),
+        # An offline alarm ends itself when the sensor reports again (alarms.apply_events): nothing is
+        # left to handle, and a stopped simulator no longer leaves a board full of them.
+        Transition("recover", "恢复上报，自动消警", ("raised", "acknowledged", "handling"), "cleared", automatic=True),
     ),
 )

@@ -8,7 +8,7 @@ the transition's transaction, so a refused stock movement refuses the step. An o
 Social force registrations (社会应急力量登记): 待审核 → 已认定 (creates the team) or 未通过.
 """
 
-from yingji.core.framework.statemachine import StateMachine, Transition
+from yingji.core.framework.statemachine import StateMachine, Transition, Waiting
 
 APPROVERS = ("admin", "leader")  # 局领导 approve what others draft
 KEEPERS = ("admin", "staff", "township")  # warehouse keepers and dispatchers
@@ -23,6 +23,10 @@ TRANSFER_FLOW = StateMachine(
     states={"drafted": "拟定", "approved": "已审批", "issued": "已出库", "in_transit": "在途", "received": "已签收",
             "voided": "已作废"},
     initial="drafted", final=frozenset({"received", "voided"}),
+    waiting={"drafted": Waiting("待审批", ("approve", "void")),
+             "approved": Waiting("待出库", ("issue",)),
+             "issued": Waiting("待发车", ("depart",)),
+             "in_transit": Waiting("待签收", ("receive",))},
     transitions=(
         Transition("approve", "审批同意", ("drafted",), "approved", roles=APPROVERS, guard=_has_lines),
         Transition("issue", "出库", ("approved",), "issued", roles=KEEPERS),
@@ -44,6 +48,7 @@ def team_name_taken(application) -> str | None:
 SOCIAL_FORCE_REVIEW = StateMachine(
     states={"submitted": "待审核", "approved": "已认定", "rejected": "未通过"},
     initial="submitted", final=frozenset({"approved", "rejected"}),
+    waiting={"submitted": Waiting("待审核", ("approve", "reject"))},
     transitions=(
         Transition("approve", "审核认定", ("submitted",), "approved", roles=REVIEWERS, guard=team_name_taken),
         Transition("reject", "不予认定", ("submitted",), "rejected", roles=REVIEWERS, requires=("reason",)),

@@ -5,6 +5,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from yingji.core.models import DomainModel, GeoPoint, Organization, Region, ScopedPart
 from yingji.risk import scoring
@@ -48,8 +49,19 @@ class RiskPoint(DomainModel, GeoPoint):
         return self.name
 
 
+# The keys and level codes are a format people type: shown as code (the page marks them so).
+BANDS_HELP = mark_safe(
+    '从最严重的一级写起，每级一项：<code>label</code> 名称（按本地或企业标准的叫法）、<code>level</code> 颜色等级'
+    '（<code>major</code> 红/<code>high</code> 橙/<code>moderate</code> 黄/<code>low</code> 蓝，决定四色图和清单中的颜色）、'
+    '<code>bound</code> 下限、<code>inclusive</code> 是否含下限本数（<code>true</code> 为“以上”，<code>false</code> 为'
+    '“超过”）；最低一级不写下限。如两级方案：<code>[{"label": "重大风险", "level": "major", "bound": 160}, '
+    '{"label": "一般风险", "level": "moderate"}]</code>')
+
+
 class RiskBandSetting(DomainModel):
-    """Thresholds a region (and everything below it) or one enterprise uses instead of the defaults."""
+    """A band scheme a region (and everything below it) or one enterprise uses instead of the defaults:
+    any number of levels with their own labels and edges (scoring.Bands), with its source and the date
+    it applies from. Without one the national defaults apply (scoring.LEC_BANDS, MATRIX_BANDS)."""
 
     scope_organization = "organization"
 
@@ -58,45 +70,50 @@ class RiskBandSetting(DomainModel):
     organization = models.ForeignKey(Organization, verbose_name="适用单位", null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="+", help_text="填写则只适用于该单位，优先于区划设置")
     method = models.CharField("评估方法", max_length=8, choices=Method.choices)
-    major_bound = models.FloatField("重大风险下限")
-    high_bound = models.FloatField("较大风险下限")
-    moderate_bound = models.FloatField("一般风险下限")
-    basis = models.CharField("依据", max_length=200, blank=True, help_text="如：某省安全风险分级管控实施指南")
+    bands = models.JSONField("分级方案", default=list, help_text=BANDS_HELP)
+    basis = models.CharField("依据", max_length=200, help_text="如：某省安全风险分级管控实施指南（2024）；企业自定标准写明文件名")
+    effective_from = models.DateField("施行日期", help_text="评估时间在此日期及以后的评估按本方案分级；之前的仍按原方案")
 
     class Meta:
         verbose_name = verbose_name_plural = "风险分级阈值"
-        ordering = ["region__code", "method"]
-        constraints = [models.UniqueConstraint(fields=["region", "organization", "method"], name="risk_band_unique")]
+        ordering = ["region__code", "method", "-effective_from"]
+        constraints = [models.UniqueConstraint(fields=["region", "organization", "method", "effective_from"],
+                                               name="risk_band_unique")]
 
     def __str__(self):
-        return f"{self.organization or self.region} {self.get_method_display()}"
+        return f"{self.organization or self.region} {self.get_method_display()}（{self.effective_from}起）"
 
-    def bands(self) -> scoring.Bands:
-        default = scoring.LEC_BANDS if self.method == Method.LEC else scoring.MATRIX_BANDS
-        return scoring.Bands(scoring.Band("major", self.major_bound, default.major.inclusive),
-                             scoring.Band("high", self.high_bound, default.high.inclusive),
-                             scoring.Band("moderate", self.moderate_bound, default.moderate.inclusive))
+    def scheme(self) -> scoring.Bands:
+        return scoring.bands_from_data(self.bands, self.basis)
+
+    def display_bands(self) -> str:
+        try:
+            return self.scheme().describe()
+        except ValueError as exc:
+            return f"（方案无效：{exc}）"
 
     def clean(self):
         super().clean()
-        if None in (self.major_bound, self.high_bound, self.moderate_bound) or not self.method:
-            return
         try:
-            self.bands()
+            self.scheme()
         except ValueError as exc:
-            raise ValidationError({"high_bound": str(exc)}) from exc
+            raise ValidationError({"bands": str(exc)}) from exc
 
 
-def bands_for(point, method: str) -> scoring.Bands:
-    """The enterprise's own setting, else the nearest region's (walking up the tree), else the defaults."""
-    settings = RiskBandSetting.objects.filter(method=method).select_related("region")
+def bands_for(point, method: str, on=None) -> scoring.Bands:
+    """The scheme in force on the date ``on`` (default today): the enterprise's own, else the nearest
+    region's (walking up the tree), else the national defaults. Among one owner's settings, the latest
+    that had started by ``on``."""
+    on = on or timezone.localdate()
+    settings = (RiskBandSetting.objects.filter(method=method, effective_from__lte=on).select_related("region")
+                .order_by("-effective_from"))
     if point.organization_id:
         own = settings.filter(organization_id=point.organization_id).first()
         if own:
-            return own.bands()
+            return own.scheme()
     candidates = [s for s in settings.filter(organization__isnull=True) if point.region.path.startswith(s.region.path)]
-    if candidates:
-        return max(candidates, key=lambda s: len(s.region.path)).bands()
+    if candidates:  # the nearest region; for one region the latest (the list is newest first, max keeps the first)
+        return max(candidates, key=lambda s: len(s.region.path)).scheme()
     return scoring.LEC_BANDS if method == Method.LEC else scoring.MATRIX_BANDS
 
 
@@ -130,8 +147,12 @@ class RiskAssessment(ScopedPart):
         if self.method == Method.LEC:
             if self.exposure is None:
                 raise ValidationError({"exposure": "LEC 法须填写 E"})
-            return scoring.lec(self.likelihood, self.exposure, self.consequence, bands_for(self.risk_point, self.method))
-        return scoring.matrix(self.likelihood, self.consequence, bands_for(self.risk_point, self.method))
+            return scoring.lec(self.likelihood, self.exposure, self.consequence, self.scheme())
+        return scoring.matrix(self.likelihood, self.consequence, self.scheme())
+
+    def scheme(self) -> scoring.Bands:
+        on = timezone.localdate(self.assessed_at) if self.assessed_at else None
+        return bands_for(self.risk_point, self.method, on)
 
     def clean(self):
         super().clean()
@@ -198,6 +219,11 @@ class HazardSource(DomainModel, GeoPoint):
             setattr(self, key, value)
 
 
+CATEGORY_HELP = ("不在表1中的化学品填写表2代码，如 W5.3；多个类别时填临界量最低的。表1中的化学品临界量按表1，一般不填；"
+                 "同一类别按单元工况分档的可填其档位，β 按该档取值，如汽油：常温储存 W5.3（β 1），"
+                 "工作温度高于沸点 W5.1（β 1.5），特殊工艺条件 W5.2")
+
+
 class HazardInventory(DomainModel):
     """One hazardous chemical in a unit with its actual maximum quantity q (t)."""
 
@@ -211,8 +237,7 @@ class HazardInventory(DomainModel):
                                      related_name="+")
     chemical_name = models.CharField("危险化学品名称", max_length=60, blank=True,
                                      help_text="GB 18218 表1 中的名称或别名，如 液氯、甲醇")
-    category_code = models.CharField("危险性类别代码（表2）", max_length=6, blank=True,
-                                     help_text="不在表1中的化学品填写表2代码，如 W5.3；多个类别时填临界量最低的")
+    category_code = models.CharField("危险性类别代码（表2）", max_length=6, blank=True, help_text=CATEGORY_HELP)
     max_quantity_t = models.DecimalField("最大存在量 q（t）", max_digits=12, decimal_places=3)
 
     class Meta:
@@ -227,6 +252,12 @@ class HazardInventory(DomainModel):
 
         return gb18218.lookup(self.chemical_name or None, (self.category_code,) if self.category_code else ())
 
+    def _name_unknown(self) -> bool:
+        """A name given that table 1 does not list (the category then stands in for it)."""
+        from yingji.risk import gb18218
+
+        return bool(self.chemical_name) and not any(self.chemical_name in c.aliases for c in gb18218.table1().values())
+
     def clean(self):
         super().clean()
         if not self.chemical_name and not self.category_code:
@@ -234,8 +265,8 @@ class HazardInventory(DomainModel):
         try:
             self.chemical()
         except ValueError as exc:
-            raise ValidationError({"category_code" if self.category_code and not self.chemical_name
-                                   else "chemical_name": str(exc)}) from exc
+            about_code = self.category_code and (not self._name_unknown() or str(exc).startswith("未知的危险性类别代码"))
+            raise ValidationError({"category_code" if about_code else "chemical_name": str(exc)}) from exc
         if self.max_quantity_t is not None and self.max_quantity_t < 0:
             raise ValidationError({"max_quantity_t": "最大存在量不能为负数"})
 

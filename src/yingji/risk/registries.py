@@ -1,4 +1,6 @@
-from yingji.core.framework.registry import Registry, register
+from decimal import Decimal, InvalidOperation
+
+from yingji.core.framework.registry import ComputedColumn, Registry, register
 from yingji.risk.documents import notice_card
 from yingji.risk.models import (
     HazardInventory,
@@ -24,6 +26,22 @@ register(Registry(
     description="风险点登记与分级管控：每次评估（LEC 或风险矩阵）都保留，风险点取最近一次评估的等级。",
 ))
 
+def check_printed_value(assessment, printed: str) -> str | None:
+    """A sheet's own D (or R) against D = L×E×C (R = L×S) recomputed from the row's factors. Real
+    tables carry slips; the printed figure is reported where it differs and never used."""
+    result = assessment.grade()
+    formula = result.explanation.split("，", 1)[0]  # "D = L×E×C = 6×6×7 = 252"
+    symbol = "D" if result.method == "lec" else "R"
+    try:
+        value = Decimal(printed.replace(",", "").replace("，", ""))
+    except InvalidOperation:
+        value = None
+    if value is not None and value.is_finite() and value == Decimal(str(result.value)):
+        return None
+    shown = f"表中 {symbol} 为 {printed}" if value is not None and value.is_finite() else f"表中 {symbol}“{printed}”不是数值"
+    return f"{shown}，与 {formula} 不符；已按计算值 {result.value:g} 分级为{result.grade_text}，表中数值未采用，请核对原表"
+
+
 register(Registry(
     model=RiskAssessment, slug="risk-assessments", menu_group="风险防控", icon="◇",
     list_fields=["risk_point", "method", "value", "level", "assessor", "assessed_at"],
@@ -33,19 +51,25 @@ register(Registry(
     form_fields=["risk_point", "method", "likelihood", "exposure", "consequence", "assessor", "assessed_at"],
     select_related=("risk_point", "organization", "region"),
     example={"method": "lec", "likelihood": 6, "exposure": 6, "consequence": 15, "assessor": "张工"},
-    description="风险评估记录：D = L×E×C 或 R = L×S，按配置的阈值分为重大/较大/一般/低（红/橙/黄/蓝）。",
+    # A sheet may bring its own D (or R): accepted, recomputed, and each disagreeing row reported.
+    computed_columns={"value": ComputedColumn(check_printed_value, aliases=("D", "D值", "R", "R值", "风险值"))},
+    description="风险评估记录：D = L×E×C 或 R = L×S，按配置的分级方案分为重大/较大/一般/低（红/橙/黄/蓝）。"
+                "导入的评估表可以带“风险值”（D）列：平台按 L、E、C 重新计算，表中数值不一致的逐行提示，不采用表中数值。",
 ))
 
 register(Registry(
     model=RiskBandSetting, slug="risk-bands", menu_group="风险防控", icon="≡",
-    list_fields=["region", "organization", "method", "major_bound", "high_bound", "moderate_bound", "basis"],
+    list_fields=["region", "organization", "method", "bands", "effective_from", "basis"],
     search_fields=["basis"],
     filter_fields=["method", "region"],
     natural_key=("id",),
     select_related=("region", "organization"),
-    example={"method": "lec", "major_bound": 320, "high_bound": 160, "moderate_bound": 70},
-    description="各省分级标准不同：可为某区划（含下级）或某企业设置 LEC（D 值）或风险矩阵（R 值）的分级阈值；未设置时用通用阈值"
-                "（LEC：>320 重大、≥160 较大、≥70 一般；矩阵：≥20 重大、≥15 较大、≥9 一般）。",
+    example={"method": "lec", "effective_from": "2026-01-01", "basis": "某省安全风险分级管控实施指南",
+             "bands": [{"label": "重大风险", "level": "major", "bound": 160},
+                       {"label": "一般风险", "level": "moderate"}]},
+    description="各省、各企业的分级标准不同：可为某区划（含下级）或某企业设置 LEC（D 值）或风险矩阵（R 值）的分级方案，"
+                "级数、各级名称、下限及是否含下限本数（以上/超过）均可自定，并注明依据和施行日期；每级对应一种颜色（红/橙/黄/蓝）。"
+                "未设置时用通用方案（LEC：>320 重大、≥160 较大、≥70 一般、<70 低；矩阵：≥20 重大、≥15 较大、≥9 一般、<9 低）。",
 ))
 
 register(Registry(

@@ -1,4 +1,10 @@
-from yingji.core.framework.contributions import DemoStep, MenuEntry, PeriodicJob, YingjiAppConfig
+from yingji.core.framework.contributions import (
+    DemoStep,
+    MenuEntry,
+    NotificationChannel,
+    PeriodicJob,
+    YingjiAppConfig,
+)
 
 
 class WarningsConfig(YingjiAppConfig):
@@ -16,6 +22,9 @@ class WarningsConfig(YingjiAppConfig):
     periodic_jobs = (PeriodicJob("warnings-chase", "yingji.warnings.tasks.chase_unanswered", 60),)
     demo = DemoStep("yingji.warnings.demo:load", order=40)
     engines = ("geometry",)
+    # Its SMS and e-mail gateways also carry the platform's to-do notifications (YINGJI_NOTIFY_CHANNELS).
+    notification_channels = (NotificationChannel("sms", "短信", "yingji.warnings.channels:notify_by_sms"),
+                             NotificationChannel("email", "邮件", "yingji.warnings.channels:notify_by_email"))
 
     def ready(self):
         from yingji.warnings import operations, registries, tasks  # noqa: F401

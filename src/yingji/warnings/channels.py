@@ -58,7 +58,7 @@ def send_inapp(messages: list[Message], level: str = NotificationLevel.URGENT) -
     return results
 
 
-def send_sms(messages: list[Message]) -> list[Result]:
+def send_sms(messages: list[Message], prompt: str = "收到请点击确认：") -> list[Result]:
     url, sign = config.env("YINGJI_SMS_URL"), config.env("YINGJI_SMS_SIGN")
     results = []
     for start in range(0, len(messages), SMS_BATCH):
@@ -70,7 +70,7 @@ def send_sms(messages: list[Message]) -> list[Result]:
             continue
         # One gateway call per distinct text: each recipient's text carries their own ack link.
         for m in batch:
-            body = json.dumps({"sign": sign, "mobiles": [m.mobile], "content": f"{m.text} 收到请点击确认：{m.url}"})
+            body = json.dumps({"sign": sign, "mobiles": [m.mobile], "content": f"{m.text} {prompt}{m.url}"})
             request = urllib.request.Request(url, data=body.encode(), method="POST", headers={
                 "Content-Type": "application/json", "Authorization": f"Bearer {config.env('YINGJI_SMS_KEY')}"})
             try:
@@ -85,7 +85,7 @@ def send_sms(messages: list[Message]) -> list[Result]:
     return results
 
 
-def send_email(messages: list[Message]) -> list[Result]:
+def send_email(messages: list[Message], prompt: str = "收到请点击确认：") -> list[Result]:
     from django.core.mail import get_connection, send_mail
 
     results = []
@@ -100,7 +100,7 @@ def send_email(messages: list[Message]) -> list[Result]:
             results.append(Result(m.recipient_id, True, ref="logged"))
             continue
         try:
-            send_mail(m.title, f"{m.text}\n\n收到请点击确认：{m.url}", config.env("YINGJI_EMAIL_FROM"), [m.email],
+            send_mail(m.title, f"{m.text}\n\n{prompt}{m.url}", config.env("YINGJI_EMAIL_FROM"), [m.email],
                       connection=connection)
             results.append(Result(m.recipient_id, True))
         except Exception as exc:
@@ -109,4 +109,23 @@ def send_email(messages: list[Message]) -> list[Result]:
 
 
 CHANNELS = {"inapp": send_inapp, "sms": send_sms, "email": send_email}
+
+
+# ---- the same gateways for the platform's other notifications (to-dos): NotificationChannel on the
+# AppConfig, chosen by YINGJI_NOTIFY_CHANNELS; called after commit by core/framework/notify.py.
+
+def _to_users(users, title: str, body: str, url: str, *, need: str) -> list[Message]:
+    link = config.env("YINGJI_PUBLIC_URL").rstrip("/") + url if url.startswith("/") else url
+    text = f"{title}{'，' + body if body else ''}"
+    return [Message(u.pk, u.display_name, u.phone, u.email, title, text, link) for u in users if getattr(u, need)]
+
+
+def notify_by_sms(users, title: str, body: str, url: str) -> list[Result]:
+    """A notification to the users' 手机 (accounts without one are skipped)."""
+    return send_sms(_to_users(users, title, body, url, need="phone"), prompt="详情：")
+
+
+def notify_by_email(users, title: str, body: str, url: str) -> list[Result]:
+    """A notification to the users' e-mail addresses (accounts without one are skipped)."""
+    return send_email(_to_users(users, title, body, url, need="email"), prompt="详情：")
 CHANNEL_LABELS = {"inapp": "站内", "sms": "短信", "email": "邮件"}

@@ -64,7 +64,7 @@ def release(warning: Warning) -> int:
 
 
 def ack_url(recipient: Recipient) -> str:
-    return f"{config.env('YINGJI_PUBLIC_URL').rstrip('/')}/ack/{recipient.token}/"
+    return f"{config.public_url()}/ack/{recipient.token}/"
 
 
 def send(warning: Warning, recipients, *, attempt: int = 1, prefix: str = "") -> dict:

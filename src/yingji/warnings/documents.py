@@ -9,7 +9,7 @@ from yingji.warnings import cap
 
 
 def cap_sender() -> str:
-    return f"yingji@{config.env('YINGJI_PUBLIC_URL').split('//')[-1].split('/')[0].split(':')[0]}"
+    return f"yingji@{config.public_url().split('//')[-1].split('/')[0].rsplit(':', 1)[0].strip('[]')}"
 
 
 def cap_message(warning) -> bytes:

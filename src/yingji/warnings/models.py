@@ -61,8 +61,8 @@ class Warning(DomainModel):
     area = models.TextField("预警范围（多边形或圆）", blank=True,
                             help_text='GeoJSON 多边形，或 {"circle": [经度, 纬度, 半径公里]}；可在地图上圈定')
     target_roles = models.CharField("通知对象", max_length=300, blank=True,
-                                    help_text="逗号分隔：township_leader 乡镇领导、village_cadre 村干部、grid_worker 网格员、"
-                                              "safety_manager 企业安全员 …")
+                                    help_text="勾选要通知的人员类别（如乡镇领导、村干部、网格员、企业安全员）；"
+                                              "导入和接口填写类别名称或代码，逗号分隔")
     ack_minutes = models.PositiveIntegerField("叫应时限（分钟）", default=30)
     source = models.CharField("来源", max_length=10, choices=SOURCES, default="manual")
     forecast = models.TextField("预报依据", blank=True, help_text="气象、水文部门的预报原文或要点")
@@ -120,8 +120,13 @@ class Warning(DomainModel):
         if unknown := [c for c in codes if c not in known]:
             errors["target_regions"] = f"未知的区划代码：{'、'.join(unknown)}"
         valid_roles = {c for c, _ in ContactRole.choices}
-        if bad := [c for c in self.role_codes() if c not in valid_roles]:
-            errors["target_roles"] = f"未知的通知对象：{'、'.join(bad)}（可选：{'、'.join(sorted(valid_roles))}）"
+        by_label = {str(label): c for c, label in ContactRole.choices}
+        roles = [by_label.get(c, c) for c in self.role_codes()]  # 乡镇领导 as well as township_leader
+        if bad := [c for c in roles if c not in valid_roles]:
+            errors["target_roles"] = (f"未知的通知对象：{'、'.join(bad)}"
+                                      f"（可选：{'、'.join(str(label) for _, label in ContactRole.choices)}）")
+        else:
+            self.target_roles = ",".join(dict.fromkeys(roles))
         if self.area.strip():
             try:
                 self.shape()

@@ -1,5 +1,10 @@
+import datetime
+
+from django.utils import timezone
+
+from yingji.core.directory.choices import ContactRole
 from yingji.core.framework.registry import Registry, register
-from yingji.core.framework.widgets import MapPickWidget
+from yingji.core.framework.widgets import CodeListCheckboxes, MapPickWidget
 from yingji.warnings.documents import CAP_DOCUMENT
 from yingji.warnings.models import Warning
 from yingji.warnings.workflow import WARNING_FLOW
@@ -15,7 +20,11 @@ register(Registry(
     select_related=("region", "issuer"),
     workflow=WARNING_FLOW,
     locked_states=frozenset({"published", "updated", "cancelled"}),
-    form_widgets={"target_regions": lambda: MapPickWidget("regions"), "area": lambda: MapPickWidget("area")},
+    form_widgets={"target_regions": lambda: MapPickWidget("regions"), "area": lambda: MapPickWidget("area"),
+                  "target_roles": lambda: CodeListCheckboxes(ContactRole.choices)},
+    # A new warning takes effect now (to the minute) and runs for a day unless the drafter says otherwise.
+    defaults={"effective": lambda: timezone.localtime().replace(second=0, microsecond=0),
+              "expires": lambda: timezone.localtime().replace(second=0, microsecond=0) + datetime.timedelta(days=1)},
     record_links=[("叫应看板", "warning_board"), ("CAP 1.2 报文", "warning_cap"), ("登记为事件", "incident_from_warning")],
     documents={"cap": CAP_DOCUMENT},  # also GET /api/warnings/<id>/documents/cap/
     page_links=[("导入 CAP 预警", "warning_cap_import", "add")],

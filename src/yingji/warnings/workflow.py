@@ -3,7 +3,7 @@ published, marks the one it replaces 已更新 (CAP msgType Update)."""
 
 from django.utils import timezone
 
-from yingji.core.framework.statemachine import StateMachine, Transition
+from yingji.core.framework.statemachine import StateMachine, Transition, Waiting
 
 DRAFTERS = ("admin", "staff", "duty")
 REVIEWERS = ("admin", "leader")
@@ -20,6 +20,7 @@ def _publishable(w) -> str | None:
 WARNING_FLOW = StateMachine(
     states={"draft": "拟稿", "review": "待审核", "published": "已发布", "updated": "已更新", "cancelled": "已解除"},
     initial="draft", final=frozenset({"updated", "cancelled"}),
+    waiting={"review": Waiting("待审核", ("approve", "reject"), due="effective")},
     transitions=(
         Transition("submit", "提交审核", ("draft",), "review", roles=DRAFTERS),
         Transition("reject", "退回修改", ("review",), "draft", roles=REVIEWERS, requires=("comment",)),

@@ -7,8 +7,10 @@ platform is a region subtree and/or one organization of this directory.
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser, Group, UserManager
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from yingji.core.directory import codes
 from yingji.core.directory.choices import ContactRole, EnterpriseScale, OrganizationKind, RegionLevel
@@ -135,6 +137,14 @@ class AccountManager(UserManager.from_queryset(ScopedQuerySet)):
 class User(AbstractUser):
     """An account: roles are its groups; its scope is a region subtree and/or one organization."""
 
+    # Django's own columns, named in Chinese wherever they are read (pages, import templates, the
+    # history), whether or not a translation is active (a command, a worker): Django's names are English.
+    username = models.CharField("用户名", max_length=150, unique=True,
+                                help_text=_("Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only."),
+                                validators=[UnicodeUsernameValidator()],
+                                error_messages={"unique": _("A user with that username already exists.")})
+    email = models.EmailField("电子邮件地址", blank=True)
+    last_login = models.DateTimeField("上次登录", blank=True, null=True)
     first_name = models.CharField("姓名", max_length=150, blank=True)
     is_active = models.BooleanField("启用", default=True,
                                     help_text="停用的账号不能登录；停用而不是删除，变更历史仍指向它")
@@ -166,6 +176,9 @@ class User(AbstractUser):
             org_region = self.scope_organization.region
             if not org_region.path.startswith(self.scope_region.path):
                 raise ValidationError({"scope_organization": f"所属单位在{org_region}，不在管辖区划“{self.scope_region}”之内"})
+
+    def __str__(self):  # pick lists, related names and history show the person, not the login name
+        return self.display_name
 
     @property
     def display_name(self):

@@ -53,6 +53,7 @@ register(Registry(
     secret_fields=("password",),
     referred_by_id=True,  # a task's assignee, a timeline entry's actor: by id, as before accounts were a registry
     hidden_fields=("last_name", "is_staff", "is_superuser", "date_joined"),  # is_staff follows the 系统管理员 role
+    code_fields=("username",),  # a login name is typed, not read: shown as code
     history_exclude=("last_login",),  # signing in is not a change of the account
     refusal=accounts.refusal, on_create=accounts.initial_password, clean_many=accounts.clean_roles,
     summary=accounts.summary,

@@ -9,12 +9,12 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
-from rest_framework import renderers, serializers, status, viewsets
+from rest_framework import generics, renderers, serializers, status, viewsets
 from rest_framework.decorators import action, api_view, permission_classes
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from yingji.core.framework import history, services, tabular
+from yingji.core.framework import history, services, tabular, times
 from yingji.core.framework.models import ImportJob
 from yingji.core.framework.registry import (
     Registry,
@@ -106,12 +106,28 @@ class RegistrySerializer(serializers.ModelSerializer):
                                      else model._default_manager.none())
         return fields
 
+    def validate_photos(self, photos):
+        from django.core.exceptions import ValidationError
+
+        from yingji.core.framework.registry import check_photo
+
+        if self.instance is not None and photos:
+            raise serializers.ValidationError("照片只能在新增时一并提交；之后请用 …/attach/ 上传附件")
+        for upload in photos:
+            try:
+                check_photo(upload)
+            except ValidationError as exc:
+                raise serializers.ValidationError(exc.messages) from None
+        return photos
+
     def validate(self, attrs):
         reg = self.registry
         instance = self.instance or self.Meta.model()
         many = {name: list(attrs[name]) for name in reg.many_fields if name in attrs}
         for key, value in attrs.items():
-            if key not in many:
+            # not a field of the record: its many-to-many values (set after saving) and its
+            # attachments (Registry.photos_on_create)
+            if key not in many and key != "photos":
                 setattr(instance, key, value)
         try:
             instance.full_clean(exclude=list(reg.secret_fields))  # secrets are the platform's to set
@@ -127,7 +143,8 @@ class RegistrySerializer(serializers.ModelSerializer):
         return attrs
 
     def create(self, validated_data):
-        return services.save_instance(self.context["request"].user, self._validated_instance, self._many)
+        return services.save_instance(self.context["request"].user, self._validated_instance, self._many,
+                                      photos=validated_data.get("photos", ()))
 
     def update(self, instance, validated_data):
         return services.save_instance(self.context["request"].user, self._validated_instance, self._many)
@@ -157,6 +174,8 @@ def serializer_class(reg: Registry):
                     slug_field=key, queryset=f.related_model.objects.all(), allow_null=f.null, required=not f.blank,
                     help_text=f"{f.verbose_name}（{f.related_model._meta.get_field(key).verbose_name}）")
             extra[f"{name}_name"] = serializers.StringRelatedField(source=name, read_only=True, allow_null=f.null)
+        elif hasattr(f, "api_field"):  # a field the API carries in another unit than the page (yuan, not 万元)
+            extra[name] = f.api_field()
     read_only = ["id", "created_at", "updated_at"]
     internal = {"min_lon", "min_lat", "max_lon", "max_lat", *reg.secret_fields, *reg.hidden_fields}  # secrets never leave
     for f in reg.model._meta.concrete_fields:  # computed and workflow fields: state, level, path, centroid …
@@ -171,8 +190,13 @@ def serializer_class(reg: Registry):
                                                         allow_null=f.null)
     if reg.on_create is not None:
         extra["shown_once"] = ShownOnceField()
+    if reg.photos_on_create:  # taken with a new record, as its attachments (multipart)
+        extra["photos"] = serializers.ListField(
+            child=serializers.FileField(), write_only=True, required=False,
+            help_text=f"{reg.photos_on_create}（新增时可一并上传多张，multipart；保存为记录的附件）")
     meta = type("Meta", (), {"model": reg.model, "fields": read_only + reg.editable_fields + [
-        n for n in extra if n.endswith(("_name", "_names")) or n == "shown_once"], "read_only_fields": read_only,
+        n for n in extra if n.endswith(("_name", "_names")) or n in ("shown_once", "photos")],
+        "read_only_fields": read_only,
         "validators": []})  # constraints are checked once, by the model's full_clean in validate()
     return type(f"{reg.model.__name__}Serializer", (RegistrySerializer,), {**extra, "Meta": meta, "registry": reg})
 
@@ -180,8 +204,9 @@ def serializer_class(reg: Registry):
 class HistoryEntrySerializer(serializers.Serializer):
     id = serializers.IntegerField()
     action = serializers.CharField()
-    actor = serializers.CharField()
+    actor = serializers.CharField(help_text="操作人姓名（系统操作为“系统”）")
     timestamp = serializers.DateTimeField()
+    time = serializers.CharField(help_text="操作时间（北京时间，精确到分钟），如 2026-11-22 14:05")
     changes = serializers.ListField(child=serializers.DictField())
 
 
@@ -194,6 +219,8 @@ class ImportResultSerializer(serializers.Serializer):
     shown_once = serializers.ListField(
         child=serializers.DictField(child=serializers.CharField()), required=False,
         help_text="只在这次回答中给出一次：新记录的 key 与一次性的值（如新用户的一次性密码 password）")
+    warnings = serializers.ListField(child=serializers.CharField(), required=False,
+                                     help_text="不影响导入的提示，逐行指明（如表中自带的计算值与平台计算值不符）")
 
 
 class ImportJobSerializer(ImportResultSerializer):
@@ -292,7 +319,7 @@ class RegistryViewSet(viewsets.ModelViewSet):
             "available": [{"name": t.name, "label": t.label, "requires": list(t.requires)}
                           for t in workflow.available(request.user, record)],
             "log": [{"transition": e.transition, "label": e.label, "from": e.from_state, "to": e.to_state,
-                     "actor": e.actor.username if e.actor else "系统", "at": e.at, "comment": e.comment,
+                     "actor": history.actor_name(e.actor), "at": e.at, "comment": e.comment,
                      "inputs": e.inputs} for e in workflow.log_of(record)],
         })
 
@@ -318,7 +345,7 @@ class RegistryViewSet(viewsets.ModelViewSet):
         if isinstance(result, ImportJob):  # a large file: 202 and the job to poll
             return Response(import_job_body(request, self.registry, result), status=status.HTTP_202_ACCEPTED)
         body = {"ok": result.ok, "created": result.created, "updated": result.updated,
-                "unchanged": result.unchanged, "errors": result.errors}
+                "unchanged": result.unchanged, "errors": result.errors, "warnings": result.warnings}
         if result.shown_once:
             body["shown_once"] = [{"key": key, **{s.name: s.value for s in secrets}} for key, secrets in result.shown_once]
         return Response(body, status=status.HTTP_200_OK if result.ok else status.HTTP_400_BAD_REQUEST)
@@ -341,7 +368,7 @@ def import_job_body(request, reg: Registry, job: ImportJob) -> dict:
             "state": job.state, "state_label": job.get_state_display(), "finished": job.finished,
             "ok": job.state == ImportJob.State.DONE if job.finished else None, "total_rows": job.total_rows,
             "validated_rows": job.validated_rows, "written_rows": job.written_rows, "created": job.created,
-            "updated": job.updated, "unchanged": job.unchanged, "errors": job.errors}
+            "updated": job.updated, "unchanged": job.unchanged, "errors": job.errors, "warnings": job.warnings}
 
 
 def xlsx_response(reg: Registry, qs, *, template: bool = False) -> HttpResponse:
@@ -449,8 +476,6 @@ def display_value(obj, reg, name):
     names, times as 2026-11-22 14:05 (Asia/Shanghai)."""
     import datetime
 
-    from django.utils import timezone
-
     f = reg.field(name)
     value = getattr(obj, name)
     if value is None or value == "":
@@ -466,9 +491,48 @@ def display_value(obj, reg, name):
     if isinstance(value, bool):
         return "是" if value else "否"
     if f.is_relation:
-        return str(value)
-    if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+        return history.actor_name(value)  # an account by the person's name, any other record by its own
     if isinstance(value, datetime.date):
-        return value.strftime("%Y-%m-%d")
+        return times.minute(value)
+    if isinstance(value, dict | list):  # JSON as JSON (a format people type), not as Python's repr
+        return json.dumps(value, ensure_ascii=False)
     return value
+
+
+# ---- the to-do inbox (待办) ------------------------------------------------------------------------
+
+class ToDoSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    label = serializers.CharField(help_text="待办事项，如 待核实、待审批")
+    title = serializers.CharField(help_text="记录")
+    registry = serializers.CharField(help_text="登记簿（接口路径 /api/<registry>/）")
+    record_id = serializers.CharField(source="object_id", help_text="记录编号")
+    state = serializers.CharField(help_text="记录的流程状态")
+    url = serializers.CharField(help_text="记录页面")
+    region_name = serializers.CharField(source="region.name")
+    due_at = serializers.DateTimeField(allow_null=True, help_text="期限（无期限为 null，排在最后）")
+    due_is_date = serializers.BooleanField(help_text="期限为日期（当天结束前）")
+    overdue = serializers.BooleanField(help_text="已超期")
+    assigned = serializers.SerializerMethodField(help_text="指定由您办理（任务责任人）")
+    opened_at = serializers.DateTimeField()
+
+    def get_assigned(self, todo) -> bool:
+        return todo.assignee_id is not None
+
+
+# Not an operation: the user's own inbox, it reads.
+class ToDoListView(generics.ListAPIView):
+    """GET /api/todos/: the open to-dos the user may act on (待办), by due time (none last)."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = ToDoSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        from yingji.core.framework import todos
+
+        return todos.for_user(self.request.user)
+
+    @extend_schema(tags=["待办"], summary="我的待办：等待我办理的流程事项（按期限排序，无期限的在后）")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)

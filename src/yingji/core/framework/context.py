@@ -13,6 +13,7 @@ def platform(request):
         "tile_gcj02": settings.MAP_TILE_GCJ02,
         "version": __version__,
         "unread_count": _unread(user),
+        "todo_count": _todos(user),
     }
 
 
@@ -22,3 +23,11 @@ def _unread(user) -> int:
     from yingji.core.framework.notify import unread
 
     return unread(user).count()
+
+
+def _todos(user) -> int:
+    if not user or not user.is_authenticated:
+        return 0
+    from yingji.core.framework.todos import count_for
+
+    return count_for(user)

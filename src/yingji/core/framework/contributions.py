@@ -23,6 +23,8 @@ declaration           read by
 ``home_panels``       core/framework/views.py ``home``
 ``embedded``          the ``serve`` command (in-process services of the embedded default)
 ``api_enum_names``    settings.SPECTACULAR_SETTINGS (names of shared enums in the schema)
+``notification_       core/framework/notify.py (channels beside in-app, chosen by
+channels``            YINGJI_NOTIFY_CHANNELS)
 ``engines``           the purity contract: modules that import no Django and no app
 ====================  =============================================================
 
@@ -103,6 +105,17 @@ class EmbeddedService:
     help: str
 
 
+@dataclass(frozen=True)
+class NotificationChannel:
+    """A way to reach users beside the in-app notification (SMS, e-mail), offered by an app: ``send``
+    ("module:function") is called as ``send(users, title, body, url)`` after the transaction commits,
+    for notifications sent with ``channels=True`` (to-dos), when YINGJI_NOTIFY_CHANNELS names ``name``."""
+
+    name: str
+    label: str
+    send: str
+
+
 class YingjiAppConfig(AppConfig):
     """The base of every platform app's AppConfig: declare what the app contributes.
 
@@ -122,6 +135,7 @@ class YingjiAppConfig(AppConfig):
     embedded: ClassVar[tuple[EmbeddedService, ...]] = ()
     api_enum_names: ClassVar[dict[str, object]] = {}  # schema enum name -> choices (dotted path or list)
     engines: ClassVar[tuple[str, ...]] = ()  # pure modules, relative to the app ("scoring", "gb18218")
+    notification_channels: ClassVar[tuple[NotificationChannel, ...]] = ()  # SMS, e-mail … beside in-app
 
     @classmethod
     def engine_modules(cls) -> list[str]:
@@ -197,6 +211,17 @@ def urlpatterns() -> list:
         if config.urls:
             patterns += list(importlib.import_module(config.urls).urlpatterns)
     return patterns
+
+
+def notification_channels() -> dict[str, NotificationChannel]:
+    """Every app's notification channels by name (a name declared twice is an error)."""
+    out: dict[str, NotificationChannel] = {}
+    for config in apps():
+        for channel in config.notification_channels:
+            if channel.name in out:
+                raise ValueError(f"notification channel {channel.name} is declared twice ({config.name})")
+            out[channel.name] = channel
+    return out
 
 
 def beat_schedule() -> dict[str, dict]:

@@ -57,6 +57,10 @@ class DomainModel(models.Model):
     # A part of another record (an assessment of its risk point, a sensor of its monitoring point)
     # names that record here and takes its region and organization from it, on clean and on save.
     scope_parent: str | None = None
+    # The user who created the record (a non-editable foreign key to the user model), set by
+    # services.py on create through a page, the API or an import: who reported a hazard. Separation of
+    # duties refers to it (statemachine.CREATED), and the creator may add files to the record later.
+    creator_field: str | None = None
 
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
@@ -104,8 +108,11 @@ class DomainModel(models.Model):
             return
         if getattr(self, f"{org_field}_id", None) and getattr(self, f"{region_field}_id", None):
             org_region, region = getattr(self, org_field).region, getattr(self, region_field)
-            if not (org_region.path.startswith(region.path) or region.path.startswith(org_region.path)):
-                raise ValidationError({region_field: f"所属区划与所属单位的区划（{org_region}）不一致"})
+            if not (org_region.path.startswith(region.path) or region.path.startswith(org_region.path)) \
+                    and not getattr(self, "region_mismatch_confirmed", False):
+                # A service may let a person confirm it (接报: the call's place beats the register).
+                raise ValidationError({region_field: ValidationError(
+                    f"所属区划与所属单位的区划（{org_region}）不一致", code="region_mismatch")})
 
     def inherit_scope(self):
         """Copy the region and organization of ``scope_parent`` (set before scope checks and on save)."""
@@ -115,6 +122,18 @@ class DomainModel(models.Model):
         setattr(self, f"{self.scope_region}_id", getattr(parent, f"{parent.scope_region}_id"))
         if self.scope_organization and parent.scope_organization not in (None, "self"):
             setattr(self, f"{self.scope_organization}_id", getattr(parent, f"{parent.scope_organization}_id"))
+
+
+def creator_field(model) -> str | None:
+    """The field of ``model`` naming who created its records, if it declares one."""
+    return getattr(model, "creator_field", None)
+
+
+def is_creator(user, record) -> bool:
+    """Whether ``user`` created ``record`` (its model's ``creator_field``)."""
+    field = creator_field(type(record))
+    return bool(field and user is not None and user.is_authenticated
+                and getattr(record, f"{field}_id", None) == user.pk)
 
 
 class ScopedPart(DomainModel):
@@ -324,6 +343,7 @@ class ImportJob(models.Model):
     updated = models.PositiveIntegerField("更新", default=0)
     unchanged = models.PositiveIntegerField("未变化", default=0)
     errors = models.JSONField("错误", default=list, blank=True)
+    warnings = models.JSONField("提示", default=list, blank=True)  # located notes that did not stop the import
     created_at = models.DateTimeField("提交时间", auto_now_add=True)
     started_at = models.DateTimeField("开始时间", null=True, blank=True)
     finished_at = models.DateTimeField("结束时间", null=True, blank=True)
@@ -355,3 +375,53 @@ class NumberSequence(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.series}: {self.last}"
+
+
+class ToDo(models.Model):
+    """One to-do (待办): a record in a workflow state that waits on someone (``StateMachine.waiting``),
+    for the users who may take the next step — those holding ``permission`` and one of ``roles`` (or
+    any role, "*"), whose scope covers ``region``/``organization`` (copied from the record, so the one
+    access mechanism scopes to-dos as it scopes records), the ``assignee`` alone when the record names
+    one, and never a user in ``barred`` (separation of duties). Kept by core/framework/todos.py only:
+    opened when the record enters the state, closed (``closed_at``) when it leaves it."""
+
+    scope_region = "region"
+    scope_organization = "organization"
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.CharField(max_length=64)
+    record = GenericForeignKey("content_type", "object_id")
+    registry = models.CharField("登记簿", max_length=64)
+    state = models.CharField("状态", max_length=40)
+    label = models.CharField("待办事项", max_length=60)
+    title = models.CharField("记录", max_length=200)
+    url = models.CharField("链接", max_length=300)
+    permission = models.CharField(max_length=100)  # "app_label.change_model": who may act at all
+    roles = models.CharField(max_length=200)  # ",township,staff," or "*"
+    barred = models.CharField(max_length=400, blank=True, default="")  # ",12,34,": user ids kept out
+    region = models.ForeignKey("core.Region", verbose_name="所属区划", on_delete=models.CASCADE, related_name="+")
+    organization = models.ForeignKey("core.Organization", verbose_name="所属单位", null=True, blank=True,
+                                     on_delete=models.CASCADE, related_name="+")
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="责任人", null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+")
+    due_at = models.DateTimeField("期限", null=True, blank=True)
+    due_is_date = models.BooleanField(default=False)  # the record's due is a day (整改期限), shown without a time
+    opened_at = models.DateTimeField("产生时间")
+    closed_at = models.DateTimeField("办结时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "待办"
+        ordering = [models.F("due_at").asc(nulls_last=True), "opened_at", "id"]
+        indexes = [models.Index(fields=["content_type", "object_id"]),
+                   models.Index(fields=["closed_at", "due_at"])]
+        constraints = [models.UniqueConstraint(fields=["content_type", "object_id"],
+                                               condition=models.Q(closed_at__isnull=True), name="one_open_todo_per_record")]
+
+    def __str__(self):
+        return f"{self.label}：{self.title}"
+
+    @property
+    def overdue(self) -> bool:
+        from django.utils import timezone
+
+        return self.due_at is not None and self.due_at < timezone.now()

@@ -213,9 +213,17 @@ def _attach(user, record, *, file, description=""):
         raise ValidationError({"file": exc.messages}) from None
 
 
+def _may_attach(user, record) -> str | None:
+    from yingji.core.framework.services import may_attach
+
+    return None if record is None or may_attach(user, record) else "您的角色不能上传附件"
+
+
 def attach_operation(reg) -> Operation:
-    """上传附件, for every registry's records: the record page's upload form and POST /api/<slug>/<id>/attach/."""
-    return Operation(reg.slug, "attach", "上传附件", _attach, form=AttachForm,
+    """上传附件, for every registry's records: the record page's upload form and POST /api/<slug>/<id>/attach/.
+    Who may: whoever may change the registry's records, and the record's creator (its model's
+    ``creator_field``: a grid worker adds photos later to the hazard they reported), in scope."""
+    return Operation(reg.slug, "attach", "上传附件", _attach, form=AttachForm, permission="view", refusal=_may_attach,
                      summary="为记录上传附件（照片、文书扫描件等；类型与大小受限）",
                      message=lambda a: f"已上传附件“{a.original_name}”",
                      next_url=lambda record, a: reverse("registry_detail", args=[reg.slug, record.pk]) + "#attachments",
@@ -253,10 +261,12 @@ def transition_operation(reg, t) -> Operation:
 
     def refusal(user, record):
         from yingji.core.framework.statemachine import ANY_ROLE
-        from yingji.core.framework.workflow import user_roles
+        from yingji.core.framework.workflow import separation, user_roles
 
         if ANY_ROLE not in t.roles and not user_roles(user) & set(t.roles):
             return f"您的角色不能执行“{t.label}”"
+        if record is not None and t.separate_from:  # separation of duties: 403 with the reason
+            return separation(user, record, t.name)
         return None
 
     return Operation(reg.slug, kebab(t.name), t.label, run, form=form, refusal=refusal,

@@ -159,6 +159,17 @@ class RecordDocument:
         return self.filename(record) if self.filename else f"{self.label}-{record}.{self.extension}"
 
 
+@dataclass(frozen=True)
+class ComputedColumn:
+    """A column an imported sheet may carry for a field the platform computes (an assessment's D): the
+    column is accepted, never written; ``check(instance, text)`` compares the sheet's figure with the
+    computed one (the row's instance as validated, not yet saved) and returns a warning, or None when
+    they agree. ``aliases``: the other headings real sheets use for it ("D", "风险值")."""
+
+    check: Callable[[Any, str], str | None]
+    aliases: tuple[str, ...] = ()
+
+
 @dataclass(eq=False)
 class Registry:
     model: type[models.Model]
@@ -218,9 +229,21 @@ class Registry:
     # Columns of the model the platform does not use (Django's own account columns): not on the
     # record page, not in the API.
     hidden_fields: tuple[str, ...] = ()
+    # Fields whose values are codes people type, not words (an account's 用户名 ``township_admin``):
+    # shown as code on the list, the record page and in the history.
+    code_fields: tuple[str, ...] = ()
     # Other records name these by id, not by natural key (accounts: a task's assignee stays its id in
     # files and the API, whatever the account's user name becomes).
     referred_by_id: bool = False
+    # Field name -> ComputedColumn: a computed field an import accepts and checks instead of refusing it.
+    computed_columns: dict = field(default_factory=dict)
+    # Field name -> callable giving the new-record form's starting value (a warning's 生效时间 now,
+    # 失效时间 a day later); what the page's query string names wins.
+    defaults: dict = field(default_factory=dict)
+    # Photos taken with the record when it is created (a field report from a phone: camera upload),
+    # saved as its attachments in the same transaction — the label of the form's photo input, e.g.
+    # "现场照片"; the API's create takes them as ``photos`` (multipart).
+    photos_on_create: str = ""
 
     def __post_init__(self):
         if self.append_only:
@@ -289,8 +312,11 @@ class Registry:
         internal = {"id", "path", "centroid_lon", "centroid_lat", "min_lon", "min_lat", "max_lon", "max_lat",
                     "geometry", "created_at", "updated_at", self.state_field, *self.secret_fields,
                     *self.hidden_fields}
+        # A field with no name of its own (Django's default verbose name is the attribute's, "rule
+        # pending level") is bookkeeping: the rule engine's state, not something a person reads.
         computed = [f.name for f in self.model._meta.concrete_fields
-                    if f.name not in self.editable_fields and f.name not in internal and not f.name.endswith("_hash")]
+                    if f.name not in self.editable_fields and f.name not in internal and not f.name.endswith("_hash")
+                    and str(f.verbose_name) != f.name.replace("_", " ")]
         return [n for n in self.editable_fields if n != "geometry"] + computed + ["created_at", "updated_at"]
 
     def days_left(self, obj) -> tuple[str, int] | None:
@@ -313,12 +339,16 @@ class Registry:
         return "、".join(self.field_label(n) for n in self.search_fields)
 
     def field_label(self, name: str) -> str:
+        """A field's Chinese name; for a path through relations (``warehouse__name``) the related
+        record's name and the field's, run together (储备库名称, 突发事件名称, 调拨单号)."""
         if name == "id":
             return "编号"
-        try:
-            return str(self.field(name).verbose_name)
-        except Exception:
-            return name
+        return path_label(self.model, name)
+
+    @property
+    def natural_key_label(self) -> str:
+        """What identifies a row across imports, in words: 统一社会信用代码, 姓名+手机号码, 编号."""
+        return "+".join(self.field_label(k) for k in self.natural_key)
 
     def related_key(self, name: str) -> str | None:
         """For a foreign key, the related registry's natural key field used in files and the API."""
@@ -422,12 +452,22 @@ class Registry:
                         form_field.widget.input_type = "tel"  # the phone keypad on a phone
                     if isinstance(model_field, models.JSONField):
                         form_field.widget = forms.Textarea(attrs={"rows": 4, "class": "form-control font-monospace"})
+                    if not for_import and isinstance(form_field, forms.DateTimeField):  # the browser's picker
+                        form_field.widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+                    elif not for_import and isinstance(form_field, forms.DateField):
+                        form_field.widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
                     if name in reg.form_widgets and not for_import:
                         form_field.widget = reg.form_widgets[name]()
                     css = "form-select" if isinstance(form_field.widget, forms.Select) else "form-control"
                     if isinstance(form_field.widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
                         css = "form-check-input"
                     form_field.widget.attrs.setdefault("class", css)
+                if reg.photos_on_create and not for_import and not self.instance.pk:
+                    # right after what the report says (the description), where a phone user is
+                    fields = list(self.fields.items())
+                    at = next((i + 1 for i, (n, _) in enumerate(fields) if n == "description"), len(fields))
+                    fields.insert(at, ("photos", CreatePhotosField(label=reg.photos_on_create)))
+                    self.fields = dict(fields)
 
             def clean(self):
                 cleaned = super().clean()
@@ -484,6 +524,44 @@ class Registry:
         return type(f"{self.model.__name__}FilterSet", (django_filters.FilterSet,), {**declared, "Meta": meta})
 
 
+PHOTO_EXTENSIONS = ("jpg", "jpeg", "png", "gif", "webp", "heic")
+
+
+def check_photo(upload) -> None:
+    """A photo taken with a record: an image of a type the platform accepts, within the size limit."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from yingji.core.framework.services import validate_upload
+
+    suffix = Path(upload.name).suffix.lower().lstrip(".")
+    if suffix not in PHOTO_EXTENSIONS:
+        raise ValidationError(f"“{Path(upload.name).name}”不是照片；请上传 {'、'.join(PHOTO_EXTENSIONS)} 格式的图片")
+    validate_upload(upload, [e for e in PHOTO_EXTENSIONS if e in settings.UPLOAD_EXTENSIONS] or PHOTO_EXTENSIONS)
+
+
+class CreatePhotosField(forms.FileField):
+    """The create form's photo input: several photos, from the phone's camera (``capture``)."""
+
+    def __init__(self, **kwargs):
+        from yingji.core.framework.operations import MultipleFileInput
+
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", "可拍照或从相册选择，可多张")
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*", "capture": "environment",
+                                                             "multiple": True, "class": "form-control"}))
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        files = [d for d in (data if isinstance(data, list | tuple) else [data]) if d]
+        single = super().clean
+        cleaned = [single(d, initial) for d in files]
+        for upload in cleaned:
+            check_photo(upload)
+        return cleaned
+
+
 class IntegerFilter(django_filters.NumberFilter):
     """An integer field's filter: a whole number, as the schema says (django-filter's default takes decimals)."""
 
@@ -513,6 +591,35 @@ class StrictNullBooleanField(forms.NullBooleanField):
 
 class StrictBooleanFilter(django_filters.BooleanFilter):
     field_class = StrictNullBooleanField
+
+
+def path_label(model, path: str) -> str:
+    """The Chinese name of ``path`` on ``model``: a field's verbose name, or along relations the
+    related field's label and the next one's merged where they overlap (突发事件 + 事件名称 →
+    突发事件名称, 调拨单 + 调拨单号 → 调拨单号, 储备库 + 名称 → 储备库名称)."""
+    label = ""
+    for hop in path.split("__"):
+        if hop in ("id", "pk"):
+            part = "编号"
+        else:
+            try:
+                f = model._meta.get_field(hop)
+            except Exception:
+                return label or path
+            part = str(getattr(f, "verbose_name", "") or f.related_model._meta.verbose_name)
+            if f.is_relation and f.related_model is not None:
+                model = f.related_model
+        label = _merge_labels(label, part)
+    return label
+
+
+def _merge_labels(head: str, tail: str) -> str:
+    if not head:
+        return tail
+    for n in range(min(len(head), len(tail)), 0, -1):
+        if head.endswith(tail[:n]):
+            return head + tail[n:]
+    return head + tail
 
 
 def is_scope_tree(model) -> bool:
@@ -596,6 +703,10 @@ def register(reg: Registry) -> Registry:
     if reg.slug in _REGISTRIES:
         raise ValueError(f"registry {reg.slug} declared twice")
     _REGISTRIES[reg.slug] = reg
+    if reg.workflow is not None and reg.workflow.waiting:  # its waiting states give to-dos
+        from yingji.core.framework import todos
+
+        todos.watch(reg.model)
     auditlog.register(reg.model, exclude_fields=["created_at", "updated_at", "path", "centroid_lon",
                                                  "centroid_lat", "min_lon", "min_lat", "max_lon", "max_lat",
                                                  *reg.secret_fields, *reg.history_exclude],

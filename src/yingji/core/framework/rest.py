@@ -53,16 +53,63 @@ class Pagination(pagination.PageNumberPagination):
         return params
 
 
+# What an error answer says when the library's own words are not Chinese ("No Incident matches the
+# given query.", "JSON parse error - Expecting value …", "Request was throttled …"): by status code.
+# Field names stay the JSON keys; only the messages are replaced.
+STATUS_MESSAGES = {
+    400: "请求有误，无法处理",
+    401: "未登录或令牌无效：请先登录，或在请求头中提供有效的令牌（Authorization: Token 令牌）",
+    403: "您的角色没有此操作的权限",
+    404: "未找到。",
+    405: "不允许的请求方法",
+    406: "无法按请求的格式（Accept）返回结果",
+    409: "当前状态下不能执行该操作",
+    413: "请求内容过大",
+    415: "不支持的请求内容类型",
+    429: "请求过于频繁，请稍后再试",
+}
+PARSE_MESSAGE = "请求内容无法解析：不是有效的 JSON（或表单）"
+FIELD_MESSAGE = "该值无效"
+SERVER_ERROR_MESSAGE = "服务器出错，操作可能没有完成；请稍后重试，或告知系统管理员（错误已记入日志）"
+
+
+def chinese(text) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in str(text))
+
+
+def _in_chinese(data, fallback: str):
+    """Every message in an error body in Chinese: a message without a Chinese character becomes
+    ``fallback``; keys (field names) are kept."""
+    if isinstance(data, dict):
+        return {k: _in_chinese(v, FIELD_MESSAGE if k not in ("detail", "non_field_errors") else fallback)
+                for k, v in data.items()}
+    if isinstance(data, list):
+        return [_in_chinese(v, fallback) for v in data]
+    if isinstance(data, str):
+        return data if chinese(data) else fallback
+    return data
+
+
 def exception_handler(exc, context):
-    """DRF's handler, plus Django ValidationErrors from services as 400 with field messages."""
+    """DRF's handler, plus Django ValidationErrors from services as 400 with field messages, and every
+    message in Chinese (STATUS_MESSAGES where the library's words are English)."""
+    from rest_framework import exceptions
+
     from yingji.core.framework.statemachine import TransitionError
 
     if isinstance(exc, TransitionError):
         return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):
         body = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
-        return Response(body, status=status.HTTP_400_BAD_REQUEST)
-    return drf_exception_handler(exc, context)
+        return Response(_in_chinese(body, STATUS_MESSAGES[400]), status=status.HTTP_400_BAD_REQUEST)
+    response = drf_exception_handler(exc, context)
+    if response is not None:
+        if isinstance(exc, exceptions.ParseError):
+            response.data = {"detail": PARSE_MESSAGE}
+        else:
+            fallback = STATUS_MESSAGES.get(response.status_code, STATUS_MESSAGES[400])
+            response.data = _in_chinese(response.data, fallback)
+    return response
 
 
 def nul_path(value, path: str = "") -> str | None:
@@ -180,6 +227,15 @@ def declare_errors(result, generator, request, public):
                 if parameter.get("in") == "query" and not parameter.get("required"):
                     parameter["allowEmptyValue"] = True
     return result
+
+
+def server_error(request):
+    """500: JSON under /api/ (Chinese, as every API error is), the standalone Chinese page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": SERVER_ERROR_MESSAGE}, status=500, json_dumps_params={"ensure_ascii": False})
+    from django.views.defaults import server_error as page
+
+    return page(request)
 
 
 def not_found(request, exception=None):

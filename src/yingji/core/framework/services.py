@@ -22,7 +22,24 @@ from django.db.models import ProtectedError
 
 from yingji.core.framework import tabular
 from yingji.core.framework.access import can, in_scope
-from yingji.core.framework.models import Attachment
+from yingji.core.framework.models import Attachment, creator_field, is_creator
+
+
+def _stamp_creator(user, instance) -> None:
+    """A new record of a model that declares ``creator_field`` remembers who created it."""
+    field = creator_field(type(instance))
+    if field and instance.pk is None and user is not None and user.is_authenticated \
+            and getattr(instance, f"{field}_id", None) is None:
+        setattr(instance, field, user)
+
+
+def _attach_photos(user, record, photos) -> None:
+    """Photos sent with a new record (its registry's ``photos_on_create``), in the caller's transaction."""
+    from yingji.core.framework.registry import registry_for_model
+
+    reg = registry_for_model(type(record))
+    for upload in photos or ():
+        attach_file(user, record, upload, reg.photos_on_create if reg else "照片", creator=True)
 
 
 def _require(user, action, model):
@@ -78,13 +95,20 @@ def save_form(user, form):
     _refuse_locked(instance, user)
     if not in_scope(user, instance):
         raise PermissionDenied("该记录不在您的管辖范围内")
+    creating = instance.pk is None
+    _stamp_creator(user, instance)
     with transaction.atomic(), set_actor(user):
         _on_create(user, instance)
-        return form.save()
+        saved = form.save()
+        if creating:
+            _attach_photos(user, saved, form.cleaned_data.get("photos"))
+        return saved
 
 
-def save_instance(user, instance, many: dict | None = None):
-    """Validate and save a model instance (used by the API), with its many-to-many values if given."""
+def save_instance(user, instance, many: dict | None = None, *, photos=()):
+    """Validate and save a model instance (used by the API), with its many-to-many values if given;
+    ``photos`` with a new record (its registry's ``photos_on_create``) are attached in the same
+    transaction."""
     from yingji.core.framework.registry import registry_for_model
 
     _require(user, "change" if instance.pk else "add", type(instance))
@@ -93,11 +117,15 @@ def save_instance(user, instance, many: dict | None = None):
     instance.full_clean(exclude=list(reg.secret_fields) if reg else None)  # secrets are the platform's to set
     if not in_scope(user, instance):
         raise PermissionDenied("该记录不在您的管辖范围内")
+    creating = instance.pk is None
+    _stamp_creator(user, instance)
     with transaction.atomic(), set_actor(user):
         _on_create(user, instance)
         instance.save()
         for name, values in (many or {}).items():
             getattr(instance, name).set(values)
+        if creating:
+            _attach_photos(user, instance, photos)
     return instance
 
 
@@ -133,6 +161,9 @@ class ImportResult:
     unchanged: int = 0
     # (the new record's key, {label: value}) from the registry's on_create, for this answer only
     shown_once: list = field(default_factory=list)
+    # Located notes that do not stop the import (a sheet's own figure for a computed column that
+    # differs from the computed one: "第 5 行, 风险值（D 或 R）: …"), in row order.
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def ok(self):
@@ -238,7 +269,7 @@ def run_import_job(job_id: int):
         progress.close()
     ImportJob.objects.filter(pk=job.pk).update(
         state=ImportJob.State.DONE if result.ok else ImportJob.State.FAILED, created=result.created,
-        updated=result.updated, unchanged=result.unchanged, errors=result.errors, content=b"",
+        updated=result.updated, unchanged=result.unchanged, errors=result.errors, warnings=result.warnings, content=b"",
         written_rows=result.created + result.updated, finished_at=timezone.now())
 
 
@@ -296,14 +327,15 @@ def import_file(user, reg, filename: str, content: bytes, *, progress=None) -> I
     columns = _map_header(reg, rows[0], result)
     if not result.ok:
         return result
-    errors = _Errors()
+    errors, notes = _Errors(), _Errors()
     if _refers_to_itself(reg.model):
         # Rows may refer to rows above them (a village to its new township): each valid row is saved
         # as soon as it is validated, inside one transaction rolled back if any row fails.
         with transaction.atomic(), set_actor(user):
-            plan = _validate(user, reg, columns, rows, errors, progress, save=True)
+            plan = _validate(user, reg, columns, rows, errors, progress, save=True, notes=notes)
             if errors:
                 transaction.set_rollback(True)
+        result.warnings = notes.sorted()
         if errors:
             result.errors = errors.sorted()
         else:
@@ -312,7 +344,8 @@ def import_file(user, reg, filename: str, content: bytes, *, progress=None) -> I
             result.updated = sum(1 for r in plan if r.old is not None and r.changed)
             result.unchanged = len(plan) - result.created - result.updated
         return result
-    plan = _validate(user, reg, columns, rows, errors, progress)
+    plan = _validate(user, reg, columns, rows, errors, progress, notes=notes)
+    result.warnings = notes.sorted()
     if errors:
         result.errors = errors.sorted()
         return result
@@ -342,7 +375,8 @@ def _refers_to_itself(model) -> bool:
     return any(f.related_model is model for f in model._meta.concrete_fields if f.is_relation)
 
 
-def _validate(user, reg, columns, rows, errors: _Errors, progress, *, save=False) -> list[_Row]:
+def _validate(user, reg, columns, rows, errors: _Errors, progress, *, save=False, notes: _Errors | None = None
+              ) -> list[_Row]:
     model = reg.model
     form_class = reg.form_class(user, for_import=True)
     prototype = form_class()  # the fields as the page has them for this user: scoped choices, messages
@@ -393,6 +427,8 @@ def _validate(user, reg, columns, rows, errors: _Errors, progress, *, save=False
                     errors.add(offset, f"第 {offset} 行, {label}: {m}")
         elif not in_scope(user, form.instance):
             errors.add(offset, f"第 {offset} 行: 该记录不在您的管辖范围内")
+        elif notes is not None:
+            _check_computed(reg, offset, complete[offset], form.instance, notes)
         instance = form.instance
         exclusions[offset] = getattr(form, "unique_exclusions", set())
         entry = _Row(offset, instance, old)
@@ -423,6 +459,15 @@ def _validate(user, reg, columns, rows, errors: _Errors, progress, *, save=False
     if not save:
         _check_unique(reg, plan, exclusions, errors)
     return plan
+
+
+def _check_computed(reg, offset, data, instance, notes: _Errors):
+    """A valid row's own figures for computed columns, checked against what the platform computes."""
+    for name, column in reg.computed_columns.items():
+        text = str(data.get(name, "")).strip()
+        note = column.check(instance, text) if text else None
+        if note:
+            notes.add(offset, f"第 {offset} 行, {reg.field_label(name)}: {note}")
 
 
 def _keep_sub_second_times(model, old, instance):
@@ -722,15 +767,30 @@ def _plain_saving(model) -> bool:
             sync, asynchronous = signal._live_receivers(model)
         except Exception:
             return False
-        if any(not getattr(r, "__module__", "").startswith("auditlog") for r in [*sync, *asynchronous]):
+        if any(not getattr(r, "__module__", "").startswith("auditlog") and not hasattr(r, "after_bulk")
+               for r in [*sync, *asynchronous]):
             return False
     return connection.features.can_return_rows_from_bulk_insert
+
+
+def _after_bulk(model, instances) -> None:
+    """Receivers that follow a bulk write instead of each save (the to-do inbox: todos._saved) are
+    told of the batch once it is written."""
+    from django.db.models import signals
+
+    for receiver in signals.post_save._live_receivers(model)[0]:
+        follow = getattr(receiver, "after_bulk", None)
+        if follow is not None:
+            follow(model, instances)
 
 
 def _write(user, reg, plan: list[_Row], result: ImportResult, progress):
     model = reg.model
     total = len(plan)
     writes = [r for r in plan if r.old is None or r.changed]
+    for row in writes:
+        if row.old is None:
+            _stamp_creator(user, row.instance)
     result.unchanged = total - len(writes)
     progress("write", 0, len(writes))
     with transaction.atomic(), set_actor(user):
@@ -787,6 +847,7 @@ def _bulk_write(user, model, writes: list[_Row], progress):
                     setattr(row.instance, f.attname, now)
             names = {a for r in changed for a in r.changed} | {f.attname for f in auto_now}
             _update_rows(model, [r.instance for r in changed], sorted(names))
+        _after_bulk(model, [r.instance for r in batch])
         entries = []
         for row in batch:
             if row.old is None:
@@ -994,6 +1055,8 @@ def _key_label(reg):
 def _map_header(reg, header: list[str], result: ImportResult) -> list[str | None]:
     fields = tabular.tabular_fields(reg)
     by_name = {reg.field_label(n): n for n in fields} | {n: n for n in fields}
+    for name, column in reg.computed_columns.items():  # accepted and checked, never written
+        by_name |= {title: name for title in (reg.field_label(name), name, *column.aliases)}
     columns = []
     for col, title in enumerate(header, start=1):
         if not title:
@@ -1054,10 +1117,19 @@ def validate_upload(upload, extensions=None):
                               f"{settings.UPLOAD_MAX_BYTES // 1048576} MB")
 
 
-def attach_file(user, record, upload, description: str = "", *, public: bool = False) -> Attachment:
-    """Attach an uploaded file to a record the user may change (or, ``public``, to a record the public
-    just created through a public form); size and type are limited."""
-    if not public:
+def may_attach(user, record) -> bool:
+    """Who may add files to a record: a user who may change records of its kind, or the one who
+    created it (a grid worker adding photos later to the hazard they reported). Scope is the caller's
+    to check (the record as the user may see it)."""
+    return can(user, "change", type(record)) or (can(user, "view", type(record)) and is_creator(user, record))
+
+
+def attach_file(user, record, upload, description: str = "", *, public: bool = False,
+                creator: bool = False) -> Attachment:
+    """Attach an uploaded file to a record the user may change or created (``may_attach``), or,
+    ``public``, to a record the public just created through a public form; ``creator``: to the record
+    the user is creating now (its photos). Size and type are limited."""
+    if not public and not creator and not may_attach(user, record):
         _require(user, "change", type(record))
     validate_upload(upload)
     with set_actor(user):

@@ -74,14 +74,21 @@ def export_rows(reg, queryset, fields: list[str]):
         else:
             columns.append(name)
             labels = {key: str(label) for key, label in f.choices} if f.choices else None
-            converters.append(labels)
+            # A field people read in a unit of its own (kept in yuan, written in 万元) says how its cell reads.
+            converters.append(labels if labels else getattr(f, "to_sheet", None))
     if not many:
         for values in queryset.values_list(*columns).iterator(chunk_size=5000):
-            yield [_plain(labels.get(v, v) if labels else v) for v, labels in zip(values, converters, strict=True)]
+            yield [_plain(_cell(v, convert)) for v, convert in zip(values, converters, strict=True)]
         return
     for pk, *values in queryset.values_list(*columns).iterator(chunk_size=5000):
-        plain = iter([_plain(labels.get(v, v) if labels else v) for v, labels in zip(values, converters, strict=True)])
+        plain = iter([_plain(_cell(v, convert)) for v, convert in zip(values, converters, strict=True)])
         yield [("、".join(many[name].get(pk, [])) if reg.field(name).many_to_many else next(plain)) for name in fields]
+
+
+def _cell(value, convert):
+    if not convert:
+        return value
+    return convert(value) if callable(convert) else convert.get(value, value)
 
 
 def _many_values(reg, queryset, name) -> dict:

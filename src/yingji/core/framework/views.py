@@ -9,11 +9,11 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import CASCADE, Q
+from django.db.models import CASCADE, Case, IntegerField, Q, Value, When
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.views import View
 
 from yingji.core.framework import history, services
@@ -22,6 +22,14 @@ from yingji.core.framework.api import display_value, xlsx_response
 from yingji.core.framework.models import Attachment, ImportJob, JobRun
 from yingji.core.framework.registry import Registry, get_registry
 from yingji.core.framework.search import search_q
+
+
+def _shown(obj, reg, name):
+    """A field's value on a page: as people read it (display_value), a code (a login name) marked as code."""
+    value = display_value(obj, reg, name)
+    if value is not None and name in reg.code_fields:
+        return format_html("<code>{}</code>", value)
+    return value
 
 
 class RegistryView(LoginRequiredMixin, View):
@@ -76,7 +84,7 @@ class ListView(RegistryView):
         size = request.GET.get("page_size", "")
         size = int(size) if size.isdigit() and 0 < int(size) <= 200 else settings.PAGE_SIZE
         page = Paginator(qs, size).get_page(request.GET.get("page"))
-        rows = [(obj, [display_value(obj, reg, n) for n in reg.list_fields]) for obj in page.object_list]
+        rows = [(obj, [_shown(obj, reg, n) for n in reg.list_fields]) for obj in page.object_list]
         query = request.GET.copy()
         query.pop("page", None)
         order_query = query.copy()
@@ -94,7 +102,7 @@ class DetailView(RegistryView):
     def get(self, request, registry, pk):
         reg = self.registry
         obj = self.get_object()
-        fields = [(reg.field_label(n), display_value(obj, reg, n), n) for n in reg.display_fields]
+        fields = [(reg.field_label(n), _shown(obj, reg, n), n) for n in reg.display_fields]
         related = related_lists(request.user, obj)
         flow = None
         if reg.workflow is not None:
@@ -116,8 +124,11 @@ class DetailView(RegistryView):
         from yingji.core.framework import operations
 
         actions = [op for op in operations.available(request.user, obj) if op.record_button]
+        # the upload form: for those who may change the record, and for its creator (photos added later)
+        can_attach = not locked and services.may_attach(request.user, obj)
         return render(request, "registry/detail.html", self.context(
-            **extra, obj=obj, fields=fields, related=related, attachments=services.attachments_of(obj), flow=flow,
+            **extra, can_attach=can_attach, obj=obj, fields=fields, related=related,
+            attachments=services.attachments_of(obj), flow=flow,
             documents=documents, points=points, actions=actions,
             summary=reg.summary(obj) if reg.summary is not None else None,
             record_links=[(label, reverse(url_name, args=[obj.pk])) for label, url_name in reg.record_links],
@@ -146,7 +157,8 @@ class EditView(RegistryView):
         instance = self.get_object() if pk else None
         if refused := self._locked(instance):
             return refused
-        initial = {k: v for k, v in request.GET.items() if k in self.registry.editable_fields}
+        initial = {} if instance else {k: make() for k, make in self.registry.defaults.items()}
+        initial.update({k: v for k, v in request.GET.items() if k in self.registry.editable_fields})
         return render(request, "registry/form.html", self.context(form=form_class(instance=instance, initial=initial),
                                                                   obj=instance))
 
@@ -154,7 +166,7 @@ class EditView(RegistryView):
         instance = self.get_object() if pk else None
         if refused := self._locked(instance):
             return refused
-        form = self.registry.form_class(request.user)(request.POST, instance=instance)
+        form = self.registry.form_class(request.user)(request.POST, request.FILES, instance=instance)
         if form.is_valid():
             try:
                 obj = services.save_form(request.user, form)
@@ -196,11 +208,15 @@ class SuggestView(RegistryView):
         term = next((v for k, v in request.GET.items() if v and k != "key"), "").strip()
         qs = reg.choice_queryset(request.user)
         if term:
-            condition = Q()
-            for name in dict.fromkeys([*reg.natural_key, *reg.search_fields]):
-                lookup = "startswith" if name in reg.natural_key else "icontains"
-                condition |= Q(**{f"{name}__{lookup}": term})
-            qs = qs.filter(condition)
+            # Anywhere in the name or key (“化工” finds 金刚化工有限公司), what begins with the term first.
+            names = list(dict.fromkeys([*reg.natural_key, *reg.search_fields]))
+            condition, starts = Q(), Q()
+            for name in names:
+                condition |= Q(**{f"{name}__icontains": term})
+                starts |= Q(**{f"{name}__istartswith": term})
+            qs = qs.filter(condition).annotate(
+                _prefix=Case(When(starts, then=Value(0)), default=Value(1), output_field=IntegerField())
+            ).order_by("_prefix", *qs.query.order_by)
         options = format_html_join("", '<option value="{}">{}</option>',
                                    ((o.pk if by_id else reg.key_of(o), reg.suggest_label(o)) for o in qs[:20]))
         return HttpResponse(options)
@@ -266,6 +282,9 @@ class ImportView(RegistryView):
         result = services.start_import(request.user, self.registry, upload.name, upload.read())
         if isinstance(result, ImportJob):  # a large file: a background job with a progress page
             return redirect("registry_import_job", self.registry.slug, result.pk)
+        if result.ok and result.warnings:  # written, with notes to read: shown on this page, row by row
+            return render(request, "registry/import.html", self.context(result=result, filename=upload.name,
+                                                                         result_warnings=result.warnings))
         if result.ok:
             done = f"导入完成：新增 {result.created} 条，更新 {result.updated} 条，未变化 {result.unchanged} 条"
             if result.shown_once:  # the new records' one-time passwords: in this answer only
@@ -273,6 +292,7 @@ class ImportView(RegistryView):
             messages.success(request, done)
             return redirect("registry_list", self.registry.slug)
         return render(request, "registry/import.html", self.context(result_errors=result.errors,
+                                                                     result_warnings=result.warnings,
                                                                      filename=upload.name), status=400)
 
 
@@ -307,9 +327,10 @@ class ImportJobView(RegistryView):
 
 class AttachmentUploadView(RegistryView):
     """The record page's upload form, taken as the declared operation ``attach`` (its checks and
-    located errors; POST /api/<slug>/<id>/attach/ is the same operation)."""
+    located errors — who may change the record, or its creator; POST /api/<slug>/<id>/attach/ is the
+    same operation)."""
 
-    action = "change"
+    action = "view"
 
     def post(self, request, registry, pk):
         from yingji.core.framework.operation_views import OperationView
@@ -432,7 +453,8 @@ def audit_log(request):
         raise PermissionDenied
     qs = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp")
     if request.GET.get("q"):
-        qs = qs.filter(Q(object_repr__icontains=request.GET["q"]) | Q(actor__username=request.GET["q"]))
+        term = request.GET["q"].strip()
+        qs = qs.filter(Q(object_repr__icontains=term) | Q(actor__username=term) | Q(actor__first_name__icontains=term))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     entries = [(e, history.describe(e)) for e in page.object_list]
     return render(request, "audit_log.html", {"page": page, "entries": entries, "q": request.GET.get("q", "")})
@@ -479,3 +501,30 @@ def notification_badge(request):
 
     n = unread(request.user).count()
     return HttpResponse(f'<span class="badge text-bg-danger" data-testid="unread">{n}</span>' if n else "")
+
+
+# Not an operation: the user's own to-do inbox (待办), it reads.
+@login_required
+def todos(request):
+    """The open to-dos the user may act on, by due time (overdue first, none last); each row links to
+    its record, where the step is taken."""
+    from yingji.core.framework import todos as inbox
+    from yingji.core.framework.registry import get_registry
+
+    page = Paginator(inbox.for_user(request.user), 50).get_page(request.GET.get("page"))
+    labels = {}
+    for todo in page.object_list:
+        if todo.registry not in labels:
+            reg = get_registry(todo.registry)
+            labels[todo.registry] = reg.label if reg else todo.registry
+        todo.registry_label = labels[todo.registry]
+    return render(request, "todos.html", {"page": page})
+
+
+# Not an operation: an HTMX fragment, it reads.
+@login_required
+def todo_badge(request):
+    from yingji.core.framework.todos import count_for
+
+    n = count_for(request.user)
+    return HttpResponse(f'<span class="badge text-bg-warning" data-testid="todo-count">{n}</span>' if n else "")

@@ -40,12 +40,15 @@ class AutocompleteInput(forms.TextInput):
                       "hx-trigger": "input changed delay:250ms, focus once", "hx-target": f"#{list_id}",
                       "hx-swap": "innerHTML", "hx-sync": "this:replace"})
         field = super().render(name, value, attrs, renderer)
-        current = ""
+        current, label = "", ""
         if value not in (None, ""):
             label = self.current_label(value)
             if label:
                 current = format_html('<option value="{}">{}</option>', value, label)
-        return format_html('{}<datalist id="{}">{}</datalist>', field, list_id, current)
+        # The record's name beside its key, now and after each pick (autocomplete.js fills it from the
+        # picked option): the box holds the key, the person reads the name.
+        return format_html('{}<datalist id="{}">{}</datalist><div class="form-text yj-picked" data-picked-for="{}">{}</div>',
+                           field, list_id, current, attrs.get("id", name), label)
 
 
 class MapPickWidget(forms.Textarea):
@@ -94,3 +97,26 @@ class ChecklistWidget(forms.CheckboxSelectMultiple):
                 format_html(' <span class="small text-muted">{}</span>', hint) if hint else ""))
         return format_html('<div id="{}" class="yj-checklist border rounded p-2" role="group">{}</div>', base,
                            format_html("".join(["{}"] * len(items)), *items) if items else "")
+
+
+class CodeListCheckboxes(forms.CheckboxSelectMultiple):
+    """A comma-separated list of codes (``township_leader,village_cadre``) ticked by their Chinese
+    labels. The field stays a text field, so imports and the API keep taking the codes."""
+
+    def __init__(self, choices, attrs=None):
+        # plain boxes: Bootstrap's form-check-input, without a .form-check wrapper, slides under the label before it
+        super().__init__({"class": "me-1", **(attrs or {})}, choices=choices)
+
+    def format_value(self, value):
+        if isinstance(value, str):
+            value = [c.strip() for c in value.replace("，", ",").split(",") if c.strip()]
+        return super().format_value(value)
+
+    def value_from_datadict(self, data, files, name):
+        picked = data.getlist(name) if hasattr(data, "getlist") else data.get(name)
+        if isinstance(picked, str | type(None)):
+            return picked or ""
+        return ",".join(v for v in picked if v)
+
+    def value_omitted_from_data(self, data, files, name):
+        return False  # nothing ticked is a value: none

@@ -1,8 +1,9 @@
 """Workflows, Django side: the one way a record changes state.
 
 A registry declares ``workflow=StateMachine(...)`` (statemachine.py) and ``state_field``; ``apply``
-checks scope (404), role (403) and state/inputs/guards (409 via TransitionError), then saves the
-new state and a TransitionLog in one transaction, with the actor in the change history.
+checks scope (404), role and separation of duties (403) and state/inputs/guards (409 via
+TransitionError), then saves the new state and a TransitionLog in one transaction, with the actor in
+the change history, and brings the record's to-do in line (todos.py).
 """
 
 from __future__ import annotations
@@ -13,11 +14,12 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 
-from yingji.core.framework.models import TransitionLog
+from yingji.core.framework import todos
+from yingji.core.framework.models import TransitionLog, creator_field
 from yingji.core.framework.registry import registry_for_model
-from yingji.core.framework.statemachine import ANY_ROLE, TransitionError
+from yingji.core.framework.statemachine import ANY_ROLE, CREATED, TransitionError
 
-__all__ = ["TransitionError", "apply", "available", "log_of", "user_roles"]
+__all__ = ["TransitionError", "apply", "available", "log_of", "separation", "step_actors", "user_roles"]
 
 
 def user_roles(user) -> set[str]:
@@ -36,11 +38,42 @@ def _machine(record):
     return reg, reg.workflow
 
 
+def step_actors(record, machine=None) -> dict[str, set]:
+    """Who took the earlier steps some transition of the record's workflow is separated from: CREATED →
+    the record's creator (its model's ``creator_field``), a transition's name → everyone who took it on
+    this record. Only the steps the machine names are looked up."""
+    if machine is None:
+        machine = _machine(record)[1]
+    steps = machine.separated_steps()
+    if not steps or record.pk is None:
+        return {}
+    out: dict[str, set] = {}
+    if CREATED in steps:
+        field = creator_field(type(record))
+        creator = getattr(record, f"{field}_id", None) if field else None
+        out[CREATED] = {creator} if creator else set()
+    names = steps - {CREATED}
+    if names:
+        for name, actor in log_of(record).filter(transition__in=names, actor__isnull=False).values_list(
+                "transition", "actor_id"):
+            out.setdefault(name, set()).add(actor)
+    return out
+
+
+def separation(user, record, name: str) -> str | None:
+    """Why separation of duties keeps ``user`` from taking ``name`` on ``record``; None if it does not."""
+    reg, machine = _machine(record)
+    if user is None or not machine.transition(name).separate_from:
+        return None
+    return machine.separation(name, user.pk, step_actors(record, machine))
+
+
 def available(user, record):
     reg, machine = _machine(record)
     if not user.has_perm(reg.perm("change")):
         return []
-    return machine.available(getattr(record, reg.state_field), user_roles(user))
+    return machine.available(getattr(record, reg.state_field), user_roles(user), actor=user.pk,
+                             actors=step_actors(record, machine))
 
 
 def apply(user, record, name: str, *, comment: str = "", inputs: dict | None = None, system: bool = False):
@@ -57,8 +90,10 @@ def apply(user, record, name: str, *, comment: str = "", inputs: dict | None = N
         if not user.has_perm(reg.perm("change")) or (
                 not transition.automatic and ANY_ROLE not in allowed_roles and not user_roles(user) & allowed_roles):
             raise PermissionDenied(f"您的角色不能执行“{transition.label}”")
-    with transaction.atomic():
+    with transaction.atomic(), todos.holding():
         locked = type(record).objects.select_for_update().get(pk=record.pk)  # one transition at a time
+        if not system and (separated := separation(user, locked, name)):
+            raise PermissionDenied(separated)
         before = getattr(locked, reg.state_field)
         after = machine.take(before, name, user_roles(user), inputs, locked, system=system)
         setattr(locked, reg.state_field, after)

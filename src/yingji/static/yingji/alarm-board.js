@@ -15,6 +15,10 @@
     hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false});
   const time = (iso) => { const p = Object.fromEntries(fmt.formatToParts(new Date(iso)).map((x) => [x.type, x.value]));
     return `${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`; };  // China time, as the server renders it
+  // 全选: tick or untick every open alarm on the board (rows that arrive later come unticked).
+  const all = document.getElementById("bulk-all");
+  if (all) all.addEventListener("change", () => document.querySelectorAll("#alarm-rows input[name=alarms]")
+    .forEach((box) => { box.checked = all.checked; }));
   document.addEventListener("yingji:alarm", (ev) => {
     const a = ev.detail;
     let tr = document.getElementById("alarm-" + a.id);
@@ -26,7 +30,11 @@
     const links = el("td", {}, el("a", {href: a.url}, "处置"), " · ", el("a", {href: `/monitoring/sensors/${encodeURIComponent(a.sensor_id)}/chart/`}, "曲线"));
     const st = cell(a.state_label);
     if (a.recovered) st.append(" ", el("span", {class: "badge text-bg-success"}, "已恢复"));
-    fresh.append(cell(a.level + "级"), cell(a.kind_label), cell(a.point + " · " + a.sensor),
+    const ticked = tr ? tr.querySelector("input[name=alarms]")?.checked : false;  // a repeat keeps its tick
+    const pick = el("td", {}, el("input", {type: "checkbox", name: "alarms", value: String(a.id), form: "bulk-form",
+                                           class: "form-check-input", "aria-label": "选择此报警"}));
+    pick.firstChild.checked = !!ticked;
+    fresh.append(pick, cell(a.level + "级"), cell(a.kind_label), cell(a.point + " · " + a.sensor),
       cell((a.value ?? "—") + " " + a.unit), cell(a.peak ?? "—"), cell(a.count), st, cell(time(a.last_at)), links);
     if (tr) tr.replaceWith(fresh); else rows.prepend(fresh);
   });

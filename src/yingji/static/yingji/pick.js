@@ -16,6 +16,16 @@
     const style = f => codesOf(input).includes(f.properties.code)
       ? {color: "#b02a37", weight: 2, fillColor: "#dc3545", fillOpacity: 0.45}
       : {color: "#3b4a5a", weight: 1, fillColor: "#9ecae1", fillOpacity: 0.25};
+    // The picked regions by name under the map: the codes box says what is stored, this says what it means.
+    const names = Object.fromEntries(data.features.map(f => [f.properties.code, f.properties.name]));
+    const picked = window.yj.el("div", {class: "small mt-1", dataset: {picked: ""}});
+    el.after(picked);
+    const showPicked = () => {
+      const codes = codesOf(input);
+      picked.textContent = codes.length
+        ? "已选：" + codes.map(c => names[c] || `未知区划 ${c}`).join("、")
+        : "尚未选择：在地图上点击乡镇街道选中，再点一次取消";
+    };
     const layer = L.geoJSON(data, {
       style,
       onEachFeature: (f, l) => {
@@ -25,12 +35,14 @@
           if (at >= 0) codes.splice(at, 1); else codes.push(code);
           input.value = codes.join(",");
           layer.setStyle(style);
+          showPicked();
           el.dataset.selected = input.value;
         });
       },
     }).addTo(map);
     if (data.features.length) map.fitBounds(layer.getBounds(), {animate: false});
-    input.addEventListener("input", () => layer.setStyle(style));
+    input.addEventListener("input", () => { layer.setStyle(style); showPicked(); });
+    showPicked();
     el.dataset.loaded = "true";
   }
 

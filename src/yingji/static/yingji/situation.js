@@ -11,7 +11,7 @@
   const drawn = L.layerGroup().addTo(map);
   const tip = text => () => el("span", {}, text);  // a tooltip that shows text, built when it opens
   const LAYERS = [
-    ["risk_points", "风险点", "#fa8c16", r => `${r.name}（${r.level || "未评估"}）`],
+    ["risk_points", "风险点", "#fa8c16", r => `${r.name}（${r.level_label || "未评估"}）`],
     ["hazard_sources", "重大危险源", "#a8071a", r => `${r.name}（${r.grade || "未分级"}）`],
     ["vulnerable_targets", "脆弱性目标", "#722ed1", r => `${r.name}${r.people ? "，" + r.people + " 人" : ""}`],
     ["alarms", "未消警报警", "#f5222d", r => `${r.name}（${r.level} 级）`],
@@ -22,7 +22,9 @@
   // Dispatched teams by status: en route (at base, with the expected arrival), on scene, withdrawn.
   const DISPATCH_COLOUR = {en_route: "#fa8c16", on_scene: "#d9001b", withdrawn: "#8c8c8c"};
   const NEXT = {en_route: [["arrive", "到达"], ["withdraw", "撤回"]], on_scene: [["withdraw", "撤离"]], withdrawn: []};
-  const hhmm = iso => iso ? new Date(iso).toLocaleTimeString("zh-CN", {hour: "2-digit", minute: "2-digit"}) : "";
+  // Times in China time whatever the browser's zone (the server renders Asia/Shanghai too).
+  const CHINA = {timeZone: "Asia/Shanghai", hour12: false};
+  const hhmm = iso => iso ? new Date(iso).toLocaleTimeString("zh-CN", {...CHINA, hour: "2-digit", minute: "2-digit"}) : "";
   const heading = (text, colour, layer) => el("h2", {class: "h6 mt-2 mb-1", style: colour ? {color: colour} : null,
                                                      dataset: layer ? {layer} : null}, text);
 
@@ -88,7 +90,7 @@
     if (data.transfer_orders.length) parts.push(heading("调拨单"), el("ul", {class: "ps-3"}, data.transfer_orders.map(o =>
       el("li", {}, `${o.number} → ${o.destination}：${o.state}`))));
     fill(panel, parts);
-    status.textContent = `${data.network.label} · 更新于 ${new Date(data.generated_at).toLocaleTimeString("zh-CN")}，每 30 秒自动刷新`;
+    status.textContent = `${data.network.label} · 更新于 ${new Date(data.generated_at).toLocaleTimeString("zh-CN", CHINA)}，每 30 秒自动刷新`;
     if (first) {
       if (inc.reach) map.fitBounds(L.geoJSON(inc.reach).getBounds(), {animate: false});
       else map.setView([inc.lat, inc.lon], 13, {animate: false});

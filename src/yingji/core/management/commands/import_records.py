@@ -31,4 +31,6 @@ class Command(BaseCommand):
             for line in result.errors:
                 self.stderr.write(line)
             raise CommandError(f"导入失败：{len(result.errors)} 处错误，未写入任何数据")
+        for line in result.warnings:
+            self.stdout.write(f"提示：{line}")
         self.stdout.write(f"导入完成：新增 {result.created}，更新 {result.updated}，未变化 {result.unchanged}")

@@ -23,10 +23,15 @@ class Command(BaseCommand):
             parser.add_argument(f"--no-{service.name}", action="store_true", help=service.help)
 
     def handle(self, *args, host, port, workers, no_scheduler, **options):
+        import os
+
         from django.core.management.base import CommandError
         from django.db import connection
         from django.db.migrations.executor import MigrationExecutor
 
+        # 叫应 links in SMS and e-mail follow the port served here unless YINGJI_PUBLIC_URL says otherwise
+        # (config.public_url); set before the scheduler and the web processes start, which inherit it.
+        os.environ[config.SERVED_URL] = config.served_url(host, port)
         executor = MigrationExecutor(connection)
         pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
         if pending:

@@ -1,3 +1,4 @@
+import logging
 import sys
 
 from django.conf import settings
@@ -6,6 +7,8 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 
 from yingji import config
+
+log = logging.getLogger("yingji.check")
 
 # Django's deployment checks, in plain Chinese. Every one of them fails `yingji check`, except the
 # ones in EXPLAINED (a deliberate choice a bureau may make, said in words instead).
@@ -40,6 +43,33 @@ HTTPS_ONLY = {"security.W004", "security.W008", "security.W010", "security.W011"
 EXPLAINED = {"security.W005", "security.W021"}
 
 
+# Why a connection failed, in words, from the library's English (psycopg, redis, kombu): the first match.
+CONNECTION_REASONS = [
+    (("connection refused", "error 111", "errno 111"), "连接被拒绝：服务没有启动，或地址、端口不对"),
+    (("timed out", "timeout"), "连接超时：网络不通，或防火墙拦截"),
+    (("password authentication failed", "authentication failed", "invalid password", "wrongpass", "noauth"),
+     "用户名或密码错误"),
+    (("does not exist",), "数据库不存在：请先建库（如 createdb）"),
+    (("could not translate host name", "name or service not known", "nodename nor servname", "getaddrinfo"),
+     "主机名无法解析：请检查地址中的主机名"),
+    (("no such file or directory", "unable to open database file"), "数据库文件或目录无法打开：请检查路径和权限"),
+    (("permission denied",), "没有权限：请检查账号的权限或文件权限"),
+    (("ssl",), "加密连接（SSL）失败：请检查证书与 sslmode 设置"),
+]
+
+
+def connection_reason(exc: Exception) -> str:
+    """A connection error in Chinese; the original goes to the log, not to the person reading."""
+    import logging
+
+    logging.getLogger(__name__).debug("connection failed: %r", exc)
+    text = str(exc).lower()
+    for needles, reason in CONNECTION_REASONS:
+        if any(n in text for n in needles):
+            return reason
+    return "无法连接（原因未能识别，详见日志；可设 YINGJI_LOG_LEVEL=DEBUG 后重试）"
+
+
 def deployment_problems() -> tuple[list[str], list[str]]:
     """(problems, notes) from Django's system and deployment checks."""
     problems, notes, https = [], [], []
@@ -50,9 +80,12 @@ def deployment_problems() -> tuple[list[str], list[str]]:
         elif not message.is_serious() and message.id in HTTPS_ONLY and not settings.SECURE:
             https.append(message.id)
         elif message.is_serious() or (message.id or "").startswith("security."):
-            problems.append(f"{text}（{message.id}）" if text else f"Django 检查 {message.id}：{message.msg}")
+            problems.append(f"{text}（{message.id}）" if text else f"系统检查 {message.id} 未通过（说明见日志）")
+            if not text:
+                log.info("%s: %s", message.id, message.msg)
         else:
-            notes.append(f"Django 检查 {message.id}：{message.msg}")
+            notes.append(f"系统检查 {message.id} 给出提示（说明见日志）")
+            log.info("%s: %s", message.id, message.msg)
     if https:
         notes.append(f"未设置 YINGJI_SECURE=true（{'、'.join(sorted(https))}：HSTS、HTTPS 跳转、安全 Cookie 未启用）。"
                      "经 HTTPS（包括由反向代理终结 TLS）对外服务时必须设置 YINGJI_SECURE=true；"
@@ -71,7 +104,7 @@ class Command(BaseCommand):
             connection.ensure_connection()
             db = f"{connection.vendor} 连接正常"
         except Exception as exc:
-            problems.append(f"数据库无法连接（{config.database_url().split('@')[-1]}）：{exc}")
+            problems.append(f"数据库无法连接（{config.database_url().split('@')[-1]}）：{connection_reason(exc)}")
             db = "连接失败"
         if settings.CELERY_BROKER_URL:
             from yingji.celery import app
@@ -80,7 +113,7 @@ class Command(BaseCommand):
                 with app.connection_for_write() as conn:
                     conn.ensure_connection(max_retries=1, timeout=3)
             except Exception as exc:
-                problems.append(f"消息代理无法连接（{settings.CELERY_BROKER_URL}）：{exc}")
+                problems.append(f"消息代理无法连接（{settings.CELERY_BROKER_URL}）：{connection_reason(exc)}")
         self.stdout.write(f"数据目录：{settings.DATA_DIR}")
         self.stdout.write(f"数据库：{db}")
         self.stdout.write(f"后台任务：{'消息代理 ' + settings.CELERY_BROKER_URL if settings.CELERY_BROKER_URL else '进程内运行'}")
