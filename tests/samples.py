@@ -13,10 +13,13 @@ _CHILD_LEVEL = {"province": "city", "city": "county", "county": "township", "tow
 
 
 def make_record(reg, region, organization=None):
+    from yingji.core.framework.access import scope_fields
+
     model = reg.model
     n = next(_serial)
     kwargs = {}
-    if model.scope_region == "self":
+    region_field, org_field = scope_fields(model)  # a DomainModel's declaration, or an account's own scope
+    if region_field == "self":
         parent = region.parent if region.level == "village" else region  # villages have no children
         level = _CHILD_LEVEL[parent.level]
         suffix = {"city": f"{n % 90 + 10:02d}00", "county": f"{n % 90 + 10:02d}", "township": f"{n % 899 + 100:03d}",
@@ -24,8 +27,7 @@ def make_record(reg, region, organization=None):
         code = parent.code[:{"city": 2, "county": 4}.get(level, len(parent.code))] + suffix
         kwargs.update(parent=parent, level=level, code=code, name=f"样例区划{n}")
     else:
-        kwargs[model.scope_region] = region
-    org_field = model.scope_organization
+        kwargs[region_field] = region
     if org_field == "self":
         from tests.conftest import credit
 
@@ -36,7 +38,7 @@ def make_record(reg, region, organization=None):
     from yingji.core.framework.registry import registry_for_model
 
     for f in model._meta.concrete_fields:
-        if f.is_relation and not f.null and f.name not in kwargs and f.name != model.scope_region:
+        if f.is_relation and not f.null and f.name not in kwargs and f.name != region_field:
             target = registry_for_model(f.related_model)
             if target is not None and f.related_model.__name__ not in ("Region", "Organization"):
                 kwargs[f.name] = make_record(target, region, organization)

@@ -90,6 +90,22 @@ def test_role_users_see_their_scope(demo_county, client):
     assert demo.load() == ["演示县已存在，跳过加载（如需重建请删除数据库后重新运行 yingji demo）"]
 
 
+def test_the_village_account_is_not_shown_the_countys_lists(demo_county):
+    """Menus by role and scope (issue 15): the demo village officer sees the lists that hold something
+    in the village or that they add to, not the county's experts, plans, warehouses and thresholds."""
+    from yingji.core.framework.menu import menu_for
+
+    def labels(username):
+        user = User.objects.get(username=username)
+        return {item["label"] for group in menu_for(user, "/", {}) for item in group["items"]}
+
+    county_only = {"专家", "应急预案", "储备库", "救援队伍", "避难场所"}
+    village, readonly = labels("village"), labels("readonly")
+    assert county_only <= readonly and not county_only & village
+    assert {"隐患排查治理", "人员通讯录", "行政区划"} <= village  # theirs to add to, or holding their village
+    assert "用户与权限" not in village and "用户与权限" in labels("township_admin")
+
+
 def test_hazards_in_every_state_with_real_logs(demo_county):
     from yingji.core.models import TransitionLog
     from yingji.hazards.choices import State

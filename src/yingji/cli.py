@@ -16,6 +16,8 @@ USAGE = """yingji — 应急管理综合应用平台
   yingji migrate              建立或升级数据库
   yingji createsuperuser      创建管理员
   yingji check                检查配置并做 Django 部署检查（生产部署前的关口）
+  yingji adduser 用户名 --role 角色 --region 区划代码 | --org 信用代码 [--name 姓名]
+                              新建用户（与“用户与权限”页面相同的校验），一次性密码只显示这一次
   yingji unlock 用户名         解除该账号因多次输错密码而暂停的登录（yingji axes_reset_ip 地址 解除某地址）
   yingji loaddemo             加载演示数据（幂等）
   yingji import 登记簿 文件    导入 .xlsx/.csv（如 yingji import organizations 单位.xlsx）

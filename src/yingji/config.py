@@ -35,6 +35,11 @@ SETTINGS = [
     Setting("YINGJI_LOGIN_ADDRESS_FAILURES", "20", "同一客户端地址（不论账号）输错密码的次数上限，达到后该地址暂停登录"),
     Setting("YINGJI_LOGIN_ACCOUNT_FAILURES", "20", "同一账号（不论来自哪个地址）输错密码的次数上限，达到后该账号暂停登录"),
     Setting("YINGJI_LOGIN_COOLOFF_MINUTES", "15", "登录暂停的时长（分钟）；期间可用 yingji unlock 用户名 提前解锁"),
+    Setting("YINGJI_PASSWORD_MIN_LENGTH", "8", "密码最短长度（等保 2.0 实践：不少于 8 位）"),
+    Setting("YINGJI_PASSWORD_CLASSES", "3", "密码须包含大写字母、小写字母、数字、其他符号四类中的至少几类（1–4）"),
+    Setting("YINGJI_SESSION_HOURS", "12", "登录后多少小时须重新登录（不论是否在使用；默认一个班次）"),
+    Setting("YINGJI_SESSION_IDLE_MINUTES", "30",
+            "多少分钟没有任何操作即退出登录；打开着的页面每 30 秒自动刷新通知，不算空闲；0 表示不限"),
     Setting("YINGJI_BROKER_URL", "", "Celery 消息代理，如 redis://127.0.0.1:6379/0；为空时后台任务在进程内运行"),
     Setting("YINGJI_MAP_TILE_URL", "", "底图瓦片地址模板，如 https://tiles.example/{z}/{x}/{y}.png；为空时不加载底图"),
     Setting("YINGJI_MAP_TILE_ATTRIBUTION", "", "底图版权说明"),
@@ -145,9 +150,20 @@ def problems() -> list[str]:
     for name in ("YINGJI_UPLOAD_MAX_MB", "YINGJI_IMPORT_BACKGROUND_ROWS", "YINGJI_PAGE_SIZE", "YINGJI_WEB_WORKERS",
                  "YINGJI_READING_RETENTION_DAYS", "YINGJI_MINUTE_RETENTION_DAYS", "YINGJI_HOUR_RETENTION_DAYS",
                  "YINGJI_LOGIN_FAILURES", "YINGJI_LOGIN_ADDRESS_FAILURES", "YINGJI_LOGIN_ACCOUNT_FAILURES",
-                 "YINGJI_LOGIN_COOLOFF_MINUTES"):
+                 "YINGJI_LOGIN_COOLOFF_MINUTES", "YINGJI_PASSWORD_MIN_LENGTH"):
         if not env(name).isdigit() or int(env(name)) < 1:
             found.append(f"{name}={env(name)!r} 应为正整数")
+    if env("YINGJI_PASSWORD_CLASSES") not in ("1", "2", "3", "4"):
+        found.append(f"YINGJI_PASSWORD_CLASSES={env('YINGJI_PASSWORD_CLASSES')!r} 应为 1 到 4")
+    if env("YINGJI_PASSWORD_MIN_LENGTH").isdigit() and int(env("YINGJI_PASSWORD_MIN_LENGTH")) < 8:
+        found.append("YINGJI_PASSWORD_MIN_LENGTH 小于 8：不符合等级保护的一般要求")
+    for name, low in (("YINGJI_SESSION_HOURS", 0.01), ("YINGJI_SESSION_IDLE_MINUTES", 0)):
+        try:
+            ok = float(env(name)) >= low
+        except ValueError:
+            ok = False
+        if not ok:
+            found.append(f"{name}={env(name)!r} 应为{'大于 0 的数' if low else '不小于 0 的数'}")
     for name, top in (("YINGJI_READING_MAX_ABS", 1e300), ("YINGJI_READING_MAX_AGE_DAYS", 36500),
                       ("YINGJI_READING_MAX_AHEAD_S", 86400)):
         try:

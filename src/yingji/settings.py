@@ -51,6 +51,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "yingji.core.framework.rest.QueryGuardMiddleware",
+    "yingji.core.framework.sessions.SessionLimitsMiddleware",  # session expiry; a one-time password is changed first
     "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the lockout page
 ]
 
@@ -98,11 +99,23 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# Password rules (core/framework/passwords.py; docs/configuration.md): length, character classes, not
+# like the account's own names, not a common password, not digits only.
+PASSWORD_MIN_LENGTH = int(config.env("YINGJI_PASSWORD_MIN_LENGTH"))
+PASSWORD_CHARACTER_CLASSES = int(config.env("YINGJI_PASSWORD_CLASSES"))
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+     "OPTIONS": {"user_attributes": ("username", "first_name", "email", "phone")}},
+    {"NAME": "yingji.core.framework.passwords.MinimumLengthValidator"},
+    {"NAME": "yingji.core.framework.passwords.CharacterClassesValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",  # what people choose
+    "yingji.core.framework.passwords.OneTimePasswordHasher",  # the platform's random one-time passwords
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
 
 LANGUAGE_CODE = "zh-hans"
@@ -191,7 +204,11 @@ if SECURE:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True
     SECURE_HSTS_SECONDS = 31536000
-SESSION_COOKIE_AGE = 12 * 3600  # a duty shift
+# Sessions (core/framework/sessions.py): signed out a fixed time after signing in, and after a time
+# without any request (an open page keeps its session: the notification badge asks every 30 s).
+SESSION_HOURS = float(config.env("YINGJI_SESSION_HOURS"))
+SESSION_IDLE_MINUTES = float(config.env("YINGJI_SESSION_IDLE_MINUTES"))
+SESSION_COOKIE_AGE = int(SESSION_HOURS * 3600)
 
 # Client addresses (core/framework/net.py): X-Forwarded-For is believed only from these proxies.
 TRUSTED_PROXIES = config.env_list("YINGJI_TRUSTED_PROXIES")

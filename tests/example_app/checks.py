@@ -40,7 +40,7 @@ def test_its_registry_and_url(users, hydrants, client):
     assert client.get("/api/hydrants/").json()["count"] == 1  # the generic API too
 
 
-def test_its_menu_entry_in_a_new_area_before_system(users, tree):
+def test_its_menu_entry_in_a_new_area_before_system(users, tree, hydrants):  # a list shows when it holds records
     from yingji.core.framework.menu import menu_for
 
     def areas(user):

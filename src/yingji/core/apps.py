@@ -14,7 +14,7 @@ class CoreConfig(YingjiAppConfig):
         MenuEntry("系统管理", "行政区划", registry="regions"),
         MenuEntry("系统管理", "单位", registry="organizations"),
         MenuEntry("系统管理", "人员通讯录", registry="persons"),
-        MenuEntry("系统管理", "用户与权限", url_name="admin:core_user_changelist", admin_only=True),
+        MenuEntry("系统管理", "用户与权限", registry="users", perm="core.add_user"),  # the account administrators
         MenuEntry("系统管理", "操作日志", url_name="audit_log", admin_only=True),
         MenuEntry("系统管理", "后台任务", url_name="job_runs", admin_only=True),
         MenuEntry("系统管理", "API 文档", url_name="api_docs"),
@@ -28,13 +28,17 @@ class CoreConfig(YingjiAppConfig):
                "framework.contentpolicy")
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import post_migrate
 
         import yingji.celery  # noqa: F401  (the Celery app, before any task module binds to it)
-        from yingji.core.directory import registries, tasks  # noqa: F401  (registries and tasks join by import)
-        from yingji.core.framework import contributions, roles, search
+        from yingji.core.directory import accounts, operations, registries, tasks  # noqa: F401  (join by import)
+        from yingji.core.framework import contributions, roles, search, sessions
         from yingji.core.framework import tasks as framework_tasks  # noqa: F401
+        from yingji.core.models import User
 
         yingji.celery.app.conf.beat_schedule = contributions.beat_schedule()
         post_migrate.connect(roles.sync_roles_after_migrate, sender=self)
+        user_logged_in.connect(sessions.signed_in, dispatch_uid="yingji-session-clock")
+        accounts.connect_signals(User)
         post_migrate.connect(search.trigram_indexes_after_migrate, sender=self)

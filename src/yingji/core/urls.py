@@ -20,6 +20,8 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="login.html", redirect_authenticated_user=True),
          name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/", directory.my_account, name="my_account"),
+    path("account/password/", directory.PasswordChangeView.as_view(), name="password_change"),
     path("attachments/<int:pk>/", core.attachment_download, name="attachment"),
     path("notifications/", core.notifications, name="notifications"),
     path("notifications/badge/", core.notification_badge, name="notification_badge"),

@@ -90,6 +90,7 @@ ROLE_USERS = [
     ("duty", "值班员小李", "duty", "浏阳市", None),
     ("staff", "安全生产基础科", "staff", "浏阳市", None),
     ("township", "大瑶镇应急办", "township", "大瑶镇", None),
+    ("township_admin", "大瑶镇用户管理员", "township_admin", "大瑶镇", None),
     ("village", "网格员", "village", "<first village of 大瑶镇>", None),
     ("enterprise", "企业安全员", "enterprise", None, "<first fireworks company in 大瑶镇>"),
     ("social", "蓝天救援队", "social_force", None, "浏阳市蓝天救援队"),

@@ -6,14 +6,16 @@ platform is a region subtree and/or one organization of this directory.
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, Group, UserManager
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from yingji.core.directory import codes
 from yingji.core.directory.choices import ContactRole, EnterpriseScale, OrganizationKind, RegionLevel
 from yingji.core.directory.validators import validate_credit_code, validate_industry_code
-from yingji.core.framework.models import DomainModel, GeoPoint, GeoShape
+from yingji.core.framework.models import DomainModel, GeoPoint, GeoShape, ScopedQuerySet
 from yingji.core.framework.validators import validate_mobile, validate_phone
 
 
@@ -128,9 +130,27 @@ class Person(DomainModel):
         return f"{self.name}（{self.title}）" if self.title else self.name
 
 
+class AccountManager(UserManager.from_queryset(ScopedQuerySet)):
+    """Django's user manager, with ``for_user`` (the accounts in a user's scope, access.py)."""
+
+
 class User(AbstractUser):
     """An account: roles are its groups; its scope is a region subtree and/or one organization."""
 
+    # Django's own columns, named in Chinese wherever they are read (pages, import templates, the
+    # history), whether or not a translation is active (a command, a worker): Django's names are English.
+    username = models.CharField("用户名", max_length=150, unique=True,
+                                help_text=_("Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only."),
+                                validators=[UnicodeUsernameValidator()],
+                                error_messages={"unique": _("A user with that username already exists.")})
+    email = models.EmailField("电子邮件地址", blank=True)
+    last_login = models.DateTimeField("上次登录", blank=True, null=True)
+    first_name = models.CharField("姓名", max_length=150, blank=True)
+    is_active = models.BooleanField("启用", default=True,
+                                    help_text="停用的账号不能登录；停用而不是删除，变更历史仍指向它")
+    groups = models.ManyToManyField(Group, verbose_name="角色", blank=True, related_name="user_set",
+                                    related_query_name="user",
+                                    help_text="角色决定能做什么（可多选）；管辖区划和所属单位决定能看到哪些数据")
     phone = models.CharField("手机", max_length=20, blank=True)
     scope_region = models.ForeignKey(Region, verbose_name="管辖区划", null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="+",
@@ -138,9 +158,24 @@ class User(AbstractUser):
     scope_organization = models.ForeignKey(Organization, verbose_name="所属单位（单位范围）", null=True,
                                            blank=True, on_delete=models.PROTECT, related_name="+",
                                            help_text="设置后只可见本单位的数据（企业用户、社会力量）")
+    person = models.ForeignKey(Person, verbose_name="通讯录人员", null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="accounts", help_text="此账号的使用人在人员通讯录中的记录（选填）")
+    must_change_password = models.BooleanField("须修改密码", default=False, editable=False,
+                                               help_text="使用一次性密码登录后，须先设置自己的密码")
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = AccountManager()
 
     class Meta:
         verbose_name = verbose_name_plural = "用户"
+
+    def clean(self):
+        super().clean()
+        if self.scope_region_id and self.scope_organization_id:
+            org_region = self.scope_organization.region
+            if not org_region.path.startswith(self.scope_region.path):
+                raise ValidationError({"scope_organization": f"所属单位在{org_region}，不在管辖区划“{self.scope_region}”之内"})
 
     def __str__(self):  # pick lists, related names and history show the person, not the login name
         return self.display_name

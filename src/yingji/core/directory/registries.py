@@ -1,7 +1,8 @@
-"""The core registries: administrative divisions, organizations, the address book."""
+"""The core registries: administrative divisions, organizations, the address book, accounts."""
 
+from yingji.core.directory import accounts
 from yingji.core.framework.registry import Registry, register
-from yingji.core.models import Organization, Person, Region
+from yingji.core.models import Organization, Person, Region, User
 
 register(Registry(
     model=Region, slug="regions", menu_group="系统管理", icon="🗺",
@@ -38,4 +39,24 @@ register(Registry(
     select_related=("organization", "region"),
     example={"mobile": "13800138000"},
     description="全平台共用的通讯录：值班、通知、预警叫应都从这里取人。",
+))
+
+register(Registry(
+    model=User, slug="users", menu_group="系统管理", icon="👤",
+    list_fields=["username", "first_name", "groups", "scope_region", "scope_organization", "is_active", "last_login"],
+    search_fields=["username", "first_name", "phone"],
+    filter_fields=["groups", "scope_region", "scope_organization", "is_active"],
+    natural_key=("username",),
+    form_fields=["username", "first_name", "phone", "email", "groups", "scope_region", "scope_organization",
+                 "person"],
+    select_related=("scope_region", "scope_organization__region", "person"),
+    secret_fields=("password",),
+    referred_by_id=True,  # a task's assignee, a timeline entry's actor: by id, as before accounts were a registry
+    hidden_fields=("last_name", "is_staff", "is_superuser", "date_joined"),  # is_staff follows the 系统管理员 role
+    code_fields=("username",),  # a login name is typed, not read: shown as code
+    history_exclude=("last_login",),  # signing in is not a change of the account
+    refusal=accounts.refusal, on_create=accounts.initial_password, clean_many=accounts.clean_roles,
+    summary=accounts.summary,
+    description="平台账号：角色决定能做什么，管辖区划和所属单位决定能看到哪些数据。新账号得到一次性密码，"
+                "首次登录时须改为自己的密码。",
 ))

@@ -36,7 +36,15 @@ def effective_region(user):
 
 
 def _field(model, kind: str) -> str | None:
+    if _is_account(model):
+        return f"scope_{kind}"  # an account's own scope fields (the account's scope is where it lies)
     return getattr(model, f"scope_{kind}", None)
+
+
+def scope_fields(model) -> tuple[str | None, str | None]:
+    """(region field, organization field) where ``model``'s records keep their owning region and
+    organization: a DomainModel's declaration, or an account's own scope fields."""
+    return _field(model, "region"), _field(model, "organization")
 
 
 def scope_q(model, user) -> Q | None:
@@ -83,6 +91,19 @@ def _accounts_q(user, region) -> Q:
     return condition
 
 
+def _account_in_scope(user, account, region) -> bool:
+    """``account`` (as it would be saved) lies in ``user``'s scope as _accounts_q says: its region,
+    else its organization's region, inside the user's subtree (and its organization the user's, for a
+    user bound to one). An account with no scope sees everything or nothing: nobody's but a global one's."""
+    own = account.scope_region if account.scope_region_id else (
+        account.scope_organization.region if account.scope_organization_id else None)
+    if own is None or not own.path.startswith(region.path):
+        return False
+    if user.scope_organization_id:
+        return account.scope_organization_id == user.scope_organization_id
+    return True
+
+
 def ancestor_paths(path: str) -> list[str]:
     """"430181/430181110/" → ["430181/"]: the paths of the regions above one."""
     parts = path.strip("/").split("/")
@@ -102,6 +123,8 @@ def in_scope(user, instance) -> bool:
     if region is None:
         return False
     model = type(instance)
+    if _is_account(model):
+        return _account_in_scope(user, instance, region)
     region_field = _field(model, "region")
     if region_field == "self":
         path = instance.compute_path()

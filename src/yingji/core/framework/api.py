@@ -8,7 +8,7 @@ from django.core.exceptions import MultipleObjectsReturned
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import generics, renderers, serializers, status, viewsets
 from rest_framework.decorators import action, api_view, permission_classes
 from rest_framework.permissions import IsAuthenticated
@@ -16,7 +16,14 @@ from rest_framework.response import Response
 
 from yingji.core.framework import history, services, tabular, times
 from yingji.core.framework.models import ImportJob
-from yingji.core.framework.registry import Registry, ambiguous_key_message, get_registry, registries, related_queryset
+from yingji.core.framework.registry import (
+    Registry,
+    ambiguous_key_message,
+    get_registry,
+    reference_for,
+    registries,
+    related_queryset,
+)
 from yingji.core.framework.rest import FormParser, JSONParser, MultiPartParser, query_number
 
 
@@ -29,6 +36,48 @@ class NaturalKeyRelatedField(serializers.SlugRelatedField):
         except MultipleObjectsReturned:
             raise serializers.ValidationError(ambiguous_key_message(self.get_queryset().model, self.slug_field, data),
                                               code="ambiguous") from None
+
+
+class ReferenceKeyField(NaturalKeyRelatedField):
+    """One value of a many-to-many field with a Reference (a role): its key or its label; a value the
+    user may not pick is refused naming it as people read it."""
+
+    def __init__(self, reference=None, field_label="", **kwargs):
+        self.reference, self.field_label = reference, field_label
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        ref = self.reference
+        key = ref.key_for(data) if ref is not None and isinstance(data, str) else data
+        try:
+            return super().to_internal_value(key)
+        except serializers.ValidationError:
+            shown = ref.label(str(key)) if ref is not None else data
+            raise serializers.ValidationError(f"不能选择“{shown}”：不在您可以选择的{self.field_label}之内",
+                                              code="does_not_exist") from None
+
+
+@extend_schema_field({"type": "array", "items": {"type": "string"}, "readOnly": True})
+class ManyLabelsField(serializers.Field):
+    """A many-to-many field's values as people read them (an account's roles: 乡镇用户 …)."""
+
+    def __init__(self, model_field, **kwargs):
+        self.reference = reference_for(model_field.related_model)
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, manager):
+        ref = self.reference
+        return [ref.label(getattr(o, ref.key)) if ref else str(o) for o in manager.all()]
+
+
+@extend_schema_field({"type": "object", "additionalProperties": {"type": "string"}, "readOnly": True,
+                      "description": "只在新建时返回一次（如新用户的一次性密码），此后为空对象"})
+class ShownOnceField(serializers.Field):
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, source="*", **kwargs)
+
+    def to_representation(self, record):
+        return {secret.name: secret.value for secret in services.shown_once(record) or ()}
 
 
 class RegistrySerializer(serializers.ModelSerializer):
@@ -45,10 +94,14 @@ class RegistrySerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         editing = self.instance if isinstance(self.instance, self.Meta.model) else None
         for name, f in fields.items():
-            relation = f.child_relation if isinstance(f, serializers.ManyRelatedField) else f
+            many = isinstance(f, serializers.ManyRelatedField)
+            relation = f.child_relation if many else f
             if isinstance(relation, serializers.RelatedField) and not relation.read_only:
                 model = relation.queryset.model
-                keep = getattr(editing, f"{f.source or name}_id", None) if editing is not None else None
+                keep = None
+                if editing is not None:  # what the record links to already stays valid
+                    keep = (list(getattr(editing, f.source or name).values_list("pk", flat=True)) if many
+                            else getattr(editing, f"{f.source or name}_id", None))
                 relation.queryset = (related_queryset(model, request.user, keep=keep) if request is not None
                                      else model._default_manager.none())
         return fields
@@ -68,31 +121,49 @@ class RegistrySerializer(serializers.ModelSerializer):
         return photos
 
     def validate(self, attrs):
+        reg = self.registry
         instance = self.instance or self.Meta.model()
+        many = {name: list(attrs[name]) for name in reg.many_fields if name in attrs}
         for key, value in attrs.items():
-            if key != "photos":  # not a field of the record: its attachments (Registry.photos_on_create)
+            # not a field of the record: its many-to-many values (set after saving) and its
+            # attachments (Registry.photos_on_create)
+            if key not in many and key != "photos":
                 setattr(instance, key, value)
         try:
-            instance.full_clean()
+            instance.full_clean(exclude=list(reg.secret_fields))  # secrets are the platform's to set
+            if reg.clean_many is not None:
+                current = {n: many[n] if n in many else (list(getattr(instance, n).all()) if instance.pk else [])
+                           for n in reg.many_fields}
+                reg.clean_many(instance, current)
         except DjangoValidationError as exc:
             errors = {("non_field_errors" if k == "__all__" else k): v for k, v in exc.message_dict.items()}
             raise serializers.ValidationError(errors) from exc
         self._validated_instance = instance
+        self._many = many
         return attrs
 
     def create(self, validated_data):
-        return services.save_instance(self.context["request"].user, self._validated_instance,
+        return services.save_instance(self.context["request"].user, self._validated_instance, self._many,
                                       photos=validated_data.get("photos", ()))
 
     def update(self, instance, validated_data):
-        return services.save_instance(self.context["request"].user, self._validated_instance)
+        return services.save_instance(self.context["request"].user, self._validated_instance, self._many)
 
 
 def serializer_class(reg: Registry):
     extra = {}
     for name in reg.editable_fields:
         f = reg.field(name)
-        if f.is_relation:
+        if f.many_to_many:
+            key = reg.related_key(name)
+            ref = reference_for(f.related_model)
+            allowed = f"，可选：{'、'.join(f'{k}（{v}）' for k, v in ref.labels().items())}" if ref and ref.labels else ""
+            extra[name] = ReferenceKeyField(
+                many=True, reference=ref, field_label=str(f.verbose_name), slug_field=key,
+                queryset=f.related_model.objects.all(), required=False,
+                help_text=f"{f.verbose_name}（{key}，可多个{allowed}）")
+            extra[f"{name}_names"] = ManyLabelsField(f, source=name)
+        elif f.is_relation:
             key = reg.related_key(name)
             if key == "pk":  # no single natural key (people by name + mobile): the record's id
                 extra[name] = serializers.PrimaryKeyRelatedField(
@@ -106,7 +177,7 @@ def serializer_class(reg: Registry):
         elif hasattr(f, "api_field"):  # a field the API carries in another unit than the page (yuan, not 万元)
             extra[name] = f.api_field()
     read_only = ["id", "created_at", "updated_at"]
-    internal = {"min_lon", "min_lat", "max_lon", "max_lat"}
+    internal = {"min_lon", "min_lat", "max_lon", "max_lat", *reg.secret_fields, *reg.hidden_fields}  # secrets never leave
     for f in reg.model._meta.concrete_fields:  # computed and workflow fields: state, level, path, centroid …
         if f.name not in reg.editable_fields and f.name not in read_only and f.name not in internal:
             read_only.append(f.name)
@@ -117,12 +188,15 @@ def serializer_class(reg: Registry):
             elif f.choices and f.blank:  # e.g. a risk level before any assessment: "" belongs to the enum
                 extra[f.name] = serializers.ChoiceField(choices=f.choices, read_only=True, allow_blank=True,
                                                         allow_null=f.null)
+    if reg.on_create is not None:
+        extra["shown_once"] = ShownOnceField()
     if reg.photos_on_create:  # taken with a new record, as its attachments (multipart)
         extra["photos"] = serializers.ListField(
             child=serializers.FileField(), write_only=True, required=False,
             help_text=f"{reg.photos_on_create}（新增时可一并上传多张，multipart；保存为记录的附件）")
     meta = type("Meta", (), {"model": reg.model, "fields": read_only + reg.editable_fields + [
-        n for n in extra if n.endswith("_name") or n == "photos"], "read_only_fields": read_only,
+        n for n in extra if n.endswith(("_name", "_names")) or n in ("shown_once", "photos")],
+        "read_only_fields": read_only,
         "validators": []})  # constraints are checked once, by the model's full_clean in validate()
     return type(f"{reg.model.__name__}Serializer", (RegistrySerializer,), {**extra, "Meta": meta, "registry": reg})
 
@@ -142,6 +216,9 @@ class ImportResultSerializer(serializers.Serializer):
     updated = serializers.IntegerField()
     unchanged = serializers.IntegerField()
     errors = serializers.ListField(child=serializers.CharField())
+    shown_once = serializers.ListField(
+        child=serializers.DictField(child=serializers.CharField()), required=False,
+        help_text="只在这次回答中给出一次：新记录的 key 与一次性的值（如新用户的一次性密码 password）")
     warnings = serializers.ListField(child=serializers.CharField(), required=False,
                                      help_text="不影响导入的提示，逐行指明（如表中自带的计算值与平台计算值不符）")
 
@@ -184,7 +261,21 @@ class RegistryViewSet(viewsets.ModelViewSet):
             from rest_framework.exceptions import MethodNotAllowed
 
             raise MethodNotAllowed("POST", detail=f"{self.registry.label}不能通过接口新增")
-        return super().create(request, *args, **kwargs)
+        response = super().create(request, *args, **kwargs)
+        if self.registry.on_create is not None:  # the answer may hold a one-time secret
+            response["Cache-Control"] = "no-store"
+        return response
+
+    def update(self, request, *args, **kwargs):
+        # A record this user may not change although role and scope allow it (the registry's
+        # refusal: an account holding a role the user may not grant): 403 with the reason before its
+        # inputs are looked at. (A locked state is refused on saving, after the inputs.)
+        reg = self.registry
+        if reg.refusal is not None and (reason := reg.refusal(request.user, self.get_object())):
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied(reason)
+        return super().update(request, *args, **kwargs)
 
     def perform_destroy(self, instance):
         services.delete_instance(self.request.user, instance)
@@ -255,6 +346,8 @@ class RegistryViewSet(viewsets.ModelViewSet):
             return Response(import_job_body(request, self.registry, result), status=status.HTTP_202_ACCEPTED)
         body = {"ok": result.ok, "created": result.created, "updated": result.updated,
                 "unchanged": result.unchanged, "errors": result.errors, "warnings": result.warnings}
+        if result.shown_once:
+            body["shown_once"] = [{"key": key, **{s.name: s.value for s in secrets}} for key, secrets in result.shown_once]
         return Response(body, status=status.HTTP_200_OK if result.ok else status.HTTP_400_BAD_REQUEST)
 
     @extend_schema(responses={200: ImportJobSerializer, 404: OpenApiTypes.OBJECT},
@@ -387,6 +480,9 @@ def display_value(obj, reg, name):
     value = getattr(obj, name)
     if value is None or value == "":
         return None
+    if f.many_to_many:  # the values as people read them (prefetched with the records)
+        ref = reference_for(f.related_model)
+        return "、".join(ref.label(getattr(o, ref.key)) if ref else str(o) for o in value.all()) or None
     custom = getattr(obj, f"display_{name}", None)  # a model may say how a coded field reads
     if callable(custom):
         return custom()

@@ -7,7 +7,7 @@ from yingji.core.framework.menu import menu_for
 def platform(request):
     user = getattr(request, "user", None)
     return {
-        "menu": menu_for(user, request.path) if user and user.is_authenticated else [],
+        "menu": menu_for(user, request.path, getattr(request, "session", None)) if user and user.is_authenticated else [],
         "tile_url": settings.MAP_TILE_URL,
         "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
         "tile_gcj02": settings.MAP_TILE_GCJ02,

@@ -19,6 +19,7 @@ from yingji.core.framework import times
 
 ACTION_LABELS = {LogEntry.Action.CREATE: "新增", LogEntry.Action.UPDATE: "修改", LogEntry.Action.DELETE: "删除",
                  LogEntry.Action.ACCESS: "访问"}
+M2M_OPERATIONS = {"add": "增加", "delete": "去掉"}
 EMPTY = {"", "None", "null", "[]", "{}"}
 
 
@@ -97,28 +98,55 @@ def present(f, raw, related: dict | None = None, name: str = "") -> str:
     return text
 
 
+def _many(field, change) -> str:
+    """A many-to-many change (auditlog's {"type": "m2m", "operation", "objects"}) in words: 增加：乡镇用户."""
+    from yingji.core.framework.registry import reference_for
+
+    ref = reference_for(field.related_model) if field is not None else None
+    objects = [ref.label(o) if ref is not None else o for o in change.get("objects", [])]
+    return f"{M2M_OPERATIONS.get(change.get('operation'), change.get('operation'))}：{'、'.join(objects)}"
+
+
+def _registry_of(model):
+    from yingji.core.framework.registry import registry_for_model
+
+    return registry_for_model(model) if model is not None else None
+
+
 def describe(entry, reg=None) -> dict:
     """One history entry as plain data: who, when (a time and its text, Asia/Shanghai to the minute),
-    what, and field-by-field old → new as people read them."""
+    what, and field-by-field old → new as people read them (related records by name, roles by their
+    Chinese names; a many-to-many change as what was added or taken away)."""
     model = reg.model if reg is not None else (entry.content_type.model_class() if entry.content_type_id else None)
     raw = entry.changes_dict or {}
     related = _related_names(model, raw)
+    declared = reg if reg is not None else _registry_of(model)  # the audit log's entries: their own registry's
+    hidden = set(declared.hidden_fields) if declared is not None else set()
+    codes = set(declared.code_fields) if declared is not None else set()
     changes = []
     for name, pair in raw.items():
-        old, new = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
         f = _field(model, name)
         if reg is not None:
             label = reg.field_label(name)
         else:
             label = str(f.verbose_name) if f is not None and hasattr(f, "verbose_name") else name
+        if isinstance(pair, dict) and pair.get("type") == "m2m":
+            changes.append({"field": name, "label": label, "old": "", "new": _many(f, pair), "many": True})
+            continue
+        if (f is not None and f.auto_created and not f.concrete) or name in hidden:
+            continue  # the records pointing here (not this record's); columns the platform does not show
+        old, new = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
         read = _reader(reg, name)  # a field people read in a unit of its own (yuan kept, 万元 shown)
         if read:
             old, new = read(old), read(new)
             changes.append({"field": name, "label": label, "old": "" if old is None else str(old),
                             "new": "" if new is None else str(new)})
             continue
-        changes.append({"field": name, "label": label, "old": present(f, old, related, name),
-                        "new": present(f, new, related, name)})
+        change = {"field": name, "label": label, "old": present(f, old, related, name),
+                  "new": present(f, new, related, name)}
+        if name in codes:  # a value people type (a login name): the page shows it as code
+            change["code"] = True
+        changes.append(change)
     return {
         "id": entry.pk,
         "action": ACTION_LABELS.get(entry.action, str(entry.action)),

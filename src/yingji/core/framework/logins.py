@@ -46,6 +46,27 @@ class LoginLimitHandler(AxesDatabaseHandler):
         return found
 
 
+def paused(username: str) -> bool:
+    """Whether logins of account ``username`` are paused now, from one address or from all (an
+    address paused for all its accounts is the address's, not the account's)."""
+    from axes.models import AccessAttempt
+    from django.utils import timezone
+
+    attempts = AccessAttempt.objects.filter(username=username)
+    cool_off = get_cool_off()
+    if cool_off is not None:
+        attempts = attempts.filter(attempt_time__gte=timezone.now() - cool_off)
+    counts = list(attempts.values_list("failures_since_start", flat=True))
+    return bool(counts) and (max(counts) >= settings.LOGIN_FAILURES or sum(counts) >= settings.LOGIN_ACCOUNT_FAILURES)
+
+
+def unlock(username: str) -> int:
+    """Clear the failed logins of account ``username`` (what ``yingji unlock`` does)."""
+    from axes.utils import reset
+
+    return reset(username=username)
+
+
 def message() -> str:
     minutes = int(get_cool_off().total_seconds() // 60)
     return (f"登录失败次数过多，已暂停登录，请 {minutes} 分钟后再试；"
@@ -75,5 +96,9 @@ class TokenView(ObtainAuthToken):
             return Response(serializer.errors, status=status.HTTP_400_BAD_REQUEST)
         from rest_framework.authtoken.models import Token
 
-        token, _ = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        user = serializer.validated_data["user"]
+        if getattr(user, "must_change_password", False):  # a one-time password opens the password page only
+            return Response({"non_field_errors": ["该账号正在使用一次性密码：请先在登录页面登录并设置自己的密码"]},
+                            status=status.HTTP_400_BAD_REQUEST)
+        token, _ = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})

@@ -1,6 +1,7 @@
 """The left navigation, by business area (UI guide). Each app declares its entries (``menu`` on its
 AppConfig, with who sees them); this module orders them by area and shows each user the entries
-their role allows. Areas still to be built show their planned items as 建设中 until an app
+their role allows and their scope holds data for (a list they cannot add to and that holds nothing
+in their scope is left out). Areas still to be built show their planned items as 建设中 until an app
 contributes entries to them."""
 
 from __future__ import annotations
@@ -45,15 +46,74 @@ def entries() -> list[tuple[str, list[MenuEntry]]]:
     return out
 
 
-def menu_for(user, current_path: str) -> list[dict]:
+MENU_CACHE = "_yingji_menu"
+MENU_CACHE_S = 300  # how long a session keeps which lists hold records for it
+
+
+def _scope_key(user) -> str:
+    from yingji.core.framework.roles import holds
+
+    return f"{user.pk}:{user.scope_region_id}:{user.scope_organization_id}:{','.join(sorted(holds(user)))}"
+
+
+def lists_with_records(user, slugs: list[str]) -> set[str]:
+    """Which of these registries hold any record in ``user``'s scope: one query (an EXISTS per
+    registry, each stopping at its first row on the scope's indexes)."""
+    from django.db.models import Exists
+
+    if not slugs:
+        return set()
+    checks = {f"r{i}": Exists(get_registry(slug).model.objects.for_user(user)) for i, slug in enumerate(slugs)}
+    from django.contrib.auth import get_user_model
+
+    row = get_user_model().objects.filter(pk=user.pk).annotate(**checks).values(*checks).first() or {}
+    return {slug for i, slug in enumerate(slugs) if row.get(f"r{i}")}
+
+
+def _empty_lists(user, candidates: list[str], session) -> set[str]:
+    """The candidates that hold nothing for ``user``: worked out once per session every few minutes
+    (kept in the session), so a page costs no query for it."""
+    import time
+
+    key = _scope_key(user)
+    cached = session.get(MENU_CACHE) if session is not None else None
+    now = time.time()
+    if cached and cached.get("key") == key and now - cached.get("at", 0) < MENU_CACHE_S \
+            and set(cached.get("checked", ())) >= set(candidates):
+        return set(cached["empty"]) & set(candidates)
+    empty = set(candidates) - lists_with_records(user, candidates)
+    if session is not None:
+        session[MENU_CACHE] = {"key": key, "at": now, "checked": sorted(candidates), "empty": sorted(empty)}
+    return empty
+
+
+def menu_for(user, current_path: str, session=None) -> list[dict]:
+    """The entries ``user`` may use, by area. A registry's list shows to those whose role may view it,
+    but not when it holds nothing in their scope and they may not add to it: a village officer is not
+    shown thirty empty county lists (which lists hold records is checked once per session every few
+    minutes, in one query)."""
+    from yingji.core.framework.access import has_global_scope
+
+    declared = entries()
+    candidates = []
+    if not has_global_scope(user):
+        for _, items in declared:
+            for item in items:
+                reg = get_registry(item.registry) if item.registry else None
+                if reg is not None and user.has_perm(reg.perm("view")) and not (
+                        reg.allow_create and user.has_perm(reg.perm("add"))):
+                    candidates.append(item.registry)
+    empty = _empty_lists(user, list(dict.fromkeys(candidates)), session)
     groups = []
-    for title, items in entries():
+    for title, items in declared:
         shown = []
         for item in items:
             url, enabled = "", True
             if item.registry:
                 reg = get_registry(item.registry)
-                if reg is None or not user.has_perm(reg.perm("view")):
+                if reg is None or not user.has_perm(reg.perm("view")) or item.registry in empty:
+                    continue
+                if item.perm and not user.has_perm(item.perm):
                     continue
                 url = reverse("registry_list", args=[item.registry])
             elif item.url_name:

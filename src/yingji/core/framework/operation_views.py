@@ -84,7 +84,13 @@ class OperationView(LoginRequiredMixin, View):
             if form is not None:
                 form.is_valid()
             return self.page(form, conflict=str(exc), code=409)
-        messages.success(request, self.op.message(result) if self.op.message else f"已{self.op.label}")
+        done = self.op.message(result) if self.op.message else f"已{self.op.label}"
+        if self.op.shown_once is not None:  # a secret for this answer only: no message, no redirect
+            from yingji.core.framework.views import shown_once_page
+
+            return shown_once_page(request, {"reg": self.op.reg, "obj": self.record, "op": self.op}, done,
+                                   [(str(self.record) if self.record is not None else "", self.op.shown_once(result))])
+        messages.success(request, done)
         if self.op.next_url is not None:
             return redirect(self.op.next_url(self.record, result))
         return redirect(self.next() or self.back())
@@ -187,14 +193,19 @@ def _api_handler(op: Operation):
             return Response(operations.errors_of(exc.form), status=status.HTTP_400_BAD_REQUEST)
         except TransitionError as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
-        return Response(operations.answer(op, result))
+        response = Response(operations.answer(op, result))
+        if op.shown_once is not None:  # a one-time secret: kept by no cache
+            response["Cache-Control"] = "no-store"
+        return response
 
     handler.__name__ = f"op_{op.name.replace('-', '_')}"
     handler.__doc__ = op.summary or op.label
     parsers = [MultiPartParser, FormParser, JSONParser] if _multipart(op) else [JSONParser, FormParser, MultiPartParser]
-    answer = inline_serializer(f"{_camel(op.registry)}{_camel(op.name)}Result", {
-        "ok": serializers.BooleanField(), "message": serializers.CharField(),
-        "id": serializers.IntegerField(required=False, help_text="所建或所改记录的编号")})
+    answer_fields = {"ok": serializers.BooleanField(), "message": serializers.CharField(),
+                     "id": serializers.IntegerField(required=False, help_text="所建或所改记录的编号")}
+    for name, label in op.shown_once_names:  # answered once (a one-time password), never again
+        answer_fields[name] = serializers.CharField(help_text=f"{label}：只在这次回答中给出一次")
+    answer = inline_serializer(f"{_camel(op.registry)}{_camel(op.name)}Result", answer_fields)
     decorated = action(detail=op.detail, methods=["post"], url_path=op.name, url_name=f"op-{op.name}",
                        permission_classes=[IsAuthenticated], parser_classes=parsers, filter_backends=[],
                        pagination_class=None)(handler)

@@ -97,6 +97,13 @@ class Operation:
     # The page's own template in place of operations/form.html (the same context: op, form, conflict,
     # next, back, multipart), for an action whose page explains more (登记出入库, 导入 CAP).
     template: str = ""
+    # result -> [services.Secret] to show once (a one-time password): the page shows them in its answer
+    # instead of going on (no message, nothing stored, not cached); the API answers each by its name
+    # beside ok and message.
+    shown_once: Callable[[Any], list] | None = None
+    shown_once_names: tuple[tuple[str, str], ...] = ()  # (name, label) of each, for the API schema
+    record_button: bool = False  # offered as a button on the generic record page
+    offered: Callable[[Any], bool] | None = None  # record -> whether its page offers the button now (state)
     tags: tuple[str, ...] = field(default_factory=tuple)
 
     @property
@@ -276,7 +283,8 @@ def available(user, record) -> list[Operation]:
     reg = registry_for_model(type(record))
     if reg is None:
         return []
-    return [op for op in operations(reg.slug) if op.detail and op.page and op.refused(user, record) is None]
+    return [op for op in operations(reg.slug) if op.detail and op.page and op.refused(user, record) is None
+            and (op.offered is None or op.offered(record))]
 
 
 def record_for(op: Operation, user, pk):
@@ -336,4 +344,6 @@ def answer(op: Operation, result) -> dict:
         body["id"] = pk
     if op.result is not None:
         body.update(op.result(result))
+    if op.shown_once is not None:
+        body.update({secret.name: secret.value for secret in op.shown_once(result)})
     return body

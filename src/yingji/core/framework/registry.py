@@ -22,7 +22,7 @@ from django.urls import reverse_lazy
 
 from yingji.core.framework.access import restrict
 from yingji.core.framework.models import GeoPoint, GeoShape
-from yingji.core.framework.widgets import AutocompleteInput
+from yingji.core.framework.widgets import AutocompleteInput, ChecklistWidget
 
 _REGISTRIES: dict[str, Registry] = {}
 
@@ -53,12 +53,85 @@ class NaturalKeyChoiceField(forms.ModelChoiceField):
                                         code="ambiguous") from None
 
 
+class ManyChoiceField(forms.ModelMultipleChoiceField):
+    """Several related records in one field (an account's roles): on a page as checkboxes, in a file as
+    one cell of keys or names separated by 、 or commas ("乡镇用户、村/网格员"); a value the user may
+    not pick is refused naming it as people read it."""
+
+    reference = None  # set by the registry form: the Reference of the related model, if it has one
+
+    def clean(self, value):
+        if isinstance(value, str):
+            value = split_values(value)
+        if self.reference is not None and value:
+            value = [self.reference.key_for(v) for v in value]
+        return super().clean(value)
+
+    def _check_values(self, value):
+        try:
+            return super()._check_values(value)
+        except ValidationError as exc:
+            if getattr(exc, "code", None) != "invalid_choice" or self.reference is None:
+                raise
+            shown = self.reference.label(str((exc.params or {}).get("value", "")))
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
+                                  params={"value": shown}) from None
+
+    def label_from_instance(self, obj):
+        return self.reference.label(getattr(obj, self.reference.key)) if self.reference else str(obj)
+
+
+def split_values(text: str) -> list[str]:
+    """"乡镇用户、村/网格员" → ["乡镇用户", "村/网格员"]: a cell holding several values."""
+    import re
+
+    return [part.strip() for part in re.split(r"[、,，;；\n]", text) if part.strip()]
+
+
 def _formfield(model_field, **kwargs):
     if isinstance(model_field, models.JSONField):
         kwargs["form_class"] = _EmptyJSONField
     if isinstance(model_field, models.ForeignKey):
         kwargs["form_class"] = NaturalKeyChoiceField
+    if isinstance(model_field, models.ManyToManyField):
+        kwargs["form_class"] = ManyChoiceField
     return model_field.formfield(**kwargs)
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A model that records refer to but that is no registry of its own — the roles (Django groups) an
+    account holds. It names what a user may pick (``choices``: per user, so who may grant which role
+    is decided in one place), the field that names a value in files and the API (``key``) and how a
+    value reads on pages, in exports and in the history (``label``); a file may give the label
+    instead of the key ("乡镇用户" for "township")."""
+
+    model: type[models.Model]
+    key: str
+    label: Callable[[str], str]  # key -> how it reads
+    choices: Callable[[Any], Any]  # user -> the queryset of what they may pick
+    labels: Callable[[], dict[str, str]] | None = None  # every key -> label, to read labels back
+    hint: Callable[[str], str] | None = None  # key -> one line on what it means, beside its check box
+
+    def key_for(self, text: str) -> str:
+        """A value as a file or form gives it — its key or its label — as the key."""
+        text = str(text).strip()
+        if self.labels is not None:
+            by_label = {label: key for key, label in self.labels().items()}
+            return by_label.get(text, text)
+        return text
+
+
+_REFERENCES: dict[type, Reference] = {}
+
+
+def register_reference(ref: Reference) -> Reference:
+    _REFERENCES[ref.model] = ref
+    return ref
+
+
+def reference_for(model) -> Reference | None:
+    return _REFERENCES.get(model)
 
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -135,6 +208,33 @@ class Registry:
     # Pages that work on the whole registry, shown on its list page: (label, url name, action needed),
     # e.g. ("登记出入库", "stock_move", "add").
     page_links: list = field(default_factory=list)
+    # Fields that hold secrets (an account's password hash): never shown, exported, sent by the API or
+    # written in the history.
+    secret_fields: tuple[str, ...] = ()
+    # Fields whose changes are not changes of the record (an account's last login): not in the history.
+    history_exclude: tuple[str, ...] = ()
+    # (user, record) -> why ``user`` may not change or delete this record although role and scope allow
+    # it (an account holding a role the user may not grant), or None. Refused with the reason (403).
+    refusal: Callable[[Any, Any], str | None] | None = None
+    # (user, new record) -> [services.Secret] shown once to whoever created it (an account's one-time
+    # password), or None. Called before the record is first saved, on every path that creates one:
+    # the page, the API (its answer's ``shown_once``), imports (the result page) and commands.
+    on_create: Callable[[Any, Any], list | None] | None = None
+    # (record, {many-to-many field: [records]}) -> None: checks of a record together with its
+    # many-to-many values (an account's roles against its scope); raises ValidationError by field.
+    clean_many: Callable[[Any, dict], None] | None = None
+    # record -> [(heading, [lines])]: what the record means, in plain words, at the top of its page
+    # (an account: what it can see and what it can do).
+    summary: Callable[[Any], list] | None = None
+    # Columns of the model the platform does not use (Django's own account columns): not on the
+    # record page, not in the API.
+    hidden_fields: tuple[str, ...] = ()
+    # Fields whose values are codes people type, not words (an account's 用户名 ``township_admin``):
+    # shown as code on the list, the record page and in the history.
+    code_fields: tuple[str, ...] = ()
+    # Other records name these by id, not by natural key (accounts: a task's assignee stays its id in
+    # files and the API, whatever the account's user name becomes).
+    referred_by_id: bool = False
     # Field name -> ComputedColumn: a computed field an import accepts and checks instead of refusing it.
     computed_columns: dict = field(default_factory=dict)
     # Field name -> callable giving the new-record form's starting value (a warning's 生效时间 now,
@@ -202,10 +302,16 @@ class Registry:
         return [n for n in names if n not in place] + place
 
     @cached_property
+    def many_fields(self) -> list[str]:
+        """The editable many-to-many fields (an account's roles)."""
+        return [n for n in self.editable_fields if self.field(n).many_to_many]
+
+    @cached_property
     def display_fields(self) -> list[str]:
         """What a record page shows: the editable fields, then computed results (level, R, calculation …)."""
         internal = {"id", "path", "centroid_lon", "centroid_lat", "min_lon", "min_lat", "max_lon", "max_lat",
-                    "geometry", "created_at", "updated_at", self.state_field}
+                    "geometry", "created_at", "updated_at", self.state_field, *self.secret_fields,
+                    *self.hidden_fields}
         # A field with no name of its own (Django's default verbose name is the attribute's, "rule
         # pending level") is bookkeeping: the rule engine's state, not something a person reads.
         computed = [f.name for f in self.model._meta.concrete_fields
@@ -250,8 +356,11 @@ class Registry:
         if not f.is_relation:
             return None
         target = registry_for_model(f.related_model)
-        if target and len(target.natural_key) == 1:
+        if target and len(target.natural_key) == 1 and not target.referred_by_id:
             return target.natural_key[0]
+        ref = reference_for(f.related_model)
+        if ref is not None:
+            return ref.key
         return "pk"
 
     # ---- querysets ---------------------------------------------------------------------------
@@ -259,6 +368,8 @@ class Registry:
         qs = self.model.objects.for_user(user)
         if self.select_related:
             qs = qs.select_related(*self.select_related)
+        if self.many_fields:  # read with the records, not once per record
+            qs = qs.prefetch_related(*self.many_fields)
         return qs.order_by(*(self.ordering or self.model._meta.ordering or ("pk",)))
 
     def choice_queryset(self, user):
@@ -277,7 +388,12 @@ class Registry:
         """Widget for the foreign key ``name``: natural key input with suggestions from its registry.
         It names its current value through the field's own (scoped) queryset only."""
         target = registry_for_model(self.field(name).related_model)
-        return AutocompleteInput(reverse_lazy("registry_suggest", args=[target.slug]), label_of=target.suggest_label)
+        url = reverse_lazy("registry_suggest", args=[target.slug])
+        if self.related_key(name) == "pk":  # no single natural key (people): the suggestions offer ids
+            from django.utils.text import format_lazy
+
+            url = format_lazy("{}?key=pk", url)
+        return AutocompleteInput(url, label_of=target.suggest_label)
 
     # ---- forms -------------------------------------------------------------------------------
     def form_class(self, user, *, for_import: bool = False):
@@ -296,16 +412,26 @@ class Registry:
                     model_field = reg.field(name)
                     if model_field.is_relation:
                         target = registry_for_model(model_field.related_model)
-                        if target and not for_import:  # before the queryset, which binds the widget to it
-                            form_field.widget = reg.autocomplete_widget(name)
-                        form_field.queryset = related_queryset(
-                            model_field.related_model, user,
-                            keep=getattr(self.instance, model_field.attname) if self.instance.pk else None)
+                        many = model_field.many_to_many
+                        if many:
+                            ref = form_field.reference = reference_for(model_field.related_model)
+                            if not for_import:
+                                form_field.widget = ChecklistWidget(hint=ref.hint if ref else None)
+                        elif target and not target.referred_by_id and not for_import:  # before the queryset,
+                            form_field.widget = reg.autocomplete_widget(name)  # which binds the widget to it
+                        keep = None
+                        if self.instance.pk:  # what the record links to already stays valid
+                            keep = (list(getattr(self.instance, name).values_list("pk", flat=True)) if many
+                                    else getattr(self.instance, model_field.attname))
+                        form_field.queryset = related_queryset(model_field.related_model, user, keep=keep)
                         key = reg.related_key(name)
                         form_field.to_field_name = key
                         key_label = model_field.related_model._meta.get_field(key).verbose_name if key != "pk" else "编号"
                         form_field.error_messages["invalid_choice"] = not_found_message(model_field.related_model, key)
-                        if target and not for_import:
+                        if many:
+                            form_field.error_messages["invalid_choice"] = not_allowed_message(model_field)
+                            form_field.help_text = model_field.help_text
+                        elif target and not target.referred_by_id and not for_import:
                             form_field.help_text = f"输入{key_label}或名称关键字，从提示中选择"
                             related = getattr(self.instance, name, None) if self.instance.pk else None
                             if related is not None:
@@ -333,7 +459,7 @@ class Registry:
                     if name in reg.form_widgets and not for_import:
                         form_field.widget = reg.form_widgets[name]()
                     css = "form-select" if isinstance(form_field.widget, forms.Select) else "form-control"
-                    if isinstance(form_field.widget, forms.CheckboxInput):
+                    if isinstance(form_field.widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
                         css = "form-check-input"
                     form_field.widget.attrs.setdefault("class", css)
                 if reg.photos_on_create and not for_import and not self.instance.pk:
@@ -342,6 +468,25 @@ class Registry:
                     at = next((i + 1 for i, (n, _) in enumerate(fields) if n == "description"), len(fields))
                     fields.insert(at, ("photos", CreatePhotosField(label=reg.photos_on_create)))
                     self.fields = dict(fields)
+
+            def clean(self):
+                cleaned = super().clean()
+                if reg.clean_many is not None and not self.errors:
+                    try:
+                        reg.clean_many(self.instance_preview(), {n: list(cleaned.get(n) or []) for n in reg.many_fields})
+                    except ValidationError as exc:
+                        self._update_errors(exc)
+                return cleaned
+
+            def instance_preview(self):
+                """The record as this form would save it (its plain fields and links; not yet saved)."""
+                import copy
+
+                preview = copy.copy(self.instance)
+                for name in reg.editable_fields:
+                    if name in self.cleaned_data and not reg.field(name).many_to_many:
+                        setattr(preview, name, self.cleaned_data[name])
+                return preview
 
         RegistryForm.__name__ = f"{self.model.__name__}Form"
         return RegistryForm
@@ -353,7 +498,12 @@ class Registry:
         declared = {}
         for name in self.filter_fields:
             f = self.field(name)
-            if f.is_relation:
+            ref = reference_for(f.related_model) if f.is_relation else None
+            if ref is not None:  # roles: every one by name, as people read it (filtering reveals nothing)
+                declared[name] = django_filters.ChoiceFilter(
+                    field_name=f"{name}__{ref.key}", label=self.field_label(name),
+                    choices=lambda ref=ref: sorted(ref.labels().items(), key=lambda kv: kv[1]) if ref.labels else [])
+            elif f.is_relation:
                 options = {"field_name": name, "label": self.field_label(name), "to_field_name": self.related_key(name),
                            "widget": self.autocomplete_widget(name),
                            "queryset": (lambda request, m=f.related_model:
@@ -500,8 +650,16 @@ def related_queryset(model, user, *, keep=None):
     user's (access.scope_q). ``keep``: the pk the record being edited already links to, which stays
     valid (the record shows it anyway), so editing another field neither drops nor refuses it."""
     target = registry_for_model(model)
-    qs = target.choice_queryset(user) if target is not None else restrict(model._default_manager.all(), user)
-    if keep is not None:
+    ref = reference_for(model)
+    if target is not None:
+        qs = target.choice_queryset(user)
+    elif ref is not None:
+        qs = ref.choices(user) if user is not None and user.is_authenticated else model._default_manager.none()
+    else:
+        qs = restrict(model._default_manager.all(), user)
+    if isinstance(keep, list | tuple | set):
+        qs = (qs | model._default_manager.filter(pk__in=keep)) if keep else qs
+    elif keep is not None:
         qs = qs | model._default_manager.filter(pk=keep)
     return qs
 
@@ -529,6 +687,11 @@ def unknown_relations(user, instance, names) -> dict:
     return errors
 
 
+def not_allowed_message(model_field) -> str:
+    """How a many-to-many value the user may not pick is refused (a role they may not grant)."""
+    return f"不能选择“%(value)s”：不在您可以选择的{model_field.verbose_name}之内"
+
+
 def not_found_message(model, key: str) -> str:
     """How a related key that is not among the user's choices is refused, whether nobody has it or it
     lies outside the user's scope (the same words for both)."""
@@ -545,7 +708,9 @@ def register(reg: Registry) -> Registry:
 
         todos.watch(reg.model)
     auditlog.register(reg.model, exclude_fields=["created_at", "updated_at", "path", "centroid_lon",
-                                                 "centroid_lat", "min_lon", "min_lat", "max_lon", "max_lat"])
+                                                 "centroid_lat", "min_lon", "min_lat", "max_lon", "max_lat",
+                                                 *reg.secret_fields, *reg.history_exclude],
+                      m2m_fields=set(reg.many_fields))
     return reg
 
 

@@ -23,14 +23,24 @@ class Role:
     description: str
     grants: dict[str, str] = field(default_factory=dict)
     extra: tuple[str, ...] = ()  # custom permissions, as "app_label.model.codename"
+    # The roles a holder of this role may give to accounts inside their own scope ("*": every role).
+    # Nobody else grants roles: an account administrator needs both this and the right on accounts.
+    may_grant: tuple[str, ...] = ()
 
+
+TOWNSHIP_ADMIN = "township_admin"
+# Accounts (core.user) are no ordinary registry: whoever holds "*" write rights on records may still
+# only look at the accounts in their scope. Writing accounts is the two administrators' alone.
+ACCOUNTS = "core.user"
 
 CORE_ROLES = (
-    Role(ADMIN, "系统管理员", "管理全部数据、用户与权限", {"*": "vacd"}),
+    Role(ADMIN, "系统管理员", "管理全部数据、用户与权限", {"*": "vacd"}, may_grant=("*",)),
     Role("leader", "局领导", "查看全局数据，审批与指挥（审核发布预警）", {"*": "v"}),
     Role("duty", "值班员", "值班值守、接报，维护通讯录，处置报警", {"*": "v", "core.person": "vac"}),
-    Role("staff", "业务科室", "维护本业务的登记簿", {"*": "vacd", "core.region": "v"}),
-    Role("township", "乡镇用户", "维护本乡镇街道范围内的数据", {"*": "vac", "core.region": "vc"}),
+    Role("staff", "业务科室", "维护本业务的登记簿", {"*": "vacd", "core.region": "v", ACCOUNTS: "v"}),
+    Role("township", "乡镇用户", "维护本乡镇街道范围内的数据", {"*": "vac", "core.region": "vc", ACCOUNTS: "v"}),
+    Role(TOWNSHIP_ADMIN, "乡镇管理员", "管理本乡镇街道范围内的用户：新建村、企业、社会力量等账号，重置密码，停用与解锁",
+         {"*": "v", ACCOUNTS: "vac"}, may_grant=("township", "village", "enterprise", "social_force", "readonly")),
     Role("village", "村/网格员", "上报与维护本村社区数据", {"*": "v", "core.person": "vac"}),
     Role("enterprise", "企业用户", "维护本企业信息与人员，自查上报并整改隐患",
          {"*": "v", "core.organization": "vc", "core.person": "vacd"}),
@@ -66,6 +76,35 @@ def all_roles() -> dict[str, Role]:
             _check_own(config, name, {}, extra)
             out[name] = replace(out[name], extra=out[name].extra + tuple(extra))
     return out
+
+
+def label(name: str) -> str:
+    """A role's Chinese name ("township" → 乡镇用户); an unknown group keeps its name."""
+    role = all_roles().get(name)
+    return role.label if role else name
+
+
+def holds(user) -> set[str]:
+    """The roles ``user`` holds (superusers hold 系统管理员)."""
+    if user is None or not user.is_authenticated:
+        return set()
+    cached = getattr(user, "_yingji_roles", None)
+    if cached is None:
+        cached = set(user.groups.values_list("name", flat=True)) | ({ADMIN} if user.is_superuser else set())
+        user._yingji_roles = cached
+    return cached
+
+
+def grantable(user) -> list[str]:
+    """The roles ``user`` may give to accounts (in declaration order): every role for an administrator,
+    those its roles' ``may_grant`` name for others (a 乡镇管理员: 乡镇用户, 村/网格员 …), none otherwise."""
+    roles = all_roles()
+    names: set[str] = set()
+    for held in holds(user):
+        role = roles.get(held)
+        if role is not None:
+            names |= set(roles) if "*" in role.may_grant else set(role.may_grant)
+    return [name for name in roles if name in names]
 
 
 def _check_own(config, role: str, grants: dict, extra, allow_default: bool = False):

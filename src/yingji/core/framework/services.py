@@ -48,43 +48,82 @@ def _require(user, action, model):
                                f"{model._meta.verbose_name}的权限")
 
 
-def _refuse_locked(instance):
+def _refuse_locked(instance, user=None):
+    """A record whose state allows no direct change (its registry's ``locked``), or that this user may
+    not change although role and scope allow it (its registry's ``refusal``): PermissionDenied with why."""
     from yingji.core.framework.registry import registry_for_model
 
     reg = registry_for_model(type(instance))
     reason = reg.locked(instance) if reg else None
+    if not reason and reg is not None and reg.refusal is not None and user is not None and instance.pk is not None:
+        reason = reg.refusal(user, type(instance)._default_manager.get(pk=instance.pk))
     if reason:
         raise PermissionDenied(reason)
+
+
+@dataclass(frozen=True)
+class Secret:
+    """A value shown once to whoever caused it (a new account's one-time password): in that page or
+    API answer only, never in a message, the session, a log or the history."""
+
+    name: str  # in the API: "password"
+    label: str  # on the page: 一次性密码
+    value: str
+
+
+SHOWN_ONCE = "_yingji_shown_once"
+
+
+def shown_once(record) -> list[Secret] | None:
+    """What the registry's ``on_create`` gave for a record just created (a one-time password): for the
+    page or answer of that request only, never stored."""
+    return getattr(record, SHOWN_ONCE, None)
+
+
+def _on_create(user, instance):
+    from yingji.core.framework.registry import registry_for_model
+
+    reg = registry_for_model(type(instance))
+    if instance.pk is None and reg is not None and reg.on_create is not None:
+        setattr(instance, SHOWN_ONCE, reg.on_create(user, instance))
 
 
 def save_form(user, form):
     """Save a validated ModelForm for ``user``; refuses records that would leave their scope."""
     instance = form.instance
     _require(user, "change" if instance.pk else "add", type(instance))
-    _refuse_locked(instance)
+    _refuse_locked(instance, user)
     if not in_scope(user, instance):
         raise PermissionDenied("该记录不在您的管辖范围内")
     creating = instance.pk is None
     _stamp_creator(user, instance)
     with transaction.atomic(), set_actor(user):
+        _on_create(user, instance)
         saved = form.save()
         if creating:
             _attach_photos(user, saved, form.cleaned_data.get("photos"))
         return saved
 
 
-def save_instance(user, instance, *, photos=()):
-    """Validate and save a model instance (used by the API); ``photos`` with a new record (its
-    registry's ``photos_on_create``) are attached in the same transaction."""
+def save_instance(user, instance, many: dict | None = None, *, photos=()):
+    """Validate and save a model instance (used by the API), with its many-to-many values if given;
+    ``photos`` with a new record (its registry's ``photos_on_create``) are attached in the same
+    transaction."""
+    from yingji.core.framework.registry import registry_for_model
+
     _require(user, "change" if instance.pk else "add", type(instance))
-    _refuse_locked(instance)
-    instance.full_clean()
+    _refuse_locked(instance, user)
+    reg = registry_for_model(type(instance))
+    instance.full_clean(exclude=list(reg.secret_fields) if reg else None)  # secrets are the platform's to set
     if not in_scope(user, instance):
         raise PermissionDenied("该记录不在您的管辖范围内")
     creating = instance.pk is None
     _stamp_creator(user, instance)
     with transaction.atomic(), set_actor(user):
+        _on_create(user, instance)
         instance.save()
+        for name, values in (many or {}).items():
+            getattr(instance, name).set(values)
         if creating:
             _attach_photos(user, instance, photos)
     return instance
@@ -92,7 +131,7 @@ def save_instance(user, instance, *, photos=()):
 
 def delete_instance(user, instance):
     _require(user, "delete", type(instance))
-    _refuse_locked(instance)
+    _refuse_locked(instance, user)
     try:
         with transaction.atomic(), set_actor(user):
             instance.delete()
@@ -120,6 +159,8 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    # (the new record's key, {label: value}) from the registry's on_create, for this answer only
+    shown_once: list = field(default_factory=list)
     # Located notes that do not stop the import (a sheet's own figure for a computed column that
     # differs from the computed one: "第 5 行, 风险值（D 或 R）: …"), in row order.
     warnings: list[str] = field(default_factory=list)
@@ -135,6 +176,7 @@ class _Row:
     instance: object
     old: object = None  # a copy of the existing record before the row changed it; None when new
     changed: list = field(default_factory=list)  # attnames that differ from the existing record
+    many: dict = field(default_factory=dict)  # many-to-many field -> the records the row gives it
 
 
 class _Errors:
@@ -297,6 +339,7 @@ def import_file(user, reg, filename: str, content: bytes, *, progress=None) -> I
         if errors:
             result.errors = errors.sorted()
         else:
+            result.shown_once = _shown_once(reg, plan)
             result.created = sum(1 for r in plan if r.old is None)
             result.updated = sum(1 for r in plan if r.old is not None and r.changed)
             result.unchanged = len(plan) - result.created - result.updated
@@ -308,12 +351,24 @@ def import_file(user, reg, filename: str, content: bytes, *, progress=None) -> I
         return result
     try:
         _write(user, reg, plan, result, progress)
+        result.shown_once = _shown_once(reg, plan)
     except IntegrityError:
         # Another writer got there between validation and writing, or a database rule the form does
         # not know. Said without the database's text, which may quote another record's values.
         result.created = result.updated = result.unchanged = 0
         result.errors = ["写入时与已有记录冲突（可能有人同时录入了相同的记录），没有写入任何数据；请稍后重新导入"]
     return result
+
+
+def _shown_once(reg, plan) -> list:
+    return [(reg.key_of(r.instance), shown) for r in plan if r.old is None and (shown := shown_once(r.instance))]
+
+
+def _save_many(row: _Row):
+    """The row's many-to-many values (an account's roles), after its record is saved (signals on:
+    the change history records what was added and removed)."""
+    for name, values in row.many.items():
+        getattr(row.instance, name).set(values)
 
 
 def _refers_to_itself(model) -> bool:
@@ -377,14 +432,24 @@ def _validate(user, reg, columns, rows, errors: _Errors, progress, *, save=False
         instance = form.instance
         exclusions[offset] = getattr(form, "unique_exclusions", set())
         entry = _Row(offset, instance, old)
+        if form.is_valid():
+            entry.many = {n: list(form.cleaned_data.get(n) or []) for n in reg.many_fields}
         if old is not None:
             _keep_sub_second_times(model, old, instance)
             entry.changed = [f.attname for f in model._meta.concrete_fields
                              if getattr(old, f.attname) != getattr(instance, f.attname)]
+            entry.changed += [n for n, values in entry.many.items()
+                              if {v.pk for v in values} != {v.pk for v in getattr(old, n).all()}]
+            reason = reg.refusal(user, current) if reg.refusal is not None and entry.changed else None
+            if reason and offset not in errors.rows:
+                errors.add(offset, f"第 {offset} 行: {reason}")
         plan.append(entry)
         if save and offset not in errors.rows:
             if old is None or entry.changed:
+                if old is None:
+                    _on_create(user, instance)
                 instance.save()
+                _save_many(entry)
             for name in self_refs:  # later rows may refer to this one
                 key = prototype.fields[name].to_field_name or "pk"
                 value = getattr(instance, key, None)
@@ -432,6 +497,8 @@ def _existing(user, reg, keyed: list[tuple[int, tuple]], errors: _Errors) -> dic
         except ValidationError:
             errors.add(offset, f"第 {offset} 行, {_key_label(reg)}: “{'+'.join(key)}”格式不正确")
     visible = model.objects.for_user(user)
+    if reg.many_fields:
+        visible = visible.prefetch_related(*reg.many_fields)
     found = {}
     keys = list(wanted)
     for start in range(0, len(keys), BATCH):
@@ -450,7 +517,7 @@ def _related_keys_of(reg, columns, records) -> dict[str, dict]:
     out = {}
     for name in reg.editable_fields:
         f = reg.field(name)
-        if name in columns or not f.is_relation:
+        if name in columns or not f.is_relation or f.many_to_many:
             continue
         key = reg.related_key(name)
         ids = {getattr(r, f.attname) for r in records} - {None}
@@ -465,8 +532,8 @@ def _resolve_related(prototype, rows) -> dict[str, dict]:
     resolved = {}
     rows = list(rows)
     for name, form_field in prototype.fields.items():
-        if not isinstance(form_field, forms.ModelChoiceField):
-            continue
+        if not isinstance(form_field, forms.ModelChoiceField) or isinstance(form_field, forms.ModelMultipleChoiceField):
+            continue  # several values in one cell: the field looks them up itself (ManyChoiceField)
         target = form_field.queryset.model
         key = form_field.to_field_name or "pk"
         values = set()
@@ -490,7 +557,9 @@ def _resolve_related(prototype, rows) -> dict[str, dict]:
 
 def _attach_scope_owners(model, records):
     """Load the owning regions of related records in one query (clean() and scope checks read them)."""
-    region_field = getattr(model, "scope_region", None)
+    from yingji.core.framework.access import scope_fields
+
+    region_field = scope_fields(model)[0]
     if not records or region_field in (None, "self"):
         return
     f = model._meta.get_field(region_field)
@@ -725,13 +794,19 @@ def _write(user, reg, plan: list[_Row], result: ImportResult, progress):
     result.unchanged = total - len(writes)
     progress("write", 0, len(writes))
     with transaction.atomic(), set_actor(user):
+        for row in writes:
+            if row.old is None:
+                _on_create(user, row.instance)
         if not _plain_saving(model):
             for done, row in enumerate(writes, start=1):
                 row.instance.save()  # its own save() and signals: history as for a page edit
+                _save_many(row)
                 if done % BATCH == 0:
                     progress("write", done, len(writes))
         else:
             _bulk_write(user, model, writes, progress)
+            for row in writes:
+                _save_many(row)
         if len(writes) >= ANALYZE_ROWS and connection.vendor == "postgresql":
             # PostgreSQL's advice after a bulk load: fresh statistics, or the next queries on the
             # table (the next import's lookups, scoped lists) are planned as if it were still small;
@@ -757,6 +832,7 @@ def _bulk_write(user, model, writes: list[_Row], progress):
     now = timezone.now()
     auto_now = [f for f in model._meta.concrete_fields if getattr(f, "auto_now", False)]
     creation_diff = _creation_diff(model)
+    concrete = {f.attname for f in model._meta.concrete_fields}
     done = 0
     for start in range(0, len(writes), BATCH):
         batch = writes[start:start + BATCH]
@@ -776,8 +852,9 @@ def _bulk_write(user, model, writes: list[_Row], progress):
         for row in batch:
             if row.old is None:
                 changes = creation_diff(row.instance)
-            else:
-                changes = model_instance_diff(row.old, row.instance, fields_to_check=row.changed)
+            else:  # (many-to-many changes are recorded by their own signal, when they are set)
+                changes = model_instance_diff(row.old, row.instance,
+                                              fields_to_check=[a for a in row.changed if a in concrete])
             if not changes:
                 continue
             entries.append(LogEntry(
@@ -1016,6 +1093,10 @@ def _complete(reg, columns, data, existing, related_keys) -> dict[str, str]:
         if name in data:
             continue
         f = reg.field(name)
+        if f.many_to_many:  # what the record has (prefetched with it)
+            key = reg.related_key(name)
+            complete[name] = [getattr(v, key) for v in getattr(existing, name).all()]
+            continue
         value = getattr(existing, name if not f.is_relation else f.attname)
         if f.is_relation and value is not None:
             value = related_keys[name].get(value)

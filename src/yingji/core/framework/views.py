@@ -13,7 +13,7 @@ from django.db.models import CASCADE, Case, IntegerField, Q, Value, When
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.views import View
 
 from yingji.core.framework import history, services
@@ -22,6 +22,14 @@ from yingji.core.framework.api import display_value, xlsx_response
 from yingji.core.framework.models import Attachment, ImportJob, JobRun
 from yingji.core.framework.registry import Registry, get_registry
 from yingji.core.framework.search import search_q
+
+
+def _shown(obj, reg, name):
+    """A field's value on a page: as people read it (display_value), a code (a login name) marked as code."""
+    value = display_value(obj, reg, name)
+    if value is not None and name in reg.code_fields:
+        return format_html("<code>{}</code>", value)
+    return value
 
 
 class RegistryView(LoginRequiredMixin, View):
@@ -76,7 +84,7 @@ class ListView(RegistryView):
         size = request.GET.get("page_size", "")
         size = int(size) if size.isdigit() and 0 < int(size) <= 200 else settings.PAGE_SIZE
         page = Paginator(qs, size).get_page(request.GET.get("page"))
-        rows = [(obj, [display_value(obj, reg, n) for n in reg.list_fields]) for obj in page.object_list]
+        rows = [(obj, [_shown(obj, reg, n) for n in reg.list_fields]) for obj in page.object_list]
         query = request.GET.copy()
         query.pop("page", None)
         order_query = query.copy()
@@ -94,7 +102,7 @@ class DetailView(RegistryView):
     def get(self, request, registry, pk):
         reg = self.registry
         obj = self.get_object()
-        fields = [(reg.field_label(n), display_value(obj, reg, n), n) for n in reg.display_fields]
+        fields = [(reg.field_label(n), _shown(obj, reg, n), n) for n in reg.display_fields]
         related = related_lists(request.user, obj)
         flow = None
         if reg.workflow is not None:
@@ -111,14 +119,18 @@ class DetailView(RegistryView):
         # Word papers at the registry's .docx address; another format has its app's own link (CAP 报文).
         documents = [(name, d.label) for name, d in reg.documents.items() if d.extension == "docx" and d.ready(obj)]
         points = related_points(request.user, obj)
-        locked = reg.locked(obj)
+        locked = reg.locked(obj) or (reg.refusal(request.user, obj) if reg.refusal is not None else None)
         extra = {"can_change": False, "can_delete": False, "locked": locked} if locked else {}
+        from yingji.core.framework import operations
+
+        actions = [op for op in operations.available(request.user, obj) if op.record_button]
         # the upload form: for those who may change the record, and for its creator (photos added later)
         can_attach = not locked and services.may_attach(request.user, obj)
         return render(request, "registry/detail.html", self.context(
             **extra, can_attach=can_attach, obj=obj, fields=fields, related=related,
             attachments=services.attachments_of(obj), flow=flow,
-            documents=documents, points=points,
+            documents=documents, points=points, actions=actions,
+            summary=reg.summary(obj) if reg.summary is not None else None,
             record_links=[(label, reverse(url_name, args=[obj.pk])) for label, url_name in reg.record_links],
             history=[history.describe(e, reg) for e in history.entries_for(obj)[:50]]))
 
@@ -127,8 +139,11 @@ class EditView(RegistryView):
     """Create (no pk) or edit (pk); errors beside fields, nothing lost."""
 
     def _locked(self, instance):
-        """Back to the record page, with the reason, when its state allows no direct edit."""
-        if instance is not None and (reason := self.registry.locked(instance)):
+        """Back to the record page, with the reason, when its state allows no direct edit (or the
+        registry's refusal says this user may not change it)."""
+        reg = self.registry
+        if instance is not None and (reason := reg.locked(instance) or (
+                reg.refusal(self.request.user, instance) if reg.refusal is not None else None)):
             messages.error(self.request, reason)
             return redirect("registry_detail", self.registry.slug, instance.pk)
         return None
@@ -158,6 +173,9 @@ class EditView(RegistryView):
             except PermissionDenied as exc:
                 form.add_error(None, str(exc))
             else:
+                if shown := services.shown_once(obj):  # a one-time password: in this answer only
+                    return shown_once_page(request, self.context(obj=obj), f"已新增{self.registry.label}“{obj}”",
+                                           [(str(obj), shown)])
                 messages.success(request, f"已保存{self.registry.label}“{obj}”")
                 return redirect("registry_detail", self.registry.slug, obj.pk)
         return render(request, "registry/form.html", self.context(form=form, obj=instance), status=400)
@@ -186,7 +204,8 @@ class SuggestView(RegistryView):
 
     def get(self, request, registry):
         reg = self.registry
-        term = next((v for v in request.GET.values() if v), "").strip()
+        by_id = request.GET.get("key") == "pk"  # a relation that names its record by id (people)
+        term = next((v for k, v in request.GET.items() if v and k != "key"), "").strip()
         qs = reg.choice_queryset(request.user)
         if term:
             # Anywhere in the name or key (“化工” finds 金刚化工有限公司), what begins with the term first.
@@ -199,7 +218,7 @@ class SuggestView(RegistryView):
                 _prefix=Case(When(starts, then=Value(0)), default=Value(1), output_field=IntegerField())
             ).order_by("_prefix", *qs.query.order_by)
         options = format_html_join("", '<option value="{}">{}</option>',
-                                   ((reg.key_of(o), reg.suggest_label(o)) for o in qs[:20]))
+                                   ((o.pk if by_id else reg.key_of(o), reg.suggest_label(o)) for o in qs[:20]))
         return HttpResponse(options)
 
 
@@ -267,12 +286,33 @@ class ImportView(RegistryView):
             return render(request, "registry/import.html", self.context(result=result, filename=upload.name,
                                                                          result_warnings=result.warnings))
         if result.ok:
-            messages.success(request, f"导入完成：新增 {result.created} 条，更新 {result.updated} 条，"
-                                      f"未变化 {result.unchanged} 条")
+            done = f"导入完成：新增 {result.created} 条，更新 {result.updated} 条，未变化 {result.unchanged} 条"
+            if result.shown_once:  # the new records' one-time passwords: in this answer only
+                return shown_once_page(request, self.context(), done, result.shown_once)
+            messages.success(request, done)
             return redirect("registry_list", self.registry.slug)
         return render(request, "registry/import.html", self.context(result_errors=result.errors,
                                                                      result_warnings=result.warnings,
                                                                      filename=upload.name), status=400)
+
+
+def shown_once(response):
+    """An answer that holds a secret shown once (a one-time password): kept by no cache or browser history."""
+    response["Cache-Control"] = "no-store"
+    response["Pragma"] = "no-cache"
+    return response
+
+
+def shown_once_page(request, context: dict, done: str, items: list) -> HttpResponse:
+    """The page after something that gave secrets to show once (new accounts' one-time passwords):
+    ``items`` are (record, [services.Secret]); rendered into this answer only — not a message in the
+    session, not stored anywhere."""
+    names = list(dict.fromkeys((s.name, s.label) for _, secrets in items for s in secrets))
+    labels = [label for _, label in names]
+    rows = [(key, [next((s.value for s in secrets if s.name == name), "") for name, _ in names])
+            for key, secrets in items]
+    return shown_once(render(request, "registry/shown_once.html", {**context, "done": done, "labels": labels,
+                                                                   "rows": rows}))
 
 
 class ImportJobView(RegistryView):

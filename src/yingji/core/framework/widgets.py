@@ -74,6 +74,31 @@ class MapPickWidget(forms.Textarea):
                            'role="application" aria-label="在地图上选择"></div>', field, self.mode, field_id, self.level)
 
 
+class ChecklistWidget(forms.CheckboxSelectMultiple):
+    """Several choices (an account's roles) as a list of check boxes, each with a line saying what it
+    means (``hint(value)``), large enough to tap on a phone."""
+
+    def __init__(self, hint=None, attrs=None):
+        super().__init__(attrs)
+        self.hint = hint
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = dict(attrs or {})
+        base = attrs.get("id", f"id_{name}")
+        chosen = {str(v) for v in (value or [])}
+        items = []
+        for i, (option, label) in enumerate(self.choices):
+            key = str(option)
+            hint = self.hint(key) if self.hint else ""
+            items.append(format_html(
+                '<div class="form-check mb-1"><input class="form-check-input" type="checkbox" name="{}" value="{}" '
+                'id="{}_{}"{}><label class="form-check-label" for="{}_{}">{}{}</label></div>',
+                name, key, base, i, " checked" if key in chosen else "", base, i, label,
+                format_html(' <span class="small text-muted">{}</span>', hint) if hint else ""))
+        return format_html('<div id="{}" class="yj-checklist border rounded p-2" role="group">{}</div>', base,
+                           format_html("".join(["{}"] * len(items)), *items) if items else "")
+
+
 class CodeListCheckboxes(forms.CheckboxSelectMultiple):
     """A comma-separated list of codes (``township_leader,village_cadre``) ticked by their Chinese
     labels. The field stays a text field, so imports and the API keep taking the codes."""

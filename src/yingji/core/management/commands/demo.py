@@ -1,8 +1,8 @@
-import secrets
-
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+
+from yingji.core.framework import passwords
 
 
 class Command(BaseCommand):
@@ -23,7 +23,7 @@ class Command(BaseCommand):
         if users.filter(username="admin").exists():
             self.stdout.write("  管理员 admin 已存在（密码见首次运行的输出；忘记可运行 yingji changepassword admin）")
         else:
-            password = secrets.token_urlsafe(9)
+            password = passwords.generate()  # meets the platform's password rules
             users.create_superuser("admin", "", password, first_name="系统管理员")
             self.stdout.write(self.style.SUCCESS(f"  管理员账号：admin    密码：{password}    （只显示这一次，请记下）"))
         if no_serve:
