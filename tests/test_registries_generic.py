@@ -6,6 +6,7 @@ the same file without it round-trips unchanged."""
 import io
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -129,6 +130,8 @@ def test_export_then_import_round_trips_and_one_bad_row_writes_nothing(reg, tree
     again = client.post(f"/registry/{reg.slug}/import/", {"file": SimpleUploadedFile("导出.xlsx", exported.content)})
     assert again.status_code == 302, again.context and again.context.get("result_errors")
     assert {o.pk: o.updated_at for o in reg.model.objects.all()} == before  # nothing changed: nothing written
+    done = [str(m) for m in get_messages(again.wsgi_request)]  # and it says so: 未变化, not 更新
+    assert done == [f"导入完成：新增 0 条，更新 0 条，未变化 {len(rows) - 1} 条"], done
     # A new row with every cell empty but one: refused with its row named; the good rows are not written.
     header = rows[0]
     bad = [None] * len(header)
