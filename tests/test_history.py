@@ -81,6 +81,7 @@ def test_history_reads_as_people_read_it(orgs, users, web, settings):
     assert (by_field["notes"]["old"], by_field["notes"]["new"]) == ("", "")
     assert seen["actor"] == "安全生产基础科"
     created = history.describe(LogEntry.objects.get_for_object(hazard).get(action=LogEntry.Action.CREATE))
+    assert "id" not in {c["field"] for c in created["changes"]}  # the record's own id is not a change people read
     found = next(c for c in created["changes"] if c["field"] == "found_at")
     assert found["label"] == "发现时间" and found["new"] == "2026-12-01 14:49"  # 06:49 UTC is 14:49 in Shanghai
     assert len(seen["time"]) == 16 and seen["time"][10] == " "  # YYYY-MM-DD HH:MM

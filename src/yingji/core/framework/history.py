@@ -125,6 +125,8 @@ def describe(entry, reg=None) -> dict:
     codes = set(declared.code_fields) if declared is not None else set()
     changes = []
     for name, pair in raw.items():
+        if name == "id":  # the record's own id, in auditlog's creation entry: not something people read
+            continue
         f = _field(model, name)
         if reg is not None:
             label = reg.field_label(name)
