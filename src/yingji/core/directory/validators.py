@@ -1,13 +1,7 @@
 """Django validators wrapping the national identifier rules in codes.py."""
 
-from django.core.exceptions import ValidationError
-
 from yingji.core.directory import codes
-
-
-def _raise_if(message):
-    if message:
-        raise ValidationError(message)
+from yingji.core.framework.validators import _raise_if
 
 
 def validate_credit_code(value: str):
