@@ -71,6 +71,26 @@ def test_person_region_must_agree_with_organization(orgs, tree):
     p.full_clean()
 
 
+def test_a_government_departments_records_reach_its_county_and_parts_follow_their_parent(orgs, tree):
+    """A county fire brigade seated in one village has stations in other townships (the demo's own
+    teams); an enterprise's team stays on its own region's line; a team member is checked with its team."""
+    from yingji.resources.models import Team, TeamMember
+
+    brigade = Organization.objects.create(credit_code=credit(9, prefix="11430181"), name="消防救援大队",
+                                          kind="government", region=tree["va"])
+    station = Team(name="金刚消防救援站", kind="fire_rescue", region=tree["b"], organization=brigade)
+    station.full_clean()
+    station.save()
+    TeamMember(team=station, name="李四").full_clean()
+    elsewhere = Team(name="外镇护厂队", kind="enterprise", region=tree["b"], organization=orgs["a"])
+    with pytest.raises(ValidationError) as exc:
+        elsewhere.full_clean()
+    assert "所属区划与所属单位的区划" in exc.value.message_dict["region"][0]
+    outside = Region.objects.create(code="430102", name="芙蓉区", level="county", parent=tree["city"])
+    with pytest.raises(ValidationError):
+        Team(name="外县站", kind="fire_rescue", region=outside, organization=brigade).full_clean()
+
+
 def test_mobile_validation(tree):
     p = Person(name="张三", mobile="12345", region=tree["va"])
     with pytest.raises(ValidationError) as exc:

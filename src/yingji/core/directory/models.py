@@ -101,6 +101,15 @@ class Organization(DomainModel, GeoPoint):
     def __str__(self):
         return self.name
 
+    def records_reach_path(self) -> str:
+        """The region path this organization's records (teams, warehouses, people) may lie under: its own
+        region's line, or for a government department the whole county (or higher level) it serves: a
+        county fire brigade seated in one community has stations in every township."""
+        if self.kind != OrganizationKind.GOVERNMENT:
+            return self.region.path
+        segments = [code for code in self.region.path.split("/") if code]
+        return "".join(f"{code}/" for code in segments if len(code) <= 6) or self.region.path
+
     @property
     def industry_label(self):
         return codes.industry_label(self.industry_code)

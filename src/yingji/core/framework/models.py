@@ -104,11 +104,15 @@ class DomainModel(models.Model):
         super().clean()
         self.inherit_scope()
         org_field, region_field = self.scope_organization, self.scope_region
-        if not org_field or "self" in (org_field, region_field):
-            return
+        if not org_field or "self" in (org_field, region_field) or self.scope_parent:
+            return  # a part's region and organization are its parent's, checked with the parent
         if getattr(self, f"{org_field}_id", None) and getattr(self, f"{region_field}_id", None):
-            org_region, region = getattr(self, org_field).region, getattr(self, region_field)
-            if not (org_region.path.startswith(region.path) or region.path.startswith(org_region.path)) \
+            org, region = getattr(self, org_field), getattr(self, region_field)
+            org_region = org.region
+            # An organization may say how far its records reach (a county department's stations stand
+            # in every township); by default, its own region's line.
+            reach = org.records_reach_path() if hasattr(org, "records_reach_path") else org_region.path
+            if not (reach.startswith(region.path) or region.path.startswith(reach)) \
                     and not getattr(self, "region_mismatch_confirmed", False):
                 # A service may let a person confirm it (接报: the call's place beats the register).
                 raise ValidationError({region_field: ValidationError(

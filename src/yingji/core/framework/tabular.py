@@ -112,7 +112,9 @@ def _plain(value):
     if isinstance(value, Decimal):
         return float(value)
     if isinstance(value, datetime.datetime):
-        return value.astimezone().replace(tzinfo=None)
+        # To the whole second: a spreadsheet keeps a time as a fraction of a day, and 15.9997 s read
+        # back rounds to 16 s, which an import of the file would take for a change.
+        return value.astimezone().replace(tzinfo=None, microsecond=0)
     return value
 
 
