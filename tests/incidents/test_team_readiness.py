@@ -88,6 +88,8 @@ def test_the_page_form_cannot_clear_the_readiness_of_a_team_that_is_out(sent, te
     for state in ("standby", "resting"):
         page = client.post(f"/registry/teams/{team.pk}/edit/", form(team, readiness=state, members=25))
         assert page.status_code == 400 and page.context["form"].errors["readiness"] == [OUT]
+    offered = client.get(f"/registry/teams/{team.pk}/edit/").context["form"]["readiness"]
+    assert [c.data["label"] for c in offered.subwidgets if c.data["value"]] == ["出动"]  # shown, as it is
     assert readiness(team) == "deployed" and Team.objects.get(pk=team.pk).members == 20  # nothing saved
     # Other fields may still be corrected while it is out; the readiness stays 出动.
     assert client.post(f"/registry/teams/{team.pk}/edit/", form(team, members=25)).status_code == 302
@@ -96,6 +98,8 @@ def test_the_page_form_cannot_clear_the_readiness_of_a_team_that_is_out(sent, te
 
 def test_the_page_form_cannot_set_a_team_out_by_hand(team, web):
     client = web("admin")
+    offered = client.get(f"/registry/teams/{team.pk}/edit/").context["form"]["readiness"]
+    assert [c.data["label"] for c in offered.subwidgets if c.data["value"]] == ["待命", "休整"]  # no 出动 to pick
     page = client.post(f"/registry/teams/{team.pk}/edit/", form(team, readiness="deployed"))
     assert page.status_code == 400 and page.context["form"].errors["readiness"] == [NOT_BY_HAND]
     new = client.post("/registry/teams/new/", form(team, name="新建队伍", readiness="deployed"))

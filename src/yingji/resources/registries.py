@@ -1,4 +1,5 @@
 from yingji.core.framework.registry import Registry, register
+from yingji.resources.choices import Readiness
 from yingji.resources.models import (
     Equipment,
     Expert,
@@ -18,12 +19,20 @@ from yingji.resources.workflow import SOCIAL_FORCE_REVIEW, TRANSFER_FLOW
 
 GROUP = "应急资源"
 
+
+def readiness_a_person_may_set(team) -> list[str]:
+    """待命 or 休整; 出动 only shows (and stays) while a dispatch has the team out."""
+    if team.pk and team.readiness == Readiness.DEPLOYED:
+        return [Readiness.DEPLOYED]
+    return [Readiness.STANDBY, Readiness.RESTING]
+
 register(Registry(
     model=Team, slug="teams", menu_group=GROUP, icon="⛑",
     list_fields=["name", "kind", "readiness", "members", "capabilities", "response_minutes", "region"],
     search_fields=["name", "capabilities", "leader"],
     filter_fields=["kind", "readiness", "organization", "region"],
     natural_key=("name",), select_related=("region", "organization"),
+    offered_choices={"readiness": readiness_a_person_may_set},
     page_links=[("就近资源", "nearest_resources", "view"), ("覆盖分析", "coverage", "view")],
     description="综合性消防救援、专业救援、企业专职、社会应急力量和基层“一队多用”队伍：驻地、人数、能力、战备状态和承诺响应时间。",
 ))

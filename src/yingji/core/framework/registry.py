@@ -240,6 +240,10 @@ class Registry:
     # Field name -> callable giving the new-record form's starting value (a warning's 生效时间 now,
     # 失效时间 a day later); what the page's query string names wins.
     defaults: dict = field(default_factory=dict)
+    # Field name -> callable(record) giving the choice values the page form offers for that record: the
+    # ones a person may pick (a team's 出动 comes from a dispatch, never from the form). Others stay
+    # refused by the model's own check on every path.
+    offered_choices: dict = field(default_factory=dict)
     # Photos taken with the record when it is created (a field report from a phone: camera upload),
     # saved as its attachments in the same transaction — the label of the form's photo input, e.g.
     # "现场照片"; the API's create takes them as ``photos`` (multipart).
@@ -443,6 +447,11 @@ class Registry:
                             form_field.empty_label = "请选择"
                     elif getattr(form_field, "choices", None) and list(form_field.choices)[:1] == [("", "---------")]:
                         form_field.choices = [("", "请选择"), *list(form_field.choices)[1:]]
+                    if name in reg.offered_choices and not for_import:
+                        offered = set(reg.offered_choices[name](self.instance))
+                        # Only the widget: a value sent anyway gets the model's reason, not "not a choice".
+                        form_field.widget.choices = [(v, label) for v, label in form_field.choices
+                                                     if v == "" or v in offered]
                     if model_field.choices and not model_field.is_relation:
                         allowed = "、".join(str(label) for _, label in model_field.choices)
                         form_field.error_messages["invalid_choice"] = f"“%(value)s”不是有效的选项；可选：{allowed}"
