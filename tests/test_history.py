@@ -36,6 +36,9 @@ def test_api_create_update_delete_are_all_recorded(tree, users, api):
     assert [h["action"] for h in history] == ["修改", "新增"]
     assert history[0]["actor"] == "staff"
     assert {"field": "employees", "label": "从业人数", "old": "", "new": "30"} in history[0]["changes"]
+    # The creation entry says what the record was given; the fields left empty are not listed.
+    given = {c["label"]: c["new"] for c in history[1]["changes"]}
+    assert given == {"统一社会信用代码": credit(55), "单位名称": "新企业", "单位类型": "企业", "所属区划": "大瑶村"}, given
     assert rest.delete(f"/api/organizations/{pk}/").status_code == 204
     deleted = LogEntry.objects.filter(content_type__model="organization", object_pk=str(pk),
                                       action=LogEntry.Action.DELETE).get()

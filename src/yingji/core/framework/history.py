@@ -149,6 +149,8 @@ def describe(entry, reg=None) -> dict:
         if name in codes:  # a value people type (a login name): the page shows it as code
             change["code"] = True
         changes.append(change)
+    if entry.action == LogEntry.Action.CREATE:  # a new record: what it was given, not every empty field
+        changes = [c for c in changes if c["new"]]
     return {
         "id": entry.pk,
         "action": ACTION_LABELS.get(entry.action, str(entry.action)),
