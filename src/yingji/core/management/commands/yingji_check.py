@@ -93,6 +93,15 @@ def deployment_problems() -> tuple[list[str], list[str]]:
     return problems, notes
 
 
+def _reach_database() -> None:
+    """One connection outside the pool (PostgreSQL): a refusal is reported in its own words at once,
+    where the pool would only time out after YINGJI_DB_POOL_TIMEOUT saying nothing of why."""
+    if getattr(connection, "pool", None) is None:
+        connection.ensure_connection()
+    else:
+        connection.Database.connect(**connection.get_connection_params()).close()
+
+
 class Command(BaseCommand):
     help = "检查配置、数据库与消息代理，并运行 Django 部署检查，用通俗语言报告问题；有问题时以非零状态退出"
 
@@ -101,7 +110,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         problems = config.problems()
         try:
-            connection.ensure_connection()
+            _reach_database()
             db = f"{connection.vendor} 连接正常"
         except Exception as exc:
             problems.append(f"数据库无法连接（{config.database_url().split('@')[-1]}）：{connection_reason(exc)}")
