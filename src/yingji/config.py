@@ -158,6 +158,16 @@ def web_workers(database: str | None = None) -> int:
     return max(1, min(os.cpu_count() or 1, 4))
 
 
+def connection_note(workers: int, pool_max: int, max_connections: int) -> str | None:
+    """What `yingji check` says when one host's web processes alone could take (nearly) all of
+    PostgreSQL's connections; jobs, ingest, other hosts and psql need theirs too (deployment.md)."""
+    if workers * pool_max <= max_connections - 10:
+        return None
+    return (f"{workers} 个 Web 进程 × 连接池上限 {pool_max} = {workers * pool_max} 个连接，接近或超过数据库的 "
+            f"max_connections={max_connections}：请减小 YINGJI_DB_POOL_MAX_SIZE 或 YINGJI_WEB_WORKERS，"
+            "或调大数据库的 max_connections（见 deployment.md“Connections”）")
+
+
 def secret_key() -> str:
     """The configured key, else one generated once and kept in the data directory."""
     key = env("YINGJI_SECRET_KEY")
