@@ -176,7 +176,7 @@ def test_serve_stops_every_child_process_on_a_signal(sig, users, tmp_path):
 
 @pytest.mark.skipif(not shutil.which("redis-server"), reason="redis-server is not installed (the worker needs a broker)")
 @pytest.mark.django_db(transaction=True)
-def test_worker_stops_every_child_process_on_sigterm(tmp_path):
+def test_worker_runs_jobs_and_stops_every_child_process_on_sigterm(tmp_path):
     port = servers.free_port()
     redis = subprocess.Popen([shutil.which("redis-server"), "--port", str(port), "--bind", "127.0.0.1", "--save", "",
                               "--appendonly", "no", "--dir", str(tmp_path)], stdout=subprocess.DEVNULL)
@@ -189,6 +189,18 @@ def test_worker_stops_every_child_process_on_sigterm(tmp_path):
             assert proc.poll() is None, log.read_text()
             time.sleep(0.2)
         assert len(servers.descendants(proc.pid)) >= 2, log.read_text()  # the two pool processes
+        # Jobs run in the forked pool processes, each with a database connection of its own (Celery
+        # closes the pool a child inherits).
+        from celery import Celery
+
+        from yingji.core.framework.models import JobRun
+
+        sender = Celery(broker=f"redis://127.0.0.1:{port}/0")
+        for _ in range(4):
+            sender.send_task("yingji.core.directory.tasks.heartbeat")
+        while time.monotonic() < deadline and JobRun.objects.filter(name="heartbeat", ok=True).count() < 4:
+            time.sleep(0.2)
+        assert JobRun.objects.filter(name="heartbeat", ok=True).count() == 4, log.read_text()
         tree, left = servers.stop(proc, signal.SIGTERM, timeout=60)
     finally:
         if proc.poll() is None:
