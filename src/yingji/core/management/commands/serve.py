@@ -40,6 +40,13 @@ class Command(BaseCommand):
         pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
         if pending:
             raise CommandError(f"数据库还有 {len(pending)} 个升级步骤未执行，请先运行 yingji migrate")
+        if workers > 1:
+            # The web processes are spawned and open pools of their own; this supervising process
+            # keeps no connection it does not use (the scheduler's thread opens a pool when it runs).
+            # Closed before any thread of it starts, so none loses a connection it holds.
+            connections.close_all()
+            if hasattr(connection, "close_pool"):
+                connection.close_pool()
         if settings.CELERY_EMBEDDED and not no_scheduler:
             from yingji.celery import app
             from yingji.core.framework.scheduler import EmbeddedScheduler
@@ -50,12 +57,6 @@ class Command(BaseCommand):
             for service in embedded_services():
                 if not options.get(f"no_{service.name.replace('-', '_')}"):
                     resolve(service.start)(self.stdout.write)
-        if workers > 1:
-            # The web processes are spawned and open pools of their own; this supervising process
-            # keeps no connection it does not use (the scheduler's thread opens one when it runs).
-            connections.close_all()
-            if hasattr(connection, "close_pool"):
-                connection.close_pool()
         self.stdout.write(f"yingji 已启动：http://{host}:{port}/  （{workers} 个 Web 进程，Ctrl+C 停止）")
         # SIGTERM / SIGINT: uvicorn's supervisor stops and joins every web process; each finishes its
         # requests but waits at most SHUTDOWN_S for long ones (an open page's live stream lasts up to

@@ -136,9 +136,9 @@ class Command(BaseCommand):
         self.stdout.write(f"数据目录：{settings.DATA_DIR}")
         self.stdout.write(f"数据库：{db}")
         if db != "连接失败" and getattr(connection, "pool", None) is not None:
-            problems_note = self._pool(connection)
-            if problems_note:
-                self.stdout.write(f"提示：{problems_note}")
+            note = self._pool(connection)
+            if note:
+                self.stdout.write(f"提示：{note}")
         self.stdout.write(f"后台任务：{'消息代理 ' + settings.CELERY_BROKER_URL if settings.CELERY_BROKER_URL else '进程内运行'}")
         self.stdout.write(f"底图：{settings.MAP_TILE_URL or '未配置（仅显示矢量图层）'}")
         self.stdout.write(f"可信代理：{'、'.join(settings.TRUSTED_PROXIES) or '未配置（客户端地址以直连地址为准）'}")
