@@ -26,6 +26,7 @@ class Browser:
     """One user's keep-alive connection with their session cookie."""
 
     def __init__(self, port: int, cookies: dict[str, str] | None = None):
+        self.port = port
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
         self.cookies = dict(cookies or {})
 
@@ -33,8 +34,15 @@ class Browser:
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
         if body is not None:
             headers |= {"Content-Type": "application/x-www-form-urlencoded", "Referer": "http://127.0.0.1/login/"}
-        self.conn.request(method, path, body=body, headers=headers)
-        response = self.conn.getresponse()
+        try:
+            self.conn.request(method, path, body=body, headers=headers)
+            response = self.conn.getresponse()
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            # uvicorn closes a keep-alive connection idle for 5 s; a browser asks again on a new one
+            self.conn.close()
+            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+            self.conn.request(method, path, body=body, headers=headers)
+            response = self.conn.getresponse()
         for header in response.headers.get_all("Set-Cookie") or []:
             name, _, rest = header.partition("=")
             self.cookies[name] = rest.split(";")[0]
@@ -108,7 +116,10 @@ def test_fifty_users_get_no_server_error_and_connections_stay_in_the_pools(users
             go.wait()
             for k in range(len(pages)):
                 path = pages[(i + k) % len(pages)]
-                answers.append((path, browser.request("GET", path)[0]))
+                try:
+                    answers.append((path, browser.request("GET", path)[0]))
+                except OSError as exc:  # no answer at all: counted, not lost with the thread
+                    answers.append((path, repr(exc)))
 
         def stream(browser: Browser):
             status, body = Browser(port, browser.cookies).request("GET", "/live/stream?channels=alarms&max_s=4")
@@ -125,10 +136,10 @@ def test_fifty_users_get_no_server_error_and_connections_stay_in_the_pools(users
     finally:
         stop.set()
         _, left = servers.stop(proc)
-    print(f"\n{USERS} users, {WORKERS} web processes: {len(answers)} requests, "
-          f"{sum(a[1] >= 500 for a in answers)} server errors, max PostgreSQL connections {max(seen, default='-')}")
+    errors = [a for a in answers if not isinstance(a[1], int) or a[1] >= 500]
+    print(f"\n{USERS} users, {WORKERS} web processes: {len(answers)} requests, {len(errors)} server errors, "
+          f"max PostgreSQL connections {max(seen, default='-')}")
     assert len(answers) == USERS * len(pages) + STREAMS
-    errors = [a for a in answers if a[1] >= 500]
     assert not errors, f"{len(errors)} server errors, e.g. {errors[:5]}\n{log.read_text()[-3000:]}"
     assert all(status == 200 for _, status in answers), sorted({a for a in answers if a[1] != 200})
     assert not left
@@ -176,8 +187,9 @@ def test_serve_stops_every_child_process_on_a_signal(sig, users, tmp_path):
 
 
 @pytest.mark.skipif(not shutil.which("redis-server"), reason="redis-server is not installed (the worker needs a broker)")
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 @pytest.mark.django_db(transaction=True)
-def test_worker_runs_jobs_and_stops_every_child_process_on_sigterm(tmp_path):
+def test_worker_runs_jobs_and_stops_every_child_process_on_a_signal(sig, tmp_path):
     port = servers.free_port()
     redis = subprocess.Popen([shutil.which("redis-server"), "--port", str(port), "--bind", "127.0.0.1", "--save", "",
                               "--appendonly", "no", "--dir", str(tmp_path)], stdout=subprocess.DEVNULL)
@@ -202,7 +214,7 @@ def test_worker_runs_jobs_and_stops_every_child_process_on_sigterm(tmp_path):
         while time.monotonic() < deadline and JobRun.objects.filter(name="heartbeat", ok=True).count() < 4:
             time.sleep(0.2)
         assert JobRun.objects.filter(name="heartbeat", ok=True).count() == 4, log.read_text()
-        tree, left = servers.stop(proc, signal.SIGTERM, timeout=60)
+        tree, left = servers.stop(proc, sig, timeout=60)
     finally:
         if proc.poll() is None:
             servers.stop(proc, signal.SIGKILL)
