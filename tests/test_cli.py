@@ -80,3 +80,21 @@ def test_every_setting_is_documented():
     doc = (Path(__file__).resolve().parent.parent / "docs" / "configuration.md").read_text(encoding="utf-8")
     for setting in config.SETTINGS:
         assert f"`{setting.name}`" in doc, setting.name
+
+
+def test_check_notes_web_processes_that_could_take_the_database_s_connections(monkeypatch):
+    from yingji import config
+
+    assert config.connection_note(4, 10, 100) is None  # 40: room for jobs, ingest and psql
+    note = config.connection_note(8, 12, 100)
+    assert "96" in note and "max_connections=100" in note
+    assert config.connection_note(9, 10, 100) is None and config.connection_note(10, 10, 100)  # a margin of 10
+    monkeypatch.setenv("YINGJI_WEB_WORKERS", "auto")
+    assert config.web_workers("sqlite:///x.sqlite3") == 1
+    assert 1 <= config.web_workers("postgres://u@h/db") <= 4
+    monkeypatch.setenv("YINGJI_WEB_WORKERS", "6")
+    assert config.web_workers("sqlite:///x.sqlite3") == 6
+    monkeypatch.setenv("YINGJI_WEB_WORKERS", "0")
+    assert any("YINGJI_WEB_WORKERS" in p for p in config.problems())
+    monkeypatch.setenv("YINGJI_DB_POOL_MAX_SIZE", "many")
+    assert config.db_pool()["max_size"] == 10 and any("YINGJI_DB_POOL_MAX_SIZE" in p for p in config.problems())

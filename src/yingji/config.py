@@ -53,7 +53,12 @@ SETTINGS = [
     Setting("YINGJI_IMPORT_BACKGROUND_ROWS", "2000",
             "导入文件超过此行数时转为后台任务（页面与接口显示进度），不在请求内完成"),
     Setting("YINGJI_PAGE_SIZE", "20", "列表与 API 每页条数默认值"),
-    Setting("YINGJI_WEB_WORKERS", "1", "yingji serve 的 Web 进程数（PostgreSQL 下可设为 CPU 核数的 2 倍）"),
+    Setting("YINGJI_WEB_WORKERS", "auto",
+            "yingji serve 的 Web 进程数；auto：PostgreSQL 下为 CPU 核数（最多 4），SQLite 下为 1"),
+    Setting("YINGJI_DB_POOL_MIN_SIZE", "2", "PostgreSQL 连接池：每个进程保持打开的最少连接数"),
+    Setting("YINGJI_DB_POOL_MAX_SIZE", "10",
+            "PostgreSQL 连接池：每个进程最多的连接数；Web 进程数 × 此值（加上后台任务与接入进程）须小于数据库的 max_connections"),
+    Setting("YINGJI_DB_POOL_TIMEOUT", "30", "PostgreSQL 连接池：请求等待空闲连接的最长秒数，超时则该请求失败"),
     Setting("YINGJI_LOG_LEVEL", "INFO", "日志级别"),
     Setting("YINGJI_MQTT_URL", "mqtt://127.0.0.1:1883",
             "yingji ingest / simulate 连接的 MQTT 代理，如 mqtt://用户:密码@10.0.0.5:1883"),
@@ -129,6 +134,40 @@ def database_url() -> str:
     return url or f"sqlite:///{data_dir() / 'yingji.sqlite3'}"
 
 
+def _number(name: str) -> int:
+    """A positive integer setting; a bad value falls back to its default (``yingji check`` names it)."""
+    value = env(name)
+    return int(value) if value.isdigit() and int(value) > 0 else int(_DEFAULTS[name])
+
+
+def db_pool() -> dict:
+    """Options of Django's psycopg pool (OPTIONS["pool"]) for PostgreSQL, one pool per process."""
+    low, high = _number("YINGJI_DB_POOL_MIN_SIZE"), _number("YINGJI_DB_POOL_MAX_SIZE")
+    return {"min_size": min(low, high), "max_size": high, "timeout": _number("YINGJI_DB_POOL_TIMEOUT"),
+            "max_idle": 300, "max_lifetime": 3600}
+
+
+def web_workers(database: str | None = None) -> int:
+    """`yingji serve`'s default web processes: YINGJI_WEB_WORKERS, or for ``auto`` one per CPU core up
+    to 4 on PostgreSQL (each holds its own connection pool) and 1 on SQLite (one writer at a time)."""
+    value = env("YINGJI_WEB_WORKERS").lower()
+    if value != "auto":
+        return int(value) if value.isdigit() and int(value) > 0 else 1
+    if not (database or database_url()).startswith(("postgres://", "postgresql://", "pgsql://")):
+        return 1
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
+def connection_note(workers: int, pool_max: int, max_connections: int) -> str | None:
+    """What `yingji check` says when one host's web processes alone could take (nearly) all of
+    PostgreSQL's connections; jobs, ingest, other hosts and psql need theirs too (deployment.md)."""
+    if workers * pool_max <= max_connections - 10:
+        return None
+    return (f"{workers} 个 Web 进程 × 连接池上限 {pool_max} = {workers * pool_max} 个连接，接近或超过数据库的 "
+            f"max_connections={max_connections}：请减小 YINGJI_DB_POOL_MAX_SIZE 或 YINGJI_WEB_WORKERS，"
+            "或调大数据库的 max_connections（见 deployment.md“Connections”）")
+
+
 def secret_key() -> str:
     """The configured key, else one generated once and kept in the data directory."""
     key = env("YINGJI_SECRET_KEY")
@@ -147,7 +186,11 @@ def problems() -> list[str]:
     for name in ("YINGJI_DEBUG", "YINGJI_SECURE", "YINGJI_MAP_TILE_GCJ02"):
         if env(name).lower() not in ("1", "0", "true", "false", "yes", "no", "on", "off"):
             found.append(f"{name}={env(name)!r} 不是布尔值，应为 true 或 false")
-    for name in ("YINGJI_UPLOAD_MAX_MB", "YINGJI_IMPORT_BACKGROUND_ROWS", "YINGJI_PAGE_SIZE", "YINGJI_WEB_WORKERS",
+    if env("YINGJI_WEB_WORKERS").lower() != "auto" and (not env("YINGJI_WEB_WORKERS").isdigit()
+                                                         or int(env("YINGJI_WEB_WORKERS")) < 1):
+        found.append(f"YINGJI_WEB_WORKERS={env('YINGJI_WEB_WORKERS')!r} 应为正整数或 auto")
+    for name in ("YINGJI_UPLOAD_MAX_MB", "YINGJI_IMPORT_BACKGROUND_ROWS", "YINGJI_PAGE_SIZE",
+                 "YINGJI_DB_POOL_MIN_SIZE", "YINGJI_DB_POOL_MAX_SIZE", "YINGJI_DB_POOL_TIMEOUT",
                  "YINGJI_READING_RETENTION_DAYS", "YINGJI_MINUTE_RETENTION_DAYS", "YINGJI_HOUR_RETENTION_DAYS",
                  "YINGJI_LOGIN_FAILURES", "YINGJI_LOGIN_ADDRESS_FAILURES", "YINGJI_LOGIN_ACCOUNT_FAILURES",
                  "YINGJI_LOGIN_COOLOFF_MINUTES", "YINGJI_PASSWORD_MIN_LENGTH"):

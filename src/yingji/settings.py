@@ -75,10 +75,19 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": dj_database_url.parse(config.database_url(), conn_max_age=60, conn_health_checks=True)}
+DATABASES = {"default": dj_database_url.parse(config.database_url())}
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # A psycopg pool per process (docs/decisions/0013-serving.md): under ASGI every request runs in a
+    # thread of its own, so persistent per-thread connections (CONN_MAX_AGE) piled up to one per
+    # request thread; the pool bounds a process to YINGJI_DB_POOL_MAX_SIZE connections and a request
+    # hands its connection back when it ends. Pooling requires CONN_MAX_AGE = 0.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # the pool checks a connection before lending it
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = config.db_pool()
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # WAL lets readers run beside the writer; IMMEDIATE avoids "database is locked" on upgrade.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # the pool checks a connection before lending it
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",

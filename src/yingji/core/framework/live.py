@@ -14,6 +14,7 @@ import json
 import logging
 
 from asgiref.sync import sync_to_async
+from django import db
 from django.db import transaction
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
@@ -69,6 +70,21 @@ def _latest_id() -> int:
     return LiveEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
 
 
+def _released(read):
+    """``read``, handing its database connection back after each call: a stream lives minutes and
+    every open page has one, so holding a pooled connection between polls would empty the pool."""
+
+    def call(*args):
+        try:
+            return read(*args)
+        finally:
+            for conn in db.connections.all(initialized_only=True):  # this thread's
+                if not conn.in_atomic_block:  # (a test's transaction stays open)
+                    conn.close()  # back to the pool (PostgreSQL), closed (SQLite)
+
+    return call
+
+
 def _frame(event) -> str:
     return f"id: {event.id}\nevent: {event.channel}\ndata: {json.dumps(event.data, ensure_ascii=False)}\n\n"
 
@@ -87,7 +103,7 @@ async def stream(request):
     if not max_s > 0:  # also NaN
         return HttpResponse("max_s 应为正的秒数", status=400, content_type="text/plain; charset=utf-8")
     resume = request.headers.get("Last-Event-ID") or request.GET.get("after")
-    last = int(resume) if resume and resume.isdigit() else await sync_to_async(_latest_id)()
+    last = int(resume) if resume and resume.isdigit() else await sync_to_async(_released(_latest_id))()
 
     async def events():
         nonlocal last
@@ -97,7 +113,7 @@ async def stream(request):
         try:
             yield f"retry: 2000\nid: {last}\n\n"
             while loop.time() < deadline:
-                for event in await sync_to_async(visible_after)(user, last, channels):
+                for event in await sync_to_async(_released(visible_after))(user, last, channels):
                     last = event.id
                     yield _frame(event)
                 if loop.time() > beat:

@@ -35,8 +35,11 @@ class EmbeddedScheduler:
         return ran
 
     def run_forever(self, poll_seconds: float = 5.0):
+        from django.db import connections
+
         while not self._stop.is_set():
             self.tick()
+            connections.close_all()  # between ticks this thread holds no connection (back to the pool)
             self._stop.wait(poll_seconds)
 
     def start(self) -> threading.Thread:

@@ -93,15 +93,34 @@ def deployment_problems() -> tuple[list[str], list[str]]:
     return problems, notes
 
 
+def _reach_database() -> None:
+    """One connection outside the pool (PostgreSQL): a refusal is reported in its own words at once,
+    where the pool would only time out after YINGJI_DB_POOL_TIMEOUT saying nothing of why."""
+    if getattr(connection, "pool", None) is None:
+        connection.ensure_connection()
+    else:
+        connection.Database.connect(**connection.get_connection_params()).close()
+
+
 class Command(BaseCommand):
     help = "检查配置、数据库与消息代理，并运行 Django 部署检查，用通俗语言报告问题；有问题时以非零状态退出"
 
     requires_system_checks = []  # run below, with the deployment checks, and explained
 
+    def _pool(self, conn) -> str | None:
+        pool = settings.DATABASES["default"]["OPTIONS"]["pool"]
+        with conn.cursor() as cur:
+            cur.execute("show max_connections")
+            most = int(cur.fetchone()[0])
+        workers = config.web_workers()
+        self.stdout.write(f"连接池：每个进程 {pool['min_size']}–{pool['max_size']} 个连接；yingji serve 默认 {workers} 个"
+                          f" Web 进程；数据库 max_connections={most}")
+        return config.connection_note(workers, pool["max_size"], most)
+
     def handle(self, *args, **options):
         problems = config.problems()
         try:
-            connection.ensure_connection()
+            _reach_database()
             db = f"{connection.vendor} 连接正常"
         except Exception as exc:
             problems.append(f"数据库无法连接（{config.database_url().split('@')[-1]}）：{connection_reason(exc)}")
@@ -116,6 +135,10 @@ class Command(BaseCommand):
                 problems.append(f"消息代理无法连接（{settings.CELERY_BROKER_URL}）：{connection_reason(exc)}")
         self.stdout.write(f"数据目录：{settings.DATA_DIR}")
         self.stdout.write(f"数据库：{db}")
+        if db != "连接失败" and getattr(connection, "pool", None) is not None:
+            note = self._pool(connection)
+            if note:
+                self.stdout.write(f"提示：{note}")
         self.stdout.write(f"后台任务：{'消息代理 ' + settings.CELERY_BROKER_URL if settings.CELERY_BROKER_URL else '进程内运行'}")
         self.stdout.write(f"底图：{settings.MAP_TILE_URL or '未配置（仅显示矢量图层）'}")
         self.stdout.write(f"可信代理：{'、'.join(settings.TRUSTED_PROXIES) or '未配置（客户端地址以直连地址为准）'}")
