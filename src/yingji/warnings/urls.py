@@ -10,4 +10,7 @@ urlpatterns = [
     path("ack/<str:token>/", views.acknowledge, name="warning_ack"),
     path("public/warnings/", views.public_warnings, name="public_warnings"),
     path("public/warnings.geojson", views.public_warnings_geojson, name="public_warnings_geojson"),
+    path("warnings/external/", views.external, name="warning_external"),
+    path("public/cap/feed.atom", views.public_cap_feed, name="public_cap_feed"),
+    path("public/cap/<int:pk>.xml", views.public_cap_message, name="public_cap_message"),
 ]
