@@ -149,6 +149,9 @@ def test_reissue_after_review_keeps_the_source(tree, api, users):
                                            point]),
                             region=tree["county"])
     rest = api("staff")
+    kept = rest.get(f"/api/cap-messages/{m.pk}/documents/cap/")  # the whole message, as received
+    assert kept.status_code == 200 and cap.parse(kept.content) == m.message() and kept.content == m.xml.encode()
+    assert api("township_b").get(f"/api/cap-messages/{m.pk}/documents/cap/").status_code == 404  # the county's
     done = rest.post(f"/api/cap-messages/{m.pk}/reissue/", {"level": "orange", "event_type": "rainstorm"}, format="json")
     assert done.status_code == 200, done.json()
     w = Warning.objects.get(pk=done.json()["id"])

@@ -3,7 +3,7 @@ import datetime
 from django.utils import timezone
 
 from yingji.core.directory.choices import ContactRole
-from yingji.core.framework.registry import Registry, register
+from yingji.core.framework.registry import RecordDocument, Registry, register
 from yingji.core.framework.widgets import CodeListCheckboxes, MapPickWidget
 from yingji.warnings.documents import CAP_DOCUMENT
 from yingji.warnings.models import CapColourRule, CapFeed, CapMessage, Warning
@@ -76,6 +76,16 @@ register(Registry(
     filter_fields=["outgoing", "review", "state", "status", "msg_type", "level", "region"],
     natural_key=("id",), append_only=True, select_related=("region", "warning", "feed"),
     summary=_message_summary,
+    # The message itself is its CAP document (page and GET /api/cap-messages/<id>/documents/cap/) and the
+    # summary above; the stored JSON and XML are not shown again as fields or history lines.
+    hidden_fields=("alert", "xml"), history_exclude=("alert", "xml"),
+    documents={"cap": RecordDocument("CAP 1.2 报文", lambda m: m.xml.encode(), media_type="application/cap+xml",
+                                     extension="xml", filename=lambda m: f"cap-message-{m.pk}.xml", inline=True)},
+    record_links=[("CAP 1.2 报文", "cap_message_xml"), ("本地预警", "cap_message_warning")],
+    example={"sender": "hunan-qxt@example.cn", "identifier": "qx.1", "sent_text": "2026-11-22T08:00:00+08:00",
+             "status": "Actual", "msg_type": "Alert", "scope": "Public", "headline": "暴雨橙色预警",
+             "alert": {"identifier": "qx.1", "sender": "hunan-qxt@example.cn", "sent": "2026-11-22T08:00:00+08:00",
+                       "status": "Actual", "msgType": "Alert", "scope": "Public", "infos": []}},
     page_links=[("导入 CAP 预警", "warning_cap_import", "add"), ("CAP 索引（Atom）", "public_cap_feed", "view")],
     description="外部预警与 CAP 消息：从订阅源或文件导入的 CAP 1.2 消息完整保存"
                 "（每个信息块、区域、多边形、圆、地理编码、参数、资源），按发送方+标识+发送时间去重；"
@@ -86,7 +96,7 @@ register(Registry(
 register(Registry(
     model=CapFeed, slug="cap-feeds", menu_group="监测预警", icon="⟲",
     list_fields=["name", "url", "region", "active", "last_polled_at", "last_result"],
-    search_fields=["name", "url"], filter_fields=["active", "region"], natural_key=("region", "url"),
+    search_fields=["name", "url"], filter_fields=["active", "region"], natural_key=("id",),
     select_related=("region",),
     example={"name": "长沙市应急管理局预警", "url": "https://yj.changsha.example/public/cap/feed.atom"},
     description="订阅上级、邻县或气象、水利部门的 CAP 源（Atom 索引或单条消息地址）：定时拉取（任务 warnings-feeds），"
@@ -97,7 +107,7 @@ register(Registry(
     model=CapColourRule, slug="cap-colour-rules", menu_group="监测预警", icon="◐",
     list_fields=["region", "sender", "severity", "level", "basis"],
     search_fields=["sender", "basis"], filter_fields=["severity", "level", "region"],
-    natural_key=("region", "sender", "severity"), select_related=("region",),
+    natural_key=("id",), select_related=("region",),
     example={"sender": "cap-pac@canada.ca", "severity": "Moderate", "level": "orange", "basis": "发送方 CAP 规范"},
     description="外部 CAP 消息没有自带级别（如 awareness_level、预警级别参数或事件代码中的颜色）时，按发送方和 severity 定颜色。"
                 "发送方留空即所有发送方；区划的规则适用于其下级，近者优先。未设置时："

@@ -52,6 +52,28 @@ def cap_export(request, pk):
     return DocumentView.as_view()(request, registry="warnings", pk=pk, name="cap", extension="xml")
 
 
+def cap_message_xml(request, pk):
+    """A kept CAP message (sent or received) as XML under the record page's rules: the cap-messages
+    registry's declared document ``cap``."""
+    return DocumentView.as_view()(request, registry="cap-messages", pk=pk, name="cap", extension="xml")
+
+
+@login_required
+def cap_message_warning(request, pk):
+    """From a CAP message to the local warning it reported or became (reads, so not an operation)."""
+    from django.http import Http404
+    from django.urls import reverse
+
+    from yingji.warnings.models import CapMessage
+
+    if not can(request.user, "view", CapMessage):
+        raise PermissionDenied("您的角色不能查看 CAP 消息")
+    m = get_object_or_404(restrict(CapMessage.objects.all(), request.user), pk=pk)
+    if m.warning_id is None:
+        raise Http404("该消息还没有对应的本地预警")
+    return redirect(reverse("registry_detail", args=["warnings", m.warning_id]))
+
+
 # 导入 CAP 预警: the page of the declared operation ``warnings/import-cap`` at its own address.
 cap_import = operation_page("warnings", "import-cap")
 
