@@ -270,3 +270,16 @@ def test_a_county_and_a_city_exchange_warnings_through_their_feeds(live_server, 
     assert feeds.poll(at_county)["new"] == 1
     incoming.refresh_from_db()
     assert incoming.state == "cancelled"
+
+
+def test_the_scheduler_polls_every_active_subscription(tree):
+    from django.apps import apps
+
+    from yingji.warnings import tasks
+
+    job, = [j for j in apps.get_app_config("warnings").periodic_jobs if j.name == "warnings-feeds"]
+    assert job.task == tasks.poll_feeds.name and job.every_s == 300
+    CapFeed.objects.create(name="停用的源", url="http://127.0.0.1:9/a.atom", region=tree["county"], active=False)
+    CapFeed.objects.create(name="坏的源", url="http://127.0.0.1:9/b.atom", region=tree["county"])
+    assert tasks.poll_feeds() == {"feeds": 1, "new": 0, "seen": 0, "failed": 1}
+    assert CapFeed.objects.get(name="停用的源").last_polled_at is None

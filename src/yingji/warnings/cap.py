@@ -198,49 +198,64 @@ def _text(el) -> str:
     return el.text or ""
 
 
-def _one(parent, tag) -> str | None:
-    el = parent.find(_q(tag))
-    return None if el is None else _text(el)
+class _Kids:
+    """An element's children by tag, read once (lxml's find() parses its path on every call)."""
 
+    def __init__(self, el):
+        self.by_tag: dict[str, list] = {}
+        for child in el:
+            if isinstance(child.tag, str):
+                self.by_tag.setdefault(child.tag, []).append(child)
 
-def _all(parent, tag) -> list[str]:
-    return [_text(el) for el in parent.findall(_q(tag))]
+    def els(self, tag):
+        return self.by_tag.get(_q(tag), [])
 
+    def one(self, tag) -> str | None:
+        found = self.els(tag)
+        return _text(found[0]) if found else None
 
-def _pairs(parent, tag) -> list[tuple[str, str]]:
-    return [(_one(el, "valueName") or "", _one(el, "value") or "") for el in parent.findall(_q(tag))]
+    def all(self, tag) -> list[str]:
+        return [_text(el) for el in self.els(tag)]
+
+    def pairs(self, tag) -> list[tuple[str, str]]:
+        return [(k.one("valueName") or "", k.one("value") or "") for k in map(_Kids, self.els(tag))]
 
 
 def _area(el) -> Area:
-    return Area(areaDesc=_one(el, "areaDesc") or "", polygons=_all(el, "polygon"), circles=_all(el, "circle"),
-                geocodes=_pairs(el, "geocode"), altitude=_one(el, "altitude"), ceiling=_one(el, "ceiling"))
+    k = _Kids(el)
+    return Area(areaDesc=k.one("areaDesc") or "", polygons=k.all("polygon"), circles=k.all("circle"),
+                geocodes=k.pairs("geocode"), altitude=k.one("altitude"), ceiling=k.one("ceiling"))
 
 
 def _resource(el) -> Resource:
-    return Resource(resourceDesc=_one(el, "resourceDesc") or "", mimeType=_one(el, "mimeType") or "",
-                    size=_one(el, "size"), uri=_one(el, "uri"), derefUri=_one(el, "derefUri"), digest=_one(el, "digest"))
+    k = _Kids(el)
+    return Resource(resourceDesc=k.one("resourceDesc") or "", mimeType=k.one("mimeType") or "", size=k.one("size"),
+                    uri=k.one("uri"), derefUri=k.one("derefUri"), digest=k.one("digest"))
 
 
 def _info(el) -> Info:
+    k = _Kids(el)
     return Info(
-        language=_one(el, "language"), categories=_all(el, "category"), event=_one(el, "event") or "",
-        responseTypes=_all(el, "responseType"), urgency=_one(el, "urgency") or "", severity=_one(el, "severity") or "",
-        certainty=_one(el, "certainty") or "", audience=_one(el, "audience"), eventCodes=_pairs(el, "eventCode"),
-        effective=_one(el, "effective"), onset=_one(el, "onset"), expires=_one(el, "expires"),
-        senderName=_one(el, "senderName"), headline=_one(el, "headline"), description=_one(el, "description"),
-        instruction=_one(el, "instruction"), web=_one(el, "web"), contact=_one(el, "contact"),
-        parameters=_pairs(el, "parameter"), resources=[_resource(r) for r in el.findall(_q("resource"))],
-        areas=[_area(a) for a in el.findall(_q("area"))])
+        language=k.one("language"), categories=k.all("category"), event=k.one("event") or "",
+        responseTypes=k.all("responseType"), urgency=k.one("urgency") or "", severity=k.one("severity") or "",
+        certainty=k.one("certainty") or "", audience=k.one("audience"), eventCodes=k.pairs("eventCode"),
+        effective=k.one("effective"), onset=k.one("onset"), expires=k.one("expires"),
+        senderName=k.one("senderName"), headline=k.one("headline"), description=k.one("description"),
+        instruction=k.one("instruction"), web=k.one("web"), contact=k.one("contact"),
+        parameters=k.pairs("parameter"), resources=[_resource(r) for r in k.els("resource")],
+        areas=[_area(a) for a in k.els("area")])
 
 
 def from_element(root) -> Alert:
+    k = _Kids(root)
     return Alert(
-        identifier=_one(root, "identifier") or "", sender=_one(root, "sender") or "", sent=_one(root, "sent") or "",
-        status=_one(root, "status") or "", msgType=_one(root, "msgType") or "", source=_one(root, "source"),
-        scope=_one(root, "scope") or "", restriction=_one(root, "restriction"), addresses=_one(root, "addresses"),
-        codes=_all(root, "code"), note=_one(root, "note"), references=_one(root, "references"),
-        incidents=_one(root, "incidents"), infos=[_info(i) for i in root.findall(_q("info"))],
-        signatures=[etree.tostring(s, encoding="unicode", with_tail=False) for s in root.findall(f"{{{DSIG}}}Signature")])
+        identifier=k.one("identifier") or "", sender=k.one("sender") or "", sent=k.one("sent") or "",
+        status=k.one("status") or "", msgType=k.one("msgType") or "", source=k.one("source"),
+        scope=k.one("scope") or "", restriction=k.one("restriction"), addresses=k.one("addresses"),
+        codes=k.all("code"), note=k.one("note"), references=k.one("references"), incidents=k.one("incidents"),
+        infos=[_info(i) for i in k.els("info")],
+        signatures=[etree.tostring(x, encoding="unicode", with_tail=False)
+                    for x in k.by_tag.get(f"{{{DSIG}}}Signature", [])])
 
 
 def parse(xml: bytes) -> Alert:
@@ -353,5 +368,5 @@ def level_of(info: Info, sender: str, rules: dict[tuple[str, str], str]) -> tupl
     for who in (sender, ""):
         level = rules.get((who, info.severity))
         if level:
-            return level, f"按{'发送方 ' + sender if who else '默认'}规则：severity {info.severity}"
+            return level, f"按{'发送方 ' + sender if who else '默认'}规则：严重程度 {info.severity}"
     raise CapError(f"严重程度 {info.severity!r} 没有对应的预警颜色规则（请在“CAP 颜色规则”中设置）")

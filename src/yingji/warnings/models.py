@@ -207,8 +207,8 @@ class Delivery(models.Model):
 
 CAP_STATUSES = [("Actual", "正式"), ("Exercise", "演练"), ("System", "系统"), ("Test", "测试"), ("Draft", "草稿")]
 CAP_MSG_TYPES = [("Alert", "首发"), ("Update", "更新"), ("Cancel", "解除"), ("Ack", "确认"), ("Error", "错误更正")]
-CAP_SEVERITIES = [("Extreme", "特别严重 Extreme"), ("Severe", "严重 Severe"), ("Moderate", "较重 Moderate"),
-                  ("Minor", "一般 Minor"), ("Unknown", "未知 Unknown")]
+CAP_SEVERITIES = [("Extreme", "特别严重"), ("Severe", "严重"), ("Moderate", "较重"), ("Minor", "一般"),
+                  ("Unknown", "未知")]
 # Used where no CapColourRule applies: the usual pairing of CAP severity and the four colours; an
 # Unknown severity is taken as 蓝色 (the lowest) and says so on the message for the reviewer.
 DEFAULT_SEVERITY_LEVELS = {"Extreme": "red", "Severe": "orange", "Moderate": "yellow", "Minor": "blue",
@@ -243,11 +243,11 @@ class CapColourRule(DomainModel):
 
     region = models.ForeignKey(Region, verbose_name="适用区划", on_delete=models.PROTECT, related_name="+",
                                help_text="适用于该区划及其全部下级导入的消息")
-    sender = models.CharField("发送方（sender）", max_length=200, blank=True,
-                              help_text="CAP 消息的 <sender>，如 cap-pac@canada.ca；留空表示所有发送方")
-    severity = models.CharField("严重程度（severity）", max_length=10, choices=CAP_SEVERITIES)
+    sender = models.CharField("发送方", max_length=200, blank=True,
+                              help_text="CAP 消息中的发送方，如 cap-pac@canada.ca；留空表示所有发送方")
+    severity = models.CharField("严重程度", max_length=10, choices=CAP_SEVERITIES)
     level = models.CharField("对应预警级别", max_length=8, choices=LEVELS)
-    basis = models.CharField("依据", max_length=200, help_text="如：该发送方的 CAP 规范（profile）文件名或约定")
+    basis = models.CharField("依据", max_length=200, help_text="如：该发送方公布的 CAP 规范文件名，或双方的约定")
 
     class Meta:
         verbose_name = verbose_name_plural = "CAP 颜色规则"

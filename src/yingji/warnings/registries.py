@@ -89,7 +89,7 @@ register(Registry(
     page_links=[("导入 CAP 预警", "warning_cap_import", "add"), ("CAP 索引（Atom）", "public_cap_feed", "view")],
     description="外部预警与 CAP 消息：从订阅源或文件导入的 CAP 1.2 消息完整保存"
                 "（每个信息块、区域、多边形、圆、地理编码、参数、资源），按发送方+标识+发送时间去重；"
-                "更新、解除按 references 作用于原消息。正式和演练预警待复核，可转发为本地拟稿预警；"
+                "更新、解除按所引用的消息作用于原消息。正式和演练预警待复核，可转发为本地拟稿预警；"
                 "测试、系统、草稿消息只保存不转发。本平台发出的每条消息（首发、更新、解除）也记在这里。",
 ))
 
@@ -99,7 +99,7 @@ register(Registry(
     search_fields=["name", "url"], filter_fields=["active", "region"], natural_key=("id",),
     select_related=("region",),
     example={"name": "长沙市应急管理局预警", "url": "https://yj.changsha.example/public/cap/feed.atom"},
-    description="订阅上级、邻县或气象、水利部门的 CAP 源（Atom 索引或单条消息地址）：定时拉取（任务 warnings-feeds），"
+    description="订阅上级、邻县或气象、水利部门的 CAP 源（Atom 索引或单条消息地址）：每 5 分钟自动拉取，"
                 "新消息作为外部预警进入接收区划待复核。",
 ))
 
@@ -109,7 +109,7 @@ register(Registry(
     search_fields=["sender", "basis"], filter_fields=["severity", "level", "region"],
     natural_key=("id",), select_related=("region",),
     example={"sender": "cap-pac@canada.ca", "severity": "Moderate", "level": "orange", "basis": "发送方 CAP 规范"},
-    description="外部 CAP 消息没有自带级别（如 awareness_level、预警级别参数或事件代码中的颜色）时，按发送方和 severity 定颜色。"
+    description="外部 CAP 消息没有自带级别（级别参数或事件代码中的颜色）时，按发送方和严重程度定颜色。"
                 "发送方留空即所有发送方；区划的规则适用于其下级，近者优先。未设置时："
-                "Extreme→红、Severe→橙、Moderate→黄、Minor→蓝、Unknown→蓝（并提示复核）。",
+                "特别严重→红、严重→橙、较重→黄、一般→蓝、未知→蓝（并提示复核）。",
 ))
