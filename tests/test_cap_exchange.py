@@ -126,6 +126,29 @@ def test_an_update_replaces_and_a_cancel_ends_keeping_history(tree):
     assert CapMessage.objects.filter(outgoing=False).count() == 3  # the history: every message kept
 
 
+def test_an_update_of_a_reissued_message_becomes_an_update_of_the_local_warning(tree, users):
+    from yingji.core.models import Notification
+
+    first, _ = exchange.receive(outside("u.1"), region=tree["county"])
+    w1 = exchange.reissue(users["staff"], first, event_type="rainstorm")
+    workflow.apply(users["staff"], w1, "submit")
+    workflow.apply(users["leader"], w1, "approve")
+    later = cap.cap_time(first.sent + datetime.timedelta(minutes=20))
+    update, _ = exchange.receive(outside("u.2", msg_type="Update", sent=later, headline="暴雨红色预警",
+                                         parameters=[("预警级别", "红色预警")],
+                                         references=f"{first.sender},{first.identifier},{first.sent_text}"),
+                                 region=tree["county"])
+    assert Notification.objects.filter(user=users["staff"], title__startswith="外部预警已更新").exists()
+    w2 = exchange.reissue(users["staff"], update, event_type="rainstorm")
+    assert (w2.supersedes, w2.level) == (w1, "red")
+    workflow.apply(users["staff"], w2, "submit")
+    workflow.apply(users["leader"], w2, "approve")
+    w1.refresh_from_db()
+    assert w1.state == "updated"  # the local chain follows the upstream one
+    sent = cap.parse(exchange.document(w2))
+    assert sent.msgType == "Update" and len(sent.referenced()) == 2  # the source, then w1's Alert
+
+
 def test_colour_from_the_message_then_the_sender_rule_and_unknown_is_mapped(tree):
     red_moderate = outside("m.1", severity="Moderate", parameters=[("awareness_level", "4; red; Extreme")])
     m, _ = exchange.receive(red_moderate, region=tree["county"])
@@ -270,6 +293,10 @@ def test_a_county_and_a_city_exchange_warnings_through_their_feeds(live_server, 
     assert feeds.poll(at_county)["new"] == 1
     incoming.refresh_from_db()
     assert incoming.state == "cancelled"
+    from yingji.core.models import Notification
+
+    told = Notification.objects.get(user=county_user, title__startswith="外部预警已解除")  # it had been re-issued
+    assert local.code in told.body and Warning.objects.get(pk=local.pk).state == "draft"  # the bureau's to lift
 
 
 def test_the_scheduler_polls_every_active_subscription(tree):
@@ -283,3 +310,12 @@ def test_the_scheduler_polls_every_active_subscription(tree):
     CapFeed.objects.create(name="坏的源", url="http://127.0.0.1:9/b.atom", region=tree["county"])
     assert tasks.poll_feeds() == {"feeds": 1, "new": 0, "seen": 0, "failed": 1}
     assert CapFeed.objects.get(name="停用的源").last_polled_at is None
+
+
+def test_the_external_list_shows_what_waits_for_review(tree, web):
+    waiting, _ = exchange.receive(outside("l.1", headline="甲镇外部预警"), region=tree["county"])
+    done, _ = exchange.receive(outside("l.2", headline="乙镇外部预警"), region=tree["county"])
+    exchange.dismiss(None, done, comment="无关")
+    page = web("staff").get("/warnings/external/", follow=True).content.decode()
+    assert "甲镇外部预警" in page and "乙镇外部预警" not in page
+    assert "/warnings/external/" in web("staff").get("/registry/warnings/").content.decode()  # from the warnings list

@@ -84,7 +84,7 @@ def alert_for(w: Warning, *, msg_type: str, identifier: str, sent: str, referenc
     areas = [cap.Area(**{**a.__dict__}) for a in source.areas] if source else []
     codes = w.region_codes()
     named = {v for a in areas for _, v in a.geocodes}
-    local = [c for c in codes if geocode_of(c)[1] not in named]
+    local = [c for c in codes if c not in named and geocode_of(c)[1] not in named]  # named by the source already
     if local or not areas:
         names = dict(Region.objects.filter(code__in=local or [w.region.code]).values_list("code", "name"))
         area = cap.Area(areaDesc="、".join(names.get(c, c) for c in (local or [w.region.code])))
@@ -218,7 +218,7 @@ def _tell_reviewers(old: CapMessage, new: CapMessage) -> None:
 
     what = "已更新" if new.msg_type == "Update" else "已解除"
     notify.notify(notify.users_responsible_for(old, ("staff", "duty", "leader")),
-                  f"外部预警{what}：{old.headline or old.event}",
+                  f"外部预警{what}：{old.headline or old.event}"[:120],
                   body=f"本地预警 {old.warning.code} 转发自该消息，请复核是否同步{'更新' if what == '已更新' else '解除'}。",
                   url=f"/registry/cap-messages/{new.pk}/", level=NotificationLevel.WARNING,
                   key=f"cap-{old.pk}-{new.pk}")
