@@ -25,6 +25,8 @@ class WarningsConfig(YingjiAppConfig):
                      PeriodicJob("warnings-feeds", "yingji.warnings.tasks.poll_feeds", 300))
     demo = DemoStep("yingji.warnings.demo:load", order=40)
     engines = ("geometry", "cap")
+    # A warning's colour, also on CAP messages, colour rules and the re-issue input: one enum in the schema.
+    api_enum_names = {"WarningLevelEnum": "yingji.warnings.models.LEVELS"}
     # Its SMS and e-mail gateways also carry the platform's to-do notifications (YINGJI_NOTIFY_CHANNELS).
     notification_channels = (NotificationChannel("sms", "短信", "yingji.warnings.channels:notify_by_sms"),
                              NotificationChannel("email", "邮件", "yingji.warnings.channels:notify_by_email"))
