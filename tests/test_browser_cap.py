@@ -32,7 +32,7 @@ def test_a_duty_officer_reviews_and_reissues_an_external_warning(live_server, ex
     page.click(f"a[href='/registry/cap-messages/{external.pk}/']")
     page.wait_for_url(f"**/registry/cap-messages/{external.pk}/")
     main = page.inner_text("main")
-    assert "信息块 1（zh-CN）" in main and "统计用区划代码 430181110000" in main and "参数 预警级别=橙色预警" in main
+    assert "信息块 1（中文）" in main and "统计用区划代码 430181110000" in main and "参数 预警级别=橙色预警" in main
     page.screenshot(path=str(OUTPUT / "cap-external-warning.png"), full_page=True)
     page.click("text=转发为本地预警")
     page.wait_for_selector("[data-testid=operation]")

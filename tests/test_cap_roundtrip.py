@@ -162,7 +162,7 @@ def test_colour_comes_from_the_message_then_the_sender_then_the_default():
     assert cap.level_of(_info(parameters=[("预警级别", "橙色预警")]), "x", rules)[0] == "orange"
     assert cap.level_of(_info(eventCodes=[("CN_WARN", "11B03_BLUE")]), "x", rules)[0] == "blue"
     # A parameter that is not a level does not colour the message, even if it names a colour.
-    assert cap.level_of(_info(parameters=[("note", "red tide")]), "x", rules) == ("yellow", "按默认规则：严重程度 Moderate")
+    assert cap.level_of(_info(parameters=[("note", "red tide")]), "x", rules) == ("yellow", "按默认规则：严重程度较重")
     assert cap.level_of(_info(), "met.example", rules)[0] == "orange"  # the sender's own rule
     assert cap.level_of(_info(severity="Unknown"), "x", rules)[0] == "blue"
     with pytest.raises(cap.CapError, match="Severe"):

@@ -96,7 +96,7 @@ def test_the_import_page_as_a_user_meets_it(tree, web, users, client):
     m = CapMessage.objects.get()
     assert done.status_code == 302 and done["Location"] == f"/registry/cap-messages/{m.pk}/"
     page = staff.get(done["Location"]).content.decode()
-    assert "已导入外部预警" in page and "信息块 2（en-US）" in page  # the whole message on its page
+    assert "已导入外部预警" in page and "信息块 2（英文）" in page  # the whole message on its page
     client.force_login(users["readonly"])
     assert client.get("/warnings/import-cap/").status_code == 403
     assert "导入 CAP 预警" not in client.get("/registry/warnings/").content.decode()

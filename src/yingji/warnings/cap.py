@@ -30,6 +30,29 @@ STATUSES = ("Actual", "Exercise", "System", "Test", "Draft")
 MSG_TYPES = ("Alert", "Update", "Cancel", "Ack", "Error")
 SEVERITIES = ("Extreme", "Severe", "Moderate", "Minor", "Unknown")
 LEVELS = ("red", "orange", "yellow", "blue")
+# Chinese words for CAP's enumerations, for pages (the message keeps the codes).
+LABELS = {
+    "status": {"Actual": "正式", "Exercise": "演练", "System": "系统", "Test": "测试", "Draft": "草稿"},
+    "msgType": {"Alert": "首发", "Update": "更新", "Cancel": "解除", "Ack": "确认", "Error": "错误更正"},
+    "scope": {"Public": "公开", "Restricted": "限定", "Private": "私密"},
+    "category": {"Geo": "地质", "Met": "气象", "Safety": "安全", "Security": "治安", "Rescue": "救援", "Fire": "火灾",
+                 "Health": "卫生", "Env": "环境", "Transport": "交通", "Infra": "基础设施", "CBRNE": "化生放核爆",
+                 "Other": "其他"},
+    "responseType": {"Shelter": "就地避险", "Evacuate": "撤离", "Prepare": "准备", "Execute": "执行", "Avoid": "回避",
+                     "Monitor": "关注", "Assess": "评估", "AllClear": "解除", "None": "无需行动"},
+    "urgency": {"Immediate": "立即", "Expected": "预计", "Future": "将来", "Past": "已过", "Unknown": "未知"},
+    "severity": {"Extreme": "特别严重", "Severe": "严重", "Moderate": "较重", "Minor": "一般", "Unknown": "未知"},
+    "certainty": {"Observed": "已发生", "Likely": "很可能", "Possible": "可能", "Unlikely": "不太可能", "Unknown": "未知"},
+}
+LANGUAGES = {"zh": "中文", "en": "英文", "fr": "法文", "es": "西班牙文", "is": "冰岛文", "de": "德文", "ja": "日文"}
+
+
+def label(kind: str, code: str) -> str:
+    return LABELS[kind].get(code, code)
+
+
+def language_label(code: str) -> str:
+    return LANGUAGES.get(code.split("-")[0].lower(), code)
 # Words that name a colour in a message's own level (MeteoAlarm "3; orange; Severe", 预警级别 "橙色").
 _COLOUR_WORDS = {"red": "red", "红": "red", "orange": "orange", "amber": "orange", "橙": "orange",
                  "yellow": "yellow", "黄": "yellow", "blue": "blue", "蓝": "blue"}
@@ -355,7 +378,7 @@ def own_level(info: Info) -> tuple[str, str] | None:
             words = re.findall(r"[a-z]+|[\u4e00-\u9fff]", value.lower())
             for w in words:
                 if w in _COLOUR_WORDS:
-                    return _COLOUR_WORDS[w], f"{kind} {name}={value}"
+                    return _COLOUR_WORDS[w], f"{'参数' if kind == 'parameter' else '事件代码'} {name}={value}"
     return None
 
 
@@ -368,5 +391,5 @@ def level_of(info: Info, sender: str, rules: dict[tuple[str, str], str]) -> tupl
     for who in (sender, ""):
         level = rules.get((who, info.severity))
         if level:
-            return level, f"按{'发送方 ' + sender if who else '默认'}规则：严重程度 {info.severity}"
+            return level, f"按{'发送方 ' + sender if who else '默认'}规则：严重程度{label('severity', info.severity)}"
     raise CapError(f"严重程度 {info.severity!r} 没有对应的预警颜色规则（请在“CAP 颜色规则”中设置）")

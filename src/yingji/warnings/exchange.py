@@ -104,10 +104,10 @@ def alert_for(w: Warning, *, msg_type: str, identifier: str, sent: str, referenc
         urgency="Immediate" if w.effective <= now else "Expected",
         severity={"red": "Extreme", "orange": "Severe", "yellow": "Moderate", "blue": "Minor"}[w.level],
         certainty="Observed" if w.source == "alarm" else "Likely",
-        eventCodes=[("yingji:event", w.event_type)], effective=cap.cap_time(w.effective),
+        effective=cap.cap_time(w.effective),
         expires=cap.cap_time(w.expires), senderName=w.issuer.name if w.issuer_id else w.region.name,
         headline=w.title, description=w.content, instruction=w.measures or None,
-        parameters=[("预警级别", f"{level_label}预警"), ("yingji:level", w.level)], areas=areas)
+        parameters=[("预警级别", f"{level_label}预警")], areas=areas)
     if msg_type == "Cancel":
         info.urgency, info.responseTypes = "Past", ["AllClear"]
     return cap.Alert(identifier=identifier, sender=sender(), sent=sent,

@@ -39,9 +39,12 @@ register(Registry(
 
 def _message_summary(m) -> list:
     """The whole message on its page: every info block with its areas, parameters and resources."""
+    from yingji.warnings.cap import label, language_label
+
     a = m.message()
     head = [f"发送方 {a.sender}；标识 {a.identifier}；发送时间 {a.sent}",
-            f"性质 {a.status}；类型 {a.msgType}；范围 {a.scope}" + (f"；来源 {a.source}" if a.source else "")]
+            f"性质 {label('status', a.status)}；类型 {label('msgType', a.msgType)}；范围 {label('scope', a.scope)}"
+            + (f"；来源 {a.source}" if a.source else "")]
     if m.level_basis:
         head.append(f"预警级别：{m.get_level_display() or '未定'}（{m.level_basis}）")
     if len(m.headline) > Warning._meta.get_field("title").max_length:
@@ -53,9 +56,10 @@ def _message_summary(m) -> list:
         head.append(f"说明：{a.note}")
     sections = [("CAP 消息", head)]
     for n, i in enumerate(a.infos, 1):
-        lines = [f"语言 {i.lang}；类别 {'、'.join(i.categories)}；事件 {i.event}",
-                 f"紧急 {i.urgency}；严重 {i.severity}；确定 {i.certainty}"
-                 + (f"；应对 {'、'.join(i.responseTypes)}" if i.responseTypes else "")]
+        lines = [f"语言 {language_label(i.lang)}；类别 {'、'.join(label('category', c) for c in i.categories)}；事件 {i.event}",
+                 f"紧急程度 {label('urgency', i.urgency)}；严重程度 {label('severity', i.severity)}；"
+                 f"确定性 {label('certainty', i.certainty)}"
+                 + (f"；应对 {'、'.join(label('responseType', r) for r in i.responseTypes)}" if i.responseTypes else "")]
         lines += [f"{label} {v}" for label, v in (("标题", i.headline), ("内容", i.description), ("防御指引", i.instruction),
                                                   ("生效", i.effective), ("开始", i.onset), ("失效", i.expires),
                                                   ("发布者", i.senderName), ("受众", i.audience), ("网址", i.web),
@@ -65,7 +69,7 @@ def _message_summary(m) -> list:
         for ar in i.areas:
             lines.append(f"区域 {ar.areaDesc}：多边形 {len(ar.polygons)} 个，圆 {len(ar.circles)} 个"
                          + "".join(f"；{k} {v}" for k, v in ar.geocodes))
-        sections.append((f"信息块 {n}（{i.lang}）", lines))
+        sections.append((f"信息块 {n}（{language_label(i.lang)}）", lines))
     return sections
 
 
