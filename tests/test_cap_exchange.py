@@ -319,3 +319,12 @@ def test_the_external_list_shows_what_waits_for_review(tree, web):
     page = web("staff").get("/warnings/external/", follow=True).content.decode()
     assert "甲镇外部预警" in page and "乙镇外部预警" not in page
     assert "/warnings/external/" in web("staff").get("/registry/warnings/").content.decode()  # from the warnings list
+
+
+def test_an_odd_shape_stays_in_the_message_and_the_regions_still_target(tree, users):
+    odd, _ = exchange.receive(outside("o.1", areas=[cap.Area("大瑶镇", polygons=["27.9,113.7 28.1,113.9"],
+                                                             geocodes=[("GB/T 2260", "430181")])]),
+                              region=tree["county"])
+    w = exchange.reissue(users["staff"], odd)
+    assert (w.area, w.target_regions) == ("", "430181")
+    assert odd.message().infos[0].areas[0].polygons == ["27.9,113.7 28.1,113.9"]

@@ -24,7 +24,7 @@ from yingji import config
 from yingji.core.framework.operations import Conflict
 from yingji.core.models import Region
 from yingji.warnings import cap
-from yingji.warnings.models import LEVELS, CapMessage, Warning, colour_rules
+from yingji.warnings.models import CapMessage, Warning, colour_rules
 
 GB2260 = "GB/T 2260"  # county level and above: 6 digits
 STATS_CODE = "统计用区划代码"  # townships (9 digits) and villages (12) are not in GB/T 2260; written as 12 digits
@@ -278,12 +278,15 @@ def reissue(user, message: CapMessage, *, level: str = "", event_type: str = "ot
                                        f"（转发自 {info.senderName or message.sender}，{message.identifier}）") if x)
     area = ""
     for a in info.areas:
-        circles = [c for c in a.circles if cap.circle_parts(c)[2] > 0]  # a radius-0 circle names a point: kept in CAP
-        if circles:
-            lon, lat, km = cap.circle_parts(circles[0])
-            area = json.dumps({"circle": [lon, lat, km]})
-        elif a.polygons:
-            area = json.dumps(from_cap_polygon(a.polygons[0]).__geo_interface__)
+        try:
+            circles = [c for c in a.circles if cap.circle_parts(c)[2] > 0]  # radius 0 names a point: kept in CAP
+            if circles:
+                lon, lat, km = cap.circle_parts(circles[0])
+                area = json.dumps({"circle": [lon, lat, km]})
+            elif a.polygons:
+                area = json.dumps(from_cap_polygon(a.polygons[0]).__geo_interface__)
+        except ValueError:  # a shape the sender wrote oddly stays in the message; the regions still target
+            continue
         if area:
             break
     codes = region_codes_of([g for a in info.areas for g in a.geocodes])
@@ -314,5 +317,3 @@ def dismiss(user, message: CapMessage, *, comment: str) -> CapMessage:
     message.save(update_fields=["review", "review_note", "updated_at"])
     return message
 
-
-LEVEL_LABELS = dict(LEVELS)
