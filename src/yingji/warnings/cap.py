@@ -1,38 +1,179 @@
-"""OASIS CAP 1.2: warnings out as <alert> messages, CAP messages in as draft warnings.
+"""OASIS CAP 1.2, the whole message (pure: no Django).
 
-Colour ↔ severity (docs/warnings.md): 红 Extreme, 橙 Severe, 黄 Moderate, 蓝 Minor. Urgency is
-Immediate once effective, else Expected; certainty Likely (Observed for warnings from alarms).
-msgType: Alert for a first release, Update for a version that supersedes another (with
-<references>), Cancel for a lifted warning. Every message is checked against the official schema.
+``parse`` reads an ``<alert>`` into :class:`Alert` — every element the schema allows, in its order,
+repeated ones as lists, each text exactly as written (an empty ``<note/>`` is "" and an absent one
+None) — and ``render`` writes it back, so ``parse(render(a)) == a`` for every valid message and
+``render(parse(x))`` says everything ``x`` said. Messages are checked against the official schema
+both ways (``validate``). Times: ``cap_time`` writes CAP's form (an explicit offset, no fractional
+seconds, no ``Z``); ``parse_time`` reads what real senders write.
+
+Colour: ``level_of`` takes a warning's colour from the message's own level where it carries one (a
+parameter such as MeteoAlarm's ``awareness_level`` or 预警级别, or an event code naming a colour),
+else from the caller's severity rules (per sender, data: warnings.models.CapColourRule).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
+import re
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from lxml import etree
 
 NS = "urn:oasis:names:tc:emergency:cap:1.2"
-SEVERITY = {"red": "Extreme", "orange": "Severe", "yellow": "Moderate", "blue": "Minor"}
-LEVEL_OF = {v: k for k, v in SEVERITY.items()}
+DSIG = "http://www.w3.org/2000/09/xmldsig#"
 CHINA = datetime.timezone(datetime.timedelta(hours=8))
+STATUSES = ("Actual", "Exercise", "System", "Test", "Draft")
+MSG_TYPES = ("Alert", "Update", "Cancel", "Ack", "Error")
+SEVERITIES = ("Extreme", "Severe", "Moderate", "Minor", "Unknown")
+LEVELS = ("red", "orange", "yellow", "blue")
+# Chinese words for CAP's enumerations, for pages (the message keeps the codes).
+LABELS = {
+    "status": {"Actual": "正式", "Exercise": "演练", "System": "系统", "Test": "测试", "Draft": "草稿"},
+    "msgType": {"Alert": "首发", "Update": "更新", "Cancel": "解除", "Ack": "确认", "Error": "错误更正"},
+    "scope": {"Public": "公开", "Restricted": "限定", "Private": "私密"},
+    "category": {"Geo": "地质", "Met": "气象", "Safety": "安全", "Security": "治安", "Rescue": "救援", "Fire": "火灾",
+                 "Health": "卫生", "Env": "环境", "Transport": "交通", "Infra": "基础设施", "CBRNE": "化生放核爆",
+                 "Other": "其他"},
+    "responseType": {"Shelter": "就地避险", "Evacuate": "撤离", "Prepare": "准备", "Execute": "执行", "Avoid": "回避",
+                     "Monitor": "关注", "Assess": "评估", "AllClear": "解除", "None": "无需行动"},
+    "urgency": {"Immediate": "立即", "Expected": "预计", "Future": "将来", "Past": "已过", "Unknown": "未知"},
+    "severity": {"Extreme": "特别严重", "Severe": "严重", "Moderate": "较重", "Minor": "一般", "Unknown": "未知"},
+    "certainty": {"Observed": "已发生", "Likely": "很可能", "Possible": "可能", "Unlikely": "不太可能", "Unknown": "未知"},
+}
+LANGUAGES = {"zh": "中文", "en": "英文", "fr": "法文", "es": "西班牙文", "is": "冰岛文", "de": "德文", "ja": "日文"}
+
+
+def label(kind: str, code: str) -> str:
+    return LABELS[kind].get(code, code)
+
+
+def language_label(code: str) -> str:
+    return LANGUAGES.get(code.split("-")[0].lower(), code)
+# Words that name a colour in a message's own level (MeteoAlarm "3; orange; Severe", 预警级别 "橙色").
+_COLOUR_WORDS = {"red": "red", "红": "red", "orange": "orange", "amber": "orange", "橙": "orange",
+                 "yellow": "yellow", "黄": "yellow", "blue": "blue", "蓝": "blue"}
+_LEVEL_NAMES = ("awareness_level", "level", "级别", "颜色", "colour", "color")
 
 
 class CapError(ValueError):
     pass
 
 
+@dataclass
+class Resource:
+    resourceDesc: str
+    mimeType: str
+    size: str | None = None
+    uri: str | None = None
+    derefUri: str | None = None
+    digest: str | None = None
+
+
+@dataclass
+class Area:
+    areaDesc: str
+    polygons: list[str] = field(default_factory=list)
+    circles: list[str] = field(default_factory=list)
+    geocodes: list[tuple[str, str]] = field(default_factory=list)
+    altitude: str | None = None
+    ceiling: str | None = None
+
+
+@dataclass
+class Info:
+    event: str
+    urgency: str
+    severity: str
+    certainty: str
+    language: str | None = None
+    categories: list[str] = field(default_factory=list)
+    responseTypes: list[str] = field(default_factory=list)
+    audience: str | None = None
+    eventCodes: list[tuple[str, str]] = field(default_factory=list)
+    effective: str | None = None
+    onset: str | None = None
+    expires: str | None = None
+    senderName: str | None = None
+    headline: str | None = None
+    description: str | None = None
+    instruction: str | None = None
+    web: str | None = None
+    contact: str | None = None
+    parameters: list[tuple[str, str]] = field(default_factory=list)
+    resources: list[Resource] = field(default_factory=list)
+    areas: list[Area] = field(default_factory=list)
+
+    @property
+    def lang(self) -> str:
+        return self.language or "en-US"  # the schema's default when <language> is absent
+
+
+@dataclass
+class Alert:
+    identifier: str
+    sender: str
+    sent: str
+    status: str
+    msgType: str
+    scope: str
+    source: str | None = None
+    restriction: str | None = None
+    addresses: str | None = None
+    codes: list[str] = field(default_factory=list)
+    note: str | None = None
+    references: str | None = None
+    incidents: str | None = None
+    infos: list[Info] = field(default_factory=list)
+    signatures: list[str] = field(default_factory=list)  # ds:Signature elements, kept as written
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        """What identifies a message across systems: sender, identifier, sent."""
+        return self.sender, self.identifier, self.sent
+
+    def reference(self) -> str:
+        return ",".join(self.key)
+
+    def referenced(self) -> list[tuple[str, str, str]]:
+        """The earlier messages ``<references>`` names: (sender, identifier, sent) each."""
+        return [tuple(part.split(",", 2)) for part in (self.references or "").split() if part.count(",") >= 2]
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Alert:
+        infos = []
+        for i in data.get("infos", []):
+            i = dict(i)
+            i["eventCodes"] = [tuple(p) for p in i.get("eventCodes", [])]
+            i["parameters"] = [tuple(p) for p in i.get("parameters", [])]
+            i["resources"] = [Resource(**r) for r in i.get("resources", [])]
+            i["areas"] = [Area(**{**a, "geocodes": [tuple(g) for g in a.get("geocodes", [])]}) for a in i.get("areas", [])]
+            infos.append(Info(**i))
+        return cls(**{**data, "infos": infos})
+
+
+# --- schema -----------------------------------------------------------------------------------------
+
 @lru_cache(maxsize=1)
 def schema() -> etree.XMLSchema:
     return etree.XMLSchema(etree.parse(str(Path(__file__).parent / "data" / "CAP-v1.2.xsd")))
 
 
+def _parser() -> etree.XMLParser:
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, remove_comments=True,
+                           remove_pis=True, huge_tree=False)
+
+
 def validate(xml: bytes) -> etree._Element:
     """Parse and check against CAP-v1.2.xsd; CapError names the line and the rule broken."""
     try:
-        root = etree.fromstring(xml, etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False))
+        root = etree.fromstring(xml, _parser())
     except etree.XMLSyntaxError as exc:
         raise CapError(f"不是有效的 XML：{exc}") from None
     if root.getroottree().docinfo.doctype:  # CAP needs no DTD; entities in one would not be resolved anyway
@@ -48,113 +189,207 @@ def validate(xml: bytes) -> etree._Element:
     return root
 
 
-def cap_time(at: datetime.datetime) -> str:
-    # CAP wants "2026-11-22T08:00:00+08:00" — an explicit offset, no "Z", no fractions.
-    return at.astimezone(CHINA).replace(microsecond=0).isoformat()
+# --- times ------------------------------------------------------------------------------------------
+
+def cap_time(at: datetime.datetime, tz: datetime.tzinfo = CHINA) -> str:
+    """CAP's form: "2026-11-22T08:00:00+08:00" — an explicit offset, no "Z", no fractions."""
+    if at.tzinfo is None:
+        raise ValueError("CAP 时间必须带时区")
+    return at.astimezone(tz).replace(microsecond=0).isoformat()
 
 
-def _sub(parent, tag, text=None):
-    el = etree.SubElement(parent, f"{{{NS}}}{tag}")
+_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?([+-]\d\d:\d\d|Z)$")
+
+
+def parse_time(text: str | None) -> datetime.datetime | None:
+    """A CAP time as an aware datetime; "-00:00" (CAP's UTC) and the "Z" some senders write are UTC."""
+    if text is None or not text.strip():
+        return None
+    t = text.strip()
+    if not _TIME.match(t):
+        raise CapError(f"时间 {t!r} 不是 CAP 的时间格式（如 2026-11-22T08:00:00+08:00）")
+    return datetime.datetime.fromisoformat(t.replace("Z", "+00:00"))
+
+
+# --- parse ------------------------------------------------------------------------------------------
+
+def _q(tag: str) -> str:
+    return f"{{{NS}}}{tag}"
+
+
+def _text(el) -> str:
+    return el.text or ""
+
+
+class _Kids:
+    """An element's children by tag, read once (lxml's find() parses its path on every call)."""
+
+    def __init__(self, el):
+        self.by_tag: dict[str, list] = {}
+        for child in el:
+            if isinstance(child.tag, str):
+                self.by_tag.setdefault(child.tag, []).append(child)
+
+    def els(self, tag):
+        return self.by_tag.get(_q(tag), [])
+
+    def one(self, tag) -> str | None:
+        found = self.els(tag)
+        return _text(found[0]) if found else None
+
+    def all(self, tag) -> list[str]:
+        return [_text(el) for el in self.els(tag)]
+
+    def pairs(self, tag) -> list[tuple[str, str]]:
+        return [(k.one("valueName") or "", k.one("value") or "") for k in map(_Kids, self.els(tag))]
+
+
+def _area(el) -> Area:
+    k = _Kids(el)
+    return Area(areaDesc=k.one("areaDesc") or "", polygons=k.all("polygon"), circles=k.all("circle"),
+                geocodes=k.pairs("geocode"), altitude=k.one("altitude"), ceiling=k.one("ceiling"))
+
+
+def _resource(el) -> Resource:
+    k = _Kids(el)
+    return Resource(resourceDesc=k.one("resourceDesc") or "", mimeType=k.one("mimeType") or "", size=k.one("size"),
+                    uri=k.one("uri"), derefUri=k.one("derefUri"), digest=k.one("digest"))
+
+
+def _info(el) -> Info:
+    k = _Kids(el)
+    return Info(
+        language=k.one("language"), categories=k.all("category"), event=k.one("event") or "",
+        responseTypes=k.all("responseType"), urgency=k.one("urgency") or "", severity=k.one("severity") or "",
+        certainty=k.one("certainty") or "", audience=k.one("audience"), eventCodes=k.pairs("eventCode"),
+        effective=k.one("effective"), onset=k.one("onset"), expires=k.one("expires"),
+        senderName=k.one("senderName"), headline=k.one("headline"), description=k.one("description"),
+        instruction=k.one("instruction"), web=k.one("web"), contact=k.one("contact"),
+        parameters=k.pairs("parameter"), resources=[_resource(r) for r in k.els("resource")],
+        areas=[_area(a) for a in k.els("area")])
+
+
+def from_element(root) -> Alert:
+    k = _Kids(root)
+    return Alert(
+        identifier=k.one("identifier") or "", sender=k.one("sender") or "", sent=k.one("sent") or "",
+        status=k.one("status") or "", msgType=k.one("msgType") or "", source=k.one("source"),
+        scope=k.one("scope") or "", restriction=k.one("restriction"), addresses=k.one("addresses"),
+        codes=k.all("code"), note=k.one("note"), references=k.one("references"), incidents=k.one("incidents"),
+        infos=[_info(i) for i in k.els("info")],
+        signatures=[etree.tostring(x, encoding="unicode", with_tail=False)
+                    for x in k.by_tag.get(f"{{{DSIG}}}Signature", [])])
+
+
+def parse(xml: bytes) -> Alert:
+    """The whole message, after the schema check (CapError if it fails), with its times readable."""
+    alert = from_element(validate(xml))
+    for text in [alert.sent] + [t for i in alert.infos for t in (i.effective, i.onset, i.expires)]:
+        parse_time(text)  # the schema's dateTime allows forms ISO 8601 readers refuse; say so here
+    return alert
+
+
+# --- render -----------------------------------------------------------------------------------------
+
+def _sub(parent, tag, text):
     if text is not None:
-        el.text = str(text)
-    return el
+        etree.SubElement(parent, _q(tag)).text = text
 
 
-def to_cap(w, *, sender: str, msg_type: str | None = None, now: datetime.datetime | None = None) -> bytes:
-    """The CAP 1.2 message for warning ``w`` (a warnings.models.Warning)."""
-    from yingji.warnings.geometry import cap_polygons, circle_of
-    from yingji.warnings.models import EVENT_TYPES
+def _subs(parent, tag, texts):
+    for t in texts:
+        _sub(parent, tag, t)
 
-    now = now or datetime.datetime.now(tz=CHINA)
-    if msg_type is None:
-        msg_type = "Cancel" if w.state == "cancelled" else "Update" if w.supersedes_id else "Alert"
-    alert = etree.Element(f"{{{NS}}}alert", nsmap={None: NS})
-    _sub(alert, "identifier", w.cap_identifier or f"yingji.{w.region.code}.{w.code}")
-    _sub(alert, "sender", sender)
-    _sub(alert, "sent", cap_time(w.published_at or now))
-    _sub(alert, "status", "Actual" if w.state in ("published", "updated", "cancelled") else "Draft")
-    _sub(alert, "msgType", msg_type)
-    _sub(alert, "scope", "Public")
-    if msg_type in ("Update", "Cancel"):
-        previous = w if msg_type == "Cancel" else w.supersedes
-        _sub(alert, "references", f"{sender},{previous.cap_identifier},{cap_time(previous.published_at or now)}")
-    info = _sub(alert, "info")
-    _sub(info, "language", "zh-CN")
-    _sub(info, "category", dict((c, cat) for c, _, cat in EVENT_TYPES).get(w.event_type, "Other"))
-    _sub(info, "event", f"{w.get_event_type_display()}预警")
-    _sub(info, "urgency", "Immediate" if w.effective <= now else "Expected")
-    _sub(info, "severity", SEVERITY[w.level])
-    _sub(info, "certainty", "Observed" if w.source == "alarm" else "Likely")
-    _sub(info, "effective", cap_time(w.effective))
-    _sub(info, "expires", cap_time(w.expires))
-    _sub(info, "senderName", w.issuer.name if w.issuer_id else w.region.name)
-    _sub(info, "headline", w.title)
-    _sub(info, "description", w.content)
-    if w.measures:
-        _sub(info, "instruction", w.measures)
-    param = _sub(info, "parameter")
-    _sub(param, "valueName", "预警级别")
-    _sub(param, "value", f"{w.get_level_display()}")
-    area = _sub(info, "area")
-    from yingji.core.models import Region
 
-    names = list(Region.objects.filter(code__in=w.region_codes()).values_list("code", "name"))
-    _sub(area, "areaDesc", "、".join(n for _, n in names) or w.region.name)
-    if w.area.strip():
-        c = circle_of(w.area)
-        if c:
-            _sub(area, "circle", f"{c[1]:.6f},{c[0]:.6f} {c[2]:g}")
-        else:
-            for ring in cap_polygons(w.shape()):
-                _sub(area, "polygon", ring)
-    for code, _ in names or [(w.region.code, "")]:
-        geocode = _sub(area, "geocode")
-        _sub(geocode, "valueName", "GB/T 2260")
-        _sub(geocode, "value", code)
-    xml = etree.tostring(alert, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+def _subpairs(parent, tag, pairs):
+    for name, value in pairs:
+        el = etree.SubElement(parent, _q(tag))
+        _sub(el, "valueName", name)
+        _sub(el, "value", value)
+
+
+def to_element(a: Alert):
+    root = etree.Element(_q("alert"), nsmap={None: NS})
+    for tag in ("identifier", "sender", "sent", "status", "msgType", "source", "scope", "restriction", "addresses"):
+        _sub(root, tag, getattr(a, tag))
+    _subs(root, "code", a.codes)
+    for tag in ("note", "references", "incidents"):
+        _sub(root, tag, getattr(a, tag))
+    for i in a.infos:
+        el = etree.SubElement(root, _q("info"))
+        _sub(el, "language", i.language)
+        _subs(el, "category", i.categories)
+        _sub(el, "event", i.event)
+        _subs(el, "responseType", i.responseTypes)
+        for tag in ("urgency", "severity", "certainty", "audience"):
+            _sub(el, tag, getattr(i, tag))
+        _subpairs(el, "eventCode", i.eventCodes)
+        for tag in ("effective", "onset", "expires", "senderName", "headline", "description", "instruction", "web",
+                    "contact"):
+            _sub(el, tag, getattr(i, tag))
+        _subpairs(el, "parameter", i.parameters)
+        for r in i.resources:
+            rel = etree.SubElement(el, _q("resource"))
+            for tag in ("resourceDesc", "mimeType", "size", "uri", "derefUri", "digest"):
+                _sub(rel, tag, getattr(r, tag))
+        for ar in i.areas:
+            ael = etree.SubElement(el, _q("area"))
+            _sub(ael, "areaDesc", ar.areaDesc)
+            _subs(ael, "polygon", ar.polygons)
+            _subs(ael, "circle", ar.circles)
+            _subpairs(ael, "geocode", ar.geocodes)
+            _sub(ael, "altitude", ar.altitude)
+            _sub(ael, "ceiling", ar.ceiling)
+    for s in a.signatures:
+        root.append(etree.fromstring(s, _parser()))
+    return root
+
+
+def render(a: Alert) -> bytes:
+    """The message as CAP 1.2 XML, checked against the schema (CapError if it would not pass)."""
+    xml = etree.tostring(to_element(a), xml_declaration=True, encoding="UTF-8", pretty_print=False)
     validate(xml)  # never hand out a message the schema refuses
     return xml
 
 
-def from_cap(xml: bytes) -> dict:
-    """Fields for a draft Warning from an outside CAP message (first <info>, first <area>)."""
-    import json
+# --- geometry in CAP's notation (lat,lon pairs; a circle is "lat,lon radius_km") -------------------
 
-    from yingji.warnings.geometry import from_cap_circle, from_cap_polygon
+def circle_parts(text: str) -> tuple[float, float, float]:
+    """(lon, lat, radius_km) of a CAP circle; a radius of 0 (a point, as the specification's own
+    example) is allowed."""
+    centre, radius = text.split()
+    lat, lon = (float(x) for x in centre.split(","))
+    return lon, lat, float(radius)
 
-    root = validate(xml)
-    ns = {"c": NS}
 
-    def text(el, path, default=""):
-        found = el.find(path, ns)
-        return found.text.strip() if found is not None and found.text else default
+def polygon_ring(text: str) -> list[tuple[float, float]]:
+    """(lon, lat) points of a CAP polygon."""
+    return [(float(lon), float(lat)) for lat, lon in (p.split(",") for p in text.split())]
 
-    info = root.find("c:info", ns)
-    if info is None:
-        raise CapError("CAP 消息没有 <info>，无法生成预警")
-    severity = text(info, "c:severity")
-    if severity not in LEVEL_OF:
-        raise CapError(f"严重程度 {severity!r} 无法对应预警颜色（应为 Extreme/Severe/Moderate/Minor）")
-    sent = datetime.datetime.fromisoformat(text(root, "c:sent"))
-    effective = datetime.datetime.fromisoformat(text(info, "c:effective") or text(root, "c:sent"))
-    expires_text = text(info, "c:expires")
-    expires = datetime.datetime.fromisoformat(expires_text) if expires_text else effective + datetime.timedelta(hours=24)
-    area = info.find("c:area", ns)
-    shape, regions = "", []
-    if area is not None:
-        circle = text(area, "c:circle")
-        polygon = text(area, "c:polygon")
-        if circle:
-            lon, lat, km = from_cap_circle(circle)
-            shape = json.dumps({"circle": [lon, lat, km]})
-        elif polygon:
-            shape = json.dumps(from_cap_polygon(polygon).__geo_interface__)
-        regions = [text(g, "c:value") for g in area.findall("c:geocode", ns) if text(g, "c:value").isdigit()]
-    return {
-        "cap_identifier": text(root, "c:identifier"), "cap_sender": text(root, "c:sender"), "sent": sent,
-        "msg_type": text(root, "c:msgType"), "level": LEVEL_OF[severity],
-        "title": text(info, "c:headline") or text(info, "c:event"), "content": text(info, "c:description"),
-        "measures": text(info, "c:instruction"), "event": text(info, "c:event"), "effective": effective,
-        "expires": expires, "area": shape, "regions": regions,
-        "area_desc": text(area, "c:areaDesc") if area is not None else "",
-    }
+
+# --- colour -----------------------------------------------------------------------------------------
+
+def own_level(info: Info) -> tuple[str, str] | None:
+    """(level, where) when the message says its own colour: a level parameter, else an event code."""
+    for kind, pairs in (("parameter", info.parameters), ("eventCode", info.eventCodes)):
+        for name, value in pairs:
+            if kind == "parameter" and not any(n in name.lower() for n in _LEVEL_NAMES):
+                continue
+            words = re.findall(r"[a-z]+|[\u4e00-\u9fff]", value.lower())
+            for w in words:
+                if w in _COLOUR_WORDS:
+                    return _COLOUR_WORDS[w], f"{'参数' if kind == 'parameter' else '事件代码'} {name}={value}"
+    return None
+
+
+def level_of(info: Info, sender: str, rules: dict[tuple[str, str], str]) -> tuple[str, str]:
+    """(level, why): the message's own level, else ``rules[(sender, severity)]``, else
+    ``rules[("", severity)]`` (the default for every sender). CapError when nothing maps."""
+    own = own_level(info)
+    if own:
+        return own[0], f"消息自带级别（{own[1]}）"
+    for who in (sender, ""):
+        level = rules.get((who, info.severity))
+        if level:
+            return level, f"按{'发送方 ' + sender if who else '默认'}规则：严重程度{label('severity', info.severity)}"
+    raise CapError(f"严重程度 {info.severity!r} 没有对应的预警颜色规则（请在“CAP 颜色规则”中设置）")

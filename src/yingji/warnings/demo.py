@@ -39,6 +39,9 @@ def _warnings(rng, towns) -> int:
         published_at=now - datetime.timedelta(minutes=40))
     w.cap_identifier = f"yingji.{w.region.code}.{w.code}"
     w.save(update_fields=["cap_identifier"])
+    from yingji.warnings import exchange
+
+    exchange.record_outgoing(w, "Alert")  # its CAP message, on the public feed as a release would put it
     people = list(dissemination.target_people(w))
     Recipient.objects.bulk_create([Recipient(warning=w, person=p) for p in people])
     recipients = list(w.recipients.select_related("person"))

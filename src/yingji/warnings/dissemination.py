@@ -42,11 +42,16 @@ def released(warning: Warning) -> None:
 
     if warning.supersedes_id:
         workflow.apply(None, warning.supersedes, "supersede", system=True)
+    if warning.cap_status == "Test":  # CAP status Test: technical testing only, nobody is sent anything
+        return
     transaction.on_commit(lambda: release(Warning.objects.get(pk=warning.pk)))
 
 
 def lifted(warning: Warning) -> None:
     """On 解除: everyone who got the warning hears that it is lifted, after commit."""
+    if warning.cap_status == "Test":
+        return
+
     def tell():
         fresh = Warning.objects.get(pk=warning.pk)
         send(fresh, list(fresh.recipients.select_related("person")), attempt=LIFT_NOTICE, prefix="【解除】")
@@ -70,6 +75,8 @@ def ack_url(recipient: Recipient) -> str:
 def send(warning: Warning, recipients, *, attempt: int = 1, prefix: str = "") -> dict:
     """Send to ``recipients`` on every configured channel; returns delivered/failed counts."""
     level = f"{warning.get_level_display()}预警"
+    if warning.cap_status == "Exercise":  # CAP status Exercise: for the drill's participants, and says so
+        prefix = f"【演练】{prefix}"
     text = f"{prefix}【{level}】{warning.title}：{warning.content[:120]}"
     messages = [Message(r.pk, r.person.name, r.person.mobile, r.person.email, f"{prefix}{level}：{warning.title}", text,
                         ack_url(r)) for r in recipients]

@@ -1,19 +1,16 @@
 """A warning's CAP 1.2 message as the warnings registry's declared document ``cap``: the page
-/warnings/<id>/cap.xml and GET /api/warnings/<id>/documents/cap/ serve it alike."""
+/warnings/<id>/cap.xml and GET /api/warnings/<id>/documents/cap/ serve it alike — the last message the
+warning sent (exchange.document), or a Draft preview before release."""
 
 from __future__ import annotations
 
-from yingji import config
 from yingji.core.framework.registry import RecordDocument
-from yingji.warnings import cap
-
-
-def cap_sender() -> str:
-    return f"yingji@{config.public_url().split('//')[-1].split('/')[0].rsplit(':', 1)[0].strip('[]')}"
 
 
 def cap_message(warning) -> bytes:
-    return cap.to_cap(warning, sender=cap_sender())
+    from yingji.warnings import exchange
+
+    return exchange.document(warning)
 
 
 CAP_DOCUMENT = RecordDocument("CAP 1.2 报文", cap_message, media_type="application/cap+xml", extension="xml",

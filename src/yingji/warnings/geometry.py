@@ -31,9 +31,3 @@ def from_cap_polygon(text: str) -> Polygon:
     if len(ring) < 4 or ring[0] != ring[-1]:
         raise ValueError("CAP polygon 至少 4 个点且首尾相同")
     return Polygon(ring)
-
-
-def from_cap_circle(text: str) -> tuple[float, float, float]:
-    centre, radius = text.split()
-    lat, lon = (float(x) for x in centre.split(","))
-    return lon, lat, float(radius)

@@ -75,6 +75,11 @@ class Warning(DomainModel):
     cancelled_at = models.DateTimeField("解除时间", null=True, blank=True, editable=False)
     cap_identifier = models.CharField("CAP 标识", max_length=120, blank=True, editable=False)
     cap_sender = models.CharField("CAP 发送方", max_length=120, blank=True, editable=False)
+    cap_status = models.CharField("信息性质", max_length=10, default="Actual",
+                                  choices=[("Actual", "正式"), ("Exercise", "演练"), ("Test", "测试（不发送）")],
+                                  help_text="测试消息不向任何人发送；演练消息标明【演练】")
+    source_message = models.ForeignKey("CapMessage", verbose_name="转发自外部预警", null=True, blank=True,
+                                       on_delete=models.SET_NULL, related_name="reissues", editable=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "预警信息"
@@ -137,14 +142,16 @@ class Warning(DomainModel):
 
     def on_transition(self, name, before, after, inputs, actor=None):
         """Stamp the record; sending is dissemination's, once the transaction commits."""
-        from yingji.warnings import dissemination
+        from yingji.warnings import dissemination, exchange
 
         if name == "approve":
             self.published_at = timezone.now()
             self.cap_identifier = self.cap_identifier or f"yingji.{self.region.code}.{self.code}"
+            exchange.record_outgoing(self, "Update" if self.supersedes_id else "Alert")
             dissemination.released(self)
         elif name == "cancel":
             self.cancelled_at = timezone.now()
+            exchange.record_outgoing(self, "Cancel")
             dissemination.lifted(self)
 
     @property
@@ -194,3 +201,140 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"{self.recipient} {self.channel} {self.state}"
+
+
+# --- CAP exchange (预警信息互通): whole messages in and out, feeds, colour rules --------------------
+
+CAP_STATUSES = [("Actual", "正式"), ("Exercise", "演练"), ("System", "系统"), ("Test", "测试"), ("Draft", "草稿")]
+CAP_MSG_TYPES = [("Alert", "首发"), ("Update", "更新"), ("Cancel", "解除"), ("Ack", "确认"), ("Error", "错误更正")]
+CAP_SEVERITIES = [("Extreme", "特别严重"), ("Severe", "严重"), ("Moderate", "较重"), ("Minor", "一般"),
+                  ("Unknown", "未知")]
+# Used where no CapColourRule applies: the usual pairing of CAP severity and the four colours; an
+# Unknown severity is taken as 蓝色 (the lowest) and says so on the message for the reviewer.
+DEFAULT_SEVERITY_LEVELS = {"Extreme": "red", "Severe": "orange", "Moderate": "yellow", "Minor": "blue",
+                           "Unknown": "blue"}
+
+
+class CapFeed(DomainModel):
+    """订阅的 CAP 源: an upstream CAP index feed (Atom) or a single message URL, polled by the job
+    ``warnings-feeds``; what it brings in is owned by ``region`` (whose staff review it)."""
+
+    name = models.CharField("名称", max_length=100, help_text="如：长沙市应急管理局预警、湖南省气象台")
+    url = models.URLField("订阅地址", max_length=500,
+                          help_text="Atom 索引（如 https://…/public/cap/feed.atom）或单条 CAP 消息地址")
+    region = models.ForeignKey(Region, verbose_name="接收区划", on_delete=models.PROTECT, related_name="+",
+                               help_text="导入的外部预警由该区划的人员复核、转发")
+    active = models.BooleanField("启用", default=True)
+    last_polled_at = models.DateTimeField("最近拉取", null=True, blank=True, editable=False)
+    last_result = models.CharField("最近结果", max_length=300, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "CAP 订阅源"
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["region", "url"], name="cap_feed_unique")]
+
+    def __str__(self):
+        return self.name
+
+
+class CapColourRule(DomainModel):
+    """CAP 颜色规则: which colour a sender's severity means, where its message carries no level of its
+    own. ``sender`` blank: every sender. The nearest region's rule wins (walking up the tree)."""
+
+    region = models.ForeignKey(Region, verbose_name="适用区划", on_delete=models.PROTECT, related_name="+",
+                               help_text="适用于该区划及其全部下级导入的消息")
+    sender = models.CharField("发送方", max_length=200, blank=True,
+                              help_text="CAP 消息中的发送方，如 cap-pac@canada.ca；留空表示所有发送方")
+    severity = models.CharField("严重程度", max_length=10, choices=CAP_SEVERITIES)
+    level = models.CharField("对应预警级别", max_length=8, choices=LEVELS)
+    basis = models.CharField("依据", max_length=200, help_text="如：该发送方公布的 CAP 规范文件名，或双方的约定")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "CAP 颜色规则"
+        ordering = ["region__code", "sender", "severity"]
+        constraints = [models.UniqueConstraint(fields=["region", "sender", "severity"], name="cap_colour_unique")]
+
+    def __str__(self):
+        return f"{self.sender or '所有发送方'} {self.severity} → {self.get_level_display()}"
+
+
+def colour_rules(region) -> dict[tuple[str, str], str]:
+    """(sender, severity) → level for messages imported into ``region``: its own and its ancestors'
+    rules (the nearest first), then the defaults for every sender."""
+    rules: dict[tuple[str, str], str] = {}
+    chain = [r for r in Region.objects.filter(pk__in=_ancestor_ids(region))]
+    for r in sorted(chain, key=lambda r: -len(r.path)):
+        for rule in CapColourRule.objects.filter(region=r):
+            rules.setdefault((rule.sender, rule.severity), rule.level)
+    for severity, level in DEFAULT_SEVERITY_LEVELS.items():
+        rules.setdefault(("", severity), level)
+    return rules
+
+
+def _ancestor_ids(region) -> list[int]:
+    ids = []
+    while region is not None:
+        ids.append(region.pk)
+        region = region.parent
+    return ids
+
+
+class CapMessage(DomainModel):
+    """One CAP 1.2 message, whole: sent by this platform (``outgoing``) or received from a file or a
+    subscribed feed (外部预警). ``alert`` holds the message as cap.Alert.to_dict() — every info block,
+    area, polygon, circle, geocode, parameter and resource — and ``xml`` the bytes as received or
+    sent; the columns are what lists and look-ups need. Rows are appended by the services only."""
+
+    STATES = [("active", "生效中"), ("updated", "已被更新"), ("cancelled", "已解除"), ("info", "非预警消息")]
+    REVIEWS = [("pending", "待复核"), ("reissued", "已转发"), ("dismissed", "不转发"), ("", "—")]
+
+    outgoing = models.BooleanField("本平台发出", default=False, editable=False)
+    region = models.ForeignKey(Region, verbose_name="所属区划", on_delete=models.PROTECT, related_name="+",
+                               editable=False)
+    sender = models.CharField("发送方", max_length=200, editable=False)
+    identifier = models.CharField("消息标识", max_length=200, editable=False)
+    sent_text = models.CharField("发送时间（原文）", max_length=40, editable=False)
+    sent = models.DateTimeField("发送时间", editable=False)
+    status = models.CharField("消息性质", max_length=10, choices=CAP_STATUSES, editable=False)
+    msg_type = models.CharField("消息类型", max_length=8, choices=CAP_MSG_TYPES, editable=False)
+    scope = models.CharField("范围", max_length=12, editable=False,
+                             choices=[("Public", "公开"), ("Restricted", "限定"), ("Private", "私密")])
+    references = models.TextField("引用的消息", blank=True, editable=False)
+    event = models.CharField("事件", max_length=300, blank=True, editable=False)
+    headline = models.TextField("标题", blank=True, editable=False)
+    severity = models.CharField("严重程度", max_length=10, blank=True, editable=False, choices=CAP_SEVERITIES)
+    level = models.CharField("预警级别", max_length=8, choices=LEVELS, blank=True, editable=False)
+    level_basis = models.CharField("级别依据", max_length=300, blank=True, editable=False)
+    area_desc = models.TextField("区域", blank=True, editable=False)
+    expires = models.DateTimeField("失效时间", null=True, blank=True, editable=False)
+    alert = models.JSONField("完整消息", editable=False)
+    xml = models.TextField("CAP 报文", editable=False)
+    state = models.CharField("状态", max_length=10, choices=STATES, default="active", editable=False, db_index=True)
+    review = models.CharField("复核", max_length=10, choices=REVIEWS, blank=True, editable=False)
+    review_note = models.CharField("复核意见", max_length=500, blank=True, editable=False)
+    superseded_by = models.ForeignKey("self", verbose_name="被其更新/解除", null=True, blank=True,
+                                      on_delete=models.SET_NULL, related_name="+", editable=False)
+    feed = models.ForeignKey(CapFeed, verbose_name="来自订阅源", null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="messages", editable=False)
+    warning = models.ForeignKey(Warning, verbose_name="本地预警", null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="cap_messages", editable=False,
+                                help_text="发出的消息：它所报的预警；外部消息：转发生成的本地预警")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "CAP 消息"
+        ordering = ["-sent"]
+        constraints = [models.UniqueConstraint(fields=["outgoing", "region", "sender", "identifier", "sent_text"],
+                                               name="cap_message_once")]
+        indexes = [models.Index(fields=["sender", "identifier"])]
+
+    def __str__(self):
+        return f"{self.headline or self.event or self.identifier}"
+
+    def message(self):
+        from yingji.warnings.cap import Alert
+
+        return Alert.from_dict(self.alert)
+
+    @property
+    def is_live(self) -> bool:
+        return self.state == "active" and (self.expires is None or self.expires > timezone.now())

@@ -18,3 +18,11 @@ def chase_unanswered() -> dict:
     from yingji.warnings import dissemination
 
     return dissemination.chase_unanswered()
+
+
+@shared_task(name="yingji.warnings.tasks.poll_feeds")
+def poll_feeds() -> dict:
+    """Poll every active CAP subscription (CapFeed)."""
+    from yingji.warnings import feeds
+
+    return feeds.poll_all()

@@ -10,4 +10,9 @@ urlpatterns = [
     path("ack/<str:token>/", views.acknowledge, name="warning_ack"),
     path("public/warnings/", views.public_warnings, name="public_warnings"),
     path("public/warnings.geojson", views.public_warnings_geojson, name="public_warnings_geojson"),
+    path("warnings/external/", views.external, name="warning_external"),
+    path("warnings/cap-messages/<int:pk>.xml", views.cap_message_xml, name="cap_message_xml"),
+    path("warnings/cap-messages/<int:pk>/warning/", views.cap_message_warning, name="cap_message_warning"),
+    path("public/cap/feed.atom", views.public_cap_feed, name="public_cap_feed"),
+    path("public/cap/<int:pk>.xml", views.public_cap_message, name="public_cap_message"),
 ]

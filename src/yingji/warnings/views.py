@@ -52,6 +52,28 @@ def cap_export(request, pk):
     return DocumentView.as_view()(request, registry="warnings", pk=pk, name="cap", extension="xml")
 
 
+def cap_message_xml(request, pk):
+    """A kept CAP message (sent or received) as XML under the record page's rules: the cap-messages
+    registry's declared document ``cap``."""
+    return DocumentView.as_view()(request, registry="cap-messages", pk=pk, name="cap", extension="xml")
+
+
+@login_required
+def cap_message_warning(request, pk):
+    """From a CAP message to the local warning it reported or became (reads, so not an operation)."""
+    from django.http import Http404
+    from django.urls import reverse
+
+    from yingji.warnings.models import CapMessage
+
+    if not can(request.user, "view", CapMessage):
+        raise PermissionDenied("您的角色不能查看 CAP 消息")
+    m = get_object_or_404(restrict(CapMessage.objects.all(), request.user), pk=pk)
+    if m.warning_id is None:
+        raise Http404("该消息还没有对应的本地预警")
+    return redirect(reverse("registry_detail", args=["warnings", m.warning_id]))
+
+
 # 导入 CAP 预警: the page of the declared operation ``warnings/import-cap`` at its own address.
 cap_import = operation_page("warnings", "import-cap")
 
@@ -80,7 +102,7 @@ def from_alarm(request, pk):
                    f"{alarm.last_value}{sensor.unit}（峰值 {alarm.peak_value}{sensor.unit}），已达{alarm.level}级报警。",
         "measures": "请相关单位立即核查现场，必要时组织人员撤离，做好应急处置准备。",
         "effective": f"{now:%Y-%m-%dT%H:%M}", "expires": f"{now + datetime.timedelta(hours=12):%Y-%m-%dT%H:%M}",
-        "region": township.code, "target_regions": township.code}
+        "region": township.code, "target_regions": township.code, "cap_status": "Actual"}
     return redirect(f"{reverse('registry_create', args=['warnings'])}?{urlencode(initial)}")
 
 
@@ -122,3 +144,39 @@ def public_warnings_geojson(request):
                 "code": w.code, "title": w.title, "level": w.level, "level_label": w.get_level_display(),
                 "effective": w.effective.isoformat(), "expires": w.expires.isoformat()}})
     return JsonResponse({"type": "FeatureCollection", "features": features}, json_dumps_params={"ensure_ascii": False})
+
+
+@login_required
+def external(request):
+    """外部预警: the external warnings waiting for review (the cap-messages list, filtered). Reads."""
+    from django.urls import reverse
+
+    return redirect(f"{reverse('registry_list', args=['cap-messages'])}?outgoing=False&review=pending")
+
+
+def public_cap_feed(request):
+    """The CAP index feed (Atom, RFC 4287) of this platform's messages in force; ``?region=<code>`` for
+    one issuing region's. Public like the warning map (aggregators and other levels read it without
+    an account), so not an operation."""
+    from django.http import HttpResponse
+    from django.urls import reverse
+
+    from yingji.warnings import feeds
+
+    region = request.GET.get("region", "").strip()
+    name = Region.objects.filter(code=region).values_list("name", flat=True).first() if region else ""
+    body = feeds.atom(feeds.feed_messages(region), self_url=request.build_absolute_uri(),
+                      message_url=lambda m: request.build_absolute_uri(reverse("public_cap_message", args=[m.pk])),
+                      title=f"{name or '本平台'}预警信息（CAP 1.2）")
+    return HttpResponse(body, content_type="application/atom+xml; charset=utf-8")
+
+
+def public_cap_message(request, pk):
+    """One of this platform's CAP messages by URL (as the feed links it): public, as sent. Drafts and
+    messages not of public scope are not served."""
+    from django.http import HttpResponse
+
+    from yingji.warnings.models import CapMessage
+
+    m = get_object_or_404(CapMessage.objects.exclude(status="Draft"), pk=pk, outgoing=True, scope="Public")
+    return HttpResponse(m.xml.encode(), content_type="application/cap+xml; charset=utf-8")
