@@ -20,6 +20,9 @@ class WarningsConfig(YingjiAppConfig):
                    "warnings.capcolourrule": "v"},
         "duty": {"warnings.warning": "vac", "warnings.capmessage": "v", "warnings.capfeed": "vc",
                  "warnings.capcolourrule": "v"},
+        # Which feeds the county follows, how their colours read and what is re-issued: the county's
+        # call (staff, leader's review), not a township's, whatever its catch-all grant says.
+        "township": {"warnings.capmessage": "v", "warnings.capfeed": "v", "warnings.capcolourrule": "v"},
     }
     periodic_jobs = (PeriodicJob("warnings-chase", "yingji.warnings.tasks.chase_unanswered", 60),
                      PeriodicJob("warnings-feeds", "yingji.warnings.tasks.poll_feeds", 300))
