@@ -1,9 +1,11 @@
 """The ingest service: parsed readings → checked against the sensor registry → stored in a batch →
 alarm rules → alarm records → live events. MQTT and HTTP both end here.
 
-Rule state (level, pending excursion, last value and time) lives on the sensor rows, which a batch
-locks (``SELECT … FOR UPDATE`` in id order) while it evaluates: several ingest workers sharing one
-MQTT subscription therefore see one consistent state per sensor. A reading older than the
+Rule state (level, pending excursion, last value and time) is kept in memory by the MQTT worker that
+owns the sensor (monitoring.ownership: partitions of the fleet, checkpoints, replay on restart).
+Without an owner — HTTP batches, workers sharing one MQTT subscription — it lives on the sensor rows,
+which a batch locks (``SELECT … FOR UPDATE`` in id order) while it evaluates, so several processes
+see one consistent state per sensor. A reading older than the
 sensor's last evaluated one (a late or replayed message) is stored and aggregated but not
 re-evaluated, so replays never raise alarms twice.
 
@@ -32,6 +34,7 @@ from django.utils import timezone
 from yingji.monitoring import payload as payloads
 from yingji.monitoring import storage
 from yingji.monitoring.models import DeadLetter, Sensor
+from yingji.monitoring.ownership import OwnedStates, Partition
 from yingji.monitoring.rules import RuleSet, State, evaluate
 
 log = logging.getLogger(__name__)
@@ -92,11 +95,20 @@ class DeviceInfo:
 
 
 class Ingestor:
-    """One per worker; holds no state between batches (rule state lives on the sensor rows)."""
+    """One per worker. Without a partition (HTTP, a shared MQTT subscription) it holds no state
+    between batches: rule state lives on the sensor rows, locked per batch. With one (an MQTT worker
+    that owns its sensors, monitoring.ownership) it keeps only its partition's readings and their
+    rule state in memory; ``checkpoint()`` writes that state back."""
 
-    def __init__(self, per_row: bool = False, limits: payloads.Limits | None = None):
+    def __init__(self, per_row: bool = False, limits: payloads.Limits | None = None,
+                 partition: Partition | None = None):
         self.per_row = per_row  # benchmark reference: one ORM insert per reading
         self.limits = limits  # None: read YINGJI_READING_* at each batch
+        self.partition = partition
+        self.owned = OwnedStates() if partition is not None else None
+
+    def checkpoint(self) -> int:
+        return self.owned.checkpoint() if self.owned is not None else 0
 
     def _device_map(self, wanted: set[str]) -> dict[str, DeviceInfo]:
         """The batch's devices, read fresh each batch (one indexed query): a sensor just disabled,
@@ -114,9 +126,12 @@ class Ingestor:
         Raises only for failures of the database itself; a message that fails for its data is
         isolated (bisection) into the dead-letter table and the rest of the batch is stored."""
         now = time.time() if now is None else now
+        snapshot = self.owned.snapshot() if self.owned is not None else None
         try:
             return self._handle(messages, allowed=allowed, now=now)
         except Exception as exc:
+            if snapshot is not None:  # the batch rolled back: so does the state it evaluated
+                self.owned.restore(snapshot)
             if not is_poison(exc):
                 raise
             if len(messages) == 1:
@@ -138,8 +153,10 @@ class Ingestor:
         parsed = payloads.Parsed()
         dead: list[DeadLetter] = []
         sources: list[str] = []
+        owns = self.partition.owns if self.partition is not None and self.partition.count > 1 else None
         for source, raw in messages:
-            one = payloads.parse(raw, now=now, topic_device=payloads.device_from_topic(source), limits=limits)
+            one = payloads.parse(raw, now=now, topic_device=payloads.device_from_topic(source), limits=limits,
+                                 owns=owns)
             dead += [_dead(source, r, raw) for r in one.rejects]
             sources += [source] * len(one)
             parsed.extend(one)
@@ -175,11 +192,14 @@ class Ingestor:
         sensor = np.array([devices[parsed.device[i]].pk for i in keep], dtype=np.int64)
         ts = np.array([parsed.ts[i] for i in keep], dtype=float)
         value = np.array([parsed.value[i] for i in keep], dtype=float)
+        status = {devices[parsed.device[i]].pk: devices[parsed.device[i]].status for i in keep}
+        if self.owned is not None:
+            self.owned.ensure(status)  # before storing: a replay must not see this batch's readings
         with transaction.atomic():
             if dead:
                 DeadLetter.objects.bulk_create(dead)
             failed: list[tuple[int, BaseException]] = []
-            self._store(np.arange(len(keep)), sensor, ts, value, outcome, failed)
+            self._store(np.arange(len(keep)), sensor, ts, value, status, outcome, failed)
             for k, exc in failed:  # readings that fail on their own: isolated, kept, located
                 i = keep[k]
                 reject = payloads.Reject("store_failed", f"第 {parsed.index[i] + 1} 条入库失败：{type(exc).__name__}: "
@@ -192,13 +212,14 @@ class Ingestor:
             outcome.duplicates = len(keep) - len(failed) - outcome.stored
         return outcome
 
-    def _store(self, rows: np.ndarray, sensor: np.ndarray, ts: np.ndarray, value: np.ndarray, outcome: Outcome,
-               failed: list) -> None:
+    def _store(self, rows: np.ndarray, sensor: np.ndarray, ts: np.ndarray, value: np.ndarray, status: dict,
+               outcome: Outcome, failed: list) -> None:
         """Store and evaluate readings ``rows`` in a savepoint; on a data failure bisect them, so only
         the readings that fail alone end up in ``failed``."""
         if not len(rows):
             return
         part = Outcome()
+        snapshot = self.owned.snapshot() if self.owned is not None else None
         try:
             with transaction.atomic():
                 s, t, v = sensor[rows], ts[rows], value[rows]
@@ -209,33 +230,45 @@ class Ingestor:
                     inserted = storage.store_readings(s, t, v)
                     part.stored = len(inserted[0])
                 if len(inserted[0]):
-                    self._evaluate(*inserted, part)
+                    self._evaluate(*inserted, status, part)
         except Exception as exc:
+            if snapshot is not None:
+                self.owned.restore(snapshot)
             if not is_poison(exc):
                 raise
             if len(rows) == 1:
                 failed.append((int(rows[0]), exc))
                 return
             half = len(rows) // 2
-            self._store(rows[:half], sensor, ts, value, outcome, failed)
-            self._store(rows[half:], sensor, ts, value, outcome, failed)
+            self._store(rows[:half], sensor, ts, value, status, outcome, failed)
+            self._store(rows[half:], sensor, ts, value, status, outcome, failed)
             return
         outcome.stored += part.stored
         for k, n in part.alarms.items():
             outcome.alarms[k] += n
 
-    def _evaluate(self, sensor: np.ndarray, ts: np.ndarray, value: np.ndarray, outcome: Outcome) -> None:
-        """Run the rules for the inserted readings under a lock on their sensors (alarm changes reach
-        open pages through the Alarm post_save hook in monitoring.live)."""
+    def _evaluate(self, sensor: np.ndarray, ts: np.ndarray, value: np.ndarray, status: dict,
+                  outcome: Outcome) -> None:
+        """Run the rules for the inserted readings: on the owner's in-memory state, or under a lock on
+        the sensor rows (alarm changes reach open pages through the Alarm post_save hook in
+        monitoring.live)."""
         from yingji.monitoring.alarms import apply_events
 
         ids = np.unique(sensor)
-        loaded = storage.lock_sensor_state(ids)  # arrays, in id order == ids
-        rules = RuleSet(thresholds=loaded["thresholds"], rising=loaded["rising"], deadband=loaded["deadband"],
-                        min_duration_s=loaded["min_duration_s"], max_rate_per_min=loaded["max_rate_per_min"],
-                        interval_s=loaded["interval_s"])
-        state = State(level=loaded["level"], pending_level=loaded["pending_level"],
-                      pending_since=loaded["pending_since"], last_value=loaded["last_value"], last_ts=loaded["last_ts"])
+        if self.owned is not None:
+            slots = self.owned.slots(ids)
+            rules, state = self.owned.view(slots)
+            reporting_again = np.array([status[int(i)] in ("offline", "fault") for i in ids], dtype=bool)
+            was_offline = np.array([status[int(i)] == "offline" for i in ids], dtype=bool)
+        else:
+            loaded = storage.lock_sensor_state(ids)  # arrays, in id order == ids
+            rules = RuleSet(thresholds=loaded["thresholds"], rising=loaded["rising"], deadband=loaded["deadband"],
+                            min_duration_s=loaded["min_duration_s"], max_rate_per_min=loaded["max_rate_per_min"],
+                            interval_s=loaded["interval_s"])
+            state = State(level=loaded["level"], pending_level=loaded["pending_level"],
+                          pending_since=loaded["pending_since"], last_value=loaded["last_value"],
+                          last_ts=loaded["last_ts"])
+            was_offline = loaded["offline"]
         local = np.searchsorted(ids, sensor)
         fresh = ~(ts <= state.last_ts[local])  # NaN last_ts compares False → fresh
         sensors = _SensorsByIndex(ids)
@@ -247,8 +280,13 @@ class Ingestor:
                                  ("rate", _rate_events(lf, tf, vf, result.rate_alarm, has_rate))):
                 for k, v in apply_events(sensors, events, kind).items():
                     outcome.alarms[k] += v
-        offline = np.flatnonzero(loaded["offline"])
-        storage.save_sensor_state(ids, state)
+        offline = np.flatnonzero(was_offline)
+        if self.owned is not None:
+            self.owned.put(slots, state)
+            if reporting_again.any():
+                storage.mark_online(ids[reporting_again].tolist())
+        else:
+            storage.save_sensor_state(ids, state)
         if len(offline):  # reporting again: online, and the offline alarm is marked recovered
             apply_events(sensors, [{"sensor": int(i), "ts": float(state.last_ts[i]), "value": float(state.last_value[i]),
                                     "level": 0, "kind": "clear"} for i in offline], "offline")

@@ -146,16 +146,22 @@ def when_text(ts: float) -> str:
         return f"{ts:g} 秒（Unix）"
 
 
-def parse(payload: bytes | str, *, now: float, topic_device: str | None = None, limits: Limits = Limits()) -> Parsed:
-    """Readings and located rejects from one payload; never raises on bad input."""
+def parse(payload: bytes | str, *, now: float, topic_device: str | None = None, limits: Limits = Limits(),
+          owns=None) -> Parsed:
+    """Readings and located rejects from one payload; never raises on bad input. ``owns(device)``:
+    keep only the readings (and rejects) of the devices it accepts, ``owns(None)`` deciding for what
+    names no device — a payload that is not JSON, an item without a text ``device``
+    (monitoring.ownership.Partition.owns); None keeps everything."""
     out = Parsed()
     try:
         doc = json.loads(payload)
     except RecursionError:
-        out.rejects.append(Reject("bad_json", "JSON 嵌套层数过深"))
+        if owns is None or owns(None):
+            out.rejects.append(Reject("bad_json", "JSON 嵌套层数过深"))
         return out
     except (ValueError, TypeError) as exc:  # UnicodeDecodeError and "too many digits" are ValueErrors
-        out.rejects.append(Reject("bad_json", f"JSON 解析失败：{exc}"[:200]))
+        if owns is None or owns(None):
+            out.rejects.append(Reject("bad_json", f"JSON 解析失败：{exc}"[:200]))
         return out
     if isinstance(doc, dict) and "readings" in doc:
         doc = doc["readings"]
@@ -164,6 +170,10 @@ def parse(payload: bytes | str, *, now: float, topic_device: str | None = None, 
     # encoded surrogate: without one, the per-reading walk over every string is skipped.
     text_check = _may_hold_bad_text(payload) or (topic_device is not None and not clean_text(topic_device))
     for i, item in enumerate(items):
+        if owns is not None:
+            device = item.get("device", topic_device) if isinstance(item, dict) else None
+            if not owns(device if isinstance(device, str) else None):
+                continue
         try:
             _reading(out, i, item, now, topic_device, limits, text_check)
         except Exception as exc:  # noqa: BLE001 — the last guard: a payload never stops the ingest

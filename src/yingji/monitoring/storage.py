@@ -289,6 +289,13 @@ STATE_COLUMNS = ("id", "level1", "level2", "level3", "level4", "rising", "deadba
 
 def lock_sensor_state(ids: np.ndarray) -> dict:
     """Rule settings and state of sensors ``ids`` (sorted), locked for this transaction, as arrays."""
+    return sensor_state(ids, lock=True)
+
+
+def sensor_state(ids: np.ndarray, *, lock: bool = False, strict: bool = True) -> dict:
+    """Rule settings and persisted state of sensors ``ids`` (sorted) as arrays (``lock``: FOR
+    UPDATE). ``strict``: a missing sensor raises LookupError; otherwise the arrays hold the sensors
+    that still exist, their ids in ``"id"``."""
     with connection.cursor() as cur:
         if is_postgres():
             # Locked in id order (no deadlock between workers); each column comes back as one
@@ -299,7 +306,7 @@ def lock_sensor_state(ids: np.ndarray) -> dict:
                 return f"string_agg(coalesce(({expr})::float8, 'NaN')::text, ',' ORDER BY id)"
 
             cur.execute(f"WITH locked AS (SELECT {', '.join(STATE_COLUMNS)} FROM monitoring_sensor "
-                        "WHERE id = ANY(%s::bigint[]) ORDER BY id FOR UPDATE) "
+                        f"WHERE id = ANY(%s::bigint[]) ORDER BY id{' FOR UPDATE' if lock else ''}) "
                         f"SELECT {', '.join(agg(c) for c in STATE_COLUMNS)} FROM locked", [pg_array(ids)])
             row = cur.fetchone()
             cols = {c: (_parse_column(text) if text else np.empty(0)) for c, text in zip(STATE_COLUMNS, row, strict=True)}
@@ -311,9 +318,9 @@ def lock_sensor_state(ids: np.ndarray) -> dict:
                             f"WHERE id IN ({','.join(['%s'] * len(chunk))}) ORDER BY id", chunk)
                 rows += cur.fetchall()
             cols = dict(zip(STATE_COLUMNS, _sqlite_columns(rows), strict=True))
-    if not np.array_equal(cols["id"].astype(np.int64), ids):
+    if strict and not np.array_equal(cols["id"].astype(np.int64), ids):
         raise LookupError("传感器在写入期间被删除")
-    return {
+    return {"id": cols["id"].astype(np.int64),
         "thresholds": np.column_stack([cols[f"level{k}"] for k in range(1, 5)]), "rising": cols["rising"].astype(bool),
         "deadband": cols["deadband"], "min_duration_s": cols["min_duration_s"],
         "max_rate_per_min": cols["max_rate_per_min"], "interval_s": cols["interval_s"],
@@ -336,10 +343,13 @@ def _sqlite_columns(rows: list[tuple]) -> list[np.ndarray]:
     return out
 
 
-def save_sensor_state(ids: np.ndarray, state) -> None:
+def save_sensor_state(ids: np.ndarray, state, *, online: bool = True) -> None:
     """Write back rule state and last reading of sensors ``ids`` (rules.State arrays), and mark them
-    online — one statement, where Django's bulk_update would build a CASE per column per row."""
+    online — one statement, where Django's bulk_update would build a CASE per column per row.
+    ``online=False`` (an owning worker's checkpoint) leaves the status alone: the offline job may
+    have set it since, and the owner turns it back only when the sensor reports again."""
     known = ~np.isnan(state.last_ts)
+    status = ", status = 'online'" if online else ""
     with connection.cursor() as cur:
         if is_postgres():
             # Only unindexed columns change value (status is indexed but stays "online"), so with the
@@ -347,7 +357,7 @@ def save_sensor_state(ids: np.ndarray, state) -> None:
             # none of the registry's indexes.
             cur.execute(
                 "UPDATE monitoring_sensor s SET rule_level = u.l, rule_pending_level = u.pl, rule_pending_since = u.ps, "
-                "last_seen = to_timestamp(u.seen), last_value = u.v, status = 'online' FROM unnest(%s::bigint[], "
+                f"last_seen = to_timestamp(u.seen), last_value = u.v{status} FROM unnest(%s::bigint[], "
                 "%s::int[], %s::int[], %s::float8[], %s::float8[], %s::float8[]) AS u(id, l, pl, ps, seen, v) "
                 "WHERE s.id = u.id AND u.seen IS NOT NULL",
                 [pg_array(a) for a in (ids, state.level, state.pending_level, state.pending_since, state.last_ts,
@@ -360,5 +370,42 @@ def save_sensor_state(ids: np.ndarray, state) -> None:
                     opt(state.last_ts), opt(state.last_value)]
             cur.executemany(
                 "UPDATE monitoring_sensor SET rule_level = %s, rule_pending_level = %s, rule_pending_since = %s, "
-                "last_seen = %s, last_value = %s, status = 'online' WHERE id = %s",
+                f"last_seen = %s, last_value = %s{status} WHERE id = %s",
                 [(lv, pl, ps, _sqlite_time(t), v, i) for i, lv, pl, ps, t, v, k in zip(*cols, known, strict=True) if k])
+
+
+def mark_online(ids: list[int]) -> None:
+    """Sensors that report again after the offline job (or a fault) marked them."""
+    from yingji.monitoring.models import Sensor
+
+    Sensor.objects.filter(pk__in=ids).exclude(status="disabled").update(status="online")
+
+
+def readings_after_checkpoint(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Stored readings of sensors ``ids`` newer than each sensor's persisted ``last_seen``: what an
+    owning worker evaluated after its last checkpoint (its alarms are already committed with them),
+    replayed to rebuild its in-memory state after a crash. One indexed range per sensor."""
+    if not len(ids):
+        return np.empty(0, np.int64), np.empty(0), np.empty(0)
+    with connection.cursor() as cur:
+        if is_postgres():
+            cur.execute("SELECT count(*), string_agg(r.sensor_id::text, ','), "
+                        "string_agg(extract(epoch FROM r.ts)::float8::text, ','), string_agg(r.value::text, ',') "
+                        "FROM monitoring_sensor s JOIN monitoring_reading r ON r.sensor_id = s.id "
+                        "AND r.ts > coalesce(s.last_seen, '-infinity') WHERE s.id = ANY(%s::bigint[])", [pg_array(ids)])
+            count, *cols = cur.fetchone()
+            if not count:
+                return np.empty(0, np.int64), np.empty(0), np.empty(0)
+            return _parse_column(cols[0], np.int64), _parse_column(cols[1]), _parse_column(cols[2])
+        rows = []
+        for k in range(0, len(ids), 30000):
+            chunk = ids[k:k + 30000].tolist()
+            cur.execute("SELECT r.sensor_id, r.ts, r.value FROM monitoring_sensor s JOIN monitoring_reading r "
+                        "ON r.sensor_id = s.id AND (s.last_seen IS NULL OR r.ts > s.last_seen) "
+                        f"WHERE s.id IN ({','.join(['%s'] * len(chunk))})", chunk)
+            rows += cur.fetchall()
+    if not rows:
+        return np.empty(0, np.int64), np.empty(0), np.empty(0)
+    s, t, v = zip(*rows, strict=True)
+    return (np.array(s, dtype=np.int64), np.array([_epoch_from_sqlite(x) for x in t], dtype=float),
+            np.array(v, dtype=float))
