@@ -305,14 +305,20 @@ class _SensorsByIndex:
 
 
 def _rate_events(local: np.ndarray, ts: np.ndarray, value: np.ndarray, fired: np.ndarray, has_rule: np.ndarray) -> list[dict]:
-    """Rate-of-change rule as alarm events: a firing reading raises (or repeats) the sensor's rate
-    alarm; a sensor with a rate rule whose latest reading in the batch is calm marks it recovered."""
+    """Rate-of-change rule as alarm events, in time order: a firing reading raises (or repeats) the
+    sensor's rate alarm; the first calm reading after a firing one marks it recovered. A batch's
+    first reading, if calm, clears too — a no-op unless the alarm is still unrecovered, i.e. the
+    reading before it (last batch) fired — so batch boundaries never move a recovery."""
     order = np.lexsort((ts, local))
-    events = [{"sensor": int(local[i]), "ts": float(ts[i]), "value": float(value[i]), "level": 1, "kind": "raise"}
-              for i in order if fired[i]]
-    last_of_sensor = order[np.r_[local[order][1:] != local[order][:-1], True]]
-    events += [{"sensor": int(local[i]), "ts": float(ts[i]), "value": float(value[i]), "level": 0, "kind": "clear"}
-               for i in last_of_sensor if not fired[i] and has_rule[local[i]]]
+    s, f = local[order], fired[order]
+    first = np.r_[True, s[1:] != s[:-1]]
+    after_firing = np.r_[False, f[:-1]] & ~first
+    events = []
+    for k, i in enumerate(order):
+        if f[k]:
+            events.append({"sensor": int(s[k]), "ts": float(ts[i]), "value": float(value[i]), "level": 1, "kind": "raise"})
+        elif has_rule[s[k]] and (first[k] or after_firing[k]):
+            events.append({"sensor": int(s[k]), "ts": float(ts[i]), "value": float(value[i]), "level": 0, "kind": "clear"})
     return events
 
 

@@ -40,7 +40,7 @@ def _write_progress(path: str, worker, **extra) -> None:
 
 
 def _run_worker(url, group, client_id, shared, per_row, max_seconds, max_messages, partition=None,
-                progress=None, report_every=10.0, child=False):
+                progress=None, report_every=10.0, checkpoint_s=1.0, child=False):
     import django
 
     if child:
@@ -50,7 +50,7 @@ def _run_worker(url, group, client_id, shared, per_row, max_seconds, max_message
     from yingji.monitoring.ownership import Partition
 
     worker = Worker(url, group=group, client_id=client_id, shared=shared, per_row=per_row, max_messages=max_messages,
-                    partition=Partition(*partition) if partition else None)
+                    partition=Partition(*partition) if partition else None, checkpoint_s=checkpoint_s)
     for sig in (signal.SIGTERM, signal.SIGINT):  # stop between batches, write the state back
         signal.signal(sig, lambda *a: worker.stop.set())
     if progress:
@@ -88,10 +88,12 @@ class Command(BaseCommand):
         parser.add_argument("--per-row", action="store_true", help="逐条 ORM 写入（仅供性能对比）")
         parser.add_argument("--max-seconds", type=float, default=None, help="运行指定秒数后退出（测试、压测用）")
         parser.add_argument("--progress-dir", default="", help="各进程把计数写入此目录（压测用，不查数据库）")
+        parser.add_argument("--checkpoint-s", type=float, default=1.0,
+                            help="各进程把所管传感器的报警状态写回数据库的间隔（秒）；停止时总会写回")
         parser.add_argument("--report-every", type=float, default=10.0, help="输出计数的间隔（秒）")
 
     def handle(self, *args, url, group, workers, partition, client_id, no_shared, max_messages, per_row,
-               max_seconds, progress_dir, report_every, **options):
+               max_seconds, progress_dir, report_every, checkpoint_s, **options):
         logging.basicConfig(level=config.env("YINGJI_LOG_LEVEL"), format="%(asctime)s %(levelname)s %(message)s")
         shared = bool(group) and not no_shared
         base_k, base_n = (0, 1)
@@ -109,7 +111,8 @@ class Command(BaseCommand):
             part = None if shared else (k, total)
             progress = os.path.join(progress_dir, f"worker-{i + 1}.json") if progress_dir else None
             cid = f"{client_id}-{i + 1}" if shared or total == 1 else f"{client_id}-p{k + 1}of{total}"
-            jobs.append((url, group, cid, shared, per_row, max_seconds, max_messages, part, progress, report_every))
+            jobs.append((url, group, cid, shared, per_row, max_seconds, max_messages, part, progress, report_every,
+                         checkpoint_s))
         if workers == 1:
             _run_worker(*jobs[0])
             return
