@@ -24,6 +24,8 @@ import math
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
+
 REASONS = {
     "bad_json": "JSON 格式错误",
     "bad_shape": "数据结构不符合约定",
@@ -169,6 +171,8 @@ def parse(payload: bytes | str, *, now: float, topic_device: str | None = None, 
     # Text PostgreSQL cannot store can only come from a NUL or surrogate escape or, in bytes, an
     # encoded surrogate: without one, the per-reading walk over every string is skipped.
     text_check = _may_hold_bad_text(payload) or (topic_device is not None and not clean_text(topic_device))
+    if not text_check and _fast(out, items, now, limits, owns):
+        return out
     for i, item in enumerate(items):
         if owns is not None:
             device = item.get("device", topic_device) if isinstance(item, dict) else None
@@ -183,6 +187,45 @@ def parse(payload: bytes | str, *, now: float, topic_device: str | None = None, 
 
 _BAD_TEXT_BYTES = re.compile(rb"\\u0000|\\u[dD][89a-fA-F]|\xed[\xa0-\xbf]")
 _BAD_TEXT_STR = re.compile(r"\\u0000|\\u[dD][89a-fA-F]|[\x00\ud800-\udfff]")
+
+
+def _fast(out: Parsed, items: list, now: float, limits: Limits, owns) -> bool:
+    """The common payload — objects each with a text ``device`` and numeric ``ts`` and ``value``, all
+    acceptable — checked as arrays. False (nothing added) when any item is otherwise: the caller
+    then walks the items one by one and locates every refusal. Same results, a fraction of the time."""
+    try:
+        device = [item["device"] for item in items]
+        value = [item["value"] for item in items]
+        ts = [item["ts"] for item in items]
+    except (KeyError, TypeError):  # not an object, or a field missing (the device may be in the topic)
+        return False
+    if {type(d) for d in device} != {str} or not {type(x) for x in value} <= _NUMBERS or not {
+            type(x) for x in ts} <= _NUMBERS:
+        return False
+    try:
+        v = np.array(value, dtype=float)
+        t = np.array(ts, dtype=float)
+    except OverflowError:
+        return False
+    t = np.where(t > 1e11, t / 1000.0, t)
+    with np.errstate(invalid="ignore"):
+        ok = np.isfinite(v) & np.isfinite(t) & (np.abs(v) <= limits.max_abs) & (t <= now + limits.max_ahead_s) & (
+            t >= now - limits.max_age_s)
+    device = [d.strip() for d in device]
+    if not ok.all() or not all(device):
+        return False
+    unit = [item.get("unit") for item in items]
+    keep = np.arange(len(items)) if owns is None else np.array(
+        [i for i, d in enumerate(device) if owns(d)], dtype=np.int64)
+    out.device.extend(device[i] for i in keep)
+    out.ts.extend(t[keep].tolist())
+    out.value.extend(v[keep].tolist())
+    out.unit.extend(unit[i] if isinstance(unit[i], str) else None for i in keep)
+    out.index.extend(keep.tolist())
+    return True
+
+
+_NUMBERS = {int, float}
 
 
 def _may_hold_bad_text(payload: bytes | str) -> bool:
