@@ -106,17 +106,33 @@ class Ingestor:
         self.limits = limits  # None: read YINGJI_READING_* at each batch
         self.partition = partition
         self.owned = OwnedStates() if partition is not None else None
+        self._devices: dict[str, DeviceInfo] = {}
+        self._devices_at = 0.0
 
     def checkpoint(self) -> int:
         return self.owned.checkpoint() if self.owned is not None else 0
 
+    DEVICES_S = 5.0  # how long an owning worker keeps what it read of a device
+
     def _device_map(self, wanted: set[str]) -> dict[str, DeviceInfo]:
-        """The batch's devices, read fresh each batch (one indexed query): a sensor just disabled,
-        deleted or re-registered is seen at once."""
+        """The batch's devices (one indexed query): read fresh each batch, so a sensor just disabled,
+        deleted or re-registered is seen at once. An owning worker, whose batches follow each other
+        closely, keeps them for DEVICES_S (a device it has not seen is read at once; a change to one
+        it has, such as 停用 or the offline job's 离线, is seen within those seconds)."""
         from yingji.monitoring.models import QUANTITIES
 
-        return {d: DeviceInfo(pk, QUANTITIES.get(q, ("", ""))[1], st, lo, hi)
-                for d, pk, q, st, lo, hi in storage.device_map(list(wanted))}
+        def read(devices):
+            return {d: DeviceInfo(pk, QUANTITIES.get(q, ("", ""))[1], st, lo, hi)
+                    for d, pk, q, st, lo, hi in storage.device_map(list(devices))}
+
+        if self.owned is None:
+            return read(wanted)
+        if time.monotonic() - self._devices_at > self.DEVICES_S:
+            self._devices, self._devices_at = {}, time.monotonic()
+        missing = wanted - self._devices.keys()
+        if missing:
+            self._devices.update(read(missing))
+        return self._devices
 
     def handle(self, messages: list[tuple[str, bytes]], *, allowed: set[int] | None = None,
                now: float | None = None) -> Outcome:
@@ -305,6 +321,7 @@ class Ingestor:
             self.owned.put(slots, state)
             if reporting_again.any():
                 storage.mark_online(ids[reporting_again].tolist())
+                self._devices_at = 0.0  # their status changed: read the devices again next batch
         else:
             storage.save_sensor_state(ids, state)
         if len(offline):  # reporting again: online, and the offline alarm is marked recovered
