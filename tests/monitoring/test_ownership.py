@@ -250,3 +250,20 @@ def test_a_signal_stops_every_worker_and_their_state_is_written_back(sig, fleet,
     assert all(p.get("stopped") for p in progress_of(progress))
     assert set(Sensor.objects.values_list("last_seen", flat=True)) == {datetime.datetime.fromtimestamp(T0 + 40,
                                                                                                         tz=datetime.UTC)}
+
+
+@pytest.mark.parametrize("items", [
+    [{"device": "A", "ts": T0, "value": 1}, {"device": " B ", "ts": (T0 + 1) * 1000, "value": 2.5, "unit": "%LEL"}],
+    [{"device": "A", "ts": T0, "value": 1}, {"device": "B", "ts": T0, "value": True}],  # a refusal: item by item
+    [{"device": "A", "ts": T0, "value": 10 ** 400}, {"device": "A", "ts": T0 + 1e6, "value": 1}],
+    [{"device": "A", "ts": "2026-11-22T10:00:00", "value": 1}, {"device": "", "ts": T0, "value": 1}],
+    [{"device": "A", "ts": T0, "value": 2e9}, {"ts": T0, "value": 1}, "x", {"device": "C", "ts": T0, "value": 1, "unit": 3}],
+])
+@pytest.mark.parametrize("partition", [None, Partition(0, 2), Partition(1, 2)])
+def test_the_array_path_of_the_parser_gives_what_the_item_walk_gives(items, partition, monkeypatch):
+    raw = json.dumps({"readings": items}).encode()
+    fast = payload.parse(raw, now=T0 + 60, owns=partition)
+    monkeypatch.setattr(payload, "_fast", lambda *args: False)
+    walked = payload.parse(raw, now=T0 + 60, owns=partition)
+    assert fast == walked
+    assert len(fast) + len(fast.rejects) <= len(items)

@@ -169,7 +169,7 @@ class Ingestor:
         parsed = payloads.Parsed()
         dead: list[DeadLetter] = []
         sources: list[str] = []
-        owns = self.partition.owns if self.partition is not None and self.partition.count > 1 else None
+        owns = self.partition if self.partition is not None and self.partition.count > 1 else None
         for source, raw in messages:
             one = payloads.parse(raw, now=now, topic_device=payloads.device_from_topic(source), limits=limits,
                                  owns=owns)
@@ -351,10 +351,12 @@ def _rate_events(local: np.ndarray, ts: np.ndarray, value: np.ndarray, fired: np
     first = np.r_[True, s[1:] != s[:-1]]
     after_firing = np.r_[False, f[:-1]] & ~first
     events = []
-    for k, i in enumerate(order):
+    candidates = np.flatnonzero(f | (has_rule[s] & (first | after_firing)))  # all others: no event
+    for k in candidates:
+        i = order[k]
         if f[k]:
             events.append({"sensor": int(s[k]), "ts": float(ts[i]), "value": float(value[i]), "level": 1, "kind": "raise"})
-        elif has_rule[s[k]] and (first[k] or after_firing[k]):
+        else:
             events.append({"sensor": int(s[k]), "ts": float(ts[i]), "value": float(value[i]), "level": 0, "kind": "clear"})
     return events
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import time
 import zlib
 from dataclasses import dataclass
+from itertools import compress
 
 import numpy as np
 
@@ -36,6 +37,7 @@ class Partition:
     def __post_init__(self):
         if not 0 <= self.index < self.count:
             raise ValueError(f"分区 {self.index}/{self.count} 无效")
+        object.__setattr__(self, "_known", {})  # device → owned?: every worker sees every reading
 
     @classmethod
     def parse(cls, text: str) -> Partition:
@@ -50,7 +52,27 @@ class Partition:
             return True
         if not isinstance(device, str):
             return self.index == 0
-        return zlib.crc32(device.strip().encode("utf-8", "surrogatepass")) % self.count == self.index
+        known = self._known.get(device)
+        if known is None:
+            if len(self._known) > 1_000_000:  # device ids are a fleet, not a stream; bound it anyway
+                self._known.clear()
+            known = self._known[device] = owner(device, self.count) == self.index
+        return known
+
+    __call__ = owns  # a partition is what payload.parse takes as ``owns``
+
+    def keep(self, devices: list) -> list[int]:
+        """Positions of the devices this partition owns (``owns`` for a whole payload, at the cost of a
+        dictionary lookup each: every worker sees every reading)."""
+        flags = list(map(self._known.get, devices))
+        if None in flags:
+            flags = [self.owns(d if isinstance(d, str) else None) for d in devices]
+        return list(compress(range(len(devices)), flags))
+
+
+def owner(device: str, count: int) -> int:
+    """The partition (0-based) of ``count`` that owns ``device``."""
+    return zlib.crc32(device.strip().encode("utf-8", "surrogatepass")) % count
 
 
 _RULE_FIELDS = ("rising", "deadband", "min_duration_s", "max_rate_per_min", "interval_s")

@@ -204,7 +204,8 @@ def _fast(out: Parsed, items: list, now: float, limits: Limits, owns) -> bool:
     try:
         device = [item["device"] for item in items]
         if owns is not None:  # another worker's readings: dropped before any other work
-            index = [i for i, d in enumerate(device) if owns(d if type(d) is str else None)]
+            index = keep(device) if (keep := getattr(owns, "keep", None)) else [
+                i for i, d in enumerate(device) if owns(d if type(d) is str else None)]
             items, device = [items[i] for i in index], [device[i] for i in index]
         value = [item["value"] for item in items]
         ts = [item["ts"] for item in items]
@@ -230,7 +231,8 @@ def _fast(out: Parsed, items: list, now: float, limits: Limits, owns) -> bool:
     out.device.extend(device)
     out.ts.extend(t.tolist())
     out.value.extend(v.tolist())
-    out.unit.extend(u if isinstance(u := item.get("unit"), str) else None for item in items)
+    unit = [item.get("unit") for item in items]
+    out.unit.extend(unit if unit.count(None) == len(unit) else [u if isinstance(u, str) else None for u in unit])
     out.index.extend(range(len(items)) if owns is None else index)
     return True
 
@@ -241,8 +243,11 @@ _NUMBERS = {int, float}
 def _may_hold_bad_text(payload: bytes | str) -> bool:
     """Whether the payload may decode to text PostgreSQL cannot store: a NUL or surrogate escape, or
     (bytes) an encoded surrogate, which json decodes with surrogatepass."""
-    pattern = _BAD_TEXT_BYTES if isinstance(payload, bytes | bytearray) else _BAD_TEXT_STR
-    return pattern.search(payload) is not None
+    if isinstance(payload, bytes | bytearray):
+        if b"\\u" not in payload and b"\xed" not in payload:  # a plain scan, far cheaper than the pattern
+            return False
+        return _BAD_TEXT_BYTES.search(payload) is not None
+    return _BAD_TEXT_STR.search(payload) is not None
 
 
 def _reading(out: Parsed, i: int, item, now: float, topic_device: str | None, limits: Limits,
