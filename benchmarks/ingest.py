@@ -1,8 +1,9 @@
 """Telemetry ingest end to end: MQTT broker → `yingji ingest` → PostgreSQL, with alarm latency,
 against a raw binary COPY of the same rows measured in the same run.
 
-For each configuration (1 and 2 ingest workers flat out; 2 workers paced at ``--steady-rate``; the
-per-row ORM path with ``--per-row``) the script starts a private Mosquitto, the ingest workers and a
+For each configuration (1 and 2 workers owning their sensors, flat out; 2 workers in a shared
+subscription group, whose rule state stays on the sensor rows, flat out; 2 owning workers paced at
+``--steady-rate``; the per-row ORM path with ``--per-row``) the script starts a private Mosquitto, the ingest workers and a
 web server, waits until every worker's subscription is confirmed (SUBACK, reported by the workers)
 and the web server answers, publishes readings for 10,000 sensors as gateway batches of 500 at
 QoS 1, and measures:
@@ -10,8 +11,11 @@ QoS 1, and measures:
 - sustained readings/s: readings stored ÷ time from the first publish until the last batch was
   stored, as the workers report it (a progress file each, written after every acknowledged batch;
   the table is counted once, at the end, to check the reports);
-- the same rows loaded by one binary ``COPY`` into the same table just before (the raw-COPY
-  reference) and the ratio of the two — the figure to compare across machines and loads;
+- the same rows loaded by one binary ``COPY`` into the same table just before and just after (the
+  raw-COPY reference, their mean) and the ratio of the two — the figure to compare across machines
+  and loads;
+- the workers' CPU time per reading (user + system, from the same files) — less sensitive than
+  rates to what else runs on a shared machine;
 - alarm latency (paced run only): during the load, a probe sensor gets a reading over its threshold
   every 0.25 s; the time from that publish until the alarm is listed by GET /api/alarms/ (p50/p99).
   Flat out, a probe would wait behind the published backlog, and its polling take CPU from the
@@ -227,7 +231,7 @@ def probe_latency(url, api, token, stop, results, published):
     client.loop_stop()
 
 
-def run(label, workers, per_row, n_readings, token, tmp, env, rate=None):
+def run(label, workers, per_row, n_readings, token, tmp, env, rate=None, group=""):
     from yingji.monitoring.mqtt import make_client
 
     reset()
@@ -240,7 +244,7 @@ def run(label, workers, per_row, n_readings, token, tmp, env, rate=None):
     folder = tempfile.mkdtemp(dir=tmp)
     cmd = [sys.executable, "-m", "yingji.cli", "ingest", "--url", url, "--workers", str(workers),
            "--client-id", f"bench-{label}", "--progress-dir", folder, "--report-every", "0.2"]
-    cmd += ["--per-row"] if per_row else []
+    cmd += (["--per-row"] if per_row else []) + (["--group", group] if group else [])
     quiet = None if os.environ.get("BENCH_DEBUG") else subprocess.DEVNULL
     ingest = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=quiet)
     try:
@@ -248,6 +252,7 @@ def run(label, workers, per_row, n_readings, token, tmp, env, rate=None):
                    f"{workers} ingest worker(s) confirmed their subscriptions")
         wait_until(lambda: answers(f"http://127.0.0.1:{web_port}/login/"), 120, "the web server answered")
         messages = payloads(readings)
+        cpu_before = sum(p["cpu_s"] for p in progress(folder))  # start-up (Django, imports) left out
         pub = make_client(url, f"bench-pub-{label}", persistent=False)
         host, port = pub._yingji_address
         pub.connect(host, port)
@@ -279,6 +284,7 @@ def run(label, workers, per_row, n_readings, token, tmp, env, rate=None):
         elapsed = (max(ends) if ends else time.time()) - t0
         pub.loop_stop()
         pids = {p["pid"] for p in progress(folder)}
+        cpu_s = sum(p["cpu_s"] for p in progress(folder)) - cpu_before
     except BaseException:
         pids = set()
         raise
@@ -288,11 +294,13 @@ def run(label, workers, per_row, n_readings, token, tmp, env, rate=None):
             proc.wait(60)
     left = [pid for pid in pids if os.path.exists(f"/proc/{pid}")]
     done = stored() - len(sent)
+    copy_rate = (copy_rate + raw_copy(readings)) / 2  # before and after: the machine is shared
     ingest_rate = done / elapsed
     lat = sorted(latencies)
     pct = (lambda q: lat[min(len(lat) - 1, int(q * len(lat)))] * 1000) if lat else (lambda q: float("nan"))  # noqa: E731
     print(f"{label:<30} {done:>9,} readings {elapsed:6.1f} s {ingest_rate:>9,.0f}/s  raw COPY {copy_rate:>9,.0f}/s  "
-          f"ratio {ingest_rate / copy_rate:5.3f}  (publish {published:.1f} s)  alarm p50 {pct(0.5):5.0f} ms  "
+          f"ratio {ingest_rate / copy_rate:5.3f}  workers' CPU {cpu_s / done * 1e6:4.1f} µs/reading  "
+          f"(publish {published:.1f} s)  alarm p50 {pct(0.5):5.0f} ms  "
           f"p99 {pct(0.99):5.0f} ms (n={len(lat)})", flush=True)
     if left:
         print(f"FAILED: ingest workers still running after SIGTERM: {left}", flush=True)
@@ -313,16 +321,17 @@ def main():
     env = dict(os.environ, YINGJI_BROKER_URL="", YINGJI_LOG_LEVEL="WARNING")
     print(f"machine: {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}")
     print(f"database: {os.environ['YINGJI_DATABASE_URL']}; {N_SENSORS:,} sensors; gateway batches of {BATCH}; QoS 1")
-    runs = [] if args.steady_only else [("batched, 1 worker", 1, False, args.readings, None),
-                                        ("batched, 2 workers", 2, False, args.readings, None)]
+    runs = [] if args.steady_only else [("owned, 1 worker", 1, False, args.readings, None, ""),
+                                        ("owned, 2 workers", 2, False, args.readings, None, ""),
+                                        ("shared group, 2 workers", 2, False, args.readings, None, "bench")]
     if args.per_row and not args.steady_only:
-        runs.append(("per-row ORM, 1 worker", 1, True, args.per_row_readings, None))
-    runs.append((f"batched, 2 workers, {args.steady_rate:,}/s", 2, False, args.steady_rate * args.steady_seconds,
-                 args.steady_rate))
+        runs.append(("per-row ORM, 1 worker", 1, True, args.per_row_readings, None, ""))
+    runs.append((f"owned, 2 workers, {args.steady_rate:,}/s", 2, False, args.steady_rate * args.steady_seconds,
+                 args.steady_rate, ""))
     failed = []
     with tempfile.TemporaryDirectory() as tmp:
-        for label, workers, per_row, n, rate in runs:
-            done, left = run(label, workers, per_row, n, token, tmp, env, rate=rate)
+        for label, workers, per_row, n, rate, group in runs:
+            done, left = run(label, workers, per_row, n, token, tmp, env, rate=rate, group=group)
             if done < n or left:
                 failed.append(f"{label}: stored {done:,} of {n:,}" + (f", workers left running {left}" if left else ""))
     if failed:

@@ -267,3 +267,28 @@ def test_the_array_path_of_the_parser_gives_what_the_item_walk_gives(items, part
     walked = payload.parse(raw, now=T0 + 60, owns=partition)
     assert fast == walked
     assert len(fast) + len(fast.rejects) <= len(items)
+
+
+def test_an_owner_sees_registry_edits_and_brings_an_offline_sensor_back(sensor, monkeypatch):
+    from yingji.monitoring.ingest import mark_offline
+
+    monkeypatch.setattr(Ingestor, "CHANGES_S", 0.0)  # ask the registry at every batch
+    ingestor = Ingestor(partition=Partition())
+
+    def send(t, v):
+        return ingestor.handle([("yingji/v1/readings/GAS-1", json.dumps({"ts": T0 + t, "value": v}).encode())])
+
+    assert send(0, 25.0).alarms["opened"] == 1  # level 1 at 20
+    sensor.level1, sensor.level2 = 30, 40
+    sensor.save()
+    send(10, 26.0)  # below the new 一级 (and out of the deadband): the alarm recovers
+    assert Alarm.objects.get(kind="threshold").recovered_at is not None
+    ingestor.checkpoint()
+    assert mark_offline(now=datetime.datetime.fromtimestamp(T0 + 10 + 3 * 60 + 1, tz=datetime.UTC)) == 1
+    out = send(200, 5.0)
+    assert out.stored == 1
+    sensor.refresh_from_db()
+    assert sensor.status == "online" and Alarm.objects.get(kind="offline").recovered_at is not None
+    sensor.status = "disabled"
+    sensor.save()
+    assert send(210, 5.0).rejected == {"disabled": 1}

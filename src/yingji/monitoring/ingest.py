@@ -107,32 +107,41 @@ class Ingestor:
         self.partition = partition
         self.owned = OwnedStates() if partition is not None else None
         self._devices: dict[str, DeviceInfo] = {}
-        self._devices_at = 0.0
+        self._mark, self._checked_at = None, 0.0
 
     def checkpoint(self) -> int:
         return self.owned.checkpoint() if self.owned is not None else 0
 
-    DEVICES_S = 5.0  # how long an owning worker keeps what it read of a device
+    CHANGES_S = 1.0  # how often an owning worker asks whether the sensor registry changed
 
     def _device_map(self, wanted: set[str]) -> dict[str, DeviceInfo]:
         """The batch's devices (one indexed query): read fresh each batch, so a sensor just disabled,
-        deleted or re-registered is seen at once. An owning worker, whose batches follow each other
-        closely, keeps them for DEVICES_S (a device it has not seen is read at once; a change to one
-        it has, such as 停用 or the offline job's 离线, is seen within those seconds)."""
-        from yingji.monitoring.models import QUANTITIES
-
-        def read(devices):
-            return {d: DeviceInfo(pk, QUANTITIES.get(q, ("", ""))[1], st, lo, hi)
-                    for d, pk, q, st, lo, hi in storage.device_map(list(devices))}
-
+        deleted or re-registered is seen at once. An owning worker keeps what it read, looks up a
+        device it has not seen at once, and reads everything again when the registry's fingerprint
+        changes (asked every CHANGES_S): an edit, 停用 or 离线 is seen within that second."""
         if self.owned is None:
-            return read(wanted)
-        if time.monotonic() - self._devices_at > self.DEVICES_S:
-            self._devices, self._devices_at = {}, time.monotonic()
+            return _read_devices(wanted)
+        if time.monotonic() - self._checked_at > self.CHANGES_S:
+            self._checked_at = time.monotonic()
+            mark = storage.registry_mark()
+            if mark != self._mark:
+                self._mark, self._devices = mark, {}
+                self.owned.reread()
         missing = wanted - self._devices.keys()
         if missing:
-            self._devices.update(read(missing))
+            self._devices.update(_read_devices(missing))
         return self._devices
+
+    def preload(self) -> int:
+        """An owning worker, before it takes messages: its sensors and their state (checkpoint and
+        replay, monitoring.ownership), so a restart hands over before the first batch."""
+        from yingji.monitoring.models import Sensor
+
+        self._mark, self._checked_at = storage.registry_mark(), time.monotonic()
+        devices = [d for d in Sensor.objects.values_list("device_id", flat=True) if self.partition.owns(d)]
+        self._devices = _read_devices(devices)
+        self.owned.ensure([info.pk for info in self._devices.values()])
+        return len(self._devices)
 
     def handle(self, messages: list[tuple[str, bytes]], *, allowed: set[int] | None = None,
                now: float | None = None) -> Outcome:
@@ -321,12 +330,19 @@ class Ingestor:
             self.owned.put(slots, state)
             if reporting_again.any():
                 storage.mark_online(ids[reporting_again].tolist())
-                self._devices_at = 0.0  # their status changed: read the devices again next batch
+                self._devices = {}  # their status changed: read the devices again next batch
         else:
             storage.save_sensor_state(ids, state)
         if len(offline):  # reporting again: online, and the offline alarm is marked recovered
             apply_events(sensors, [{"sensor": int(i), "ts": float(state.last_ts[i]), "value": float(state.last_value[i]),
                                     "level": 0, "kind": "clear"} for i in offline], "offline")
+
+
+def _read_devices(devices) -> dict[str, DeviceInfo]:
+    from yingji.monitoring.models import QUANTITIES
+
+    return {d: DeviceInfo(pk, QUANTITIES.get(q, ("", ""))[1], st, lo, hi)
+            for d, pk, q, st, lo, hi in storage.device_map(list(devices))}
 
 
 class _SensorsByIndex:
@@ -413,7 +429,8 @@ def mark_offline(now: datetime.datetime | None = None, factor: float = 3.0) -> i
     if not silent:
         return 0
     with transaction.atomic():
-        Sensor.objects.filter(pk__in=[s.pk for s in silent]).update(status="offline")
+        # updated_at too: the owning ingest worker notices the registry changed (storage.registry_mark)
+        Sensor.objects.filter(pk__in=[s.pk for s in silent]).update(status="offline", updated_at=now)
         apply_events(silent, [{"sensor": i, "ts": now.timestamp(), "value": s.last_value, "level": 1, "kind": "raise"}
                               for i, s in enumerate(silent)], "offline")
     return len(silent)

@@ -156,6 +156,20 @@ class Worker:
                            duplicates=outcome.duplicates, **{f"rejected_{k}": v for k, v in outcome.rejected.items()})
         self.stored_at = time.time()
 
+    def _preload(self) -> None:
+        from django.db import close_old_connections
+
+        delay = 1.0
+        while not self.stop.is_set():
+            try:
+                log.info("接入进程接管 %d 个传感器", self.ingestor.preload())
+                return
+            except Exception:  # database not there yet: the first batch would load them anyway
+                log.exception("读取传感器状态失败，%.0f 秒后重试", delay)
+                close_old_connections()
+                self.stop.wait(delay)
+                delay = min(delay * 2, 30.0)
+
     def _checkpoint(self) -> None:
         """Write the owned sensors' state back; a failure (database away) is retried next time."""
         from django.db import close_old_connections
@@ -167,6 +181,8 @@ class Worker:
             close_old_connections()
 
     def run(self, max_seconds: float | None = None, report_every: float = 10.0, on_report=None) -> Counter:
+        if self.partition is not None:  # its sensors' state first: checkpoint + replay after a crash
+            self._preload()
         host, port = self.client._yingji_address
         self.client.connect_async(host, port, keepalive=30)
         self.client.loop_start()

@@ -19,7 +19,6 @@ Messages the crashed worker had stored but not acknowledged come again and are d
 
 from __future__ import annotations
 
-import time
 import zlib
 from dataclasses import dataclass
 from itertools import compress
@@ -82,17 +81,15 @@ _STATE_FIELDS = ("level", "pending_level", "pending_since", "last_value", "last_
 class OwnedStates:
     """Rule settings and state of the sensors this worker owns, by slot; loaded on first sight.
 
-    Settings (thresholds, deadband …) are re-read every ``settings_s`` so an edit in the sensor
-    registry takes effect within that time; the state is only ever written by this owner."""
+    Settings (thresholds, deadband …) are read again (``reread``) when the ingest service sees the
+    sensor registry change; the state is only ever written by this owner."""
 
-    def __init__(self, settings_s: float = 10.0):
-        self.settings_s = settings_s
+    def __init__(self):
         self.slot: dict[int, int] = {}
         self.ids = np.empty(0, np.int64)
         self.rules = RuleSet(np.empty((0, 4)), np.empty(0, bool), *(np.empty(0) for _ in range(4)))
         self.state = State.fresh(0)
         self.dirty = np.zeros(0, bool)
-        self.read_at = time.monotonic()
 
     def __len__(self):
         return len(self.ids)
@@ -101,8 +98,6 @@ class OwnedStates:
         """Load (checkpoint + replay) the sensors not yet held; call before the batch is stored."""
         from yingji.monitoring import storage
 
-        if time.monotonic() - self.read_at > self.settings_s:
-            self._reread_settings()
         missing = np.array(sorted({int(p) for p in pks} - self.slot.keys()), dtype=np.int64)
         if not len(missing):
             return
@@ -122,10 +117,10 @@ class OwnedStates:
         self.state = State(*(np.r_[getattr(self.state, f), getattr(state, f)] for f in _STATE_FIELDS))
         self.dirty = np.r_[self.dirty, np.ones(len(ids), bool) if len(s) else np.zeros(len(ids), bool)]
 
-    def _reread_settings(self) -> None:
+    def reread(self) -> None:
+        """Settings of the sensors held, read again (a registry edit); their state stays."""
         from yingji.monitoring import storage
 
-        self.read_at = time.monotonic()
         if not len(self.ids):
             return
         order = np.argsort(self.ids)

@@ -33,7 +33,8 @@ def _die_with_parent() -> None:
 def _write_progress(path: str, worker, **extra) -> None:
     """Counts for a watcher (the benchmark) without querying the database: written, then renamed."""
     data = {"stored": worker.totals["stored"], "messages": worker.totals["messages"],
-            "stored_at": worker.stored_at, "subscribed": worker.connected.is_set(), "pid": os.getpid(), **extra}
+            "stored_at": worker.stored_at, "subscribed": worker.connected.is_set(), "pid": os.getpid(),
+            "cpu_s": sum(os.times()[:2]), **extra}
     with open(path + ".tmp", "w") as f:
         json.dump(data, f)
     os.replace(path + ".tmp", path)
