@@ -112,13 +112,13 @@ class Ingestor:
     def checkpoint(self) -> int:
         return self.owned.checkpoint() if self.owned is not None else 0
 
-    CHANGES_S = 1.0  # how often an owning worker asks whether the sensor registry changed
+    CHANGES_S = 5.0  # how often an owning worker asks whether the sensor registry changed (one scan)
 
     def _device_map(self, wanted: set[str]) -> dict[str, DeviceInfo]:
         """The batch's devices (one indexed query): read fresh each batch, so a sensor just disabled,
         deleted or re-registered is seen at once. An owning worker keeps what it read, looks up a
         device it has not seen at once, and reads everything again when the registry's fingerprint
-        changes (asked every CHANGES_S): an edit, 停用 or 离线 is seen within that second."""
+        changes (asked every CHANGES_S): an edit, 停用 or 离线 is seen within those seconds."""
         if self.owned is None:
             return _read_devices(wanted)
         if time.monotonic() - self._checked_at > self.CHANGES_S:
