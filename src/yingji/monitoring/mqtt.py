@@ -171,14 +171,31 @@ class Worker:
                 delay = min(delay * 2, 30.0)
 
     def _checkpoint(self) -> None:
-        """Write the owned sensors' state back; a failure (database away) is retried next time."""
+        """Write the owned sensors' state back now (at stop); a failure (database away) is logged."""
         from django.db import close_old_connections
 
         try:
             self.totals["checkpointed"] += self.ingestor.checkpoint()
         except Exception:
-            log.exception("传感器状态写回失败，稍后重试")
+            log.exception("传感器状态写回失败（重启后由已存读数重放恢复）")
             close_old_connections()
+
+    def _write_checkpoints(self) -> None:
+        """The periodic checkpoints, on a thread of their own: writing thousands of sensor rows must
+        not hold up the next batch (alarm latency). Taken in the batch loop, written here in order."""
+        from django.db import close_old_connections, connections
+
+        while True:
+            taken = self.checkpoints.get()
+            if taken is None:
+                break
+            try:
+                self.ingestor.owned.write(taken)
+                self.totals["checkpointed"] += len(taken[0])
+            except Exception:
+                log.exception("传感器状态写回失败，稍后重试")
+                close_old_connections()
+        connections.close_all()
 
     def run(self, max_seconds: float | None = None, report_every: float = 10.0, on_report=None) -> Counter:
         if self.partition is not None:  # its sensors' state first: checkpoint + replay after a crash
@@ -187,6 +204,11 @@ class Worker:
         self.client.connect_async(host, port, keepalive=30)
         self.client.loop_start()
         started = last_report = last_checkpoint = time.monotonic()
+        writer = None
+        if self.ingestor.owned is not None:
+            self.checkpoints: queue.Queue = queue.Queue()
+            writer = threading.Thread(target=self._write_checkpoints, name="yingji-checkpoints", daemon=True)
+            writer.start()
         try:
             while not self.stop.is_set():
                 if max_seconds is not None and time.monotonic() - started > max_seconds:
@@ -194,15 +216,19 @@ class Worker:
                 batch = self._take_batch()
                 if batch:
                     self._process(batch)
-                if time.monotonic() - last_checkpoint >= self.checkpoint_s:
+                if writer is not None and time.monotonic() - last_checkpoint >= self.checkpoint_s:
                     last_checkpoint = time.monotonic()
-                    self._checkpoint()
+                    if self.checkpoints.empty() and (taken := self.ingestor.owned.take_dirty()) is not None:
+                        self.checkpoints.put(taken)
                 if on_report and time.monotonic() - last_report >= report_every:
                     last_report = time.monotonic()
                     on_report(self.totals)
         finally:
             self.stop.set()
-            self._checkpoint()  # the hand-over: the next owner starts from here
+            if writer is not None:
+                self.checkpoints.put(None)
+                writer.join(30)
+                self._checkpoint()  # the hand-over: the next owner starts from here
             self.disconnected.clear()
             if self.client.disconnect() == mqtt.MQTT_ERR_SUCCESS:
                 # The last batch's PUBACKs are queued ahead of DISCONNECT: let paho's thread send

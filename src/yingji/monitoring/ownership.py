@@ -155,21 +155,38 @@ class OwnedStates:
             getattr(self.state, f)[:n] = a
         self.dirty[:n] = dirty
 
-    def checkpoint(self) -> int:
-        """Write the changed sensors' state to their rows (one statement); returns how many."""
+    def take_dirty(self) -> tuple[np.ndarray, State] | None:
+        """The changed sensors' ids and a copy of their state, now marked clean (for ``write``)."""
+        slots = np.flatnonzero(self.dirty)
+        if not len(slots):
+            return None
+        order = slots[np.argsort(self.ids[slots])]  # id order, as every writer of sensor rows locks them
+        self.dirty[slots] = False
+        return self.ids[order], State(*(getattr(self.state, f)[order].copy() for f in _STATE_FIELDS))
+
+    def write(self, taken: tuple[np.ndarray, State]) -> None:
+        """Write taken state to the sensor rows (one statement); on failure mark the sensors dirty
+        again. Safe from another thread: correctness never rests on a checkpoint (the replay covers
+        what one missed), only the length of a replay does."""
         from django.db import transaction
 
         from yingji.monitoring import storage
 
-        slots = np.flatnonzero(self.dirty)
-        if not len(slots):
+        ids, state = taken
+        try:
+            with transaction.atomic():
+                storage.save_sensor_state(ids, state, online=False)
+        except Exception:
+            self.dirty[self.slots(ids)] = True
+            raise
+
+    def checkpoint(self) -> int:
+        """Write the changed sensors' state to their rows now; returns how many."""
+        taken = self.take_dirty()
+        if taken is None:
             return 0
-        order = slots[np.argsort(self.ids[slots])]
-        with transaction.atomic():
-            storage.save_sensor_state(self.ids[order], State(*(getattr(self.state, f)[order] for f in _STATE_FIELDS)),
-                                      online=False)
-        self.dirty[slots] = False
-        return len(slots)
+        self.write(taken)
+        return len(taken[0])
 
 
 def _rules(loaded: dict) -> RuleSet:
