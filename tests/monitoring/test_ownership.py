@@ -292,3 +292,30 @@ def test_an_owner_sees_registry_edits_and_brings_an_offline_sensor_back(sensor, 
     sensor.status = "disabled"
     sensor.save()
     assert send(210, 5.0).rejected == {"disabled": 1}
+
+
+def test_serve_embedded_ingest_owns_every_sensor_and_writes_its_state_back_at_exit(sensor, broker, monkeypatch,
+                                                                                      transactional_db):
+    """`yingji serve`'s in-process ingest (embedded default, SQLite or PostgreSQL): one thread owns
+    every sensor; at exit it writes the state back (without it the next start would replay)."""
+    import atexit
+
+    from yingji.monitoring import embedded
+    from yingji.monitoring.mqtt import Worker
+
+    monkeypatch.setitem(Worker.__init__.__kwdefaults__, "checkpoint_s", 600.0)  # only the one at exit
+    at_exit = []
+    monkeypatch.setattr(atexit, "register", at_exit.append)
+    monkeypatch.setenv("YINGJI_MQTT_URL", broker.url)
+    monkeypatch.setenv("YINGJI_MQTT_GROUP", "")
+    said = []
+    worker = embedded.start_ingest(said.append)
+    assert "进程内订阅" in said[0] and len(at_exit) == 1
+    assert worker.connected.wait(20)  # subscribed: what is published now reaches it
+    publish(broker.url, [("yingji/v1/readings/GAS-1", {"ts": T0 + i, "value": 25.0}) for i in range(3)])
+    assert wait_for(lambda: Reading.objects.count() == 3 and Alarm.objects.exists())
+    sensor.refresh_from_db()
+    assert sensor.last_seen is None  # not written back yet
+    at_exit[0]()  # the interpreter exits: the thread stops and writes the state back
+    sensor.refresh_from_db()
+    assert sensor.rule_level == 1 and sensor.last_seen.timestamp() == T0 + 2

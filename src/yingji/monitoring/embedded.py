@@ -12,14 +12,15 @@ from urllib.parse import urlsplit
 from yingji import config
 
 
-def start_ingest(write) -> None:
+def start_ingest(write):
+    """Start the ingest thread; returns its worker (None without a broker)."""
     url = config.env("YINGJI_MQTT_URL")
     parts = urlsplit(url)
     try:
         socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 1883), timeout=1).close()
     except OSError:
         write(f"监测数据接入：未连上 MQTT 代理 {url}，仅接收 HTTP 上报")
-        return
+        return None
     from yingji.monitoring.mqtt import Worker
 
     worker = Worker(url, group=config.env("YINGJI_MQTT_GROUP"), client_id=f"yingji-serve-{socket.gethostname()}")
@@ -32,3 +33,4 @@ def start_ingest(write) -> None:
 
     atexit.register(stop)
     write(f"监测数据接入：进程内订阅 {url}（yingji simulate 可发送演示数据）")
+    return worker
