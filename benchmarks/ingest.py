@@ -1,18 +1,29 @@
-"""Telemetry ingest end to end: MQTT broker → `yingji ingest` → PostgreSQL, with alarm latency.
+"""Telemetry ingest end to end: MQTT broker → `yingji ingest` → PostgreSQL, with alarm latency,
+against a raw binary COPY of the same rows measured in the same run.
 
-For each configuration (batched path with 1 and 2 ingest workers; the per-row ORM path with 1
-worker as the reference) the script starts a private Mosquitto, the ingest workers and a web
-server, publishes readings for 10,000 sensors as gateway batches of 500 at QoS 1 as fast as the
-broker takes them, and measures:
+For each configuration (1 and 2 workers owning their sensors, flat out; 2 workers in a shared
+subscription group, whose rule state stays on the sensor rows, flat out; 2 owning workers paced at
+``--steady-rate``; the per-row ORM path with ``--per-row``) the script starts a private Mosquitto, the ingest workers and a
+web server, waits until every worker's subscription is confirmed (SUBACK, reported by the workers)
+and the web server answers, publishes readings for 10,000 sensors as gateway batches of 500 at
+QoS 1, and measures:
 
-- sustained readings/s: readings in the database ÷ time from the first publish until the last
-  reading is stored (parse + device check + rules + COPY + aggregates, all included);
-- alarm latency: during the load, a probe sensor gets a reading over its threshold every 0.25 s;
-  the time from that publish until the alarm is listed by GET /api/alarms/ (p50/p99). In the
-  flat-out runs the publisher dumps everything at once, so a probe waits behind the backlog; the
-  last run paces the load below capacity (``--steady-rate``) to measure latency without a backlog.
+- sustained readings/s: readings stored ÷ time from the first publish until the last batch was
+  stored, as the workers report it (a progress file each, written after every acknowledged batch;
+  the table is counted once, at the end, to check the reports);
+- the same rows loaded by one binary ``COPY`` into the same table just before and just after (the
+  raw-COPY reference, their mean) and the ratio of the two — the figure to compare across machines
+  and loads;
+- the workers' CPU time per reading (user + system, from the same files) — less sensitive than
+  rates to what else runs on a shared machine;
+- alarm latency (paced run only): during the load, a probe sensor gets a reading over its threshold
+  every 0.25 s; the time from that publish until the alarm is listed by GET /api/alarms/ (p50/p99).
+  Flat out, a probe would wait behind the published backlog, and its polling take CPU from the
+  ingest being measured.
 
-    python benchmarks/ingest.py [--readings 1000000]
+It exits non-zero when a run stored nothing or not every reading.
+
+    python benchmarks/ingest.py [--readings 500000] [--steady-rate 20000] [--per-row]
 """
 
 from __future__ import annotations
@@ -96,6 +107,9 @@ def reset():
                     "monitoring_deadletter, monitoring_alarm, core_liveevent CASCADE")
         cur.execute("UPDATE monitoring_sensor SET last_seen = NULL, last_value = NULL, rule_level = 0, "
                     "rule_pending_level = 0, rule_pending_since = NULL, status = 'online'")
+        # Every run starts from a compact sensor table: a shared-group run rewrites 10,000 rows per
+        # batch, and on a server without autovacuum the dead rows made each scan of it cost 150 ms.
+        cur.execute("VACUUM FULL ANALYZE monitoring_sensor")
 
 
 def stored() -> int:
@@ -104,6 +118,73 @@ def stored() -> int:
     with connection.cursor() as cur:
         cur.execute("SELECT count(*) FROM monitoring_reading")
         return cur.fetchone()[0]
+
+
+def rows(n_readings: int):
+    """The readings as (device number, epoch, value): each round gives every sensor one reading
+    (values stay under the thresholds)."""
+    import random
+
+    rng = random.Random(1)
+    return [(k % N_SENSORS, T_BASE + (k // N_SENSORS) * 60, round(rng.uniform(0, 15), 2)) for k in range(n_readings)]
+
+
+def raw_copy(readings) -> float:
+    """Readings/s of one binary COPY of the same rows into monitoring_reading (then emptied again)."""
+    import numpy as np
+    from django.db import connection, transaction
+
+    from yingji.monitoring.models import Sensor
+
+    ids = dict(Sensor.objects.filter(device_id__startswith="B-").values_list("device_id", "pk"))
+    pk = np.array([ids[f"B-{i:05d}"] for i in range(N_SENSORS)], dtype=np.int64)
+    dev, epoch, value = (np.array(x) for x in zip(*readings, strict=True))
+    out = np.empty(len(readings), dtype=[("fields", ">i2"), ("len_s", ">i4"), ("sensor", ">i8"), ("len_t", ">i4"),
+                                         ("ts", ">i8"), ("len_v", ">i4"), ("value", ">f8")])
+    out["fields"], out["len_s"], out["len_t"], out["len_v"] = 3, 8, 8, 8
+    out["sensor"], out["value"] = pk[dev], value
+    out["ts"] = np.round((epoch - 946684800.0) * 1e6).astype(np.int64)  # µs since 2000-01-01
+    data = b"PGCOPY\n\xff\r\n\x00" + bytes(8) + out.tobytes() + b"\xff\xff"
+    with connection.cursor() as cur:
+        cur.execute("TRUNCATE monitoring_reading")
+        t0 = time.perf_counter()
+        with transaction.atomic():
+            with cur.cursor.copy("COPY monitoring_reading (sensor_id, ts, value) FROM STDIN (FORMAT BINARY)") as copy:
+                copy.write(data)
+        elapsed = time.perf_counter() - t0
+        cur.execute("SELECT count(*) FROM monitoring_reading")
+        assert cur.fetchone()[0] == len(readings), "the raw COPY did not store every row"
+        cur.execute("TRUNCATE monitoring_reading")
+    return len(readings) / elapsed
+
+
+def progress(folder) -> list[dict]:
+    out = []
+    for name in sorted(os.listdir(folder)):
+        if name.endswith(".json"):
+            try:
+                with open(os.path.join(folder, name)) as f:
+                    out.append(json.load(f))
+            except (OSError, ValueError):
+                pass  # being replaced
+    return out
+
+
+def wait_until(condition, timeout, what):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.05)
+    sys.exit(f"FAILED: {what} within {timeout:.0f} s")
+
+
+def answers(url) -> bool:
+    try:
+        urllib.request.urlopen(url, timeout=2).close()
+        return True
+    except OSError:
+        return False
 
 
 def start_broker(tmp):
@@ -117,24 +198,15 @@ def start_broker(tmp):
     return proc, f"mqtt://127.0.0.1:{port}"
 
 
-def payloads(n_readings: int):
-    """Gateway batches: each round gives every sensor one reading (values stay under thresholds)."""
-    import random
-
-    rng = random.Random(1)
-    out, batch = [], []
-    for k in range(n_readings):
-        sensor, rnd = k % N_SENSORS, k // N_SENSORS
-        batch.append({"device": f"B-{sensor:05d}", "ts": T_BASE + rnd * 60, "value": round(rng.uniform(0, 15), 2)})
-        if len(batch) == BATCH:
-            out.append(json.dumps({"readings": batch}))
-            batch = []
-    if batch:
-        out.append(json.dumps({"readings": batch}))
+def payloads(readings):
+    out = []
+    for k in range(0, len(readings), BATCH):
+        out.append(json.dumps({"readings": [{"device": f"B-{d:05d}", "ts": t, "value": v}
+                                            for d, t, v in readings[k:k + BATCH]]}))
     return out
 
 
-def probe_latency(url, api, token, stop, results):
+def probe_latency(url, api, token, stop, results, published):
     from yingji.monitoring.mqtt import make_client
 
     client = make_client(url, "bench-probe", persistent=False)
@@ -146,6 +218,7 @@ def probe_latency(url, api, token, stop, results):
         device = f"P-{i:04d}"
         sent = time.perf_counter()
         client.publish(f"yingji/v1/readings/{device}", json.dumps({"ts": time.time(), "value": 50.0}), qos=1)
+        published.append(device)
         while time.perf_counter() - sent < 30:
             req = urllib.request.Request(f"{api}/api/alarms/?ordering=-opened_at&page_size=20",
                                          headers={"Authorization": f"Token {token}"})
@@ -161,61 +234,86 @@ def probe_latency(url, api, token, stop, results):
     client.loop_stop()
 
 
-def run(label, workers, per_row, n_readings, token, tmp, env, rate=None):
+def run(label, workers, per_row, n_readings, token, tmp, env, rate=None, group=""):
     from yingji.monitoring.mqtt import make_client
 
     reset()
+    readings = rows(n_readings)
+    copy_rate = raw_copy(readings)
     broker, url = start_broker(tmp)
     web_port = free_port()
     web = subprocess.Popen([sys.executable, "-m", "yingji.cli", "serve", "--port", str(web_port), "--no-scheduler",
                             "--no-ingest"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    folder = tempfile.mkdtemp(dir=tmp)
     cmd = [sys.executable, "-m", "yingji.cli", "ingest", "--url", url, "--workers", str(workers),
-           "--client-id", f"bench-{label}"] + (["--per-row"] if per_row else [])
+           "--client-id", f"bench-{label}", "--progress-dir", folder, "--report-every", "0.2"]
+    cmd += (["--per-row"] if per_row else []) + (["--group", group] if group else [])
     quiet = None if os.environ.get("BENCH_DEBUG") else subprocess.DEVNULL
     ingest = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=quiet)
-    time.sleep(4)  # workers connect and subscribe; the web server starts
-    messages = payloads(n_readings)
-    pub = make_client(url, f"bench-pub-{label}", persistent=False)
-    host, port = pub._yingji_address
-    pub.connect(host, port)
-    pub.loop_start()
-    latencies, stop = [], threading.Event()
-    prober = threading.Thread(target=probe_latency, args=(url, f"http://127.0.0.1:{web_port}", token, stop, latencies))
-    t0 = time.perf_counter()
-    if not per_row:  # the per-row reference stores only; it runs no rules, so no alarm to wait for
-        prober.start()
-    infos = []
-    for k, m in enumerate(messages):
-        if rate:  # paced: a steady load below capacity, for latency without a backlog
-            time.sleep(max(0.0, t0 + k * BATCH / rate - time.perf_counter()))
-        infos.append(pub.publish("yingji/v1/gateways/bench/readings", m, qos=1))
-    for info in infos:
-        info.wait_for_publish(120)
-    published = time.perf_counter() - t0
-    deadline = time.perf_counter() + 600
-    while stored() < n_readings and time.perf_counter() < deadline:
-        time.sleep(0.05)
-    elapsed = time.perf_counter() - t0
-    stop.set()
-    if prober.is_alive():
-        prober.join()
-    done = stored()
-    for proc in (ingest, web, broker):
-        proc.terminate()
-        proc.wait(30)
-    pub.loop_stop()
-    rate = done / elapsed
+    try:
+        wait_until(lambda: sum(p["subscribed"] for p in progress(folder)) == workers, 120,
+                   f"{workers} ingest worker(s) confirmed their subscriptions")
+        wait_until(lambda: answers(f"http://127.0.0.1:{web_port}/login/"), 120, "the web server answered")
+        messages = payloads(readings)
+        cpu_before = sum(p["cpu_s"] for p in progress(folder))  # start-up (Django, imports) left out
+        pub = make_client(url, f"bench-pub-{label}", persistent=False)
+        host, port = pub._yingji_address
+        pub.connect(host, port)
+        pub.loop_start()
+        latencies, sent, stop = [], [], threading.Event()
+        prober = threading.Thread(target=probe_latency, args=(url, f"http://127.0.0.1:{web_port}", token, stop,
+                                                              latencies, sent))
+        t0 = time.time()
+        # Latency only below capacity: flat out a probe waits behind the whole backlog (that measures
+        # the backlog), and its API polling would take CPU from the ingest being measured.
+        if rate and not per_row:
+            prober.start()
+        infos = []
+        for k, m in enumerate(messages):
+            if rate:  # paced: a steady load below capacity, for latency without a backlog
+                time.sleep(max(0.0, t0 + k * BATCH / rate - time.time()))
+            infos.append(pub.publish("yingji/v1/gateways/bench/readings", m, qos=1))
+        for info in infos:
+            info.wait_for_publish(120)
+        published = time.time() - t0
+        stop.set()  # no probe after the last reading: the count to wait for is known
+        if prober.is_alive():
+            prober.join()
+        deadline = time.monotonic() + 600
+        # The workers' own counts (probe readings included), read from their files: no query.
+        while sum(p["stored"] for p in progress(folder)) < n_readings + len(sent) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        ends = [p["stored_at"] for p in progress(folder) if p["stored_at"]]
+        elapsed = (max(ends) if ends else time.time()) - t0
+        pub.loop_stop()
+        pids = {p["pid"] for p in progress(folder)}
+        cpu_s = sum(p["cpu_s"] for p in progress(folder)) - cpu_before
+    except BaseException:
+        pids = set()
+        raise
+    finally:
+        for proc in (ingest, web, broker):
+            proc.terminate()
+            proc.wait(60)
+    left = [pid for pid in pids if os.path.exists(f"/proc/{pid}")]
+    done = stored() - len(sent)
+    copy_rate = (copy_rate + raw_copy(readings)) / 2  # before and after: the machine is shared
+    ingest_rate = done / elapsed
     lat = sorted(latencies)
     pct = (lambda q: lat[min(len(lat) - 1, int(q * len(lat)))] * 1000) if lat else (lambda q: float("nan"))  # noqa: E731
-    print(f"{label:<28} {done:>9,} readings  {elapsed:6.1f} s  {rate:>9,.0f} readings/s  "
-          f"(publish {published:.1f} s)  alarm latency p50 {pct(0.5):6.0f} ms  p99 {pct(0.99):6.0f} ms  "
-          f"(n={len(lat)})", flush=True)
-    return rate
+    print(f"{label:<30} {done:>9,} readings {elapsed:6.1f} s {ingest_rate:>9,.0f}/s  raw COPY {copy_rate:>9,.0f}/s  "
+          f"ratio {ingest_rate / copy_rate:5.3f}  workers' CPU {cpu_s / done * 1e6:4.1f} µs/reading  "
+          f"(publish {published:.1f} s)  alarm p50 {pct(0.5):5.0f} ms  "
+          f"p99 {pct(0.99):5.0f} ms (n={len(lat)})", flush=True)
+    if left:
+        print(f"FAILED: ingest workers still running after SIGTERM: {left}", flush=True)
+    return done, left
 
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--readings", type=int, default=1_000_000)
+    parser.add_argument("--readings", type=int, default=500_000)
+    parser.add_argument("--per-row", action="store_true", help="also the per-row ORM reference (no rules)")
     parser.add_argument("--per-row-readings", type=int, default=20_000)
     parser.add_argument("--steady-rate", type=int, default=20_000, help="readings/s of the paced latency run")
     parser.add_argument("--steady-seconds", type=int, default=30)
@@ -226,13 +324,21 @@ def main():
     env = dict(os.environ, YINGJI_BROKER_URL="", YINGJI_LOG_LEVEL="WARNING")
     print(f"machine: {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}")
     print(f"database: {os.environ['YINGJI_DATABASE_URL']}; {N_SENSORS:,} sensors; gateway batches of {BATCH}; QoS 1")
+    runs = [] if args.steady_only else [("owned, 1 worker", 1, False, args.readings, None, ""),
+                                        ("owned, 2 workers", 2, False, args.readings, None, ""),
+                                        ("shared group, 2 workers", 2, False, args.readings, None, "bench")]
+    if args.per_row and not args.steady_only:
+        runs.append(("per-row ORM, 1 worker", 1, True, args.per_row_readings, None, ""))
+    runs.append((f"owned, 2 workers, {args.steady_rate:,}/s", 2, False, args.steady_rate * args.steady_seconds,
+                 args.steady_rate, ""))
+    failed = []
     with tempfile.TemporaryDirectory() as tmp:
-        if not args.steady_only:
-            run("batched, 1 worker", 1, False, args.readings, token, tmp, env)
-            run("batched, 2 workers", 2, False, args.readings, token, tmp, env)
-            run("per-row ORM, 1 worker", 1, True, args.per_row_readings, token, tmp, env)
-        run(f"batched, 2 workers, {args.steady_rate:,}/s", 2, False, args.steady_rate * args.steady_seconds, token, tmp,
-            env, rate=args.steady_rate)
+        for label, workers, per_row, n, rate, group in runs:
+            done, left = run(label, workers, per_row, n, token, tmp, env, rate=rate, group=group)
+            if done < n or left:
+                failed.append(f"{label}: stored {done:,} of {n:,}" + (f", workers left running {left}" if left else ""))
+    if failed:
+        sys.exit("FAILED: " + "; ".join(failed))
 
 
 if __name__ == "__main__":

@@ -106,3 +106,18 @@ def test_splitting_a_stream_into_batches_changes_nothing(values, cuts, deadband,
         events += r.events
     assert levels == whole.level.tolist()
     assert events == whole.events
+
+
+def test_a_batch_boundary_inside_the_deadband_keeps_a_pending_excursion():
+    """An excursion awaiting its duration, then values inside the deadband: it stays at its level and
+    is confirmed after 25 s, whether or not a batch ends after the first reading (the next batch used
+    to start from the confirmed level 0, dropping the excursion)."""
+    sensors = [{"thresholds": [10], "deadband": 2, "min_duration_s": 25}]
+    readings = [(0, 0.0, 11.0), (0, 10.0, 9.0), (0, 20.0, 9.0), (0, 30.0, 9.0)]
+    _, _, whole = run(sensors, readings)
+    rules, state = RuleSet.build(sensors), State.fresh(1)
+    split = [evaluate(rules, state, *(np.array(x) for x in zip(*part, strict=True)))
+             for part in (readings[:1], readings[1:])]
+    assert whole.level.tolist() == [0, 0, 0, 1]
+    assert [lv for r in split for lv in r.level.tolist()] == [0, 0, 0, 1]
+    assert [e["ts"] for r in split for e in r.events] == [e["ts"] for e in whole.events] == [30.0]

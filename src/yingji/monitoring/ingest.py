@@ -1,9 +1,11 @@
 """The ingest service: parsed readings → checked against the sensor registry → stored in a batch →
 alarm rules → alarm records → live events. MQTT and HTTP both end here.
 
-Rule state (level, pending excursion, last value and time) lives on the sensor rows, which a batch
-locks (``SELECT … FOR UPDATE`` in id order) while it evaluates: several ingest workers sharing one
-MQTT subscription therefore see one consistent state per sensor. A reading older than the
+Rule state (level, pending excursion, last value and time) is kept in memory by the MQTT worker that
+owns the sensor (monitoring.ownership: partitions of the fleet, checkpoints, replay on restart).
+Without an owner — HTTP batches, workers sharing one MQTT subscription — it lives on the sensor rows,
+which a batch locks (``SELECT … FOR UPDATE`` in id order) while it evaluates, so several processes
+see one consistent state per sensor. A reading older than the
 sensor's last evaluated one (a late or replayed message) is stored and aggregated but not
 re-evaluated, so replays never raise alarms twice.
 
@@ -32,6 +34,7 @@ from django.utils import timezone
 from yingji.monitoring import payload as payloads
 from yingji.monitoring import storage
 from yingji.monitoring.models import DeadLetter, Sensor
+from yingji.monitoring.ownership import OwnedStates, Partition
 from yingji.monitoring.rules import RuleSet, State, evaluate
 
 log = logging.getLogger(__name__)
@@ -92,19 +95,53 @@ class DeviceInfo:
 
 
 class Ingestor:
-    """One per worker; holds no state between batches (rule state lives on the sensor rows)."""
+    """One per worker. Without a partition (HTTP, a shared MQTT subscription) it holds no state
+    between batches: rule state lives on the sensor rows, locked per batch. With one (an MQTT worker
+    that owns its sensors, monitoring.ownership) it keeps only its partition's readings and their
+    rule state in memory; ``checkpoint()`` writes that state back."""
 
-    def __init__(self, per_row: bool = False, limits: payloads.Limits | None = None):
+    def __init__(self, per_row: bool = False, limits: payloads.Limits | None = None,
+                 partition: Partition | None = None):
         self.per_row = per_row  # benchmark reference: one ORM insert per reading
         self.limits = limits  # None: read YINGJI_READING_* at each batch
+        self.partition = partition
+        self.owned = OwnedStates() if partition is not None else None
+        self._devices: dict[str, DeviceInfo] = {}
+        self._mark, self._checked_at = None, 0.0
+
+    def checkpoint(self) -> int:
+        return self.owned.checkpoint() if self.owned is not None else 0
+
+    CHANGES_S = 5.0  # how often an owning worker asks whether the sensor registry changed (one scan)
 
     def _device_map(self, wanted: set[str]) -> dict[str, DeviceInfo]:
-        """The batch's devices, read fresh each batch (one indexed query): a sensor just disabled,
-        deleted or re-registered is seen at once."""
-        from yingji.monitoring.models import QUANTITIES
+        """The batch's devices (one indexed query): read fresh each batch, so a sensor just disabled,
+        deleted or re-registered is seen at once. An owning worker keeps what it read, looks up a
+        device it has not seen at once, and reads everything again when the registry's fingerprint
+        changes (asked every CHANGES_S): an edit, 停用 or 离线 is seen within those seconds."""
+        if self.owned is None:
+            return _read_devices(wanted)
+        if time.monotonic() - self._checked_at > self.CHANGES_S:
+            self._checked_at = time.monotonic()
+            mark = storage.registry_mark()
+            if mark != self._mark:
+                self._mark, self._devices = mark, {}
+                self.owned.reread()
+        missing = wanted - self._devices.keys()
+        if missing:
+            self._devices.update(_read_devices(missing))
+        return self._devices
 
-        return {d: DeviceInfo(pk, QUANTITIES.get(q, ("", ""))[1], st, lo, hi)
-                for d, pk, q, st, lo, hi in storage.device_map(list(wanted))}
+    def preload(self) -> int:
+        """An owning worker, before it takes messages: its sensors and their state (checkpoint and
+        replay, monitoring.ownership), so a restart hands over before the first batch."""
+        from yingji.monitoring.models import Sensor
+
+        self._mark, self._checked_at = storage.registry_mark(), time.monotonic()
+        devices = [d for d in Sensor.objects.values_list("device_id", flat=True) if self.partition.owns(d)]
+        self._devices = _read_devices(devices)
+        self.owned.ensure([info.pk for info in self._devices.values()])
+        return len(self._devices)
 
     def handle(self, messages: list[tuple[str, bytes]], *, allowed: set[int] | None = None,
                now: float | None = None) -> Outcome:
@@ -114,9 +151,12 @@ class Ingestor:
         Raises only for failures of the database itself; a message that fails for its data is
         isolated (bisection) into the dead-letter table and the rest of the batch is stored."""
         now = time.time() if now is None else now
+        snapshot = self.owned.snapshot() if self.owned is not None else None
         try:
             return self._handle(messages, allowed=allowed, now=now)
         except Exception as exc:
+            if snapshot is not None:  # the batch rolled back: so does the state it evaluated
+                self.owned.restore(snapshot)
             if not is_poison(exc):
                 raise
             if len(messages) == 1:
@@ -138,8 +178,10 @@ class Ingestor:
         parsed = payloads.Parsed()
         dead: list[DeadLetter] = []
         sources: list[str] = []
+        owns = self.partition if self.partition is not None and self.partition.count > 1 else None
         for source, raw in messages:
-            one = payloads.parse(raw, now=now, topic_device=payloads.device_from_topic(source), limits=limits)
+            one = payloads.parse(raw, now=now, topic_device=payloads.device_from_topic(source), limits=limits,
+                                 owns=owns)
             dead += [_dead(source, r, raw) for r in one.rejects]
             sources += [source] * len(one)
             parsed.extend(one)
@@ -148,16 +190,55 @@ class Ingestor:
         outcome.rejected.update(r.reason for r in parsed.rejects)
 
         devices = self._device_map(set(parsed.device))
-        keep = []
-        for i, device in enumerate(parsed.device):
+        keep, sensor, status = self._check(parsed, devices, allowed, sources, outcome, dead)
+        ts = np.array(parsed.ts, dtype=float)[keep]
+        value = np.array(parsed.value, dtype=float)[keep]
+        if self.owned is not None:
+            self.owned.ensure(status)  # before storing: a replay must not see this batch's readings
+        with transaction.atomic():
+            if dead:
+                DeadLetter.objects.bulk_create(dead)
+            failed: list[tuple[int, BaseException]] = []
+            self._store(np.arange(len(keep)), sensor, ts, value, status, outcome, failed)
+            for k, exc in failed:  # readings that fail on their own: isolated, kept, located
+                i = keep[k]
+                reject = payloads.Reject("store_failed", f"第 {parsed.index[i] + 1} 条入库失败：{type(exc).__name__}: "
+                                                         f"{exc}"[:300], parsed.index[i], parsed.device[i])
+                log.error("读数入库失败，已转入拒收数据：%s", reject.detail)
+                outcome.rejects.append(reject)
+                outcome.rejected["store_failed"] += 1
+                DeadLetter.objects.create(**_fields(_dead(sources[i], reject, None, reading={
+                    "device": parsed.device[i], "ts": parsed.ts[i], "value": parsed.value[i], "unit": parsed.unit[i]})))
+            outcome.duplicates = len(keep) - len(failed) - outcome.stored
+        return outcome
+
+    def _check(self, parsed: payloads.Parsed, devices: dict, allowed: set[int] | None, sources: list[str],
+               outcome: Outcome, dead: list) -> tuple[np.ndarray, np.ndarray, dict]:
+        """The readings the registry accepts: (their positions in ``parsed``, their sensor ids, the
+        status of each sensor); the others become located rejects and dead letters. Checked as
+        arrays — a batch holds hundreds of thousands of readings, nearly all good."""
+        names = list(devices)
+        index = {d: k for k, d in enumerate(names)}
+        inv = np.fromiter((index.get(d, -1) for d in parsed.device), np.int64, count=len(parsed))
+        infos = [devices[d] for d in names]
+        pk = np.array([i.pk for i in infos] + [0], dtype=np.int64)  # [-1]: the unknown device
+        lo = np.array([np.nan if i.range_min is None else i.range_min for i in infos] + [np.nan])
+        hi = np.array([np.nan if i.range_max is None else i.range_max for i in infos] + [np.nan])
+        off = np.array([i.status == "disabled" for i in infos] + [False])
+        value = np.array(parsed.value, dtype=float)
+        bad = (inv < 0) | off[inv] | (value < lo[inv]) | (value > hi[inv])
+        if allowed is not None:
+            bad |= ~np.isin(pk[inv], np.fromiter(allowed, np.int64, count=len(allowed)))
+        for i, unit in enumerate(parsed.unit):
+            if unit is not None and inv[i] >= 0 and unit != infos[inv[i]].unit:
+                bad[i] = True
+        for i in np.flatnonzero(bad):
+            device = parsed.device[i]
             info = devices.get(device)
             reason = ("unknown_device" if info is None else "out_of_scope" if allowed is not None and info.pk not in allowed
                       else "disabled" if info.status == "disabled"
                       else "wrong_unit" if parsed.unit[i] is not None and parsed.unit[i] != info.unit
-                      else "out_of_range" if info.outside(parsed.value[i]) else None)
-            if reason is None:
-                keep.append(i)
-                continue
+                      else "out_of_range")
             if reason == "out_of_range":
                 span = f"[{_num(info.range_min, '−∞')}, {_num(info.range_max, '+∞')}] {info.unit}"
                 detail = f"数值 value={parsed.value[i]:g} 超出传感器 {device} 的量程 {span}"
@@ -172,33 +253,18 @@ class Ingestor:
             outcome.rejected[reason] += 1
             dead.append(_dead(sources[i], reject, None, reading={"device": device, "ts": parsed.ts[i],
                                                                  "value": parsed.value[i], "unit": parsed.unit[i]}))
-        sensor = np.array([devices[parsed.device[i]].pk for i in keep], dtype=np.int64)
-        ts = np.array([parsed.ts[i] for i in keep], dtype=float)
-        value = np.array([parsed.value[i] for i in keep], dtype=float)
-        with transaction.atomic():
-            if dead:
-                DeadLetter.objects.bulk_create(dead)
-            failed: list[tuple[int, BaseException]] = []
-            self._store(np.arange(len(keep)), sensor, ts, value, outcome, failed)
-            for k, exc in failed:  # readings that fail on their own: isolated, kept, located
-                i = keep[k]
-                reject = payloads.Reject("store_failed", f"第 {parsed.index[i] + 1} 条入库失败：{type(exc).__name__}: "
-                                                         f"{exc}"[:300], parsed.index[i], parsed.device[i])
-                log.error("读数入库失败，已转入拒收数据：%s", reject.detail)
-                outcome.rejects.append(reject)
-                outcome.rejected["store_failed"] += 1
-                DeadLetter.objects.create(**_fields(_dead(sources[i], reject, None, reading={
-                    "device": parsed.device[i], "ts": parsed.ts[i], "value": parsed.value[i], "unit": parsed.unit[i]})))
-            outcome.duplicates = len(keep) - len(failed) - outcome.stored
-        return outcome
+        keep = np.flatnonzero(~bad)
+        used = np.unique(inv[keep])
+        return keep, pk[inv[keep]], {int(pk[k]): infos[k].status for k in used}
 
-    def _store(self, rows: np.ndarray, sensor: np.ndarray, ts: np.ndarray, value: np.ndarray, outcome: Outcome,
-               failed: list) -> None:
+    def _store(self, rows: np.ndarray, sensor: np.ndarray, ts: np.ndarray, value: np.ndarray, status: dict,
+               outcome: Outcome, failed: list) -> None:
         """Store and evaluate readings ``rows`` in a savepoint; on a data failure bisect them, so only
         the readings that fail alone end up in ``failed``."""
         if not len(rows):
             return
         part = Outcome()
+        snapshot = self.owned.snapshot() if self.owned is not None else None
         try:
             with transaction.atomic():
                 s, t, v = sensor[rows], ts[rows], value[rows]
@@ -209,33 +275,45 @@ class Ingestor:
                     inserted = storage.store_readings(s, t, v)
                     part.stored = len(inserted[0])
                 if len(inserted[0]):
-                    self._evaluate(*inserted, part)
+                    self._evaluate(*inserted, status, part)
         except Exception as exc:
+            if snapshot is not None:
+                self.owned.restore(snapshot)
             if not is_poison(exc):
                 raise
             if len(rows) == 1:
                 failed.append((int(rows[0]), exc))
                 return
             half = len(rows) // 2
-            self._store(rows[:half], sensor, ts, value, outcome, failed)
-            self._store(rows[half:], sensor, ts, value, outcome, failed)
+            self._store(rows[:half], sensor, ts, value, status, outcome, failed)
+            self._store(rows[half:], sensor, ts, value, status, outcome, failed)
             return
         outcome.stored += part.stored
         for k, n in part.alarms.items():
             outcome.alarms[k] += n
 
-    def _evaluate(self, sensor: np.ndarray, ts: np.ndarray, value: np.ndarray, outcome: Outcome) -> None:
-        """Run the rules for the inserted readings under a lock on their sensors (alarm changes reach
-        open pages through the Alarm post_save hook in monitoring.live)."""
+    def _evaluate(self, sensor: np.ndarray, ts: np.ndarray, value: np.ndarray, status: dict,
+                  outcome: Outcome) -> None:
+        """Run the rules for the inserted readings: on the owner's in-memory state, or under a lock on
+        the sensor rows (alarm changes reach open pages through the Alarm post_save hook in
+        monitoring.live)."""
         from yingji.monitoring.alarms import apply_events
 
         ids = np.unique(sensor)
-        loaded = storage.lock_sensor_state(ids)  # arrays, in id order == ids
-        rules = RuleSet(thresholds=loaded["thresholds"], rising=loaded["rising"], deadband=loaded["deadband"],
-                        min_duration_s=loaded["min_duration_s"], max_rate_per_min=loaded["max_rate_per_min"],
-                        interval_s=loaded["interval_s"])
-        state = State(level=loaded["level"], pending_level=loaded["pending_level"],
-                      pending_since=loaded["pending_since"], last_value=loaded["last_value"], last_ts=loaded["last_ts"])
+        if self.owned is not None:
+            slots = self.owned.slots(ids)
+            rules, state = self.owned.view(slots)
+            reporting_again = np.array([status[int(i)] in ("offline", "fault") for i in ids], dtype=bool)
+            was_offline = np.array([status[int(i)] == "offline" for i in ids], dtype=bool)
+        else:
+            loaded = storage.lock_sensor_state(ids)  # arrays, in id order == ids
+            rules = RuleSet(thresholds=loaded["thresholds"], rising=loaded["rising"], deadband=loaded["deadband"],
+                            min_duration_s=loaded["min_duration_s"], max_rate_per_min=loaded["max_rate_per_min"],
+                            interval_s=loaded["interval_s"])
+            state = State(level=loaded["level"], pending_level=loaded["pending_level"],
+                          pending_since=loaded["pending_since"], last_value=loaded["last_value"],
+                          last_ts=loaded["last_ts"])
+            was_offline = loaded["offline"]
         local = np.searchsorted(ids, sensor)
         fresh = ~(ts <= state.last_ts[local])  # NaN last_ts compares False → fresh
         sensors = _SensorsByIndex(ids)
@@ -247,11 +325,24 @@ class Ingestor:
                                  ("rate", _rate_events(lf, tf, vf, result.rate_alarm, has_rate))):
                 for k, v in apply_events(sensors, events, kind).items():
                     outcome.alarms[k] += v
-        offline = np.flatnonzero(loaded["offline"])
-        storage.save_sensor_state(ids, state)
+        offline = np.flatnonzero(was_offline)
+        if self.owned is not None:
+            self.owned.put(slots, state)
+            if reporting_again.any():
+                storage.mark_online(ids[reporting_again].tolist())
+                self._devices = {}  # their status changed: read the devices again next batch
+        else:
+            storage.save_sensor_state(ids, state)
         if len(offline):  # reporting again: online, and the offline alarm is marked recovered
             apply_events(sensors, [{"sensor": int(i), "ts": float(state.last_ts[i]), "value": float(state.last_value[i]),
                                     "level": 0, "kind": "clear"} for i in offline], "offline")
+
+
+def _read_devices(devices) -> dict[str, DeviceInfo]:
+    from yingji.monitoring.models import QUANTITIES
+
+    return {d: DeviceInfo(pk, QUANTITIES.get(q, ("", ""))[1], st, lo, hi)
+            for d, pk, q, st, lo, hi in storage.device_map(list(devices))}
 
 
 class _SensorsByIndex:
@@ -267,14 +358,22 @@ class _SensorsByIndex:
 
 
 def _rate_events(local: np.ndarray, ts: np.ndarray, value: np.ndarray, fired: np.ndarray, has_rule: np.ndarray) -> list[dict]:
-    """Rate-of-change rule as alarm events: a firing reading raises (or repeats) the sensor's rate
-    alarm; a sensor with a rate rule whose latest reading in the batch is calm marks it recovered."""
+    """Rate-of-change rule as alarm events, in time order: a firing reading raises (or repeats) the
+    sensor's rate alarm; the first calm reading after a firing one marks it recovered. A batch's
+    first reading, if calm, clears too — a no-op unless the alarm is still unrecovered, i.e. the
+    reading before it (last batch) fired — so batch boundaries never move a recovery."""
     order = np.lexsort((ts, local))
-    events = [{"sensor": int(local[i]), "ts": float(ts[i]), "value": float(value[i]), "level": 1, "kind": "raise"}
-              for i in order if fired[i]]
-    last_of_sensor = order[np.r_[local[order][1:] != local[order][:-1], True]]
-    events += [{"sensor": int(local[i]), "ts": float(ts[i]), "value": float(value[i]), "level": 0, "kind": "clear"}
-               for i in last_of_sensor if not fired[i] and has_rule[local[i]]]
+    s, f = local[order], fired[order]
+    first = np.r_[True, s[1:] != s[:-1]]
+    after_firing = np.r_[False, f[:-1]] & ~first
+    events = []
+    candidates = np.flatnonzero(f | (has_rule[s] & (first | after_firing)))  # all others: no event
+    for k in candidates:
+        i = order[k]
+        if f[k]:
+            events.append({"sensor": int(s[k]), "ts": float(ts[i]), "value": float(value[i]), "level": 1, "kind": "raise"})
+        else:
+            events.append({"sensor": int(s[k]), "ts": float(ts[i]), "value": float(value[i]), "level": 0, "kind": "clear"})
     return events
 
 
@@ -330,7 +429,8 @@ def mark_offline(now: datetime.datetime | None = None, factor: float = 3.0) -> i
     if not silent:
         return 0
     with transaction.atomic():
-        Sensor.objects.filter(pk__in=[s.pk for s in silent]).update(status="offline")
+        # updated_at too: the owning ingest worker notices the registry changed (storage.registry_mark)
+        Sensor.objects.filter(pk__in=[s.pk for s in silent]).update(status="offline", updated_at=now)
         apply_events(silent, [{"sensor": i, "ts": now.timestamp(), "value": s.last_value, "level": 1, "kind": "raise"}
                               for i, s in enumerate(silent)], "offline")
     return len(silent)

@@ -24,6 +24,11 @@ import math
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
+import orjson
+
+_MISSING = object()
+
 REASONS = {
     "bad_json": "JSON 格式错误",
     "bad_shape": "数据结构不符合约定",
@@ -146,16 +151,27 @@ def when_text(ts: float) -> str:
         return f"{ts:g} 秒（Unix）"
 
 
-def parse(payload: bytes | str, *, now: float, topic_device: str | None = None, limits: Limits = Limits()) -> Parsed:
-    """Readings and located rejects from one payload; never raises on bad input."""
+def parse(payload: bytes | str, *, now: float, topic_device: str | None = None, limits: Limits = Limits(),
+          owns=None) -> Parsed:
+    """Readings and located rejects from one payload; never raises on bad input. ``owns(device)``:
+    keep only the readings (and rejects) of the devices it accepts, ``owns(None)`` deciding for what
+    names no device — a payload that is not JSON, an item without a text ``device``
+    (monitoring.ownership.Partition.owns); None keeps everything."""
     out = Parsed()
+    try:  # orjson for well-formed JSON; what it refuses gets json's own answer (NaN, huge integers …)
+        doc = orjson.loads(payload)
+    except orjson.JSONDecodeError:
+        doc = _MISSING
     try:
-        doc = json.loads(payload)
+        if doc is _MISSING:
+            doc = json.loads(payload)
     except RecursionError:
-        out.rejects.append(Reject("bad_json", "JSON 嵌套层数过深"))
+        if owns is None or owns(None):
+            out.rejects.append(Reject("bad_json", "JSON 嵌套层数过深"))
         return out
     except (ValueError, TypeError) as exc:  # UnicodeDecodeError and "too many digits" are ValueErrors
-        out.rejects.append(Reject("bad_json", f"JSON 解析失败：{exc}"[:200]))
+        if owns is None or owns(None):
+            out.rejects.append(Reject("bad_json", f"JSON 解析失败：{exc}"[:200]))
         return out
     if isinstance(doc, dict) and "readings" in doc:
         doc = doc["readings"]
@@ -163,7 +179,13 @@ def parse(payload: bytes | str, *, now: float, topic_device: str | None = None, 
     # Text PostgreSQL cannot store can only come from a NUL or surrogate escape or, in bytes, an
     # encoded surrogate: without one, the per-reading walk over every string is skipped.
     text_check = _may_hold_bad_text(payload) or (topic_device is not None and not clean_text(topic_device))
+    if not text_check and _fast(out, items, now, limits, owns):
+        return out
     for i, item in enumerate(items):
+        if owns is not None:
+            device = item.get("device", topic_device) if isinstance(item, dict) else None
+            if not owns(device if isinstance(device, str) else None):
+                continue
         try:
             _reading(out, i, item, now, topic_device, limits, text_check)
         except Exception as exc:  # noqa: BLE001 — the last guard: a payload never stops the ingest
@@ -175,11 +197,57 @@ _BAD_TEXT_BYTES = re.compile(rb"\\u0000|\\u[dD][89a-fA-F]|\xed[\xa0-\xbf]")
 _BAD_TEXT_STR = re.compile(r"\\u0000|\\u[dD][89a-fA-F]|[\x00\ud800-\udfff]")
 
 
+def _fast(out: Parsed, items: list, now: float, limits: Limits, owns) -> bool:
+    """The common payload — objects each with a text ``device`` and numeric ``ts`` and ``value``, all
+    acceptable — checked as arrays. False (nothing added) when any item is otherwise: the caller
+    then walks the items one by one and locates every refusal. Same results, a fraction of the time."""
+    try:
+        device = [item["device"] for item in items]
+        if owns is not None:  # another worker's readings: dropped before any other work
+            index = keep(device) if (keep := getattr(owns, "keep", None)) else [
+                i for i, d in enumerate(device) if owns(d if type(d) is str else None)]
+            items, device = [items[i] for i in index], [device[i] for i in index]
+        value = [item["value"] for item in items]
+        ts = [item["ts"] for item in items]
+    except (KeyError, TypeError):  # not an object, or a field missing (the device may be in the topic)
+        return False
+    if not items:
+        return True
+    if {type(d) for d in device} != {str} or not {type(x) for x in value} <= _NUMBERS or not {
+            type(x) for x in ts} <= _NUMBERS:
+        return False
+    try:
+        v = np.array(value, dtype=float)
+        t = np.array(ts, dtype=float)
+    except OverflowError:
+        return False
+    t = np.where(t > 1e11, t / 1000.0, t)
+    with np.errstate(invalid="ignore"):
+        ok = np.isfinite(v) & np.isfinite(t) & (np.abs(v) <= limits.max_abs) & (t <= now + limits.max_ahead_s) & (
+            t >= now - limits.max_age_s)
+    device = [d.strip() for d in device]
+    if not ok.all() or not all(device):
+        return False
+    out.device.extend(device)
+    out.ts.extend(t.tolist())
+    out.value.extend(v.tolist())
+    unit = [item.get("unit") for item in items]
+    out.unit.extend(unit if unit.count(None) == len(unit) else [u if isinstance(u, str) else None for u in unit])
+    out.index.extend(range(len(items)) if owns is None else index)
+    return True
+
+
+_NUMBERS = {int, float}
+
+
 def _may_hold_bad_text(payload: bytes | str) -> bool:
     """Whether the payload may decode to text PostgreSQL cannot store: a NUL or surrogate escape, or
     (bytes) an encoded surrogate, which json decodes with surrogatepass."""
-    pattern = _BAD_TEXT_BYTES if isinstance(payload, bytes | bytearray) else _BAD_TEXT_STR
-    return pattern.search(payload) is not None
+    if isinstance(payload, bytes | bytearray):
+        if b"\\u" not in payload and b"\xed" not in payload:  # a plain scan, far cheaper than the pattern
+            return False
+        return _BAD_TEXT_BYTES.search(payload) is not None
+    return _BAD_TEXT_STR.search(payload) is not None
 
 
 def _reading(out: Parsed, i: int, item, now: float, topic_device: str | None, limits: Limits,

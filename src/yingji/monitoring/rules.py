@@ -114,10 +114,14 @@ def evaluate(rules: RuleSet, state: State, sensor: np.ndarray, ts: np.ndarray, v
 
     # Hysteresis: where enter == hold the level is determined; inside a deadband it is the previous
     # level clamped to [enter, hold] — a short sequential pass over those readings only.
+    # The previous level is the hysteretic one, before its duration is confirmed: carried from the
+    # last batch as pending_level for sensors with a duration rule (where level is the confirmed
+    # one), so a batch boundary never changes the result.
     level = enter.copy()
     undecided = np.flatnonzero(enter != hold)
+    carried = np.where(rules.min_duration_s > 0, state.pending_level, state.level)
     for i in undecided:
-        prev = state.level[s[i]] if first[i] else level[i - 1]
+        prev = carried[s[i]] if first[i] else level[i - 1]
         level[i] = min(max(prev, enter[i]), hold[i])
     # Readings that are determined keep their level; the loop above used the already-final previous
     # level because determined positions never depend on it.
