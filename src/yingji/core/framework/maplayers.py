@@ -1,0 +1,127 @@
+"""Map layers by view (decision 0014): what a map shows is read for the view it shows — a bounding box
+and a zoom — with only the columns a feature needs, and at low zoom as grid clusters counted in SQL, so
+a layer's size and time follow the view, never the table.
+
+A layer answers a GeoJSON FeatureCollection with, besides its features, ``clustered`` (whether
+features are clusters), ``total`` (the records in the view, clustered or not) and ``cap``. A cluster
+is a Point feature with ``cluster: true``, ``count``, ``bbox`` [w, s, e, n] of its records and the
+colour of its most severe record; a cluster of one record is sent as that record's point.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Avg, Case, Count, F, IntegerField, Max, Min, Value, When
+from django.db.models.functions import Floor
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework import serializers
+
+from yingji.core.framework import geo
+from yingji.core.framework.rest import query_number
+
+# The hard cap on features in one layer response, clusters or points: ~2,000 features of a few
+# properties are ~250 KB of JSON. A view holding more records is clustered, whatever the zoom.
+MAX_FEATURES = 2000
+# Below this zoom (a township fills a desk screen at ~12) a view with more than CLUSTER_ABOVE records
+# is clustered; from it on, records are sent as points up to MAX_FEATURES.
+CLUSTER_ZOOM = 14
+CLUSTER_ABOVE = 300
+
+BBOX = ("west", "south", "east", "north")
+PARAMETERS = [
+    *(OpenApiParameter(k, float, description="视图范围（经纬度，WGS-84；四个一起给才生效）") for k in BBOX),
+    OpenApiParameter("zoom", float, description=(
+        f"地图缩放级别（0–22）。低于 {CLUSTER_ZOOM} 级且范围内多于 {CLUSTER_ABOVE} 条时按网格聚合，"
+        f"任何级别下多于 {MAX_FEATURES} 条时也聚合；每次最多返回 {MAX_FEATURES} 个要素")),
+]
+
+
+@dataclass(frozen=True)
+class View:
+    bbox: tuple[float, float, float, float] | None  # west, south, east, north
+    zoom: float | None
+
+    @property
+    def point_limit(self) -> int:
+        """How many records the view may show as points before it is clustered."""
+        return CLUSTER_ABOVE if self.zoom is not None and self.zoom < CLUSTER_ZOOM else MAX_FEATURES
+
+
+def view_of(request) -> View:
+    """The view a layer request names; a malformed number is a 400 naming the parameter."""
+    zoom = query_number(request, "zoom", None, low=0, high=22)
+    if not all(request.GET.get(k, "") != "" for k in BBOX):
+        return View(None, zoom)
+    w, s, e, n = (query_number(request, k, None, low=-180 if k in ("west", "east") else -90,
+                               high=180 if k in ("west", "east") else 90) for k in BBOX)
+    if w > e or s > n:
+        raise serializers.ValidationError({"west": ["范围应为 west ≤ east、south ≤ north"]})
+    return View((w, s, e, n), zoom)
+
+
+def in_view(qs, view: View, lon: str = "lon", lat: str = "lat"):
+    qs = qs.exclude(**{f"{lon}__isnull": True}).exclude(**{f"{lat}__isnull": True})
+    if view.bbox is None:
+        return qs
+    w, s, e, n = view.bbox
+    return qs.filter(**{f"{lon}__gte": w, f"{lon}__lte": e, f"{lat}__gte": s, f"{lat}__lte": n})
+
+
+def rank_of(field: str, values) -> Case:
+    """0 for the first of ``values``, 1 for the next …, len(values) for anything else: the smallest
+    rank in a cluster is its most severe value."""
+    return Case(*(When(**{field: v}, then=Value(i)) for i, v in enumerate(values)),
+                default=Value(len(values)), output_field=IntegerField())
+
+
+def point(lon, lat, properties: dict) -> dict:
+    return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]}, "properties": properties}
+
+
+def clusters(qs, view: View, *, lon: str = "lon", lat: str = "lat", key: str = "pk", count=None, rank=None) -> list[dict]:
+    """Grid clusters of ``qs`` (already in the view): one row per cell, grouped in SQL, with the count,
+    the mean position, the bounding box, the smallest ``key`` (the record of a one-record cluster) and
+    the smallest ``rank``. At most MAX_FEATURES cells: the cell grows until the view holds no more."""
+    bbox = view.bbox
+    if bbox is None:  # the whole layer: its extent sets the grid
+        ext = qs.aggregate(w=Min(lon), s=Min(lat), e=Max(lon), n=Max(lat))
+        bbox = (ext["w"], ext["s"], ext["e"], ext["n"]) if ext["w"] is not None else (0.0, 0.0, 0.0, 0.0)
+    cell = geo.grid_cell(view.zoom, bbox, MAX_FEATURES // 2)
+    rows = (qs.order_by().annotate(cx=Floor(F(lon) / cell), cy=Floor(F(lat) / cell)).values("cx", "cy")
+            .annotate(count=count or Count("pk"), lon=Avg(lon), lat=Avg(lat), w=Min(lon), s=Min(lat),
+                      e=Max(lon), n=Max(lat), key=Min(key), rank=Min(rank) if rank is not None else Value(0)))
+    out = [{"count": r["count"], "lon": round(r["lon"], 6), "lat": round(r["lat"], 6),
+            "bbox": [r["w"], r["s"], r["e"], r["n"]], "key": r["key"], "rank": r["rank"]} for r in rows]
+    out.sort(key=lambda c: -c["count"])
+    return out[:MAX_FEATURES]  # a guard: the grid above already keeps within it
+
+
+def cluster_feature(c: dict, colour: str | None) -> dict:
+    props = {"cluster": True, "count": c["count"], "bbox": c["bbox"]}
+    if colour:
+        props["colour"] = colour
+    return point(c["lon"], c["lat"], props)
+
+
+def collection(features: list[dict], *, clustered: bool, total: int, **extra) -> dict:
+    return {"type": "FeatureCollection", "features": features, "clustered": clustered, "total": total,
+            "cap": MAX_FEATURES, **extra}
+
+
+def layer(qs, view: View, points, *, colour=None, rank=None, lon="lon", lat="lat", key="pk", count=None) -> dict:
+    """The layer of ``qs`` for ``view``: its records as points — ``points(qs, limit)`` returns up to
+    ``limit`` point features, reading only their own columns — while the view holds no more than its
+    point limit, else grid clusters (``colour(rank)`` names a cluster's colour) with one-record cells
+    sent as points. At most three queries (four without a bounding box), whatever the number of rows."""
+    qs = in_view(qs, view, lon, lat)
+    limit = view.point_limit
+    features = points(qs, limit + 1)
+    if len(features) <= limit:
+        return collection(features, clustered=False, total=len(features))
+    cells = clusters(qs, view, lon=lon, lat=lat, key=key, count=count, rank=rank)
+    singles = {c["key"] for c in cells if c["count"] == 1}
+    lone = {f["properties"]["id"]: f for f in points(qs.filter(**{f"{key}__in": singles}), len(singles))} if singles else {}
+    out = [lone[c["key"]] if c["count"] == 1 and c["key"] in lone else cluster_feature(c, colour(c["rank"]) if colour else None)
+           for c in cells]
+    return collection(out, clustered=True, total=sum(c["count"] for c in cells))
