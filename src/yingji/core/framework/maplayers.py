@@ -45,7 +45,8 @@ class View:
     @property
     def point_limit(self) -> int:
         """How many records the view may show as points before it is clustered."""
-        return CLUSTER_ABOVE if self.zoom is not None and self.zoom < CLUSTER_ZOOM else MAX_FEATURES
+        low = self.zoom is not None and self.zoom < CLUSTER_ZOOM
+        return min(CLUSTER_ABOVE, MAX_FEATURES) if low else MAX_FEATURES
 
 
 def view_of(request) -> View:
@@ -85,14 +86,14 @@ def clusters(qs, view: View, *, lon: str = "lon", lat: str = "lat", key: str = "
     the smallest ``rank``. At most MAX_FEATURES cells: the cell grows until the view holds no more."""
     bbox = view.bbox
     if bbox is None:  # the whole layer: its extent sets the grid
-        ext = qs.aggregate(w=Min(lon), s=Min(lat), e=Max(lon), n=Max(lat))
-        bbox = (ext["w"], ext["s"], ext["e"], ext["n"]) if ext["w"] is not None else (0.0, 0.0, 0.0, 0.0)
+        ext = qs.aggregate(x_w=Min(lon), x_s=Min(lat), x_e=Max(lon), x_n=Max(lat))
+        bbox = (ext["x_w"], ext["x_s"], ext["x_e"], ext["x_n"]) if ext["x_w"] is not None else (0.0, 0.0, 0.0, 0.0)
     cell = geo.grid_cell(view.zoom, bbox, MAX_FEATURES // 2)
     rows = (qs.order_by().annotate(cx=Floor(F(lon) / cell), cy=Floor(F(lat) / cell)).values("cx", "cy")
-            .annotate(count=count or Count("pk"), lon=Avg(lon), lat=Avg(lat), w=Min(lon), s=Min(lat),
-                      e=Max(lon), n=Max(lat), key=Min(key), rank=Min(rank) if rank is not None else Value(0)))
-    out = [{"count": r["count"], "lon": round(r["lon"], 6), "lat": round(r["lat"], 6),
-            "bbox": [r["w"], r["s"], r["e"], r["n"]], "key": r["key"], "rank": r["rank"]} for r in rows]
+            .annotate(c_count=count or Count("pk"), c_lon=Avg(lon), c_lat=Avg(lat), c_w=Min(lon), c_s=Min(lat),
+                      c_e=Max(lon), c_n=Max(lat), c_key=Min(key), c_rank=Min(rank) if rank is not None else Value(0)))
+    out = [{"count": r["c_count"], "lon": round(r["c_lon"], 6), "lat": round(r["c_lat"], 6),
+            "bbox": [r["c_w"], r["c_s"], r["c_e"], r["c_n"]], "key": r["c_key"], "rank": r["c_rank"]} for r in rows]
     out.sort(key=lambda c: -c["count"])
     return out[:MAX_FEATURES]  # a guard: the grid above already keeps within it
 
