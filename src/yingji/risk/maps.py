@@ -51,17 +51,26 @@ def enterprise_layer(user, region_code: str | None = None, view=None) -> dict:
         points = points.filter(region__path__startswith=region.path) if region else points.none()
     rank = maplayers.rank_of("level", scoring.LEVELS)
 
+    def grouped(rows):  # one row per enterprise: its place, name, highest level (smallest rank), points
+        return (rows.order_by().values("organization_id", "organization__name", "organization__lon", "organization__lat")
+                .annotate(rank=Min(rank), n=Count("id")))
+
     def enterprises(rows, limit):
-        grouped = (rows.order_by().values("organization_id", "organization__name", "organization__lon", "organization__lat")
-                   .annotate(rank=Min(rank), n=Count("id")).order_by("organization_id")[:limit])
         return [maplayers.point(g["organization__lon"], g["organization__lat"], {
             "id": g["organization_id"], "name": g["organization__name"], "colour": colour_of(g["rank"]),
             "最高风险等级": scoring.LEVEL_LABELS[scoring.LEVELS[g["rank"]]], "风险点": g["n"],
-            "url": f"/registry/organizations/{g['organization_id']}/"}) for g in grouped]
+            "url": f"/registry/organizations/{g['organization_id']}/"})
+            for g in grouped(rows).order_by("organization_id")[:limit]]
 
-    return maplayers.layer(points, view, enterprises, colour=colour_of, rank=rank, lon="organization__lon",
-                           lat="organization__lat", key="organization_id",
-                           count=Count("organization_id", distinct=True))
+    def cells(rows):  # enterprises, not risk points, are counted: grouped first, then by cell
+        places = rows.order_by().values("organization_id").annotate(
+            e_lon=Min("organization__lon"), e_lat=Min("organization__lat"), e_rank=Min(rank)).values(
+            "organization_id", "e_lon", "e_lat", "e_rank")
+        return maplayers.clusters_of_groups(places, view, lon="e_lon", lat="e_lat", key="organization_id",
+                                            rank="e_rank", extent=(rows, "organization__lon", "organization__lat"))
+
+    return maplayers.layer(points, view, enterprises, colour=colour_of, lon="organization__lon",
+                           lat="organization__lat", key="organization_id", cells=cells)
 
 
 def colour_of(rank: int) -> str:

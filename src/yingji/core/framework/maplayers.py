@@ -80,22 +80,49 @@ def point(lon, lat, properties: dict) -> dict:
     return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]}, "properties": properties}
 
 
-def clusters(qs, view: View, *, lon: str = "lon", lat: str = "lat", key: str = "pk", count=None, rank=None) -> list[dict]:
-    """Grid clusters of ``qs`` (already in the view): one row per cell, grouped in SQL, with the count,
-    the mean position, the bounding box, the smallest ``key`` (the record of a one-record cluster) and
-    the smallest ``rank``. At most MAX_FEATURES cells: the cell grows until the view holds no more."""
+def _grid(qs, view: View, lon: str, lat: str) -> float:
     bbox = view.bbox
     if bbox is None:  # the whole layer: its extent sets the grid
         ext = qs.aggregate(x_w=Min(lon), x_s=Min(lat), x_e=Max(lon), x_n=Max(lat))
         bbox = (ext["x_w"], ext["x_s"], ext["x_e"], ext["x_n"]) if ext["x_w"] is not None else (0.0, 0.0, 0.0, 0.0)
-    cell = geo.grid_cell(view.zoom, bbox, MAX_FEATURES // 2)
-    rows = (qs.order_by().annotate(cx=Floor(F(lon) / cell), cy=Floor(F(lat) / cell)).values("cx", "cy")
-            .annotate(c_count=count or Count("pk"), c_lon=Avg(lon), c_lat=Avg(lat), c_w=Min(lon), c_s=Min(lat),
-                      c_e=Max(lon), c_n=Max(lat), c_key=Min(key), c_rank=Min(rank) if rank is not None else Value(0)))
-    out = [{"count": r["c_count"], "lon": round(r["c_lon"], 6), "lat": round(r["c_lat"], 6),
-            "bbox": [r["c_w"], r["c_s"], r["c_e"], r["c_n"]], "key": r["c_key"], "rank": r["c_rank"]} for r in rows]
+    return geo.grid_cell(view.zoom, bbox, MAX_FEATURES // 2)
+
+
+def _cells(rows) -> list[dict]:
+    out = [{"count": r[2], "lon": round(r[3], 6), "lat": round(r[4], 6), "bbox": [r[5], r[6], r[7], r[8]],
+            "key": r[9], "rank": r[10]} for r in rows]
     out.sort(key=lambda c: -c["count"])
-    return out[:MAX_FEATURES]  # a guard: the grid above already keeps within it
+    return out[:MAX_FEATURES]  # a guard: the grid already keeps within it
+
+
+def clusters(qs, view: View, *, lon: str = "lon", lat: str = "lat", key: str = "pk", rank=None) -> list[dict]:
+    """Grid clusters of ``qs`` (already in the view): one row per cell, grouped in SQL, with the count,
+    the mean position, the bounding box, the smallest ``key`` (the record of a one-record cluster) and
+    the smallest ``rank``. At most MAX_FEATURES cells: the cell grows until the view holds no more."""
+    cell = _grid(qs, view, lon, lat)
+    rows = (qs.order_by().annotate(cx=Floor(F(lon) / cell), cy=Floor(F(lat) / cell)).values("cx", "cy")
+            .annotate(c_count=Count("pk"), c_lon=Avg(lon), c_lat=Avg(lat), c_w=Min(lon), c_s=Min(lat),
+                      c_e=Max(lon), c_n=Max(lat), c_key=Min(key), c_rank=Min(rank) if rank is not None else Value(0))
+            .values_list("cx", "cy", "c_count", "c_lon", "c_lat", "c_w", "c_s", "c_e", "c_n", "c_key", "c_rank"))
+    return _cells(rows)
+
+
+def clusters_of_groups(grouped, view: View, *, lon: str, lat: str, key: str, rank: str, extent: tuple) -> list[dict]:
+    """Grid clusters of rows that are themselves groups (``grouped``: a values() queryset with one row
+    per ``key`` — an enterprise with its place and the smallest rank of its risk points): the cells
+    are grouped over it as a derived table, in the same statement. ``extent``: (queryset, lon, lat)
+    whose extent sets the grid when the view has no bounding box."""
+    from django.db import connection
+
+    cell = _grid(*extent[:1], view, *extent[1:])
+    inner, params = grouped.order_by().query.sql_with_params()
+    q = connection.ops.quote_name
+    sql = (f"SELECT FLOOR(g.{q(lon)} / %s), FLOOR(g.{q(lat)} / %s), COUNT(*), AVG(g.{q(lon)}), AVG(g.{q(lat)}), "
+           f"MIN(g.{q(lon)}), MIN(g.{q(lat)}), MAX(g.{q(lon)}), MAX(g.{q(lat)}), MIN(g.{q(key)}), MIN(g.{q(rank)}) "
+           f"FROM ({inner}) g GROUP BY 1, 2")
+    with connection.cursor() as cur:
+        cur.execute(sql, [cell, cell, *params])
+        return _cells(cur.fetchall())
 
 
 def cluster_feature(c: dict, colour: str | None) -> dict:
@@ -110,19 +137,20 @@ def collection(features: list[dict], *, clustered: bool, total: int, **extra) ->
             "cap": MAX_FEATURES, **extra}
 
 
-def layer(qs, view: View, points, *, colour=None, rank=None, lon="lon", lat="lat", key="pk", count=None) -> dict:
+def layer(qs, view: View, points, *, colour=None, rank=None, lon="lon", lat="lat", key="pk", cells=None) -> dict:
     """The layer of ``qs`` for ``view``: its records as points — ``points(qs, limit)`` returns up to
     ``limit`` point features, reading only their own columns — while the view holds no more than its
     point limit, else grid clusters (``colour(rank)`` names a cluster's colour) with one-record cells
-    sent as points. At most three queries (four without a bounding box), whatever the number of rows."""
+    sent as points; ``cells(qs)`` replaces the grouping (clusters_of_groups). At most three queries
+    (four without a bounding box), whatever the number of rows."""
     qs = in_view(qs, view, lon, lat)
     limit = view.point_limit
     features = points(qs, limit + 1)
     if len(features) <= limit:
         return collection(features, clustered=False, total=len(features))
-    cells = clusters(qs, view, lon=lon, lat=lat, key=key, count=count, rank=rank)
-    singles = {c["key"] for c in cells if c["count"] == 1}
+    found = cells(qs) if cells else clusters(qs, view, lon=lon, lat=lat, key=key, rank=rank)
+    singles = {c["key"] for c in found if c["count"] == 1}
     lone = {f["properties"]["id"]: f for f in points(qs.filter(**{f"{key}__in": singles}), len(singles))} if singles else {}
     out = [lone[c["key"]] if c["count"] == 1 and c["key"] in lone else cluster_feature(c, colour(c["rank"]) if colour else None)
-           for c in cells]
-    return collection(out, clustered=True, total=sum(c["count"] for c in cells))
+           for c in found]
+    return collection(out, clustered=True, total=sum(c["count"] for c in found))
