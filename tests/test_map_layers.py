@@ -85,12 +85,16 @@ def test_a_registry_filter_still_applies_to_clusters(tree, orgs, users, api, mon
 
 def test_a_layer_never_returns_more_than_the_cap(tree, orgs, users, api, monkeypatch):
     monkeypatch.setattr(maplayers, "MAX_FEATURES", 10)
-    spread(tree, 200, step=0.01)
+    firms = spread(tree, 200, step=0.01)
+    RiskPoint.objects.bulk_create([
+        RiskPoint(name=f"点{o.pk}", organization=o, region=tree["va"], kind="site", hazard_factor="physical",
+                  accident_types="火灾", responsible_person="张三", level="low", lon=o.lon, lat=o.lat) for o in firms])
     for params in ({}, {"zoom": 18}, {"zoom": 18, **COUNTY_VIEW}, {"zoom": 3, **COUNTY_VIEW},
                    {"zoom": 8, "west": -180, "south": -90, "east": 180, "north": 90}):
-        data = layer(api, "staff", **params)
-        assert len(data["features"]) <= 10, params
-        assert data["clustered"] is True and data["total"] == 202 and data["cap"] == 10, params
+        for slug, total in (("organizations", 202), ("risk-points", 200), ("risk-enterprises", 200)):
+            data = layer(api, "leader", slug, **params)
+            assert len(data["features"]) <= 10, (slug, params)
+            assert data["clustered"] is True and data["total"] == total and data["cap"] == 10, (slug, params)
 
 
 def test_risk_enterprise_layer_by_view(tree, orgs, users, api, monkeypatch):
@@ -182,3 +186,16 @@ def test_schema_lists_the_view_parameters(api, users):
     for path in ("/api/map/{slug}.geojson", "/api/map/regions.geojson", "/api/map/risk-enterprises.geojson"):
         names = {p["name"] for p in schema["paths"][path]["get"]["parameters"]}
         assert {"west", "south", "east", "north", "zoom"} <= names, path
+
+
+def test_a_cluster_shows_its_most_severe_colour(tree, orgs, users, api, monkeypatch):
+    monkeypatch.setattr(maplayers, "CLUSTER_ABOVE", 5)
+    RiskPoint.objects.bulk_create([
+        RiskPoint(name=f"点{i}", organization=orgs["a"], region=tree["va"], kind="site", hazard_factor="physical",
+                  accident_types="火灾", responsible_person="张三", level=level, lon=113.70 + 0.001 * i, lat=27.92)
+        for i, level in enumerate(["low"] * 8 + ["major"] + ["moderate"] * 3)])
+    (cluster,) = layer(api, "leader", "risk-points", zoom=9, **COUNTY_VIEW)["features"]
+    assert cluster["properties"]["count"] == 12 and cluster["properties"]["colour"] == "#d9001b"
+    RiskPoint.objects.filter(level="major").update(level="")  # not assessed: grey, below every level
+    (cluster,) = layer(api, "leader", "risk-points", zoom=9, **COUNTY_VIEW)["features"]
+    assert cluster["properties"]["colour"] == "#f7ba1e"
