@@ -144,8 +144,14 @@ class Client:
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()), "Accept-Encoding": "identity"}
         if body is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-        self.conn.request(method, path, body=body, headers=headers)
-        response = self.conn.getresponse()
+        try:
+            self.conn.request(method, path, body=body, headers=headers)
+            response = self.conn.getresponse()
+        except (OSError, self.http.HTTPException):  # the server closed an idle keep-alive connection
+            self.conn.close()
+            self.conn = self.http.HTTPConnection("127.0.0.1", self.port, timeout=300)
+            self.conn.request(method, path, body=body, headers=headers)
+            response = self.conn.getresponse()
         data = response.read()
         for header in response.headers.get_all("Set-Cookie") or []:
             name, _, rest = header.partition("=")

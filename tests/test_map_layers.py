@@ -141,6 +141,9 @@ def test_region_layer_by_view_and_zoom(tree, orgs, users, api):
     outline = next(f for f in again["features"] if f["properties"]["name"] == "大瑶镇")["geometry"]
     assert outline["coordinates"][0][0] == [113.6, 27.9]
     assert names(layer(api, "township_b", "regions", level="township", zoom=10)) == {"金刚镇"}  # scope kept
+    # The page colours by one attribute: the others' providers are not run.
+    assert "risk" not in layer(api, "leader", "regions", level="township", attribute="population")["features"][0]["properties"]
+    assert "risk" in layer(api, "leader", "regions", level="township", attribute="risk")["features"][0]["properties"]
 
 
 def test_bad_view_parameters_are_a_400(tree, orgs, users, api):

@@ -64,6 +64,7 @@ def _geometries(rows: list[dict], zoom: float | None) -> dict:
                tags=["地图"], parameters=[
                    OpenApiParameter("level", str, description="区划级别，如 township"),
                    OpenApiParameter("parent", str, description="上级区划代码"),
+                   OpenApiParameter("attribute", str, description="只计算这一项着色属性（如 risk）；不给时全部计算"),
                    *maplayers.PARAMETERS[:4],
                    OpenApiParameter("zoom", float, description="地图缩放级别（0–22）：边界简化到该级别的一个像素")],
                responses=OpenApiTypes.OBJECT)
@@ -84,7 +85,9 @@ def region_layer(request):
     counts = dict(Organization.objects.for_user(request.user).values_list("region__path")
                   .annotate(n=Count("id")).order_by().values_list("region__path", "n"))
     refs = [RegionRef(r["pk"], r["path"]) for r in rows]
-    extra = {key: compute(request.user, refs) for key, (compute, _) in REGION_ATTRIBUTE_PROVIDERS.items()}
+    wanted = request.GET.get("attribute", "")  # the page colours by one: the others need not be computed
+    extra = {key: compute(request.user, refs) for key, (compute, _) in REGION_ATTRIBUTE_PROVIDERS.items()
+             if wanted in ("", key)}
     geometries = _geometries(rows, view.zoom)
     levels = dict(RegionLevel.choices)
     features = []

@@ -92,6 +92,7 @@
       return (await fetch(url, {credentials: "same-origin"})).json();
     };
     const regionsUrl = () => `/api/map/regions.geojson?level=${encodeURIComponent(options.level)}` +
+      `&attribute=${encodeURIComponent(options.attribute)}` +
       (stack.length ? `&parent=${stack[stack.length - 1].code}` : "");
 
     function drawRegions(data) {
