@@ -110,7 +110,7 @@ def urls_for(level, box, zoom, mode):
                 ("organizations", "/api/map/organizations.geojson"),
                 ("risk-points", "/api/map/risk-points.geojson"),
                 ("risk-enterprises", "/api/map/risk-enterprises.geojson")]
-    return [("regions", f"/api/map/regions.geojson?level={level}&{view}"),
+    return [("regions", f"/api/map/regions.geojson?level={level}&attribute=risk&{view}"),
             ("organizations", f"/api/map/organizations.geojson?{view}"),
             ("risk-points", f"/api/map/risk-points.geojson?{view}"),
             ("risk-enterprises", f"/api/map/risk-enterprises.geojson?{view}")]

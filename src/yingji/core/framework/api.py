@@ -6,6 +6,7 @@ import json
 
 from django.core.exceptions import MultipleObjectsReturned
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
@@ -462,19 +463,29 @@ def point_layer(request, slug):
     names = list(reg.map_name)
     columns = ["pk", "lon", "lat", *names, *([colour.field] if colour else [])]
 
+    def feature(pk, lon, lat, values):
+        props = {"id": pk, "name": " ".join(str(values[n]) for n in names if values[n] not in (None, "")),
+                 "url": f"/registry/{reg.slug}/{pk}/"}
+        if colour:
+            props["colour"] = colour.of(values[colour.field])
+        return maplayers.point(lon, lat, props)
+
     def points(rows, limit):
-        out = []
-        for row in rows.order_by("pk").values(*dict.fromkeys(columns))[:limit]:
-            props = {"id": row["pk"], "name": " ".join(str(row[n]) for n in names if row[n] not in (None, "")),
-                     "url": f"/registry/{reg.slug}/{row['pk']}/"}
-            if colour:
-                props["colour"] = colour.of(row[colour.field])
-            out.append(maplayers.point(row["lon"], row["lat"], props))
-        return out
+        return [feature(row["pk"], row["lon"], row["lat"], row)
+                for row in rows.order_by("pk").values(*dict.fromkeys(columns))[:limit]]
+
+    # A one-record cell carries its name and colour columns (MIN of one value), so it is drawn as its
+    # point without another query; PostgreSQL has no MIN(boolean), so such a column is read instead.
+    extra = list(dict.fromkeys(columns[3:]))
+    if any(isinstance(reg.model._meta.get_field(n.split("__")[0]), models.BooleanField) for n in extra):
+        extra, single = [], None
+    else:
+        def single(cell):
+            return feature(cell["key"], cell["lon"], cell["lat"], cell["extra"])
 
     rank = maplayers.rank_of(colour.field, list(colour.colours)) if colour else None
     by_rank = (lambda r: colour.of(list(colour.colours)[r]) if r < len(colour.colours) else colour.other) if colour else None
-    return Response(maplayers.layer(qs, view, points, colour=by_rank, rank=rank))
+    return Response(maplayers.layer(qs, view, points, colour=by_rank, rank=rank, extra=extra, single=single))
 
 
 def point_details(reg, qs, pk) -> dict:

@@ -88,23 +88,27 @@ def _grid(qs, view: View, lon: str, lat: str) -> float:
     return geo.grid_cell(view.zoom, bbox, MAX_FEATURES // 2)
 
 
-def _cells(rows) -> list[dict]:
+def _cells(rows, extra=()) -> list[dict]:
     out = [{"count": r[2], "lon": round(r[3], 6), "lat": round(r[4], 6), "bbox": [r[5], r[6], r[7], r[8]],
-            "key": r[9], "rank": r[10]} for r in rows]
+            "key": r[9], "rank": r[10], "extra": dict(zip(extra, r[11:], strict=True))} for r in rows]
     out.sort(key=lambda c: -c["count"])
     return out[:MAX_FEATURES]  # a guard: the grid already keeps within it
 
 
-def clusters(qs, view: View, *, lon: str = "lon", lat: str = "lat", key: str = "pk", rank=None) -> list[dict]:
+def clusters(qs, view: View, *, lon: str = "lon", lat: str = "lat", key: str = "pk", rank=None, extra=()) -> list[dict]:
     """Grid clusters of ``qs`` (already in the view): one row per cell, grouped in SQL, with the count,
-    the mean position, the bounding box, the smallest ``key`` (the record of a one-record cluster) and
-    the smallest ``rank``. At most MAX_FEATURES cells: the cell grows until the view holds no more."""
+    the mean position, the bounding box, the smallest ``key`` (the record of a one-record cluster), the
+    smallest ``rank`` and the smallest of each ``extra`` column (for a one-record cell: its values, so
+    it is drawn as its point without another query). At most MAX_FEATURES cells: the cell grows until
+    the view holds no more."""
     cell = _grid(qs, view, lon, lat)
+    more = {f"c_x{i}": Min(name) for i, name in enumerate(extra)}
     rows = (qs.order_by().annotate(cx=Floor(F(lon) / cell), cy=Floor(F(lat) / cell)).values("cx", "cy")
             .annotate(c_count=Count("pk"), c_lon=Avg(lon), c_lat=Avg(lat), c_w=Min(lon), c_s=Min(lat),
-                      c_e=Max(lon), c_n=Max(lat), c_key=Min(key), c_rank=Min(rank) if rank is not None else Value(0))
-            .values_list("cx", "cy", "c_count", "c_lon", "c_lat", "c_w", "c_s", "c_e", "c_n", "c_key", "c_rank"))
-    return _cells(rows)
+                      c_e=Max(lon), c_n=Max(lat), c_key=Min(key), c_rank=Min(rank) if rank is not None else Value(0),
+                      **more)
+            .values_list("cx", "cy", "c_count", "c_lon", "c_lat", "c_w", "c_s", "c_e", "c_n", "c_key", "c_rank", *more))
+    return _cells(rows, extra)
 
 
 def clusters_of_groups(grouped, view: View, *, lon: str, lat: str, key: str, rank: str, extent: tuple) -> list[dict]:
@@ -137,20 +141,41 @@ def collection(features: list[dict], *, clustered: bool, total: int, **extra) ->
             "cap": MAX_FEATURES, **extra}
 
 
-def layer(qs, view: View, points, *, colour=None, rank=None, lon="lon", lat="lat", key="pk", cells=None) -> dict:
+def layer(qs, view: View, points, *, colour=None, rank=None, lon="lon", lat="lat", key="pk", cells=None,
+          extra=(), single=None) -> dict:
     """The layer of ``qs`` for ``view``: its records as points — ``points(qs, limit)`` returns up to
     ``limit`` point features, reading only their own columns — while the view holds no more than its
     point limit, else grid clusters (``colour(rank)`` names a cluster's colour) with one-record cells
-    sent as points; ``cells(qs)`` replaces the grouping (clusters_of_groups). At most three queries
-    (four without a bounding box), whatever the number of rows."""
+    sent as points: ``single(cell)`` builds one from the cell's ``extra`` columns, else they are read
+    in one query. ``cells(qs)`` replaces the grouping (clusters_of_groups).
+
+    Queries, whatever the number of rows: at low zoom the grouped query (and the points when the
+    view holds few); zoomed in, up to limit + 1 points (and the grouped query when there are more);
+    one more without a bounding box (the extent), one more for one-record cells without ``single``."""
     qs = in_view(qs, view, lon, lat)
     limit = view.point_limit
-    features = points(qs, limit + 1)
-    if len(features) <= limit:
-        return collection(features, clustered=False, total=len(features))
-    found = cells(qs) if cells else clusters(qs, view, lon=lon, lat=lat, key=key, rank=rank)
+
+    def grouped():
+        return cells(qs) if cells else clusters(qs, view, lon=lon, lat=lat, key=key, rank=rank, extra=extra)
+
+    if limit < MAX_FEATURES:  # low zoom: clusters are likely, and their sum says whether points would do
+        found = grouped()
+        total = sum(c["count"] for c in found)
+        if total <= limit:
+            return collection(points(qs, limit), clustered=False, total=total)
+    else:
+        features = points(qs, limit + 1)
+        if len(features) <= limit:
+            return collection(features, clustered=False, total=len(features))
+        found = grouped()
+    lone = {}
     singles = {c["key"] for c in found if c["count"] == 1}
-    lone = {f["properties"]["id"]: f for f in points(qs.filter(**{f"{key}__in": singles}), len(singles))} if singles else {}
-    out = [lone[c["key"]] if c["count"] == 1 and c["key"] in lone else cluster_feature(c, colour(c["rank"]) if colour else None)
-           for c in found]
+    if singles and single is None:
+        lone = {f["properties"]["id"]: f for f in points(qs.filter(**{f"{key}__in": singles}), len(singles))}
+    out = []
+    for c in found:
+        if c["count"] == 1 and (single is not None or c["key"] in lone):
+            out.append(single(c) if single is not None else lone[c["key"]])
+        else:
+            out.append(cluster_feature(c, colour(c["rank"]) if colour else None))
     return collection(out, clustered=True, total=sum(c["count"] for c in found))
