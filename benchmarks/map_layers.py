@@ -2,6 +2,8 @@
 view (user ``staff``) and a township view (user ``township``, 大瑶镇), with the demo county at ×1, ×10
 and ×100, each as a ratio to the login page measured in the same run.
 
+"empty view" is the organizations layer for a view with nothing in it: the fixed cost of any
+authenticated layer request (session, permissions, scope), the floor of what a layer can cost.
 The layers are requested as the pages request them: with the view's bounding box and zoom (the zoom
 Leaflet fits to the area on a 1,400 × 900 px map). ``--urls before`` requests them as the pages did
 before issue #16 (no view; the region layer and the whole point layer), to be run against the code
@@ -110,7 +112,8 @@ def urls_for(level, box, zoom, mode):
                 ("organizations", "/api/map/organizations.geojson"),
                 ("risk-points", "/api/map/risk-points.geojson"),
                 ("risk-enterprises", "/api/map/risk-enterprises.geojson")]
-    return [("regions", f"/api/map/regions.geojson?level={level}&attribute=risk&{view}"),
+    return [("empty view", f"/api/map/organizations.geojson?west=0&south=0&east=0.001&north=0.001&zoom={zoom}"),
+            ("regions", f"/api/map/regions.geojson?level={level}&attribute=risk&{view}"),
             ("organizations", f"/api/map/organizations.geojson?{view}"),
             ("risk-points", f"/api/map/risk-points.geojson?{view}"),
             ("risk-enterprises", f"/api/map/risk-enterprises.geojson?{view}")]

@@ -457,7 +457,7 @@ def point_layer(request, slug):
         return Response({"detail": "未找到。"}, status=status.HTTP_404_NOT_FOUND)
     qs = reg.filterset_class()(request.GET, queryset=reg.queryset(request.user), request=request).qs
     if request.GET.get("id", "") != "":
-        return Response(point_details(reg, qs, query_number(request, "id", None, kind=int)))
+        return Response(point_details(reg, qs, query_number(request, "id", None, kind=int, low=1, high=2**63 - 1)))
     view = maplayers.view_of(request)
     colour = reg.point_colour
     names = list(reg.map_name)
