@@ -161,8 +161,8 @@ def layer(qs, view: View, points, *, colour=None, rank=None, lon="lon", lat="lat
     if limit < MAX_FEATURES:  # low zoom: clusters are likely, and their sum says whether points would do
         found = grouped()
         total = sum(c["count"] for c in found)
-        if total <= limit:
-            return collection(points(qs, limit), clustered=False, total=total)
+        if total <= limit:  # few enough: their points (none to read in an empty view)
+            return collection(points(qs, limit) if total else [], clustered=False, total=total)
     else:
         features = points(qs, limit + 1)
         if len(features) <= limit:
