@@ -147,7 +147,7 @@ def test_region_layer_by_view_and_zoom(tree, orgs, users, api):
 
 
 def test_bad_view_parameters_are_a_400(tree, orgs, users, api):
-    for params, name in [({"zoom": "x"}, "zoom"), ({"zoom": "40"}, "zoom"),
+    for params, name in [({"zoom": "x"}, "zoom"), ({"zoom": "40"}, "zoom"), ({"west": "null", "north": ""}, "west"),
                          ({**COUNTY_VIEW, "west": "114.5"}, "west"), ({**COUNTY_VIEW, "north": "95"}, "north")]:
         for slug in ("organizations", "regions", "risk-enterprises"):
             response = api("admin").get(f"/api/map/{slug}.geojson", params)

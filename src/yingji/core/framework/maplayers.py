@@ -52,10 +52,10 @@ class View:
 def view_of(request) -> View:
     """The view a layer request names; a malformed number is a 400 naming the parameter."""
     zoom = query_number(request, "zoom", None, low=0, high=22)
-    if not all(request.GET.get(k, "") != "" for k in BBOX):
-        return View(None, zoom)
     w, s, e, n = (query_number(request, k, None, low=-180 if k in ("west", "east") else -90,
-                               high=180 if k in ("west", "east") else 90) for k in BBOX)
+                               high=180 if k in ("west", "east") else 90) for k in BBOX)  # each one checked
+    if None in (w, s, e, n):
+        return View(None, zoom)
     if w > e or s > n:
         raise serializers.ValidationError({"west": ["范围应为 west ≤ east、south ≤ north"]})
     return View((w, s, e, n), zoom)
