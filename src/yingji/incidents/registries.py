@@ -1,6 +1,6 @@
 from django import forms
 
-from yingji.core.framework.registry import Registry, register
+from yingji.core.framework.registry import PointColour, Registry, register
 from yingji.core.framework.widgets import MapPickWidget
 from yingji.incidents import briefing, event_types
 from yingji.incidents.models import (
@@ -53,7 +53,8 @@ register(Registry(
     workflow=INCIDENT_FLOW, locked_states=frozenset({"closed", "dismissed"}), allow_create=False,
     record_links=[("指挥台", "incident_desk"), ("态势图", "incident_map")],
     page_links=[("接报登记", "incident_intake", "add")],
-    point_colour=lambda i: {"responding": "#d9001b", "received": "#fa8c16"}.get(i.state, "#8c8c8c"),
+    point_colour=PointColour("state", {"responding": "#d9001b", "received": "#fa8c16"}, other="#8c8c8c"),
+    map_name=("number", "title"),
     example={"event_type": "21400", "occurred_at": "2026-11-22T03:00:00+08:00", "deaths": 0},
     description="突发事件：接报登记、定级（按《生产安全事故报告和调查处理条例》或救助响应启动条件）、报告时限、响应和处置全过程。",
 ))

@@ -1,6 +1,6 @@
 from decimal import Decimal, InvalidOperation
 
-from yingji.core.framework.registry import ComputedColumn, Registry, register
+from yingji.core.framework.registry import ComputedColumn, PointColour, Registry, register
 from yingji.risk.documents import notice_card
 from yingji.risk.models import (
     HazardInventory,
@@ -22,7 +22,7 @@ register(Registry(
     example={"accident_types": "火灾、容器爆炸"},
     documents={"notice-card": ("安全风险告知卡", notice_card, None)},
     record_links=[("打印告知卡 / 存为 PDF", "risk_notice_card")],
-    point_colour=lambda p: LEVEL_COLOURS[p.level][1] if p.level else "#999999",
+    point_colour=PointColour("level", {level: colour for level, (_, colour) in LEVEL_COLOURS.items()}),
     description="风险点登记与分级管控：每次评估（LEC 或风险矩阵）都保留，风险点取最近一次评估的等级。",
 ))
 
@@ -80,7 +80,7 @@ register(Registry(
     natural_key=("id",),
     form_fields=["name", "organization", "region", "unit_kind", "people_within_500m", "lon", "lat"],
     select_related=("organization", "region"),
-    point_colour=lambda s: {"一级": "#d9001b", "二级": "#ff7d00", "三级": "#f7ba1e", "四级": "#1677ff"}.get(s.grade, "#999999"),
+    point_colour=PointColour("grade", {"一级": "#d9001b", "二级": "#ff7d00", "三级": "#f7ba1e", "四级": "#1677ff"}),
     example={"unit_kind": "storage", "people_within_500m": 120},
     description="按 GB 18218-2018 辨识与分级：登记单元内危险化学品的最大存在量，系统计算 Σq/Q、α、R 和等级，"
                 "计算过程逐项列出，可手工核对。",

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 
 from yingji.core.directory.api import REGION_ATTRIBUTES
 from yingji.core.directory.views import map_level_for
+from yingji.core.framework import maplayers
 from yingji.core.framework.access import effective_region
 from yingji.risk import lists, maps, scoring
 
@@ -72,8 +73,9 @@ def notice_card_print(request, pk):
 
 
 # Not an operation: a map layer (GET), it reads.
-@extend_schema(summary="四色图企业图层（GeoJSON）：企业按其风险点的最高等级着色", tags=["地图"],
-               parameters=[OpenApiParameter("region", str, description="区划代码（含下级）")],
+@extend_schema(summary="四色图企业图层（GeoJSON）：企业按其风险点的最高等级着色；按视图范围和缩放级别返回企业或聚合",
+               tags=["地图"], parameters=[OpenApiParameter("region", str, description="区划代码（含下级）"),
+                                        *maplayers.PARAMETERS],
                responses=OpenApiTypes.OBJECT)
 @api_view(["GET"])
 @permission_classes([IsAuthenticated])
@@ -81,4 +83,4 @@ def enterprise_layer_api(request):
     """GeoJSON: enterprises coloured by their highest risk level (the 四色图's point layer)."""
     if not request.user.has_perm("risk.view_riskpoint"):
         return Response({"detail": "未找到。"}, status=404)
-    return Response(maps.enterprise_layer(request.user, request.GET.get("region")))
+    return Response(maps.enterprise_layer(request.user, request.GET.get("region"), maplayers.view_of(request)))

@@ -135,10 +135,15 @@ def public_warnings_geojson(request):
     """Active warnings as GeoJSON: their drawn area, else their target regions' outlines. A public map
     layer (no login), so not an operation."""
     features = []
-    for w in _active():
-        geom = w.shape()
+    warnings = list(_active())
+    drawn = {w.pk: w.shape() for w in warnings}
+    codes = {w.pk: w.region_codes() or [w.region.code] for w in warnings if drawn[w.pk] is None}
+    outlines = dict(Region.objects.filter(code__in={c for cs in codes.values() for c in cs})
+                    .exclude(geometry=None).values_list("code", "geometry"))  # one query for every warning
+    for w in warnings:
+        geom = drawn[w.pk]
         shapes = [geom.__geo_interface__] if geom is not None else [
-            r.geometry for r in Region.objects.filter(code__in=w.region_codes() or [w.region.code]) if r.geometry]
+            outlines[c] for c in sorted(set(codes[w.pk])) if c in outlines]  # by code, as before
         for g in shapes:
             features.append({"type": "Feature", "geometry": g, "properties": {
                 "code": w.code, "title": w.title, "level": w.level, "level_label": w.get_level_display(),

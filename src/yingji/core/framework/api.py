@@ -6,6 +6,7 @@ import json
 
 from django.core.exceptions import MultipleObjectsReturned
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
@@ -14,7 +15,7 @@ from rest_framework.decorators import action, api_view, permission_classes
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from yingji.core.framework import history, services, tabular, times
+from yingji.core.framework import history, maplayers, services, tabular, times
 from yingji.core.framework.models import ImportJob
 from yingji.core.framework.registry import (
     Registry,
@@ -442,9 +443,12 @@ def register_routes(router):
 # ---- map layers (GeoJSON) -----------------------------------------------------------------------
 
 # Not an operation: a map layer (GET) of any located registry, it reads.
-@extend_schema(summary="点位图层（GeoJSON）：任一带经纬度的登记簿（另可用该登记簿的筛选参数）", tags=["地图"],
-               parameters=[OpenApiParameter(k, float, description="范围（四个一起给才生效）") for k in
-                           ("west", "south", "east", "north")], responses=OpenApiTypes.OBJECT)
+@extend_schema(summary="点位图层（GeoJSON）：任一带经纬度的登记簿，按视图范围和缩放级别返回点位或聚合（另可用该登记簿的筛选参数）",
+               description="低缩放级别下按网格聚合（要素含 cluster、count、bbox）；每次最多返回 "
+                           f"{maplayers.MAX_FEATURES} 个要素。给出 id 时返回该记录一个要素及其列表字段（点开弹窗时读取）。",
+               tags=["地图"], parameters=[*maplayers.PARAMETERS,
+                                        OpenApiParameter("id", int, description="只取这一条记录（含列表字段）")],
+               responses=OpenApiTypes.OBJECT)
 @api_view(["GET"])
 @permission_classes([IsAuthenticated])
 def point_layer(request, slug):
@@ -452,23 +456,49 @@ def point_layer(request, slug):
     if reg is None or not reg.has_point or not request.user.has_perm(reg.perm("view")):
         return Response({"detail": "未找到。"}, status=status.HTTP_404_NOT_FOUND)
     qs = reg.filterset_class()(request.GET, queryset=reg.queryset(request.user), request=request).qs
-    qs = qs.exclude(lon=None).exclude(lat=None)
-    if all(k in request.GET for k in ("west", "south", "east", "north")):
-        w, s, e, n = (query_number(request, k, None) for k in ("west", "south", "east", "north"))
-        if None in (w, s, e, n):
-            return Response({"detail": "west/south/east/north 应为数字"}, status=status.HTTP_400_BAD_REQUEST)
-        qs = qs.filter(lon__gte=w, lon__lte=e, lat__gte=s, lat__lte=n)
-    label_fields = reg.list_fields[:4]
-    features = []
-    for obj in qs[:20000]:
-        props = {"id": obj.pk, "name": str(obj), "url": f"/registry/{reg.slug}/{obj.pk}/"}
-        if reg.point_colour is not None:
-            props["colour"] = reg.point_colour(obj)
-        for name in label_fields:
-            props[reg.field_label(name)] = display_value(obj, reg, name)
-        features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [obj.lon, obj.lat]},
-                         "properties": props})
-    return Response({"type": "FeatureCollection", "features": features})
+    if request.GET.get("id", "") != "":
+        return Response(point_details(reg, qs, query_number(request, "id", None, kind=int, low=1, high=2**63 - 1)))
+    view = maplayers.view_of(request)
+    colour = reg.point_colour
+    names = list(reg.map_name)
+    columns = ["pk", "lon", "lat", *names, *([colour.field] if colour else [])]
+
+    def feature(pk, lon, lat, values):
+        props = {"id": pk, "name": " ".join(str(values[n]) for n in names if values[n] not in (None, "")),
+                 "url": f"/registry/{reg.slug}/{pk}/"}
+        if colour:
+            props["colour"] = colour.of(values[colour.field])
+        return maplayers.point(lon, lat, props)
+
+    def points(rows, limit):
+        return [feature(row["pk"], row["lon"], row["lat"], row)
+                for row in rows.order_by("pk").values(*dict.fromkeys(columns))[:limit]]
+
+    # A one-record cell carries its name and colour columns (MIN of one value), so it is drawn as its
+    # point without another query; PostgreSQL has no MIN(boolean), so such a column is read instead.
+    extra = list(dict.fromkeys(columns[3:]))
+    if any(isinstance(reg.model._meta.get_field(n.split("__")[0]), models.BooleanField) for n in extra):
+        extra, single = [], None
+    else:
+        def single(cell):
+            return feature(cell["key"], cell["lon"], cell["lat"], cell["extra"])
+
+    rank = maplayers.rank_of(colour.field, list(colour.colours)) if colour else None
+    by_rank = (lambda r: colour.of(list(colour.colours)[r]) if r < len(colour.colours) else colour.other) if colour else None
+    return Response(maplayers.layer(qs, view, points, colour=by_rank, rank=rank, extra=extra, single=single))
+
+
+def point_details(reg, qs, pk) -> dict:
+    """One record of a layer with its first list fields as people read them (what its popup shows)."""
+    obj = qs.filter(pk=pk).exclude(lon=None).exclude(lat=None).first()
+    if obj is None:
+        return maplayers.collection([], clustered=False, total=0)
+    props = {"id": obj.pk, "name": str(obj), "url": f"/registry/{reg.slug}/{obj.pk}/"}
+    if reg.point_colour is not None:
+        props["colour"] = reg.point_colour(obj)
+    for name in reg.list_fields[:4]:
+        props[reg.field_label(name)] = display_value(obj, reg, name)
+    return maplayers.collection([maplayers.point(obj.lon, obj.lat, props)], clustered=False, total=1)
 
 
 def display_value(obj, reg, name):

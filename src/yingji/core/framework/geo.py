@@ -117,3 +117,42 @@ class AreaReach:
         """The area grown by ``km`` all round, back in degrees (for drawing and for a lon/lat window)."""
         grown = self._plane.buffer(km, quad_segs=8) if km > 0 else self._plane
         return shapely.transform(grown, lambda xy: xy / [self._kx, KM_PER_DEGREE])
+
+
+# ---- map layers by view (decision 0014) ----------------------------------------------------------
+# Web-map zoom z shows 360° over 256·2^z pixels (Leaflet, OSM): a cluster cell of CELL_PX pixels at z
+# is CELL_PX·360/(256·2^z) degrees of longitude.
+CELL_PX = 64
+
+
+def degrees_per_pixel(zoom: float) -> float:
+    return 360.0 / (256.0 * 2.0 ** zoom)
+
+
+def grid_cell(zoom: float | None, bbox: tuple[float, float, float, float] | None, max_cells: int) -> float:
+    """The cluster cell (degrees) for a view: CELL_PX pixels at the zoom, and never so small that the
+    view holds more than ``max_cells`` cells. Doubled from the zoom's cell, so a cell size comes from a
+    short fixed ladder and the grid (anchored at 0°) does not shift as the user pans."""
+    cell = CELL_PX * degrees_per_pixel(zoom if zoom is not None else 8)
+    if bbox is not None:
+        w, s, e, n = bbox
+        width, height = max(e - w, 1e-9), max(n - s, 1e-9)
+        while (math.ceil(width / cell) + 1) * (math.ceil(height / cell) + 1) > max_cells:
+            cell *= 2
+    return cell
+
+
+def _rounded(coords, digits: int):
+    if isinstance(coords, (int, float)):
+        return round(coords, digits)
+    return [_rounded(c, digits) for c in coords]
+
+
+def simplified(geometry: dict, zoom: float) -> dict:
+    """A polygon as a map at ``zoom`` can show it: simplified to a pixel (Douglas–Peucker keeping the
+    topology valid), coordinates rounded to a tenth of a pixel (at least 6 decimals' worth at z ≥ 17)."""
+    tolerance = degrees_per_pixel(zoom)
+    geom = shape(geometry).simplify(tolerance, preserve_topology=True)
+    digits = min(6, max(2, math.ceil(-math.log10(tolerance / 10))))
+    out = shapely.geometry.mapping(geom)
+    return {"type": out["type"], "coordinates": _rounded(out["coordinates"], digits)}

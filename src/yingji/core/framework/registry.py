@@ -170,6 +170,24 @@ class ComputedColumn:
     aliases: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class PointColour:
+    """The colour of a registry's dots on maps, from one field: ``colours`` maps its values to
+    "#rrggbb" in order of precedence — a map cluster shows the colour of the first value it holds (the
+    most severe level) — and ``other`` is every other value's. Declared as data so that a map layer
+    reads one column and a cluster's colour is computed in SQL (decision 0014)."""
+
+    field: str
+    colours: dict
+    other: str = "#999999"
+
+    def __call__(self, record) -> str:
+        return self.colours.get(getattr(record, self.field), self.other)
+
+    def of(self, value) -> str:
+        return self.colours.get(value, self.other)
+
+
 @dataclass(eq=False)
 class Registry:
     model: type[models.Model]
@@ -187,7 +205,10 @@ class Registry:
     # name -> RecordDocument (or the short form (label, build(record) -> bytes, available(record)) for a .docx)
     documents: dict = field(default_factory=dict)
     record_links: list = field(default_factory=list)  # (label, url name taking the pk): printable pages …
-    point_colour: object = None  # record -> "#rrggbb" for its dot on maps (e.g. by risk level)
+    point_colour: PointColour | None = None  # the colour of its dots on maps (e.g. by risk level)
+    # The value paths whose values, joined by a space, name a record on map layers (read with values(),
+    # no record loaded); default: "name", else "title", else the natural key.
+    map_name: tuple[str, ...] = ()
     allow_create: bool = True  # False: records arrive another way (e.g. public forms), staff only update them
     example: dict = field(default_factory=dict)  # valid values for fields with rules (used by generic tests)
     workflow: object = None  # a statemachine.StateMachine, for records with a declared lifecycle
@@ -250,6 +271,9 @@ class Registry:
     photos_on_create: str = ""
 
     def __post_init__(self):
+        if not self.map_name:
+            names = {f.name for f in self.model._meta.concrete_fields}
+            self.map_name = next(((n,) for n in ("name", "title") if n in names), tuple(self.natural_key))
         if self.append_only:
             self.allow_create = False
         self.documents = {name: d if isinstance(d, RecordDocument) else RecordDocument(*d) for name, d in self.documents.items()}

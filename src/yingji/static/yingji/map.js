@@ -37,22 +37,67 @@
 
   window.yingjiBaseMap = baseMap;  // shared with the form map pickers (pick.js)
 
+  // What a layer request names of the view (decision 0014): the server answers only what is in it,
+  // and at low zoom clusters instead of points.
+  function viewQuery(map) {
+    const b = map.getBounds(), f = x => x.toFixed(5);
+    return `west=${f(Math.max(b.getWest(), -180))}&south=${f(Math.max(b.getSouth(), -90))}` +
+      `&east=${f(Math.min(b.getEast(), 180))}&north=${f(Math.min(b.getNorth(), 90))}&zoom=${map.getZoom()}`;
+  }
+
+  // A cluster: a circle with its count, in its most severe record's colour; a click zooms to its records.
+  function clusterMarker(map, f, fallback) {
+    const p = f.properties, [lon, lat] = f.geometry.coordinates;
+    const size = Math.round(24 + 8 * Math.min(4, Math.log10(p.count)));
+    const icon = L.divIcon({className: "", iconSize: [size, size],
+      html: el("div", {class: "yj-cluster", style: {background: p.colour || fallback, width: size + "px", height: size + "px"}},
+               String(p.count))});
+    const marker = L.marker([lat, lon], {icon, title: `${p.count} 条，点击放大`});
+    marker.on("click", () => {
+      const [w, s, e, n] = p.bbox;
+      if (w === e && s === n) map.setView([lat, lon], Math.min(map.getZoom() + 3, 18));
+      else map.fitBounds([[s, w], [n, e]], {padding: [20, 20], maxZoom: 18});
+    });
+    return marker;
+  }
+
+  // A point's popup: its name at once, its list fields fetched when it is opened (a layer sends only
+  // what draws the point). Layers whose features already carry more (四色图's enterprises) show those.
+  const OWN = ["id", "name", "url", "colour"];
+  function pointPopup(slug, f) {
+    const p = f.properties;
+    const extra = Object.keys(p).filter(k => !OWN.includes(k));
+    const rows = entries => entries.map(([k, v]) => `${k}：${v ?? ""}`);
+    const more = el("div", {}, lines(rows(extra.map(k => [k, p[k]]))));
+    if (!extra.length) {
+      more.append(el("span", {class: "text-muted small"}, "读取中…"));
+      fetch(`/api/map/${encodeURIComponent(slug)}.geojson?id=${encodeURIComponent(p.id)}`, {credentials: "same-origin"})
+        .then(r => r.json()).then(d => {
+          const props = d.features && d.features[0] ? d.features[0].properties : {};
+          more.replaceChildren(...lines(rows(Object.entries(props).filter(([k]) => !OWN.includes(k)))));
+        }).catch(() => more.replaceChildren("读取失败"));
+    }
+    return el("div", {}, el("strong", {}, p.name), more, el("a", {href: p.url}, "查看详情"));
+  }
+
   window.yingjiSituationMap = function (id, options) {
     const map = baseMap(id);
-    let regionLayer = null, pointLayer = null, legend = null, trail = null;
+    const box = map.getContainer();
+    let regionLayer = null, pointLayer = null, legend = null, trail = null, style = null;
+    let generation = 0, quiet = false, timer = null;
     const stack = [];  // drill-down path: [{code, name, level}]
-    async function reload(opts) {
-      options = Object.assign(options, opts || {});
-      map.getContainer().dataset.loaded = "false";
-      const parent = stack.length ? `&parent=${stack[stack.length - 1].code}` : "";
-      const resp = await fetch(`/api/map/regions.geojson?level=${encodeURIComponent(options.level)}${parent}`, {credentials: "same-origin"});
-      const data = await resp.json();
-      const label = data.attributes[options.attribute];
-      const cats = (data.categories || {})[options.attribute];  // categorical: fixed colours per value
-      const cuts = cats ? [] : breaks(data.features.map(f => f.properties[options.attribute]));
-      const fill = v => cats ? (cats[v] ? cats[v][1] : "#dddddd") : colour(v, cuts);
-      const show = v => cats ? (cats[v] ? cats[v][0] : "无风险点") : fmt(v);
+    box.dataset.fetches = "0";  // layer requests so far (the browser test watches them follow the view)
+    const get = async url => {
+      box.dataset.fetches = String(Number(box.dataset.fetches) + 1);
+      return (await fetch(url, {credentials: "same-origin"})).json();
+    };
+    const regionsUrl = () => `/api/map/regions.geojson?level=${encodeURIComponent(options.level)}` +
+      `&attribute=${encodeURIComponent(options.attribute)}` +
+      (stack.length ? `&parent=${stack[stack.length - 1].code}` : "");
+
+    function drawRegions(data) {
       if (regionLayer) regionLayer.remove();
+      const {fill, show, label} = style;
       regionLayer = L.geoJSON(data, {
         style: f => ({color: "#3b4a5a", weight: 1, fillOpacity: 0.7, fillColor: fill(f.properties[options.attribute])}),
         onEachFeature: (f, layer) => {
@@ -67,7 +112,66 @@
           ]), p.note ? el("div", {class: "small text-muted"}, p.note) : null));
         }
       }).addTo(map);
-      if (data.features.length) map.fitBounds(regionLayer.getBounds(), {padding: [10, 10]});
+      regionLayer.bringToBack();
+      box.dataset.regions = data.features.length;
+    }
+
+    // Point layers: the page's chosen registries (each with its filter), or the one default layer.
+    const wanted = () => options.layers || (options.points ? [{slug: options.pointLayer || "organizations", query: ""}] : []);
+
+    async function refresh(gen) {
+      // Regions and points for the view as it is now; an answer to an older view is dropped.
+      const specs = wanted(), view = viewQuery(map);
+      const [regions, ...layers] = await Promise.all([get(`${regionsUrl()}&${view}`), ...specs.map(spec => {
+        const params = [spec.query, stack.length ? `region=${stack[stack.length - 1].code}` : "", view].filter(Boolean).join("&");
+        return get(`/api/map/${spec.slug}.geojson?${params}`);
+      })]);
+      if (gen !== generation) return false;
+      drawRegions(regions);
+      if (pointLayer) { pointLayer.remove(); pointLayer = null; }
+      const counts = {};
+      let clusters = 0;
+      if (specs.length) {
+        pointLayer = L.featureGroup().addTo(map);
+        specs.forEach((spec, i) => {
+          const pts = layers[i];
+          counts[spec.slug] = pts.total ?? pts.features.length;
+          L.geoJSON(pts, {
+            pointToLayer: (f, latlng) => {
+              if (f.properties.cluster) { clusters += 1; return clusterMarker(map, f, spec.colour || "#ff7d00"); }
+              return L.circleMarker(latlng, {radius: 4, color: "#0b3a6e", weight: 1,
+                fillColor: f.properties.colour || spec.colour || "#ff7d00", fillOpacity: 0.9});
+            },
+            onEachFeature: (f, layer) => { if (!f.properties.cluster) layer.bindPopup(() => pointPopup(spec.slug, f)); }
+          }).addTo(pointLayer);
+        });
+      }
+      box.dataset.layerCounts = JSON.stringify(counts);
+      box.dataset.points = Object.values(counts).reduce((a, b) => a + b, 0);
+      box.dataset.clusters = clusters;
+      box.dataset.zoom = map.getZoom();
+      return true;
+    }
+
+    async function reload(opts) {
+      // The level, attribute, layers or drill-down changed: all the level's regions once (for the
+      // colour scale and to fit the map to them), then what is in the fitted view.
+      options = Object.assign(options, opts || {});
+      const gen = ++generation;
+      box.dataset.loaded = "false";
+      const data = await get(`${regionsUrl()}&zoom=${map.getZoom()}`);
+      if (gen !== generation) return;
+      const label = data.attributes[options.attribute];
+      const cats = (data.categories || {})[options.attribute];  // categorical: fixed colours per value
+      const cuts = cats ? [] : breaks(data.features.map(f => f.properties[options.attribute]));
+      style = {label, fill: v => cats ? (cats[v] ? cats[v][1] : "#dddddd") : colour(v, cuts),
+               show: v => cats ? (cats[v] ? cats[v][0] : "无风险点") : fmt(v)};
+      drawRegions(data);
+      if (data.features.length) {
+        quiet = true;  // this move is ours: the refresh below follows it
+        map.fitBounds(regionLayer.getBounds(), {padding: [10, 10], animate: false});
+        quiet = false;
+      }
       if (legend) legend.remove();
       legend = L.control({position: "bottomright"});
       legend.onAdd = () => {
@@ -79,27 +183,6 @@
         return el("div", {class: "yj-legend"}, lines([el("strong", {}, label), ...rows]));
       };
       legend.addTo(map);
-      if (pointLayer) { pointLayer.remove(); pointLayer = null; }
-      // Point layers: the page's chosen registries (each with its filter), or the one default layer.
-      const wanted = options.layers || (options.points ? [{slug: options.pointLayer || "organizations", query: ""}] : []);
-      if (wanted.length) {
-        pointLayer = L.featureGroup().addTo(map);
-        const counts = {};
-        await Promise.all(wanted.map(async spec => {
-          const params = [spec.query, stack.length ? `region=${stack[stack.length - 1].code}` : ""].filter(Boolean).join("&");
-          const pts = await (await fetch(`/api/map/${spec.slug}.geojson${params ? "?" + params : ""}`, {credentials: "same-origin"})).json();
-          counts[spec.slug] = pts.features.length;
-          L.geoJSON(pts, {
-            pointToLayer: (f, latlng) => L.circleMarker(latlng, {radius: 4, color: "#0b3a6e", weight: 1,
-              fillColor: f.properties.colour || spec.colour || "#ff7d00", fillOpacity: 0.9}),
-            onEachFeature: (f, layer) => layer.bindPopup(() => el("div", {}, lines([
-              el("strong", {}, f.properties.name),
-              ...Object.entries(f.properties).filter(([k]) => !["id", "name", "url", "colour"].includes(k)).map(([k, v]) => `${k}：${v ?? ""}`),
-              el("a", {href: f.properties.url}, "查看详情")])))
-          }).addTo(pointLayer);
-        }));
-        map.getContainer().dataset.layerCounts = JSON.stringify(counts);
-      }
       if (trail) trail.remove();
       if (stack.length) {
         trail = L.control({position: "topright"});
@@ -107,11 +190,19 @@
           el("a", {href: "#", dataset: {drillUp: "1"}}, "返回上级"));
         trail.addTo(map);
       } else trail = null;
-      const box = map.getContainer();
-      box.dataset.regions = data.features.length;
-      box.dataset.points = pointLayer ? pointLayer.getLayers().reduce((n, group) => n + group.getLayers().length, 0) : 0;
-      box.dataset.loaded = "true";
+      if (await refresh(gen)) box.dataset.loaded = "true";
     }
+
+    // Panning and zooming ask again for what is now in view, once the map has rested for 250 ms.
+    map.on("moveend", () => {
+      if (quiet || !style) return;
+      clearTimeout(timer);
+      timer = setTimeout(async () => {
+        const gen = ++generation;
+        box.dataset.loaded = "false";
+        if (await refresh(gen)) box.dataset.loaded = "true";
+      }, 250);
+    });
     map.getContainer().addEventListener("click", e => {  // drill down from a popup, or back up
       const down = e.target.closest("[data-drill]"), up = e.target.closest("[data-drill-up]");
       if (!down && !up) return;
