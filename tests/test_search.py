@@ -86,6 +86,9 @@ def test_two_character_search_uses_the_bigram_index_on_postgresql(tree, orgs):
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "core_organization_name_bigram" in plan, plan
+    with connection.cursor() as cursor:  # the planner knows a row's bigrams are dear (migration 0011)
+        cursor.execute("SELECT procost FROM pg_proc WHERE proname = 'yingji_bigrams'")
+        assert cursor.fetchone()[0] >= 1000
 
 
 @pytest.mark.skipif(f"not {POSTGRESQL}")
