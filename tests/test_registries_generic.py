@@ -207,6 +207,7 @@ def test_record_page_does_not_grow_queries_with_related_rows(reg, tree, orgs, us
     big = next(((rel, target) for rel, target in kinds if made[target.slug] == 3), None)
     if big is not None:
         made[big[1].slug] += _point_at(obj, *big, tree["va"], orgs["a"], PANEL_ROWS)
+    client.get(page)  # the session's periodic write (its clock) falls here on a slow machine, not in the count
     many = queries(lambda: client.get(page))
     assert many <= few, f"{reg.slug}: {few} queries with one related record per kind, {many} with more"
     if big is None:

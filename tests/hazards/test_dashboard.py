@@ -70,6 +70,7 @@ def test_queries_do_not_grow_with_hazards(tree, orgs, users, web):
         hazard(tree, orgs, "rectifying" if i % 2 else "overdue", grade="major", village="va" if i % 3 else "vb",
                days_old=i + 1)
         hazard(tree, orgs, "closed", days_old=i + 30, closed_after_days=3)
+    client.get("/hazards/dashboard/")  # the session's periodic write (its clock) falls here, not in the count
     many, page = queries()
     assert many <= few, f"{few} queries for 2 hazards, {many} for 42"
     assert page.count('href="/registry/hazards/') >= 21  # every open major hazard listed, with its unit
