@@ -1,7 +1,8 @@
 """A record page's related records: the panels of records pointing at it from other registries (an
 organization's people, risk points, hazards …) and their dots on the record's map.
 
-Each related registry is read with **one** query: its first rows in the registry's order, their
+One statement finds which related registries hold records for the page's record (an EXISTS each);
+each that does is read with **one** query: its first rows in the registry's order, their
 total counted in the same statement (a scalar subquery), and only light columns (JSON columns
 such as boundaries are left out, of the rows and of the records joined to them). A record with
 thousands of parts costs what a record with a few costs; the panel links to the filtered list for
@@ -11,7 +12,7 @@ the rest.
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import CASCADE, Func, IntegerField, Subquery
+from django.db.models import CASCADE, Exists, Func, IntegerField, Subquery
 from django.urls import reverse
 
 PANEL_ROWS = 10  # rows each related panel lists; "查看全部" opens the list filtered to this record
@@ -58,23 +59,40 @@ def _key_value(reg, lookup: str, obj):
     return getattr(obj, key) if key != "pk" else obj.pk
 
 
+def _holding(user, obj, kinds) -> set[int]:
+    """Which of ``kinds`` (relation, registry) hold records pointing at ``obj`` for ``user``: one
+    statement of an EXISTS per registry (each stops at its first row, on the relation's index)."""
+    if not kinds:
+        return set()
+    checks = {f"k{i}": Exists(target.model.objects.for_user(user).filter(**{rel.field.name: obj}))
+              for i, (rel, target) in enumerate(kinds)}
+    row = type(obj)._default_manager.filter(pk=obj.pk).annotate(**checks).values(*checks).first() or {}
+    return {i for i in range(len(kinds)) if row.get(f"k{i}")}
+
+
 def panels(user, obj) -> tuple[list[dict], list[dict]]:
-    """(the related panels, the located parts for the record's map) of ``obj`` as ``user`` sees them."""
+    """(the related panels, the located parts for the record's map) of ``obj`` as ``user`` sees them.
+    One statement finds which related registries hold records for it; each that does is read once."""
     from yingji.core.framework.registry import registry_for_model
 
     out, points = [], []
     own = registry_for_model(type(obj))
     obj_locked = bool(own and own.locked(obj))
+    kinds = []
     for rel in obj._meta.related_objects:
         target = registry_for_model(rel.related_model)
-        if not target or rel.related_model is type(obj) or not user.has_perm(target.perm("view")):
-            continue
+        if target and rel.related_model is not type(obj) and user.has_perm(target.perm("view")):
+            kinds.append((rel, target))
+    holding = _holding(user, obj, kinds)
+    for i, (rel, target) in enumerate(kinds):
         lookup = rel.field.name
-        qs = light(target, target.queryset(user).filter(**{lookup: obj}), known=lookup)
-        rows, total = first_rows(qs, MAP_POINTS if target.has_point else PANEL_ROWS)
+        rows, total = [], 0
+        if i in holding:
+            qs = light(target, target.queryset(user).filter(**{lookup: obj}), known=lookup)
+            rows, total = first_rows(qs, MAP_POINTS if target.has_point else PANEL_ROWS)
         for item in rows:  # the record they point at is this one: no query to name it
             rel.field.set_cached_value(item, obj)
-        if target.has_point:
+        if target.has_point and rows:
             url = reverse("registry_detail", args=[target.slug, 0])[:-2]  # once, not once per dot
             points += [{"lon": item.lon, "lat": item.lat, "label": f"{target.label}：{item}",
                         "colour": target.point_colour(item) if target.point_colour else "#ff7d00",
