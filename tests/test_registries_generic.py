@@ -52,6 +52,7 @@ def test_lists_do_not_grow_queries_with_rows(reg, tree, orgs, users, web, api, f
         except IntegrityError:  # one record per unique combination (e.g. a band setting per method)
             continue
     assert added, f"{reg.slug}: no second record could be made to count the queries with"
+    browser.get(page)  # the session's periodic write (its clock) falls here on a slow machine, not in the count
     many = queries(lambda: browser.get(page)), queries(lambda: client.get(f"/api/{reg.slug}/"))
     assert many[0] <= few[0] and many[1] <= few[1], \
         f"list page / API list: {few} queries for 1 record, {many} for {1 + added}"
