@@ -47,6 +47,7 @@ def load_data(log):
     from django.core.management import call_command
     from django.db import transaction
 
+    from yingji.core.directory import demo as county
     from yingji.core.framework import demo
     from yingji.core.models import Organization, Region
 
@@ -56,14 +57,14 @@ def load_data(log):
     have = Organization.objects.count()
     if have < N_ORGS:
         villages = list(Region.objects.filter(level="village"))
-        industries = [i[1] for i in demo.INDUSTRIES]
+        industries = [i[1] for i in county.INDUSTRIES]
         t0 = time.perf_counter()
         batch = []
         with transaction.atomic(), disable_auditlog():
             for i in range(have, N_ORGS):
                 v = rng.choice(villages)
                 batch.append(Organization(
-                    credit_code=demo.credit_code(rng, "91430181"), name=f"浏阳市{rng.choice(demo.BRANDS)}{i:06d}有限公司",
+                    credit_code=county.credit_code(rng, "91430181"), name=f"浏阳市{rng.choice(county.BRANDS)}{i:06d}有限公司",
                     kind="enterprise", industry_code=rng.choice(industries), scale=rng.choice(["small", "medium", "micro"]),
                     region=v, address=f"湖南省浏阳市{v.name}", lon=(v.centroid_lon or 113.7) + rng.uniform(-.005, .005),
                     lat=(v.centroid_lat or 28.2) + rng.uniform(-.005, .005), legal_representative=demo._name(rng),
@@ -94,8 +95,12 @@ def load_data(log):
         log(f"loaded history rows: {LogEntry.objects.count():,} in {time.perf_counter() - t0:.1f}s")
     from django.db import connection
 
+    from yingji.core.framework.search import refresh_statistics
+
     with connection.cursor() as cur:
         cur.execute("ANALYZE")
+    # as a bulk load does (imports, the demo): the search indexes' pending entries merged (issue #16)
+    refresh_statistics([Organization._meta.db_table, LogEntry._meta.db_table])
 
 
 def measure(client, url, runs, warmup=3):

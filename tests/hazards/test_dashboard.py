@@ -45,3 +45,33 @@ def test_summary_respects_scope(tree, orgs, users, api):
     s = api("township_a").get("/api/hazards/dashboard/").json()
     assert s["total"] == 1
     assert s["by_region"] == [{"region": "大瑶村", "code": "430181110001", "general": 1, "major": 0}]
+
+
+def test_queries_do_not_grow_with_hazards(tree, orgs, users, web):
+    """The dashboard counts in SQL: its queries are the same for 2 hazards as for 40 (the major list too)."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cache.clear()  # the account's roles are kept there (who.py): not culled by earlier tests' entries
+    client = web("leader")
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            page = client.get("/hazards/dashboard/")
+        assert page.status_code == 200
+        return len(ctx.captured_queries), page.content.decode()
+
+    hazard(tree, orgs, "rectifying", grade="major")
+    hazard(tree, orgs, "reported", village="vb")
+    client.get("/hazards/dashboard/")  # session and caches warmed once
+    few, _ = queries()
+    for i in range(20):
+        hazard(tree, orgs, "rectifying" if i % 2 else "overdue", grade="major", village="va" if i % 3 else "vb",
+               days_old=i + 1)
+        hazard(tree, orgs, "closed", days_old=i + 30, closed_after_days=3)
+    client.get("/hazards/dashboard/")  # the session's periodic write (its clock) falls here, not in the count
+    many, page = queries()
+    assert many <= few, f"{few} queries for 2 hazards, {many} for 42"
+    assert page.count('href="/registry/hazards/') >= 21  # every open major hazard listed, with its unit
+    assert orgs["a"].name in page and orgs["b"].name in page

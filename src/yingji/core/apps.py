@@ -33,7 +33,7 @@ class CoreConfig(YingjiAppConfig):
 
         import yingji.celery  # noqa: F401  (the Celery app, before any task module binds to it)
         from yingji.core.directory import accounts, operations, registries, tasks  # noqa: F401  (join by import)
-        from yingji.core.framework import contributions, roles, search, sessions
+        from yingji.core.framework import contributions, indexes, roles, search, sessions, who
         from yingji.core.framework import tasks as framework_tasks  # noqa: F401
         from yingji.core.models import User
 
@@ -42,3 +42,5 @@ class CoreConfig(YingjiAppConfig):
         user_logged_in.connect(sessions.signed_in, dispatch_uid="yingji-session-clock")
         accounts.connect_signals(User)
         post_migrate.connect(search.trigram_indexes_after_migrate, sender=self)
+        post_migrate.connect(indexes.order_indexes_after_migrate, sender=self)
+        who.connect()

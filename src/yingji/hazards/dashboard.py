@@ -53,8 +53,9 @@ def summary(user) -> dict:
         "by_state": [(State(s).label, by_state.get(s, 0)) for s in State.values],
         "by_age": [(label, ages[f"age{i}"]) for i, (label, _, _) in enumerate(AGE_BUCKETS)],
         "by_region": by_region(user, hazards),
+        # what the list shows (title, unit, state, date): not the hazards' texts, photos' JSON or units' rows
         "major_list": list(hazards.filter(state__in=OPEN, grade=Grade.MAJOR).select_related("organization")
-                           .order_by("found_at")[:100]),
+                           .only("title", "state", "found_at", "organization__name").order_by("found_at")[:100]),
     }
 
 

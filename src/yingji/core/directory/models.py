@@ -195,8 +195,7 @@ class User(AbstractUser):
 
     @property
     def role_names(self):
-        from yingji.core.framework.roles import all_roles
+        from yingji.core.framework.roles import all_roles, holds
 
-        roles = all_roles()
-        names = [roles[g.name].label for g in self.groups.all() if g.name in roles]
-        return names or (["系统管理员"] if self.is_superuser else [])
+        held = holds(self)  # read once per request (who.py); superusers hold 系统管理员
+        return [role.label for name, role in all_roles().items() if name in held]

@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from rest_framework.permissions import DjangoModelPermissions
 
-from yingji.core.framework.roles import ADMIN
+from yingji.core.framework.roles import ADMIN, holds
 
 
 def has_global_scope(user) -> bool:
@@ -21,7 +21,7 @@ def has_global_scope(user) -> bool:
     cached = getattr(user, "_yingji_global_scope", None)
     if cached is None:
         cached = bool(user.is_superuser or (not user.scope_region_id and not user.scope_organization_id
-                                            and user.groups.filter(name=ADMIN).exists()))
+                                            and ADMIN in holds(user)))
         user._yingji_global_scope = cached
     return cached
 

@@ -254,8 +254,12 @@ class RegistryViewSet(viewsets.ModelViewSet):
 
     def get_queryset(self):
         # Every record's links are shown by name (``*_name``): fetched with the records, not one by one.
-        links = [f.name for f in self.registry.model._meta.concrete_fields if f.many_to_one]
-        return self.registry.queryset(self.request.user).select_related(*links)
+        from yingji.core.framework.related import heavy_fields
+
+        links = [f for f in self.registry.model._meta.concrete_fields if f.many_to_one]
+        heavy = [f"{f.name}__{n}" for f in links for n in heavy_fields(f.related_model)]  # a name, not a boundary
+        qs = self.registry.queryset(self.request.user).select_related(*[f.name for f in links])
+        return qs.defer(*heavy) if heavy else qs
 
     def create(self, request, *args, **kwargs):
         if not self.registry.allow_create:

@@ -72,6 +72,10 @@ def load(seed: int = 2026, log=print) -> list[str]:
                 resolve(step.loader)(ctx)
     except AlreadyLoaded:
         return ["演示县已存在，跳过加载（如需重建请删除数据库后重新运行 yingji demo）"]
+    from yingji.core.framework.registry import registries
+    from yingji.core.framework.search import refresh_statistics
+
+    refresh_statistics([reg.model._meta.db_table for reg in registries()])  # a bulk load: fresh plans, merged indexes
     after = [write() for write in ctx.after]
     return [f"演示县：湖南省浏阳市 — {'、'.join(ctx.facts)}", *ctx.lines, *after, *ctx.accounts]
 

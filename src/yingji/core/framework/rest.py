@@ -1,11 +1,11 @@
-"""API-wide settings classes, kept apart from api.py so DRF can import them at start-up: pagination,
-the exception handler, the JSON parser, the query-string guard and the schema's shared error answers."""
+"""API-wide settings classes, kept apart from api.py so DRF can import them at start-up: search,
+pagination, the exception handler, the JSON parser, the query-string guard and the schema's shared error answers."""
 
 import math
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponseBadRequest, JsonResponse
-from rest_framework import pagination, parsers, serializers, status
+from rest_framework import filters, pagination, parsers, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -26,6 +26,15 @@ def query_number(request, name: str, default, *, kind=float, low=None, high=None
     if (low is not None and value < low) or (high is not None and value > high):
         raise serializers.ValidationError({name: [f"{name} 应在 {low} 到 {high} 之间"]})
     return value
+
+
+class SearchFilter(filters.SearchFilter):
+    """``?q=`` (settings.SEARCH_PARAM): DRF's, each field matched with the registry search lookup (core/framework/search.py:
+    ``icontains``, a two-character term through the bigram index on PostgreSQL)."""
+
+    def construct_search(self, field_name, queryset):
+        lookup = super().construct_search(field_name, queryset)
+        return lookup.removesuffix("__icontains") + "__search" if lookup.endswith("__icontains") else lookup
 
 
 class Pagination(pagination.PageNumberPagination):

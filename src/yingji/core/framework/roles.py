@@ -90,7 +90,9 @@ def holds(user) -> set[str]:
         return set()
     cached = getattr(user, "_yingji_roles", None)
     if cached is None:
-        cached = set(user.groups.values_list("name", flat=True)) | ({ADMIN} if user.is_superuser else set())
+        prefetched = getattr(user, "_prefetched_objects_cache", {}).get("groups")  # a list of accounts
+        names = {g.name for g in prefetched} if prefetched is not None else set(user.groups.values_list("name", flat=True))
+        cached = names | ({ADMIN} if user.is_superuser else set())
         user._yingji_roles = cached
     return cached
 

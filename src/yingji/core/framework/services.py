@@ -807,12 +807,14 @@ def _write(user, reg, plan: list[_Row], result: ImportResult, progress):
             _bulk_write(user, model, writes, progress)
             for row in writes:
                 _save_many(row)
-        if len(writes) >= ANALYZE_ROWS and connection.vendor == "postgresql":
+        if len(writes) >= ANALYZE_ROWS:
             # PostgreSQL's advice after a bulk load: fresh statistics, or the next queries on the
             # table (the next import's lookups, scoped lists) are planned as if it were still small;
-            # autovacuum would do it only up to a minute later.
-            with connection.cursor() as cursor:
-                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+            # autovacuum would do it only up to a minute later. Its search indexes' pending entries
+            # are merged too (search.refresh_statistics).
+            from yingji.core.framework.search import refresh_statistics
+
+            refresh_statistics([model._meta.db_table], using=connection.alias)
     result.created = sum(1 for r in writes if r.old is None)
     result.updated = len(writes) - result.created
     progress("write", len(writes), len(writes))

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import CASCADE, Case, IntegerField, Q, Value, When
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,6 +21,7 @@ from yingji.core.framework.access import can
 from yingji.core.framework.api import display_value, xlsx_response
 from yingji.core.framework.models import Attachment, ImportJob, JobRun
 from yingji.core.framework.registry import Registry, get_registry
+from yingji.core.framework.related import light, panels
 from yingji.core.framework.search import search_q
 
 
@@ -55,9 +56,14 @@ class RegistryView(LoginRequiredMixin, View):
 
     def filtered(self):
         reg = self.registry
-        filterset = reg.filterset_class()(self.request.GET, queryset=reg.queryset(self.request.user),
-                                          request=self.request)
+        rows = light(reg, reg.queryset(self.request.user), keep=reg.list_fields)  # no boundaries on a list
+        filterset = reg.filterset_class()(self.request.GET, queryset=rows, request=self.request)
         qs = filterset.qs
+        for name, key, value in self.parent_links():
+            try:
+                qs = qs.filter(**{f"{name}__{key}": value})
+            except (ValueError, ValidationError):  # not a key of that registry: nothing points at it
+                qs = qs.none()
         term = self.request.GET.get("q", "").strip()
         if term:
             qs = qs.filter(search_q(reg, term))
@@ -65,6 +71,19 @@ class RegistryView(LoginRequiredMixin, View):
         if order.lstrip("-") in reg.list_fields + ["created_at", "updated_at"]:
             qs = qs.order_by(order, "pk")
         return filterset, qs
+
+    def parent_links(self) -> list[tuple[str, str, str]]:
+        """(field, key, value) of the record a related panel's "查看全部" names (``?organization=<信用代码>``)
+        when the field is no filter of the registry's own: the list shows what points at that record."""
+        reg = self.registry
+        out = []
+        for name, value in self.request.GET.items():
+            if name in reg.filter_fields or not value:
+                continue
+            field = next((f for f in reg.model._meta.concrete_fields if f.name == name), None)
+            if field is not None and field.many_to_one:
+                out.append((name, reg.related_key(name) or "pk", value))
+        return out
 
     def context(self, **extra):
         reg = self.registry
@@ -95,7 +114,8 @@ class ListView(RegistryView):
         return render(request, template, self.context(
             filterset=filterset, page=page, rows=rows, columns=columns, query=query.urlencode(),
             order_query=order_query.urlencode(), q=request.GET.get("q", ""),
-            has_filters=any(request.GET.get(k) for k in reg.filter_fields)))
+            has_filters=any(request.GET.get(k) for k in reg.filter_fields),
+            parents=[(name, reg.field_label(name), value) for name, _, value in self.parent_links()]))
 
 
 class DetailView(RegistryView):
@@ -103,7 +123,7 @@ class DetailView(RegistryView):
         reg = self.registry
         obj = self.get_object()
         fields = [(reg.field_label(n), _shown(obj, reg, n), n) for n in reg.display_fields]
-        related = related_lists(request.user, obj)
+        related, points = panels(request.user, obj)
         flow = None
         if reg.workflow is not None:
             from yingji.core.framework import workflow
@@ -118,7 +138,6 @@ class DetailView(RegistryView):
                     "labels": reg.workflow.states, "countdown": reg.days_left(obj)}
         # Word papers at the registry's .docx address; another format has its app's own link (CAP 报文).
         documents = [(name, d.label) for name, d in reg.documents.items() if d.extension == "docx" and d.ready(obj)]
-        points = related_points(request.user, obj)
         locked = reg.locked(obj) or (reg.refusal(request.user, obj) if reg.refusal is not None else None)
         extra = {"can_change": False, "can_delete": False, "locked": locked} if locked else {}
         from yingji.core.framework import operations
@@ -349,62 +368,6 @@ def attachment_download(request, pk):
         raise Http404
     return FileResponse(attachment.file.open("rb"), filename=attachment.original_name,
                         as_attachment=not attachment.is_image)
-
-
-def related_points(user, obj) -> list[dict]:
-    """Located records belonging to ``obj`` (an enterprise's risk points, hazard sources, hazards …),
-    coloured as their registries declare: the record's own map (e.g. the enterprise risk map)."""
-    from yingji.core.framework.registry import registry_for_model
-
-    points = []
-    for rel in obj._meta.related_objects:
-        target = registry_for_model(rel.related_model)
-        if not target or not target.has_point or not user.has_perm(target.perm("view")):
-            continue
-        for item in target.queryset(user).filter(**{rel.field.name: obj}).exclude(lon=None)[:500]:
-            points.append({"lon": item.lon, "lat": item.lat, "label": f"{target.label}：{item}",
-                           "colour": target.point_colour(item) if target.point_colour else "#ff7d00",
-                           "url": reverse("registry_detail", args=[target.slug, item.pk])})
-    return points
-
-
-def related_lists(user, obj) -> list[dict]:
-    """Records pointing at ``obj`` from other registries (e.g. an organization's people)."""
-    from yingji.core.framework.registry import registry_for_model
-
-    out = []
-    own = registry_for_model(type(obj))
-    obj_locked = bool(own and own.locked(obj))
-    for rel in obj._meta.related_objects:
-        target = registry_for_model(rel.related_model)
-        if not target or not user.has_perm(target.perm("view")) or rel.related_model is type(obj):
-            continue
-        can_add = target.allow_create and user.has_perm(target.perm("add")) and not (
-            obj_locked and target.locked_with == rel.field.name)  # parts of a locked record stay as they are
-        qs = target.queryset(user).filter(**{rel.field.name: obj})
-        total = qs.count()
-        if total or (target.allow_create and rel.on_delete is CASCADE):  # parts of this record: offer adding one
-            lookup = rel.field.name
-            key = target.related_key(lookup)
-            value = getattr(obj, key) if key != "pk" else obj.pk
-            out.append({"reg": target, "title": target.label, "total": total, "items": list(qs[:10]),
-                        "add_url": f"{reverse('registry_create', args=[target.slug])}?{lookup}={value}"
-                        if can_add else "",
-                        "more_url": f"{reverse('registry_list', args=[target.slug])}?{lookup}={value}"})
-    if own and _is_tree(type(obj)):  # a tree (the division tree): its children come first
-        children = own.queryset(user).filter(parent=obj)
-        if children.exists():
-            key = own.related_key("parent")
-            value = getattr(obj, key) if key != "pk" else obj.pk
-            out.insert(0, {"reg": own, "title": f"下级{own.label}", "total": children.count(),
-                           "items": list(children[:50]),
-                           "more_url": f"{reverse('registry_list', args=[own.slug])}?parent={value}"})
-    return out
-
-
-def _is_tree(model) -> bool:
-    field = next((f for f in model._meta.concrete_fields if f.name == "parent"), None)
-    return bool(field and field.is_relation and field.related_model is model)
 
 
 # ---- map layers, home panels, system pages -----------------------------------------------------------------
