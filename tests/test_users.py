@@ -424,3 +424,20 @@ def test_roles_are_offered_in_order_with_what_they_mean(users, web):
     assert form.index("系统管理员") < form.index("乡镇管理员") < form.index("只读")
     assert "管理本乡镇街道范围内的用户" in form
     assert Group.objects.filter(name="township_admin").exists()
+
+
+def test_a_role_taken_away_is_gone_in_every_process_at_once(users, web):
+    """Roles and permissions are kept per account for minutes (who.py); taking a role away, however it
+    is done, stamps the account's row, so a process whose cache never heard of the change (another web
+    worker with its own memory) stops granting at its next request."""
+    from django.core.cache import cache
+
+    from yingji.core.framework import who
+
+    client = web("staff")
+    assert client.get("/registry/organizations/new/").status_code == 200  # its roles are now kept
+    generation = cache.get(who._GENERATION)
+    staff = User.objects.get(username="staff")
+    staff.groups.remove(Group.objects.get(name="staff"))  # not through the account's page: no save
+    cache.set(who._GENERATION, generation, None)  # as another process sees it: no generation change
+    assert client.get("/registry/organizations/new/").status_code == 403

@@ -47,8 +47,20 @@ def prime(user) -> None:
     user._perm_cache = user._user_perm_cache | user._group_perm_cache
 
 
-def forget(**kwargs) -> None:
-    """A membership or a role's permissions changed: every kept entry is stale."""
+def forget(sender=None, instance=None, action="", pk_set=None, model=None, **kwargs) -> None:
+    """A membership or a role's permissions changed: every kept entry is stale. A change of who holds
+    a role also stamps the accounts' rows (their ``updated_at`` is part of the key), so that every
+    process sees it at once, whichever cache it has and whatever made the change."""
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    user_model = get_user_model()
+    if action.startswith("post_") and sender is user_model.groups.through:
+        users = [instance.pk] if isinstance(instance, user_model) else list(pk_set or ())
+        if action == "post_clear" and not isinstance(instance, user_model):
+            users = None  # a role emptied: every account may have held it
+        accounts = user_model.objects.all() if users is None else user_model.objects.filter(pk__in=users)
+        accounts.update(updated_at=timezone.now())
     try:
         cache.incr(_GENERATION)
     except ValueError:  # not set yet (or expired): nothing kept was keyed by it
