@@ -208,7 +208,8 @@ def test_worker_runs_jobs_and_stops_every_child_process_on_a_signal(sig, tmp_pat
 
         from yingji.core.framework.models import JobRun
 
-        sender = Celery(broker=f"redis://127.0.0.1:{port}/0")
+        # Not the current app: tasks the later tests queue must not go to this broker once it is gone.
+        sender = Celery(broker=f"redis://127.0.0.1:{port}/0", set_as_current=False)
         for _ in range(4):
             sender.send_task("yingji.core.directory.tasks.heartbeat")
         while time.monotonic() < deadline and JobRun.objects.filter(name="heartbeat", ok=True).count() < 4:
