@@ -11,12 +11,12 @@ before the change (e.g. ``PYTHONPATH=<checkout of 99b6588>/src``). Organizations
 copied (scale − 1) times, jittered up to ±0.02° around the originals; the database is kept between
 runs and grown to the next scale.
 
-    YINGJI_DATABASE_URL=postgres://postgres@127.0.0.1:5432/wt_maps_bench python -m benchmarks.map_layers
+    YINGJI_DATABASE_URL=postgres://postgres@127.0.0.1:5432/yingji_bench_maps python -m benchmarks.map_layers
     … python -m benchmarks.map_layers --server   # through `yingji serve`, 4 concurrent clients
 
 ``--server`` starts `yingji serve` (its default web processes) and measures with 4 signed-in
 keep-alive clients in closed loops, the login page as the floor with 4 anonymous ones (the client and
-loop are borrowed from benchmarks/serving.py of branch perf/serve); without it, Django's in-process
+server start are benchmarks/serving.py's); without it, Django's in-process
 client, one request at a time.
 """
 
@@ -29,8 +29,10 @@ import statistics
 import time
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yingji.settings")
-os.environ.setdefault("YINGJI_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/wt_maps_bench")
+os.environ.setdefault("YINGJI_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/yingji_bench_maps")
 os.environ.setdefault("YINGJI_ALLOWED_HOSTS", "testserver,127.0.0.1")
+
+from benchmarks.serving import PASSWORD, Client  # noqa: E402  (the benchmarks' one load client)
 
 MAP_PX = (1400, 900)
 
@@ -130,44 +132,6 @@ def timed(client, url, runs):
     return statistics.median(times), len(response.content), response
 
 
-PASSWORD = "Bench-maps-2026"
-
-
-class Client:
-    """One keep-alive connection with its cookies (a browser tab)."""
-
-    def __init__(self, port: int):
-        import http.client
-
-        self.port, self.http = port, http.client
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
-        self.cookies: dict[str, str] = {}
-
-    def get(self, path: str, method: str = "GET", body: str | None = None):
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()), "Accept-Encoding": "identity"}
-        if body is not None:
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        try:
-            self.conn.request(method, path, body=body, headers=headers)
-            response = self.conn.getresponse()
-        except (OSError, self.http.HTTPException):  # the server closed an idle keep-alive connection
-            self.conn.close()
-            self.conn = self.http.HTTPConnection("127.0.0.1", self.port, timeout=300)
-            self.conn.request(method, path, body=body, headers=headers)
-            response = self.conn.getresponse()
-        data = response.read()
-        for header in response.headers.get_all("Set-Cookie") or []:
-            name, _, rest = header.partition("=")
-            self.cookies[name] = rest.split(";")[0]
-        return response.status, data
-
-    def sign_in(self, username: str):
-        self.get("/login/")
-        status, _ = self.get("/login/", "POST", f"csrfmiddlewaretoken={self.cookies['csrftoken']}"
-                             f"&username={username}&password={PASSWORD}")
-        assert status == 302, (username, status)
-
-
 def concurrent(clients, path, requests):
     """Every client asks for ``path`` in a closed loop until ``requests`` answers in all: the median
     time, the size and the last answer."""
@@ -199,23 +163,12 @@ def concurrent(clients, path, requests):
 
 
 def serve(port: int):
-    import http.client
-    import subprocess
-    import sys
+    import tempfile
+    from pathlib import Path
 
-    env = {**os.environ, "YINGJI_ALLOWED_HOSTS": "127.0.0.1,localhost"}
-    proc = subprocess.Popen([sys.executable, "-c", "from yingji.cli import main; main()", "serve", "--port", str(port),
-                             "--no-scheduler", "--no-ingest"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(400):
-        try:
-            c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            c.request("GET", "/login/")
-            if c.getresponse().status == 200:
-                return proc
-        except (OSError, http.client.HTTPException):
-            time.sleep(0.3)
-    proc.kill()
-    raise SystemExit("yingji serve did not answer")
+    from benchmarks import serving
+
+    return serving.serve(port, Path(tempfile.mkdtemp()) / "serve.log")
 
 
 def main():

@@ -45,7 +45,8 @@ class Client:
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
         self.cookies: dict[str, str] = {}
 
-    def get(self, path: str, method: str = "GET", body: str | None = None) -> tuple[int, int]:
+    def get(self, path: str, method: str = "GET", body: str | None = None) -> tuple[int, bytes]:
+        """The answer's status and body (599 and no body when the connection failed)."""
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()), "Accept-Encoding": "identity"}
         if body is not None:
             headers |= {"Content-Type": "application/x-www-form-urlencoded"}
@@ -62,11 +63,11 @@ class Client:
                 # then simply asks again on a new one. Anything else is an error.
                 idle_closed = isinstance(exc, http.client.RemoteDisconnected | ConnectionResetError | BrokenPipeError)
                 if attempt == 2 or not idle_closed:
-                    return 599, 0
+                    return 599, b""
         for header in response.headers.get_all("Set-Cookie") or []:
             name, _, rest = header.partition("=")
             self.cookies[name] = rest.split(";")[0]
-        return response.status, len(data)
+        return response.status, data
 
     def sign_in(self, username: str) -> None:
         self.get("/login/")
@@ -91,7 +92,8 @@ def measure(clients: list[Client], path: str, requests: int, seconds: float) -> 
                     return
                 done[0] += 1
             t0 = time.perf_counter()
-            status, size = client.get(path)
+            status, body = client.get(path)
+            size = len(body)
             ms = (time.perf_counter() - t0) * 1000
             n += 1
             with lock:

@@ -7,7 +7,6 @@ warnings through their feeds over HTTP."""
 from __future__ import annotations
 
 import datetime
-import json
 import re
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from django.utils import timezone
 from lxml import etree
 
 from tests.conftest import make_user
+from tests.test_warning_operations import warning  # noqa: F401  (the county's draft warning)
 from yingji.core.framework import workflow
 from yingji.core.models import Person
 from yingji.warnings import cap, exchange, feeds
@@ -40,13 +40,6 @@ def outside(identifier="qx.1", *, sender="hunan-qxt@example.cn", msg_type="Alert
                                 scope="Public", references=references, infos=[cap.Info(**defaults)]))
 
 
-@pytest.fixture
-def warning(tree):
-    now = timezone.now()
-    return Warning.objects.create(
-        event_type="rainstorm", level="orange", title="大瑶镇暴雨橙色预警", content="预计未来6小时降雨量将达100毫米以上。",
-        measures="转移危险区域人员。", effective=now, expires=now + datetime.timedelta(hours=12), region=tree["county"],
-        target_regions=tree["a"].code, area=json.dumps({"circle": [113.78, 27.98, 5]}))
 
 
 def release(w, users, capture):
@@ -63,7 +56,7 @@ def sent_messages(w):
 
 # --- out ----------------------------------------------------------------------------------------------
 
-def test_every_update_and_cancel_is_a_new_message_referencing_the_earlier_ones(warning, users,
+def test_every_update_and_cancel_is_a_new_message_referencing_the_earlier_ones(warning, users,  # noqa: F811
                                                                               django_capture_on_commit_callbacks):
     w = release(warning, users, django_capture_on_commit_callbacks)
     newer = Warning.objects.create(event_type="rainstorm", level="red", title="大瑶镇暴雨红色预警", content="升级。",
@@ -87,7 +80,7 @@ def test_every_update_and_cancel_is_a_new_message_referencing_the_earlier_ones(w
     assert exchange.document(newer) == cancel.xml.encode()  # the record's CAP document is the last message
 
 
-def test_a_test_message_is_never_sent_to_anyone(warning, users, tree, django_capture_on_commit_callbacks):
+def test_a_test_message_is_never_sent_to_anyone(warning, users, tree, django_capture_on_commit_callbacks):  # noqa: F811
     Person.objects.create(name="王镇长", mobile="13800000001", region=tree["a"], contact_role="township_leader")
     warning.cap_status = "Test"
     warning.save()
@@ -223,7 +216,7 @@ def atom_schema():
     return etree.RelaxNG(etree.parse(str(DATA / "atom-rfc4287.rng")))
 
 
-def test_the_feed_is_valid_atom_public_and_links_each_message(warning, users, client, django_capture_on_commit_callbacks):
+def test_the_feed_is_valid_atom_public_and_links_each_message(warning, users, client, django_capture_on_commit_callbacks):  # noqa: F811
     w = release(warning, users, django_capture_on_commit_callbacks)
     response = client.get("/public/cap/feed.atom")  # no login
     assert response.status_code == 200 and response["Content-Type"].startswith("application/atom+xml")
