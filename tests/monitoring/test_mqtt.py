@@ -61,13 +61,6 @@ class Broker:
         return f"mqtt://127.0.0.1:{self.port}"
 
 
-@pytest.fixture
-def broker(tmp_path):
-    b = Broker(tmp_path)
-    b.start()
-    yield b
-    if b.proc.poll() is None:
-        b.stop()
 
 
 def publish(url, messages):

@@ -20,7 +20,7 @@ import numpy as np
 import pytest
 from django.db import OperationalError, connection
 
-from tests.monitoring.test_mqtt import Broker, publish, wait_for
+from tests.monitoring.test_mqtt import publish, wait_for
 from yingji.monitoring import payload, storage
 from yingji.monitoring.ingest import Ingestor
 from yingji.monitoring.models import Alarm, Reading, Sensor
@@ -183,13 +183,6 @@ def alive(pid: int) -> bool:
         return False
 
 
-@pytest.fixture
-def broker(tmp_path):
-    b = Broker(tmp_path)
-    b.start()
-    yield b
-    if b.proc.poll() is None:
-        b.stop()
 
 
 def subscribed(progress: Path, n: int = 2) -> bool:
