@@ -148,3 +148,11 @@ def test_working_days_skip_holidays_and_count_adjusted_workdays():
 def test_times_without_zone_are_refused():
     with pytest.raises(ValueError, match="时区"):
         clocks.deadlines(EventFacts(datetime.datetime(2025, 7, 1, 14)), {}, RULES, LEARNED)
+
+
+def test_incidents_followup_interval_agrees_with_the_rules_data():
+    from yingji.incidents import deadlines
+
+    assert deadlines.FOLLOWUP_DAYS == RULES.followup_days
+    assert deadlines.DROUGHT_FOLLOWUP_DAYS == RULES.drought_followup_days
+    assert deadlines.REMIND_BEFORE == RULES.remind_before

@@ -100,3 +100,19 @@ def test_a_report_received_before_it_is_due_counts_and_nothing_expected_has_no_r
     assert (early[0].expected, early[0].on_time) == (1, 1)
     assert rates.reporting_rates([slot], {}, now=at(8, 0)) == []
     assert rates.RateRow("county", "", 0, 0, 0).rate is None
+
+
+def test_an_incidents_figures_open_its_event_and_the_relief_engine_reads_the_figures():
+    from yingji.incidents.grading import relief_level
+
+    opened = rollup.from_incident({"deaths": 3, "missing": 0, "injured": 2, "relocated": 1500, "trapped": 4,
+                                   "houses_collapsed": 12, "direct_loss": Decimal("1234.567")})
+    assert opened == {"deaths": 3, "missing": 0, "injured_serious": 2, "relocated_total": 1500,
+                      "direct_loss": Decimal("12345670.000")}
+    figures = {"deaths": 15, "missing": 6, "relocated_total": 90_000, "emergency_aid_total": 120_000,
+               "houses_collapsed_rooms": 8000, "houses_severe_rooms": 3000, "houses_collapsed_households": 2500,
+               "houses_severe_households": 700}
+    relief = rollup.relief_figures(figures)
+    assert relief == {"deaths_missing": 21, "relocated": 120_000, "houses_rooms": 11_000, "houses_households": 3200,
+                      "drought_people": 0}
+    assert relief_level(relief).level == "IV"  # 20–49 deaths + missing (STANDARDS.md §3)
