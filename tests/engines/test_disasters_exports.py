@@ -123,3 +123,31 @@ def test_description_docx_on_a4_with_the_parts_in_order():
     assert texts[0] == "示范县洪涝灾情续报文字说明"
     course = texts.index("灾害过程")
     assert texts[course + 1:course + 3] == ["7月1日14时起强降雨。", "7月2日洪峰过境。"]
+
+
+def _matches(pattern: str, tag: str, attributes: list[str]) -> bool:
+    """libhxl's tag pattern: ``#indicator+num`` matches tag #indicator having attribute num; ``#*`` any."""
+    name, *wanted = pattern.split("+")
+    return (name == "#*" or name == tag) and set(wanted) <= set(attributes)
+
+
+def test_hxl_export_keeps_libhxls_default_schema():
+    """The default validation schema of libhxl (numbers, dates, whitespace) holds for every cell."""
+    import datetime
+    import json
+
+    schema = json.loads((HXL_FILES / "libhxl-default-schema.json").read_text(encoding="utf-8"))
+    numeric = next(r["#valid_tag"] for r in schema if r.get("#valid_datatype") == "number").split(",")
+    dates = next(r["#valid_tag"] for r in schema if r.get("#valid_datatype") == "date").split(",")
+    columns, data = read_hxl(exports.hxl_csv(REPORT, RULES, INFO, "2025-07-03"))
+    indicator_columns = columns[len(exports.HXL_PLACE):]
+    assert len(indicator_columns) == len(RULES.indicators)
+    for _, tag, attributes in indicator_columns:  # every figure is in a column HXL tools read as numbers
+        assert any(_matches(p, tag, attributes) for p in numeric), (tag, attributes)
+    for row in data:
+        for (_, tag, attributes), value in zip(columns, row, strict=True):
+            assert value == value.strip()
+            if value and any(_matches(p, tag, attributes) for p in numeric):
+                float(value)
+            if value and any(_matches(p, tag, attributes) for p in dates):
+                datetime.date.fromisoformat(value)
