@@ -88,10 +88,10 @@ def test_xlsx_has_one_sheet_per_form_with_the_national_headers_in_order():
     rows = [{"township": "青石镇", "village": "河口村", "name": "王秀英", "gender": "女", "id_number": "11010519491231002X",
              "status": "死亡", "occurred_on": "2025-07-01", "place": "后山", "cause": "滑坡掩埋"}]
     wb = load_workbook(io.BytesIO(exports.report_xlsx(REPORT, RULES, INFO, {"deaths_missing": rows})))
-    assert wb.sheetnames == ["自然灾害情况统计快报表", "自然灾害情况统计快报表附表", "因灾死亡失踪人口一览表",
+    assert wb.sheetnames == ["自然灾害损失情况统计快报表", "自然灾害损失情况统计快报表附表", "因灾死亡失踪人口一览表",
                              "因灾倒塌损坏住房户一览表"]
-    ws = wb["自然灾害情况统计快报表"]
-    assert ws["A1"].value == "自然灾害情况统计快报表"
+    ws = wb["自然灾害损失情况统计快报表"]
+    assert ws["A1"].value == "自然灾害损失情况统计快报表"
     headers = [c.value for c in ws[3]]
     assert headers[:5] == ["乡（镇、街道）", "受灾人口（人）", "因灾死亡人口（人）", "因灾失踪人口（人）", "因灾受伤人口（人）"]
     assert headers[1:] == [i.header for i in RULES.form_columns("kuaibao")]
@@ -101,7 +101,7 @@ def test_xlsx_has_one_sheet_per_form_with_the_national_headers_in_order():
     loss = headers.index("直接经济损失（万元）")
     assert float(data["青石镇"][loss]) == 1234.567 and data["白水乡"][loss] is None
     assert data["合计"][headers.index("受灾人口（人）")] == 1500
-    annex = wb["自然灾害情况统计快报表附表"]
+    annex = wb["自然灾害损失情况统计快报表附表"]
     assert [c.value for c in annex[3]][1] == "其中：农业损失（万元）" and annex["B4"].value == 500
     deaths = wb["因灾死亡失踪人口一览表"]
     assert [c.value for c in deaths[2]][:4] == ["序号", "乡（镇、街道）", "行政村（社区）", "姓名"]

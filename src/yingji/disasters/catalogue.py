@@ -21,7 +21,9 @@ from pathlib import Path
 DATA = Path(__file__).with_name("data")
 LEVELS = ("township", "county", "city", "province", "ministry")
 LEVEL_LABELS = {"township": "乡镇", "county": "县级", "city": "市级", "province": "省级", "ministry": "应急管理部"}
-FORMS = {"kuaibao": "自然灾害情况统计快报表", "kuaibao_annex": "自然灾害情况统计快报表附表"}
+# The 快报 forms as the 制度's 报表目录 names them (2013 and 2019 texts; "2020版" copies): the loss form
+# and its 附表. The form 救灾工作情况统计快报表 (relief work: funds, supplies) is not catalogued yet.
+FORMS = {"kuaibao": "自然灾害损失情况统计快报表", "kuaibao_annex": "自然灾害损失情况统计快报表附表"}
 YUAN_PER_WAN = Decimal(10000)
 
 

@@ -1,7 +1,7 @@
 """Writers of a 灾情 report over plain data (pure: no Django):
 
 - ``report_xlsx``: the workbook in the national forms' column order, one sheet per form and 附表
-  (自然灾害情况统计快报表, its 附表, 因灾死亡失踪人口一览表, 因灾倒塌损坏住房户一览表), headers in Chinese with
+  (自然灾害损失情况统计快报表, its 附表, 因灾死亡失踪人口一览表, 因灾倒塌损坏住房户一览表), headers in Chinese with
   their units, one row per township and the 合计 row; money in 万元 (stored in yuan, decision 0012);
 - ``description_docx``: the 文字说明 as a Word document on A4, one heading per part;
 - ``hxl_csv``: a CSV for humanitarian partners, row 1 the headers in Chinese and English, row 2 the
