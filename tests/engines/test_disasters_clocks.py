@@ -156,3 +156,34 @@ def test_incidents_followup_interval_agrees_with_the_rules_data():
     assert deadlines.FOLLOWUP_DAYS == RULES.followup_days
     assert deadlines.DROUGHT_FOLLOWUP_DAYS == RULES.drought_followup_days
     assert deadlines.REMIND_BEFORE == RULES.remind_before
+
+
+ALL_CLOCKS = EventFacts(LEARNED, deaths_missing=12, township_learned_at={"青石镇": LEARNED},
+                        major_since=at(2025, 7, 1, 12, 0), stable_at=at(2025, 7, 4, 8, 0))
+ALL_SENT = {"initial:county": at(2025, 7, 1, 15, 0)}
+
+
+def test_every_kind_of_clock_is_there():
+    kinds = {d.key.split(":")[0].split("-")[0] for d in clocks.deadlines(ALL_CLOCKS, ALL_SENT, RULES, LEARNED)}
+    assert kinds == {"township", "initial", "skip", "zero", "final"}  # no 续报 once 灾情稳定 is declared
+    open_event = EventFacts(LEARNED)
+    assert [d.key for d in clocks.deadlines(open_event, ALL_SENT, RULES, LEARNED)][-1] == "followup-1"
+
+
+@pytest.mark.parametrize("remind_minutes", [15, 60])
+@pytest.mark.parametrize("key", [d.key for d in clocks.deadlines(ALL_CLOCKS, ALL_SENT, RULES, LEARNED)
+                                 if d.key not in ALL_SENT])
+def test_every_clock_with_time_moved(key, remind_minutes):
+    rules = national().with_overrides({"clocks": {"remind_before_minutes": remind_minutes}}).clocks
+    due = next(d.due for d in clocks.deadlines(ALL_CLOCKS, ALL_SENT, rules, LEARNED) if d.key == key)
+    window = datetime.timedelta(minutes=remind_minutes)
+
+    def status(now, sent=ALL_SENT):
+        return by_key(ALL_CLOCKS, sent, now, rules)[key].status
+
+    assert status(due - window - M) == "pending"
+    assert status(due - window) == "due_soon"  # the reminder
+    assert status(due) == "due_soon"
+    assert status(due + datetime.timedelta(seconds=1)) == "overdue"  # escalation to the duty desk
+    late = {**ALL_SENT, key: due + H}
+    assert status(due + 2 * H, late) == "done" and by_key(ALL_CLOCKS, late, due + 2 * H, rules)[key].seconds_left == -3600
