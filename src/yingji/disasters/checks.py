@@ -62,6 +62,50 @@ def _shown(rules: Rules, code: str, value) -> str:
     return f"{_fmt(value)} {rules.indicators[code].unit}"
 
 
+def parse_figures(raw: dict[str, object], rules: Rules, township: str = COUNTY, *,
+                  money_in: str = "yuan") -> tuple[dict[str, object], list[Finding]]:
+    """Figures as typed or stored (JSON numbers, text) in their stored types: whole numbers for counts,
+    exact Decimals otherwise; money read in yuan (stored) or 万元 (typed, ``money_in="wan"``) and kept in
+    yuan, never rounded (0012: finer than a fen is refused). Blank means unknown (absent). Returns the
+    figures and the errors, each located; a figure in error is left out."""
+    out, errors = {}, []
+    for code, value in raw.items():
+        ind = rules.indicators.get(code)
+        if ind is None:
+            errors.append(Finding("error", "unknown", code, code, township, f"{township or '全县合计'}：未知指标 {code}"))
+            continue
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        label = rules.name(code)
+        try:
+            if isinstance(value, bool):
+                raise ArithmeticError
+            number = Decimal(str(value).strip().replace(",", ""))
+            if not number.is_finite():
+                raise ArithmeticError
+        except (ArithmeticError, ValueError):
+            errors.append(Finding("error", "number", code, label, township, f"{_where(township, label)}：「{value}」不是数字"))
+            continue
+        if ind.stored_as == "yuan" and money_in == "wan":
+            number *= 10000
+        if ind.stored_as == "count":
+            if number != number.to_integral_value():
+                errors.append(Finding("error", "whole", code, label, township, f"{_where(township, label)}：应为整数（{value}）"))
+                continue
+            number = int(number)
+        elif ind.stored_as == "yuan" and number != number.quantize(Decimal("0.01")):
+            errors.append(Finding("error", "fen", code, label, township,
+                                  f"{_where(township, label)}：{value} 精确到分以下（{_fmt(number)} 元），请核实"))
+            continue
+        out[code] = number
+    return out, errors
+
+
+def figures_json(figures: dict[str, object]) -> dict[str, object]:
+    """Figures for a JSON field or the API: whole numbers as numbers, Decimals as exact text."""
+    return {code: format(v.normalize(), "f") if isinstance(v, Decimal) else v for code, v in figures.items()}
+
+
 def check_figures(figures: dict[str, Number], rules: Rules, township: str = COUNTY) -> list[Finding]:
     """The rules within one set of figures (a village, a township or the county total)."""
     out = []
