@@ -117,8 +117,12 @@ def test_description_docx_on_a4_with_the_parts_in_order():
     assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (21.0, 29.7)
     assert round(section.left_margin.cm, 1) == 2.5
     assert doc.styles["Normal"].element.rPr.rFonts.get(qn("w:eastAsia")) == "宋体"
-    headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
+    assert [p.text for p in doc.paragraphs if p.style.name == "Heading 1"] == ["灾情文字说明", "救灾工作文字说明"]
+    headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 2"]
     assert headings == ["灾害发生背景", "灾害过程", "灾情特点", "趋势预测", "已采取的救灾措施", "灾区需求", "下一步工作安排"]
+    with_scene = Document(io.BytesIO(exports.description_docx({**parts, "scene": "河口村沿河民房进水。"}, INFO)))
+    headings = [p.text for p in with_scene.paragraphs if p.style.name == "Heading 2"]
+    assert headings[2:5] == ["灾情特点", "现场情景描述", "趋势预测"]
     texts = [p.text for p in doc.paragraphs]
     assert texts[0] == "示范县洪涝灾情续报文字说明"
     course = texts.index("灾害过程")

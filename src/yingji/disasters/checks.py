@@ -23,7 +23,13 @@ from yingji.disasters.catalogue import Rules
 TEXT_PARTS = {
     "background": "灾害发生背景", "course": "灾害过程", "features": "灾情特点", "trend": "趋势预测",
     "relief": "已采取的救灾措施", "needs": "灾区需求", "next_steps": "下一步工作安排",
-}  # 文字说明 of the 制度's 报送要求 (修订稿 2019, 一、(六) 1)
+}  # required parts of the 文字说明 (issue 18; 制度 修订稿 2019, 一、(六) 1)
+OPTIONAL_TEXT_PARTS = {"scene": "现场情景描述", "difficulties": "面临困难"}  # named by the 制度 too, not required
+# The 制度 has two texts: the 灾情 description and the 救灾工作 description, each with its parts in order.
+TEXT_SECTIONS = (
+    ("灾情文字说明", ("background", "course", "features", "scene", "trend")),
+    ("救灾工作文字说明", ("relief", "needs", "difficulties", "next_steps")),
+)
 COUNTY = ""
 
 

@@ -25,7 +25,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from yingji.disasters.catalogue import FORMS, Indicator, Rules, named_list_forms
-from yingji.disasters.checks import TEXT_PARTS
+from yingji.disasters.checks import OPTIONAL_TEXT_PARTS, TEXT_PARTS, TEXT_SECTIONS
 
 TOWNSHIP_HEADER = "乡（镇、街道）"
 TOTAL = "合计"
@@ -114,8 +114,9 @@ def report_xlsx(report: dict, rules: Rules, info: ReportInfo, named_lists: dict[
 
 
 def description_docx(parts: dict[str, str], info: ReportInfo, photos: list[tuple[str, bytes]] | None = None) -> bytes:
-    """The 文字说明: title, the report's facts, one heading per part in the 制度's order, then any
-    photos with their captions. A4 portrait, 2.5 cm margins."""
+    """The 文字说明: title, the report's facts, the 灾情 and the 救灾工作 texts with one heading per part
+    in the 制度's order (optional parts only when written), then any photos with their captions. A4
+    portrait, 2.5 cm margins."""
     doc = Document()
     section = doc.sections[0]
     section.page_width, section.page_height = Cm(21.0), Cm(29.7)
@@ -127,10 +128,16 @@ def description_docx(parts: dict[str, str], info: ReportInfo, photos: list[tuple
     style.element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")  # Word takes Chinese text's font from eastAsia
     doc.add_heading(f"{info.county}{info.disaster_type}灾情{STAGES.get(info.stage, info.stage)}文字说明", level=0)
     doc.add_paragraph(f"填报单位：{info.unit}　　数据截至：{info.as_of}")
-    for part, heading in TEXT_PARTS.items():
-        doc.add_heading(heading, level=1)
-        for paragraph in (parts.get(part) or "").strip().split("\n"):
-            doc.add_paragraph(paragraph.strip())
+    labels = {**TEXT_PARTS, **OPTIONAL_TEXT_PARTS}
+    for section_title, section_parts in TEXT_SECTIONS:
+        doc.add_heading(section_title, level=1)
+        for part in section_parts:
+            text = (parts.get(part) or "").strip()
+            if not text and part in OPTIONAL_TEXT_PARTS:
+                continue
+            doc.add_heading(labels[part], level=2)
+            for paragraph in text.split("\n"):
+                doc.add_paragraph(paragraph.strip())
     if photos:
         doc.add_heading("现场照片", level=1)
         for caption, data in photos:
