@@ -88,8 +88,8 @@ def test_reporting_rates_worked_example():
     assert (total.expected, total.received, total.on_time, total.late, total.missing) == (6, 5, 4, 1, 1)
     assert (total.rate, total.on_time_rate) == (83.3, 66.7)
     assert rows["township", "白水乡"].as_dict() == {
-        "level": "township", "township": "白水乡", "expected": 2, "received": 1, "on_time": 1, "late": 0, "missing": 1,
-        "rate": 50.0, "on_time_rate": 50.0}
+        "period": "", "level": "township", "township": "白水乡", "expected": 2, "received": 1, "on_time": 1, "late": 0,
+        "missing": 1, "rate": 50.0, "on_time_rate": 50.0}
     assert (rows["township", "青石镇"].rate, rows["township", "青石镇"].on_time_rate) == (100.0, 50.0)
     assert (rows["county", ""].expected, rows["county", ""].on_time, rows["county", ""].late) == (2, 1, 1)
 
@@ -116,3 +116,11 @@ def test_an_incidents_figures_open_its_event_and_the_relief_engine_reads_the_fig
     assert relief == {"deaths_missing": 21, "relocated": 120_000, "houses_rooms": 11_000, "houses_households": 3200,
                       "drought_people": 0}
     assert relief_level(relief).level == "IV"  # 20–49 deaths + missing (STANDARDS.md §3)
+
+
+def test_rates_per_period_in_one_pass():
+    slots = [Slot("A", "county", "", at(1, 10)), Slot("B", "county", "", at(2, 10)),
+             Slot("C", "county", "", datetime.datetime(2024, 7, 1, 10, tzinfo=CST))]
+    received = {"A": at(1, 9), "C": datetime.datetime(2024, 7, 1, 11, tzinfo=CST)}
+    rows = rates.reporting_rates(slots, received, now=at(3, 0), period=lambda s: str(s.due.year))
+    assert [(r.period, r.expected, r.received, r.on_time) for r in rows] == [("2024", 1, 1, 0), ("2025", 2, 1, 1)]
