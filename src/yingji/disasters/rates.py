@@ -58,9 +58,8 @@ class RateRow:
 
     def as_dict(self) -> dict:
         return {"period": self.period, "level": self.level, "township": self.township, "expected": self.expected,
-                "received": self.received,
-                "on_time": self.on_time, "late": self.late, "missing": self.missing, "rate": self.rate,
-                "on_time_rate": self.on_time_rate}
+                "received": self.received, "on_time": self.on_time, "late": self.late, "missing": self.missing,
+                "rate": self.rate, "on_time_rate": self.on_time_rate}
 
 
 def reporting_rates(slots: Iterable[Slot], received: Mapping[str, datetime.datetime], now: datetime.datetime,
