@@ -76,6 +76,8 @@ def test_hxl_export_parses_the_same_way():
     assert len(by_spec) == len(columns)  # no two columns share a hashtag spec
     killed, missing = by_spec["#affected", ("killed",)], by_spec["#affected", ("missing",)]
     assert columns[killed][0] == "因灾死亡人口（人） / Deaths"
+    serious = by_spec["#affected", ("injured", "serious")]
+    assert columns[serious][0] == "因灾受伤人口中的重伤（人） / Injured serious"  # reads on its own
     assert [row[by_spec["#adm3", ("name",)]] for row in data] == ["青石镇", "白水乡"]  # no total row
     assert data[0][killed] == "1" and data[0][missing] == "2" and data[1][missing] == ""  # blank stays blank
     assert data[0][by_spec["#adm3", ("code",)]] == "330100101"
@@ -94,7 +96,8 @@ def test_xlsx_has_one_sheet_per_form_with_the_national_headers_in_order():
     assert ws["A1"].value == "自然灾害损失情况统计快报表"
     headers = [c.value for c in ws[3]]
     assert headers[:5] == ["乡（镇、街道）", "受灾人口（人）", "因灾死亡人口（人）", "因灾失踪人口（人）", "因灾受伤人口（人）"]
-    assert headers[1:] == [i.header for i in RULES.form_columns("kuaibao")]
+    assert headers[1:] == [i.header for i in RULES.form_columns("kuaibao")]  # totals beside their 其中 rows
+    assert {"其中：重伤（人）", "紧急转移安置人口（人，累计）", "紧急转移安置人口（人，实时）"} <= set(headers)
     assert "直接经济损失（万元）" in headers and "倒塌房屋（间）" in headers and "农作物受灾面积（公顷）" in headers
     data = {row[0].value: [c.value for c in row] for row in ws.iter_rows(min_row=4)}
     assert list(data) == ["青石镇", "白水乡", "合计"]
@@ -102,7 +105,7 @@ def test_xlsx_has_one_sheet_per_form_with_the_national_headers_in_order():
     assert data["青石镇"][loss] == 1234.567 and data["白水乡"][loss] is None  # a number in 万元, not text
     assert data["合计"][headers.index("受灾人口（人）")] == 1500
     annex = wb["自然灾害损失情况统计快报表附表"]
-    assert [c.value for c in annex[3]][1] == "其中：农业损失（万元）" and annex["B4"].value == 500
+    assert [c.value for c in annex[3]][1] == "直接经济损失中的农业损失（万元）" and annex["B4"].value == 500  # total elsewhere
     deaths = wb["因灾死亡失踪人口一览表"]
     assert [c.value for c in deaths[2]][:4] == ["序号", "乡（镇、街道）", "行政村（社区）", "姓名"]
     assert deaths["F3"].value == "11010519491231002X"  # kept as text: no digits lost to a number format

@@ -74,12 +74,22 @@ class Indicator:
 
     @property
     def header(self) -> str:
-        """The column header with its unit, as the form prints it: 受灾人口（人）."""
-        return self.label if self.label.endswith(f"（{self.unit}）") else f"{self.label}（{self.unit}）"
+        """The column header with its unit, as the form prints it: 受灾人口（人）, 倒塌房屋（间）,
+        紧急转移安置人口（人，累计）."""
+        return header_with_unit(self.label, self.unit)
 
     @property
     def cumulative(self) -> bool:
         return self.timing == "cumulative"
+
+
+def header_with_unit(label: str, unit: str) -> str:
+    if label.endswith(f"（{unit}）"):
+        return label
+    for timing in ("累计", "实时"):
+        if label.endswith(f"（{timing}）"):
+            return f"{label.removesuffix(f'（{timing}）')}（{unit}，{timing}）"
+    return f"{label}（{unit}）"
 
 
 @dataclass(frozen=True)

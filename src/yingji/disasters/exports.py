@@ -24,7 +24,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from yingji.disasters.catalogue import FORMS, Indicator, Rules, named_list_forms
+from yingji.disasters.catalogue import FORMS, Indicator, Rules, header_with_unit, named_list_forms
 from yingji.disasters.checks import OPTIONAL_TEXT_PARTS, TEXT_PARTS, TEXT_SECTIONS
 
 TOWNSHIP_HEADER = "乡（镇、街道）"
@@ -54,11 +54,19 @@ def shown(ind: Indicator, value):
     return value
 
 
+def header(ind: Indicator, rules: Rules, beside: set[str]) -> str:
+    """A column header: the form's own (其中：重伤（人）) where the total stands ``beside`` it, else
+    named with its total (直接经济损失中的农业损失（万元）) so the column reads on its own."""
+    if not ind.parent or ind.parent in beside:
+        return ind.header
+    return header_with_unit(rules.name(ind.code), ind.unit)
+
+
 def _townships(report: dict) -> list[str]:
     return [t for t in report if t != ""]
 
 
-def _figures_sheet(ws, title: str, columns: list[Indicator], report: dict, info: ReportInfo):
+def _figures_sheet(ws, title: str, columns: list[Indicator], report: dict, info: ReportInfo, rules: Rules):
     width = len(columns) + 1
     ws.append([title])
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
@@ -66,7 +74,8 @@ def _figures_sheet(ws, title: str, columns: list[Indicator], report: dict, info:
     ws["A1"].alignment = Alignment(horizontal="center")
     ws.append([f"填报单位：{info.unit}", None, f"灾害种类：{info.disaster_type}", None,
                f"报送阶段：{STAGES.get(info.stage, info.stage)}", None, f"数据截至：{info.as_of}"][:max(width, 1)])
-    ws.append([TOWNSHIP_HEADER] + [c.header for c in columns])
+    codes = {c.code for c in columns}
+    ws.append([TOWNSHIP_HEADER] + [header(c, rules, codes) for c in columns])
     for cell in ws[3]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
@@ -105,7 +114,7 @@ def report_xlsx(report: dict, rules: Rules, info: ReportInfo, named_lists: dict[
     for form, title in FORMS.items():
         ws = wb.active if first else wb.create_sheet()
         ws.title, first = title, False
-        _figures_sheet(ws, title, rules.form_columns(form), report, info)
+        _figures_sheet(ws, title, rules.form_columns(form), report, info, rules)
     for kind, spec in named_list_forms().items():
         _list_sheet(wb.create_sheet(spec["title"]), kind, (named_lists or {}).get(kind, []))
     out = io.BytesIO()
@@ -162,7 +171,7 @@ def hxl_csv(report: dict, rules: Rules, info: ReportInfo, date_reported: str) ->
     indicators = [i for form in FORMS for i in rules.form_columns(form)]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([h for h, _ in HXL_PLACE] + [f"{i.header} / {english(i)}" for i in indicators])
+    writer.writerow([h for h, _ in HXL_PLACE] + [f"{header(i, rules, set())} / {english(i)}" for i in indicators])
     writer.writerow([t for _, t in HXL_PLACE] + [i.hxl for i in indicators])
     codes = info.township_codes or {}
     for township in _townships(report):
