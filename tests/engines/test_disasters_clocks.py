@@ -67,6 +67,13 @@ def test_skip_level_boundary(deaths_missing, skip):
         assert keys["skip:province"] == keys["skip:ministry"] == at(2025, 7, 1, 16, 0)
 
 
+def test_skip_level_counts_from_when_the_threshold_was_reached():
+    later = at(2025, 7, 2, 9, 0)  # a 续报 brings deaths + missing to 10
+    facts = EventFacts(LEARNED, deaths_missing=10, skip_level_since=later)
+    due = {d.key: d.due for d in clocks.deadlines(facts, {}, RULES, LEARNED)}
+    assert due["skip:province"] == due["skip:ministry"] == at(2025, 7, 2, 11, 0)
+
+
 def test_the_skip_threshold_is_a_setting():
     rules = national().with_overrides({"clocks": {"skip_level_threshold": 5}}).clocks
     assert "skip:province" in {d.key for d in clocks.deadlines(EventFacts(LEARNED, deaths_missing=5), {}, rules, LEARNED)}
