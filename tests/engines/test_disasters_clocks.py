@@ -148,6 +148,8 @@ def test_working_days_skip_holidays_and_count_adjusted_workdays():
     # 国庆 2025: 1–8 October off, Saturday 11 October worked (data: holidays and extra_workdays).
     assert clocks.add_working_days(at(2025, 9, 30, 18, 0), 2, RULES) == at(2025, 10, 11, 0, 0)  # 9 Oct, 10 Oct
     assert clocks.add_working_days(at(2025, 10, 9, 18, 0), 2, RULES) == at(2025, 10, 12, 0, 0)  # 10 Oct, Sat 11 Oct
+    # 春节 2026: Saturday 14 February worked, 15–23 February off (国务院办公厅 2025-11-04 notice).
+    assert clocks.add_working_days(at(2026, 2, 13, 18, 0), 2, RULES) == at(2026, 2, 25, 0, 0)  # Sat 14, Tue 24
     weekends_only = national().with_overrides({"clocks": {"holidays": [], "extra_workdays": []}}).clocks
     assert clocks.add_working_days(at(2025, 9, 30, 18, 0), 2, weekends_only) == at(2025, 10, 3, 0, 0)
 
