@@ -158,3 +158,26 @@ def test_hxl_export_keeps_libhxls_default_schema():
                 float(value)
             if value and any(_matches(p, tag, attributes) for p in dates):
                 datetime.date.fromisoformat(value)
+
+
+def _png(width: int, height: int) -> bytes:
+    """A minimal valid PNG (grey pixels), built by hand."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    raw = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def test_description_docx_carries_the_photos_with_captions():
+    parts = {part: "……" for part in TEXT_PARTS}
+    photos = [(f"图{n} 河口村受淹民房", _png(40, 30)) for n in (1, 2, 3)]
+    doc = Document(io.BytesIO(exports.description_docx(parts, INFO, photos)))
+    assert len(doc.inline_shapes) == 3
+    assert round(doc.inline_shapes[0].width.cm, 1) == 15.0  # within the A4 text width
+    texts = [p.text for p in doc.paragraphs]
+    assert "现场照片" in texts and "图3 河口村受淹民房" in texts
