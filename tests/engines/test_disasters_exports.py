@@ -94,6 +94,7 @@ def test_xlsx_has_one_sheet_per_form_with_the_national_headers_in_order():
                              "因灾倒塌损坏住房户一览表"]
     ws = wb["自然灾害损失情况统计快报表"]
     assert ws["A1"].value == "自然灾害损失情况统计快报表"
+    assert ws["A2"].value == "填报单位：示范县应急管理局　　灾害种类：洪涝　　报送阶段：续报　　数据截至：2025年7月2日 24时"
     headers = [c.value for c in ws[3]]
     assert headers[:5] == ["乡（镇、街道）", "受灾人口（人）", "因灾死亡人口（人）", "因灾失踪人口（人）", "因灾受伤人口（人）"]
     assert headers[1:] == [i.header for i in RULES.form_columns("kuaibao")]  # totals beside their 其中 rows

@@ -72,8 +72,9 @@ def _figures_sheet(ws, title: str, columns: list[Indicator], report: dict, info:
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
     ws["A1"].font = Font(bold=True, size=14)
     ws["A1"].alignment = Alignment(horizontal="center")
-    ws.append([f"填报单位：{info.unit}", None, f"灾害种类：{info.disaster_type}", None,
-               f"报送阶段：{STAGES.get(info.stage, info.stage)}", None, f"数据截至：{info.as_of}"][:max(width, 1)])
+    ws.append([f"填报单位：{info.unit}　　灾害种类：{info.disaster_type}　　"
+               f"报送阶段：{STAGES.get(info.stage, info.stage)}　　数据截至：{info.as_of}"])
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
     codes = {c.code for c in columns}
     ws.append([TOWNSHIP_HEADER] + [header(c, rules, codes) for c in columns])
     for cell in ws[3]:
@@ -94,10 +95,16 @@ def _figures_sheet(ws, title: str, columns: list[Indicator], report: dict, info:
 def _list_sheet(ws, kind: str, rows: list[dict]):
     spec = named_list_forms()[kind]
     ws.append([spec["title"]])
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(spec["fields"]) + 1)
     ws["A1"].font = Font(bold=True, size=14)
+    ws["A1"].alignment = Alignment(horizontal="center")
     ws.append(["序号"] + [f["label"] for f in spec["fields"]])
     for cell in ws[2]:
         cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+    ws.column_dimensions["A"].width = 6
+    for n, f in enumerate(spec["fields"], start=2):
+        ws.column_dimensions[get_column_letter(n)].width = 22 if f.get("kind") == "id_number" else 14
     for number, row in enumerate(rows, start=1):
         ws.append([number] + [_cell(row.get(f["code"])) for f in spec["fields"]])
     ws.freeze_panes = "B3"
