@@ -36,8 +36,8 @@ COUNTY = ""
 @dataclass(frozen=True)
 class Finding:
     kind: str  # "error" | "explain"
-    rule: str  # "at_most_parent", "at_most", "sum_equal", "sum_at_most", "realtime", "negative", "whole",
-    #            "fell", "jumped", "named_list", "text", "photos"
+    rule: str  # "unknown", "number", "whole", "fen", "negative", "at_most_parent", "at_most", "sum_equal",
+    #            "sum_at_most", "realtime", "fell", "jumped", "named_list", "text", "photos"
     code: str  # indicator code ("" for report-level rules)
     label: str
     township: str  # "" for the county total or the report as a whole
