@@ -227,6 +227,21 @@ def test_a_records_parts_are_a_layer_filtered_by_its_relation(tree, orgs, users,
     assert spec["query"] == f"organization={orgs['a'].credit_code}" and spec["label"] == "储备库"
 
 
+def test_a_records_parts_out_of_scope_are_neither_listed_nor_mapped(tree, orgs, users, web):
+    """The check which related registries hold parts is not scoped (it spares the empty ones a query);
+    what the page shows is: a part in another township is not in a township user's panel or layers."""
+    from yingji.risk.models import RiskPoint
+
+    RiskPoint.objects.create(name="越界工房", organization=orgs["a"], region=tree["vb"], kind="site",
+                             hazard_factor="physical", lon=113.86, lat=28.03)
+    page = f"/registry/organizations/{orgs['a'].pk}/"
+    mine = web("township_a").get(page)
+    assert "越界工房" not in mine.content.decode() and mine.context["layers"] == []
+    assert all(p["reg"].slug != "risk-points" or p["total"] == 0 for p in mine.context["related"])
+    county = web("staff").get(page)  # the county sees it, listed and mapped
+    assert "越界工房" in county.content.decode() and [s["slug"] for s in county.context["layers"]] == ["risk-points"]
+
+
 def maplayers_registries():
     from yingji.core.framework.registry import registries
 

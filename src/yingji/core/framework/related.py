@@ -1,20 +1,21 @@
 """A record page's related records: the panels of records pointing at it from other registries (an
 organization's people, risk points, hazards …) and the map layers of its located parts.
 
-One statement finds which related registries hold records for the page's record (an EXISTS each);
-each that does is read with **one** query: its first rows in the registry's order, their
-total counted in the same statement (a scalar subquery), and only light columns (JSON columns
-such as boundaries are left out, of the rows and of the records joined to them). A record with
-thousands of parts costs what a record with a few costs; the panel links to the filtered list for
-the rest. The located parts' dots are not in the page: the record's map asks the map-layer API for
-them (``?<relation>=<key>``, the filter of the panel's "查看全部" link), as the situation map does.
+One statement finds which related registries hold records for the page's record (an EXISTS each,
+not scoped: it only spares the empty ones a query); each that does is read with **one** scoped
+query: its first rows in the registry's order, their total counted in the same statement (a scalar
+subquery), and only light columns (JSON columns such as boundaries are left out, of the rows and of
+the records joined to them). A record with thousands of parts costs what a record with a few costs;
+the panel links to the filtered list for the rest. The located parts' dots are not in the page: the
+record's map asks the map-layer API for them (``?<relation>=<key>``, the filter of the panel's
+"查看全部" link), as the situation map does.
 """
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.db.models import CASCADE, Exists, Func, IntegerField, Subquery
+from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db.models import CASCADE, Func, IntegerField, Subquery
 from django.urls import reverse
 from django.utils.http import urlencode
 
@@ -85,15 +86,24 @@ def _key_value(reg, lookup: str, obj):
     return getattr(obj, key) if key != "pk" else obj.pk
 
 
-def _holding(user, obj, kinds) -> set[int]:
-    """Which of ``kinds`` (relation, registry) hold records pointing at ``obj`` for ``user``: one
-    statement of an EXISTS per registry (each stops at its first row, on the relation's index)."""
+def _holding(obj, kinds) -> set[int]:
+    """Which of ``kinds`` (relation, registry) hold any record pointing at ``obj``: one statement of
+    an EXISTS per registry on the relation's index, written from the models' own table and column
+    names. Not scoped: it only spares the panels without records their query — what a panel shows,
+    its rows and total, is read through the registry's scoped queryset. (Fourteen scoped EXISTS cost
+    8 ms of Python to build on an enterprise's page; this costs none.)"""
     if not kinds:
         return set()
-    checks = {f"k{i}": Exists(target.model.objects.for_user(user).filter(**{rel.field.name: obj}))
-              for i, (rel, target) in enumerate(kinds)}
-    row = type(obj)._default_manager.filter(pk=obj.pk).annotate(**checks).values(*checks).first() or {}
-    return {i for i in range(len(kinds)) if row.get(f"k{i}")}
+    connection = connections[obj._state.db or DEFAULT_DB_ALIAS]
+    q = connection.ops.quote_name
+    checks = [f"EXISTS(SELECT 1 FROM {q(rel.related_model._meta.db_table)} WHERE {q(rel.field.column)} = %s)"
+              for rel, _ in kinds]
+    values = [rel.field.target_field.get_db_prep_value(getattr(obj, rel.field.target_field.attname), connection)
+              for rel, _ in kinds]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(checks)}", values)
+        row = cursor.fetchone()
+    return {i for i, held in enumerate(row) if held}
 
 
 def panels(user, obj) -> tuple[list[dict], list[dict]]:
@@ -110,7 +120,7 @@ def panels(user, obj) -> tuple[list[dict], list[dict]]:
         target = registry_for_model(rel.related_model)
         if target and rel.related_model is not type(obj) and user.has_perm(target.perm("view")):
             kinds.append((rel, target))
-    holding = _holding(user, obj, kinds)
+    holding = _holding(obj, kinds)
     for i, (rel, target) in enumerate(kinds):
         lookup = rel.field.name
         rows, total = [], 0
