@@ -229,14 +229,14 @@
     const box = document.getElementById(id);
     const map = baseMap(box);
     box.dataset.loaded = "false";
-    let bounds = null;
+    let bounds = null, own = null;
     if (geometry) {
       const shape = L.geoJSON(geometry, {style: {color: "#1677ff", weight: 2, fillOpacity: 0.15}}).addTo(map);
       map.fitBounds(shape.getBounds());
     }
     if (box.dataset.point) {
       const [lon, lat] = box.dataset.point.split(",").map(Number);
-      L.circleMarker([lat, lon], {radius: 9, color: "#0b3a6e", weight: 3, fillColor: "#ffffff", fillOpacity: 1})
+      own = L.circleMarker([lat, lon], {radius: 9, color: "#0b3a6e", weight: 3, fillColor: "#ffffff", fillOpacity: 1})
         .bindTooltip("本记录位置").addTo(map);  // not a level colour: those belong to the parts
       if (!geometry) map.setView([lat, lon], 14);
       bounds = L.latLngBounds([[lat, lon], [lat, lon]]);
@@ -250,11 +250,12 @@
     Promise.all((layers || []).map(spec =>
       fetch(`/api/map/${encodeURIComponent(spec.slug)}.geojson?${spec.query}${view}`, {credentials: "same-origin"})
         .then(r => r.json()).then(data => {
+          const radius = data.features.length > 100 ? 4 : 6;  // many parts: smaller dots, as on 一张图
           L.geoJSON(data, {
             pointToLayer: (f, latlng) => {
               if (f.properties.cluster) { clusters += 1; return clusterMarker(map, f, "#ff7d00"); }
               points += 1;
-              return L.circleMarker(latlng, {radius: 6, color: "#0b3a6e", weight: 1,
+              return L.circleMarker(latlng, {radius, color: "#0b3a6e", weight: 1,
                 fillColor: f.properties.colour || "#ff7d00", fillOpacity: 0.9});
             },
             onEachFeature: (f, layer) => {
@@ -263,6 +264,7 @@
             }
           }).addTo(parts);
         }))).finally(() => {
+      if (own) own.bringToFront();  // the record itself stays visible above its parts
       box.dataset.points = points;
       box.dataset.clusters = clusters;
       if (points + clusters && !geometry) {
