@@ -169,6 +169,8 @@ def scenarios() -> list[tuple[str, str, str]]:
         ("API: risk points", "api", "/api/risk-points/"),
         (f"record: enterprise {record.pk}", "record", f"/registry/organizations/{record.pk}/"),
         ("hazard dashboard", "dashboard", "/hazards/dashboard/"),
+        # what the record page's map asks for once the page is shown (its largest parts layer)
+        ("map: the record's risk points", "map", f"/api/map/risk-points.geojson?organization={record.credit_code}"),
         ("map: organizations, county", "map", f"/api/map/organizations.geojson?{cbox}&zoom=10"),
         ("map: organizations, township", "map-town", f"/api/map/organizations.geojson?{box}&zoom=13"),
         ("map: risk points, county", "map", f"/api/map/risk-points.geojson?{cbox}&zoom=10"),

@@ -202,3 +202,47 @@ def test_a_cluster_shows_its_most_severe_colour(tree, orgs, users, api, monkeypa
     RiskPoint.objects.filter(level="major").update(level="")  # not assessed: grey, below every level
     (cluster,) = layer(api, "leader", "risk-points", zoom=9, **COUNTY_VIEW)["features"]
     assert cluster["properties"]["colour"] == "#f7ba1e"
+
+
+def test_a_records_parts_are_a_layer_filtered_by_its_relation(tree, orgs, users, api, web):
+    """A record page's map asks for its located parts by the relation its panel's "查看全部" names,
+    also where that relation is no declared filter of the registry (a warehouse's 管理单位); a key that
+    names no record answers an empty layer, and the filter keeps to the user's scope."""
+    from yingji.resources.models import Warehouse
+
+    def store(name, org, village, lon):
+        return Warehouse.objects.create(name=name, level="county", region=tree[village], organization=org,
+                                        lon=lon, lat=27.98).pk
+
+    own = {store(f"甲库{i}", orgs["a"], "va", 113.78 + i / 1000) for i in range(3)}
+    store("乙库", orgs["b"], "vb", 113.86)
+    store("无主库", None, "va", 113.77)
+    assert "organization" not in next(r for r in maplayers_registries() if r.slug == "warehouses").filter_fields
+    query = {"organization": orgs["a"].credit_code}
+    assert ids(layer(api, "staff", "warehouses", **query)) == own
+    assert ids(layer(api, "staff", "warehouses", organization="91430181MA4L0XXX9X")) == set()
+    assert ids(layer(api, "township_b", "warehouses", **query)) == set()  # township B sees none of A's
+    page = web("staff").get(f"/registry/organizations/{orgs['a'].pk}/")
+    spec = next(s for s in page.context["layers"] if s["slug"] == "warehouses")
+    assert spec["query"] == f"organization={orgs['a'].credit_code}" and spec["label"] == "储备库"
+
+
+def test_a_records_parts_out_of_scope_are_neither_listed_nor_mapped(tree, orgs, users, web):
+    """The check which related registries hold parts is not scoped (it spares the empty ones a query);
+    what the page shows is: a part in another township is not in a township user's panel or layers."""
+    from yingji.risk.models import RiskPoint
+
+    RiskPoint.objects.create(name="越界工房", organization=orgs["a"], region=tree["vb"], kind="site",
+                             hazard_factor="physical", lon=113.86, lat=28.03)
+    page = f"/registry/organizations/{orgs['a'].pk}/"
+    mine = web("township_a").get(page)
+    assert "越界工房" not in mine.content.decode() and mine.context["layers"] == []
+    assert all(p["reg"].slug != "risk-points" or p["total"] == 0 for p in mine.context["related"])
+    county = web("staff").get(page)  # the county sees it, listed and mapped
+    assert "越界工房" in county.content.decode() and [s["slug"] for s in county.context["layers"]] == ["risk-points"]
+
+
+def maplayers_registries():
+    from yingji.core.framework.registry import registries
+
+    return registries()

@@ -175,16 +175,24 @@ def test_high_risk_list_export(tree, orgs, users, api, web):
 
 
 def test_enterprise_page_maps_its_risk_points_by_level(tree, orgs, users, api, web):
+    """The record page names its parts' map layer; the map-layer API answers that enterprise's own
+    risk points in their level's colour (the browser asks for them: tests/test_browser_maps.py)."""
     pk = make_point(api, orgs)
     api("staff").patch(f"/api/risk-points/{pk}/", {"lon": 113.781, "lat": 27.981}, format="json")
     assess(api, pk, method="lec", likelihood=6, exposure=6, consequence=15)  # major: red
+    other = api("admin").post("/api/risk-points/", {**POINT, "name": "别家工房", "lon": 113.79, "lat": 27.99,
+                                                   "organization": orgs["b"].credit_code, "region": "430181111001"},
+                             format="json")
+    assert other.status_code == 201, other.json()
     import json
     import re
 
     page = web("staff").get(f"/registry/organizations/{orgs['a'].pk}/").content.decode()
-    points = json.loads(re.search(r'id="record-points" type="application/json">(.*?)</script>', page).group(1))
-    assert points == [{"lon": 113.781, "lat": 27.981, "label": "风险点：药物混合工房", "colour": "#d9001b",
-                       "url": f"/registry/risk-points/{pk}/"}]
+    layers = json.loads(re.search(r'id="record-layers" type="application/json">(.*?)</script>', page).group(1))
+    assert layers == [{"slug": "risk-points", "label": "风险点", "query": f"organization={orgs['a'].credit_code}"}]
+    features = api("staff").get(f"/api/map/risk-points.geojson?{layers[0]['query']}").json()["features"]
+    assert [(f["geometry"]["coordinates"], f["properties"]) for f in features] == [
+        ([113.781, 27.981], {"id": pk, "name": "药物混合工房", "url": f"/registry/risk-points/{pk}/", "colour": "#d9001b"})]
 
 
 def test_four_colour_map_colours_enterprises_by_their_highest_level(tree, orgs, users, api):

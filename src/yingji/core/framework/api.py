@@ -25,6 +25,7 @@ from yingji.core.framework.registry import (
     registries,
     related_queryset,
 )
+from yingji.core.framework.related import of_parents, parent_links
 from yingji.core.framework.rest import FormParser, JSONParser, MultiPartParser, query_number
 
 
@@ -447,7 +448,8 @@ def register_routes(router):
 # ---- map layers (GeoJSON) -----------------------------------------------------------------------
 
 # Not an operation: a map layer (GET) of any located registry, it reads.
-@extend_schema(summary="点位图层（GeoJSON）：任一带经纬度的登记簿，按视图范围和缩放级别返回点位或聚合（另可用该登记簿的筛选参数）",
+@extend_schema(summary="点位图层（GeoJSON）：任一带经纬度的登记簿，按视图范围和缩放级别返回点位或聚合（另可用该登记簿的筛选参数，"
+                       "及指向某条记录的外键：如 organization=统一社会信用代码，与列表页“查看全部”相同）",
                description="低缩放级别下按网格聚合（要素含 cluster、count、bbox）；每次最多返回 "
                            f"{maplayers.MAX_FEATURES} 个要素。给出 id 时返回该记录一个要素及其列表字段（点开弹窗时读取）。",
                tags=["地图"], parameters=[*maplayers.PARAMETERS,
@@ -460,6 +462,7 @@ def point_layer(request, slug):
     if reg is None or not reg.has_point or not request.user.has_perm(reg.perm("view")):
         return Response({"detail": "未找到。"}, status=status.HTTP_404_NOT_FOUND)
     qs = reg.filterset_class()(request.GET, queryset=reg.queryset(request.user), request=request).qs
+    qs = of_parents(qs, parent_links(reg, request.GET))  # a record page's parts (its map)
     if request.GET.get("id", "") != "":
         return Response(point_details(reg, qs, query_number(request, "id", None, kind=int, low=1, high=2**63 - 1)))
     view = maplayers.view_of(request)

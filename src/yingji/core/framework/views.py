@@ -21,7 +21,7 @@ from yingji.core.framework.access import can
 from yingji.core.framework.api import display_value, xlsx_response
 from yingji.core.framework.models import Attachment, ImportJob, JobRun
 from yingji.core.framework.registry import Registry, get_registry
-from yingji.core.framework.related import light, panels
+from yingji.core.framework.related import light, of_parents, panels, parent_links
 from yingji.core.framework.search import search_q
 
 
@@ -59,11 +59,7 @@ class RegistryView(LoginRequiredMixin, View):
         rows = light(reg, reg.queryset(self.request.user), keep=reg.list_fields)  # no boundaries on a list
         filterset = reg.filterset_class()(self.request.GET, queryset=rows, request=self.request)
         qs = filterset.qs
-        for name, key, value in self.parent_links():
-            try:
-                qs = qs.filter(**{f"{name}__{key}": value})
-            except (ValueError, ValidationError):  # not a key of that registry: nothing points at it
-                qs = qs.none()
+        qs = of_parents(qs, self.parent_links())
         term = self.request.GET.get("q", "").strip()
         if term:
             qs = qs.filter(search_q(reg, term))
@@ -75,15 +71,7 @@ class RegistryView(LoginRequiredMixin, View):
     def parent_links(self) -> list[tuple[str, str, str]]:
         """(field, key, value) of the record a related panel's "查看全部" names (``?organization=<信用代码>``)
         when the field is no filter of the registry's own: the list shows what points at that record."""
-        reg = self.registry
-        out = []
-        for name, value in self.request.GET.items():
-            if name in reg.filter_fields or not value:
-                continue
-            field = next((f for f in reg.model._meta.concrete_fields if f.name == name), None)
-            if field is not None and field.many_to_one:
-                out.append((name, reg.related_key(name) or "pk", value))
-        return out
+        return parent_links(self.registry, self.request.GET)
 
     def context(self, **extra):
         reg = self.registry
@@ -123,7 +111,7 @@ class DetailView(RegistryView):
         reg = self.registry
         obj = self.get_object()
         fields = [(reg.field_label(n), _shown(obj, reg, n), n) for n in reg.display_fields]
-        related, points = panels(request.user, obj)
+        related, layers = panels(request.user, obj)
         flow = None
         if reg.workflow is not None:
             from yingji.core.framework import workflow
@@ -148,7 +136,7 @@ class DetailView(RegistryView):
         return render(request, "registry/detail.html", self.context(
             **extra, can_attach=can_attach, obj=obj, fields=fields, related=related,
             attachments=services.attachments_of(obj), flow=flow,
-            documents=documents, points=points, actions=actions,
+            documents=documents, layers=layers, actions=actions,
             summary=reg.summary(obj) if reg.summary is not None else None,
             record_links=[(label, reverse(url_name, args=[obj.pk])) for label, url_name in reg.record_links],
             history=[history.describe(e, reg) for e in history.entries_for(obj)[:50]]))

@@ -222,26 +222,57 @@
     return handle;
   };
 
-  window.yingjiRecordMap = function (id, geometry, points) {
+  // A record page's map: its own place or boundary, and its located parts — each layer
+  // {slug, label, query} asked of the map-layer API (decision 0015), drawn as points or, past the
+  // layer's cap, as clusters. The map rests on its boundary; a point record's map fits its parts.
+  window.yingjiRecordMap = function (id, geometry, layers) {
     const box = document.getElementById(id);
     const map = baseMap(box);
-    const parts = (points || []).map(p => L.circleMarker([p.lat, p.lon], {radius: 6, color: "#0b3a6e", weight: 1,
-      fillColor: p.colour, fillOpacity: 0.9}).bindPopup(() => el("a", {href: p.url}, p.label)).addTo(map));
-    box.dataset.points = parts.length;
+    box.dataset.loaded = "false";
+    let bounds = null, own = null;
     if (geometry) {
-      const layer = L.geoJSON(geometry, {style: {color: "#1677ff", weight: 2, fillOpacity: 0.15}}).addTo(map);
-      map.fitBounds(layer.getBounds());
+      const shape = L.geoJSON(geometry, {style: {color: "#1677ff", weight: 2, fillOpacity: 0.15}}).addTo(map);
+      map.fitBounds(shape.getBounds());
     }
     if (box.dataset.point) {
       const [lon, lat] = box.dataset.point.split(",").map(Number);
-      L.circleMarker([lat, lon], {radius: 9, color: "#0b3a6e", weight: 3, fillColor: "#ffffff", fillOpacity: 1})
+      own = L.circleMarker([lat, lon], {radius: 9, color: "#0b3a6e", weight: 3, fillColor: "#ffffff", fillOpacity: 1})
         .bindTooltip("本记录位置").addTo(map);  // not a level colour: those belong to the parts
       if (!geometry) map.setView([lat, lon], 14);
+      bounds = L.latLngBounds([[lat, lon], [lat, lon]]);
     }
-    if (parts.length && !geometry) {
-      const group = L.featureGroup(parts);
-      if (box.dataset.point) group.addLayer(L.marker([Number(box.dataset.point.split(",")[1]), Number(box.dataset.point.split(",")[0])]));
-      map.fitBounds(group.getBounds().pad(0.3), {maxZoom: 17});
-    }
+    // A boundary's parts are asked for the view it fills (clustered at its zoom); a point record's
+    // wherever they are (up to the layer's cap as points).
+    const view = geometry ? "&" + viewQuery(map) : "";
+    (window.yingjiMaps = window.yingjiMaps || {})[id] = {map};
+    const parts = L.featureGroup().addTo(map);
+    let points = 0, clusters = 0;
+    Promise.all((layers || []).map(spec =>
+      fetch(`/api/map/${encodeURIComponent(spec.slug)}.geojson?${spec.query}${view}`, {credentials: "same-origin"})
+        .then(r => r.json()).then(data => {
+          const radius = data.features.length > 100 ? 4 : 6;  // many parts: smaller dots, as on 一张图
+          L.geoJSON(data, {
+            pointToLayer: (f, latlng) => {
+              if (f.properties.cluster) { clusters += 1; return clusterMarker(map, f, "#ff7d00"); }
+              points += 1;
+              return L.circleMarker(latlng, {radius, color: "#0b3a6e", weight: 1,
+                fillColor: f.properties.colour || "#ff7d00", fillOpacity: 0.9});
+            },
+            onEachFeature: (f, layer) => {
+              if (!f.properties.cluster) layer.bindPopup(() => pointPopup(spec.slug, {...f, properties:
+                {...f.properties, name: `${spec.label}：${f.properties.name}`}}));
+            }
+          }).addTo(parts);
+        }))).finally(() => {
+      if (own) own.bringToFront();  // the record itself stays visible above its parts
+      box.dataset.points = points;
+      box.dataset.clusters = clusters;
+      if (points + clusters && !geometry) {
+        const all = parts.getBounds();
+        if (bounds) all.extend(bounds);
+        map.fitBounds(all.pad(0.3), {maxZoom: 17});
+      }
+      box.dataset.loaded = "true";
+    });
   };
 })();
