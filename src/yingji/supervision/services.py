@@ -103,9 +103,10 @@ def frequency(item: PlanItem, entry: InspectionObject | None, rules=None) -> cap
 
 
 def counted(item: PlanItem, year: int, organization=None) -> dict[int, int]:
-    """Checks of each enterprise (or of ``organization``) under this plan item this year, cancelled ones
-    not counted."""
-    rows = Inspection.objects.filter(plan_item=item, year=year).exclude(state=CheckState.CANCELLED)
+    """Planned checks (random or key) of each enterprise (or of ``organization``) under this plan item this
+    year; cancelled ones and complaint- or accident-driven ones (outside the plan's frequency) not counted."""
+    rows = Inspection.objects.filter(plan_item=item, year=year).exclude(state=CheckState.CANCELLED) \
+        .exclude(trigger__in=BEYOND_CAP)
     if organization is not None:
         rows = rows.filter(organization=organization)
     rows = rows.values("organization_id").annotate(n=Count("id"))
