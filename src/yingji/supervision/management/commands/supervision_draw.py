@@ -9,7 +9,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
-    help = "复核双随机抽取：按记录的随机种子、候选清单和回避情况重新抽取并与记录比较（--verify 编号），或导出其输入（--export 编号）"
+    help = ("复核双随机抽取：按记录的随机种子、候选清单和回避情况重新抽取并与记录比较（--verify 编号），"
+            "或导出其输入（--export 编号）")
 
     def add_arguments(self, parser):
         group = parser.add_mutually_exclusive_group(required=True)
