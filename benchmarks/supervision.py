@@ -70,7 +70,7 @@ def load(log):
             items = list(PlanItem.objects.filter(plan=item.plan))
             year = item.plan.year
             batch = []
-            for i in range(have, N_CHECKS):
+            for _ in range(have, N_CHECKS):
                 org, region = rng.choice(objects)
                 state = rng.choice(["completed"] * 6 + ["planned", "in_progress", "cancelled"])
                 finished = datetime.datetime(year, rng.randint(1, 12), rng.randint(1, 28), 2, tzinfo=datetime.UTC)
