@@ -12,7 +12,7 @@ from collections import defaultdict
 from auditlog.context import set_actor
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import Count, Max, Subquery
 from django.utils import timezone
 
 from yingji.core.framework import services as core_services
@@ -226,24 +226,15 @@ def candidates(user, item: PlanItem, criteria: dict) -> tuple[dict[str, str], li
 
 
 def last_inspectors(region_path: str) -> dict[int, set[str]]:
-    """Each enterprise's (under ``region_path``) last check — not cancelled, the latest by year, date and
-    number: its inspectors' certificate numbers."""
-    latest: dict[int, int] = {}  # inspection -> enterprise
-    seen = set()
-    for pk, org_id in (Inspection.objects.filter(region__path__startswith=region_path)
-                       .exclude(state=CheckState.CANCELLED)
-                       .order_by("organization_id", F("year").desc(), F("scheduled_on").desc(nulls_last=True),
-                                 F("id").desc()).values_list("id", "organization_id")):
-        if org_id not in seen:
-            seen.add(org_id)
-            latest[pk] = org_id
+    """Each enterprise's (under ``region_path``) last check — the latest made that is not cancelled:
+    its inspectors' certificate numbers. Two grouped queries, whatever the number of checks."""
+    latest = (Inspection.objects.filter(region__path__startswith=region_path).exclude(state=CheckState.CANCELLED)
+              .values("organization_id").annotate(last=Max("id")).values("last"))
     out: dict[int, set[str]] = defaultdict(set)
     through = Inspection.inspectors.through
-    rows = through.objects.filter(inspection__region__path__startswith=region_path) \
-        .values_list("inspection_id", "inspector__certificate_number")
-    for inspection_id, number in rows:
-        if inspection_id in latest:
-            out[latest[inspection_id]].add(number)
+    for org_id, number in through.objects.filter(inspection_id__in=Subquery(latest)) \
+            .values_list("inspection__organization_id", "inspector__certificate_number"):
+        out[org_id].add(number)
     return out
 
 
