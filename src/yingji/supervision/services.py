@@ -203,12 +203,15 @@ def candidates(user, item: PlanItem, criteria: dict) -> tuple[dict[str, str], li
     on = datetime.date(item.plan.year, 1, 1)
     found: dict[str, str] = {}
     org_codes: dict[int, str] = {}
+    cap_of: dict[tuple, int] = {}  # a handful of distinct (class, risk, 标准化, credit) combinations
     for org_id, code, name, *facts in rows:
         n = done.get(org_id, 0)
         if n or zero_cap:
-            cap = caps.applicable(rules, dict(zip(caps.CRITERIA, facts, strict=True)), item.frequency_per_year,
-                                  item.cap_per_year, on=on).cap_per_year
-            if n >= cap:
+            key = tuple(facts)
+            if key not in cap_of:
+                cap_of[key] = caps.applicable(rules, dict(zip(caps.CRITERIA, facts, strict=True)),
+                                              item.frequency_per_year, item.cap_per_year, on=on).cap_per_year
+            if n >= cap_of[key]:
                 continue
         found[code] = name
         org_codes[org_id] = code
