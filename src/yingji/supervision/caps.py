@@ -1,0 +1,1 @@
+"""Which frequency rule applies to an enterprise: a pure engine, no Django."""

@@ -1,0 +1,1 @@
+"""The supervision actions, declared once each (core/framework/operations.py)."""
