@@ -115,8 +115,8 @@ def decision(doc) -> OfficialDocument:
     paper = _head(doc, "行政处罚决定书")
     paper.facts(_party_rows(c))
     paper.paragraph(f"违法事实和证据：{c.get('facts')}")
-    paper.paragraph(f"以上事实违反了{_provision(c)}的规定。"
-                    + ("本机关已听取当事人的陈述、申辩。" if c.get("statement_heard") else "当事人在规定期限内未提出陈述、申辩。"))
+    heard = "本机关已听取当事人的陈述、申辩。" if c.get("statement_heard") else "当事人在规定期限内未提出陈述、申辩。"
+    paper.paragraph(f"以上事实违反了{_provision(c)}的规定。{heard}")
     paper.paragraph(f"处罚依据和裁量：{citation}；裁量阶次“{tier}”（{reasons}）。")
     paper.paragraph(f"本机关决定对你（单位）作出如下行政处罚：{_penalty(c)}。")
     if c.get("fine_cny"):

@@ -111,7 +111,7 @@ class StatementForm(OperationForm):
 
 
 class ServiceForm(OperationForm):
-    method = forms.ChoiceField(label="送达方式", choices=ServiceMethod.choices)
+    served_method = forms.ChoiceField(label="送达方式", choices=ServiceMethod.choices)
     served_at = forms.DateTimeField(label="送达时间", widget=DATETIME)
     served_to = forms.CharField(label="受送达人", max_length=64)
     served_by = forms.CharField(label="送达人", max_length=64)
@@ -141,8 +141,8 @@ operations.register(
               caseservices.record_statement(user, case, **kw), form=StatementForm, roles=HANDLERS,
               offered=_in(CaseState.NOTIFIED), record_button=True, summary="告知后听取当事人陈述申辩（可登记听证要求）",
               message=lambda d: f"已制作陈述申辩笔录 {d.number}", result=lambda d: {"id": d.pk, "number": d.number}),
-    Operation("case-documents", "record-service", "登记送达", lambda user, doc, *, method, **kw:
-              caseservices.record_service(user, doc, method=method, **kw), form=ServiceForm, roles=HANDLERS,
+    Operation("case-documents", "record-service", "登记送达", lambda user, doc, *, served_method, **kw:
+              caseservices.record_service(user, doc, method=served_method, **kw), form=ServiceForm, roles=HANDLERS,
               offered=lambda d: d.kind in SERVED_TO_PARTY and d.served_at is None, record_button=True,
               summary="登记文书的送达方式、时间、受送达人、送达人和回执；每份文书只登记一次，已送达 409",
               message=lambda d: f"已登记送达：{d.number}", result=lambda d: {"id": d.pk, "served_at": d.served_at}),

@@ -21,8 +21,8 @@ register(Registry(
     secret_fields=(),
     documents={"case-file": RecordDocument("行政处罚案卷", casedocs.case_file,
                                            filename=lambda c: f"案卷-{c.number}.docx")},
-    description="执法案件：立案 → 调查取证 → 告知（陈述申辩/听证）→ 法制审核（达到门槛时）→ 集体讨论（需要时）→ 决定 → 执行 → 结案；"
-                "每一步和每份文书都留痕。",
+    description="执法案件：立案 → 调查取证 → 告知（陈述申辩/听证）→ 法制审核（达到门槛时）→ 集体讨论（需要时）→ 决定 → "
+                "执行 → 结案；每一步和每份文书都留痕。",
 ))
 
 register(Registry(
