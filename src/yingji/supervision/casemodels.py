@@ -80,8 +80,8 @@ class CaseDocument(DomainModel):
     kind = models.CharField("文书种类", max_length=20, choices=DocKind.choices, db_index=True)
     number = models.CharField("文书编号", max_length=48, unique=True)
     issued_at = models.DateTimeField("制作时间")
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="制作人", null=True, on_delete=models.SET_NULL,
-                                  related_name="+")
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="制作人", null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")
     content = models.JSONField("文书内容", default=dict)
     served_method = models.CharField("送达方式", max_length=16, choices=ServiceMethod.choices, blank=True)
     served_at = models.DateTimeField("送达时间", null=True, blank=True)

@@ -46,7 +46,7 @@ register(Registry(
     list_fields=["key", "value", "region", "source", "article", "effective", "confirmed"],
     search_fields=["key", "source", "note"],
     filter_fields=["key", "region", "confirmed"],
-    natural_key=("region", "key"),
+    natural_key=("id",),  # one per region and key (a constraint); an import names a row by its 编号
     select_related=("region",),
     example={"key": "decision_days"},
     description="本地的执法时限与门槛（法制审核、集体讨论、听证的罚款数额，决定期限等）；未设置的按全国默认"
