@@ -216,3 +216,37 @@ def test_papers_are_an_append_only_record(users, open_case):
     assert reg.locked(case.document(DocKind.FILING))  # no edit, no delete by hand
     assert not reg.allow_create
     assert CaseDocument.objects.filter(case=case).count() == 1
+
+
+def test_a_finding_opens_a_case_once(users, orgs):
+    from yingji.supervision.models import Finding, Inspection
+
+    inspection = Inspection.objects.create(organization=orgs["b"], region=orgs["b"].region,
+                                           year=timezone.localdate().year, trigger="complaint")
+    finding = Finding.objects.create(inspection=inspection, description="二车间 3 名操作工未经安全培训上岗",
+                                     clause="《安全生产法》第二十八条")
+    case = caseservices.open_case_from_finding(finding, users["staff"])
+    assert case.finding == finding and case.organization == orgs["b"] and case.region == orgs["b"].region
+    assert case.facts == finding.description and case.cause.endswith("案")
+    assert "监督检查发现" in case.document(DocKind.FILING).content["source"]
+    with pytest.raises(Conflict, match="该问题已经立案"):
+        caseservices.open_case_from_finding(finding, users["staff"])
+
+
+def test_the_api_answers_409_for_a_wrong_state_and_400_for_a_fine_out_of_range(api, users, open_case):
+    case = open_case()
+    client = api("leader")
+    wrong = client.post(f"/api/enforcement-cases/{case.pk}/decide/", {}, format="json")
+    assert wrong.status_code == 409 and "当前状态为“已立案”" in wrong.json()["detail"]
+    staff = api("staff")
+    assert staff.post(f"/api/enforcement-cases/{case.pk}/investigate/", {}, format="json").status_code == 200
+    bad = staff.post(f"/api/enforcement-cases/{case.pk}/set-discretion/",
+                     {"entry": "AQSCF-97-3", "q_overdue": "是", "fine_cny": "5"}, format="json")  # 5万元 < 10万元
+    assert bad.status_code == 400 and "10万元以上20万元以下" in str(bad.json())
+    good = staff.post(f"/api/enforcement-cases/{case.pk}/set-discretion/",
+                      {"entry": "AQSCF-97-3", "q_overdue": "是", "fine_cny": "120000元"}, format="json")
+    assert good.status_code == 200 and good.json()["tier"] == "逾期未改正"
+    case.refresh_from_db()
+    assert case.fine_cny == Decimal("120000.00") and case.discretion["answers"] == {"overdue": True}
+    assert api("township_a").post(f"/api/enforcement-cases/{case.pk}/record-interview/", {
+        "person": "x", "place": "y", "record": "z"}, format="json").status_code == 403
