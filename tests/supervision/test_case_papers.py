@@ -107,7 +107,7 @@ def test_the_public_notice_hides_personal_data(client, users, notified_case, leg
     caseservices.record_statement(staff, person, statement="无异议。")
     workflow.apply(staff, person, "submit_review")  # 3万元 ≥ 2万元 for a person: review and discussion
     workflow.apply(legal, person, "review_pass", comment="同意")
-    workflow.apply(leader, person, "discuss", inputs={"conclusion": "同意"})
+    workflow.apply(leader, person, "discuss", comment="同意")
     workflow.apply(leader, person, "decide")
     page = client.get("/public/enforcement/")
     assert page.status_code == 200

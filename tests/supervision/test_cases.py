@@ -112,7 +112,7 @@ def test_above_the_threshold_review_and_discussion_are_required(users, notified_
     workflow.apply(legal, case, "review_pass", comment="事实清楚，证据确凿，适用依据正确，程序合法，裁量适当")
     with pytest.raises(TransitionError, match="须经负责人集体讨论后决定"):
         workflow.apply(leader, case, "decide")
-    workflow.apply(leader, case, "discuss", inputs={"conclusion": "同意按拟处罚意见作出决定"})
+    workflow.apply(leader, case, "discuss", comment="同意按拟处罚意见作出决定")
     workflow.apply(leader, case, "decide")
     assert case.state == "decided"
 

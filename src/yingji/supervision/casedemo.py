@@ -74,7 +74,7 @@ def load(ctx) -> None:
     caseservices.record_statement(staff, third, statement="对事实无异议，不要求听证。")
     workflow.apply(staff, third, "submit_review")
     workflow.apply(legal, third, "review_pass", comment="事实清楚，证据确凿，适用依据正确，程序合法，裁量适当")
-    workflow.apply(leader, third, "discuss", inputs={"conclusion": "局务会集体讨论，同意按拟处罚意见作出决定"})
+    workflow.apply(leader, third, "discuss", comment="局务会集体讨论，同意按拟处罚意见作出决定")
     workflow.apply(leader, third, "decide")
     serve(third)
     workflow.apply(staff, third, "execute", comment=f"罚款已于 {datetime.date.today():%Y-%m-%d} 缴纳，缴款书号 4301810012")

@@ -45,7 +45,6 @@ def _payment_due(case):
 CASE_FLOW = StateMachine(
     states=dict(S.choices), initial=S.FILED, final=frozenset({S.CLOSED, S.REVOKED}),
     creator_label="本案承办人",
-    input_labels={"comment": "意见", "reason": "理由", "photos": "照片", "conclusion": "讨论结论"},
     waiting={
         S.FILED: Waiting("待调查取证", ("investigate",), due=_decision_due),
         S.INVESTIGATING: Waiting("待告知", ("notify",), due=_decision_due),
@@ -67,7 +66,7 @@ CASE_FLOW = StateMachine(
         Transition("review_return", "法制审核退回补充调查", (S.REVIEWING,), S.INVESTIGATING, roles=REVIEWERS,
                    requires=("reason",), separate_from=(CREATED,)),
         Transition("discuss", "负责人集体讨论", (S.NOTIFIED, S.REVIEWED), S.DISCUSSED, roles=HEADS,
-                   requires=("conclusion",), guard=_guard("ready_to_discuss")),
+                   requires=("comment",), guard=_guard("ready_to_discuss")),  # the comment: 讨论结论
         Transition("decide", "作出处罚决定（行政处罚决定书）", (S.NOTIFIED, S.REVIEWED, S.DISCUSSED), S.DECIDED,
                    roles=HEADS, guard=_guard("ready_to_decide")),
         Transition("execute", "执行完毕", (S.DECIDED,), S.EXECUTED, roles=HANDLERS, requires=("comment",),

@@ -65,6 +65,18 @@ class EnforcementCase(DomainModel):
 
         caseservices.on_transition(self, name, inputs, actor)
 
+    def display_fine_cny(self) -> str:
+        """"1.2（12,000 元）": the 万元 the label says and the exact yuan kept."""
+        from yingji.core.framework.money import wan_text, yuan_text
+
+        return f"{wan_text(self.fine_cny, grouped=True)}（{yuan_text(self.fine_cny)} 元）" if self.fine_cny is not None else ""
+
+    def display_discretion(self) -> str:
+        d = self.discretion or {}
+        if not d:
+            return ""
+        return f"裁量阶次：{d.get('tier')}；条件：{'；'.join(d.get('reasons', []))}；{d.get('citation')}"
+
     def document(self, kind):
         return self.documents.filter(kind=kind).order_by("-issued_at").first()
 
