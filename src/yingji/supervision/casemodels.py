@@ -12,6 +12,21 @@ from yingji.core.models import DomainModel, Organization, Region
 from yingji.supervision.casechoices import CaseState, DocKind, PartyKind, ServiceMethod
 
 
+class DiscretionField(models.JSONField):
+    """The discretion a case records (discretion.Decision.record()), read in its history in words."""
+
+    def history_text(self, text):
+        import json
+
+        try:
+            d = json.loads(text)
+        except (TypeError, ValueError):
+            return text
+        if not isinstance(d, dict) or "tier" not in d:
+            return text
+        return f"裁量阶次：{d['tier']}；条件：{'；'.join(d.get('reasons', []))}"
+
+
 class EnforcementCase(DomainModel):
     scope_organization = "organization"
     creator_field = "filed_by"  # 承办人: may not pass the legal review of their own case
@@ -31,7 +46,7 @@ class EnforcementCase(DomainModel):
                                    on_delete=models.SET_NULL, related_name="case", editable=False)
     facts = models.TextField("违法事实")
     discretion_entry = models.CharField("裁量基准条目", max_length=32, blank=True, editable=False)
-    discretion = models.JSONField("裁量结果", default=dict, blank=True, editable=False,
+    discretion = DiscretionField("裁量结果", default=dict, blank=True, editable=False,
                                   help_text="所选违法行为、各项适用条件的回答、裁量阶次和依据")
     fine_cny = YuanField("罚款（万元）", null=True, blank=True, editable=False)
     other_penalty = models.CharField("其他处罚", max_length=200, blank=True, help_text="如：警告；责令停产停业整顿")

@@ -58,11 +58,13 @@ def open_case(user, *, cause, party_kind, organization=None, party_name="", part
 
 # ---- 裁量 ---------------------------------------------------------------------------------------
 def _questions():
-    seen = {}
+    """Every question of the table once, with the 处罚依据 of the entries that ask it."""
+    seen, used_by = {}, {}
     for entry in caseservices.discretion_entries().values():
         for q in entry.questions:
             seen.setdefault(q.key, q)
-    return seen
+            used_by.setdefault(q.key, []).append(entry.penalty_basis.split("；")[0])
+    return {key: (q, used_by[key]) for key, q in seen.items()}
 
 
 class DiscretionForm(OperationForm):
@@ -74,12 +76,12 @@ class DiscretionForm(OperationForm):
         self.fields["entry"] = forms.ChoiceField(
             label="违法行为（裁量基准条目）", choices=[("", "——请选择——")] + [
                 (code, f"{e.violation}（{e.penalty_basis}）") for code, e in entries.items()])
-        for key, q in _questions().items():
+        for key, (q, used_by) in _questions().items():
             label = f"{q.label}（{q.unit}）" if q.unit else q.label
             self.fields[f"q_{key}"] = (forms.ChoiceField(label=label, required=False,
                                                          choices=[("", "——"), ("是", "是"), ("否", "否")])
                                        if q.kind == "bool" else forms.CharField(label=label, required=False, max_length=30))
-            self.fields[f"q_{key}"].help_text = "只回答所选违法行为列出的适用条件"
+            self.fields[f"q_{key}"].help_text = f"适用于：{'、'.join(used_by)}；其他违法行为不必回答"
         self.fields["fine_cny"] = WanYuanFormField(label="罚款（万元）", required=False,
                                                    help_text="单位万元，也可注明单位，如“20000元”；须在裁量阶次的幅度内")
         self.fields["other_penalty"] = forms.CharField(label="其他处罚", max_length=200, required=False,
