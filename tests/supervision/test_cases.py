@@ -250,3 +250,15 @@ def test_the_api_answers_409_for_a_wrong_state_and_400_for_a_fine_out_of_range(a
     assert case.fine_cny == Decimal("120000.00") and case.discretion["answers"] == {"overdue": True}
     assert api("township_a").post(f"/api/enforcement-cases/{case.pk}/record-interview/", {
         "person": "x", "place": "y", "record": "z"}, format="json").status_code == 403
+
+
+def test_the_enterprise_page_lists_its_cases_and_the_history_reads_in_words(web, users, notified_case, orgs):
+    case = notified_case(fine="15000")
+    page = web("staff").get(f"/registry/organizations/{orgs['a'].pk}/").content.decode()
+    assert "执法案件" in page and case.number in page
+    other = web("staff").get(f"/registry/organizations/{orgs['b'].pk}/").content.decode()
+    assert case.number not in other
+    record = web("staff").get(f"/registry/enforcement-cases/{case.pk}/").content.decode()
+    assert "1.5（15,000 元）" in record  # the fine in 万元 with its yuan
+    assert "裁量阶次：责令限期改正；条件：经责令限期改正，逾期未改正：否" in record  # the page and its history
+    assert "\\u" not in record
