@@ -6,7 +6,7 @@ import os
 import sys
 
 ALIASES = {"check": "yingji_check", "import": "import_records", "export": "export_records",
-           "unlock": "axes_reset_username"}
+           "unlock": "axes_reset_username", "supervision-draw": "supervision_draw"}
 
 USAGE = """yingji — 应急管理综合应用平台
 
@@ -25,6 +25,8 @@ USAGE = """yingji — 应急管理综合应用平台
   yingji ingest [--workers N] 监测数据接入：订阅 MQTT（QoS 1、共享订阅），批量入库并判定报警
   yingji simulate             为演示县传感器发送模拟数据（含泄漏、水位上涨、离线等异常）
   yingji worker | beat        启动 Celery 工作进程 / 定时调度（配置了 YINGJI_BROKER_URL 时）
+  yingji supervision-draw --verify 编号
+                              复核双随机抽取：按记录的种子和候选清单重新抽取并比较（--export 编号 导出其输入）
   yingji help                 列出全部 Django 管理命令
 """
 

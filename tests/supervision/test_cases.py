@@ -262,3 +262,19 @@ def test_the_enterprise_page_lists_its_cases_and_the_history_reads_in_words(web,
     assert "1.5（15,000 元）" in record  # the fine in 万元 with its yuan
     assert "裁量阶次：责令限期改正；条件：经责令限期改正，逾期未改正：否" in record  # the page and its history
     assert "\\u" not in record
+
+
+def test_the_on_site_pages_link_opens_a_case_from_its_finding(web, users, orgs):
+    from yingji.supervision.models import Finding, Inspection
+
+    inspection = Inspection.objects.create(organization=orgs["a"], region=orgs["a"].region,
+                                           year=timezone.localdate().year, trigger="complaint")
+    finding = Finding.objects.create(inspection=inspection, description="装药工房超员作业")
+    client = web("staff")
+    form = client.get(f"/registry/enforcement-cases/do/open-case/?finding={finding.pk}").content.decode()
+    assert "装药工房超员作业案" in form  # cause and facts prefilled from the finding
+    answer = client.post("/registry/enforcement-cases/do/open-case/", {
+        "finding": finding.pk, "cause": "装药工房超员作业案", "party_kind": "unit", "facts": "装药工房超员作业"})
+    assert answer.status_code == 302
+    finding.refresh_from_db()
+    assert finding.case.organization == orgs["a"] and answer["Location"].endswith(f"/{finding.case.pk}/")

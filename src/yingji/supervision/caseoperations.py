@@ -12,6 +12,7 @@ from yingji.core.framework.operations import Operation, OperationForm
 from yingji.core.models import Organization, Region
 from yingji.supervision import caseservices
 from yingji.supervision.casechoices import SERVED_TO_PARTY, CaseState, PartyKind, ServiceMethod
+from yingji.supervision.models import Finding
 
 HANDLERS = ("admin", "staff")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -24,6 +25,10 @@ def _to_case(record, result):
 
 # ---- 立案 ---------------------------------------------------------------------------------------
 class OpenCaseForm(OperationForm):
+    """立案, also from a finding of an on-site check (its page links here with ?finding=<id>: the party,
+    the region and the facts come from the finding)."""
+
+    finding = forms.ModelChoiceField(Finding.objects.none(), label="来源：检查发现问题", required=False)
     cause = forms.CharField(label="案由", max_length=200)
     party_kind = forms.ChoiceField(label="当事人类型", choices=PartyKind.choices, initial=PartyKind.UNIT)
     organization = forms.ModelChoiceField(Organization.objects.none(), label="当事人单位", required=False)
@@ -39,9 +44,24 @@ class OpenCaseForm(OperationForm):
         if self.user is not None:
             self.fields["organization"].queryset = Organization.objects.for_user(self.user).order_by("name")
             self.fields["region"].queryset = Region.objects.for_user(self.user).order_by("path")
+            self.fields["finding"].queryset = Finding.objects.for_user(self.user).filter(case__isnull=True)
+        finding = self._finding()
+        if finding is not None:  # prefill from the finding the on-site page names
+            self.initial.setdefault("cause", f"{finding.description[:80]}案")
+            self.initial.setdefault("facts", finding.description)
+            if finding.organization_id:
+                self.initial.setdefault("organization", finding.organization_id)
+
+    def _finding(self):
+        pk = (self.initial or {}).get("finding")
+        if not pk or self.user is None:
+            return None
+        return Finding.objects.for_user(self.user).filter(pk=pk).select_related("organization").first()
 
     def clean(self):
         data = super().clean()
+        if data.get("finding") is not None:
+            return data  # the party and the region are the finding's
         if not data.get("organization") and not data.get("party_name"):
             self.add_error("party_name", "请选择当事人单位或填写当事人")
         if not data.get("organization") and not data.get("region"):
@@ -50,7 +70,9 @@ class OpenCaseForm(OperationForm):
 
 
 def open_case(user, *, cause, party_kind, organization=None, party_name="", party_code="", region=None, facts,
-              opinion=""):
+              opinion="", finding=None):
+    if finding is not None:
+        return caseservices.open_case_from_finding(finding, user, cause=cause, facts=facts, opinion=opinion)
     return caseservices.open_case(user, cause=cause, facts=facts, region=region or organization.region,
                                   organization=organization, party_kind=party_kind, party_name=party_name,
                                   party_code=party_code, opinion=opinion)

@@ -93,7 +93,7 @@ def load(ctx) -> None:
     ConflictOfInterest.objects.create(inspector=inspectors[0], enterprise=fireworks[5].organization,
                                       relation="relative", note="配偶在该企业任安全员")
 
-    random_draw = services.make_draw(staff, items[0], n_objects=8, seed=20260315,
+    random_draw = services.make_draw(staff, items[0], n_objects=8, seed=20260315, criteria={"enterprise_class": ["fireworks"]},
                                      scheduled_on=max(datetime.date(year, 3, 20), min(today, datetime.date(year, 11, 30))))
     checks = list(random_draw.inspections.order_by("id"))
     for entry in key_fireworks:

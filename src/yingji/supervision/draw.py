@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 ALGORITHM = "mt19937-fisher-yates-v1"
 MIN_GROUP = 2  # 行政执法人员不得少于两人
-MAX_SEED = 2**63 - 1  # the draw record keeps the seed in a signed 64-bit column
+MAX_SEED = 2**63 - 1  # the draw record keeps the seed in a signed 64-bit column (the engine takes any)
 
 
 class DrawError(ValueError):
@@ -67,8 +67,8 @@ class Generator:
     """MT19937 as steps 2–3 describe it."""
 
     def __init__(self, seed: int):
-        if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed <= MAX_SEED:
-            raise DrawError(f"随机种子应为 0 至 {MAX_SEED} 之间的整数")
+        if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
+            raise DrawError("随机种子应为非负整数")
         self._mt = random.Random(seed)
 
     def next32(self) -> int:

@@ -47,7 +47,7 @@ class DrawForm(OperationForm):
     n_objects = forms.IntegerField(label="抽取企业数", min_value=1, max_value=10000,
                                    help_text="不超过本事项随机抽查总数中尚未抽取的部分")
     group_size = forms.IntegerField(label="每组检查人员数", min_value=draw.MIN_GROUP, max_value=10,
-                                    initial=draw.MIN_GROUP)
+                                    initial=draw.MIN_GROUP, required=False, help_text=f"不少于 {draw.MIN_GROUP} 名")
     enterprise_class = forms.MultipleChoiceField(label="行业类别", choices=EnterpriseClass.choices, required=False,
                                                  widget=forms.SelectMultiple(attrs={"size": 4}))
     risk_level = forms.MultipleChoiceField(label="风险等级", choices=RiskLevel.choices, required=False,
@@ -75,11 +75,12 @@ class DrawForm(OperationForm):
         return value
 
 
-def _draw(user, item, *, n_objects, group_size, enterprise_class=(), risk_level=(), standardization=(), township=None,
+def _draw(user, item, *, n_objects, group_size=None, enterprise_class=(), risk_level=(), standardization=(), township=None,
           scheduled_on=None, seed=None):
     criteria = {"enterprise_class": list(enterprise_class), "risk_level": list(risk_level),
                 "standardization": list(standardization), "township": township.path if township else ""}
-    return services.make_draw(user, item, n_objects=n_objects, group_size=group_size, criteria=criteria, seed=seed,
+    return services.make_draw(user, item, n_objects=n_objects, group_size=group_size or draw.MIN_GROUP,
+                              criteria=criteria, seed=seed,
                               scheduled_on=scheduled_on)
 
 
@@ -164,7 +165,7 @@ def _add_evidence(user, inspection, *, photo, taken_at=None, lon=None, lat=None,
 
 
 class HazardForm(OperationForm):
-    grade = forms.ChoiceField(label="隐患等级", choices=Grade.choices, initial=Grade.GENERAL)
+    grade = forms.ChoiceField(label="隐患等级", choices=Grade.choices, initial=Grade.GENERAL, required=False)
     major_basis = forms.CharField(label="重大隐患判定依据", max_length=500, required=False,
                                   widget=forms.Textarea(attrs={"rows": 2}))
     measures = forms.CharField(label="整改措施", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -179,8 +180,8 @@ class HazardForm(OperationForm):
         return data
 
 
-def _to_hazard(user, finding, **inputs):
-    return services.finding_to_hazard(user, finding, **inputs)
+def _to_hazard(user, finding, *, grade="", **inputs):
+    return services.finding_to_hazard(user, finding, grade=grade or Grade.GENERAL, **inputs)
 
 
 

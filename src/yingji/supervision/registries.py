@@ -23,6 +23,7 @@ register(Registry(
     search_fields=["organization__name", "organization__credit_code"],
     filter_fields=["enterprise_class", "risk_level", "standardization", "is_key", "active", "region"],
     natural_key=("id",), select_related=("organization", "region"),
+    page_links=[("同步名录", "inspection_enroll", "add")],
     description="检查对象名录库（“两库一单”之一）：纳入双随机抽查的企业及其行业类别、风险等级（取自风险分级管控）、"
                 "安全生产标准化等级和是否重点检查企业。",
 ))
@@ -55,6 +56,7 @@ register(Registry(
     search_fields=["title"], filter_fields=["year", "state", "unit", "region"],
     natural_key=("id",), select_related=("unit", "region"),
     workflow=PLAN_FLOW, locked_states=frozenset({"closed"}),
+    record_links=[("检查进度（按月、按单位）", "plan_progress")],
     description="年度监督检查计划：逐项列明检查事项、依据、重点企业和随机抽查数量、频次和上限、时间、实施单位；"
                 "发布后按计划抽取和检查，进度按月、按单位统计。",
 ))
@@ -84,8 +86,9 @@ register(Registry(
     search_fields=["objects_hash", "inspectors_hash"], filter_fields=["plan_item", "region"],
     natural_key=("id",), select_related=("plan_item__plan", "plan_item__matter", "drawn_by"),
     allow_create=False, append_only=True,
+    record_links=[("抽取过程与复核", "draw_detail")],
     description="双随机抽取记录：随机种子、排序后的候选企业和检查人员清单及其 SHA-256、回避情况和抽取结果；"
-                "任何人可用同样的输入重新运行得到同样的结果（yingji supervision-draw --verify 编号）。",
+                "任何人可用同样的输入重新运行得到同样的结果（抽取记录页面“重新运行并复核”，或在服务器命令行复核）。",
 ))
 register(Registry(
     model=Inspection, slug="inspections", menu_group=GROUP, icon="🔍",
@@ -95,6 +98,8 @@ register(Registry(
     natural_key=("id",), select_related=("organization", "plan_item__matter", "plan_item__plan", "region"),
     form_fields=["scheduled_on", "summary", "lon", "lat"],
     allow_create=False, workflow=INSPECTION_FLOW, locked_states=frozenset({"completed", "cancelled"}),
+    record_links=[("现场检查（手机）", "inspection_onsite")],
+    page_links=[("安排检查", "inspection_schedule", "add")],
     countdown=("scheduled_on", {"planned"}, "计划检查日期"),
     description="监督检查记录：由双随机抽取、年度计划重点企业或投诉举报、事故调查生成；现场逐项检查、拍照取证、"
                 "记录问题，问题可一键转为隐患进入隐患治理闭环。",

@@ -12,7 +12,7 @@ from collections import defaultdict
 from auditlog.context import set_actor
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import Count, Max, Subquery
 from django.utils import timezone
 
 from yingji.core.framework import services as core_services
@@ -103,9 +103,10 @@ def frequency(item: PlanItem, entry: InspectionObject | None, rules=None) -> cap
 
 
 def counted(item: PlanItem, year: int, organization=None) -> dict[int, int]:
-    """Checks of each enterprise (or of ``organization``) under this plan item this year, cancelled ones
-    not counted."""
-    rows = Inspection.objects.filter(plan_item=item, year=year).exclude(state=CheckState.CANCELLED)
+    """Planned checks (random or key) of each enterprise (or of ``organization``) under this plan item this
+    year; cancelled ones and complaint- or accident-driven ones (outside the plan's frequency) not counted."""
+    rows = Inspection.objects.filter(plan_item=item, year=year).exclude(state=CheckState.CANCELLED) \
+        .exclude(trigger__in=BEYOND_CAP)
     if organization is not None:
         rows = rows.filter(organization=organization)
     rows = rows.values("organization_id").annotate(n=Count("id"))
@@ -132,7 +133,7 @@ def _check_inspectors(inspectors, organization, on: datetime.date) -> None:
 
 
 def schedule(user, *, organization, inspectors, trigger, plan_item=None, trigger_note="", scheduled_on=None,
-             draw_record=None) -> Inspection:
+             draw_record=None, rules=None) -> Inspection:
     """Create a check (待检查) with its checklist. A planned check (random or key) needs a published
     plan item and stays within the cap per enterprise per year; a complaint- or accident-driven one may
     go beyond it and is recorded as such (``beyond_cap``)."""
@@ -151,7 +152,7 @@ def schedule(user, *, organization, inspectors, trigger, plan_item=None, trigger
         entry = InspectionObject.objects.filter(organization=organization).first()
         if trigger == Trigger.KEY and not plan_item.key_objects.filter(organization=organization).exists():
             raise ValidationError({"organization": f"{organization}不在本事项的重点检查企业名单中"})
-        freq = frequency(plan_item, entry)
+        freq = frequency(plan_item, entry, rules)
         n = counted(plan_item, year, organization).get(organization.pk, 0)
         decision = caps.decide(freq.cap_per_year, n, trigger, BEYOND_CAP, Trigger(trigger).label)
         if not decision.allowed:
@@ -177,58 +178,63 @@ def schedule(user, *, organization, inspectors, trigger, plan_item=None, trigger
 
 # ---- the draw ------------------------------------------------------------------------------------
 
-def candidates(user, item: PlanItem, criteria: dict) -> tuple[list[InspectionObject], list[Inspector], dict]:
+def candidates(user, item: PlanItem, criteria: dict) -> tuple[dict[str, str], list[Inspector], dict]:
     """(enterprises, inspectors, exclusions) for a draw under ``item``: enterprises of the 名录库 in the
     plan's region and the user's scope that match the criteria, are not named key enterprises of this
-    item, and have not reached their cap for it this year; inspectors in the plan's region, in post,
-    with a certificate valid today; exclusions per enterprise (credit code → certificate numbers):
-    declared conflicts and the inspectors of its last check."""
+    item, and have not reached their cap for it this year (credit code → name); inspectors in the
+    plan's region, in post, with a certificate valid today; exclusions per enterprise (credit code →
+    certificate numbers): declared conflicts and the inspectors of its last check. Rows are read as
+    values, not records: a county's 名录库 holds tens of thousands."""
     today = timezone.localdate()
     region = item.plan.region
     objects = (InspectionObject.objects.for_user(user).filter(active=True, region__path__startswith=region.path)
-               .exclude(key_plan_items=item).select_related("organization"))
+               .exclude(key_plan_items=item))
     for name in ("enterprise_class", "risk_level", "standardization"):
         if criteria.get(name):
             objects = objects.filter(**{f"{name}__in": criteria[name]})
     if criteria.get("township"):
         objects = objects.filter(region__path__startswith=criteria["township"])
-    objects = list(objects)
+    rows = objects.values_list("organization_id", "organization__credit_code", "organization__name",
+                               "enterprise_class", "risk_level", "standardization", "credit_class")
     rules = rules_for(region)
     done = counted(item, item.plan.year)
-    objects = [o for o in objects if done.get(o.organization_id, 0) < frequency(item, o, rules).cap_per_year]
+    # An enterprise not yet checked is under any cap of one or more: only those checked, or a cap of 0, need the rules.
+    zero_cap = item.cap_per_year == 0 or any(r.cap_per_year == 0 for r in rules)
+    on = datetime.date(item.plan.year, 1, 1)
+    found: dict[str, str] = {}
+    org_codes: dict[int, str] = {}
+    for org_id, code, name, *facts in rows:
+        n = done.get(org_id, 0)
+        if n or zero_cap:
+            cap = caps.applicable(rules, dict(zip(caps.CRITERIA, facts, strict=True)), item.frequency_per_year,
+                                  item.cap_per_year, on=on).cap_per_year
+            if n >= cap:
+                continue
+        found[code] = name
+        org_codes[org_id] = code
     inspectors = list(Inspector.objects.for_user(user).filter(
         active=True, certificate_expires__gte=today, region__path__startswith=region.path).select_related("person"))
-    org_ids = {o.organization_id: o.organization.credit_code for o in objects}
     exclusions: dict[str, set[str]] = defaultdict(set)
     for org_id, number in ConflictOfInterest.objects.filter(enterprise__region__path__startswith=region.path) \
             .values_list("enterprise_id", "inspector__certificate_number"):
-        if org_id in org_ids:
-            exclusions[org_ids[org_id]].add(number)
+        if org_id in org_codes:
+            exclusions[org_codes[org_id]].add(number)
     for org_id, numbers in last_inspectors(region.path).items():
-        if org_id in org_ids:
-            exclusions[org_ids[org_id]] |= numbers
-    return objects, inspectors, {k: sorted(v) for k, v in sorted(exclusions.items())}
+        if org_id in org_codes:
+            exclusions[org_codes[org_id]] |= numbers
+    return found, inspectors, {k: sorted(v) for k, v in sorted(exclusions.items())}
 
 
 def last_inspectors(region_path: str) -> dict[int, set[str]]:
-    """Each enterprise's (under ``region_path``) last check — not cancelled, the latest by year, date and
-    number: its inspectors' certificate numbers."""
-    latest: dict[int, int] = {}  # inspection -> enterprise
-    seen = set()
-    for pk, org_id in (Inspection.objects.filter(region__path__startswith=region_path)
-                       .exclude(state=CheckState.CANCELLED)
-                       .order_by("organization_id", F("year").desc(), F("scheduled_on").desc(nulls_last=True),
-                                 F("id").desc()).values_list("id", "organization_id")):
-        if org_id not in seen:
-            seen.add(org_id)
-            latest[pk] = org_id
+    """Each enterprise's (under ``region_path``) last check — the latest made that is not cancelled:
+    its inspectors' certificate numbers. Two grouped queries, whatever the number of checks."""
+    latest = (Inspection.objects.filter(region__path__startswith=region_path).exclude(state=CheckState.CANCELLED)
+              .values("organization_id").annotate(last=Max("id")).values("last"))
     out: dict[int, set[str]] = defaultdict(set)
     through = Inspection.inspectors.through
-    rows = through.objects.filter(inspection__region__path__startswith=region_path) \
-        .values_list("inspection_id", "inspector__certificate_number")
-    for inspection_id, number in rows:
-        if inspection_id in latest:
-            out[latest[inspection_id]].add(number)
+    for org_id, number in through.objects.filter(inspection_id__in=Subquery(latest)) \
+            .values_list("inspection__organization_id", "inspector__certificate_number"):
+        out[org_id].add(number)
     return out
 
 
@@ -243,25 +249,27 @@ def make_draw(user, item: PlanItem, *, n_objects: int, group_size: int = draw.MI
     core_services._require(user, "add", Inspection)
     _require_published(item)
     criteria = {k: v for k, v in (criteria or {}).items() if v}
-    objects, inspectors, exclusions = candidates(user, item, criteria)
+    names, inspectors, exclusions = candidates(user, item, criteria)
+    rules = rules_for(item.plan.region)
     seed = new_seed() if seed is None else seed
-    by_code = {o.organization.credit_code: o for o in objects}
     by_number = {i.certificate_number: i for i in inspectors}
     try:
-        result = draw.run(seed, by_code, by_number, n_objects, group_size, exclusions,
-                          labels={code: o.organization.name for code, o in by_code.items()})
+        result = draw.run(seed, names, by_number, n_objects, group_size, exclusions, labels=names)
     except draw.DrawError as exc:
         raise Conflict(str(exc)) from None
+    drawn = {o.credit_code: o for o in Organization.objects.filter(
+        credit_code__in=[a.object_key for a in result.assignments])}
     with transaction.atomic(), set_actor(user):
         record = Draw.objects.create(
             plan_item=item, region_id=item.region_id, drawn_at=timezone.now(), drawn_by=user, algorithm=result.algorithm,
             seed=seed, objects_wanted=n_objects, inspectors_per_check=group_size, criteria=criteria,
             candidate_objects=list(result.objects), candidate_inspectors=list(result.inspectors),
             objects_hash=result.objects_hash, inspectors_hash=result.inspectors_hash,
-            exclusions={k: v for k, v in exclusions.items() if k in by_code}, result=result.as_list())
+            exclusions={k: v for k, v in exclusions.items() if k in names}, result=result.as_list())
         for a in result.assignments:
-            schedule(user, organization=by_code[a.object_key].organization, trigger=Trigger.RANDOM, plan_item=item,
-                     inspectors=[by_number[n] for n in a.inspector_keys], scheduled_on=scheduled_on, draw_record=record)
+            schedule(user, organization=drawn[a.object_key], trigger=Trigger.RANDOM, plan_item=item,
+                     inspectors=[by_number[n] for n in a.inspector_keys], scheduled_on=scheduled_on, draw_record=record,
+                     rules=rules)
     return record
 
 

@@ -81,6 +81,9 @@ def inspection_onsite(request, pk):
             ("inspections", "add-evidence"), ("inspection-items", "answer"), ("findings", "to-hazard")]}
     may = {name.replace("-", "_"): op is not None and op.refused(request.user, inspection) is None
            for name, op in ops.items()}
+    # A finding may also become a case: the cases half declares that operation (it takes ?finding=<id>).
+    open_case = operations.get("enforcement-cases", "open-case")
+    may["open_case"] = open_case is not None and open_case.refused(request.user) is None
     items = list(inspection.items.all())
     return render(request, "supervision/onsite.html", {
         "inspection": inspection, "items": items, "may": may, "answers": [(k, v) for k, v in Answer.choices
