@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from yingji.incidents import grading, money
+from yingji.core.framework import money
+from yingji.incidents import grading
 
 
 @pytest.mark.parametrize("text, yuan", [

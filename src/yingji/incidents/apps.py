@@ -35,7 +35,7 @@ class IncidentsConfig(YingjiAppConfig):
                   width="col-12 col-lg-7"),
     )
     api_enum_names = {"ResponseLevelEnum": "yingji.incidents.models.LEVEL_CHOICES"}
-    engines = ("grading", "deadlines", "event_types", "matching", "money", "reporting")
+    engines = ("grading", "deadlines", "event_types", "matching", "reporting")
 
     def ready(self):
         from yingji.incidents import operations, registries, tasks  # noqa: F401  (join the registry, operations, schedule)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from yingji.core.framework import money
 from yingji.core.framework.documents import OfficialDocument
-from yingji.incidents import money
 
 
 def _cn_time(moment) -> str:

@@ -16,11 +16,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.utils import timezone
 
-from yingji.core.framework import geo, numbering
+from yingji.core.framework import geo, money, numbering
+from yingji.core.framework.moneyfields import YuanField
 from yingji.core.framework.validators import validate_phone
 from yingji.core.models import DomainModel, GeoPoint, Organization, Person, Region, ScopedPart, ScopedQuerySet
-from yingji.incidents import event_types, grading, matching, money, reporting
-from yingji.incidents.fields import YuanField
+from yingji.incidents import event_types, grading, matching, reporting
 from yingji.incidents.workflow import (
     DISPATCH_CLOSED,
     DISPATCH_FLOW,

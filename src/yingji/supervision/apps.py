@@ -1,4 +1,5 @@
 from yingji.core.framework.contributions import DemoStep, MenuEntry, YingjiAppConfig
+from yingji.core.framework.roles import Role
 
 
 class SupervisionConfig(YingjiAppConfig):
@@ -19,17 +20,34 @@ class SupervisionConfig(YingjiAppConfig):
         MenuEntry("监管执法", "抽查事项清单", registry="inspection-matters"),
         MenuEntry("监管执法", "回避关系", registry="conflicts"),
         MenuEntry("监管执法", "检查频次规则", registry="frequency-rules"),
+        MenuEntry("监管执法", "执法案件", registry="enforcement-cases"),
+        MenuEntry("监管执法", "执法文书", registry="case-documents"),
+        MenuEntry("监管执法", "执法时限与门槛", registry="case-rules"),
+        MenuEntry("监管执法", "行政执法公示", url_name="enforcement_public"),
     )
+    # 法制审核 is done by the legal office, not by the case's handler (caseflow.py).
+    roles = (Role("legal", "法制审核人员", "审核执法案件（法制审核通过或退回），查看全部数据",
+                  {"*": "v", "supervision.enforcementcase": "vc"}),)
     # 业务科室 (staff: "*" vacd) plan, draw and inspect; 乡镇 and villages see; an enterprise sees its own
     # checks (core's "*": "v" within its organization). Draws are written once, by the draw operation.
     role_grants = {
         "township": {"supervision.draw": "v", "supervision.inspectionplan": "v", "supervision.planitem": "v",
                      "supervision.frequencyrule": "v", "supervision.inspector": "v", "supervision.conflictofinterest": "v",
-                     "supervision.inspectionmatter": "v"},
+                     "supervision.inspectionmatter": "v", "supervision.enforcementcase": "v",
+                     "supervision.casedocument": "v", "supervision.caserule": "v"},
+        # 行政机关负责人: 集体讨论, 决定 and 结案 are steps of the case (a change), nothing else is.
+        "leader": {"supervision.enforcementcase": "vc"},
     }
     demo = DemoStep("yingji.supervision.demo:load", order=25)
-    engines = ("draw", "caps")
-    api_enum_names = {"InspectionMethodEnum": "yingji.supervision.choices.Method"}
+    engines = ("draw", "caps", "discretion", "caselaw")
+    api_enum_names = {"InspectionMethodEnum": "yingji.supervision.choices.Method",
+                      "CaseStateEnum": "yingji.supervision.casechoices.CaseState",
+                      "ServiceMethodEnum": "yingji.supervision.casechoices.ServiceMethod"}
 
     def ready(self):
-        from yingji.supervision import operations, registries  # noqa: F401  (join the registry and operations)
+        from yingji.supervision import (  # noqa: F401  (join the registries and operations)
+            caseoperations,
+            caseregistries,
+            operations,
+            registries,
+        )

@@ -103,6 +103,9 @@ def load(ctx) -> None:
                                     trigger_note="12350 举报：夜间违规动火作业", inspectors=inspectors[7:9]))
     _work(staff, checks, rng, year, today)
     ctx.facts.append(f"{len(checks)} 条监督检查记录")
+    from yingji.supervision import casedemo
+
+    casedemo.load(ctx)  # the enforcement half: 3 cases in different states
 
 
 def _name(rng) -> str:

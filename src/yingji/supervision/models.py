@@ -421,3 +421,6 @@ class Evidence(InspectionPart):
 
     def __str__(self):
         return f"取证照片 {self.pk}"
+
+
+from yingji.supervision.casemodels import CaseDocument, CaseRule, EnforcementCase  # noqa: E402,F401  (the cases half)

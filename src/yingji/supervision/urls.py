@@ -1,7 +1,7 @@
 from django.shortcuts import redirect
 from django.urls import path
 
-from yingji.supervision import views
+from yingji.supervision import caseviews, views
 
 
 def _operation_page(slug, name):
@@ -19,4 +19,6 @@ urlpatterns = [
     path("api/supervision/draws/<int:pk>/verify/", views.draw_verify_api, name="draw_verify_api"),
     path("public/inspections/", views.public_draws, name="public_draws"),
     path("public/inspections/<int:pk>/", views.public_draw, name="public_draw"),
+    path("public/enforcement/", caseviews.public_notice, name="enforcement_public"),
+    path("public/enforcement.csv", caseviews.public_notice_csv, name="enforcement_public_csv"),
 ]

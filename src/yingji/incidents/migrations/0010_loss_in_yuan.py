@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.db import migrations, models
 
-import yingji.incidents.fields
+import yingji.core.framework.moneyfields
 
 WAN = Decimal(10_000)
 
@@ -49,13 +49,13 @@ class Migration(migrations.Migration):
         migrations.RenameField(model_name="report", old_name="direct_loss", new_name="direct_loss_cny"),
         migrations.AlterField(
             model_name="incident", name="direct_loss_cny",
-            field=yingji.incidents.fields.YuanField(
+            field=yingji.core.framework.moneyfields.YuanField(
                 blank=True, null=True, verbose_name="直接经济损失（万元）",
                 help_text="初步估计；不清楚可暂不填。按万元填写，可精确到分（如 1234.567）；也可注明单位，如“12345670元”"),
         ),
         migrations.AlterField(
             model_name="report", name="direct_loss_cny",
-            field=yingji.incidents.fields.YuanField(
+            field=yingji.core.framework.moneyfields.YuanField(
                 blank=True, null=True, verbose_name="直接经济损失（万元）",
                 help_text="按万元填写，可精确到分（如 1234.567）；也可注明单位，如“12345670元”"),
         ),

@@ -9,7 +9,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from rest_framework import serializers
 
-from yingji.incidents import money
+from yingji.core.framework import money
 
 
 class WanYuanFormField(forms.Field):
