@@ -5,6 +5,8 @@ Sources:
   character computed over the first 17 with the weights below, modulo 31.
 - GB/T 2260 中华人民共和国行政区划代码 (six digits, county and above) and the National Bureau of
   Statistics 统计用区划代码 (nine digits for township, twelve for village).
+- GB 11643-1999 公民身份号码: 18 characters, the 18th a check character over the first 17 digits
+  (weights below, Σ mod 11 → 1 0 X 9 8 7 6 5 4 3 2).
 - GB/T 4754-2017 国民经济行业分类: sections (门类) A–T and their two-digit divisions (大类).
 
 Every check returns ``None`` when the value is valid, or a Chinese message saying why it is not,
@@ -12,6 +14,8 @@ so that forms, the API and imports all report the same words.
 """
 
 from __future__ import annotations
+
+import datetime
 
 CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # 31 characters: no I, O, Z, S, V
 CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
@@ -158,3 +162,49 @@ def industry_label(code: str) -> str:
     if len(code) >= 3 and code[1:3].isdigit():
         return INDUSTRY_DIVISIONS.get(int(code[1:3]), "")
     return INDUSTRY_SECTIONS[code[0]][0]
+
+
+# --- GB 11643-1999 公民身份号码 ------------------------------------------------------------------
+
+ID_NUMBER_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+ID_NUMBER_CHECK_CHARS = "10X98765432"  # Σ(aᵢ·Wᵢ) mod 11 = 0, 1, 2 … 10
+
+
+def id_number_check_char(first17: str) -> str:
+    """The GB 11643 check character for the first 17 digits of a 18-digit 公民身份号码."""
+    total = sum(int(ch) * w for ch, w in zip(first17, ID_NUMBER_WEIGHTS, strict=True))
+    return ID_NUMBER_CHECK_CHARS[total % 11]
+
+
+def id_number_from_15(old: str) -> str:
+    """The 18-digit number of a 15-digit one (GB 11643-1989: birth year in two digits, no check
+    character): the century 19 inserted and the check character added."""
+    if len(old) != 15 or not old.isdigit():
+        raise ValueError("15 位旧号码应为 15 位数字")
+    first17 = old[:6] + "19" + old[6:]
+    return first17 + id_number_check_char(first17)
+
+
+def id_number_error(number: str, today: datetime.date | None = None) -> str | None:
+    """Why ``number`` is not a valid 18-digit 公民身份号码 (GB 11643-1999), or None.
+
+    Checked: 17 digits and a check character (digit or X; a lower-case x is accepted as X), a real
+    birth date not after ``today`` (when given) and the check character. A
+    15-digit number of the 1989 standard is refused, naming its 18-digit form to enter instead."""
+    number = number.strip().upper()
+    if len(number) == 15 and number.isdigit():
+        return f"15 位旧号码请换算为 18 位后填写：{id_number_from_15(number)}"
+    if len(number) != 18:
+        return f"应为 18 位，实际为 {len(number)} 位"
+    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+        return "前 17 位应为数字，第 18 位为数字或 X"
+    try:
+        born = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        return f"出生日期 {number[6:14]} 不是有效日期"
+    if today is not None and born > today:
+        return f"出生日期 {born.isoformat()} 晚于今天"
+    expected = id_number_check_char(number[:17])
+    if number[17] != expected:
+        return f"校验码应为 {expected}，实际为 {number[17]}"
+    return None
