@@ -104,11 +104,11 @@ def receive(user, data: dict) -> DisasterReport:
                                   onset_date=onset, learned_at=submitted, region=region, county_code=county_code,
                                   county_name=county_name, received_from=county_name, major=bool(ev.get("major")))
             event.save()
-        report = DisasterReport.objects.filter(uuid=data["uuid"]).first()
+        report = DisasterReport.objects.filter(source_uuid=data["uuid"]).first()
         if report is not None and report.event_id != event.pk:
             raise ValidationError({"report": "报告标识已用于另一事件"})
         if report is None:
-            report = DisasterReport(uuid=data["uuid"], event=event, region=region)
+            report = DisasterReport(source_uuid=data["uuid"], event=event, region=region)
         report.kind, report.sequence, report.level = kind, sequence, ReportLevel.COUNTY
         report.unit_code, report.unit_name = str(data.get("unit_code", county_code))[:12], county_name
         report.figures = data.get("figures") or {}

@@ -110,6 +110,8 @@ class DisasterReport(DomainModel):
     creator_field = "created_by"
 
     uuid = models.UUIDField("报告标识", default=uuid.uuid4, unique=True, editable=False)
+    source_uuid = models.UUIDField("下级报告标识", null=True, blank=True, unique=True, editable=False,
+                                   help_text="由下级平台报送的报告：下级的报告标识（重复报送按此只更新不重复）")
     event = models.ForeignKey(DisasterEvent, verbose_name="灾情事件", on_delete=models.CASCADE, related_name="reports")
     kind = models.CharField("报告类别", max_length=10, choices=ReportKind.choices)
     sequence = models.PositiveIntegerField("报次", default=1, help_text="本事件第几次报告（初报为 1）")

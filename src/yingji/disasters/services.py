@@ -385,6 +385,8 @@ def check_receiver(user, report: DisasterReport) -> str | None:
     if has_global_scope(user):
         return None
     mine = effective_region(user)
+    if report.event.received_from and mine is not None and report.region.path.startswith(mine.path):
+        return None  # a copy received from below: the level holding it accepts it
     if mine is None or not report.region.path.startswith(mine.path) or report.region.path == mine.path:
         return "只有上一级单位可以接收或退回本报告"
     return None
