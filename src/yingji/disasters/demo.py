@@ -54,7 +54,8 @@ def _flood(staff, county, towns):
 
     learned = timezone.now() - datetime.timedelta(days=40)
     event = DisasterEvent.objects.create(
-        name=f"{timezone.localtime(learned):%Y年%m月}浏阳市暴雨洪涝灾害", disaster_type="flood", onset_date=timezone.localdate(learned),
+        name=f"{timezone.localtime(learned):%Y年%m月}浏阳市暴雨洪涝灾害", disaster_type="flood",
+        onset_date=timezone.localdate(learned),
         learned_at=learned, region=county, description="持续强降雨引发山洪和内涝，大瑶镇、永安镇、官渡镇受灾。")
     event.townships.set([towns[name] for name in FLOOD])
     for town, name, id_number, status in DEAD:
@@ -114,7 +115,8 @@ def _landslide(staff, county, towns):
 
     learned = timezone.now() - datetime.timedelta(minutes=40)
     event = DisasterEvent.objects.create(
-        name=f"{timezone.localtime(learned):%Y年%m月%d日}张坊镇山体滑坡", disaster_type="landslide", onset_date=timezone.localdate(learned),
+        name=f"{timezone.localtime(learned):%Y年%m月%d日}张坊镇山体滑坡", disaster_type="landslide",
+        onset_date=timezone.localdate(learned),
         learned_at=learned, region=county, description="张坊镇一处山体滑坡，冲毁部分房屋和道路，正在核查。")
     town = towns.get("张坊镇") or next(iter(towns.values()))
     event.townships.set([town])

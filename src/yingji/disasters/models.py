@@ -80,6 +80,10 @@ class DisasterEvent(DomainModel):
 
     def clean(self):
         super().clean()
+        from yingji.disasters.catalogue import national
+
+        if self.disaster_type and self.disaster_type not in national().types:
+            raise ValidationError({"disaster_type": f"未知灾种 {self.disaster_type}，请按《自然灾害情况统计调查制度》的灾种填报"})
         if self.region_id and not self.received_from:
             if self.region.level not in ("county",) and self.region.level in ("province", "city"):
                 raise ValidationError({"region": "灾情事件以县级为统计单位，请选择县（市、区）"})
@@ -88,6 +92,12 @@ class DisasterEvent(DomainModel):
                                                  disaster_type=self.disaster_type, region=self.region)
             if self.onset_date and clash.exclude(pk=self.pk).exists():
                 raise ValidationError({"disaster_type": "同一县同一天同一灾种已有灾情事件，请在该事件中续报"})
+
+    def display_disaster_type(self) -> str:
+        from yingji.disasters.catalogue import national
+
+        kind = national().types.get(self.disaster_type)
+        return kind.name if kind else self.disaster_type
 
     @property
     def response_active(self) -> bool:

@@ -23,6 +23,7 @@ register(Registry(
     form_fields=["name", "disaster_type", "onset_date", "learned_at", "region", "townships", "major", "incident",
                  "description"],
     workflow=EVENT_FLOW, locked_states=frozenset({"closed"}), summary=lambda e: ui.event_summary(e),
+    form_widgets={"disaster_type": ui.disaster_type_select},
     example={"disaster_type": "flood", "onset_date": lambda: _next_day()},  # one event per (day, county, type)
     description="灾情事件：一次灾害过程，按（灾害发生日期、县、灾种）唯一；依次初报、续报（若干次）、核报。",
 ))
