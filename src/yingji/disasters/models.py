@@ -47,7 +47,8 @@ class DisasterEvent(DomainModel):
     received_from = models.CharField("报送单位（下级）", max_length=64, blank=True, editable=False,
                                      help_text="由下级平台报送而来的事件，记下级名称")
     townships = models.ManyToManyField(Region, verbose_name="受灾乡镇（街道）", blank=True, related_name="+",
-                                       help_text="报送灾情的乡镇（街道）；各乡镇 1 小时内向县级报送")
+                                       editable=False, help_text=("报送灾情的乡镇（街道），起草报告时选定，乡镇填报时自动加入；"
+                                                                  "各乡镇 1 小时内向县级报送"))
     incident = models.ForeignKey("incidents.Incident", verbose_name="关联突发事件", null=True, blank=True,
                                  on_delete=models.SET_NULL, related_name="disaster_events")
     major = models.BooleanField("重大自然灾害（24小时零报告）", default=False,
