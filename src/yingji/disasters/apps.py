@@ -1,4 +1,4 @@
-from yingji.core.framework.contributions import DemoStep, MenuEntry, PeriodicJob, YingjiAppConfig
+from yingji.core.framework.contributions import DemoStep, HomePanel, MenuEntry, PeriodicJob, YingjiAppConfig
 
 
 class DisastersConfig(YingjiAppConfig):
@@ -24,6 +24,8 @@ class DisastersConfig(YingjiAppConfig):
     }
     periodic_jobs = (PeriodicJob("disaster-clocks", "yingji.disasters.tasks.reporting_clocks", 60),)
     demo = DemoStep("yingji.disasters.demo:load", order=65)
+    home_panels = (HomePanel("disasters/panels/open_clocks.html", "yingji.disasters.panels:open_clocks",
+                             width="col-12 col-lg-6"),)
 
     def ready(self):
         from yingji.disasters import operations, registries, services, tasks  # noqa: F401  (registry, operations, signals, schedule)
