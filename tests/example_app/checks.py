@@ -25,7 +25,8 @@ def test_discovered_and_installed_in_its_order():
 
     assert isinstance(apps.get_app_config("example"), YingjiAppConfig)
     mine = [a for a in settings.INSTALLED_APPS if a.startswith(("yingji.", "tests."))]
-    assert mine[-2:] == ["yingji.incidents.apps.IncidentsConfig", "tests.example_app.apps.ExampleConfig"]
+    assert mine[-1] == "tests.example_app.apps.ExampleConfig"  # order 900: after every platform app
+    assert "yingji.incidents.apps.IncidentsConfig" in mine
 
 
 def test_its_registry_and_url(users, hydrants, client):

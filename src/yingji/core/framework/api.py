@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from yingji.core.framework import history, maplayers, services, tabular, times
 from yingji.core.framework.models import ImportJob
 from yingji.core.framework.registry import (
+    MASK,
     Registry,
     ambiguous_key_message,
     get_registry,
@@ -107,6 +108,15 @@ class RegistrySerializer(serializers.ModelSerializer):
                 relation.queryset = (related_queryset(model, request.user, keep=keep) if request is not None
                                      else model._default_manager.none())
         return fields
+
+    def to_representation(self, instance):
+        """The record as JSON, personal fields masked for a reader without a personal role."""
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        for name in self.registry.masked_fields(request.user if request is not None else None):
+            if data.get(name):
+                data[name] = MASK
+        return data
 
     def validate_photos(self, photos):
         from django.core.exceptions import ValidationError
@@ -291,7 +301,7 @@ class RegistryViewSet(viewsets.ModelViewSet):
     def history(self, request, pk=None):
         record = self.get_object()
         page = self.paginate_queryset(history.entries_for(record))
-        data = [history.describe(e, self.registry) for e in page]
+        data = [history.describe(e, self.registry, masked=self.registry.masked_fields(request.user)) for e in page]
         return self.get_paginated_response(HistoryEntrySerializer(data, many=True).data)
 
     @extend_schema(request=TransitionRequestSerializer, responses=OpenApiTypes.OBJECT,
@@ -334,7 +344,7 @@ class RegistryViewSet(viewsets.ModelViewSet):
     @action(detail=False, methods=["get"])
     def export(self, request):
         qs = self.filter_queryset(self.get_queryset())
-        return xlsx_response(self.registry, qs)
+        return xlsx_response(self.registry, qs, user=request.user)
 
     @extend_schema(request=inline_serializer("ImportUpload", {"file": serializers.FileField()}),
                    responses={200: ImportResultSerializer, 400: ImportResultSerializer, 202: ImportJobSerializer},
@@ -377,9 +387,9 @@ def import_job_body(request, reg: Registry, job: ImportJob) -> dict:
             "updated": job.updated, "unchanged": job.unchanged, "errors": job.errors, "warnings": job.warnings}
 
 
-def xlsx_response(reg: Registry, qs, *, template: bool = False) -> HttpResponse:
+def xlsx_response(reg: Registry, qs, *, template: bool = False, user=None) -> HttpResponse:
     fields = tabular.tabular_fields(reg)
-    rows = [] if template else tabular.export_rows(reg, qs, fields)
+    rows = [] if template else tabular.export_rows(reg, qs, fields, masked=reg.masked_fields(user))
     content = tabular.write_xlsx(reg, rows, fields, with_help=template)
     return tabular.download(content, f"{reg.label}{'导入模板' if template else ''}.xlsx")
 
@@ -419,7 +429,7 @@ def documents_action(reg: Registry):
         declared = reg.documents.get(name)
         if declared is None or not declared.ready(record):
             return Response({"detail": "没有这份文书"}, status=status.HTTP_404_NOT_FOUND)
-        return document_response(declared, record)
+        return document_response(declared, record, request.user)
 
     return document
 

@@ -113,7 +113,7 @@ def _registry_of(model):
     return registry_for_model(model) if model is not None else None
 
 
-def describe(entry, reg=None) -> dict:
+def describe(entry, reg=None, masked=frozenset()) -> dict:
     """One history entry as plain data: who, when (a time and its text, Asia/Shanghai to the minute),
     what, and field-by-field old → new as people read them (related records by name, roles by their
     Chinese names; a many-to-many change as what was added or taken away)."""
@@ -138,6 +138,9 @@ def describe(entry, reg=None) -> dict:
         if (f is not None and f.auto_created and not f.concrete) or name in hidden:
             continue  # the records pointing here (not this record's); columns the platform does not show
         old, new = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
+        if name in masked:  # personal data the reader may not see (registry.personal_fields)
+            changes.append({"field": name, "label": label, "old": "***" if old else "", "new": "***" if new else ""})
+            continue
         read = _reader(reg, name)  # a field people read in a unit of its own (yuan kept, 万元 shown)
         if read:
             old, new = read(old), read(new)

@@ -25,6 +25,7 @@ from yingji.core.framework.models import GeoPoint, GeoShape
 from yingji.core.framework.widgets import AutocompleteInput, ChecklistWidget
 
 _REGISTRIES: dict[str, Registry] = {}
+MASK = "***"  # what a masked personal field reads as
 
 
 class _EmptyJSONField(forms.JSONField):
@@ -151,6 +152,9 @@ class RecordDocument:
     extension: str = "docx"
     filename: Callable[[Any], str] | None = None  # record -> file name; default "<label>-<record>.<extension>"
     inline: bool = False  # shown in the browser (an XML message) rather than downloaded
+    # Built for the one reading it: ``build(record, user)`` (a paper holding personal data masks what
+    # the reader's roles may not see, as Registry.personal_fields does on pages).
+    for_reader: bool = False
 
     def ready(self, record) -> bool:
         return self.available is None or bool(self.available(record))
@@ -269,8 +273,16 @@ class Registry:
     # saved as its attachments in the same transaction — the label of the form's photo input, e.g.
     # "现场照片"; the API's create takes them as ``photos`` (multipart).
     photos_on_create: str = ""
+    # Personal data (a victim's name and ID number): shown only to users holding one of
+    # ``personal_roles``, masked (MASK) for everyone else on every path — list and record pages, the
+    # API, exports and the history. Never searchable or filterable (a search would reveal them).
+    personal_fields: tuple[str, ...] = ()
+    personal_roles: tuple[str, ...] = ()
 
     def __post_init__(self):
+        probed = set(self.personal_fields) & {n.split("__")[0] for n in [*self.search_fields, *self.filter_fields]}
+        if probed:
+            raise ValueError(f"{self.slug}: personal fields {sorted(probed)} may not be searched or filtered")
         if not self.map_name:
             names = {f.name for f in self.model._meta.concrete_fields}
             self.map_name = next(((n,) for n in ("name", "title") if n in names), tuple(self.natural_key))
@@ -294,6 +306,16 @@ class Registry:
         if state not in self.locked_states:
             return None
         return f"{self.label}已处于“{self.workflow.label(state)}”状态，不能直接修改或删除，请通过流程操作"
+
+    def masked_fields(self, user) -> frozenset[str]:
+        """The personal fields ``user`` may not read (all of them unless they hold a personal role)."""
+        if not self.personal_fields:
+            return frozenset()
+        from yingji.core.framework.roles import holds
+
+        if user is not None and user.is_authenticated and (user.is_superuser or holds(user) & set(self.personal_roles)):
+            return frozenset()
+        return frozenset(self.personal_fields)
 
     # ---- names -------------------------------------------------------------------------------
     @property
@@ -427,11 +449,12 @@ class Registry:
     def form_class(self, user, *, for_import: bool = False):
         """A ModelForm over the editable fields with related choices limited to the user's scope."""
         reg = self
+        masked = self.masked_fields(user)  # personal data the user may not read is not shown for editing either
 
         class RegistryForm(forms.ModelForm):
             class Meta:
                 model = reg.model
-                fields = reg.editable_fields
+                fields = [n for n in reg.editable_fields if n not in masked]
                 formfield_callback = _formfield
 
             def __init__(self, *args, **kwargs):

@@ -20,13 +20,16 @@ from yingji.core.framework import history, services
 from yingji.core.framework.access import can
 from yingji.core.framework.api import display_value, xlsx_response
 from yingji.core.framework.models import Attachment, ImportJob, JobRun
-from yingji.core.framework.registry import Registry, get_registry
+from yingji.core.framework.registry import MASK, Registry, get_registry
 from yingji.core.framework.related import light, of_parents, panels, parent_links
 from yingji.core.framework.search import search_q
 
 
-def _shown(obj, reg, name):
-    """A field's value on a page: as people read it (display_value), a code (a login name) marked as code."""
+def _shown(obj, reg, name, masked=frozenset()):
+    """A field's value on a page: as people read it (display_value), a code (a login name) marked as code;
+    a personal field the user may not read, masked."""
+    if name in masked:
+        return MASK
     value = display_value(obj, reg, name)
     if value is not None and name in reg.code_fields:
         return format_html("<code>{}</code>", value)
@@ -91,7 +94,8 @@ class ListView(RegistryView):
         size = request.GET.get("page_size", "")
         size = int(size) if size.isdigit() and 0 < int(size) <= 200 else settings.PAGE_SIZE
         page = Paginator(qs, size).get_page(request.GET.get("page"))
-        rows = [(obj, [_shown(obj, reg, n) for n in reg.list_fields]) for obj in page.object_list]
+        masked = reg.masked_fields(request.user)
+        rows = [(obj, [_shown(obj, reg, n, masked) for n in reg.list_fields]) for obj in page.object_list]
         query = request.GET.copy()
         query.pop("page", None)
         order_query = query.copy()
@@ -110,7 +114,8 @@ class DetailView(RegistryView):
     def get(self, request, registry, pk):
         reg = self.registry
         obj = self.get_object()
-        fields = [(reg.field_label(n), _shown(obj, reg, n), n) for n in reg.display_fields]
+        masked = reg.masked_fields(request.user)
+        fields = [(reg.field_label(n), _shown(obj, reg, n, masked), n) for n in reg.display_fields]
         related, layers = panels(request.user, obj)
         flow = None
         if reg.workflow is not None:
@@ -139,7 +144,7 @@ class DetailView(RegistryView):
             documents=documents, layers=layers, actions=actions,
             summary=reg.summary(obj) if reg.summary is not None else None,
             record_links=[(label, reverse(url_name, args=[obj.pk])) for label, url_name in reg.record_links],
-            history=[history.describe(e, reg) for e in history.entries_for(obj)[:50]]))
+            history=[history.describe(e, reg, masked=masked) for e in history.entries_for(obj)[:50]]))
 
 
 class EditView(RegistryView):
@@ -260,12 +265,12 @@ class DocumentView(RegistryView):
         declared = self.registry.documents.get(name)
         if declared is None or declared.extension != extension or not declared.ready(obj):
             raise Http404("没有这份文书")
-        return document_response(declared, obj)
+        return document_response(declared, obj, request.user)
 
 
 class ExportView(RegistryView):
     def get(self, request, registry):
-        return xlsx_response(self.registry, self.filtered()[1])
+        return xlsx_response(self.registry, self.filtered()[1], user=request.user)
 
 
 class TemplateView(RegistryView):

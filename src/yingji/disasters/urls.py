@@ -1,0 +1,11 @@
+from django.urls import path
+
+from yingji.core.framework.views import DocumentView
+
+# The event's spreadsheet and CSV papers at addresses of their own type (the .docx one is the registry's).
+urlpatterns = [
+    path("registry/disaster-events/<int:pk>/documents/forms.xlsx", DocumentView.as_view(),
+         {"registry": "disaster-events", "name": "forms", "extension": "xlsx"}, name="disaster_event_forms"),
+    path("registry/disaster-events/<int:pk>/documents/hxl.csv", DocumentView.as_view(),
+         {"registry": "disaster-events", "name": "hxl", "extension": "csv"}, name="disaster_event_hxl"),
+]
