@@ -2,6 +2,7 @@
 
 
 def load(ctx) -> None:
-    from yingji.disasters import services
+    from yingji.disasters import officer_demo, services
 
+    officer_demo.load(ctx)  # the 灾害信息员 network first: its accounts report the events' figures
     services.load_demo(ctx)
