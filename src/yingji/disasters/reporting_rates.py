@@ -17,6 +17,7 @@ import functools
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import FloatField, Func
 from django.db.models.fields.json import KT
 from django.utils import timezone
 
@@ -112,9 +113,26 @@ def level_of(key: str) -> tuple[str, str]:
     return "county", ""  # followup-<n>, skip:province, skip:ministry
 
 
+class Epoch(Func):
+    """A timestamp as seconds since 1970 (UTC): 5 years of clocks are thousands of timestamps, and
+    reading them as numbers is several times faster than having the driver parse each one."""
+
+    output_field = FloatField()
+    template = "EXTRACT(EPOCH FROM %(expressions)s)"
+
+    def as_sqlite(self, compiler, connection, **extra):  # Julian days: fractions of a second kept
+        return super().as_sql(compiler, connection, template="((julianday(%(expressions)s) - 2440587.5) * 86400.0)",
+                              **extra)
+
+
+def _moment(epoch: float | None) -> datetime.datetime | None:
+    return None if epoch is None else datetime.datetime.fromtimestamp(epoch, datetime.UTC)
+
+
 def slots(user, sel: Selection) -> tuple[list[rates.Slot], dict]:
     rows = (DisasterDeadline.objects.filter(event__in=events(user, sel))
-            .values_list("event_id", "key", "due_at", "done_at"))
+            .annotate(due_s=Epoch("due_at"), done_s=Epoch("done_at"))
+            .values_list("event_id", "key", "due_s", "done_s"))
     town = own_township(user)
     out, sent = [], {}
     for event_id, key, due, done in rows:
@@ -122,9 +140,9 @@ def slots(user, sel: Selection) -> tuple[list[rates.Slot], dict]:
         if town is not None and (level != "township" or township != town.name):
             continue
         slot_key = f"E{event_id}/{key}"
-        out.append(rates.Slot(slot_key, level, township, due))
+        out.append(rates.Slot(slot_key, level, township, _moment(due)))
         if done is not None:
-            sent[slot_key] = done
+            sent[slot_key] = _moment(done)
     return out, sent
 
 
