@@ -46,6 +46,8 @@ class DisasterEvent(DomainModel):
     county_name = models.CharField("县级区划", max_length=64, editable=False, blank=True)
     received_from = models.CharField("报送单位（下级）", max_length=64, blank=True, editable=False,
                                      help_text="由下级平台报送而来的事件，记下级名称")
+    townships = models.ManyToManyField(Region, verbose_name="受灾乡镇（街道）", blank=True, related_name="+",
+                                       help_text="报送灾情的乡镇（街道）；各乡镇 1 小时内向县级报送")
     incident = models.ForeignKey("incidents.Incident", verbose_name="关联突发事件", null=True, blank=True,
                                  on_delete=models.SET_NULL, related_name="disaster_events")
     major = models.BooleanField("重大自然灾害（24小时零报告）", default=False,
@@ -108,6 +110,8 @@ class DisasterReport(DomainModel):
     creator_field = "created_by"
 
     uuid = models.UUIDField("报告标识", default=uuid.uuid4, unique=True, editable=False)
+    source_uuid = models.UUIDField("下级报告标识", null=True, blank=True, unique=True, editable=False,
+                                   help_text="由下级平台报送的报告：下级的报告标识（重复报送按此只更新不重复）")
     event = models.ForeignKey(DisasterEvent, verbose_name="灾情事件", on_delete=models.CASCADE, related_name="reports")
     kind = models.CharField("报告类别", max_length=10, choices=ReportKind.choices)
     sequence = models.PositiveIntegerField("报次", default=1, help_text="本事件第几次报告（初报为 1）")
@@ -183,6 +187,10 @@ class CasualtyRow(DomainModel):
     place = models.CharField("死亡（失踪）地点", max_length=120, blank=True)
     cause = models.CharField("致灾原因", max_length=120, blank=True)
 
+    def clean(self):
+        super().clean()
+        _check_person(self, "id_number", CasualtyRow)
+
     class Meta:
         verbose_name = verbose_name_plural = "因灾死亡失踪人员"
         ordering = ["event", "region", "name"]
@@ -202,12 +210,31 @@ class HouseholdRow(DomainModel):
     rooms = models.PositiveSmallIntegerField("房屋间数", default=1)
     address = models.CharField("住址", max_length=120, blank=True)
 
+    def clean(self):
+        super().clean()
+        _check_person(self, "id_number", HouseholdRow)
+
     class Meta:
         verbose_name = verbose_name_plural = "因灾倒塌损坏住房户"
         ordering = ["event", "region", "name"]
 
     def __str__(self):
         return f"{self.get_damage_display()}住房户"
+
+
+def _check_person(row, field: str, model) -> None:
+    """A named-list row's ID number passes GB 11643 and appears once in the event's list."""
+    from yingji.core.directory.codes import id_number_error
+
+    number = (getattr(row, field) or "").strip().upper()
+    setattr(row, field, number)
+    if not number:
+        return
+    error = id_number_error(number)
+    if error:
+        raise ValidationError({field: error})
+    if row.event_id and model.objects.filter(event_id=row.event_id, **{field: number}).exclude(pk=row.pk).exists():
+        raise ValidationError({field: "该身份证号码已在本事件的一览表中登记（重复）"})
 
 
 class DisasterDeadline(models.Model):

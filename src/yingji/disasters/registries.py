@@ -2,6 +2,7 @@ import datetime
 import itertools
 
 from yingji.core.framework.registry import Registry, register
+from yingji.disasters import ui
 from yingji.disasters.models import CasualtyRow, DisasterEvent, DisasterReport, HouseholdRow, UpwardLink
 from yingji.disasters.workflow import EVENT_FLOW, REPORT_FLOW
 
@@ -19,8 +20,9 @@ register(Registry(
     list_fields=["name", "disaster_type", "onset_date", "county_name", "state", "major", "received_from"],
     search_fields=["name", "county_name", "description"], filter_fields=["state", "disaster_type", "major", "region"],
     natural_key=("id",), select_related=("region", "incident"),
-    form_fields=["name", "disaster_type", "onset_date", "learned_at", "region", "major", "incident", "description"],
-    workflow=EVENT_FLOW, locked_states=frozenset({"closed"}),
+    form_fields=["name", "disaster_type", "onset_date", "learned_at", "region", "townships", "major", "incident",
+                 "description"],
+    workflow=EVENT_FLOW, locked_states=frozenset({"closed"}), summary=lambda e: ui.event_summary(e),
     example={"disaster_type": "flood", "onset_date": lambda: _next_day()},  # one event per (day, county, type)
     description="灾情事件：一次灾害过程，按（灾害发生日期、县、灾种）唯一；依次初报、续报（若干次）、核报。",
 ))
@@ -31,6 +33,7 @@ register(Registry(
     natural_key=("id",), select_related=("event", "region"),
     form_fields=["background", "course", "features", "trend", "relief", "needs", "next_steps"],
     workflow=REPORT_FLOW, locked_states=frozenset({"submitted", "accepted"}), allow_create=False,
+    summary=lambda r: ui.report_summary(r),
     description="灾情报告：村（社区）、乡镇（街道）填报和县级汇总的初报、续报、核报；提交时核查数据，需说明的须书面说明。",
 ))
 register(Registry(
