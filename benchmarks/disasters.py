@@ -107,6 +107,7 @@ def load(log):
                         clocks.append(DisasterDeadline(event=event, key=f"township:{town.name}",
                                                        label=f"{town.name}向县级报送灾情", due_at=due, done_at=sent))
             DisasterReport.objects.bulk_create(reports)
+            DisasterDeadline.objects.filter(event=event).delete()  # the history's clocks, not today's (sync_clocks)
             DisasterDeadline.objects.bulk_create(clocks)
     with connection.cursor() as cur:
         cur.execute("ANALYZE")

@@ -30,6 +30,17 @@ def example(tree):
                                       learned_at=at((6, 10), 8), region=tree["county"])
     e2 = DisasterEvent.objects.create(name="7·1 滑坡", disaster_type="landslide", onset_date=datetime.date(2026, 7, 1),
                                       learned_at=at((7, 1), 14), region=tree["county"])
+    for event, town, seq, state, figures in [
+        (e1, "a", 1, "submitted", {"affected_population": 100, "direct_loss": 1000000}),
+        (e1, "a", 2, "accepted", {"affected_population": 150, "direct_loss": 2000000}),
+        (e1, "b", 1, "submitted", {"affected_population": 80}),
+        (e1, "b", 2, "draft", {"affected_population": 999}),  # not sent: not on the map
+        (e2, "a", 1, "submitted", {"affected_population": 20}),
+    ]:
+        DisasterReport.objects.create(event=event, kind="initial" if seq == 1 else "followup", sequence=seq,
+                                      level="township", region=tree[town], figures=figures, state=state)
+    # The example's clocks replace those the platform keeps for the events (services.sync_clocks).
+    DisasterDeadline.objects.filter(event__in=[e1, e2]).delete()
     future = datetime.datetime.now(ZONE) + datetime.timedelta(days=3)
     for event, key, due, done in [
         (e1, "township:大瑶镇", at((6, 10), 9), at((6, 10), 8, 40)),
@@ -40,15 +51,6 @@ def example(tree):
         (e2, "initial:county", future, None),
     ]:
         DisasterDeadline.objects.create(event=event, key=key, label=key, due_at=due, done_at=done)
-    for event, town, seq, state, figures in [
-        (e1, "a", 1, "submitted", {"affected_population": 100, "direct_loss": 1000000}),
-        (e1, "a", 2, "accepted", {"affected_population": 150, "direct_loss": 2000000}),
-        (e1, "b", 1, "submitted", {"affected_population": 80}),
-        (e1, "b", 2, "draft", {"affected_population": 999}),  # not sent: not on the map
-        (e2, "a", 1, "submitted", {"affected_population": 20}),
-    ]:
-        DisasterReport.objects.create(event=event, kind="initial" if seq == 1 else "followup", sequence=seq,
-                                      level="township", region=tree[town], figures=figures, state=state)
     return {**tree, "e1": e1, "e2": e2}
 
 
