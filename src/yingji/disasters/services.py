@@ -499,8 +499,3 @@ def run_clocks(now=None) -> dict:
 def event_url(event) -> str:
     return f"/registry/disaster-events/{event.pk}/"
 
-
-def load_demo(ctx) -> None:
-    from yingji.disasters.demo import build
-
-    build(ctx)
