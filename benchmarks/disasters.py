@@ -131,6 +131,62 @@ def time_rollup(runs: int) -> tuple[float, float]:
     return statistics.median(times), times[max(0, int(len(times) * 0.95) - 1)]
 
 
+def time_db_rollup(runs: int) -> dict[str, tuple[float, float]]:
+    """The roll-up as the county does it (services.roll_up, one transaction): each of the 30
+    townships from its villages' submitted entries, then the county from the 30 townships."""
+    from django.db import transaction
+
+    from yingji.core.models import User
+    from yingji.disasters import services
+    from yingji.disasters.models import DisasterEvent, DisasterReport
+
+    county, towns, villages = county_and_villages()
+    staff = User.objects.get(username="staff")
+    rng = random.Random(4)
+    event = DisasterEvent.objects.filter(name="基准汇总").first()
+    if event is None:
+        with transaction.atomic():
+            learned = datetime.datetime(2026, 6, 1, 8, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
+            event = DisasterEvent.objects.create(name="基准汇总", disaster_type="flood", onset_date=learned.date(),
+                                                 learned_at=learned, region=county)
+            top = DisasterReport.objects.create(event=event, kind="initial", sequence=1, level="county", region=county)
+            for town in towns:
+                mid = DisasterReport.objects.create(event=event, kind="initial", sequence=1, level="township",
+                                                    region=town, parent=top)
+                DisasterReport.objects.bulk_create([DisasterReport(
+                    event=event, kind="initial", sequence=1, level="village", region=v, unit_code=v.code,
+                    unit_name=v.name, parent=mid, state="submitted", figures=figures(rng, 0.2)) for v in villages[town.pk]])
+    top = DisasterReport.objects.get(event=event, level="county")
+    mids = list(DisasterReport.objects.filter(event=event, level="township"))
+
+    def timed(step) -> tuple[float, float]:
+        times = []
+        for _ in range(runs + 3):
+            with transaction.atomic():
+                t0 = time.perf_counter()
+                own = step()  # a step that prepares first times itself
+                times.append((own if isinstance(own, float) else time.perf_counter() - t0) * 1000)
+                transaction.set_rollback(True)  # each run starts from the same drafts
+        times = sorted(times[3:])
+        return statistics.median(times), times[max(0, int(len(times) * 0.95) - 1)]
+
+    def county_step():  # the townships submitted: the county's 汇总下级 over the 30 of them
+        DisasterReport.objects.filter(pk__in=[m.pk for m in mids]).update(state="submitted")
+        t0 = time.perf_counter()
+        services.roll_up(staff, top)
+        return time.perf_counter() - t0
+
+    def whole():
+        for mid in mids:
+            services.roll_up(staff, mid)
+        DisasterReport.objects.filter(pk__in=[m.pk for m in mids]).update(state="submitted")
+        services.roll_up(staff, top)
+
+    return {"roll-up, one township (~10 villages)": timed(lambda: services.roll_up(staff, mids[0])),
+            "roll-up, the county (30 townships)": timed(county_step),
+            "roll-up, 30 townships then the county": timed(whole)}
+
+
 def main():
     args = start(__doc__.splitlines()[0])
     from django.test import Client
@@ -150,6 +206,8 @@ def main():
           f"{sum(len(v) for v in villages.values())} villages; {args.runs} runs each after 3 warm-ups")
     p50, p95 = time_rollup(args.runs)
     print(f"{'roll-up villages → townships → county (pure)':52s} {p50:8.2f} {p95:8.2f}")
+    for name, (p50, p95) in time_db_rollup(max(10, args.runs // 2)).items():
+        print(f"{name + ' (services.roll_up)':52s} {p50:8.1f} {p95:8.1f}")
     since = (datetime.date.today() - datetime.timedelta(days=365 * YEARS)).isoformat()
     five = f"since={since}"
     report(client, [
