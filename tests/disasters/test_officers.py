@@ -40,6 +40,9 @@ def test_an_officer_serves_a_village_or_township_and_the_account_must_reach_it(c
     assert "不含负责区域“大瑶村”" in exc.value.message_dict["account"][0]
     o.account = users["village_a"]
     o.full_clean()
+    o.phone = ""  # not given: the address book's mobile
+    o.full_clean()
+    assert o.phone == o.person.mobile
 
 
 def test_only_villages_go_on_the_disaster_prone_list(county):

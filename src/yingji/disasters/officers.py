@@ -57,8 +57,8 @@ class DisasterOfficer(DomainModel):
     region = models.ForeignKey("core.Region", verbose_name="负责区域", on_delete=models.PROTECT,
                                related_name="disaster_officers", help_text="所负责的村社区或乡镇街道")
     post = models.CharField("岗位", max_length=1, choices=OfficerPost.choices, default=OfficerPost.A, db_index=True)
-    phone = models.CharField("手机", max_length=11, validators=[validate_mobile],
-                             help_text="报灾联系手机，保持 24 小时畅通")
+    phone = models.CharField("手机", max_length=11, validators=[validate_mobile], blank=True,
+                             help_text="报灾联系手机，保持 24 小时畅通；不填则取人员通讯录中的手机")
     active = models.BooleanField("在岗", default=True, db_index=True, help_text="离任、调整后改为不在岗，不要删除")
     since = models.DateField("任职日期", null=True, blank=True)
     account = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登录账号", null=True, blank=True,
@@ -74,8 +74,15 @@ class DisasterOfficer(DomainModel):
     def __str__(self):
         return f"{self.person.name}（{self.region}·{self.post}岗）"
 
+    def save(self, *args, **kwargs):
+        if not self.phone and self.person_id:
+            self.phone = self.person.mobile
+        super().save(*args, **kwargs)
+
     def clean(self):
         super().clean()
+        if not self.phone and self.person_id:
+            self.phone = self.person.mobile
         errors = {}
         if self.region_id and self.region.level not in OFFICER_LEVELS:
             errors["region"] = "灾害信息员的负责区域应为村社区或乡镇街道"
