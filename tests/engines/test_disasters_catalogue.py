@@ -75,6 +75,7 @@ def test_the_issues_indicators_are_all_there_with_their_units():
     assert rules.indicators["deaths"].hxl == "#affected +killed"
     assert rules.indicators["affected_population"].header == "受灾人口（人）"
     assert rules.indicators["houses_collapsed_rooms"].header == "倒塌房屋（间）"
+    assert rules.indicators["emergency_aid_current"].header == "需紧急生活救助人口（人，实时）"
 
 
 def test_settings_carry_their_sources_and_the_unconfirmed_ones_say_so():

@@ -118,3 +118,32 @@ def test_the_text_description_and_photos():
     assert photos.rule == "photos" and "不少于 3 张，现有 2 张" in photos.message
     missing = only(checks.check_text({**full, "trend": " "}, response_active=False, photos=0, rules=RULES))
     assert missing.code == "trend" and missing.message == "文字说明缺少「趋势预测」"
+
+
+def test_figures_as_typed_or_stored_come_in_their_stored_types():
+    raw = {"affected_population": "1,200", "deaths": 1.0, "crop_affected_area": "350.50", "direct_loss": "12345670.00",
+           "missing": "", "injured": None}
+    figures, errors = checks.parse_figures(raw, RULES, "青石镇")
+    assert errors == []
+    assert figures == {"affected_population": 1200, "deaths": 1, "crop_affected_area": Decimal("350.50"),
+                       "direct_loss": Decimal("12345670.00")}
+    assert isinstance(figures["deaths"], int)
+    typed, _ = checks.parse_figures({"direct_loss": "1234.567"}, RULES, money_in="wan")
+    assert typed == {"direct_loss": Decimal("12345670.000")}  # 万元 typed, yuan kept, exactly
+    assert checks.figures_json(figures) == {"affected_population": 1200, "deaths": 1, "crop_affected_area": "350.5",
+                                            "direct_loss": "12345670"}
+    again, _ = checks.parse_figures(checks.figures_json(figures), RULES)
+    assert again == figures  # JSON round trip
+
+
+@pytest.mark.parametrize(("raw", "rule", "words"), [
+    ({"deaths": "两人"}, "number", "青石镇「因灾死亡人口」：「两人」不是数字"),
+    ({"deaths": True}, "number", "不是数字"),
+    ({"deaths": "NaN"}, "number", "不是数字"),
+    ({"missing": "1.5"}, "whole", "应为整数（1.5）"),
+    ({"direct_loss": "0.0000001"}, "fen", "精确到分以下（0.001 元）"),
+    ({"killed": 1}, "unknown", "未知指标 killed"),
+])
+def test_bad_figures_are_refused_located(raw, rule, words):
+    figures, errors = checks.parse_figures(raw, RULES, "青石镇", money_in="wan")
+    assert figures == {} and only(errors).rule == rule and words in errors[0].message

@@ -67,6 +67,13 @@ def test_skip_level_boundary(deaths_missing, skip):
         assert keys["skip:province"] == keys["skip:ministry"] == at(2025, 7, 1, 16, 0)
 
 
+def test_skip_level_counts_from_when_the_threshold_was_reached():
+    later = at(2025, 7, 2, 9, 0)  # a 续报 brings deaths + missing to 10
+    facts = EventFacts(LEARNED, deaths_missing=10, skip_level_since=later)
+    due = {d.key: d.due for d in clocks.deadlines(facts, {}, RULES, LEARNED)}
+    assert due["skip:province"] == due["skip:ministry"] == at(2025, 7, 2, 11, 0)
+
+
 def test_the_skip_threshold_is_a_setting():
     rules = national().with_overrides({"clocks": {"skip_level_threshold": 5}}).clocks
     assert "skip:province" in {d.key for d in clocks.deadlines(EventFacts(LEARNED, deaths_missing=5), {}, rules, LEARNED)}
@@ -141,6 +148,8 @@ def test_working_days_skip_holidays_and_count_adjusted_workdays():
     # 国庆 2025: 1–8 October off, Saturday 11 October worked (data: holidays and extra_workdays).
     assert clocks.add_working_days(at(2025, 9, 30, 18, 0), 2, RULES) == at(2025, 10, 11, 0, 0)  # 9 Oct, 10 Oct
     assert clocks.add_working_days(at(2025, 10, 9, 18, 0), 2, RULES) == at(2025, 10, 12, 0, 0)  # 10 Oct, Sat 11 Oct
+    # 春节 2026: Saturday 14 February worked, 15–23 February off (国务院办公厅 2025-11-04 notice).
+    assert clocks.add_working_days(at(2026, 2, 13, 18, 0), 2, RULES) == at(2026, 2, 25, 0, 0)  # Sat 14, Tue 24
     weekends_only = national().with_overrides({"clocks": {"holidays": [], "extra_workdays": []}}).clocks
     assert clocks.add_working_days(at(2025, 9, 30, 18, 0), 2, weekends_only) == at(2025, 10, 3, 0, 0)
 
@@ -148,3 +157,42 @@ def test_working_days_skip_holidays_and_count_adjusted_workdays():
 def test_times_without_zone_are_refused():
     with pytest.raises(ValueError, match="时区"):
         clocks.deadlines(EventFacts(datetime.datetime(2025, 7, 1, 14)), {}, RULES, LEARNED)
+
+
+def test_incidents_followup_interval_agrees_with_the_rules_data():
+    from yingji.incidents import deadlines
+
+    assert deadlines.FOLLOWUP_DAYS == RULES.followup_days
+    assert deadlines.DROUGHT_FOLLOWUP_DAYS == RULES.drought_followup_days
+    assert deadlines.REMIND_BEFORE == RULES.remind_before
+
+
+ALL_CLOCKS = EventFacts(LEARNED, deaths_missing=12, township_learned_at={"青石镇": LEARNED},
+                        major_since=at(2025, 7, 1, 12, 0), stable_at=at(2025, 7, 4, 8, 0))
+ALL_SENT = {"initial:county": at(2025, 7, 1, 15, 0)}
+
+
+def test_every_kind_of_clock_is_there():
+    kinds = {d.key.split(":")[0].split("-")[0] for d in clocks.deadlines(ALL_CLOCKS, ALL_SENT, RULES, LEARNED)}
+    assert kinds == {"township", "initial", "skip", "zero", "final"}  # no 续报 once 灾情稳定 is declared
+    open_event = EventFacts(LEARNED)
+    assert [d.key for d in clocks.deadlines(open_event, ALL_SENT, RULES, LEARNED)][-1] == "followup-1"
+
+
+@pytest.mark.parametrize("remind_minutes", [15, 60])
+@pytest.mark.parametrize("key", [d.key for d in clocks.deadlines(ALL_CLOCKS, ALL_SENT, RULES, LEARNED)
+                                 if d.key not in ALL_SENT])
+def test_every_clock_with_time_moved(key, remind_minutes):
+    rules = national().with_overrides({"clocks": {"remind_before_minutes": remind_minutes}}).clocks
+    due = next(d.due for d in clocks.deadlines(ALL_CLOCKS, ALL_SENT, rules, LEARNED) if d.key == key)
+    window = datetime.timedelta(minutes=remind_minutes)
+
+    def status(now, sent=ALL_SENT):
+        return by_key(ALL_CLOCKS, sent, now, rules)[key].status
+
+    assert status(due - window - M) == "pending"
+    assert status(due - window) == "due_soon"  # the reminder
+    assert status(due) == "due_soon"
+    assert status(due + datetime.timedelta(seconds=1)) == "overdue"  # escalation to the duty desk
+    late = {**ALL_SENT, key: due + H}
+    assert status(due + 2 * H, late) == "done" and by_key(ALL_CLOCKS, late, due + 2 * H, rules)[key].seconds_left == -3600

@@ -88,8 +88,8 @@ def test_reporting_rates_worked_example():
     assert (total.expected, total.received, total.on_time, total.late, total.missing) == (6, 5, 4, 1, 1)
     assert (total.rate, total.on_time_rate) == (83.3, 66.7)
     assert rows["township", "白水乡"].as_dict() == {
-        "level": "township", "township": "白水乡", "expected": 2, "received": 1, "on_time": 1, "late": 0, "missing": 1,
-        "rate": 50.0, "on_time_rate": 50.0}
+        "period": "", "level": "township", "township": "白水乡", "expected": 2, "received": 1, "on_time": 1, "late": 0,
+        "missing": 1, "rate": 50.0, "on_time_rate": 50.0}
     assert (rows["township", "青石镇"].rate, rows["township", "青石镇"].on_time_rate) == (100.0, 50.0)
     assert (rows["county", ""].expected, rows["county", ""].on_time, rows["county", ""].late) == (2, 1, 1)
 
@@ -100,3 +100,27 @@ def test_a_report_received_before_it_is_due_counts_and_nothing_expected_has_no_r
     assert (early[0].expected, early[0].on_time) == (1, 1)
     assert rates.reporting_rates([slot], {}, now=at(8, 0)) == []
     assert rates.RateRow("county", "", 0, 0, 0).rate is None
+
+
+def test_an_incidents_figures_open_its_event_and_the_relief_engine_reads_the_figures():
+    from yingji.incidents.grading import relief_level
+
+    opened = rollup.from_incident({"deaths": 3, "missing": 0, "injured": 2, "relocated": 1500, "trapped": 4,
+                                   "houses_collapsed": 12, "direct_loss": Decimal("1234.567")})
+    assert opened == {"deaths": 3, "missing": 0, "injured_serious": 2, "relocated_total": 1500,
+                      "direct_loss": Decimal("12345670.000")}
+    figures = {"deaths": 15, "missing": 6, "relocated_total": 90_000, "emergency_aid_total": 120_000,
+               "houses_collapsed_rooms": 8000, "houses_severe_rooms": 3000, "houses_collapsed_households": 2500,
+               "houses_severe_households": 700}
+    relief = rollup.relief_figures(figures)
+    assert relief == {"deaths_missing": 21, "relocated": 120_000, "houses_rooms": 11_000, "houses_households": 3200,
+                      "drought_people": 0}
+    assert relief_level(relief).level == "IV"  # 20–49 deaths + missing (STANDARDS.md §3)
+
+
+def test_rates_per_period_in_one_pass():
+    slots = [Slot("A", "county", "", at(1, 10)), Slot("B", "county", "", at(2, 10)),
+             Slot("C", "county", "", datetime.datetime(2024, 7, 1, 10, tzinfo=CST))]
+    received = {"A": at(1, 9), "C": datetime.datetime(2024, 7, 1, 11, tzinfo=CST)}
+    rows = rates.reporting_rates(slots, received, now=at(3, 0), period=lambda s: str(s.due.year))
+    assert [(r.period, r.expected, r.received, r.on_time) for r in rows] == [("2024", 1, 1, 0), ("2025", 2, 1, 1)]

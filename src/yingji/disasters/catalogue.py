@@ -21,7 +21,9 @@ from pathlib import Path
 DATA = Path(__file__).with_name("data")
 LEVELS = ("township", "county", "city", "province", "ministry")
 LEVEL_LABELS = {"township": "乡镇", "county": "县级", "city": "市级", "province": "省级", "ministry": "应急管理部"}
-FORMS = {"kuaibao": "自然灾害情况统计快报表", "kuaibao_annex": "自然灾害情况统计快报表附表"}
+# The 快报 forms as the 制度's 报表目录 names them (2013 and 2019 texts; "2020版" copies): the loss form
+# and its 附表. The form 救灾工作情况统计快报表 (relief work: funds, supplies) is not catalogued yet.
+FORMS = {"kuaibao": "自然灾害损失情况统计快报表", "kuaibao_annex": "自然灾害损失情况统计快报表附表"}
 YUAN_PER_WAN = Decimal(10000)
 
 
@@ -72,12 +74,22 @@ class Indicator:
 
     @property
     def header(self) -> str:
-        """The column header with its unit, as the form prints it: 受灾人口（人）."""
-        return self.label if self.label.endswith(f"（{self.unit}）") else f"{self.label}（{self.unit}）"
+        """The column header with its unit, as the form prints it: 受灾人口（人）, 倒塌房屋（间）,
+        紧急转移安置人口（人，累计）."""
+        return header_with_unit(self.label, self.unit)
 
     @property
     def cumulative(self) -> bool:
         return self.timing == "cumulative"
+
+
+def header_with_unit(label: str, unit: str) -> str:
+    if label.endswith(f"（{unit}）"):
+        return label
+    for timing in ("累计", "实时"):
+        if label.endswith(f"（{timing}）"):
+            return f"{label.removesuffix(f'（{timing}）')}（{unit}，{timing}）"
+    return f"{label}（{unit}）"
 
 
 @dataclass(frozen=True)

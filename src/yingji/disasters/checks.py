@@ -23,15 +23,21 @@ from yingji.disasters.catalogue import Rules
 TEXT_PARTS = {
     "background": "灾害发生背景", "course": "灾害过程", "features": "灾情特点", "trend": "趋势预测",
     "relief": "已采取的救灾措施", "needs": "灾区需求", "next_steps": "下一步工作安排",
-}  # 文字说明 of the 制度's 报送要求 (修订稿 2019, 一、(六) 1)
+}  # required parts of the 文字说明 (issue 18; 制度 修订稿 2019, 一、(六) 1)
+OPTIONAL_TEXT_PARTS = {"scene": "现场情景描述", "difficulties": "面临困难"}  # named by the 制度 too, not required
+# The 制度 has two texts: the 灾情 description and the 救灾工作 description, each with its parts in order.
+TEXT_SECTIONS = (
+    ("灾情文字说明", ("background", "course", "features", "scene", "trend")),
+    ("救灾工作文字说明", ("relief", "needs", "difficulties", "next_steps")),
+)
 COUNTY = ""
 
 
 @dataclass(frozen=True)
 class Finding:
     kind: str  # "error" | "explain"
-    rule: str  # "at_most_parent", "at_most", "sum_equal", "sum_at_most", "realtime", "negative", "whole",
-    #            "fell", "jumped", "named_list", "text", "photos"
+    rule: str  # "unknown", "number", "whole", "fen", "negative", "at_most_parent", "at_most", "sum_equal",
+    #            "sum_at_most", "realtime", "fell", "jumped", "named_list", "text", "photos"
     code: str  # indicator code ("" for report-level rules)
     label: str
     township: str  # "" for the county total or the report as a whole
@@ -60,6 +66,50 @@ def _shown(rules: Rules, code: str, value) -> str:
     if rules.indicators[code].stored_as == "yuan":
         return f"{_fmt(Decimal(value) / 10000)} 万元"
     return f"{_fmt(value)} {rules.indicators[code].unit}"
+
+
+def parse_figures(raw: dict[str, object], rules: Rules, township: str = COUNTY, *,
+                  money_in: str = "yuan") -> tuple[dict[str, object], list[Finding]]:
+    """Figures as typed or stored (JSON numbers, text) in their stored types: whole numbers for counts,
+    exact Decimals otherwise; money read in yuan (stored) or 万元 (typed, ``money_in="wan"``) and kept in
+    yuan, never rounded (0012: finer than a fen is refused). Blank means unknown (absent). Returns the
+    figures and the errors, each located; a figure in error is left out."""
+    out, errors = {}, []
+    for code, value in raw.items():
+        ind = rules.indicators.get(code)
+        if ind is None:
+            errors.append(Finding("error", "unknown", code, code, township, f"{township or '全县合计'}：未知指标 {code}"))
+            continue
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        label = rules.name(code)
+        try:
+            if isinstance(value, bool):
+                raise ArithmeticError
+            number = Decimal(str(value).strip().replace(",", ""))
+            if not number.is_finite():
+                raise ArithmeticError
+        except (ArithmeticError, ValueError):
+            errors.append(Finding("error", "number", code, label, township, f"{_where(township, label)}：「{value}」不是数字"))
+            continue
+        if ind.stored_as == "yuan" and money_in == "wan":
+            number *= 10000
+        if ind.stored_as == "count":
+            if number != number.to_integral_value():
+                errors.append(Finding("error", "whole", code, label, township, f"{_where(township, label)}：应为整数（{value}）"))
+                continue
+            number = int(number)
+        elif ind.stored_as == "yuan" and number != number.quantize(Decimal("0.01")):
+            errors.append(Finding("error", "fen", code, label, township,
+                                  f"{_where(township, label)}：{value} 精确到分以下（{_fmt(number)} 元），请核实"))
+            continue
+        out[code] = number
+    return out, errors
+
+
+def figures_json(figures: dict[str, object]) -> dict[str, object]:
+    """Figures for a JSON field or the API: whole numbers as numbers, Decimals as exact text."""
+    return {code: format(v.normalize(), "f") if isinstance(v, Decimal) else v for code, v in figures.items()}
 
 
 def check_figures(figures: dict[str, Number], rules: Rules, township: str = COUNTY) -> list[Finding]:

@@ -35,10 +35,12 @@ UP = ("county", "city", "province")
 
 @dataclass(frozen=True)
 class EventFacts:
-    """What the clocks need to know of one 灾情事件."""
-    learned_at: datetime.datetime  # when the county learned of it
+    """What the clocks need to know of one 灾情事件. A platform above the county keeps its own levels
+    (``levels=("city",)``) and passes when it received the county's 初报 under ``initial:county``."""
+    learned_at: datetime.datetime  # when the county learned of it (drought: when it first affects people)
     drought: bool = False
     deaths_missing: int = 0
+    skip_level_since: datetime.datetime | None = None  # when deaths + missing reached the threshold, if later
     township_learned_at: dict[str, datetime.datetime] = field(default_factory=dict)
     major_since: datetime.datetime | None = None  # the 24小时零报告 regime starts (major disaster)
     stable_at: datetime.datetime | None = None  # 灾情稳定 declared (drought: the drought is over)
@@ -65,7 +67,7 @@ def initial_deadlines(facts: EventFacts, sent: dict[str, datetime.datetime], rul
             out.append(Deadline(key, f"{LEVEL_LABELS[level]}灾情初报", due))
         due = sent.get(key, due) + datetime.timedelta(hours=rules.next_level_hours)
     if "county" in facts.levels and facts.deaths_missing >= rules.skip_level_threshold:
-        due = facts.learned_at + datetime.timedelta(hours=rules.skip_level_hours)
+        due = (facts.skip_level_since or facts.learned_at) + datetime.timedelta(hours=rules.skip_level_hours)
         out += [Deadline("skip:province", "越级报送省级应急管理部门", due),
                 Deadline("skip:ministry", "越级报送应急管理部", due)]
     return out
@@ -151,7 +153,8 @@ def final_deadlines(facts: EventFacts, sent: dict[str, datetime.datetime], rules
 def deadlines(facts: EventFacts, sent: dict[str, datetime.datetime], rules: ClockRules,
               now: datetime.datetime) -> list[Deadline]:
     """Every deadline of the event, in due order."""
-    for moment in (facts.learned_at, facts.major_since, facts.stable_at, now, *facts.township_learned_at.values(),
+    for moment in (facts.learned_at, facts.major_since, facts.stable_at, facts.skip_level_since, now,
+                   *facts.township_learned_at.values(),
                    *sent.values()):
         _aware(moment)
     out = township_deadlines(facts, rules) + initial_deadlines(facts, sent, rules)

@@ -14,7 +14,7 @@ plain rows; one pass over the slots (linear)."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -37,6 +37,7 @@ class RateRow:
     expected: int
     received: int
     on_time: int
+    period: str = ""  # "" unless rates were asked per period
 
     @property
     def late(self) -> int:
@@ -56,27 +57,28 @@ class RateRow:
         return round(100 * self.on_time / self.expected, 1) if self.expected else None
 
     def as_dict(self) -> dict:
-        return {"level": self.level, "township": self.township, "expected": self.expected, "received": self.received,
-                "on_time": self.on_time, "late": self.late, "missing": self.missing, "rate": self.rate,
-                "on_time_rate": self.on_time_rate}
+        return {"period": self.period, "level": self.level, "township": self.township, "expected": self.expected,
+                "received": self.received, "on_time": self.on_time, "late": self.late, "missing": self.missing,
+                "rate": self.rate, "on_time_rate": self.on_time_rate}
 
 
-def reporting_rates(slots: Iterable[Slot], received: Mapping[str, datetime.datetime],
-                    now: datetime.datetime) -> list[RateRow]:
-    """One row per (level, township) and one total per level (township ``ALL``), in level then township
-    order. ``received`` maps a slot's key to when its report was sent; a report sent at its due time is
-    on time."""
-    counts: dict[tuple[str, str], list[int]] = {}
+def reporting_rates(slots: Iterable[Slot], received: Mapping[str, datetime.datetime], now: datetime.datetime,
+                    period: Callable[[Slot], str] | None = None) -> list[RateRow]:
+    """One row per (level, township) and one total per level (township ``ALL``), in period, level and
+    township order; per period too when ``period`` names each slot's (e.g. its due year). ``received``
+    maps a slot's key to when its report was sent; a report sent at its due time is on time."""
+    counts: dict[tuple[str, str, str], list[int]] = {}
     for slot in slots:
         sent = received.get(slot.key)
         if sent is None and slot.due > now:
             continue  # not due yet: not expected yet
         on_time = sent is not None and sent <= slot.due
-        for key in ((slot.level, slot.township), (slot.level, ALL)) if slot.township else ((slot.level, ALL),):
+        p = period(slot) if period else ""
+        for key in ((p, slot.level, slot.township), (p, slot.level, ALL)) if slot.township else ((p, slot.level, ALL),):
             c = counts.setdefault(key, [0, 0, 0])
             c[0] += 1
             c[1] += sent is not None
             c[2] += on_time
     order = {level: n for n, level in enumerate(LEVELS)}
-    keys = sorted(counts, key=lambda k: (order.get(k[0], len(order)), k[0], k[1]))
-    return [RateRow(level, township, *counts[level, township]) for level, township in keys]
+    keys = sorted(counts, key=lambda k: (k[0], order.get(k[1], len(order)), k[1], k[2]))
+    return [RateRow(level, township, *counts[p, level, township], period=p) for p, level, township in keys]

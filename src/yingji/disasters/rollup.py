@@ -9,6 +9,7 @@ counts, and the county reports the sub-type while the city and the province repo
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 
 from yingji.disasters.catalogue import Rules, reported_type
 
@@ -62,3 +63,34 @@ def type_for_level(rules: Rules, occurrences: Mapping[str, object], level: str,
     """(code, name) of the type ``level`` reports for the process: the main sub-type at the county,
     its main type above."""
     return reported_type(rules, main_type_of(occurrences, primary), level)
+
+
+# --- links to incidents -----------------------------------------------------------------------------
+
+def from_incident(figures: Mapping[str, object]) -> dict[str, object]:
+    """The 灾情 figures a natural-disaster incident already has (``Incident.figures()``: deaths, missing,
+    injured — 重伤 there —, relocated, direct_loss in 万元) as the first figures of its 灾情事件. Zeros
+    are figures (reported as none), so they are carried. The incident's 倒塌和严重损坏房屋 is one number
+    for two indicators and is not carried: the county enters them apart."""
+    out: dict[str, object] = {}
+    for source, code in (("deaths", "deaths"), ("missing", "missing"), ("injured", "injured_serious"),
+                         ("relocated", "relocated_total")):
+        if figures.get(source) is not None:
+            out[code] = figures[source]
+    if figures.get("direct_loss") is not None:
+        out["direct_loss"] = Decimal(str(figures["direct_loss"])) * 10000  # 万元 → yuan, exactly
+    return out
+
+
+def relief_figures(figures: Mapping[str, object]) -> dict[str, object]:
+    """The county's 灾情 figures as the relief-level engine reads them (incidents.grading.RELIEF_CRITERIA:
+    死亡和失踪; 紧急转移安置或需紧急生活救助 — the larger of the two; 倒塌和严重损坏房屋 in 间 and in 户; 因旱需政府
+    救助)."""
+    def get(code):
+        return figures.get(code) or 0
+
+    return {"deaths_missing": get("deaths") + get("missing"),
+            "relocated": max(get("relocated_total"), get("emergency_aid_total")),
+            "houses_rooms": get("houses_collapsed_rooms") + get("houses_severe_rooms"),
+            "houses_households": get("houses_collapsed_households") + get("houses_severe_households"),
+            "drought_people": get("drought_aid_needed")}

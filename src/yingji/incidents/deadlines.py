@@ -19,7 +19,10 @@ from yingji.incidents.grading import REPORT_UP_TO
 LEVELS = ("county", "city", "province", "state")
 LEVEL_LABELS = {"county": "县级", "city": "设区的市级", "province": "省级", "state": "国务院"}
 REMIND_BEFORE = datetime.timedelta(minutes=15)  # reminder this long before a report is due
-FOLLOWUP_DAYS = 7  # 续报 interval of a natural disaster unless its plan sets one (STANDARDS.md §4)
+# 续报 interval of a natural disaster unless its plan sets one. UNCONFIRMED: no text we hold sets it
+# (STANDARDS.md §4). The 灾情 clocks take it as data (disasters/data/rules.json, clocks.followup_days,
+# decision 0018); incidents sit below disasters and keep this constant, which must agree with it.
+FOLLOWUP_DAYS = 7
 DROUGHT_FOLLOWUP_DAYS = 10  # drought develops slowly: 续报 every 10 days
 DROUGHT = "114"  # GB/T 35561 干旱 (11400) and anything below it
 
