@@ -207,3 +207,24 @@ def test_every_registry_of_the_demo_re_imports_its_own_export_unchanged(demo_cou
         if not result.ok or result.created or result.updated:
             failures[reg.slug] = (result.errors[:3], result.created, result.updated)
     assert not failures, failures
+
+
+def test_the_disaster_demo(demo_county):
+    """A past flood with its whole chain (初报 → 续报 ×2 → 核报) over three townships, named lists, one
+    township late; an open landslide whose 初报 clock is running."""
+    from django.utils import timezone
+
+    from yingji.disasters.models import DisasterDeadline, DisasterEvent
+
+    flood = DisasterEvent.objects.get(disaster_type="flood", received_from="")
+    assert flood.state == "closed"
+    chain = list(flood.reports.filter(level="county").order_by("sequence").values_list("kind", "state"))
+    assert chain == [("initial", "submitted"), ("followup", "submitted"), ("followup", "submitted"),
+                     ("final", "submitted")]
+    assert set(flood.townships.values_list("name", flat=True)) == {"大瑶镇", "永安镇", "官渡镇"}
+    assert flood.casualties.count() == 2 and flood.households.exists()
+    late = [d.key for d in flood.deadlines.filter(key__startswith="township:") if d.done_at > d.due_at]
+    assert late == ["township:官渡镇"]
+    slide = DisasterEvent.objects.get(disaster_type="landslide")
+    clock = DisasterDeadline.objects.get(event=slide, key="initial:county")
+    assert clock.done_at is None and clock.due_at > timezone.now() - timezone.timedelta(hours=1)

@@ -95,3 +95,9 @@ def test_final_clock_after_stable(event, tree, users):
     event.refresh_from_db()
     assert due["final:county"] > event.stable_at
     assert not [k for k in due if k.startswith("followup-")]  # once stable, no 续报 is owed, only the 核报
+
+
+def test_the_home_page_lists_the_running_clocks(event, web):
+    html = web("staff").get("/").content.decode()
+    assert 'data-testid="disaster-clocks"' in html and "县级灾情初报" in html and "已超时" in html
+    assert 'data-testid="disaster-clocks"' not in web("enterprise_a").get("/").content.decode()  # not its business

@@ -193,3 +193,21 @@ def test_receiver_is_the_level_above(event, api):
     assert DisasterReport.objects.get(pk=vid).state == "returned"
     assert submit(api, vid, "village_a", f_affected_population=6).status_code == 200
     assert post(api("township_a"), f"/api/disaster-reports/{vid}/accept/").status_code == 200
+
+
+def test_no_entry_once_the_round_is_sent(event, api):
+    assert post(api("village_a"), f"/api/disaster-events/{event.pk}/my-entry/").status_code == 409  # no 初报 yet
+    open_report(api, event, "initial")
+    assert submit(api, entry(api, event), "village_a", f_affected_population=3).status_code == 200
+    send_county(api, event)
+    assert post(api("village_a"), f"/api/disaster-events/{event.pk}/my-entry/").status_code == 409
+
+
+def test_the_county_names_the_affected_townships_when_opening(event, api, tree):
+    response = post(api("staff"), f"/api/disaster-events/{event.pk}/open-report/", {"kind": "initial",
+                                                                                 "townships": [tree["b"].pk]})
+    assert response.status_code == 200, response.json()
+    assert set(event.townships.all()) == {tree["a"], tree["b"]}
+    assert set(DisasterReport.objects.filter(event=event, level="township").values_list("region", flat=True)) == {
+        tree["a"].pk, tree["b"].pk}
+    assert "township:金刚镇" in set(event.deadlines.values_list("key", flat=True))

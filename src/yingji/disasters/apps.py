@@ -31,8 +31,11 @@ class DisastersConfig(YingjiAppConfig):
     }
     periodic_jobs = (PeriodicJob("disaster-clocks", "yingji.disasters.tasks.reporting_clocks", 60),)
     demo = DemoStep("yingji.disasters.demo:load", order=65)
-    home_panels = (HomePanel("disasters/panels/officer_coverage.html", "yingji.disasters.officer_views:coverage_panel",
-                             width="col-12 col-lg-6", order=120),)
+    home_panels = (
+        HomePanel("disasters/panels/open_clocks.html", "yingji.disasters.panels:open_clocks", width="col-12 col-lg-6"),
+        HomePanel("disasters/panels/officer_coverage.html", "yingji.disasters.officer_views:coverage_panel",
+                  width="col-12 col-lg-6", order=120),
+    )
     engines = ("coverage",)
 
     def ready(self):

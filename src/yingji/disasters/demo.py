@@ -19,7 +19,7 @@ FLOOD = {
             (1700, 170, 100, 70, 2, 1, 66, 30, 5, 230), (1700, 170, 100, 70, 2, 1, 66, 30, 5, 236)],
 }
 LATE = "官渡镇"  # reported its figures after the township's hour
-DEAD = [("大瑶镇", "张某某", "430181196203150013", "dead"), ("大瑶镇", "李某某", "430181197811020026", "missing")]
+DEAD = [("大瑶镇", "张某某", "43018119620315001", "dead"), ("大瑶镇", "李某某", "43018119781102002", "missing")]
 TEXT = {"background": "受强降雨影响，浏阳河上游水位快速上涨。", "course": "6 月 18 日 20 时起普降暴雨，局地大暴雨。",
         "features": "降雨集中、洪水来势猛，山区乡镇受灾重。", "trend": "雨带东移，水位回落。",
         "relief": "启动Ⅳ级救灾应急响应，转移安置群众，下拨救灾物资。", "needs": "需帐篷、折叠床和饮用水。",
@@ -57,10 +57,14 @@ def _flood(staff, county, towns):
 
     learned = timezone.now() - datetime.timedelta(days=40)
     event = DisasterEvent.objects.create(
-        name=f"{timezone.localtime(learned):%Y年%m月}浏阳市暴雨洪涝灾害", disaster_type="flood", onset_date=timezone.localdate(learned),
+        name=f"{timezone.localtime(learned):%Y年%m月}浏阳市暴雨洪涝灾害", disaster_type="flood",
+        onset_date=timezone.localdate(learned),
         learned_at=learned, region=county, description="持续强降雨引发山洪和内涝，大瑶镇、永安镇、官渡镇受灾。")
     event.townships.set([towns[name] for name in FLOOD])
-    for town, name, id_number, status in DEAD:
+    from yingji.core.directory.codes import id_number_check_char
+
+    for town, name, first17, status in DEAD:
+        id_number = first17 + id_number_check_char(first17)  # made-up people, valid numbers
         CasualtyRow.objects.create(event=event, region=towns[town], name=name, id_number=id_number, status=status,
                                    gender="male" if id_number[16] in "13579" else "female",
                                    occurred_on=timezone.localdate(learned), place=f"{town}山洪沟", cause="山洪冲走")
@@ -117,7 +121,8 @@ def _landslide(staff, county, towns):
 
     learned = timezone.now() - datetime.timedelta(minutes=40)
     event = DisasterEvent.objects.create(
-        name=f"{timezone.localtime(learned):%Y年%m月%d日}张坊镇山体滑坡", disaster_type="landslide", onset_date=timezone.localdate(learned),
+        name=f"{timezone.localtime(learned):%Y年%m月%d日}张坊镇山体滑坡", disaster_type="landslide",
+        onset_date=timezone.localdate(learned),
         learned_at=learned, region=county, description="张坊镇一处山体滑坡，冲毁部分房屋和道路，正在核查。")
     town = towns.get("张坊镇") or next(iter(towns.values()))
     event.townships.set([town])

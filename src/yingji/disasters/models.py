@@ -47,7 +47,8 @@ class DisasterEvent(DomainModel):
     received_from = models.CharField("报送单位（下级）", max_length=64, blank=True, editable=False,
                                      help_text="由下级平台报送而来的事件，记下级名称")
     townships = models.ManyToManyField(Region, verbose_name="受灾乡镇（街道）", blank=True, related_name="+",
-                                       help_text="报送灾情的乡镇（街道）；各乡镇 1 小时内向县级报送")
+                                       editable=False, help_text=("报送灾情的乡镇（街道），起草报告时选定，乡镇填报时自动加入；"
+                                                                  "各乡镇 1 小时内向县级报送"))
     incident = models.ForeignKey("incidents.Incident", verbose_name="关联突发事件", null=True, blank=True,
                                  on_delete=models.SET_NULL, related_name="disaster_events")
     major = models.BooleanField("重大自然灾害（24小时零报告）", default=False,
@@ -80,6 +81,10 @@ class DisasterEvent(DomainModel):
 
     def clean(self):
         super().clean()
+        from yingji.disasters.catalogue import national
+
+        if self.disaster_type and self.disaster_type not in national().types:
+            raise ValidationError({"disaster_type": f"未知灾种 {self.disaster_type}，请按《自然灾害情况统计调查制度》的灾种填报"})
         if self.region_id and not self.received_from:
             if self.region.level not in ("county",) and self.region.level in ("province", "city"):
                 raise ValidationError({"region": "灾情事件以县级为统计单位，请选择县（市、区）"})
@@ -88,6 +93,12 @@ class DisasterEvent(DomainModel):
                                                  disaster_type=self.disaster_type, region=self.region)
             if self.onset_date and clash.exclude(pk=self.pk).exists():
                 raise ValidationError({"disaster_type": "同一县同一天同一灾种已有灾情事件，请在该事件中续报"})
+
+    def display_disaster_type(self) -> str:
+        from yingji.disasters.catalogue import national
+
+        kind = national().types.get(self.disaster_type)
+        return kind.name if kind else self.disaster_type
 
     @property
     def response_active(self) -> bool:

@@ -30,9 +30,25 @@ def _event_page(event) -> str:
 class OpenForm(OperationForm):
     kind = forms.ChoiceField(choices=ReportKind.choices, label="报告类别",
                              help_text="依次：初报 → 续报（可多次）→ 灾情稳定后核报")
+    townships = forms.ModelMultipleChoiceField(queryset=None, required=False, label="受灾乡镇（街道）",
+                                               widget=forms.CheckboxSelectMultiple,
+                                               help_text="各乡镇随之生成待填报的报告（1 小时内报县级）；未选的乡镇填报时自动加入")
+
+    def __init__(self, *args, **kwargs):
+        from yingji.core.models import Region
+
+        super().__init__(*args, **kwargs)
+        towns = Region.objects.filter(level="township")
+        if self.record is not None:
+            towns = towns.filter(parent=self.record.region)
+            self.fields["townships"].initial = list(self.record.townships.values_list("pk", flat=True))
+        self.fields["townships"].queryset = towns.for_user(self.user) if self.user is not None else towns.none()
+        self.fields["townships"].widget.attrs["class"] = "form-check-input"
 
 
-def open_report(user, event, *, kind):
+def open_report(user, event, *, kind, townships=()):
+    if townships:
+        event.townships.add(*townships)
     return services.open_report(user, event, kind)
 
 
@@ -236,6 +252,7 @@ def open_from_incident(user, incident, *, disaster_type=""):
 
 operations.register(
     Operation("disaster-events", "open-report", "起草报告", open_report, form=OpenForm, record_button=True, roles=COUNTY,
+              offered=lambda e: e.state != "closed" and not e.received_from,
               permission="disasters.add_disasterreport",
               summary="起草本事件的下一份县级报告（初报、续报、核报依次），各受灾乡镇随之生成待填报的报告；顺序不对返回 409",
               message=lambda r: f"已起草{r.get_kind_display()}（第{r.sequence}报），各乡镇待填报",
@@ -244,6 +261,7 @@ operations.register(
               refusal=lambda user, event: _may_enter(user, event) if event is not None else None,
               summary="村（社区）、乡镇（街道）填报本单位在当前报次的灾情（首次填报从上一报的数据开始）",
               message=lambda r: f"请填报{r.unit_name}的灾情", record_button=True,
+              offered=lambda e: e.state in ("reporting", "final") and not e.received_from,
               next_url=lambda event, r: reverse("record_operation", args=["disaster-reports", r.pk, "submit"]),
               result=lambda r: {"report": r.pk}),
     Operation("disaster-events", "receive", "接收下级报送", receive, form=ReceiveForm, detail=False,

@@ -3,6 +3,7 @@ import itertools
 
 from yingji.core.framework.registry import Registry, register
 from yingji.disasters import ui
+from yingji.disasters.documents import DOCUMENTS
 from yingji.disasters.models import CasualtyRow, DisasterEvent, DisasterReport, HouseholdRow, UpwardLink
 from yingji.disasters.workflow import EVENT_FLOW, REPORT_FLOW
 
@@ -20,9 +21,10 @@ register(Registry(
     list_fields=["name", "disaster_type", "onset_date", "county_name", "state", "major", "received_from"],
     search_fields=["name", "county_name", "description"], filter_fields=["state", "disaster_type", "major", "region"],
     natural_key=("id",), select_related=("region", "incident"),
-    form_fields=["name", "disaster_type", "onset_date", "learned_at", "region", "townships", "major", "incident",
-                 "description"],
+    form_fields=["name", "disaster_type", "onset_date", "learned_at", "region", "major", "incident", "description"],
     workflow=EVENT_FLOW, locked_states=frozenset({"closed"}), summary=lambda e: ui.event_summary(e),
+    form_widgets={"disaster_type": ui.disaster_type_select}, documents=DOCUMENTS,
+    record_links=[("快报表（.xlsx）", "disaster_event_forms"), ("HXL 数据（.csv）", "disaster_event_hxl")],
     example={"disaster_type": "flood", "onset_date": lambda: _next_day()},  # one event per (day, county, type)
     description="灾情事件：一次灾害过程，按（灾害发生日期、县、灾种）唯一；依次初报、续报（若干次）、核报。",
 ))

@@ -230,6 +230,8 @@ def entry_for(user, event: DisasterEvent) -> DisasterReport:
     county = latest_county_report(event)
     if county is None or event.state in (EventState.NEW, EventState.CLOSED):
         raise Conflict("本事件当前没有需要填报的报告（县级尚未起草初报，或已核报）")
+    if county.state in DONE:
+        raise Conflict(f"第{county.sequence}报县级已提交，请等县级起草下一报后再填报")
     unit = effective_region(user)
     if unit is None or has_global_scope(user) or unit.level not in ("village", "township"):
         raise PermissionDenied("只有村（社区）和乡镇（街道）账号在这里填报本单位的灾情")

@@ -33,6 +33,14 @@ def group_of(code: str) -> str:
     return next((label for label, codes in groups() if code in codes), OTHER[0])
 
 
+def disaster_type_select():
+    from django import forms
+
+    from yingji.disasters.services import rules
+
+    return forms.Select(choices=[("", "请选择"), *((t.code, f"{t.name}（{t.main_name}）") for t in rules().types.values())])
+
+
 def unit_of(code: str) -> str:
     from yingji.disasters.services import rules
 
@@ -68,6 +76,8 @@ def countdown_lines(event, now=None) -> list[str]:
 
 
 def event_summary(event) -> list:
+    from django.utils import timezone
+
     from yingji.disasters import services
 
     r = services.rules()
@@ -77,7 +87,7 @@ def event_summary(event) -> list:
     if event.received_from:
         head.append(f"下级报送的副本：{event.received_from}")
     reports = [f"第{r_.sequence}报 {r_.get_kind_display()}：{r_.get_state_display()}"
-               + (f"，提交于 {r_.submitted_at:%m-%d %H:%M}" if r_.submitted_at else "")
+               + (f"，提交于 {timezone.localtime(r_.submitted_at):%m-%d %H:%M}" if r_.submitted_at else "")
                for r_ in event.reports.filter(level="county").order_by("sequence")]
     out = [("灾情事件", head), ("报告时限", countdown_lines(event) or ["暂无报告时限"])]
     out.append(("县级报告", reports or ["尚未起草初报：请点“起草报告”"]))

@@ -428,7 +428,7 @@ def documents_action(reg: Registry):
         declared = reg.documents.get(name)
         if declared is None or not declared.ready(record):
             return Response({"detail": "没有这份文书"}, status=status.HTTP_404_NOT_FOUND)
-        return document_response(declared, record)
+        return document_response(declared, record, request.user)
 
     return document
 

@@ -148,14 +148,16 @@ def docx_response(content: bytes, filename: str):
     return download(content, filename, "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
 
 
-def document_response(document, record):
-    """A registry's declared document (``registry.RecordDocument``) for ``record``, page and API alike."""
+def document_response(document, record, user=None):
+    """A registry's declared document (``registry.RecordDocument``) for ``record``, page and API alike;
+    a document built for its reader (``for_reader``: personal data masked by role) is given the user."""
     from urllib.parse import quote
 
     from django.http import HttpResponse
 
     textual = document.media_type.startswith("text/") or document.media_type.endswith("xml")
-    response = HttpResponse(document.build(record),
+    content = document.build(record, user) if document.for_reader else document.build(record)
+    response = HttpResponse(content,
                             content_type=f"{document.media_type}; charset=utf-8" if textual else document.media_type)
     disposition = "inline" if document.inline else "attachment"
     response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(document.name_for(record))}"

@@ -152,6 +152,9 @@ class RecordDocument:
     extension: str = "docx"
     filename: Callable[[Any], str] | None = None  # record -> file name; default "<label>-<record>.<extension>"
     inline: bool = False  # shown in the browser (an XML message) rather than downloaded
+    # Built for the one reading it: ``build(record, user)`` (a paper holding personal data masks what
+    # the reader's roles may not see, as Registry.personal_fields does on pages).
+    for_reader: bool = False
 
     def ready(self, record) -> bool:
         return self.available is None or bool(self.available(record))

@@ -277,7 +277,7 @@ class DocumentView(RegistryView):
         declared = self.registry.documents.get(name)
         if declared is None or declared.extension != extension or not declared.ready(obj):
             raise Http404("没有这份文书")
-        return document_response(declared, obj)
+        return document_response(declared, obj, request.user)
 
 
 class ExportView(RegistryView):
