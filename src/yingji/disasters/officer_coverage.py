@@ -1,6 +1,6 @@
 """The coverage check read from the database: the villages in a user's scope, the bureau's
 disaster-prone list and the active officers' posts, handed to the pure engine (coverage.py).
-Three queries, whatever the number of villages."""
+A fixed number of queries (five with the links' codes), whatever the number of villages."""
 
 from __future__ import annotations
 
