@@ -114,3 +114,22 @@ def test_a_township_user_maintains_its_own_officers_and_a_village_user_only_read
     assert api("staff").get("/api/disasters/officer-coverage/").json()["gaps"] == 1
     other = DisasterOfficer.objects.get(person__name="张伟")
     assert api("township_b").get(f"/api/disaster-officers/{other.pk}/").status_code == 404
+
+
+def test_the_coverage_check_does_not_grow_queries_with_villages(county, users):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from yingji.disasters import officer_coverage
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            officer_coverage.summary(users["staff"])
+        return len(ctx.captured_queries)
+
+    few = count()
+    for n in range(3, 9):
+        village = Region.objects.create(code=f"430181111{n:03d}", name=f"新村{n}", level="village", parent=county["b"])
+        if n % 2:
+            officer(village, "A", f"新{n}")
+    assert count() == few
