@@ -25,7 +25,7 @@ class ReportState(models.TextChoices):
 
 class EventState(models.TextChoices):
     NEW = "new", "待初报"
-    REPORTING = "reporting", "续报中"
+    REPORTING = "reporting", "报送中"  # 初报 and 续报 until 灾情稳定
     STABLE = "stable", "灾情稳定"
     FINAL = "final", "核报中"
     CLOSED = "closed", "已核报"

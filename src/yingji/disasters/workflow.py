@@ -1,6 +1,6 @@
 """Declared lifecycles of disaster statistics (自然灾害情况统计调查制度).
 
-An event's reports come in order: 待初报 → (初报) 续报中 → (灾情稳定) → 核报中 → 已核报. Opening a report
+An event's reports come in order: 待初报 → (初报) 报送中 (初报、续报) → (灾情稳定) → 核报中 → 已核报. Opening a report
 of a kind is a transition of the event, so a 续报 before the 初报, a second 核报 or a 续报 after the
 核报 is refused (409) by the machine itself. 灾情稳定 is a declared action: it starts the 核报 clock.
 

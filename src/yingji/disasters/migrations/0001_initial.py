@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
                 ('major', models.BooleanField(default=False, help_text='重大自然灾害期间每日报送24小时零报告', verbose_name='重大自然灾害（24小时零报告）')),
                 ('stable_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='灾情稳定时间')),
                 ('closed_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='核报时间')),
-                ('state', models.CharField(choices=[('new', '待初报'), ('reporting', '续报中'), ('stable', '灾情稳定'), ('final', '核报中'), ('closed', '已核报')], db_index=True, default='new', editable=False, max_length=12, verbose_name='状态')),
+                ('state', models.CharField(choices=[('new', '待初报'), ('reporting', '报送中'), ('stable', '灾情稳定'), ('final', '核报中'), ('closed', '已核报')], db_index=True, default='new', editable=False, max_length=12, verbose_name='状态')),
                 ('description', models.TextField(blank=True, verbose_name='灾情概况')),
                 ('incident', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='disaster_events', to='incidents.incident', verbose_name='关联突发事件')),
                 ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='disaster_events', to='core.region', verbose_name='所属区划')),
