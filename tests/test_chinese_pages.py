@@ -33,6 +33,8 @@ ALLOWED = {
     "kW", "kV", "mA", "V", "A", "ha", "pt", "mg", "L", "mL", "ml", "m2", "m3", "m²", "m³", "km²", "dB",
     # the risk and matrix letters (L×E×C, L×S), classes of hazard (W5.3), levels (I–IV)
     "E", "C", "S", "D", "R", "Q", "q", "I", "II", "III", "IV", "W", "X", "N",
+    # the 灾害信息员 posts A岗 and B岗 (应急〔2020〕11号: "A、B角"), as the bureaus write them
+    "B",
 }
 # The vocabulary of a typed format: the figures a plan level's trigger rule (JSON) names, listed
 # with their Chinese names in that field's help (a rule editor with Chinese names is not built yet).

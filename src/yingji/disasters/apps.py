@@ -14,6 +14,10 @@ class DisastersConfig(YingjiAppConfig):
         MenuEntry("灾情救助", "因灾死亡失踪人员", registry="disaster-casualties"),
         MenuEntry("灾情救助", "因灾倒塌损坏住房户", registry="disaster-households"),
         MenuEntry("灾情救助", "灾情上报通道", registry="disaster-upward-links"),
+        MenuEntry("灾情救助", "报送率与灾情分布", url_name="disaster_rates", perm="disasters.view_disasterreport"),
+        MenuEntry("灾情救助", "灾害信息员", registry="disaster-officers"),
+        MenuEntry("灾情救助", "信息员培训记录", registry="officer-trainings"),
+        MenuEntry("灾情救助", "灾害易发村社区", registry="disaster-prone-villages"),
     )
     # The 灾害信息员 (a village account) enters the village's figures and named-list rows; the duty desk
     # sends the county's 初报 at night. Township and staff roles already add and change every record.
@@ -21,11 +25,21 @@ class DisastersConfig(YingjiAppConfig):
         "village": {"disasters.disasterreport": "vac", "disasters.casualtyrow": "vac",
                     "disasters.householdrow": "vac"},
         "duty": {"disasters.disasterevent": "vac", "disasters.disasterreport": "vac"},
+        # Townships staff their villages' officer posts (the default "*" lets them) but the
+        # disaster-prone list is the county bureau's to decide: townships read it.
+        "township": {"disasters.disasterpronevillage": "v"},
     }
     periodic_jobs = (PeriodicJob("disaster-clocks", "yingji.disasters.tasks.reporting_clocks", 60),)
     demo = DemoStep("yingji.disasters.demo:load", order=65)
-    home_panels = (HomePanel("disasters/panels/open_clocks.html", "yingji.disasters.panels:open_clocks",
-                             width="col-12 col-lg-6"),)
+    home_panels = (
+        HomePanel("disasters/panels/open_clocks.html", "yingji.disasters.panels:open_clocks", width="col-12 col-lg-6"),
+        HomePanel("disasters/panels/officer_coverage.html", "yingji.disasters.officer_views:coverage_panel",
+                  width="col-12 col-lg-6", order=120),
+    )
+    engines = ("coverage",)
 
     def ready(self):
         from yingji.disasters import operations, registries, services, tasks  # noqa: F401  (registry, operations, signals, schedule)
+        from yingji.disasters.officer_registries import register_all
+
+        register_all()  # the 灾害信息员 registries and the 灾情 map's attributes (officer_registries.py)

@@ -29,6 +29,9 @@ TEXT = {"background": "受强降雨影响，浏阳河上游水位快速上涨。
 def load(ctx) -> None:
     from django.contrib.auth import get_user_model
 
+    from yingji.disasters import officer_demo
+
+    officer_demo.load(ctx)  # the 灾害信息员 network first (officer_demo.py)
     staff = get_user_model().objects.get(username="staff")
     county = ctx.towns[0].parent
     flood = _flood(staff, county, {t.name: t for t in ctx.towns})

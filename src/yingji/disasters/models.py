@@ -285,3 +285,7 @@ class UpwardLink(DomainModel):
 
     def __str__(self):
         return self.name
+
+
+# The 灾害信息员 registry (officers.py): here so Django finds its models with the app's.
+from yingji.disasters.officers import DisasterOfficer, DisasterProneVillage, OfficerTraining  # noqa: E402, F401

@@ -21,11 +21,18 @@ REGION_ATTRIBUTES = {"population": "常住人口", "density": "人口密度（�
 # Attributes other modules add to the region layer: key -> (label, fn(user, regions) -> {region id: value},
 # categories {value: (label, colour)} for categorical attributes, or None for numeric ones).
 REGION_ATTRIBUTE_PROVIDERS: dict = {}
+# key -> the query parameters the provider reads (an event, a period …), passed to it as keywords.
+REGION_ATTRIBUTE_QUERY: dict = {}
 
 
-def register_region_attribute(key: str, label: str, compute, categories: dict | None = None):
+def register_region_attribute(key: str, label: str, compute, categories: dict | None = None,
+                              query: tuple[str, ...] = ()):
+    """``query``: names of the layer request's parameters ``compute`` takes as keyword arguments (their
+    text, or "" when absent), for attributes of a selection — 灾情 of one event or period — rather than
+    of the regions alone. A provider checks them itself (a malformed one is its 400)."""
     REGION_ATTRIBUTES[key] = label
     REGION_ATTRIBUTE_PROVIDERS[key] = (compute, categories)
+    REGION_ATTRIBUTE_QUERY[key] = tuple(query)
 
 
 @dataclass(frozen=True)
@@ -64,7 +71,9 @@ def _geometries(rows: list[dict], zoom: float | None) -> dict:
                tags=["地图"], parameters=[
                    OpenApiParameter("level", str, description="区划级别，如 township"),
                    OpenApiParameter("parent", str, description="上级区划代码"),
-                   OpenApiParameter("attribute", str, description="只计算这一项着色属性（如 risk）；不给时全部计算"),
+                   OpenApiParameter("attribute", str, description=(
+                       "只计算这一项着色属性（如 risk）；不给时全部计算。按选择计算的属性另读其查询参数"
+                       "（如灾情属性读 event、since、until、type）")),
                    *maplayers.PARAMETERS[:4],
                    OpenApiParameter("zoom", float, description="地图缩放级别（0–22）：边界简化到该级别的一个像素")],
                responses=OpenApiTypes.OBJECT)
@@ -86,8 +95,8 @@ def region_layer(request):
                   .annotate(n=Count("id")).order_by().values_list("region__path", "n"))
     refs = [RegionRef(r["pk"], r["path"]) for r in rows]
     wanted = request.GET.get("attribute", "")  # the page colours by one: the others need not be computed
-    extra = {key: compute(request.user, refs) for key, (compute, _) in REGION_ATTRIBUTE_PROVIDERS.items()
-             if wanted in ("", key)}
+    extra = {key: compute(request.user, refs, **{name: request.GET.get(name, "") for name in REGION_ATTRIBUTE_QUERY[key]})
+             for key, (compute, _) in REGION_ATTRIBUTE_PROVIDERS.items() if wanted in ("", key)}
     geometries = _geometries(rows, view.zoom)
     levels = dict(RegionLevel.choices)
     features = []

@@ -93,6 +93,7 @@
     };
     const regionsUrl = () => `/api/map/regions.geojson?level=${encodeURIComponent(options.level)}` +
       `&attribute=${encodeURIComponent(options.attribute)}` +
+      (options.regionQuery ? `&${options.regionQuery}` : "") +  // a selection the attribute reads (an event, a period)
       (stack.length ? `&parent=${stack[stack.length - 1].code}` : "");
 
     function drawRegions(data) {
