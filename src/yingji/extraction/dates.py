@@ -1,0 +1,95 @@
+"""Dates in a text (2016年7月4日, 7月4日, 4日凌晨, 昨天, 2016-07-04) resolved against the text's own
+date or a given reference date. A date whose year the text does not state takes the reference date's
+year (the year before when it would fall after the reference date); without a reference date the
+year stays unknown and the date reads "--07-04", month unknown "--" too. Pure: no Django."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from yingji.extraction.numbers import chinese_to_int
+
+_NUM = r"\d{1,4}|[零〇○一二两三四五六七八九十]{1,4}"
+PATTERN = re.compile(
+    rf"(?:(?P<year>\d{{4}}|[零〇○一二三四五六七八九]{{4}})\s*年\s*)?(?:(?P<month>{_NUM})\s*月\s*)?(?P<day>{_NUM})\s*[日号]"
+    rf"|(?P<iy>\d{{4}})[-/.](?P<im>\d{{1,2}})[-/.](?P<id>\d{{1,2}})"
+    r"|(?P<rel>今天|今日|昨天|昨日|前天|前日|今晨|昨晚|昨夜|今年|去年)")
+RELATIVE_DAYS = {"今天": 0, "今日": 0, "今晨": 0, "昨天": -1, "昨日": -1, "昨晚": -1, "昨夜": -1, "前天": -2, "前日": -2}
+
+
+@dataclass(frozen=True)
+class DateMention:
+    iso: str  # "2016-07-04", "--07-04" (year unknown)
+    start: int
+    end: int
+    text: str
+    year_stated: bool
+
+
+def _num(chars: str | None) -> int | None:
+    if not chars:
+        return None
+    return int(chars) if chars.isdigit() else chinese_to_int(chars)
+
+
+def _resolve(year: int | None, month: int | None, day: int, reference: dt.date | None) -> str | None:
+    if reference is not None and month is None:
+        month = reference.month if day <= reference.day else (reference.month - 2) % 12 + 1
+        if year is None and month > reference.month:
+            year = reference.year - 1
+    if month is None:
+        return None
+    if year is None and reference is not None:
+        year = reference.year if (month, day) <= (reference.month, reference.day) else reference.year - 1
+    try:
+        if year is None:
+            dt.date(2000, month, day)
+            return f"--{month:02d}-{day:02d}"
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def mentions(text: str, reference: dt.date | None = None) -> list[DateMention]:
+    found = []
+    for m in PATTERN.finditer(text):
+        if m["rel"]:
+            if m["rel"] in RELATIVE_DAYS and reference is not None:
+                day = reference + dt.timedelta(days=RELATIVE_DAYS[m["rel"]])
+                found.append(DateMention(day.isoformat(), m.start(), m.end(), m.group(), False))
+            continue
+        if m["iy"]:
+            iso = _resolve(int(m["iy"]), int(m["im"]), int(m["id"]), reference)
+            stated = True
+        else:
+            try:
+                year, month, day = _num(m["year"]), _num(m["month"]), _num(m["day"])
+            except ValueError:
+                continue
+            if day is None or not 1 <= day <= 31 or (month is not None and not 1 <= month <= 12):
+                continue
+            if m["month"] is None and m["day"].isdigit() is False and len(m["day"]) > 2:
+                continue
+            iso = _resolve(year, month, day, reference)
+            stated = year is not None
+        if iso:
+            found.append(DateMention(iso, m.start(), m.end(), m.group(), stated))
+    return found
+
+
+_AS_OF = re.compile(r"(?:截至|截止|截止到|截至到|至|到)\s*$")
+_DATELINE_AFTER = re.compile(r"\s*(?:电|讯|消息|报道|发布)")  # 新华社成都7月4日电: when it was filed
+_ONSET_AFTER = re.compile(r"^[^。，；]{0,16}?(?:发生|以来|起|遭受|突发|出现|开始|遭遇|袭击|登陆|暴发|爆发|引发|致|造成|时许|许)")
+
+
+def occurred(text: str, reference: dt.date | None = None) -> DateMention | None:
+    """When it happened: the first date followed by an onset word (发生, 以来 …), else the first date not
+    introduced by 截至 (that is the figures' date, not the event's)."""
+    dates = [d for d in mentions(text, reference) if not _AS_OF.search(text[max(0, d.start - 4):d.start])
+             and not _DATELINE_AFTER.match(text[d.end:d.end + 3])]
+    for d in dates:
+        if _ONSET_AFTER.search(text[d.end:d.end + 24]):
+            return d
+    return dates[0] if dates else None

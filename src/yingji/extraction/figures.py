@@ -1,0 +1,186 @@
+"""The disaster figures of a text: people (deaths, missing, injured, of which serious, trapped,
+affected, relocated, needing emergency relief), houses (collapsed, damaged, with their unit), crop
+area and direct loss. A number belongs to the field whose cue stands next to it in the same clause
+("死亡3人", "3人死亡", "受灾人口23.3万人", "3死2伤", "死亡、失踪分别为3人、2人") and whose unit fits.
+
+Rules (docs/decisions/0023-disaster-text-extraction.md):
+- a number with a responder word before it (出动, 派出, 救援人员 …), an age, a floor, a seat, a decree
+  number or a date is no figure (its unit or its context says so);
+- a sentence of background statistics (全国, 今年以来, 同比, 历史同期 …) in a story about one place gives
+  no figure; in a text whose lead is itself about the whole country it does;
+- several candidates for one field: the largest wins — totals are at least their parts, and a later
+  update of a casualty count is at least the earlier one; candidates in a 其中 (parts) clause only
+  count when no other is there;
+- an explicit zero (无人员伤亡, 未造成人员死亡, 无人被困) is 0 where no number is given; silence is unknown.
+Pure: no Django."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from yingji.extraction.numbers import Quantity, as_int, quantities
+
+PEOPLE = ("people", None)
+PERSON_FIELDS = ("deaths", "missing", "injured", "injured_serious", "trapped", "affected_population", "relocated",
+                 "need_emergency_relief")
+HOUSE_FIELDS = ("houses_collapsed", "houses_damaged")
+FIELDS = PERSON_FIELDS + HOUSE_FIELDS + ("crop_affected_ha", "crop_lost_ha", "direct_loss_cny")
+KINDS = {**{f: PEOPLE for f in PERSON_FIELDS}, "affected_population": ("people", "person_times", None),
+         "houses_collapsed": ("house_间", "house_户", "house_栋", "house_处", "house_座"),
+         "houses_damaged": ("house_间", "house_户", "house_栋", "house_处", "house_座"),
+         "crop_affected_ha": ("area_ha",), "crop_lost_ha": ("area_ha",), "direct_loss_cny": ("cny",)}
+HOUSE_UNIT_ORDER = ("间", "户", "栋", "处", "座")
+
+# (field, regex); the longest cue at a place wins, so 紧急转移安置 is not read as 转移.
+CUES: tuple[tuple[str | None, str], ...] = (
+    (None, r"死亡失踪|死亡和失踪|遇难失踪|死亡率|伤亡|死伤"),  # sums and rates: belong to no single field
+    ("deaths", r"死亡人数|遇难人数|不幸遇难|遇难|罹难|死亡|身亡|丧生|殒命|丧命|致死|亡|死"),
+    ("missing", r"失踪人数|失踪|失联|下落不明"),
+    ("injured_serious", r"重伤|危重|伤势严重|伤情严重|重症"),
+    ("injured", r"受伤人数|受伤|轻伤|伤员|伤者|负伤|伤"),
+    ("trapped", r"被困人员|被困|受困|围困|困在|困于"),
+    ("affected_population", r"受灾人口|受灾群众|受灾人数|受灾人员|人受灾|受灾"),
+    ("relocated", r"紧急转移安置|转移安置|紧急转移|转移群众|安全转移|转移人员|转移|疏散"),
+    ("need_emergency_relief", r"需紧急生活救助|需要紧急生活救助|紧急生活救助|需救助|需生活救助"),
+    ("houses_collapsed", r"倒塌房屋|房屋倒塌|倒房|倒塌|垮塌"),
+    ("houses_damaged", r"损坏房屋|房屋损坏|不同程度损坏|严重损坏|一般损坏|损坏|受损房屋|房屋受损|受损"),
+    ("crop_lost_ha", r"绝收面积|绝收"),
+    ("crop_affected_ha", r"农作物受灾面积|农作物受灾|受灾面积|作物受灾|成灾面积"),
+    ("direct_loss_cny", r"直接经济损失|经济损失|直接损失|损失"),
+)
+_CUE = re.compile("|".join(f"(?P<c{i}>{p})" for i, (_, p) in enumerate(CUES)))
+_RESPONDER_BEFORE = re.compile(r"(?:出动|派出|调派|调集|组织|投入|抽调|动员|集结|增派|派遣|共派|参与|参加|救援人员|消防员|"
+                               r"指战员|队员|官兵|民兵|干部|党员|志愿者|专家|医护人员|工作人员|警力|工作组|救援力量|核载|"
+                               r"限载|载有|车上|乘客|乘员|常住人口|户籍人口|总人口|接诊|收治|救治|救出|营救|搜救|解救|成功)[^，。；]{0,8}$")
+_BACKGROUND = re.compile(r"全国|今年以来|年以来|同比|环比|去年|历史同期|同期|近\d+年|近五年|近十年|历年|往年|平均|全年|多年")
+_SENTENCE = re.compile(r"[^。；;\n！？]+")
+_PARTS = re.compile(r"其中|分别为|包括")
+_ZEROS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (r"(?:无|未造成|没有|未发现|未有|暂无|尚无|未出现|未接到|未收到)(?:人员|人)?(?:伤亡|死伤)", ("deaths", "injured")),
+    (r"(?:无|未造成|没有|未发现|暂无|尚无)(?:人员|人)?(?:死亡|遇难)", ("deaths",)),
+    (r"(?:无|未造成|没有|未发现|暂无|尚无)(?:人员|人)?(?:受伤)", ("injured",)),
+    (r"(?:无|没有|未发现|暂无|尚无)(?:人员|人)?(?:失踪|失联)", ("missing",)),
+    (r"(?:无|没有|未发现|暂无|尚无)(?:人员|人)?(?:被困)", ("trapped",)),
+    (r"(?:伤亡|死亡|受伤)(?:人数)?为(?:零|0)", ("deaths", "injured")),
+)
+_ZERO_PATTERNS = tuple((re.compile(p), fields) for p, fields in _ZEROS)
+
+
+@dataclass(frozen=True)
+class Figure:
+    field: str
+    value: int | float
+    unit: str | None  # houses only: 间, 户, 栋, 处, 座
+    start: int
+    end: int
+    text: str
+    approximate: bool
+    confidence: float
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    figure: Figure
+    in_parts: bool
+    order: int
+
+
+def _cue_field(m: re.Match) -> str | None:
+    return CUES[int(m.lastgroup[1:])][0]
+
+
+def _fits(field: str, q: Quantity) -> bool:
+    return q.kind in KINDS[field]
+
+
+def _unit(q: Quantity) -> str | None:
+    return q.kind.split("_", 1)[1] if q.kind and q.kind.startswith("house_") else None
+
+
+def extract(text: str, national: bool = False) -> dict[str, Figure]:
+    """The figures of a normalized text, one per field that the text gives."""
+    candidates: dict[str, list[_Candidate]] = {}
+    order = 0
+    for sentence in _SENTENCE.finditer(text):
+        s0, body = sentence.start(), sentence.group()
+        if not national and _BACKGROUND.search(body):
+            continue
+        cues = list(_CUE.finditer(body))
+        if not cues:
+            continue
+        numbers = [q for q in quantities(body) if q.kind not in ("time", "age", "floor", "seat", "ordinal")]
+        parts_at = [m.start() for m in _PARTS.finditer(body)]
+        for field, q, distance in _pair(body, cues, numbers):
+            order += 1
+            in_parts = any(p < q.start for p in parts_at)
+            value = as_int(q.value)
+            confidence = round(max(0.5, 0.95 - 0.04 * distance - (0.1 if q.kind is None else 0)), 2)
+            figure = Figure(field, value, _unit(q), s0 + q.start, s0 + q.end, q.text, q.approximate, confidence)
+            candidates.setdefault(field, []).append(_Candidate(figure, in_parts, order))
+    chosen = {field: _choose(found) for field, found in candidates.items()}
+    for pattern, fields in _ZERO_PATTERNS:
+        for m in pattern.finditer(text):
+            for field in fields:
+                if field not in chosen:
+                    chosen[field] = Figure(field, 0, None, m.start(), m.end(), m.group(), False, 0.85)
+    return chosen
+
+
+def _pair(body: str, cues: list[re.Match], numbers: list[Quantity]):
+    """(field, quantity, distance) for each number that a cue next to it claims."""
+    respective = _respectively(body, cues, numbers)
+    if respective is not None:
+        yield from respective
+        return
+    for q in numbers:
+        before = body[max(0, q.start - 14):q.start]
+        if _RESPONDER_BEFORE.search(before):
+            continue
+        best = None
+        for m in cues:
+            field = _cue_field(m)
+            if m.end() <= q.start:  # cue, then number: 死亡3人
+                gap = body[m.end():q.start]
+                if re.search(r"[，,、（）()]", gap):
+                    continue
+                distance = len(gap)
+                between = [n for n in numbers if n.start >= m.end() and n.end <= q.start]
+                if between and re.sub(r"\s", "", "".join(n.text for n in between)) != re.sub(r"\s", "", gap):
+                    continue  # another number stands between, unless it is the same figure in another unit (12户36间)
+                distance = len(gap) - sum(len(n.text) for n in between)
+                if distance > 12:
+                    continue
+            elif m.start() >= q.end:  # number, then cue: 3人死亡
+                gap = body[q.end:m.start()]
+                if re.search(r"[，,、：:（）()。]", gap) or len(gap) > 6:
+                    continue
+                distance = len(gap) + 0.5
+            else:
+                continue
+            if best is None or distance < best[1]:
+                best = (field, distance, m)
+        if best and best[0] and _fits(best[0], q):
+            yield best[0], q, best[1]
+
+
+def _respectively(body: str, cues: list[re.Match], numbers: list[Quantity]):
+    """死亡、失踪、受伤人数分别为3人、2人、5人 → the cues before 分别, the numbers after it, in order."""
+    m = re.search(r"分别(?:为|是|达|有)?", body)
+    if not m:
+        return None
+    fields = [_cue_field(c) for c in cues if c.end() <= m.start()]
+    after = [q for q in numbers if q.start >= m.end()]
+    if len(fields) < 2 or len(fields) != len(after) or None in fields:
+        return None
+    return [(f, q, 1) for f, q in zip(fields, after) if _fits(f, q)]
+
+
+def _choose(found: list[_Candidate]) -> Figure:
+    whole = [c for c in found if not c.in_parts] or found
+    if whole[0].figure.unit:  # houses: the first unit in 间, 户, 栋 … order that the text uses
+        units = {c.figure.unit for c in whole}
+        unit = next(u for u in HOUSE_UNIT_ORDER if u in units)
+        whole = [c for c in whole if c.figure.unit == unit]
+    return max(whole, key=lambda c: (Decimal(str(c.figure.value)), c.order)).figure

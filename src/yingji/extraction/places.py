@@ -1,0 +1,210 @@
+"""Places named in a text, resolved against a gazetteer passed in (plain rows: code, name, level,
+parent code), from province down to village where the gazetteer goes that far. A name is taken in
+full (浏阳市, 大围山镇) or, for provinces and cities, by its short form (湖南, 浏阳 after 长沙); a short
+county, township or village name counts only after one of its ancestors was named, since on its own
+it is too often an ordinary word (通道, 合作, 东方). A name that stands for several units is resolved by
+the ancestors the text names; when those do not settle it, it is listed with its candidates, not
+guessed. Pure: no Django."""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+LEVELS = ("province", "city", "county", "township", "village")
+_SUFFIXES = {
+    "province": ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "特别行政区", "省", "市"),
+    "city": ("自治州", "地区", "盟", "市"),
+    "county": ("自治县", "自治旗", "林区", "特区", "县", "区", "市", "旗"),
+    "township": ("街道办事处", "街道", "民族乡", "镇", "乡", "苏木"),
+    "village": ("村民委员会", "居民委员会", "村委会", "社区", "居委会", "村"),
+}
+_ETHNIC = re.compile(r"(?:[^族]{1,8}族)+$")
+# Names that are units somewhere but mostly ordinary words or placeholders in a text.
+_NOT_NAMES = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划", "城区", "郊区", "矿区", "新区", "市中区",
+              "城关镇", "中国", "全国", "东方", "合作", "通道", "和平", "开发区", "高新区", "新城", "江南", "城中",
+              "河口", "江口", "长安", "永安", "新华", "红星", "胜利", "光明", "团结", "先锋", "建设", "人民", "中心",
+              "白云", "城东", "城西", "城南", "城北", "东城", "西城", "南城", "北城", "新村", "东风", "前进", "向阳"}
+# A place followed by these words names an organization (its fire brigade, its government), not where
+# the event happened.
+_ORG_AFTER = re.compile(r"^(?:消防|应急|救援|人民政府|政府|委员会|党委|县委|市委|省委|气象|水利|自然资源|公安|卫生|卫健|"
+                        r"医院|人民医院|中医院|总队|支队|大队|防汛|防指|减灾|民政|电视台|日报|晚报|新闻|融媒|红十字|"
+                        r"籍|人|户籍|地震局|交警|武警|蓝天)")
+_DATELINE_BEFORE = re.compile(r"(?:新华社|中新社|中新网|人民网|央视网|央广网|记者|日电|电\s*[（(]?)\s*$")
+
+
+@dataclass(frozen=True)
+class Unit:
+    code: str
+    name: str
+    level: str
+    parent: str | None
+
+
+@dataclass
+class PlaceMention:
+    name: str
+    start: int
+    end: int
+    candidates: list[Unit]
+    unit: Unit | None = None  # resolved; None when ambiguous
+    is_organization: bool = False
+    short: bool = False  # matched by its short form (浏阳 for 浏阳市)
+
+    @property
+    def code(self) -> str | None:
+        return self.unit.code if self.unit else None
+
+
+@dataclass
+class Gazetteer:
+    units: dict[str, Unit]
+    full: dict[str, list[str]] = field(default_factory=dict)  # full name → codes
+    short: dict[str, list[str]] = field(default_factory=dict)  # short name → codes
+    longest: int = 2
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[tuple[str, str, str, str | None] | dict]) -> Gazetteer:
+        units: dict[str, Unit] = {}
+        for row in rows:
+            if isinstance(row, dict):
+                row = (row["code"], row["name"], row["level"], row.get("parent") or row.get("parent_code"))
+            code, name, level, parent = (str(row[0]), row[1].strip(), row[2], row[3] or None)
+            units[code] = Unit(code, name, level, str(parent) if parent else None)
+        gazetteer = cls(units)
+        for unit in units.values():
+            gazetteer._index(unit)
+        return gazetteer
+
+    def merged(self, rows: Iterable) -> Gazetteer:
+        """This gazetteer plus rows (a bureau's townships and villages); a row's code replaces the same code."""
+        extra = Gazetteer.from_rows(rows)
+        return Gazetteer.from_rows([(u.code, u.name, u.level, u.parent) for u in {**self.units, **extra.units}.values()])
+
+    def _index(self, unit: Unit) -> None:
+        if unit.name in _NOT_NAMES:
+            return
+        self.full.setdefault(unit.name, []).append(unit.code)
+        self.longest = max(self.longest, len(unit.name))
+        short = short_name(unit)
+        if short and short != unit.name and short not in _NOT_NAMES:
+            self.short.setdefault(short, []).append(unit.code)
+
+    def ancestors(self, code: str) -> list[str]:
+        chain, unit = [], self.units.get(code)
+        while unit is not None and unit.parent:
+            chain.append(unit.parent)
+            unit = self.units.get(unit.parent)
+        return chain
+
+
+def short_name(unit: Unit) -> str | None:
+    name = unit.name
+    for suffix in _SUFFIXES.get(unit.level, ()):
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            name = name[: -len(suffix)]
+            break
+    else:
+        return None
+    stripped = _ETHNIC.sub("", name)
+    if len(stripped) >= 2:
+        name = stripped
+    return name if len(name) >= 2 else None
+
+
+@cache
+def national() -> Gazetteer:
+    """Provinces, cities and counties of GB/T 2260 (china-division 2.7.0, data/gazetteer_cn.csv)."""
+    with open(Path(__file__).with_name("data") / "gazetteer_cn.csv", encoding="utf-8") as f:
+        return Gazetteer.from_rows(csv.DictReader(f))
+
+
+def _scan(text: str, gazetteer: Gazetteer) -> list[PlaceMention]:
+    """Longest names first, left to right, not overlapping."""
+    found: list[PlaceMention] = []
+    i, n = 0, len(text)
+    full, short = gazetteer.full, gazetteer.short
+    while i < n - 1:
+        for length in range(min(gazetteer.longest, n - i), 1, -1):
+            piece = text[i:i + length]
+            codes = full.get(piece)
+            is_short = False
+            if codes is None:
+                codes = short.get(piece)
+                is_short = codes is not None
+            if codes:
+                units = [gazetteer.units[c] for c in codes]
+                mention = PlaceMention(piece, i, i + length, units)
+                mention.is_organization = bool(_ORG_AFTER.match(text[i + length:i + length + 6]))
+                if _DATELINE_BEFORE.search(text[max(0, i - 8):i]):
+                    mention.is_organization = True
+                mention.short = is_short
+                found.append(mention)
+                i += length
+                break
+        else:
+            i += 1
+    return found
+
+
+def find(text: str, gazetteer: Gazetteer, prefer: Iterable[str] = ()) -> list[PlaceMention]:
+    """Every place mention, each resolved where the text (or ``prefer``, the codes of the user's own
+    region) settles it."""
+    mentions = _scan(text, gazetteer)
+    prefer = set(prefer)
+    named: set[str] = set(prefer)
+    for m in mentions:  # unambiguous full names settle first
+        if len(m.candidates) == 1 and not m.short:
+            named.add(m.candidates[0].code)
+    previous: PlaceMention | None = None
+    kept: list[PlaceMention] = []
+    for m in mentions:
+        right_before = previous.unit.code if previous and previous.unit and previous.end >= m.start - 1 else None
+        context = named | ({right_before} if right_before else set())
+        fitting = [u for u in m.candidates if context.intersection(gazetteer.ancestors(u.code))]
+        if right_before:
+            direct = [u for u in fitting if right_before in gazetteer.ancestors(u.code)]
+            fitting = direct or fitting
+        short_needs_parent = m.short and any(u.level in ("county", "township", "village") for u in m.candidates)
+        if short_needs_parent and not fitting:
+            if not all(u.level in ("province", "city") for u in m.candidates):
+                continue  # a short county or lower name with none of its ancestors named: likely a word
+        if len(fitting) == 1:
+            m.unit = fitting[0]
+        elif len(m.candidates) == 1:
+            m.unit = m.candidates[0]
+        elif len(fitting) > 1:
+            m.candidates = fitting
+            deepest = max(LEVELS.index(u.level) for u in fitting)
+            top = [u for u in fitting if LEVELS.index(u.level) == deepest]
+            m.unit = top[0] if len(top) == 1 else None
+        else:
+            higher = [u for u in m.candidates if u.level in ("province", "city")]
+            m.unit = higher[0] if len(higher) == 1 else None
+        if m.unit:
+            named.add(m.unit.code)
+        kept.append(m)
+        previous = m
+    return kept
+
+
+def event_places(mentions: list[PlaceMention], gazetteer: Gazetteer) -> list[PlaceMention]:
+    """Where it happened: the deepest units named (a unit whose descendant is also named drops out),
+    organizations' names left out unless nothing else is named; one entry per unit."""
+    places = [m for m in mentions if not m.is_organization] or mentions
+    codes = {m.unit.code for m in places if m.unit}
+    covered = {a for c in codes for a in gazetteer.ancestors(c)}
+    result, seen = [], set()
+    for m in places:
+        key = m.unit.code if m.unit else ("?", m.name)
+        if key in seen or (m.unit and m.unit.code in covered):
+            continue
+        if not m.unit and any(codes.intersection(gazetteer.ancestors(u.code) + [u.code]) for u in m.candidates):
+            continue  # an ambiguous name one of whose readings is already placed more precisely
+        seen.add(key)
+        result.append(m)
+    return result

@@ -1,0 +1,82 @@
+"""Event type from the words a text uses: the national classes of natural disasters (自然灾害分类与代码
+GB/T 28921 as the statistics use them) and production-safety accidents, with the finer type where
+the text names it. Each cue carries a weight; a cue in the lead (title, first sentence) counts
+double, since a story names its event first and mentions others (a flood's landslides, an earthquake's
+fires) later. A cue a more specific cue contains (爆炸 in 瓦斯爆炸) is not counted again. Pure: no Django."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+TYPES = ("暴雨洪涝", "台风", "地质灾害", "地震", "森林火灾", "干旱", "风雹", "低温冷冻和雪灾", "火灾", "爆炸", "坍塌",
+         "矿山事故", "道路交通事故", "危化品泄漏", "其他")
+
+# (regex, type, subtype or None, weight). Longer, more specific cues first: they claim their span.
+CUES: tuple[tuple[str, str, str | None, float], ...] = (
+    (r"(?:煤矿|矿井|井下|金矿|铁矿|非煤矿山|矿山|露天矿)[^。，；]{0,12}?(?:透水|冒顶|瓦斯|爆炸|火灾|坍塌|垮塌|事故|片帮|突出)",
+     "矿山事故", None, 4),
+    (r"瓦斯(?:爆炸|突出|事故)", "矿山事故", "瓦斯", 4), (r"透水事故", "矿山事故", "透水", 4),
+    (r"(?:交通事故|车祸|侧翻|翻车|追尾|相撞|撞击|坠入|翻坠|冲出路面|坠崖|坠河)", "道路交通事故", None, 2),
+    (r"(?:危化品|危险化学品|化学品|液氨|氯气|硫化氢|天然气|燃气|液化气|有毒气体)[^。，；]{0,8}?泄漏", "危化品泄漏", None, 4),
+    (r"(?:泄漏|中毒)", "危化品泄漏", None, 1),
+    (r"(?:燃气|煤气|天然气|液化气|粉尘|锅炉|化工|烟花爆竹)[^。，；]{0,6}?(?:爆炸|爆燃)", "爆炸", None, 4),
+    (r"(?:爆炸|爆燃|闪爆)", "爆炸", None, 2),
+    (r"(?:森林火灾|草原火灾|山火|林火|森林草原火灾|山林火灾)", "森林火灾", None, 4),
+    (r"(?:火灾|起火|着火|失火|大火|燃烧)", "火灾", None, 1.5),
+    (r"(?:\d+(?:\.\d+)?级地震|地震|余震|震中|震级)", "地震", None, 3),
+    (r"(?:台风|热带风暴|强热带风暴)", "台风", None, 3),
+    (r"泥石流", "地质灾害", "泥石流", 3), (r"滑坡", "地质灾害", "滑坡", 3), (r"山体崩塌|崩塌", "地质灾害", "崩塌", 3),
+    (r"地面塌陷", "地质灾害", "地面塌陷", 3), (r"地裂缝", "地质灾害", "地裂缝", 3), (r"地质灾害", "地质灾害", None, 2),
+    (r"(?:房屋|楼房|建筑|厂房|桥梁|隧道|围墙|脚手架|基坑|自建房|大棚)[^。，；]{0,6}?(?:坍塌|垮塌|倒塌)", "坍塌", None, 3),
+    (r"(?:坍塌|垮塌)", "坍塌", None, 1),
+    (r"(?:暴雨|洪涝|洪水|强降雨|强降水|山洪|内涝|洪灾|汛情|水灾|决口|溃坝|溃堤)", "暴雨洪涝", None, 2),
+    (r"(?:干旱|旱情|旱灾|气象干旱|夏旱|伏旱|秋旱|春旱)", "干旱", None, 3),
+    (r"(?:冰雹|风雹|龙卷风|雷暴大风|强对流|大风)", "风雹", None, 2),
+    (r"(?:低温冷冻|低温雨雪冰冻|雪灾|暴雪|冰冻|寒潮|冻害|霜冻|雨雪)", "低温冷冻和雪灾", None, 2),
+)
+_COMPILED = tuple((re.compile(p), t, s, w) for p, t, s, w in CUES)
+SUBTYPE_FROM_TYPE_WORD = {"龙卷风": "龙卷风", "冰雹": "冰雹", "暴雪": "暴雪", "山洪": "山洪", "内涝": "城市内涝"}
+
+
+@dataclass(frozen=True)
+class TypeGuess:
+    event_type: str
+    subtype: str | None
+    start: int | None
+    end: int | None
+    text: str | None
+    confidence: float
+
+
+def classify(text: str, lead_end: int | None = None) -> TypeGuess:
+    """The event type with the strongest cues; 其他 (confidence 0) when none."""
+    lead_end = lead_end if lead_end is not None else _lead_end(text)
+    taken = bytearray(len(text))
+    scores: dict[str, float] = {}
+    first: dict[str, re.Match] = {}
+    subtypes: dict[str, tuple[int, str]] = {}
+    for pattern, event_type, subtype, weight in _COMPILED:
+        for m in pattern.finditer(text):
+            if any(taken[m.start():m.end()]):
+                continue
+            taken[m.start():m.end()] = b"\1" * (m.end() - m.start())
+            score = weight * (2 if m.start() < lead_end else 1)
+            scores[event_type] = scores.get(event_type, 0) + score
+            if event_type not in first or m.start() < first[event_type].start():
+                first[event_type] = m
+            if subtype and (event_type not in subtypes or score > subtypes[event_type][0]):
+                subtypes[event_type] = (score, subtype)
+    if not scores:
+        return TypeGuess("其他", None, None, None, None, 0.0)
+    best = max(scores, key=lambda t: (scores[t], -first[t].start()))
+    total = sum(scores.values())
+    m = first[best]
+    subtype = subtypes.get(best, (0, None))[1]
+    return TypeGuess(best, subtype, m.start(), m.end(), m.group(), round(scores[best] / total, 2))
+
+
+def _lead_end(text: str) -> int:
+    """The end of the title and first sentence."""
+    m = re.search(r"[。\n]", text[20:])
+    return 20 + m.start() if m else len(text)
