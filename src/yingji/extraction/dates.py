@@ -15,6 +15,7 @@ _NUM = r"\d{1,4}|[零〇○一二两三四五六七八九十]{1,4}"
 PATTERN = re.compile(
     rf"(?:(?P<year>\d{{4}}|[零〇○一二三四五六七八九]{{4}})\s*年\s*)?(?:(?P<month>{_NUM})\s*月\s*)?(?P<day>{_NUM})\s*[日号]"
     rf"|(?P<iy>\d{{4}})[-/.](?P<im>\d{{1,2}})[-/.](?P<id>\d{{1,2}})"
+    rf"|(?:(?P<my>\d{{4}}|[零〇○一二三四五六七八九]{{4}})\s*年\s*)?(?P<mo>{_NUM})\s*月\s*(?:底|初|上旬|中旬|下旬|份|中)"
     r"|(?P<rel>今天|今日|昨天|昨日|前天|前日|今晨|昨晚|昨夜|今年|去年)")
 RELATIVE_DAYS = {"今天": 0, "今日": 0, "今晨": 0, "昨天": -1, "昨日": -1, "昨晚": -1, "昨夜": -1, "前天": -2, "前日": -2}
 
@@ -60,6 +61,18 @@ def mentions(text: str, reference: dt.date | None = None) -> list[DateMention]:
                 day = reference + dt.timedelta(days=RELATIVE_DAYS[m["rel"]])
                 found.append(DateMention(day.isoformat(), m.start(), m.end(), m.group(), False))
             continue
+        if m["mo"]:
+            try:
+                year, month = _num(m["my"]), _num(m["mo"])
+            except ValueError:
+                continue
+            if not 1 <= month <= 12:
+                continue
+            if year is None and reference is not None:
+                year = reference.year if month <= reference.month else reference.year - 1
+            iso = f"{year:04d}-{month:02d}" if year else f"--{month:02d}"
+            found.append(DateMention(iso, m.start(), m.end(), m.group(), m["my"] is not None))
+            continue
         if m["iy"]:
             iso = _resolve(int(m["iy"]), int(m["im"]), int(m["id"]), reference)
             stated = True
@@ -68,6 +81,8 @@ def mentions(text: str, reference: dt.date | None = None) -> list[DateMention]:
                 year, month, day = _num(m["year"]), _num(m["month"]), _num(m["day"])
             except ValueError:
                 continue
+            if m.group().endswith("号") and m["month"] is None:
+                continue  # 第八号台风, 3号楼: a number, not a day
             if day is None or not 1 <= day <= 31 or (month is not None and not 1 <= month <= 12):
                 continue
             if m["month"] is None and m["day"].isdigit() is False and len(m["day"]) > 2:
@@ -81,14 +96,23 @@ def mentions(text: str, reference: dt.date | None = None) -> list[DateMention]:
 
 _AS_OF = re.compile(r"(?:截至|截止|截止到|截至到|至|到)\s*$")
 _DATELINE_AFTER = re.compile(r"\s*(?:电|讯|消息|报道|发布)")  # 新华社成都7月4日电: when it was filed
-_ONSET_AFTER = re.compile(r"^[^。，；]{0,16}?(?:发生|以来|起|遭受|突发|出现|开始|遭遇|袭击|登陆|暴发|爆发|引发|致|造成|时许|许)")
+_ONSET_AFTER = re.compile(r"^[^。，；]{0,16}?(?:发生|以来|起|遭受|突发|出现|开始|遭遇|袭击|登陆|暴发|爆发|引发|致|造成|时许|许|左右)")
 
 
-def occurred(text: str, reference: dt.date | None = None) -> DateMention | None:
-    """When it happened: the first date followed by an onset word (发生, 以来 …), else the first date not
-    introduced by 截至 (that is the figures' date, not the event's)."""
+def occurred(text: str, reference: dt.date | None = None, places: tuple[str, ...] = ()) -> DateMention | None:
+    """When it happened, of the dates not introduced by 截至 (that is the figures' date, not the event's)
+    nor a dateline's: a clause that starts with a date and 以来 (4月底以来, the process's start); else the
+    first date followed by an onset word (发生, 登陆 …) and one of the event's ``places``; else the first
+    followed by an onset word; else the first date."""
     dates = [d for d in mentions(text, reference) if not _AS_OF.search(text[max(0, d.start - 4):d.start])
              and not _DATELINE_AFTER.match(text[d.end:d.end + 3])]
+    for d in dates:  # "4月底以来": the start of the process
+        if re.match(r"\s*(?:以来|起)", text[d.end:d.end + 4]) and (d.start == 0 or text[d.start - 1] in "，,。；\n 　"):
+            return d
+    for d in dates:
+        window = text[d.end:d.end + 32]
+        if places and _ONSET_AFTER.search(window) and any(p in window for p in places):
+            return d
     for d in dates:
         if _ONSET_AFTER.search(text[d.end:d.end + 24]):
             return d

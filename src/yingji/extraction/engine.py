@@ -18,7 +18,7 @@ from yingji.extraction.normalize import normalize
 
 FIGURE_FIELDS = figures.FIELDS
 LABEL_FIELDS = ("event_type", "event_subtype", "occurred_date", "places") + FIGURE_FIELDS + ("cumulative",)
-_CUMULATIVE = re.compile(r"累计|截至|截止|以来|共造成|总计|合计")
+_CUMULATIVE = re.compile(r"累计|以来")
 
 
 @dataclass(frozen=True)
@@ -96,24 +96,32 @@ def extract(text: str, reference_date: dt.date | None = None, gazetteer: places.
     subtype = (Value(guess.subtype, guess.start, guess.end, _span(text, guess.start, guess.end), guess.confidence)
                if guess.subtype else None)
 
-    onset = dates.occurred(plain, reference_date)
+    mentions = places.find(plain, gazetteer, prefer_places)
+    chosen = places.event_places(places.event_sentence_places(plain, mentions), gazetteer)
+    where = [_place(m, text) for m in chosen]
+
+    onset = dates.occurred(plain, reference_date, tuple(m.name for m in chosen))
     occurred = (Value(onset.iso, onset.start, onset.end, text[onset.start:onset.end], 0.8 if onset.year_stated else 0.7)
                 if onset else None)
 
-    mentions = places.find(plain, gazetteer, prefer_places)
-    where = [_place(m, text) for m in places.event_places(mentions, gazetteer)]
-
-    lead = plain[:120]
-    found = figures.extract(plain, national="全国" in lead)
+    # background statistics (全国, 今年以来 …) are dropped only from a story about one county or below
+    local = bool(chosen) and all(m.unit and m.unit.level in ("county", "township", "village") for m in chosen)
+    found = figures.extract(plain, national=not local)
     values = {name: Value(f.value, f.start, f.end, text[f.start:f.end], f.confidence, f.approximate, f.unit)
               for name, f in found.items()}
 
     cumulative = None
-    if values:
-        m = _CUMULATIVE.search(plain)
-        cumulative = (Value(True, m.start(), m.end(), text[m.start():m.end()], 0.8) if m
-                      else Value(False, None, None, None, 0.6))
+    if values:  # 累计 or 以来 in the sentence of a figure: cumulative; figures without: a new event's
+        sentences = {sentence for f in found.values() for sentence in [_sentence_of(plain, f.start)]}
+        m = next((m for s in sentences for m in [_CUMULATIVE.search(s)] if m), None)
+        cumulative = Value(bool(m), None, None, None, 0.8 if m else 0.6)
     return Extraction(event_type, subtype, occurred, where, values, cumulative)
+
+
+def _sentence_of(text: str, at: int) -> str:
+    start = max(text.rfind(c, 0, at) for c in "。；\n") + 1
+    ends = [i for i in (text.find(c, at) for c in "。；\n") if i >= 0]
+    return text[start:min(ends) if ends else len(text)]
 
 
 def _span(text: str, start: int | None, end: int | None) -> str | None:

@@ -33,7 +33,7 @@ KINDS = {**{f: PEOPLE for f in PERSON_FIELDS}, "affected_population": ("people",
          "crop_affected_ha": ("area_ha",), "crop_lost_ha": ("area_ha",), "direct_loss_cny": ("cny",)}
 HOUSE_UNIT_ORDER = ("间", "户", "栋", "处", "座")
 
-# (field, regex); the longest cue at a place wins, so 紧急转移安置 is not read as 转移.
+# (field, words); the longest word at a place wins, so 紧急转移安置 is not read as 转移, 受灾农作物 not as 受灾.
 CUES: tuple[tuple[str | None, str], ...] = (
     (None, r"死亡失踪|死亡和失踪|遇难失踪|死亡率|伤亡|死伤"),  # sums and rates: belong to no single field
     ("deaths", r"死亡人数|遇难人数|不幸遇难|遇难|罹难|死亡|身亡|丧生|殒命|丧命|致死|亡|死"),
@@ -41,22 +41,25 @@ CUES: tuple[tuple[str | None, str], ...] = (
     ("injured_serious", r"重伤|危重|伤势严重|伤情严重|重症"),
     ("injured", r"受伤人数|受伤|轻伤|伤员|伤者|负伤|伤"),
     ("trapped", r"被困人员|被困|受困|围困|困在|困于"),
-    ("affected_population", r"受灾人口|受灾群众|受灾人数|受灾人员|人受灾|受灾"),
+    ("affected_population", r"受灾人口|受灾群众|受灾人数|受灾人员|受灾"),
     ("relocated", r"紧急转移安置|转移安置|紧急转移|转移群众|安全转移|转移人员|转移|疏散"),
-    ("need_emergency_relief", r"需紧急生活救助|需要紧急生活救助|紧急生活救助|需救助|需生活救助"),
+    ("need_emergency_relief", r"需紧急生活救助|需要紧急生活救助|紧急生活救助|需应急救助|需救助|需生活救助|应急救助"),
     ("houses_collapsed", r"倒塌房屋|房屋倒塌|倒房|倒塌|垮塌"),
     ("houses_damaged", r"损坏房屋|房屋损坏|不同程度损坏|严重损坏|一般损坏|损坏|受损房屋|房屋受损|受损"),
     ("crop_lost_ha", r"绝收面积|绝收"),
-    ("crop_affected_ha", r"农作物受灾面积|农作物受灾|受灾面积|作物受灾|成灾面积"),
+    ("crop_affected_ha", r"农作物受灾面积|受灾农作物面积|受灾农作物|农作物受灾|受灾面积|作物受灾"),
+    (None, r"成灾面积|成灾"),  # 成灾 (loss over 30%) is neither 受灾 nor 绝收
     ("direct_loss_cny", r"直接经济损失|经济损失|直接损失|损失"),
 )
-_CUE = re.compile("|".join(f"(?P<c{i}>{p})" for i, (_, p) in enumerate(CUES)))
+_CUE_FIELD = {word: field for field, words in CUES for word in words.split("|")}
+_CUE = re.compile("|".join(sorted(map(re.escape, _CUE_FIELD), key=len, reverse=True)))  # longest cue at a place wins
 _RESPONDER_BEFORE = re.compile(r"(?:出动|派出|调派|调集|组织|投入|抽调|动员|集结|增派|派遣|共派|参与|参加|救援人员|消防员|"
                                r"指战员|队员|官兵|民兵|干部|党员|志愿者|专家|医护人员|工作人员|警力|工作组|救援力量|核载|"
                                r"限载|载有|车上|乘客|乘员|常住人口|户籍人口|总人口|接诊|收治|救治|救出|营救|搜救|解救|成功)[^，。；]{0,8}$")
 _BACKGROUND = re.compile(r"全国|今年以来|年以来|同比|环比|去年|历史同期|同期|近\d+年|近五年|近十年|历年|往年|平均|全年|多年")
 _SENTENCE = re.compile(r"[^。；;\n！？]+")
 _PARTS = re.compile(r"其中|分别为|包括")
+_CROP_NAMED = re.compile(r"水稻|玉米|小麦|油菜|蔬菜|果树|果园|烟叶|烤烟|棉花|大豆|花生|马铃薯|茶叶|甘蔗|高粱|谷子")
 _ZEROS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"(?:无|未造成|没有|未发现|未有|暂无|尚无|未出现|未接到|未收到)(?:人员|人)?(?:伤亡|死伤)", ("deaths", "injured")),
     (r"(?:无|未造成|没有|未发现|暂无|尚无)(?:人员|人)?(?:死亡|遇难)", ("deaths",)),
@@ -88,7 +91,7 @@ class _Candidate:
 
 
 def _cue_field(m: re.Match) -> str | None:
-    return CUES[int(m.lastgroup[1:])][0]
+    return _CUE_FIELD[m.group()]
 
 
 def _fits(field: str, q: Quantity) -> bool:
@@ -115,6 +118,8 @@ def extract(text: str, national: bool = False) -> dict[str, Figure]:
         for field, q, distance in _pair(body, cues, numbers):
             order += 1
             in_parts = any(p < q.start for p in parts_at)
+            if field in ("crop_affected_ha", "crop_lost_ha") and _CROP_NAMED.search(body[max(0, q.start - 16):q.start]):
+                continue  # one crop's area is a part; the fields hold all crops
             value = as_int(q.value)
             confidence = round(max(0.5, 0.95 - 0.04 * distance - (0.1 if q.kind is None else 0)), 2)
             figure = Figure(field, value, _unit(q), s0 + q.start, s0 + q.end, q.text, q.approximate, confidence)
@@ -134,6 +139,9 @@ def _pair(body: str, cues: list[re.Match], numbers: list[Quantity]):
     if respective is not None:
         yield from respective
         return
+    used_after = {m.start() for m in cues for q in numbers
+                  if q.kind is not None and 0 <= m.start() - q.end <= 1 and not re.search(r"[，,、；：]", body[q.end:m.start()])
+                  and _cue_field(m) and _fits(_cue_field(m), q)}
     for q in numbers:
         before = body[max(0, q.start - 14):q.start]
         if _RESPONDER_BEFORE.search(before):
@@ -142,19 +150,23 @@ def _pair(body: str, cues: list[re.Match], numbers: list[Quantity]):
         for m in cues:
             field = _cue_field(m)
             if m.end() <= q.start:  # cue, then number: 死亡3人
+                if m.start() in used_after:
+                    continue  # "6人死亡33人失踪": 死亡 has its number before it
                 gap = body[m.end():q.start]
-                if re.search(r"[，,、（）()]", gap):
-                    continue
-                distance = len(gap)
                 between = [n for n in numbers if n.start >= m.end() and n.end <= q.start]
-                if between and re.sub(r"\s", "", "".join(n.text for n in between)) != re.sub(r"\s", "", gap):
-                    continue  # another number stands between, unless it is the same figure in another unit (12户36间)
-                distance = len(gap) - sum(len(n.text) for n in between)
-                if distance > 12:
+                rest = gap
+                for n in between:  # the same figure in another unit may stand between (12户36间, 2.31万户、7.39万人)
+                    rest = rest.replace(n.text, "", 1)
+                if between and rest.strip("、 "):
+                    continue
+                if re.search(r"[，,（）()]", rest) or ("、" in rest and not between):
+                    continue
+                distance = len(rest)
+                if distance > 12 or (q.kind is None and distance > 2):
                     continue
             elif m.start() >= q.end:  # number, then cue: 3人死亡
                 gap = body[q.end:m.start()]
-                if re.search(r"[，,、：:（）()。]", gap) or len(gap) > 6:
+                if re.search(r"[，,、：:（）()。]", gap) or len(gap) > 6 or q.kind is None:
                     continue
                 distance = len(gap) + 0.5
             else:

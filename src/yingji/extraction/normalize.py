@@ -24,6 +24,8 @@ def _table() -> dict[int, str]:
     for code in range(0xFF01, 0xFF5F):  # full-width ！ … ～ → ASCII
         table[code] = chr(code - 0xFEE0)
     table[0x3000] = " "
+    for variant, simplified in ("陜陕", "峯峰", "銹锈"):  # variants the character table leaves
+        table[ord(variant)] = simplified
     for keep in "，。；：？！（）":  # keep Chinese punctuation as it is: clauses split on it
         table.pop(ord(keep), None)
     for keep in "～":

@@ -42,7 +42,8 @@ UNITS = {
 _UNIT_ALT = "|".join(sorted(map(re.escape, UNITS), key=len, reverse=True))
 
 _ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_CHINESE = r"[零〇○一二两三四五六七八九十百千万亿]*[一二两三四五六七八九十百千][零〇○一二两三四五六七八九十百千万亿]*"
+_CHINESE = (r"[零〇○一二两三四五六七八九十百千万亿]*[一二两三四五六七八九十百千][零〇○一二两三四五六七八九十百千万亿]*"
+            r"(?:点[零〇○一二三四五六七八九]+)?")
 _MAGNITUDE = r"[十百千万亿]*"
 _APPROX_BEFORE = r"约|近|逾|超过|超|将近|大约|接近|达到?|共计?|累计|高达|仅"
 _APPROX_AFTER = r"余|多|以上|左右|上下|几|来"
@@ -98,6 +99,9 @@ def _value(arabic: str | None, mag: str | None, chinese: str | None) -> tuple[De
             value *= SMALL_UNITS.get(c) or LARGE_UNITS[c]
         return value, False
     vague = "几" in chinese
+    if "点" in chinese:  # 五十二点七五 → 52.75
+        whole, _, fraction = chinese.partition("点")
+        return Decimal(f"{chinese_to_int(whole)}.{''.join(str(DIGITS[c]) for c in fraction)}"), vague
     if len(chinese) == 2 and chinese[0] in DIGITS and chinese[1] in DIGITS and DIGITS[chinese[1]] == DIGITS[chinese[0]] + 1:
         return Decimal(DIGITS[chinese[0]]), True  # 三四人: "three or four" → the lower, approximate
     return Decimal(chinese_to_int(chinese.replace("几", ""))), vague
@@ -127,7 +131,7 @@ def quantities(text: str) -> list[Quantity]:
 
 
 def as_int(value: Decimal) -> int | float:
-    """Whole numbers as int; areas converted from 亩 keep one decimal's worth (rounded to 0.1 ha)."""
+    """Whole numbers as int; areas converted from 亩 rounded to 0.01 ha."""
     if value == value.to_integral_value():
         return int(value)
-    return float(round(value, 1))
+    return float(round(value, 2))

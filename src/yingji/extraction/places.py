@@ -9,6 +9,7 @@ guessed. Pure: no Django."""
 from __future__ import annotations
 
 import csv
+import gzip
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -90,7 +91,7 @@ class Gazetteer:
             return
         self.full.setdefault(unit.name, []).append(unit.code)
         self.longest = max(self.longest, len(unit.name))
-        short = short_name(unit)
+        short = short_name(unit) if unit.level in ("province", "city", "county") else None  # townships, villages: full names only
         if short and short != unit.name and short not in _NOT_NAMES:
             self.short.setdefault(short, []).append(unit.code)
 
@@ -118,9 +119,14 @@ def short_name(unit: Unit) -> str | None:
 
 @cache
 def national() -> Gazetteer:
-    """Provinces, cities and counties of GB/T 2260 (china-division 2.7.0, data/gazetteer_cn.csv)."""
-    with open(Path(__file__).with_name("data") / "gazetteer_cn.csv", encoding="utf-8") as f:
-        return Gazetteer.from_rows(csv.DictReader(f))
+    """Provinces, cities and counties of GB/T 2260 and the townships of 统计用区划代码 (china-division
+    2.7.0: data/gazetteer_cn.csv, data/gazetteer_cn_townships.csv.gz)."""
+    data = Path(__file__).with_name("data")
+    with open(data / "gazetteer_cn.csv", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    with gzip.open(data / "gazetteer_cn_townships.csv.gz", "rt", encoding="utf-8") as f:
+        rows += list(csv.DictReader(f))
+    return Gazetteer.from_rows(rows)
 
 
 def _scan(text: str, gazetteer: Gazetteer) -> list[PlaceMention]:
@@ -170,9 +176,10 @@ def find(text: str, gazetteer: Gazetteer, prefer: Iterable[str] = ()) -> list[Pl
             direct = [u for u in fitting if right_before in gazetteer.ancestors(u.code)]
             fitting = direct or fitting
         short_needs_parent = m.short and any(u.level in ("county", "township", "village") for u in m.candidates)
-        if short_needs_parent and not fitting:
-            if not all(u.level in ("province", "city") for u in m.candidates):
-                continue  # a short county or lower name with none of its ancestors named: likely a word
+        if short_needs_parent and not fitting:  # a short county name with none of its ancestors named: likely a word
+            m.candidates = [u for u in m.candidates if u.level in ("province", "city")]
+            if not m.candidates:
+                continue
         if len(fitting) == 1:
             m.unit = fitting[0]
         elif len(m.candidates) == 1:
@@ -182,9 +189,12 @@ def find(text: str, gazetteer: Gazetteer, prefer: Iterable[str] = ()) -> list[Pl
             deepest = max(LEVELS.index(u.level) for u in fitting)
             top = [u for u in fitting if LEVELS.index(u.level) == deepest]
             m.unit = top[0] if len(top) == 1 else None
-        else:
-            higher = [u for u in m.candidates if u.level in ("province", "city")]
-            m.unit = higher[0] if len(higher) == 1 else None
+        else:  # no ancestor named: a province's name (吉林) before a city's, a city's before a county's
+            for level in ("province", "city"):
+                higher = [u for u in m.candidates if u.level == level]
+                if higher:
+                    m.unit = higher[0] if len(higher) == 1 else None
+                    break
         if m.unit:
             named.add(m.unit.code)
         kept.append(m)
@@ -192,8 +202,28 @@ def find(text: str, gazetteer: Gazetteer, prefer: Iterable[str] = ()) -> list[Pl
     return kept
 
 
+_EVENT_WORDS = re.compile(r"发生|遭受|遭遇|袭击|造成|致|受灾|突发|登陆|引发|突降|出现险情|灾情")
+_SENTENCE = re.compile(r"[^。；;\n！？]+")
+
+
+def event_sentence_places(text: str, mentions: list[PlaceMention]) -> list[PlaceMention]:
+    """The places of the sentence that says where it happened: of the first two sentences that name a
+    place (not an organization) and an event word (发生, 遭受, 造成 …), the one naming more places —
+    a lead ("…向甘肃、江西、湖南三省下拨") is often followed by the full list."""
+    found = []
+    for sentence in _SENTENCE.finditer(text):
+        inside = [m for m in mentions if sentence.start() <= m.start < sentence.end() and not m.is_organization]
+        if inside and _EVENT_WORDS.search(sentence.group()):
+            found.append(inside)
+            if len(found) == 2:
+                break
+    if not found:
+        return [m for m in mentions if not m.is_organization] or mentions
+    return max(found, key=lambda group: len({m.code or m.name for m in group}))
+
+
 def event_places(mentions: list[PlaceMention], gazetteer: Gazetteer) -> list[PlaceMention]:
-    """Where it happened: the deepest units named (a unit whose descendant is also named drops out),
+    """The deepest units of the mentions given (a unit whose descendant is also named drops out),
     organizations' names left out unless nothing else is named; one entry per unit."""
     places = [m for m in mentions if not m.is_organization] or mentions
     codes = {m.unit.code for m in places if m.unit}

@@ -30,9 +30,11 @@ CUES: tuple[tuple[str, str, str | None, float], ...] = (
     (r"地面塌陷", "地质灾害", "地面塌陷", 3), (r"地裂缝", "地质灾害", "地裂缝", 3), (r"地质灾害", "地质灾害", None, 2),
     (r"(?:房屋|楼房|建筑|厂房|桥梁|隧道|围墙|脚手架|基坑|自建房|大棚)[^。，；]{0,6}?(?:坍塌|垮塌|倒塌)", "坍塌", None, 3),
     (r"(?:坍塌|垮塌)", "坍塌", None, 1),
+    (r"洪涝风雹|风雹洪涝|风雹、洪涝|洪涝、风雹", "暴雨洪涝", None, 4),  # the statistics' combined process: 洪涝 leads
     (r"(?:暴雨|洪涝|洪水|强降雨|强降水|山洪|内涝|洪灾|汛情|水灾|决口|溃坝|溃堤)", "暴雨洪涝", None, 2),
     (r"(?:干旱|旱情|旱灾|气象干旱|夏旱|伏旱|秋旱|春旱)", "干旱", None, 3),
-    (r"(?:冰雹|风雹|龙卷风|雷暴大风|强对流|大风)", "风雹", None, 2),
+    (r"龙卷风", "风雹", "龙卷风", 2), (r"冰雹|雹灾", "风雹", "冰雹", 2),
+    (r"(?:风雹|雷暴大风|强对流|大风)", "风雹", None, 2),
     (r"(?:低温冷冻|低温雨雪冰冻|雪灾|暴雪|冰冻|寒潮|冻害|霜冻|雨雪)", "低温冷冻和雪灾", None, 2),
 )
 _COMPILED = tuple((re.compile(p), t, s, w) for p, t, s, w in CUES)
@@ -55,7 +57,7 @@ def classify(text: str, lead_end: int | None = None) -> TypeGuess:
     taken = bytearray(len(text))
     scores: dict[str, float] = {}
     first: dict[str, re.Match] = {}
-    subtypes: dict[str, tuple[int, str]] = {}
+    subtypes: dict[str, dict[str, float]] = {}
     for pattern, event_type, subtype, weight in _COMPILED:
         for m in pattern.finditer(text):
             if any(taken[m.start():m.end()]):
@@ -65,14 +67,15 @@ def classify(text: str, lead_end: int | None = None) -> TypeGuess:
             scores[event_type] = scores.get(event_type, 0) + score
             if event_type not in first or m.start() < first[event_type].start():
                 first[event_type] = m
-            if subtype and (event_type not in subtypes or score > subtypes[event_type][0]):
-                subtypes[event_type] = (score, subtype)
+            if subtype:
+                by_type = subtypes.setdefault(event_type, {})
+                by_type[subtype] = by_type.get(subtype, 0) + score
     if not scores:
         return TypeGuess("其他", None, None, None, None, 0.0)
     best = max(scores, key=lambda t: (scores[t], -first[t].start()))
     total = sum(scores.values())
     m = first[best]
-    subtype = subtypes.get(best, (0, None))[1]
+    subtype = max(subtypes[best], key=subtypes[best].get) if best in subtypes else None
     return TypeGuess(best, subtype, m.start(), m.end(), m.group(), round(scores[best] / total, 2))
 
 
