@@ -96,7 +96,8 @@ def mentions(text: str, reference: dt.date | None = None) -> list[DateMention]:
 
 _AS_OF = re.compile(r"(?:截至|截止|截止到|截至到|至|到)\s*$")
 _DATELINE_AFTER = re.compile(r"\s*(?:电|讯|消息|报道|发布)")  # 新华社成都7月4日电: when it was filed
-_ONSET_AFTER = re.compile(r"^[^。，；]{0,16}?(?:发生|以来|起|遭受|突发|出现|开始|遭遇|袭击|登陆|暴发|爆发|引发|致|造成|时许|许|左右)")
+_ONSET_AFTER = re.compile(r"^[^。，；]{0,16}?(?:发生|以来|起|遭受|突发|出现|开始|遭遇|袭击|登陆|暴发|爆发|引发|致|造成|"
+                          r"时许|许|左右)")
 
 
 def occurred(text: str, reference: dt.date | None = None, places: tuple[str, ...] = ()) -> DateMention | None:

@@ -186,7 +186,7 @@ def _respectively(body: str, cues: list[re.Match], numbers: list[Quantity]):
     after = [q for q in numbers if q.start >= m.end()]
     if len(fields) < 2 or len(fields) != len(after) or None in fields:
         return None
-    return [(f, q, 1) for f, q in zip(fields, after) if _fits(f, q)]
+    return [(f, q, 1) for f, q in zip(fields, after, strict=True) if _fits(f, q)]
 
 
 def _choose(found: list[_Candidate]) -> Figure:

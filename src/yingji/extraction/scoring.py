@@ -123,3 +123,25 @@ def score(pairs: Iterable[tuple[dict, dict]]) -> Score:
         result.approximate.add(Count(len(true_approx & got_approx), len(got_approx - true_approx),
                                      len(true_approx - got_approx)))
     return result
+
+
+def load_texts(folder) -> list[dict]:
+    """The labelled texts of a folder (tests/data/extraction/texts/*.json), by id."""
+    import json
+    from pathlib import Path
+
+    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(Path(folder).glob("*.json"))]
+
+
+def predict(text: dict) -> dict:
+    """The engine's labels for one labelled text (its text and reference date only)."""
+    import datetime as dt
+
+    from yingji.extraction.engine import extract
+
+    reference = dt.date.fromisoformat(text["reference_date"]) if text.get("reference_date") else None
+    return extract(text["text"], reference).labels()
+
+
+def score_split(texts: list[dict], split: str) -> Score:
+    return score((t["labels"], predict(t)) for t in texts if t["split"] == split)
