@@ -67,6 +67,7 @@ class Gazetteer:
     full: dict[str, list[str]] = field(default_factory=dict)  # full name → codes
     short: dict[str, list[str]] = field(default_factory=dict)  # short name → codes
     longest: int = 2
+    lengths: dict[str, list[int]] = field(default_factory=dict)  # first two characters → name lengths, longest first
 
     @classmethod
     def from_rows(cls, rows: Iterable[tuple[str, str, str, str | None] | dict]) -> Gazetteer:
@@ -91,9 +92,17 @@ class Gazetteer:
             return
         self.full.setdefault(unit.name, []).append(unit.code)
         self.longest = max(self.longest, len(unit.name))
+        self._length(unit.name)
         short = short_name(unit) if unit.level in ("province", "city", "county") else None  # townships, villages: full names only
         if short and short != unit.name and short not in _NOT_NAMES:
             self.short.setdefault(short, []).append(unit.code)
+            self._length(short)
+
+    def _length(self, name: str) -> None:
+        lengths = self.lengths.setdefault(name[:2], [])
+        if len(name) not in lengths:
+            lengths.append(len(name))
+            lengths.sort(reverse=True)
 
     def ancestors(self, code: str) -> list[str]:
         chain, unit = [], self.units.get(code)
@@ -134,8 +143,11 @@ def _scan(text: str, gazetteer: Gazetteer) -> list[PlaceMention]:
     found: list[PlaceMention] = []
     i, n = 0, len(text)
     full, short = gazetteer.full, gazetteer.short
+    lengths_at = gazetteer.lengths
     while i < n - 1:
-        for length in range(min(gazetteer.longest, n - i), 1, -1):
+        for length in lengths_at.get(text[i:i + 2], ()):
+            if length > n - i:
+                continue
             piece = text[i:i + length]
             codes = full.get(piece)
             is_short = False
