@@ -57,6 +57,8 @@ def mentions(text: str, reference: dt.date | None = None) -> list[DateMention]:
     found = []
     for m in PATTERN.finditer(text):
         if m["rel"]:
+            if m["rel"] == "今年" and reference is not None and text.startswith("以来", m.end()):
+                found.append(DateMention(f"{reference.year:04d}-01", m.start(), m.end(), m.group(), False))
             if m["rel"] in RELATIVE_DAYS and reference is not None:
                 day = reference + dt.timedelta(days=RELATIVE_DAYS[m["rel"]])
                 found.append(DateMention(day.isoformat(), m.start(), m.end(), m.group(), False))

@@ -19,6 +19,8 @@ from yingji.extraction.normalize import normalize
 FIGURE_FIELDS = figures.FIELDS
 LABEL_FIELDS = ("event_type", "event_subtype", "occurred_date", "places") + FIGURE_FIELDS + ("cumulative",)
 _CUMULATIVE = re.compile(r"累计|以来")
+_NATIONAL_SUMMARY = re.compile(r"各类自然灾害|各种自然灾害|自然灾害共造成|全国自然灾害情况")
+COUNTRY_CODE = "100000"  # the country as a whole (the labels' code for 全国)
 
 
 @dataclass(frozen=True)
@@ -100,21 +102,28 @@ def extract(text: str, reference_date: dt.date | None = None, gazetteer: places.
     chosen = places.event_places(places.event_sentence_places(plain, mentions), gazetteer)
     where = [_place(m, text) for m in chosen]
 
+    summary = _NATIONAL_SUMMARY.search(plain[:400])
+    if summary:  # a monthly or year-to-date bulletin of all natural disasters in the country
+        event_type = Value("其他", summary.start(), summary.end(), text[summary.start():summary.end()], 0.7)
+        subtype = None
+        where = [Place("全国", text[summary.start():summary.end()], COUNTRY_CODE, "country", summary.start(),
+                       summary.end(), 0.7)]
+
     onset = dates.occurred(plain, reference_date, tuple(m.name for m in chosen))
     occurred = (Value(onset.iso, onset.start, onset.end, text[onset.start:onset.end], 0.8 if onset.year_stated else 0.7)
                 if onset else None)
 
     # background statistics (全国, 今年以来 …) are dropped only from a story about one county or below
-    local = bool(chosen) and all(m.unit and m.unit.level in ("county", "township", "village") for m in chosen)
+    local = not summary and bool(chosen) and all(m.unit and m.unit.level in ("county", "township", "village") for m in chosen)
     found = figures.extract(plain, national=not local)
     values = {name: Value(f.value, f.start, f.end, text[f.start:f.end], f.confidence, f.approximate, f.unit)
               for name, f in found.items()}
 
-    cumulative = None
-    if values:  # 累计 or 以来 in the sentence of a figure: cumulative; figures without: a new event's
-        sentences = {sentence for f in found.values() for sentence in [_sentence_of(plain, f.start)]}
-        m = next((m for s in sentences for m in [_CUMULATIVE.search(s)] if m), None)
-        cumulative = Value(bool(m), None, None, None, 0.8 if m else 0.6)
+    # 累计 or 以来 in the sentence of a figure, or a national bulletin: cumulative; else a new event's figures
+    sentences = {sentence for f in found.values() for sentence in [_sentence_of(plain, f.start)]}
+    m = next((m for s in sentences for m in [_CUMULATIVE.search(s)] if m), None)
+    cumulative = Value(bool(m or summary), m.start() if m else None, m.end() if m else None,
+                       text[m.start():m.end()] if m else None, 0.8 if m or summary else 0.6)
     return Extraction(event_type, subtype, occurred, where, values, cumulative)
 
 

@@ -28,6 +28,7 @@ PERSON_FIELDS = ("deaths", "missing", "injured", "injured_serious", "trapped", "
 HOUSE_FIELDS = ("houses_collapsed", "houses_damaged")
 FIELDS = PERSON_FIELDS + HOUSE_FIELDS + ("crop_affected_ha", "crop_lost_ha", "direct_loss_cny")
 KINDS = {**{f: PEOPLE for f in PERSON_FIELDS}, "affected_population": ("people", "person_times", None),
+         "relocated": ("people", "person_times", None), "need_emergency_relief": ("people", "person_times", None),
          "houses_collapsed": ("house_间", "house_户", "house_栋", "house_处", "house_座"),
          "houses_damaged": ("house_间", "house_户", "house_栋", "house_处", "house_座"),
          "crop_affected_ha": ("area_ha",), "crop_lost_ha": ("area_ha",), "direct_loss_cny": ("cny",)}
@@ -61,7 +62,7 @@ _SENTENCE = re.compile(r"[^。；;\n！？]+")
 _PARTS = re.compile(r"其中|分别为|包括")
 _CROP_NAMED = re.compile(r"水稻|玉米|小麦|油菜|蔬菜|果树|果园|烟叶|烤烟|棉花|大豆|花生|马铃薯|茶叶|甘蔗|高粱|谷子")
 _ZEROS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    (r"(?:无|未造成|没有|未发现|未有|暂无|尚无|未出现|未接到|未收到)(?:人员|人)?(?:伤亡|死伤)", ("deaths", "injured")),
+    (r"(?:无|未造成|没有|未发现|未有|暂无|尚无|未出现|未接到|未收到)一?(?:人员|人)?(?:伤亡|死伤)", ("deaths", "injured")),
     (r"(?:无|未造成|没有|未发现|暂无|尚无)(?:人员|人)?(?:死亡|遇难)", ("deaths",)),
     (r"(?:无|未造成|没有|未发现|暂无|尚无)(?:人员|人)?(?:受伤)", ("injured",)),
     (r"(?:无|没有|未发现|暂无|尚无)(?:人员|人)?(?:失踪|失联)", ("missing",)),

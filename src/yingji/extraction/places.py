@@ -30,6 +30,8 @@ _NOT_NAMES = {"市辖区", "县", "省直辖县级行政区划", "自治区直�
               "城关镇", "中国", "全国", "东方", "合作", "通道", "和平", "开发区", "高新区", "新城", "江南", "城中",
               "河口", "江口", "长安", "永安", "新华", "红星", "胜利", "光明", "团结", "先锋", "建设", "人民", "中心",
               "白云", "城东", "城西", "城南", "城北", "东城", "西城", "南城", "北城", "新村", "东风", "前进", "向阳"}
+# Township-level units named for a state farm or forestry bureau (林业局, 农场): words in most texts.
+_NOT_A_TOWNSHIP_NAME = re.compile(r"(?:局|场|公司|监狱|管理区|管委会|开发区|园区|基地)$")
 # A place followed by these words names an organization (its fire brigade, its government), not where
 # the event happened.
 _ORG_AFTER = re.compile(r"^(?:消防|应急|救援|人民政府|政府|委员会|党委|县委|市委|省委|气象|水利|自然资源|公安|卫生|卫健|"
@@ -88,7 +90,7 @@ class Gazetteer:
         return Gazetteer.from_rows([(u.code, u.name, u.level, u.parent) for u in {**self.units, **extra.units}.values()])
 
     def _index(self, unit: Unit) -> None:
-        if unit.name in _NOT_NAMES:
+        if unit.name in _NOT_NAMES or (unit.level == "township" and _NOT_A_TOWNSHIP_NAME.search(unit.name)):
             return
         self.full.setdefault(unit.name, []).append(unit.code)
         self.longest = max(self.longest, len(unit.name))

@@ -16,7 +16,7 @@ TYPES = ("暴雨洪涝", "台风", "地质灾害", "地震", "森林火灾", "�
 CUES: tuple[tuple[str, str, str | None, float], ...] = (
     (r"(?:煤矿|矿井|井下|金矿|铁矿|非煤矿山|矿山|露天矿)[^。，；]{0,12}?(?:透水|冒顶|瓦斯|爆炸|火灾|坍塌|垮塌|事故|片帮|突出)",
      "矿山事故", None, 4),
-    (r"瓦斯(?:爆炸|突出|事故)", "矿山事故", "瓦斯", 4), (r"透水事故", "矿山事故", "透水", 4),
+    (r"瓦斯(?:爆炸|突出|事故)", "矿山事故", None, 4), (r"透水事故", "矿山事故", None, 4),
     (r"(?:交通事故|车祸|侧翻|翻车|追尾|相撞|撞击|坠入|翻坠|冲出路面|坠崖|坠河)", "道路交通事故", None, 2),
     (r"(?:危化品|危险化学品|化学品|液氨|氯气|硫化氢|天然气|燃气|液化气|有毒气体)[^。，；]{0,8}?泄漏", "危化品泄漏", None, 4),
     (r"(?:泄漏|中毒)", "危化品泄漏", None, 1),
@@ -76,7 +76,39 @@ def classify(text: str, lead_end: int | None = None) -> TypeGuess:
     total = sum(scores.values())
     m = first[best]
     subtype = max(subtypes[best], key=subtypes[best].get) if best in subtypes else None
+    if subtype is None:
+        phrase = phrase_subtype(text, best)
+        if phrase:
+            return TypeGuess(best, phrase.group(), phrase.start(), phrase.end(), phrase.group(),
+                             round(scores[best] / total, 2))
     return TypeGuess(best, subtype, m.start(), m.end(), m.group(), round(scores[best] / total, 2))
+
+
+_ACCIDENTS = {"道路交通事故", "矿山事故", "火灾", "爆炸", "坍塌", "危化品泄漏"}
+_HAPPENED = re.compile(r"发生(?:了)?(?:一起|1起|一场|疑似)?[「“\"]?(?P<x>[^，。、；,\d（(“”「」\"\s]{2,8}?)[」”\"]?"
+                       r"(?:事故|灾害|险情|[，。,；\d]|致|造成)")
+_PHRASES = {
+    "道路交通事故": r"(?:客车|货车|轿车|面包车|校车|槽罐车|罐车|三轮车|摩托车|大巴|中巴)(?:侧翻|翻车|相撞|追尾|坠河|坠崖|翻坠)",
+    "坍塌": r"(?:自建房|民房|房屋|楼房|厂房|土坯房)(?:垮塌|坍塌|倒塌)",
+    "危化品泄漏": r"(?:槽罐车|罐车|储罐|管道)泄漏",
+    "低温冷冻和雪灾": r"低温冻害|雪灾|低温冷冻|冻害|暴雪",
+    "暴雨洪涝": r"山洪",
+}
+_TYPE_WORDS = {t: re.compile("|".join(p for p, tt, _, _ in CUES if tt == t)) for t in TYPES}
+
+
+def phrase_subtype(text: str, event_type: str) -> re.Match | None:
+    """For an accident, the kind the text names in 发生(一起)X事故 (气体爆炸, 煤与瓦斯突出) when it holds a
+    cue of that type; else a fixed phrase (客车侧翻, 自建房垮塌, 低温冻害); 山洪 only in the lead."""
+    if event_type in _ACCIDENTS:
+        for m in _HAPPENED.finditer(text):
+            if _TYPE_WORDS[event_type].search(m["x"]):
+                return re.compile(re.escape(m["x"])).search(text, m.start("x"))
+    pattern = _PHRASES.get(event_type)
+    if pattern:
+        m = re.search(pattern, text[:60] if event_type == "暴雨洪涝" else text)
+        return m
+    return None
 
 
 def _lead_end(text: str) -> int:
