@@ -16,8 +16,9 @@ PATTERN = re.compile(
     rf"(?:(?P<year>\d{{4}}|[零〇○一二三四五六七八九]{{4}})\s*年\s*)?(?:(?P<month>{_NUM})\s*月\s*)?(?P<day>{_NUM})\s*[日号]"
     rf"|(?P<iy>\d{{4}})[-/.](?P<im>\d{{1,2}})[-/.](?P<id>\d{{1,2}})"
     rf"|(?:(?P<my>\d{{4}}|[零〇○一二三四五六七八九]{{4}})\s*年\s*)?(?P<mo>{_NUM})\s*月\s*(?:底|初|上旬|中旬|下旬|份|中)"
-    r"|(?P<rel>今天|今日|昨天|昨日|前天|前日|今晨|昨晚|昨夜|今年|去年)")
-RELATIVE_DAYS = {"今天": 0, "今日": 0, "今晨": 0, "昨天": -1, "昨日": -1, "昨晚": -1, "昨夜": -1, "前天": -2, "前日": -2}
+    r"|(?P<rel>今天|今日|昨天|昨日|前天|前日|今晨|昨晚|昨夜|昨凌晨|昨早|昨晨|昨午|今年|去年)")
+RELATIVE_DAYS = {"今天": 0, "今日": 0, "今晨": 0, "昨天": -1, "昨日": -1, "昨晚": -1, "昨夜": -1, "昨凌晨": -1, "昨早": -1,
+                 "昨晨": -1, "昨午": -1, "前天": -2, "前日": -2}
 
 
 @dataclass(frozen=True)
@@ -97,8 +98,9 @@ def mentions(text: str, reference: dt.date | None = None) -> list[DateMention]:
 
 
 _AS_OF = re.compile(r"(?:截至|截止|截止到|截至到|至|到)\s*$")
+_ONSET_PLACE = re.compile(r"^[^。；;]{0,30}?(?:发生|遭受|突发|遭遇|袭击|登陆|暴发|爆发)")
 _DATELINE_AFTER = re.compile(r"\s*(?:电|讯|消息|报道|发布)")  # 新华社成都7月4日电: when it was filed
-_ONSET_AFTER = re.compile(r"^[^。，；]{0,16}?(?:发生|以来|起|遭受|突发|出现|开始|遭遇|袭击|登陆|暴发|爆发|引发|致|造成|"
+_ONSET_AFTER = re.compile(r"^[^。，；,;]{0,16}?(?:发生|以来|起|遭受|突发|出现|开始|遭遇|袭击|登陆|暴发|爆发|引发|致|造成|"
                           r"时许|许|左右)")
 
 
@@ -114,7 +116,7 @@ def occurred(text: str, reference: dt.date | None = None, places: tuple[str, ...
             return d
     for d in dates:
         window = text[d.end:d.end + 32]
-        if places and _ONSET_AFTER.search(window) and any(p in window for p in places):
+        if places and _ONSET_PLACE.search(window) and any(p in window for p in places):
             return d
     for d in dates:
         if _ONSET_AFTER.search(text[d.end:d.end + 24]):

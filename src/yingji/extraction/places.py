@@ -96,9 +96,10 @@ class Gazetteer:
         self.longest = max(self.longest, len(unit.name))
         self._length(unit.name)
         short = short_name(unit) if unit.level in ("province", "city", "county") else None  # townships, villages: full names only
-        if short and short != unit.name and short not in _NOT_NAMES:
-            self.short.setdefault(short, []).append(unit.code)
-            self._length(short)
+        for name in ([short, short + "州"] if short and unit.name.endswith("自治州") else [short]):
+            if name and name != unit.name and name not in _NOT_NAMES:
+                self.short.setdefault(name, []).append(unit.code)
+                self._length(name)
 
     def _length(self, name: str) -> None:
         lengths = self.lengths.setdefault(name[:2], [])
@@ -184,7 +185,7 @@ def find(text: str, gazetteer: Gazetteer, prefer: Iterable[str] = ()) -> list[Pl
     kept: list[PlaceMention] = []
     for m in mentions:
         right_before = previous.unit.code if previous and previous.unit and previous.end >= m.start - 1 else None
-        context = named | ({right_before} if right_before else set())
+        context = named | {a for c in named for a in gazetteer.ancestors(c)} | ({right_before} if right_before else set())
         fitting = [u for u in m.candidates if context.intersection(gazetteer.ancestors(u.code))]
         if right_before:
             direct = [u for u in fitting if right_before in gazetteer.ancestors(u.code)]
@@ -194,8 +195,12 @@ def find(text: str, gazetteer: Gazetteer, prefer: Iterable[str] = ()) -> list[Pl
             m.candidates = [u for u in m.candidates if u.level in ("province", "city")]
             if not m.candidates:
                 continue
+        nested = [u for u in (fitting or m.candidates)
+                  if all(u.code == o.code or u.code in gazetteer.ancestors(o.code) for o in (fitting or m.candidates))]
         if len(fitting) == 1:
             m.unit = fitting[0]
+        elif nested:  # 大理: 大理白族自治州 or its 大理市 — the enclosing unit, which the text then narrows
+            m.unit = nested[0]
         elif len(m.candidates) == 1:
             m.unit = m.candidates[0]
         elif len(fitting) > 1:
@@ -216,7 +221,9 @@ def find(text: str, gazetteer: Gazetteer, prefer: Iterable[str] = ()) -> list[Pl
     return kept
 
 
-_EVENT_WORDS = re.compile(r"发生|遭受|遭遇|袭击|造成|致|受灾|突发|登陆|引发|突降|出现险情|灾情")
+_EVENT_WORDS = re.compile(r"发生|遭受|遭遇|袭击|造成|致|受灾|突发|登陆|引发|突降|出现险情|灾情|坍塌|垮塌|倒塌|爆炸|起火|失火|"
+                          r"着火|火灾|泄漏|侧翻|翻车|相撞|滑坡|泥石流|地震|塌方")
+_CAUSE = re.compile(r"受[^，。,；;]{0,12}影响")  # 受新疆东移强冷空气影响: where the weather came from
 _SENTENCE = re.compile(r"[^。；;\n！？]+")
 
 
@@ -226,14 +233,17 @@ def event_sentence_places(text: str, mentions: list[PlaceMention]) -> list[Place
     a lead ("…向甘肃、江西、湖南三省下拨") is often followed by the full list."""
     found = []
     for sentence in _SENTENCE.finditer(text):
-        inside = [m for m in mentions if sentence.start() <= m.start < sentence.end() and not m.is_organization]
+        causes = [c.span() for c in _CAUSE.finditer(text, sentence.start(), sentence.end())]
+        inside = [m for m in mentions if sentence.start() <= m.start < sentence.end() and not m.is_organization
+                  and not any(a <= m.start < b for a, b in causes)]
         if inside and _EVENT_WORDS.search(sentence.group()):
             found.append(inside)
             if len(found) == 2:
                 break
     if not found:
         return [m for m in mentions if not m.is_organization] or mentions
-    return max(found, key=lambda group: len({m.code or m.name for m in group}))
+    return max(found, key=lambda group: (len({m.code or m.name for m in group}),
+                                         max(LEVELS.index(m.unit.level) if m.unit else 0 for m in group)))
 
 
 def event_places(mentions: list[PlaceMention], gazetteer: Gazetteer) -> list[PlaceMention]:

@@ -14,13 +14,13 @@ TYPES = ("暴雨洪涝", "台风", "地质灾害", "地震", "森林火灾", "�
 
 # (regex, type, subtype or None, weight). Longer, more specific cues first: they claim their span.
 CUES: tuple[tuple[str, str, str | None, float], ...] = (
-    (r"(?:煤矿|矿井|井下|金矿|铁矿|非煤矿山|矿山|露天矿)[^。，；]{0,12}?(?:透水|冒顶|瓦斯|爆炸|火灾|坍塌|垮塌|事故|片帮|突出)",
+    (r"(?:煤矿|矿井|井下|金矿|铁矿|非煤矿山|矿山|露天矿)[^。；;]{0,16}?(?:透水|冒顶|瓦斯|爆炸|火灾|坍塌|垮塌|事故|片帮|突出)",
      "矿山事故", None, 4),
     (r"瓦斯(?:爆炸|突出|事故)", "矿山事故", None, 4), (r"透水事故", "矿山事故", None, 4),
     (r"(?:交通事故|车祸|侧翻|翻车|追尾|相撞|撞击|坠入|翻坠|冲出路面|坠崖|坠河)", "道路交通事故", None, 2),
-    (r"(?:危化品|危险化学品|化学品|液氨|氯气|硫化氢|天然气|燃气|液化气|有毒气体)[^。，；]{0,8}?泄漏", "危化品泄漏", None, 4),
+    (r"(?:危化品|危险化学品|化学品|液氨|氯气|硫化氢|天然气|燃气|液化气|有毒气体)[^。，；,;]{0,8}?泄漏", "危化品泄漏", None, 4),
     (r"(?:泄漏|中毒)", "危化品泄漏", None, 1),
-    (r"(?:燃气|煤气|天然气|液化气|粉尘|锅炉|化工|烟花爆竹)[^。，；]{0,6}?(?:爆炸|爆燃)", "爆炸", None, 4),
+    (r"(?:燃气|煤气|天然气|液化气|粉尘|锅炉|化工|烟花爆竹)[^。，；,;]{0,6}?(?:爆炸|爆燃)", "爆炸", None, 4),
     (r"(?:爆炸|爆燃|闪爆)", "爆炸", None, 2),
     (r"(?:森林火灾|草原火灾|山火|林火|森林草原火灾|山林火灾)", "森林火灾", None, 4),
     (r"(?:火灾|起火|着火|失火|大火|燃烧)", "火灾", None, 1.5),
@@ -28,10 +28,11 @@ CUES: tuple[tuple[str, str, str | None, float], ...] = (
     (r"(?:台风|热带风暴|强热带风暴)", "台风", None, 3),
     (r"泥石流", "地质灾害", "泥石流", 3), (r"滑坡", "地质灾害", "滑坡", 3), (r"山体崩塌|崩塌", "地质灾害", "崩塌", 3),
     (r"地面塌陷", "地质灾害", "地面塌陷", 3), (r"地裂缝", "地质灾害", "地裂缝", 3), (r"地质灾害", "地质灾害", None, 2),
-    (r"(?:房屋|楼房|建筑|厂房|桥梁|隧道|围墙|脚手架|基坑|自建房|大棚)[^。，；]{0,6}?(?:坍塌|垮塌|倒塌)", "坍塌", None, 3),
+    (r"(?:房屋|楼房|建筑|厂房|桥梁|隧道|围墙|脚手架|基坑|自建房|大棚)[^。，；,;]{0,6}?(?:坍塌|垮塌|倒塌)", "坍塌", None, 3),
     (r"(?:坍塌|垮塌)", "坍塌", None, 1),
     (r"洪涝风雹|风雹洪涝|风雹、洪涝|洪涝、风雹", "暴雨洪涝", None, 4),  # the statistics' combined process: 洪涝 leads
     (r"(?:暴雨|洪涝|洪水|强降雨|强降水|山洪|内涝|洪灾|汛情|水灾|决口|溃坝|溃堤)", "暴雨洪涝", None, 2),
+    (r"降雨|雨量|降水|大雨", "暴雨洪涝", None, 0.5),
     (r"(?:干旱|旱情|旱灾|气象干旱|夏旱|伏旱|秋旱|春旱)", "干旱", None, 3),
     (r"龙卷风", "风雹", "龙卷风", 2), (r"冰雹|雹灾", "风雹", "冰雹", 2),
     (r"(?:风雹|雷暴大风|强对流|大风)", "风雹", None, 2),
@@ -94,7 +95,9 @@ _PHRASES = {
     "低温冷冻和雪灾": r"低温冻害|雪灾|低温冷冻|冻害|暴雪",
     "暴雨洪涝": r"山洪",
 }
-_TYPE_WORDS = {t: re.compile("|".join(p for p, tt, _, _ in CUES if tt == t)) for t in TYPES}
+_KIND_WORDS = {"矿山事故": "爆炸|透水|冒顶|突出|瓦斯|火灾|坍塌|片帮|中毒", "道路交通事故": "侧翻|翻车|相撞|追尾|坠|撞",
+               "火灾": "火灾|起火|着火|失火", "爆炸": "爆炸|爆燃|闪爆", "坍塌": "坍塌|垮塌|倒塌|坠落", "危化品泄漏": "泄漏|中毒"}
+_TYPE_WORDS = {t: re.compile(words) for t, words in _KIND_WORDS.items()}
 
 
 def phrase_subtype(text: str, event_type: str) -> re.Match | None:
@@ -102,7 +105,8 @@ def phrase_subtype(text: str, event_type: str) -> re.Match | None:
     cue of that type; else a fixed phrase (客车侧翻, 自建房垮塌, 低温冻害); 山洪 only in the lead."""
     if event_type in _ACCIDENTS:
         for m in _HAPPENED.finditer(text):
-            if _TYPE_WORDS[event_type].search(m["x"]):
+            word = _TYPE_WORDS[event_type].search(m["x"])
+            if word and len(m["x"]) > len(word.group()):  # 气体爆炸 names a kind; 爆炸 alone does not
                 return re.compile(re.escape(m["x"])).search(text, m.start("x"))
     pattern = _PHRASES.get(event_type)
     if pattern:
