@@ -17,6 +17,7 @@ from functools import cache
 from pathlib import Path
 
 LEVELS = ("province", "city", "county", "township", "village")
+_AUTONOMOUS_ALIAS = {"自治州": "州", "自治县": "县", "自治旗": "旗"}
 _SUFFIXES = {
     "province": ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "特别行政区", "省", "市"),
     "city": ("自治州", "地区", "盟", "市"),
@@ -24,7 +25,11 @@ _SUFFIXES = {
     "township": ("街道办事处", "街道", "民族乡", "镇", "乡", "苏木"),
     "village": ("村民委员会", "居民委员会", "村委会", "社区", "居委会", "村"),
 }
-_ETHNIC = re.compile(r"(?:[^族]{1,8}族)+$")
+# The 56 nationalities' names, for short forms of autonomous units (凉山彝族自治州 → 凉山, 峨边彝族自治县 → 峨边).
+_NATIONALITIES = ("汉 蒙古 回 藏 维吾尔 苗 彝 壮 布依 朝鲜 满 侗 瑶 白 土家 哈尼 哈萨克 傣 黎 傈僳 佤 畲 高山 拉祜 水 东乡 纳西 景颇 "
+                  "柯尔克孜 土 达斡尔 仫佬 羌 布朗 撒拉 毛南 仡佬 锡伯 阿昌 普米 塔吉克 怒 乌孜别克 俄罗斯 鄂温克 德昂 保安 裕固 京 "
+                  "塔塔尔 独龙 鄂伦春 赫哲 门巴 珞巴 基诺").split()
+_ETHNIC = re.compile("(?:" + "|".join(sorted((n + "族" for n in _NATIONALITIES), key=len, reverse=True)) + ")+$")
 # Names that are units somewhere but mostly ordinary words or placeholders in a text.
 _NOT_NAMES = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划", "城区", "郊区", "矿区", "新区", "市中区",
               "城关镇", "中国", "全国", "东方", "合作", "通道", "和平", "开发区", "高新区", "新城", "江南", "城中",
@@ -57,6 +62,7 @@ class PlaceMention:
     unit: Unit | None = None  # resolved; None when ambiguous
     is_organization: bool = False
     short: bool = False  # matched by its short form (浏阳 for 浏阳市)
+    segment: bool = False  # names a road's stretch: 京沪高速高邮段
 
     @property
     def code(self) -> str | None:
@@ -96,10 +102,13 @@ class Gazetteer:
         self.longest = max(self.longest, len(unit.name))
         self._length(unit.name)
         short = short_name(unit) if unit.level in ("province", "city", "county") else None  # townships, villages: full names only
-        for name in ([short, short + "州"] if short and unit.name.endswith("自治州") else [short]):
-            if name and name != unit.name and name not in _NOT_NAMES:
-                self.short.setdefault(name, []).append(unit.code)
-                self._length(name)
+        if short and short != unit.name and short not in _NOT_NAMES:
+            self.short.setdefault(short, []).append(unit.code)
+            self._length(short)
+        alias = _AUTONOMOUS_ALIAS.get(next((k for k in _AUTONOMOUS_ALIAS if unit.name.endswith(k)), ""))
+        if short and alias:  # 大理州, 漾濞县: how texts write autonomous units, as sure as the full name
+            self.full.setdefault(short + alias, []).append(unit.code)
+            self._length(short + alias)
 
     def _length(self, name: str) -> None:
         lengths = self.lengths.setdefault(name[:2], [])
@@ -164,6 +173,7 @@ def _scan(text: str, gazetteer: Gazetteer) -> list[PlaceMention]:
                 if _DATELINE_BEFORE.search(text[max(0, i - 8):i]):
                     mention.is_organization = True
                 mention.short = is_short
+                mention.segment = text.startswith("段", i + length) and "高速" in text[max(0, i - 8):i]
                 found.append(mention)
                 i += length
                 break
@@ -250,6 +260,9 @@ def event_places(mentions: list[PlaceMention], gazetteer: Gazetteer) -> list[Pla
     """The deepest units of the mentions given (a unit whose descendant is also named drops out),
     organizations' names left out unless nothing else is named; one entry per unit."""
     places = [m for m in mentions if not m.is_organization] or mentions
+    segments = [m for m in places if m.segment]
+    if segments:  # 大广高速通许段: the stretch of road where it happened, not where the bus came from
+        places = segments
     codes = {m.unit.code for m in places if m.unit}
     covered = {a for c in codes for a in gazetteer.ancestors(c)}
     result, seen = [], set()

@@ -106,7 +106,7 @@ def phrase_subtype(text: str, event_type: str) -> re.Match | None:
     if event_type in _ACCIDENTS:
         for m in _HAPPENED.finditer(text):
             word = _TYPE_WORDS[event_type].search(m["x"])
-            if word and len(m["x"]) > len(word.group()):  # 气体爆炸 names a kind; 爆炸 alone does not
+            if word and len(m["x"]) > len(word.group()) and m["x"].endswith(word.group()):  # 气体爆炸; not 爆炸, 侧翻后
                 return re.compile(re.escape(m["x"])).search(text, m.start("x"))
     pattern = _PHRASES.get(event_type)
     if pattern:
