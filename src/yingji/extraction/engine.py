@@ -99,7 +99,7 @@ def extract(text: str, reference_date: dt.date | None = None, gazetteer: places.
                if guess.subtype else None)
 
     mentions = places.find(plain, gazetteer, prefer_places)
-    chosen = places.event_places(places.event_sentence_places(plain, mentions), gazetteer)
+    chosen = places.event_places(places.event_sentence_places(plain, mentions, gazetteer), gazetteer)
     where = [_place(m, text) for m in chosen]
 
     summary = _NATIONAL_SUMMARY.search(plain[:400])

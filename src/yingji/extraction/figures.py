@@ -44,7 +44,7 @@ CUES: tuple[tuple[str | None, str], ...] = (
     ("deaths", r"死亡人数|遇难人数|不幸遇难|遇难|罹难|死亡|身亡|丧生|殒命|丧命|致死|亡|死"),
     ("missing", r"失踪人数|失踪|失联|下落不明"),
     ("injured_serious", r"重伤|危重|伤势严重|伤情严重|重症"),
-    ("injured", r"受伤人数|受伤|伤员|伤者|负伤|伤"),
+    ("injured", r"受伤人数|受伤|伤员|伤者|负伤|伤|中毒人员|中毒"),  # the poisoned are counted among the injured
     ("injured_minor", r"轻伤|轻微伤"),  # with 重伤 they make up the injured when no total is given
     ("trapped", r"被困人员|被困|受困|围困|困在|困于"),
     ("affected_population", r"受灾人口|受灾群众|受灾人数|受灾人员|受灾"),
@@ -68,7 +68,7 @@ _BACKGROUND = re.compile(r"全国|今年以来|年以来|同比|环比|去年|�
 _SENTENCE = re.compile(r"[^。；;\n！？]+")
 _PARTS = re.compile(r"其中|分别为|包括")
 # What may stand between a number and its cue after it: 14人全部罹难, 3名矿工被困, 7名遇难者
-_FILLER = re.compile(r"居民住房|房屋|住房|民房|驾乘|司乘|驾驶员|司机|乘员|人员|群众|村民|矿工|工人|乘客|学生|游客|居民|不幸|当场|先后|相继|全部|均|已|因灾|受|被|遇|等|的|名|人|\s")
+_FILLER = re.compile(r"不同程度|局部|及厨房|居民住房|房屋|住房|民房|驾乘|司乘|驾驶员|司机|乘员|人员|群众|村民|矿工|工人|乘客|学生|游客|居民|不幸|当场|先后|相继|全部|均|已|因灾|受|被|遇|等|的|名|人|\s")
 _CROP_NAMED = re.compile(r"水稻|玉米|小麦|油菜|蔬菜|果树|果园|烟叶|烤烟|棉花|大豆|花生|马铃薯|茶叶|甘蔗|高粱|谷子")
 _ZEROS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"(?:无|未造成|没有|未发现|未有|暂无|尚无|未出现|未接到|未收到)一?(?:人员|人)?(?:伤亡|死伤)", ("deaths", "injured")),

@@ -232,26 +232,31 @@ def find(text: str, gazetteer: Gazetteer, prefer: Iterable[str] = ()) -> list[Pl
 
 
 _EVENT_WORDS = re.compile(r"发生|遭受|遭遇|袭击|造成|致|受灾|突发|登陆|引发|突降|出现险情|灾情|坍塌|垮塌|倒塌|爆炸|起火|失火|"
-                          r"着火|火灾|泄漏|侧翻|翻车|相撞|滑坡|泥石流|地震|塌方")
+                          r"着火|火灾|泄漏|侧翻|翻车|相撞|滑坡|泥石流|地震|塌方|旱情|汛情")
+_FORECAST = re.compile(r"预计|预报|将于|将在")
 _CAUSE = re.compile(r"受[^，。,；;]{0,12}影响")  # 受新疆东移强冷空气影响: where the weather came from
 _SENTENCE = re.compile(r"[^。；;\n！？]+")
 
 
-def event_sentence_places(text: str, mentions: list[PlaceMention]) -> list[PlaceMention]:
+def event_sentence_places(text: str, mentions: list[PlaceMention], gazetteer: Gazetteer | None = None
+                          ) -> list[PlaceMention]:
     """The places of the sentence that says where it happened: of the first two sentences that name a
     place (not an organization) and an event word (发生, 遭受, 造成 …), the one naming more places —
     a lead ("…向甘肃、江西、湖南三省下拨") is often followed by the full list."""
-    found = []
+    found, first_named = [], None
     for sentence in _SENTENCE.finditer(text):
+        if _FORECAST.search(sentence.group()):
+            continue  # 预计…将在…登陆: where it may happen
         causes = [c.span() for c in _CAUSE.finditer(text, sentence.start(), sentence.end())]
         inside = [m for m in mentions if sentence.start() <= m.start < sentence.end() and not m.is_organization
                   and not any(a <= m.start < b for a, b in causes)]
+        first_named = first_named or inside
         if inside and _EVENT_WORDS.search(sentence.group()):
             found.append(inside)
             if len(found) == 2:
                 break
-    if not found:
-        return [m for m in mentions if not m.is_organization] or mentions
+    if not found:  # no sentence says what happened where: the first that names a place (a title)
+        return first_named or [m for m in mentions if not m.is_organization] or mentions
     return max(found, key=lambda group: (len({m.code or m.name for m in group}),
                                          max(LEVELS.index(m.unit.level) if m.unit else 0 for m in group)))
 
