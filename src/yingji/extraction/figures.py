@@ -30,7 +30,8 @@ FIELDS = PERSON_FIELDS + HOUSE_FIELDS + ("crop_affected_ha", "crop_lost_ha", "di
 PARTIAL_FIELDS = ("injured_minor", "houses_damaged_severe", "houses_damaged_general")
 KINDS = {**{f: PEOPLE for f in PERSON_FIELDS}, "injured_minor": PEOPLE,
          "houses_damaged_severe": ("house_间", "house_户", "house_栋", "house_处"),
-         "houses_damaged_general": ("house_间", "house_户", "house_栋", "house_处"), "affected_population": ("people", "person_times", None),
+         "houses_damaged_general": ("house_间", "house_户", "house_栋", "house_处"),
+         "affected_population": ("people", "person_times", None),
          "relocated": ("people", "person_times", None), "need_emergency_relief": ("people", "person_times", None),
          "houses_collapsed": ("house_间", "house_户", "house_栋", "house_处"),  # 座: greenhouses, bridges
          "houses_damaged": ("house_间", "house_户", "house_栋", "house_处"),
@@ -68,7 +69,8 @@ _BACKGROUND = re.compile(r"全国|今年以来|年以来|同比|环比|去年|�
 _SENTENCE = re.compile(r"[^。；;\n！？]+")
 _PARTS = re.compile(r"其中|分别为|包括")
 # What may stand between a number and its cue after it: 14人全部罹难, 3名矿工被困, 7名遇难者
-_FILLER = re.compile(r"不同程度|局部|及厨房|居民住房|房屋|住房|民房|驾乘|司乘|驾驶员|司机|乘员|人员|群众|村民|矿工|工人|乘客|学生|游客|居民|不幸|当场|先后|相继|全部|均|已|因灾|受|被|遇|等|的|名|人|\s")
+_FILLER = re.compile(r"不同程度|局部|及厨房|居民住房|房屋|住房|民房|驾乘|司乘|驾驶员|司机|乘员|人员|群众|村民|矿工|工人|乘客|"
+                     r"学生|游客|居民|不幸|当场|先后|相继|全部|均|已|因灾|受|被|遇|等|的|名|人|\s")
 _CROP_NAMED = re.compile(r"水稻|玉米|小麦|油菜|蔬菜|果树|果园|烟叶|烤烟|棉花|大豆|花生|马铃薯|茶叶|甘蔗|高粱|谷子")
 _ZEROS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"(?:无|未造成|没有|未发现|未有|暂无|尚无|未出现|未接到|未收到)一?(?:人员|人)?(?:伤亡|死伤)", ("deaths", "injured")),
@@ -160,7 +162,8 @@ def _pair(body: str, cues: list[re.Match], numbers: list[Quantity]):
         yield from respective
         return
     used_after = {m.start() for m in cues for q in numbers
-                  if (q.kind is not None or (m.start() == q.end and m.group() in "死伤亡")) and 0 <= m.start() - q.end <= 1 and not re.search(r"[，,、；：]", body[q.end:m.start()])
+                  if (q.kind is not None or (m.start() == q.end and m.group() in "死伤亡"))
+                  and 0 <= m.start() - q.end <= 1 and not re.search(r"[，,、；：]", body[q.end:m.start()])
                   and _cue_field(m, q) and _fits(_cue_field(m, q), q)}
     for q in numbers:
         before = body[max(0, q.start - 14):q.start]

@@ -26,9 +26,9 @@ _SUFFIXES = {
     "village": ("村民委员会", "居民委员会", "村委会", "社区", "居委会", "村"),
 }
 # The 56 nationalities' names, for short forms of autonomous units (凉山彝族自治州 → 凉山, 峨边彝族自治县 → 峨边).
-_NATIONALITIES = ("汉 蒙古 回 藏 维吾尔 苗 彝 壮 布依 朝鲜 满 侗 瑶 白 土家 哈尼 哈萨克 傣 黎 傈僳 佤 畲 高山 拉祜 水 东乡 纳西 景颇 "
-                  "柯尔克孜 土 达斡尔 仫佬 羌 布朗 撒拉 毛南 仡佬 锡伯 阿昌 普米 塔吉克 怒 乌孜别克 俄罗斯 鄂温克 德昂 保安 裕固 京 "
-                  "塔塔尔 独龙 鄂伦春 赫哲 门巴 珞巴 基诺").split()
+_NATIONALITIES = ("汉 蒙古 回 藏 维吾尔 苗 彝 壮 布依 朝鲜 满 侗 瑶 白 土家 哈尼 哈萨克 傣 黎 傈僳 佤 畲 高山 拉祜 水 东乡 "
+                  "纳西 景颇 柯尔克孜 土 达斡尔 仫佬 羌 布朗 撒拉 毛南 仡佬 锡伯 阿昌 普米 塔吉克 怒 乌孜别克 俄罗斯 鄂温克 "
+                  "德昂 保安 裕固 京 塔塔尔 独龙 鄂伦春 赫哲 门巴 珞巴 基诺").split()
 _ETHNIC = re.compile("(?:" + "|".join(sorted((n + "族" for n in _NATIONALITIES), key=len, reverse=True)) + ")+$")
 # Names that are units somewhere but mostly ordinary words or placeholders in a text.
 _NOT_NAMES = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划", "城区", "郊区", "矿区", "新区", "市中区",
