@@ -77,6 +77,9 @@ def classify(text: str, lead_end: int | None = None) -> TypeGuess:
     total = sum(scores.values())
     m = first[best]
     subtype = max(subtypes[best], key=subtypes[best].get) if best in subtypes else None
+    if subtype is None and (kind := named_kind(text, best)):
+        name, found = kind
+        return TypeGuess(best, name, found.start(), found.end(), found.group(), round(scores[best] / total, 2))
     if subtype is None:
         phrase = phrase_subtype(text, best)
         if phrase:
@@ -89,15 +92,41 @@ _ACCIDENTS = {"道路交通事故", "矿山事故", "火灾", "爆炸", "坍塌"
 _HAPPENED = re.compile(r"发生(?:了)?(?:一起|1起|一场|疑似)?[「“\"]?(?P<x>[^，。、；,\d（(“”「」\"\s]{2,8}?)[」”\"]?"
                        r"(?:事故|灾害|险情|[，。,；\d]|致|造成)")
 _PHRASES = {
-    "道路交通事故": r"(?:客车|货车|轿车|面包车|校车|槽罐车|罐车|三轮车|摩托车|大巴|中巴)(?:侧翻|翻车|相撞|追尾|坠河|坠崖|翻坠)",
+    "道路交通事故": r"(?:货车|轿车|面包车|校车|三轮车|摩托车)(?:侧翻|翻车|相撞|追尾|坠河|坠崖|翻坠)",
     "坍塌": r"(?:自建房|民房|房屋|楼房|厂房|土坯房)(?:垮塌|坍塌|倒塌)",
     "危化品泄漏": r"(?:槽罐车|罐车|储罐|管道)泄漏",
-    "低温冷冻和雪灾": r"低温冻害|雪灾|低温冷冻|冻害|暴雪",
+    "低温冷冻和雪灾": r"低温冻害|雪灾|冻害|暴雪",
     "暴雨洪涝": r"山洪",
 }
 _KIND_WORDS = {"矿山事故": "爆炸|透水|冒顶|突出|瓦斯|火灾|坍塌|片帮|中毒", "道路交通事故": "侧翻|翻车|相撞|追尾|坠|撞",
                "火灾": "火灾|起火|着火|失火", "爆炸": "爆炸|爆燃|闪爆", "坍塌": "坍塌|垮塌|倒塌|坠落", "危化品泄漏": "泄漏|中毒"}
 _TYPE_WORDS = {t: re.compile(words) for t, words in _KIND_WORDS.items()}
+
+
+# Finer types as statistics and investigation reports name them, each with the words that show it in a
+# text (粉尘…爆炸 → 粉尘爆炸); the earliest in the text wins.
+KINDS: dict[str, tuple[tuple[str, str], ...]] = {
+    "矿山事故": (("煤与瓦斯突出", r"煤与瓦斯突出|瓦斯突出"), ("瓦斯爆炸", r"瓦斯爆炸"), ("气体爆炸", r"气体爆炸"),
+             ("透水", r"透水"), ("冒顶", r"冒顶|顶板")),
+    "爆炸": (("粉尘爆炸", r"粉尘[^。，,；]{0,6}爆炸"), ("烟花爆竹爆炸", r"(?:烟花|爆竹|鞭炮)[^。；]{0,12}爆炸"),
+           ("燃气爆炸", r"(?:燃气|煤气|天然气|液化气)[^。，,；]{0,4}爆炸")),
+    "火灾": (("民房火灾", r"民房|自建房"), ("住宅火灾", r"住宅|居民楼|住户|小区")),
+    "道路交通事故": (("客车侧翻", r"(?:客车|大巴|巴士)[^。，,；]{0,8}(?:侧翻|翻侧)"),
+               ("客车翻车", r"(?:客车|大巴|巴士)[^。，,；]{0,8}翻车")),
+    "坍塌": (("自建房垮塌", r"自建房[^。，,；]{0,4}(?:垮塌|坍塌|倒塌)"), ("高处坍塌坠落", r"高处坍塌坠落"),
+           ("房屋坍塌", r"(?:房屋|民房|土坯房|楼房)[^。，,；]{0,4}(?:垮塌|坍塌|倒塌)")),
+    "危化品泄漏": (("槽罐车泄漏", r"(?:槽罐车|罐车)[^。，,；]{0,6}泄漏"),),
+}
+_KIND_PATTERNS = {t: tuple((name, re.compile(p)) for name, p in kinds) for t, kinds in KINDS.items()}
+
+
+def named_kind(text: str, event_type: str) -> tuple[str, re.Match] | None:
+    found = [(m.start(), name, m) for name, pattern in _KIND_PATTERNS.get(event_type, ())
+             for m in [pattern.search(text)] if m]
+    if not found:
+        return None
+    _, name, m = min(found, key=lambda f: f[0])
+    return name, m
 
 
 def phrase_subtype(text: str, event_type: str) -> re.Match | None:
