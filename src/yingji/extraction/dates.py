@@ -13,7 +13,7 @@ from yingji.extraction.numbers import chinese_to_int
 
 _NUM = r"\d{1,4}|[零〇○一二两三四五六七八九十]{1,4}"
 PATTERN = re.compile(
-    rf"(?:(?P<year>\d{{4}}|[零〇○一二三四五六七八九]{{4}})\s*年\s*)?(?:(?P<month>{_NUM})\s*月\s*)?(?P<day>{_NUM})\s*[日号]"
+    rf"(?:(?P<year>\d{{4}}|[零〇○一二三四五六七八九]{{4}})\s*年\s*)?(?:(?P<month>{_NUM})\s*月\s*)?(?P<day>{_NUM})\s*(?:[日号]|(?=夜间|夜里|晚上|凌晨|早晨|上午|下午|中午))"
     rf"|(?P<iy>\d{{4}})[-/.](?P<im>\d{{1,2}})[-/.](?P<id>\d{{1,2}})"
     rf"|(?:(?P<my>\d{{4}}|[零〇○一二三四五六七八九]{{4}})\s*年\s*)?(?P<mo>{_NUM})\s*月\s*(?:底|初|上旬|中旬|下旬|份|中)"
     r"|(?P<rel>今天|今日|昨天|昨日|前天|前日|今晨|昨晚|昨夜|昨凌晨|昨早|昨晨|昨午|今年|去年)")
@@ -84,6 +84,8 @@ def mentions(text: str, reference: dt.date | None = None) -> list[DateMention]:
                 year, month, day = _num(m["year"]), _num(m["month"]), _num(m["day"])
             except ValueError:
                 continue
+            if m["month"] is None and not re.search(r"[日号]$", m.group()):
+                continue  # "12夜间" needs its month: 7月12夜间
             if m.group().endswith("号") and m["month"] is None:
                 continue  # 第八号台风, 3号楼: a number, not a day
             if day is None or not 1 <= day <= 31 or (month is not None and not 1 <= month <= 12):
@@ -99,6 +101,8 @@ def mentions(text: str, reference: dt.date | None = None) -> list[DateMention]:
 
 _AS_OF = re.compile(r"(?:截至|截止|截止到|截至到|至|到)\s*$")
 _ONSET_PLACE = re.compile(r"^[^。；;]{0,30}?(?:发生|遭受|突发|遭遇|袭击|登陆|暴发|爆发)")
+_STAMP_AFTER = re.compile(r"\s*\d{1,2}:\d{2}")  # 2017-08-23 08:57:04 来源: when it was published
+_STAMP_BEFORE = re.compile(r"(?:日期|时间|发布|更新|来源)\s*[:：]?\s*$")
 _DATELINE_AFTER = re.compile(r"\s*(?:电|讯|消息|报道|发布)")  # 新华社成都7月4日电: when it was filed
 _ONSET_AFTER = re.compile(r"^[^。，；,;]{0,16}?(?:发生|以来|起|遭受|突发|出现|开始|遭遇|袭击|登陆|暴发|爆发|引发|致|造成|"
                           r"时许|许|左右)")
@@ -110,7 +114,8 @@ def occurred(text: str, reference: dt.date | None = None, places: tuple[str, ...
     first date followed by an onset word (发生, 登陆 …) and one of the event's ``places``; else the first
     followed by an onset word; else the first date."""
     dates = [d for d in mentions(text, reference) if not _AS_OF.search(text[max(0, d.start - 4):d.start])
-             and not _DATELINE_AFTER.match(text[d.end:d.end + 3])]
+             and not _DATELINE_AFTER.match(text[d.end:d.end + 3]) and not (d.year_stated and _STAMP_AFTER.match(text[d.end:d.end + 8]))
+             and not _STAMP_BEFORE.search(text[max(0, d.start - 8):d.start])]
     for d in dates:  # "4月底以来": the start of the process
         if re.match(r"\s*(?:以来|起)", text[d.end:d.end + 4]) and (d.start == 0 or text[d.start - 1] in "，,。；\n 　"):
             return d
