@@ -76,6 +76,7 @@ class Gazetteer:
     short: dict[str, list[str]] = field(default_factory=dict)  # short name → codes
     longest: int = 2
     lengths: dict[str, list[int]] = field(default_factory=dict)  # first two characters → name lengths, longest first
+    _ancestors: dict[str, list[str]] = field(default_factory=dict, repr=False)  # filled as asked
 
     @classmethod
     def from_rows(cls, rows: Iterable[tuple[str, str, str, str | None] | dict]) -> Gazetteer:
@@ -117,10 +118,14 @@ class Gazetteer:
             lengths.sort(reverse=True)
 
     def ancestors(self, code: str) -> list[str]:
+        known = self._ancestors.get(code)
+        if known is not None:
+            return known
         chain, unit = [], self.units.get(code)
         while unit is not None and unit.parent:
             chain.append(unit.parent)
             unit = self.units.get(unit.parent)
+        self._ancestors[code] = chain
         return chain
 
 
