@@ -16,6 +16,7 @@ PATTERN = re.compile(
     rf"(?:(?P<year>\d{{4}}|[零〇○一二三四五六七八九]{{4}})\s*年\s*)?(?:(?P<month>{_NUM})\s*月\s*)?(?P<day>{_NUM})\s*(?:[日号]|(?=夜间|夜里|晚上|凌晨|早晨|上午|下午|中午))"
     rf"|(?P<iy>\d{{4}})[-/.](?P<im>\d{{1,2}})[-/.](?P<id>\d{{1,2}})"
     rf"|(?:(?P<my>\d{{4}}|[零〇○一二三四五六七八九]{{4}})\s*年\s*)?(?P<mo>{_NUM})\s*月\s*(?:底|初|上旬|中旬|下旬|份|中)"
+    r"|(?P<yo>\d{4})\s*年(?:春季|夏季|秋季|冬季|入汛|入秋|入冬|春|夏|秋|冬|初|底)?(?=\s*(?:以来|起))"
     r"|(?P<rel>今天|今日|昨天|昨日|前天|前日|今晨|昨晚|昨夜|昨凌晨|昨早|昨晨|昨午|今年|去年)")
 RELATIVE_DAYS = {"今天": 0, "今日": 0, "今晨": 0, "昨天": -1, "昨日": -1, "昨晚": -1, "昨夜": -1, "昨凌晨": -1, "昨早": -1,
                  "昨晨": -1, "昨午": -1, "前天": -2, "前日": -2}
@@ -64,6 +65,9 @@ def mentions(text: str, reference: dt.date | None = None) -> list[DateMention]:
                 day = reference + dt.timedelta(days=RELATIVE_DAYS[m["rel"]])
                 found.append(DateMention(day.isoformat(), m.start(), m.end(), m.group(), False))
             continue
+        if m["yo"]:  # 2009年秋季以来: the year the process began
+            found.append(DateMention(m["yo"], m.start(), m.end(), m.group(), True))
+            continue
         if m["mo"]:
             try:
                 year, month = _num(m["my"]), _num(m["mo"])
@@ -101,11 +105,17 @@ def mentions(text: str, reference: dt.date | None = None) -> list[DateMention]:
 
 _AS_OF = re.compile(r"(?:截至|截止|截止到|截至到|至|到)\s*$")
 _ONSET_PLACE = re.compile(r"^[^。；;]{0,30}?(?:发生|遭受|突发|遭遇|袭击|登陆|暴发|爆发)")
+_PERIOD_AFTER = re.compile(r"\s*(?:以来|起|至\s*[\d一二三四五六七八九十])")  # 4月底以来, 4月1日至5日: a period's start
 _STAMP_AFTER = re.compile(r"\s*\d{1,2}:\d{2}")  # 2017-08-23 08:57:04 来源: when it was published
 _STAMP_BEFORE = re.compile(r"(?:日期|时间|发布|更新|来源)\s*[:：]?\s*$")
 _DATELINE_AFTER = re.compile(r"\s*(?:电|讯|消息|报道|发布)")  # 新华社成都7月4日电: when it was filed
 _ONSET_AFTER = re.compile(r"^[^。，；,;]{0,16}?(?:发生|以来|起|遭受|突发|出现|开始|遭遇|袭击|登陆|暴发|爆发|引发|致|造成|"
                           r"时许|许|左右)")
+
+
+def starts_period(text: str, d: DateMention) -> bool:
+    """Does the date open a period (…以来, …至…)? Figures over a period are cumulative."""
+    return bool(_PERIOD_AFTER.match(text[d.end:d.end + 4]))
 
 
 def occurred(text: str, reference: dt.date | None = None, places: tuple[str, ...] = ()) -> DateMention | None:
@@ -117,7 +127,7 @@ def occurred(text: str, reference: dt.date | None = None, places: tuple[str, ...
              and not _DATELINE_AFTER.match(text[d.end:d.end + 3]) and not (d.year_stated and _STAMP_AFTER.match(text[d.end:d.end + 8]))
              and not _STAMP_BEFORE.search(text[max(0, d.start - 8):d.start])]
     for d in dates:  # "4月底以来": the start of the process
-        if re.match(r"\s*(?:以来|起)", text[d.end:d.end + 4]) and (d.start == 0 or text[d.start - 1] in "，,。；\n 　"):
+        if _PERIOD_AFTER.match(text[d.end:d.end + 4]) and (d.start == 0 or text[d.start - 1] in "，,。；\n 　"):
             return d
     for d in dates:
         window = text[d.end:d.end + 32]

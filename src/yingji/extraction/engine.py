@@ -119,11 +119,13 @@ def extract(text: str, reference_date: dt.date | None = None, gazetteer: places.
     values = {name: Value(f.value, f.start, f.end, text[f.start:f.end], f.confidence, f.approximate, f.unit)
               for name, f in found.items()}
 
-    # 累计 or 以来 in the sentence of a figure, or a national bulletin: cumulative; else a new event's figures
+    # 累计 or 以来 in the sentence of a figure, a national bulletin, or an onset that opens a period:
+    # cumulative; else a new event's figures
     sentences = {sentence for f in found.values() for sentence in [_sentence_of(plain, f.start)]}
     m = next((m for s in sentences for m in [_CUMULATIVE.search(s)] if m), None)
-    cumulative = Value(bool(m or summary), m.start() if m else None, m.end() if m else None,
-                       text[m.start():m.end()] if m else None, 0.8 if m or summary else 0.6)
+    period = onset is not None and dates.starts_period(plain, onset)  # 2009年秋季以来, 4月1日至5日
+    cumulative = Value(bool(m or summary or period), m.start() if m else None, m.end() if m else None,
+                       text[m.start():m.end()] if m else None, 0.8 if m or summary or period else 0.6)
     return Extraction(event_type, subtype, occurred, where, values, cumulative)
 
 

@@ -47,7 +47,7 @@ _CHINESE = (r"[零〇○一二两三四五六七八九十百千万亿]*[一二�
 _MAGNITUDE = r"[十百千万亿]*"
 _APPROX_BEFORE = r"约|近|逾|超过|超|将近|大约|接近|达到?|共计?|累计|高达|仅"
 _APPROX_AFTER = r"余|多|以上|左右|上下|几|来"
-_NUMBER = (rf"(?:(?P<arabic>{_ARABIC})(?P<mag>{_MAGNITUDE})|(?P<chinese>{_CHINESE}))"
+_NUMBER = (rf"(?:(?P<arabic>{_ARABIC})(?:\s(?=[十百千万亿元人名间户]))?(?P<mag>{_MAGNITUDE})|(?P<chinese>{_CHINESE}))"
            rf"(?:(?P<range>至|到|~|～|-|—|－|－)(?:(?P<arabic2>{_ARABIC})(?P<mag2>{_MAGNITUDE})|(?P<chinese2>{_CHINESE})))?")
 PATTERN = re.compile(
     rf"(?P<before>{_APPROX_BEFORE})?{_NUMBER}(?P<after>{_APPROX_AFTER})?(?P<mag3>万|亿)?(?P<after2>余|多)?"
