@@ -105,7 +105,8 @@ def mentions(text: str, reference: dt.date | None = None) -> list[DateMention]:
 
 _AS_OF = re.compile(r"(?:截至|截止|截止到|截至到|至|到)\s*$")
 _ONSET_PLACE = re.compile(r"^[^。；;]{0,30}?(?:发生|遭受|突发|遭遇|袭击|登陆|暴发|爆发)")
-_PERIOD_AFTER = re.compile(r"\s*(?:以来|起|至\s*[\d一二三四五六七八九十])")  # 4月底以来, 4月1日至5日: a period's start
+# 4月底以来, 4月1日至5日: a period's start
+_PERIOD_AFTER = re.compile(r"\s*(?:以来|起|至\s*[\d一二三四五六七八九十])")
 _STAMP_AFTER = re.compile(r"\s*\d{1,2}:\d{2}")  # 2017-08-23 08:57:04 来源: when it was published
 _STAMP_BEFORE = re.compile(r"(?:日期|时间|发布|更新|来源)\s*[:：]?\s*$")
 _DATELINE_AFTER = re.compile(r"\s*(?:电|讯|消息|报道|发布)")  # 新华社成都7月4日电: when it was filed
