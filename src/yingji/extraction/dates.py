@@ -125,7 +125,8 @@ def occurred(text: str, reference: dt.date | None = None, places: tuple[str, ...
     first date followed by an onset word (发生, 登陆 …) and one of the event's ``places``; else the first
     followed by an onset word; else the first date."""
     dates = [d for d in mentions(text, reference) if not _AS_OF.search(text[max(0, d.start - 4):d.start])
-             and not _DATELINE_AFTER.match(text[d.end:d.end + 3]) and not (d.year_stated and _STAMP_AFTER.match(text[d.end:d.end + 8]))
+             and not _DATELINE_AFTER.match(text[d.end:d.end + 3])
+             and not (d.year_stated and _STAMP_AFTER.match(text[d.end:d.end + 8]))
              and not _STAMP_BEFORE.search(text[max(0, d.start - 8):d.start])]
     for d in dates:  # "4月底以来": the start of the process
         if _PERIOD_AFTER.match(text[d.end:d.end + 4]) and (d.start == 0 or text[d.start - 1] in "，,。；\n 　"):
