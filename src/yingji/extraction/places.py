@@ -34,7 +34,7 @@ _ETHNIC = re.compile("(?:" + "|".join(sorted((n + "族" for n in _NATIONALITIES)
 _NOT_NAMES = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划", "城区", "郊区", "矿区", "新区", "市中区",
               "城关镇", "中国", "全国", "东方", "合作", "通道", "和平", "开发区", "高新区", "新城", "江南", "城中",
               "河口", "江口", "长安", "永安", "新华", "红星", "胜利", "光明", "团结", "先锋", "建设", "人民", "中心",
-              "白云", "城东", "城西", "城南", "城北", "东城", "西城", "南城", "北城", "新村", "东风", "前进", "向阳"}
+              "分乡镇", "白云", "城东", "城西", "城南", "城北", "东城", "西城", "南城", "北城", "新村", "东风", "前进", "向阳"}
 # Township-level units named for a state farm or forestry bureau (林业局, 农场): words in most texts.
 _NOT_A_TOWNSHIP_NAME = re.compile(r"(?:局|场|公司|监狱|管理区|管委会|开发区|园区|基地)$")
 # A place followed by these words names an organization (its fire brigade, its government), not where
