@@ -146,3 +146,40 @@ def test_the_gazetteer_reads_plain_rows():
     g = Gazetteer.from_rows([{"code": "1", "name": "甲省", "level": "province", "parent": ""},
                              {"code": "11", "name": "乙县", "level": "county", "parent": "1"}])
     assert g.ancestors("11") == ["1"]
+
+
+def test_the_events_date_not_a_forecast_a_caption_or_another_event():
+    # chinanews-2008-06-27-linwu-flash-flood: a day in Chinese numerals without its month
+    assert extract("二十五日晚，郴州市临武县暴发山洪。", dt.date(2008, 6, 27)).occurred_date.value == "2008-06-25"
+    # lufeng-2023-08-02-hail-report: a date and the hour it happened is no publication stamp
+    assert extract("2023年8月2日16:00左右，禄丰市勤丰镇遭受冰雹。").occurred_date.value == "2023-08-02"
+    # fjdaily-2017-08-23-hato-fujian-transfer: 预计…将于23日 has not happened yet
+    text = "台风“天鸽”22日16时中心位于东经118.2度。预计，“天鸽”将于23日白天在广东沿海登陆。"
+    assert extract(text, dt.date(2017, 8, 23)).occurred_date.value == "2017-08-22"
+    # chinanews-2009-08-10-morakot-fujian: each date's onset and place up to the next date
+    text = ("台风“莫拉克”正面袭击福建，给福建造成了较大经济损失：一百四十多万人受灾。"
+            "截至十日九时初步统计，福建共有六个设区市、四十六个县、一百四十一点一万人受灾。"
+            "“莫拉克”七日二十三时四十五分登陆台湾花莲，九日十六时二十分在福建宁德市霞浦县沿海再次登陆。")
+    assert extract(text, dt.date(2009, 8, 10)).occurred_date.value == "2009-08-09"
+    # people-2016-05-07-shenzhen-dust-explosion: an accident named by its date
+    text = "更新日期:2016年05月07日\n安监总局通报深圳“4·29”粉尘爆炸事故，已造成4人死亡。"
+    assert extract(text, dt.date(2016, 5, 7)).occurred_date.value == "2016-04-29"
+    assert extract("云南大理州漾濞县发生6.4级地震。", dt.date(2021, 5, 23)).occurred_date is None  # 6.4 is no date
+
+
+def test_townships_as_texts_write_them():
+    g = national()
+    # feidong-2024-04-07-house-fire-notice: 撮镇 for the official 撮镇镇
+    assert [m.code for m in find("肥东县撮镇中心街一民房起火", g)][-1] == "340122101"
+    # jinqian-2008-02-14-wuchuan-forest-fire: 都濡镇 before it became 都濡街道
+    assert [m.code for m in find("遵义市务川自治县都濡镇大坡林场发生一起森林火灾", g)][-1] == "520326002"
+    # weather-2016-07-14-jinsha-rainstorm: 石场乡 for 石场苗族彝族乡, and stems in a list of townships
+    assert [m.code for m in find("金沙县石场乡145.5毫米", g)][-1] == "520523202"
+    assert [m.code for m in find("金沙县出现暴雨。暴雨致石场、高坪等乡镇受灾", g)][1:] == ["520523202", "520523110"]
+    assert [m.code for m in find("金沙县出现暴雨，高坪一带受灾", g)] == ["520523"]  # a stem alone is a word
+
+
+def test_a_unit_listed_as_its_own_parent_ends_the_chain():
+    g = Gazetteer.from_rows([("46", "海南省", "province", ""), ("4604", "儋州市", "county", "4604"),
+                             ("4604115", "东成镇", "township", "4604")])
+    assert g.ancestors("4604115") == ["4604"]

@@ -77,6 +77,7 @@ class Gazetteer:
     longest: int = 2
     lengths: dict[str, list[int]] = field(default_factory=dict)  # first two characters → name lengths, longest first
     _ancestors: dict[str, list[str]] = field(default_factory=dict, repr=False)  # filled as asked
+    stems: set[str] = field(default_factory=set)  # township stems (石场 for 石场乡): only in a list of townships
 
     @classmethod
     def from_rows(cls, rows: Iterable[tuple[str, str, str, str | None] | dict]) -> Gazetteer:
@@ -111,6 +112,17 @@ class Gazetteer:
             self.full.setdefault(short + alias, []).append(unit.code)
             self._length(short + alias)
 
+        if unit.level == "township":
+            for other in township_aliases(unit.name):
+                if other not in _NOT_NAMES:
+                    self.short.setdefault(other, []).append(unit.code)
+                    self._length(other)
+            stem = short_name(unit)
+            if stem and stem not in _NOT_NAMES and not unit.name.endswith(("街道", "镇镇", "乡乡")):
+                self.short.setdefault(stem, []).append(unit.code)
+                self.stems.add(stem)
+                self._length(stem)
+
     def _length(self, name: str) -> None:
         lengths = self.lengths.setdefault(name[:2], [])
         if len(name) not in lengths:
@@ -122,11 +134,29 @@ class Gazetteer:
         if known is not None:
             return known
         chain, unit = [], self.units.get(code)
-        while unit is not None and unit.parent:
-            chain.append(unit.parent)
+        while unit is not None and unit.parent and unit.parent not in chain and unit.parent != code:
+            chain.append(unit.parent)  # 儋州市 is listed as its own parent (a city without counties): stop there
             unit = self.units.get(unit.parent)
         self._ancestors[code] = chain
         return chain
+
+
+def township_aliases(name: str) -> list[str]:
+    """How texts also write a township: 撮镇 for 撮镇镇 (the suffix doubled in the official name), 都濡镇
+    or 都濡乡 for 都濡街道 (the name before the town became a sub-district). Short forms: they count only
+    after one of the township's ancestors was named."""
+    if name.endswith("镇镇") or name.endswith("乡乡"):
+        return [name[:-1]]
+    if name.endswith("街道") and len(name) >= 4 and not name.endswith("路街道"):
+        return [name[:-2] + "镇", name[:-2] + "乡"]
+    if name.endswith("族乡"):  # 石场苗族彝族乡 → 石场乡
+        stem = _ETHNIC.sub("", name[:-1])
+        return [stem + "乡"] if len(stem) >= 2 and stem != name[:-1] else []
+    return []
+
+
+# After a township's stem in a list of townships: 石场、高坪等乡镇
+_TOWNSHIP_LIST_AFTER = re.compile(r"^(?:[、，,和及与]|等\d*个?乡镇|等乡|等镇|两镇|两乡|乡镇)")
 
 
 def short_name(unit: Unit) -> str | None:
@@ -168,9 +198,15 @@ def _scan(text: str, gazetteer: Gazetteer) -> list[PlaceMention]:
             piece = text[i:i + length]
             codes = full.get(piece)
             is_short = False
-            if codes is None:
+            if codes is not None and piece in short and piece not in gazetteer.stems:
+                codes = codes + short[piece]  # 石场乡: a township's full name, or another's alias (石场苗族彝族乡)
+            elif codes is None:
                 codes = short.get(piece)
                 is_short = codes is not None
+            if codes and is_short and piece in gazetteer.stems:
+                after = text[i + length:i + length + 8]
+                if not (_TOWNSHIP_LIST_AFTER.match(after) and (after[:1] not in "、，,和及与" or "乡镇" in text[i:i + 40])):
+                    codes = [c for c in codes if gazetteer.units[c].level != "township"]
             if codes:
                 units = [gazetteer.units[c] for c in codes]
                 mention = PlaceMention(piece, i, i + length, units)
