@@ -8,7 +8,7 @@ from pathlib import Path
 from yingji.extraction import scoring
 
 TEXTS = Path(__file__).resolve().parents[1] / "data" / "extraction" / "texts"
-DEV_MICRO_F1_REACHED = 0.909
+DEV_MICRO_F1_REACHED = 0.91
 
 
 def test_dev_set_micro_f1_stays_at_the_figure_reached():

@@ -183,3 +183,9 @@ def test_a_unit_listed_as_its_own_parent_ends_the_chain():
     g = Gazetteer.from_rows([("46", "海南省", "province", ""), ("4604", "儋州市", "county", "4604"),
                              ("4604115", "东成镇", "township", "4604")])
     assert g.ancestors("4604115") == ["4604"]
+
+
+def test_a_kind_stated_in_brackets():
+    # lufeng-2022-12-16-guangtong-flood-report
+    e = extract("此次强降雨共造成禄丰市广通镇清水等3个村委会发生洪涝灾害(江河洪水)，造成烤烟受灾。")
+    assert (e.event_type.value, e.event_subtype.value) == ("暴雨洪涝", "江河洪水")

@@ -77,6 +77,9 @@ def classify(text: str, lead_end: int | None = None) -> TypeGuess:
     total = sum(scores.values())
     m = first[best]
     subtype = max(subtypes[best], key=subtypes[best].get) if best in subtypes else None
+    stated = _STATED_KIND.search(text) if subtype is None else None
+    if stated:  # 发生洪涝灾害(江河洪水): the kind the report states in brackets
+        return TypeGuess(best, stated["x"], stated.start("x"), stated.end("x"), stated["x"], round(scores[best] / total, 2))
     if subtype is None and (kind := named_kind(text, best)):
         name, found = kind
         return TypeGuess(best, name, found.start(), found.end(), found.group(), round(scores[best] / total, 2))
@@ -88,6 +91,9 @@ def classify(text: str, lead_end: int | None = None) -> TypeGuess:
     return TypeGuess(best, subtype, m.start(), m.end(), m.group(), round(scores[best] / total, 2))
 
 
+# A loss report's kind in brackets after 灾害/灾情 (the 制度's sub-types of floods, geological and wind-hail disasters)
+_STATED_KIND = re.compile(r"(?:灾害|灾情)\s*[（(]\s*"
+                          r"(?P<x>江河洪水|山洪|城市内涝|滑坡|泥石流|崩塌|地面塌陷|冰雹|龙卷风|大风|雪灾)\s*[)）]")
 _ACCIDENTS = {"道路交通事故", "矿山事故", "火灾", "爆炸", "坍塌", "危化品泄漏"}
 _HAPPENED = re.compile(r"发生(?:了)?(?:一起|1起|一场|疑似)?[「“\"]?(?P<x>[^，。、；,\d（(“”「」\"\s]{2,8}?)[」”\"]?"
                        r"(?:事故|灾害|险情|[，。,；\d]|致|造成)")
