@@ -19,7 +19,7 @@ class RiskConfig(YingjiAppConfig):
         MenuEntry("风险防控", "三清单", url_name="risk_lists"),
     )
     demo = DemoStep("yingji.risk.demo:load", order=20)
-    api_enum_names = {"RiskLevelEnum": "yingji.risk.choices.Level"}
+    api_enum_names = {"RiskLevelEnum": "yingji.risk.choices.Level", "RiskMethodEnum": "yingji.risk.choices.Method"}
     engines = ("scoring", "gb18218")
 
     def ready(self):

@@ -96,10 +96,14 @@ def _holding(obj, kinds) -> set[int]:
         return set()
     connection = connections[obj._state.db or DEFAULT_DB_ALIAS]
     q = connection.ops.quote_name
-    checks = [f"EXISTS(SELECT 1 FROM {q(rel.related_model._meta.db_table)} WHERE {q(rel.field.column)} = %s)"
-              for rel, _ in kinds]
-    values = [rel.field.target_field.get_db_prep_value(getattr(obj, rel.field.target_field.attname), connection)
-              for rel, _ in kinds]
+    checks, values = [], []
+    for rel, _ in kinds:
+        if rel.many_to_many:  # the rows of the relation's own table that point at obj
+            table, column, target = rel.through._meta.db_table, rel.field.m2m_reverse_name(), obj._meta.pk
+        else:
+            table, column, target = rel.related_model._meta.db_table, rel.field.column, rel.field.target_field
+        checks.append(f"EXISTS(SELECT 1 FROM {q(table)} WHERE {q(column)} = %s)")
+        values.append(target.get_db_prep_value(getattr(obj, target.attname), connection))
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(checks)}", values)
         row = cursor.fetchone()
@@ -127,8 +131,9 @@ def panels(user, obj) -> tuple[list[dict], list[dict]]:
         if i in holding:
             qs = light(target, target.queryset(user).filter(**{lookup: obj}), known=lookup)
             rows, total = first_rows(qs, PANEL_ROWS)
-        for item in rows:  # the record they point at is this one: no query to name it
-            rel.field.set_cached_value(item, obj)
+        if not rel.many_to_many:
+            for item in rows:  # the record they point at is this one: no query to name it
+                rel.field.set_cached_value(item, obj)
         if not (total or (target.allow_create and rel.on_delete is CASCADE)):
             continue  # nothing to show, and not a part of this record one would add here
         can_add = target.allow_create and user.has_perm(target.perm("add")) and not (
