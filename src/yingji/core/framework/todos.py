@@ -286,7 +286,12 @@ def users_for(todo: ToDo) -> list:
             held |= Q(is_superuser=True)
         users = users.filter(held)
     barred = [int(pk) for pk in todo.barred.strip(",").split(",") if pk]
-    users = users.exclude(pk__in=barred).distinct().select_related("scope_region", "scope_organization__region")
+    # The joins above repeat a user once per matching group and permission; taking the distinct ids
+    # first keeps DISTINCT off the users' rows and their regions' outlines (a large JSON each).
+    ids = users.exclude(pk__in=barred).values("pk")
+    users = (get_user_model().objects.filter(pk__in=ids)
+             .select_related("scope_region", "scope_organization__region")
+             .defer("scope_region__geometry", "scope_organization__region__geometry"))
     return [u for u in users.order_by("pk") if in_scope(u, todo)]
 
 
