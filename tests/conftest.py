@@ -85,6 +85,20 @@ def pytest_runtest_setup(item):
     layers.before_test(item)
 
 
+def pytest_collection_finish(session):
+    """Hypothesis reads the source of every loaded module of ours with ``ast`` the first time a
+    property test draws (the constants it tries first). CPython 3.11 keeps the AST constructor's
+    recursion depth in interpreter-wide state (python/cpython#106905): that parse, deep inside a test,
+    while another thread parses (a server thread's traceback, which 3.11 locates with ``ast``), failed
+    a property test with "SystemError: AST constructor recursion depth mismatch" in CI. Here, after
+    collection has imported the tests and what they test, no other thread runs yet."""
+    try:
+        from hypothesis.internal.conjecture.providers import _get_local_constants
+    except ImportError:  # a later Hypothesis: nothing to do ahead of time
+        return
+    _get_local_constants()
+
+
 def pytest_sessionfinish(session):
     chromium.stop()
 

@@ -21,10 +21,10 @@ def xlsx(rows):
     return out.getvalue()
 
 
-def upload(client, content, name="单位.xlsx"):
+def upload(client, content, name="单位.xlsx", registry="organizations"):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    return client.post("/registry/organizations/import/", {"file": SimpleUploadedFile(name, content)})
+    return client.post(f"/registry/{registry}/import/", {"file": SimpleUploadedFile(name, content)})
 
 
 def test_good_file_then_idempotent_reimport(tree, users, web):
@@ -367,3 +367,28 @@ def test_each_field_check_gives_the_page_forms_message(tree, users, web):
         else:
             assert errors == [f"第 2 行, {label}: {m}" for m in form.errors[name]], (name, errors)
     assert not Organization.objects.filter(credit_code=credit(600)).exists()
+
+
+def test_a_coordinate_beyond_a_spreadsheets_precision_round_trips_unchanged(tree, users, web):
+    """A spreadsheet keeps 15 significant digits (116.81700000000001 reads back as 116.817): the
+    exported file imported back is no change, and the stored coordinate keeps its own digits."""
+    from yingji.resources.models import Warehouse
+
+    house = Warehouse.objects.create(name="精度库", level="county", region=tree["county"],
+                                     lon=116.81700000000001, lat=28.123456789012345)
+    before = house.updated_at
+    client = web("admin")
+    exported = client.get("/registry/warehouses/export.xlsx").content
+    assert upload(client, exported, "导出.xlsx", "warehouses").status_code == 302
+    house.refresh_from_db()
+    assert (house.updated_at, house.lon, house.lat) == (before, 116.81700000000001, 28.123456789012345)
+    # A real change in the 15th digit is still a change.
+    book = load_workbook(io.BytesIO(exported))
+    sheet = book.active
+    header = [c.value for c in sheet[1]]
+    sheet.cell(row=2, column=header.index("经度") + 1, value=116.817000000001)
+    out = io.BytesIO()
+    book.save(out)
+    assert upload(client, out.getvalue(), "导出.xlsx", "warehouses").status_code == 302
+    house.refresh_from_db()
+    assert house.lon == 116.817000000001

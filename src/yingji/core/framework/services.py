@@ -436,6 +436,7 @@ def _validate(user, reg, columns, rows, errors: _Errors, progress, *, save=False
             entry.many = {n: list(form.cleaned_data.get(n) or []) for n in reg.many_fields}
         if old is not None:
             _keep_sub_second_times(model, old, instance)
+            _keep_spreadsheet_precision(model, old, instance)
             entry.changed = [f.attname for f in model._meta.concrete_fields
                              if getattr(old, f.attname) != getattr(instance, f.attname)]
             entry.changed += [n for n, values in entry.many.items()
@@ -477,6 +478,18 @@ def _keep_sub_second_times(model, old, instance):
         if isinstance(f, models.DateTimeField) and not (f.auto_now or f.auto_now_add):
             before, after = getattr(old, f.attname), getattr(instance, f.attname)
             if before is not None and after is not None and before != after and before.replace(microsecond=0) == after:
+                setattr(instance, f.attname, before)
+
+
+def _keep_spreadsheet_precision(model, old, instance):
+    """A number the file gives to 15 significant digits (what Excel, and calamine reading a file, keep
+    of a double: 116.81700000000001 reads back as 116.817) that is the stored number so rounded is the
+    stored number: an exported file imported back changes nothing."""
+    for f in model._meta.concrete_fields:
+        if isinstance(f, models.FloatField):
+            before, after = getattr(old, f.attname), getattr(instance, f.attname)
+            if (before is not None and after is not None and before != after
+                    and float(f"{before:.15g}") == float(f"{after:.15g}")):
                 setattr(instance, f.attname, before)
 
 
