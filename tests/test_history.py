@@ -94,3 +94,18 @@ def test_history_reads_as_people_read_it(orgs, users, web, settings):
         assert raw not in page.split('id="history"')[1]
     log = web("admin").get("/system/audit-log/?q=消防通道").content.decode()
     assert "隐患等级：一般事故隐患 → 重大事故隐患" in log and "grade" not in log
+
+
+def test_codes_kept_as_data_read_as_their_labels(tree, users, api):
+    """A coded field whose codes are data (the 灾种 of disasters/data/disaster_types.csv, given to the
+    field as a callable ``choices``) reads in its history as on its page: 洪涝 → 滑坡, not flood → landslide."""
+    rest = api("staff")
+    created = rest.post("/api/disaster-events/", {"name": "大瑶镇暴雨", "disaster_type": "flood", "onset_date": "2026-06-20",
+                                                  "region": tree["county"].code}, format="json")
+    assert created.status_code == 201, created.json()
+    pk = created.json()["id"]
+    assert rest.patch(f"/api/disaster-events/{pk}/", {"disaster_type": "landslide"}, format="json").status_code == 200
+    changes = rest.get(f"/api/disaster-events/{pk}/history/").json()["results"][0]["changes"]
+    assert {"field": "disaster_type", "label": "灾害种类", "old": "洪涝", "new": "滑坡"} in changes
+    bad = rest.patch(f"/api/disaster-events/{pk}/", {"disaster_type": "tsunami2"}, format="json")
+    assert bad.status_code == 400 and "disaster_type" in bad.json()

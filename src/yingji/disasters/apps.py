@@ -14,6 +14,7 @@ class DisastersConfig(YingjiAppConfig):
         MenuEntry("灾情救助", "因灾死亡失踪人员", registry="disaster-casualties"),
         MenuEntry("灾情救助", "因灾倒塌损坏住房户", registry="disaster-households"),
         MenuEntry("灾情救助", "灾情上报通道", registry="disaster-upward-links"),
+        MenuEntry("灾情救助", "报送时限与核查规则", registry="disaster-rules"),
         MenuEntry("灾情救助", "报送率与灾情分布", url_name="disaster_rates", perm="disasters.view_disasterreport"),
         MenuEntry("灾情救助", "灾害信息员", registry="disaster-officers"),
         MenuEntry("灾情救助", "信息员培训记录", registry="officer-trainings"),
@@ -27,7 +28,8 @@ class DisastersConfig(YingjiAppConfig):
         "duty": {"disasters.disasterevent": "vac", "disasters.disasterreport": "vac"},
         # Townships staff their villages' officer posts (the default "*" lets them) but the
         # disaster-prone list is the county bureau's to decide: townships read it.
-        "township": {"disasters.disasterpronevillage": "v"},
+        # The clocks and checks are the county's (or the city's) to set: townships read them.
+        "township": {"disasters.disasterpronevillage": "v", "disasters.disasterrule": "v"},
     }
     periodic_jobs = (PeriodicJob("disaster-clocks", "yingji.disasters.tasks.reporting_clocks", 60),)
     demo = DemoStep("yingji.disasters.demo:load", order=65)

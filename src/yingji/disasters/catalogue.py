@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import datetime
 import json
+import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cache
@@ -168,14 +169,23 @@ class Rules:
 
 
 def _override(settings, given: dict, section: str):
+    """``settings`` with the values given; a dotted name (``zero_report_times.city``) sets one level of
+    a per-level setting and keeps its own source under the dotted name."""
     names = {f for f in settings.__dataclass_fields__ if f != "sources"}
-    unknown = sorted(set(given) - names)
+    unknown = sorted({n for n in given if n.split(".")[0] not in names})
     if unknown:
         raise ValueError(f"{section} 中未知的设置：{'、'.join(unknown)}")
     values, sources = {}, dict(settings.sources)
-    for name, item in given.items():
+    for name, item in sorted(given.items(), key=lambda kv: "." in kv[0]):  # whole settings before one level
         entry = item if isinstance(item, dict) and "value" in item else {"value": item, "source": "本级设置", "confirmed": True}
-        values[name] = _typed(settings, name, entry["value"], section)
+        if "." in name:
+            base, level = name.split(".", 1)
+            current = values.get(base, getattr(settings, base))
+            if not isinstance(current, dict) or level not in current:
+                raise ValueError(f"{section} 中未知的设置：{name}")
+            values[base] = _typed(replace(settings, **{base: current}), base, {level: entry["value"]}, section)
+        else:
+            values[name] = _typed(settings, name, entry["value"], section)
         sources[name] = _source(entry)
     return replace(settings, **values, sources=sources)
 
@@ -185,15 +195,113 @@ def _typed(settings, name: str, value, section: str):
     if isinstance(current, dict):
         if not isinstance(value, dict) or set(value) - set(current):
             raise ValueError(f"{section}.{name} 应为 {sorted(current)} 中各级的取值")
+        for level, item in value.items():
+            if name == "zero_report_times":
+                _time_of_day(item, f"{section}.{name}.{level}")
+            elif not _whole(item):
+                raise ValueError(f"{section}.{name}.{level} 应为不小于 0 的整数，实际为 {item!r}")
         return {**current, **value}
     if isinstance(current, tuple):
         return tuple(value)
     if isinstance(current, (int, float)) and not isinstance(current, bool):
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
             raise ValueError(f"{section}.{name} 应为不小于 0 的数，实际为 {value!r}")
+        if settings.__dataclass_fields__[name].type == "int" and not _whole(value):
+            raise ValueError(f"{section}.{name} 应为整数，实际为 {value!r}")
     if name == "jump_ratio" and value <= 1:
         raise ValueError(f"{section}.jump_ratio 应大于 1，实际为 {value!r}")
+    return int(value) if settings.__dataclass_fields__[name].type == "int" else value
+
+
+def _whole(value) -> bool:
+    return (not isinstance(value, bool) and isinstance(value, (int, float)) and value >= 0
+            and float(value).is_integer())
+
+
+def _time_of_day(value, name: str) -> str:
+    if not (isinstance(value, str) and re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value)):
+        raise ValueError(f"{name} 应为“时:分”（如 09:00），实际为 {value!r}")
     return value
+
+
+# ---- a jurisdiction's own values, as rows of text (the DisasterRule registry) ------------------------
+
+@dataclass(frozen=True)
+class LocalSetting:
+    """A rule a city or county may set for itself: where it sits in the rules, its Chinese name and
+    unit, and how its text reads (``int``: whole number, ``number``, ``time``: 时:分)."""
+    key: str  # the setting's name, dotted for one level of a per-level setting: zero_report_times.city
+    section: str  # "clocks" | "plausibility"
+    label: str
+    unit: str
+    kind: str = "number"
+    positive: bool = True  # 0 is refused (a 0-hour clock or a 0-day interval means nothing)
+
+
+LOCAL_SETTINGS = {s.key: s for s in (
+    LocalSetting("township_to_county_hours", "clocks", "乡镇向县级报送时限", "小时"),
+    LocalSetting("county_initial_hours", "clocks", "县级初报时限（获悉后）", "小时"),
+    LocalSetting("next_level_hours", "clocks", "市级、省级初报时限（收到下级报告后）", "小时"),
+    LocalSetting("skip_level_threshold", "clocks", "越级报送门槛（死亡和失踪人数合计）", "人", "int"),
+    LocalSetting("skip_level_hours", "clocks", "越级报送时限", "小时"),
+    LocalSetting("zero_report_times.county", "clocks", "24小时零报告报送时间（县级）", "时:分", "time"),
+    LocalSetting("zero_report_times.city", "clocks", "24小时零报告报送时间（市级）", "时:分", "time"),
+    LocalSetting("zero_report_times.province", "clocks", "24小时零报告报送时间（省级）", "时:分", "time"),
+    LocalSetting("drought_followup_days", "clocks", "干旱灾害续报间隔", "天", "int"),
+    LocalSetting("followup_days", "clocks", "续报间隔（干旱以外）", "天", "int"),
+    LocalSetting("final_report_working_days.county", "clocks", "县级核报时限（灾情稳定后）", "个工作日", "int"),
+    LocalSetting("final_report_working_days.city", "clocks", "市级核报时限（收到县级核报后）", "个工作日", "int"),
+    LocalSetting("final_report_working_days.province", "clocks", "省级核报时限（收到市级核报后）", "个工作日", "int"),
+    LocalSetting("remind_before_minutes", "clocks", "到期前提醒", "分钟"),
+    LocalSetting("jump_ratio", "plausibility", "累计数跳增倍数（超过须书面说明）", "倍"),
+    LocalSetting("jump_min_increase", "plausibility", "计为跳增的最小增加量", "指标自身单位", positive=False),
+    LocalSetting("min_photos_when_response", "plausibility", "启动应急响应时报告最少照片数", "张", "int", positive=False),
+)}
+
+
+def local_setting_choices() -> list[tuple[str, str]]:
+    """(key, 名称（单位）) of every rule a jurisdiction may set: the choices of DisasterRule.key."""
+    return [(s.key, f"{s.label}（{s.unit}）") for s in LOCAL_SETTINGS.values()]
+
+
+def parse_local(key: str, text: str):
+    """A jurisdiction's value as typed (text) → the value the rules take; ValueError in words."""
+    setting = LOCAL_SETTINGS.get(key)
+    if setting is None:
+        raise ValueError(f"没有名为“{key}”的灾情报送规则")
+    text = str(text).strip()
+    name = f"「{setting.label}」"
+    if setting.kind == "time":
+        if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", text):
+            raise ValueError(f"{name}应为“时:分”，如 09:00，实际为“{text}”")
+        return text
+    try:
+        number = Decimal(text)
+    except ArithmeticError:
+        number = None
+    if number is None or not number.is_finite():
+        raise ValueError(f"{name}应为数字（{setting.unit}），实际为“{text}”")
+    if setting.kind == "int" and number != number.to_integral_value():
+        raise ValueError(f"{name}应为整数（{setting.unit}），实际为“{text}”")
+    if number < 0 or (setting.positive and number == 0):
+        raise ValueError(f"{name}应{'大于' if setting.positive else '不小于'} 0，实际为“{text}”")
+    if key == "jump_ratio" and number <= 1:
+        raise ValueError(f"{name}应大于 1，实际为“{text}”")
+    return int(number) if setting.kind == "int" else float(number)
+
+
+def local_overrides(entries) -> dict:
+    """The overrides (``Rules.with_overrides``) of a jurisdiction's rows, given from the farthest
+    region to the nearest (province, city, county): a nearer region's value for a key wins. Each
+    entry: key, value (text), source, article, date, confirmed, note."""
+    out: dict[str, dict] = {}
+    for entry in entries:
+        setting = LOCAL_SETTINGS[entry["key"]]
+        out.setdefault(setting.section, {})[setting.key] = {
+            "value": parse_local(setting.key, entry["value"]), "source": entry.get("source", ""),
+            "article": entry.get("article", ""), "date": entry.get("date", ""),
+            "confirmed": bool(entry.get("confirmed", False)), "note": entry.get("note", "")}
+    return out
 
 
 def _source(entry: dict) -> Source:

@@ -29,6 +29,18 @@ from yingji.disasters.choices import (
 )
 
 
+def _rule_choices():
+    from yingji.disasters.catalogue import local_setting_choices
+
+    return local_setting_choices()
+
+
+def _type_choices():
+    from yingji.disasters.catalogue import national
+
+    return [(t.code, t.name) for t in national().types.values()]
+
+
 class DisasterEvent(DomainModel):
     """灾情事件: one disaster process in one county. The county's own event is owned by the county and
     shared down (its townships and villages see it and report into it); a copy received from below
@@ -38,7 +50,10 @@ class DisasterEvent(DomainModel):
 
     uuid = models.UUIDField("事件标识", default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField("灾情事件名称", max_length=120, help_text="如：2026年6月浏阳市暴雨洪涝灾害")
-    disaster_type = models.CharField("灾害种类", max_length=24, help_text="《自然灾害情况统计调查制度》灾种（县级填报亚类）")
+    # The 灾种 are data (data/disaster_types.csv): a callable ``choices``, so pages, filters, the schema
+    # and the change history read 洪涝, not flood, and a new type in the data needs no migration.
+    disaster_type = models.CharField("灾害种类", max_length=24, choices=_type_choices,
+                                     help_text="《自然灾害情况统计调查制度》灾种（县级填报亚类）")
     onset_date = models.DateField("灾害发生日期")
     learned_at = models.DateTimeField("获悉时间", default=timezone.now, help_text="初报时限从此刻起算")
     region = models.ForeignKey(Region, verbose_name="所属区划", on_delete=models.PROTECT, related_name="disaster_events")
@@ -285,6 +300,49 @@ class UpwardLink(DomainModel):
 
     def __str__(self):
         return self.name
+
+
+
+RULE_LEVELS = ("province", "city", "county")  # the levels that report; townships and villages follow the county's
+
+
+class DisasterRule(DomainModel):
+    """A jurisdiction's own value for one disaster-statistics clock or check (data/rules.json holds the
+    national defaults with their sources): the nearest region's value wins — the county's over the
+    city's over the province's over the national default — for the events of that county."""
+
+    scope_shared_down = True  # a city's value holds for its counties, which see it but cannot change it
+
+    key = models.CharField("规则", max_length=40, choices=_rule_choices)
+    value = models.CharField("取值", max_length=16, help_text="数字（时限、门槛、倍数）或“时:分”（零报告时间），单位见规则名称")
+    region = models.ForeignKey(Region, verbose_name="适用区划", on_delete=models.PROTECT, related_name="+",
+                               help_text="市级设置适用于所辖各县；县级设置优先")
+    source = models.CharField("依据文件", max_length=200, help_text="如：《浏阳市自然灾害救助应急预案》（2024年修订）")
+    article = models.CharField("条款", max_length=64, blank=True)
+    effective = models.DateField("施行日期", null=True, blank=True)
+    confirmed = models.BooleanField("已对照原文核实", default=False)
+    note = models.CharField("说明", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "灾情报送时限与核查规则"
+        ordering = ["region", "key"]
+        constraints = [models.UniqueConstraint(fields=["region", "key"], name="disaster_rule_once_per_region")]
+
+    def __str__(self):
+        return f"{self.region} {self.get_key_display()} = {self.value}"
+
+    def clean(self):
+        super().clean()
+        from yingji.disasters.catalogue import parse_local
+
+        if self.region_id and self.region.level not in RULE_LEVELS:
+            raise ValidationError({"region": "灾情报送规则由县级及以上设置，乡镇（街道）和村（社区）执行所在县的规则"})
+        if self.key and self.value not in (None, ""):
+            self.value = self.value.strip()
+            try:
+                parse_local(self.key, self.value)
+            except ValueError as exc:
+                raise ValidationError({"value": str(exc)}) from exc
 
 
 # The 灾害信息员 registry (officers.py): here so Django finds its models with the app's.

@@ -4,7 +4,7 @@ import itertools
 from yingji.core.framework.registry import Registry, register
 from yingji.disasters import ui
 from yingji.disasters.documents import DOCUMENTS
-from yingji.disasters.models import CasualtyRow, DisasterEvent, DisasterReport, HouseholdRow, UpwardLink
+from yingji.disasters.models import CasualtyRow, DisasterEvent, DisasterReport, DisasterRule, HouseholdRow, UpwardLink
 from yingji.disasters.workflow import EVENT_FLOW, REPORT_FLOW
 
 GROUP = "灾情救助"
@@ -60,4 +60,15 @@ register(Registry(
     natural_key=("id",), select_related=("region",),
     personal_fields=("token",), personal_roles=("admin",),  # the token only for administrators
     description="灾情上报通道：上级使用独立平台时，本级报告经接口报送到上级平台（地址和令牌由上级签发）。",
+))
+register(Registry(
+    model=DisasterRule, slug="disaster-rules", menu_group=GROUP, icon="⏱",
+    list_fields=["key", "value", "region", "source", "article", "effective", "confirmed"],
+    search_fields=["source", "note"], filter_fields=["key", "region", "confirmed"],
+    natural_key=("id",),  # one per region and key (a constraint); an import names a row by its 编号
+    select_related=("region",),
+    form_fields=["key", "value", "region", "source", "article", "effective", "confirmed", "note"],
+    example={"key": "followup_days", "value": "5"},
+    description="本地的灾情报送时限与核查规则（初报、续报、核报时限，越级门槛，零报告时间，跳增倍数等）：市级设置适用于所辖各县，"
+                "县级设置优先；未设置的按全国默认（每项注明依据文件和条款）。乡镇（街道）执行所在县的规则。",
 ))

@@ -11,13 +11,14 @@ from decimal import Decimal, InvalidOperation
 from auditlog.context import set_actor
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
 from yingji.core.framework import workflow
 from yingji.core.framework.access import effective_region, has_global_scope
 from yingji.core.framework.operations import Conflict
+from yingji.core.models import Region
 from yingji.disasters import catalogue, changes, checks, clocks, rollup
 from yingji.disasters.choices import Casualty, EventState, ReportKind, ReportLevel, ReportState
 from yingji.disasters.models import (
@@ -26,6 +27,7 @@ from yingji.disasters.models import (
     DisasterDeadline,
     DisasterEvent,
     DisasterReport,
+    DisasterRule,
 )
 
 DONE = (ReportState.SUBMITTED, ReportState.ACCEPTED)
@@ -33,8 +35,31 @@ OPEN_KIND = {ReportKind.INITIAL: "open_initial", ReportKind.FOLLOWUP: "open_foll
 
 
 def rules() -> catalogue.Rules:
-    """The rules in force: the national defaults (a jurisdiction's overrides would be applied here)."""
+    """The national rules: disaster types and indicators (the same everywhere), and the national
+    defaults of the clocks and checks. What one event runs on is ``rules_for`` its county."""
     return catalogue.national()
+
+
+def rules_for(region: Region | None) -> catalogue.Rules:
+    """The rules in force in ``region``: the national defaults with the values of the province, city
+    and county above it or at it (DisasterRule), the nearest region's value winning for each key."""
+    if region is None:
+        return rules()
+    codes = region.path.split("/")
+    rows = sorted(DisasterRule.objects.filter(region__code__in=codes).select_related("region"),
+                  key=lambda r: len(r.region.path))
+    if not rows:
+        return rules()
+    return rules().with_overrides(catalogue.local_overrides(
+        {"key": r.key, "value": r.value, "source": r.source, "article": r.article,
+         "date": r.effective.isoformat() if r.effective else "", "confirmed": r.confirmed, "note": r.note}
+        for r in rows))
+
+
+def event_rules(event: DisasterEvent) -> catalogue.Rules:
+    """The rules an event's clocks and checks run on: those of its region (the county; for a copy
+    received from below, the level that received it)."""
+    return rules_for(event.region)
 
 
 # ---- figures as stored: counts as whole numbers, areas and money as exact decimal text ---------------
@@ -108,6 +133,25 @@ def _townships_changed(sender, instance, action, **kwargs):
         sync_clocks(instance.pk)
 
 
+@receiver(post_save, sender=DisasterRule)
+def _rule_saved(sender, instance, **kwargs):
+    if not kwargs.get("raw"):
+        _rule_changed(instance)
+
+
+@receiver(post_delete, sender=DisasterRule)
+def _rule_deleted(sender, instance, **kwargs):
+    _rule_changed(instance)
+
+
+def _rule_changed(rule: DisasterRule) -> None:
+    """A jurisdiction's rule set, changed or taken away: the open clocks of the events under it move
+    to what the rules say now (clocks met stay as they were)."""
+    ids = list(DisasterEvent.objects.exclude(state=EventState.CLOSED)
+               .filter(region__path__startswith=rule.region.path).values_list("pk", flat=True))
+    transaction.on_commit(lambda: [sync_clocks(pk) for pk in ids])
+
+
 def facts(event: DisasterEvent) -> clocks.EventFacts:
     latest = latest_county_report(event)
     figures = to_numbers(latest.figures) if latest else {}
@@ -130,7 +174,7 @@ def sync_clocks(event_id: int, now=None) -> None:
         return
     now = now or timezone.now()
     sent = sent_times(event)
-    want = {d.key: d for d in clocks.deadlines(facts(event), sent, rules().clocks, now)}
+    want = {d.key: d for d in clocks.deadlines(facts(event), sent, event_rules(event).clocks, now)}
     have = {d.key: d for d in event.deadlines.all()}
     for key, d in want.items():
         row = have.get(key)
@@ -156,7 +200,7 @@ def clock_states(event: DisasterEvent, now=None):
     from yingji.incidents.deadlines import Deadline, clock
 
     now = now or timezone.now()
-    remind = rules().clocks.remind_before
+    remind = event_rules(event).clocks.remind_before
     return [(d, clock(Deadline(d.key, d.label, d.due_at), now, d.done_at, remind)) for d in event.deadlines.all()]
 
 
@@ -287,7 +331,7 @@ def roll_up(user, report: DisasterReport) -> DisasterReport:
 def findings(report: DisasterReport, figures: dict | None = None) -> list[checks.Finding]:
     """Every plausibility finding of the report as it would be sent: its figures, the change since its
     unit's previous report, the named list, and at county level the 文字说明 and photos."""
-    r = rules()
+    r = event_rules(report.event)
     figures = to_numbers(report.figures) if figures is None else figures
     where = report.unit_name if report.level != ReportLevel.COUNTY else checks.COUNTY
     out = checks.check_figures(figures, r, where)
@@ -373,7 +417,7 @@ def _after_submit(user, report: DisasterReport) -> None:
         open_followup = event.deadlines.filter(key__startswith="followup-", done_at__isnull=True).order_by("due_at").first()
         keys = [open_followup.key] if open_followup else []
     figures = to_numbers(report.figures)
-    if int(figures.get("deaths", 0)) + int(figures.get("missing", 0)) >= rules().clocks.skip_level_threshold:
+    if int(figures.get("deaths", 0)) + int(figures.get("missing", 0)) >= event_rules(event).clocks.skip_level_threshold:
         keys += ["skip:province", "skip:ministry"]  # the county's report goes straight up as well (越级)
     mark_sent(event, keys, at)
     if report.kind == ReportKind.FINAL:
@@ -481,8 +525,18 @@ def run_clocks(now=None) -> dict:
     for event_id in live.filter(major=True).values_list("pk", flat=True):
         sync_clocks(event_id, now)  # the next day's 24小时零报告
     open_ = DisasterDeadline.objects.filter(done_at__isnull=True, event__in=live).select_related("event__region")
-    remind = rules().clocks.remind_before
-    for d in open_.filter(reminded_at__isnull=True, due_at__gt=now, due_at__lte=now + remind):
+    # Each event's reminder window is its county's (remind_before_minutes may be set locally): the
+    # widest window picks the candidates, each one is then held to its own county's.
+    widest = max([float(rules().clocks.remind_before_minutes)] + [
+        float(catalogue.parse_local("remind_before_minutes", v))
+        for v in DisasterRule.objects.filter(key="remind_before_minutes").values_list("value", flat=True)])
+    windows: dict[int, datetime.timedelta] = {}
+    for d in open_.filter(reminded_at__isnull=True, due_at__gt=now,
+                          due_at__lte=now + datetime.timedelta(minutes=widest)):
+        if d.event.region_id not in windows:
+            windows[d.event.region_id] = rules_for(d.event.region).clocks.remind_before
+        if d.due_at > now + windows[d.event.region_id]:
+            continue
         minutes = int((d.due_at - now).total_seconds() // 60)
         notify(users_responsible_for(d.event, REMIND_ROLES), f"灾情报送即将到期：{d.event.name}",
                body=f"{d.label}还剩 {minutes} 分钟，{timezone.localtime(d.due_at):%H:%M} 前报送",

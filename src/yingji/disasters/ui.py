@@ -104,7 +104,7 @@ def report_summary(report) -> list:
     """The report's diff against its unit's previous report (copy-forward), and what the checks say."""
     from yingji.disasters import changes, services
 
-    r = services.rules()
+    r = services.event_rules(report.event)  # the jump ratio the diff flags by is the county's
     out = [("报告", [f"{report.unit_name} · {report.get_level_display()} · 第{report.sequence}报"
                      f"{report.get_kind_display()} · {report.get_state_display()}"]
             + ([f"退回理由：{report.returned_reason}"] if report.returned_reason else []))]
