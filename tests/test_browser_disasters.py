@@ -5,6 +5,7 @@ out → a 续报 whose cumulative figure falls is refused until the officer expl
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -81,7 +82,12 @@ def test_from_the_village_phone_to_the_county_and_a_falling_followup(live_server
     county.click("[data-testid=submit]")
     county.wait_for_url("**/registry/disaster-reports/*/")
     county.goto(f"{base}/registry/disaster-events/{flood.pk}/")
-    assert "县级灾情初报：已报送" in county.inner_text("main")
+    clocks = county.inner_text("main")
+    sent = next(line for line in clocks.splitlines() if "县级灾情初报：" in line)
+    assert "已报送" in sent and "超时报送" not in sent, sent  # sent before its 2 hours ran out
+    town_clock = next(line for line in clocks.splitlines() if "大瑶镇向县级报送灾情：" in line)
+    assert "已报送" in town_clock and "超时报送" not in town_clock, town_clock  # the township's hour too
+    assert "受灾人口：120 人" in clocks  # the village's figure, rolled up through the township into the 初报
     county.screenshot(path=str(OUTPUT / "disaster-event.png"), full_page=True)
     county.click("a[data-operation=open-report]")
     county.select_option("#id_kind", "followup")
@@ -93,6 +99,12 @@ def test_from_the_village_phone_to_the_county_and_a_falling_followup(live_server
     refusal = officer.wait_for_selector(f'[data-field="{field}"]')
     assert "累计数由 120 人 降为 100 人，需书面说明原因" in refusal.inner_text()
     assert officer.input_value("#id_f_affected_population") == "100"  # what was typed stays
+    report_id = re.search(r"/registry/disaster-reports/(\d+)/", officer.url).group(1)
+    check = officer.context.new_page()  # refused means not sent: the report is still a draft
+    check.route("**/live/stream**", lambda route: route.abort())
+    check.goto(f"{base}/registry/disaster-reports/{report_id}/")
+    assert "大瑶村 · 村（社区） · 第2报续报 · 草稿" in check.inner_text("main")
+    check.close()
     officer.screenshot(path=str(OUTPUT / "disaster-phone-explain.png"), full_page=True)
     officer.fill(f"#id_{field}", "20 人重复统计，已核减")
     officer.click("[data-testid=submit]")
