@@ -91,7 +91,12 @@ class CheckInForm(OperationForm):
         return number
 
     def clean_members(self):
-        return services.parse_members(self.cleaned_data["members"]) if self.cleaned_data["members"].strip() else []
+        from django.core.exceptions import ValidationError
+
+        try:
+            return services.parse_members(self.cleaned_data["members"])
+        except ValidationError as exc:
+            raise forms.ValidationError(exc.message_dict["members"]) from None
 
 
 def check_in(user, activation, **data):

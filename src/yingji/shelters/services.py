@@ -79,14 +79,14 @@ def on_activation_transition(activation: Activation, name: str) -> None:
         activation.running_at = now
     elif name == "close":
         activation.closed_at = now
-        transaction.on_commit(lambda: _shelter_status(activation.shelter))
+        _shelter_status(activation.shelter, closing=activation.pk)  # its own state is saved after this hook
 
 
-def _shelter_status(shelter) -> None:
+def _shelter_status(shelter, closing=None) -> None:
     """The resources registry's 状态 follows its activations: 开放 / 满员 while one runs, else 待用."""
     from yingji.resources.choices import ShelterStatus
 
-    running = Activation.objects.filter(shelter=shelter, state__in=OPEN).first()
+    running = Activation.objects.filter(shelter=shelter, state__in=OPEN).exclude(pk=closing).first()
     status = (ShelterStatus.IDLE if running is None else
               ShelterStatus.FULL if running.occupancy == "red" else ShelterStatus.OPEN)
     if shelter.status != status and shelter.status != ShelterStatus.CLOSED:
@@ -368,7 +368,33 @@ def search_enabled(event) -> bool:
     return FamilySearch.objects.filter(event=event, enabled=True).exists()
 
 
-# ---- retention ------------------------------------------------------------------------------------
+# ---- retention ----
+
+PERSONAL = {Household: ("head_name", "head_id_number", "phone", "room", "pets", "needs", "destination"),
+            Evacuee: ("name", "id_number", "phone", "medication"), Stay: ("destination",)}
+
+
+def _scrub_history(households) -> None:
+    """The change history of the anonymised records keeps who changed what when, but not the old values
+    of their personal fields (nor the records' serialized copies)."""
+    from auditlog.models import LogEntry as History
+    from django.contrib.contenttypes.models import ContentType
+
+    ids = {Household: list(households.values_list("pk", flat=True))}
+    ids[Evacuee] = list(Evacuee.objects.filter(household__in=ids[Household]).values_list("pk", flat=True))
+    ids[Stay] = list(Stay.objects.filter(household__in=ids[Household]).values_list("pk", flat=True))
+    for model, pks in ids.items():
+        entries = History.objects.filter(content_type=ContentType.objects.get_for_model(model),
+                                         object_pk__in=[str(pk) for pk in pks])
+        for entry in entries:
+            changes = entry.changes if isinstance(entry.changes, dict) else {}
+            for name in PERSONAL[model]:
+                if name in changes:
+                    changes[name] = [ANONYMISED if v not in (None, "", "None") else v for v in changes[name]]
+            History.objects.filter(pk=entry.pk).update(changes=changes, changes_text="", serialized_data=None)
+
+
+# ---- retention: the job ---------------------------------------------------------------------------
 
 def anonymise_expired(now: datetime.datetime | None = None) -> int:
     """Anonymise the people of every shelter closed longer ago than its jurisdiction's retention period:
@@ -382,11 +408,13 @@ def anonymise_expired(now: datetime.datetime | None = None) -> int:
         if activation.closed_at + datetime.timedelta(days=days) > now:
             continue
         with transaction.atomic():
-            households = Household.objects.filter(activation=activation, anonymised_at__isnull=True)
+            households = Household.objects.filter(pk__in=list(Household.objects.filter(
+                activation=activation, anonymised_at__isnull=True).values_list("pk", flat=True)))
             Evacuee.objects.filter(household__in=households).update(name=ANONYMISED, id_number="", phone="",
                                                                     medication="")
             households.update(head_name=ANONYMISED, head_id_number="", phone="", room="", pets="", needs="",
                               destination="", anonymised_at=now)
+            _scrub_history(households)
             Activation.objects.filter(pk=activation.pk).update(anonymised_at=now)
         done += 1
     return done
