@@ -54,7 +54,7 @@ def activate(api, shelter, event, who="staff"):
 
 def check_in(api, activation, who="staff", **data):
     body = {"head_name": "刘建国", "head_id_number": HEAD, "phone": "13800000001", "village": data.pop("village", None),
-            "head_flags": ["老"], "members": "王秀兰，，配偶，病\n刘小宇，%s，子女，幼" % CHILD, "zone": "A区", "room": "101"}
+            "head_flags": ["老"], "members": f"王秀兰，，配偶，病\n刘小宇，{CHILD}，子女，幼", "zone": "A区", "room": "101"}
     body.update(data)
     return post(api(who), f"/api/shelter-activations/{activation.pk}/check-in/", body)
 
