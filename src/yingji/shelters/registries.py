@@ -8,6 +8,14 @@ from yingji.shelters.workflow import ACTIVATION_FLOW
 
 GROUP = "灾情救助"
 PERSONAL = ("admin", "staff", "township")  # the desk officers of the county and the township running the site
+
+
+def _a_village():  # the generic tests' sample household comes from some village
+    from yingji.core.models import Region
+
+    return Region.objects.filter(level="village").order_by("code").first()
+
+
 OCCUPANCY_COLOURS = {"red": "#d9001b", "amber": "#f7ba1e", "green": "#389e0d"}
 
 register(Registry(
@@ -36,6 +44,7 @@ register(Registry(
     search_fields=["card_number", "zone", "room"], filter_fields=["state", "activation", "event"],
     natural_key=("card_number",), select_related=("activation", "village", "event"), allow_create=False,
     form_fields=["zone", "room", "pets", "needs"],
+    example={"village": _a_village, "head_id_number": ""},
     personal_fields=("head_name", "head_id_number", "phone", "needs", "destination"), personal_roles=PERSONAL,
     description=("安置户（受灾群众安置登记表、居民安置卡）：在安置点入住登记生成，离开时登记去向，可转移到同一事件的其他安置点"
                  "（入住记录连续）；户主姓名、身份证号码和电话仅登记和管理安置的角色可见。"),
@@ -45,7 +54,7 @@ register(Registry(
     list_fields=["household", "name", "id_number", "no_id", "relation", "gender", "birth_year", "flags"],
     search_fields=["household__card_number"], filter_fields=["no_id", "relation", "household"],
     natural_key=("id",), select_related=("household",), allow_create=False,
-    form_fields=["relation", "gender", "flags", "medication"],
+    form_fields=["name", "id_number", "phone", "relation", "gender", "birth_year", "flags", "medication"],
     personal_fields=("name", "id_number", "phone", "medication"), personal_roles=PERSONAL,
     description="安置人员：安置户的每位成员（含户主）；无身份证号码的人员允许登记并标明，特殊需求：老、幼、孕、残、病、三无、三孤。",
 ))
@@ -61,7 +70,7 @@ register(Registry(
     model=ShelterRule, slug="shelter-rules", menu_group=GROUP, icon="⚖",
     list_fields=["region", "key", "value", "source", "article", "confirmed"],
     search_fields=["key", "source"], filter_fields=["confirmed", "region"],
-    natural_key=("region", "key"), select_related=("region",),
+    natural_key=("id",), select_related=("region",),  # one per region and key (a constraint)
     example={"key": "retention_days", "value": 90, "source": "本县规定"},
     description=("安置规则：人均有效避难面积定额、占用着色阈值、个人信息保存期限、寻亲查询次数限制的本级取值，覆盖全国默认值"
                  "（未核实的默认值已标明）；下级未设的取上级的。"),
