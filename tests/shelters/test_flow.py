@@ -139,7 +139,7 @@ def test_bad_input_is_located_and_changes_nothing(api, tree, event, shelters):
     assert not Household.objects.exists() and not Evacuee.objects.exists()
 
 
-def test_personal_data_is_masked_and_scope_holds(api, tree, event, shelters):
+def test_personal_data_is_masked_and_scope_holds(api, web, tree, event, shelters):
     site = activate(api, shelters[0], event)
     household = Household.objects.get(pk=check_in(api, site, village=tree["va"].pk).json()["household"])
     seen = api("township_a").get(f"/api/shelter-households/{household.pk}/").json()
@@ -165,6 +165,8 @@ def test_personal_data_is_masked_and_scope_holds(api, tree, event, shelters):
     masked = api("readonly").get("/api/shelters/duplicates/", {"event": event.pk}).json()["candidates"]
     assert masked[0]["first"]["name"] == "***"
     assert api("staff").get("/api/shelters/duplicates/").status_code == 400
+    page = web("staff").get("/shelters/duplicates/", {"event": event.pk}).content.decode()
+    assert "身份证号码相同" in page and HEAD in page
 
 
 def test_figures_for_the_report_and_what_relief_reads(api, tree, event, shelters):
