@@ -173,6 +173,9 @@ class ReliefBatch(DomainModel):
     """发放批次: one item paid to a list of households of one event (and the goods issued with it)."""
 
     creator_field = "created_by"
+    # The county's batch is read by its townships and villages (乡镇审核, the village's 签收 and 公示);
+    # changing it still needs the owner's scope, and the lines stay each village's own.
+    scope_shared_down = True
 
     number = models.CharField("批次编号", max_length=24, unique=True, editable=False)
     event = models.ForeignKey("disasters.DisasterEvent", verbose_name="灾情事件", on_delete=models.PROTECT,

@@ -196,6 +196,8 @@ def create_batch(user, *, event, region: Region, kind: str, category: str, perio
         raise ValidationError({"region": "发放区划不在您的管辖范围内"})
     if not event.region.path.startswith(region.path) and not region.path.startswith(event.region.path):
         raise ValidationError({"region": "发放区划不在该灾情事件的受灾县内"})
+    if period_start < event.onset_date:
+        raise ValidationError({"period_start": f"救助期起始日不能早于灾害发生日期 {event.onset_date:%Y-%m-%d}"})
     if kind not in CATEGORY_KINDS[category]:
         raise ValidationError({"kind": f"“{Category(category).label}”的批次不能发放“{ItemKind(kind).label}”"})
     item = item_for(region, kind, period_start)
