@@ -23,6 +23,12 @@ class ReliefConfig(YingjiAppConfig):
         "village": {"relief.beneficiary": "vac", "relief.batchline": "vc"},
         "leader": {"relief.reliefbatch": "vc"},
         "township": {"relief.reliefitem": "v", "relief.reliefrule": "v"},
+        # Accounts of one organization (enterprises, rescue teams) have no business with households'
+        # relief: the platform's "*": "v" would let them read their village's lines (masked, but listed).
+        "enterprise": {"relief.beneficiary": "", "relief.batchline": "", "relief.reliefbatch": "",
+                       "relief.batchgoods": ""},
+        "social_force": {"relief.beneficiary": "", "relief.batchline": "", "relief.reliefbatch": "",
+                         "relief.batchgoods": ""},
     }
     demo = DemoStep("yingji.relief.demo:load", order=70)
     engines = ("reliefcalc", "rules")
