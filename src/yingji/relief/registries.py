@@ -1,5 +1,6 @@
 import datetime
 import itertools
+from decimal import Decimal
 
 from yingji.core.framework.registry import Registry, register
 from yingji.relief.models import BatchGoods, BatchLine, Beneficiary, ReliefBatch, ReliefItem, ReliefRule
@@ -8,10 +9,18 @@ from yingji.relief.workflow import BATCH_FLOW
 GROUP = "灾情救助"
 PERSONAL = ("admin", "staff", "township", "village")  # who enter, review and pay see names, IDs and phones
 _days = itertools.count()
+_people = itertools.count(1)
 
 
 def _next_day():
     return datetime.date(2020, 1, 1) + datetime.timedelta(days=next(_days))
+
+
+def _next_id_number():  # valid GB 11643 numbers for the generic tests' records
+    from yingji.core.directory.codes import id_number_check_char
+
+    first17 = f"43018119800101{next(_people) % 1000:03d}"
+    return first17 + id_number_check_char(first17)
 
 
 def _batch_summary(batch):
@@ -43,7 +52,7 @@ register(Registry(
                  "confirmed", "example"],
     search_fields=["name", "source", "note"], filter_fields=["kind", "region", "confirmed", "example"],
     natural_key=("id",), select_related=("region",),
-    example={"kind": "emergency", "basis": "person", "effective_from": lambda: _next_day()},
+    example={"kind": "emergency", "basis": "person", "amount_cny": Decimal("300"), "effective_from": lambda: _next_day()},
     description="本地的生活救助项目和标准（应急救助、过渡期生活救助、遇难人员家属抚慰金、住房补助、冬春生活救助），"
                 "按适用区划和执行日期登记并注明依据文件；未核实原文的标准标明“未核实”，示例数据标明“示例”。",
 ))
@@ -64,6 +73,7 @@ register(Registry(
     form_fields=["event", "region", "head_name", "head_id_number", "phone", "members", "deaths", "category",
                  "placement", "sanwu", "sangu", "dibao", "vulnerable", "note"],
     personal_fields=("head_name", "head_id_number", "phone"), personal_roles=PERSONAL,
+    example={"head_id_number": lambda: _next_id_number(), "members": 3, "deaths": 0, "phone": ""},
     description="救助对象：每个灾情事件的受灾户（户主、身份证号码、所在村、家庭人口、三无/三孤/低保、救助类别）；"
                 "来自避难场所安置登记、灾情一览表或人工登记、导入。户主姓名、身份证号码和电话仅经办角色可见。",
 ))
@@ -72,6 +82,7 @@ register(Registry(
     list_fields=["number", "title", "event", "item", "region", "households", "total_cny", "state"],
     search_fields=["number", "title"], filter_fields=["state", "event", "category", "region"],
     natural_key=("number",), select_related=("event", "item", "region"),
+    example={"total_cny": Decimal("0"), "period_start": lambda: _next_day()},
     form_fields=["title"], allow_create=False,  # 新建批次 (operations.py) takes the standard in force
     workflow=BATCH_FLOW, summary=lambda b: _batch_summary(b),
     locked_states=frozenset({"reviewed", "approved", "notice", "distributing", "done", "cancelled"}),
@@ -82,8 +93,8 @@ register(Registry(
     model=BatchLine, slug="relief-lines", menu_group=GROUP, icon="✍",
     list_fields=["batch", "region", "beneficiary", "people", "days", "amount_cny", "period_key", "signed_at", "signer"],
     search_fields=["batch__number"], filter_fields=["batch", "region", "sign_method"],
-    natural_key=("id",), select_related=("batch", "region", "beneficiary"), allow_create=False,
-    locked_with="batch",
+    natural_key=("id",), select_related=("batch", "region", "beneficiary", "beneficiary__region"), allow_create=False,
+    locked_with="batch", example={"amount_cny": Decimal("300"), "people": 1},
     description="救助发放明细：批次中的每一户及其金额和签收（手机签名或签收照片）。",
 ))
 register(Registry(
