@@ -32,6 +32,8 @@ class ReliefConfig(YingjiAppConfig):
     }
     demo = DemoStep("yingji.relief.demo:load", order=70)
     engines = ("reliefcalc", "rules")
+    api_enum_names = {"ReliefItemKindEnum": "yingji.relief.choices.ItemKind",
+                      "ReliefCategoryEnum": "yingji.relief.choices.Category"}
 
     def ready(self):
         from yingji.relief import operations, registries  # noqa: F401  (join the registries and operations)
