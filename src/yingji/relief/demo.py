@@ -27,7 +27,7 @@ def _png() -> bytes:
             + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
 
 
-def signature(name="signature.png"):
+def signature(name="签名.png"):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, _png(), content_type="image/png")

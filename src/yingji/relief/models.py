@@ -22,6 +22,7 @@ from yingji.relief.choices import (
     Category,
     ItemKind,
     Placement,
+    RuleKey,
     SignMethod,
     Source,
 )
@@ -74,7 +75,7 @@ class ReliefRule(DomainModel):
 
     scope_shared_down = True
 
-    key = models.CharField("规则", max_length=32)
+    key = models.CharField("规则", max_length=32, choices=RuleKey.choices)
     value = models.DecimalField("数值", max_digits=10, decimal_places=2)
     source = models.CharField("依据文件", max_length=200)
     article = models.CharField("条款", max_length=64, blank=True)

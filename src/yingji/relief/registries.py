@@ -61,8 +61,8 @@ register(Registry(
     list_fields=["key", "value", "region", "source", "effective", "confirmed"],
     search_fields=["key", "source", "note"], filter_fields=["key", "region", "confirmed"],
     natural_key=("id",), select_related=("region",), example={"key": "notice_days"},
-    description="本地的救助工作规则：发放前是否公示（notice_required）、公示期（notice_days）、"
-                "灾后基本生活得到初步救助的时限（target_hours）；未设置的按全国默认。",
+    description="本地的救助工作规则：发放前是否公示、公示期、灾后基本生活得到初步救助的时限；"
+                "未设置的按全国默认（每项注明依据文件）。",
 ))
 register(Registry(
     model=Beneficiary, slug="relief-beneficiaries", menu_group=GROUP, icon="👪",
