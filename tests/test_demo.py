@@ -228,3 +228,24 @@ def test_the_disaster_demo(demo_county):
     slide = DisasterEvent.objects.get(disaster_type="landslide")
     clock = DisasterDeadline.objects.get(event=slide, key="initial:county")
     assert clock.done_at is None and clock.due_at > timezone.now() - timezone.timedelta(hours=1)
+
+
+def test_the_relief_demo(demo_county):
+    """The past flood's 生活救助: an example table of standards, one batch paid and signed with quilts
+    from the county's store (tying out), one waiting for 审批, the hours board with its late ones."""
+    from django.contrib.auth import get_user_model
+
+    from yingji.disasters.models import DisasterEvent
+    from yingji.relief import services
+    from yingji.relief.models import ReliefBatch, ReliefItem
+    from yingji.resources.models import StockMovement
+
+    flood = DisasterEvent.objects.get(disaster_type="flood", received_from="")
+    assert ReliefItem.objects.filter(example=True).count() == 6
+    done, pending = ReliefBatch.objects.filter(event=flood).order_by("id")
+    assert done.state == "done" and not done.lines.filter(signed_at__isnull=True).exists()
+    assert services.tie_out(done) == [] and done.households == 11
+    assert StockMovement.objects.filter(reference=done.number).get().delta == -22
+    assert pending.state == "reviewed" and pending.households == 4
+    board = services.hours_board(get_user_model().objects.get(username="staff"), flood)
+    assert board["households"] == 11 and board["late"] == 3
