@@ -236,3 +236,29 @@ def test_personal_data_is_anonymised_after_the_retention_period(api, tree, event
     assert "刘建国" not in histories and HEAD not in histories
     assert services.report_figures(event)[""]["relocated_concentrated"] == 3  # the statistics stay
     assert anonymise_expired(site.closed_at + datetime.timedelta(days=60)).startswith("0 ")  # once
+
+
+def test_relief_lists_the_shelters_households_once_and_within_scope(api, tree, event, shelters):
+    """救助对象 from the shelters' registrations (relief's 从安置登记生成): a township sees only its
+    villages' households; run again, households are updated, never doubled."""
+    from yingji.relief.models import Beneficiary
+
+    a, b = shelters
+    site, other = activate(api, a, event), activate(api, b, event)
+    check_in(api, site, village=tree["va"].pk)
+    second = check_in(api, other, village=tree["vb"].pk, head_name="陈志强", head_id_number="", members="",
+                      head_flags=["三无", "残"]).json()["household"]
+    url = "/api/relief-beneficiaries/from-shelters/"
+    own = post(api("township_a"), url, {"event": event.pk})
+    assert own.status_code == 200, own.content
+    assert (own.json()["created"], own.json()["updated"], own.json()["skipped"]) == (1, 0, [])  # vb is not theirs
+    assert set(Beneficiary.objects.filter(event=event).values_list("head_name", flat=True)) == {"刘建国"}
+    whole = post(api("staff"), url, {"event": event.pk})
+    assert whole.status_code == 200, whole.content
+    assert (whole.json()["created"], whole.json()["updated"]) == (0, 1)
+    assert whole.json()["skipped"] == [{"row": f"陈志强户（安置登记户 {second}）",
+                                        "reason": "户主未登记身份证号码，请核实后人工登记"}]
+    listed = {x.head_name: x for x in Beneficiary.objects.filter(event=event)}
+    assert set(listed) == {"刘建国"} and listed["刘建国"].members == 3  # 陈志强 has no ID number: skipped, with why
+    assert post(api("staff"), url, {"event": event.pk}).status_code == 200
+    assert Beneficiary.objects.filter(event=event).count() == 1

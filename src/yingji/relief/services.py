@@ -114,6 +114,26 @@ def beneficiaries_from_households(event, rows: Iterable[Mapping], user) -> dict:
     return {"created": created, "updated": len(plan) - created, "households": plan}
 
 
+def beneficiaries_from_shelters(event, user) -> dict:
+    """The households registered in the event's shelters (yingji.shelters) that the user's scope
+    reaches, as 救助对象 needing emergency relief (beneficiaries_from_households); households already
+    anonymised after their retention period have no one left to pay and are left out. A head registered
+    without an ID number (allowed at the shelter desk) is skipped with why: a 救助对象 is paid against
+    the head's ID number, so the officer registers that household by hand once it is known."""
+    from yingji.shelters.services import households_for_relief
+
+    visible = set(Region.objects.for_user(user).values_list("pk", flat=True))
+    rows, skipped = [], []
+    for r in households_for_relief(event):
+        if r["village_id"] not in visible or not r["head_name"]:
+            continue
+        if not r["head_id_number"]:
+            skipped.append((f"{r['head_name']}户（安置登记户 {r['household_id']}）", "户主未登记身份证号码，请核实后人工登记"))
+            continue
+        rows.append(r)
+    return {**beneficiaries_from_households(event, rows, user), "skipped": skipped}
+
+
 def beneficiaries_from_disaster_lists(event, user) -> dict:
     """The event's 因灾倒塌损坏住房户一览表 as 救助对象: a collapsed house's household needs 过渡期生活救助,
     a damaged one's emergency relief; rows without an ID number, or already listed, are skipped with why."""
