@@ -25,6 +25,8 @@ class SheltersConfig(YingjiAppConfig):
     periodic_jobs = (PeriodicJob("shelter-retention", "yingji.shelters.tasks.anonymise_expired", 24 * 3600),)
     demo = DemoStep("yingji.shelters.demo:load", order=67)
     engines = ("capacity", "duplicates", "rules")
+    # The 户主's and a member's special needs are one choice set (head_flags and flags in the schema).
+    api_enum_names = {"EvacueeFlagEnum": "yingji.shelters.operations.FLAG_CHOICES"}
 
     def ready(self):
         from yingji.shelters import operations, registries, tasks  # noqa: F401  (registries, operations, schedule)
