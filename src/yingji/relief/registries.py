@@ -82,7 +82,8 @@ register(Registry(
     list_fields=["number", "title", "event", "item", "region", "households", "total_cny", "state"],
     search_fields=["number", "title"], filter_fields=["state", "event", "category", "region"],
     natural_key=("number",), select_related=("event", "item", "region"),
-    example={"total_cny": Decimal("0"), "period_start": lambda: _next_day()},
+    # The period starts after any sample event's onset (the disasters samples' days count from 2020).
+    example={"total_cny": Decimal("0"), "period_start": lambda: _next_day() + datetime.timedelta(days=5479)},
     form_fields=["title"], allow_create=False,  # 新建批次 (operations.py) takes the standard in force
     workflow=BATCH_FLOW, summary=lambda b: _batch_summary(b),
     locked_states=frozenset({"reviewed", "approved", "notice", "distributing", "done", "cancelled"}),
