@@ -86,6 +86,29 @@ def test_every_operation_answers_as_declared(op, tree, orgs, users, api, client)
         assert page.status_code == 400 and "已填写的内容都保留着" in page.content.decode()
 
 
+def test_an_object_where_a_field_takes_text_is_refused_at_that_field(tree, orgs, users, api):
+    """A JSON object or nested array at a text, number, date, choice or file field: 400 naming that
+    field (the form field itself would fail on it with a server error, as the API contract run found
+    at a date), once for each kind of field any operation has."""
+    from django import forms
+
+    covered = set()
+    for op in OPS:
+        kinds = {type(f): name for name, f in (op.form(user=None).fields.items() if op.form else ())
+                 if not isinstance(f, forms.JSONField) and not getattr(f, "takes_objects", False)}
+        if not set(kinds) - covered:
+            continue
+        record = make_record(op.reg, tree["va"], orgs["a"]) if op.detail else None
+        if op.refused(users["admin"], record):
+            continue
+        for name in kinds.values():
+            for value in ({"value": 1}, [[1, 2]]):
+                response = api("admin").post(api_url(op, record.pk if record else None), {name: value}, format="json")
+                assert response.status_code == 400 and name in response.json(), (op.label, name, response.content)
+        covered |= set(kinds)
+    assert {forms.DateField, forms.IntegerField, forms.ModelChoiceField, forms.CharField} <= covered
+
+
 # ---- the review's defects ------------------------------------------------------------------------
 
 @pytest.fixture

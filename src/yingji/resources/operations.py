@@ -88,6 +88,7 @@ class DemandsField(forms.Field):
     takes them); each row's error names the row and the field."""
 
     widget = RowsInput
+    takes_objects = True  # a JSON body's rows arrive as objects (core/framework/operations.OperationForm)
 
     def to_python(self, value):
         rows = []

@@ -121,9 +121,20 @@ def form_data(request) -> QueryDict | MultiValueDict:
     out = MultiValueDict()
     for key, value in data.items():
         values = value if isinstance(value, list) else [value]
-        out.setlist(key, ["" if v is None else ("true" if v is True else "false" if v is False else v)
-                          if not isinstance(v, str) else v for v in values])
+        out.setlist(key, [_as_text(v) for v in values])
     return out
+
+
+def _as_text(value):
+    """A JSON scalar as the text a form field parses; an object or array stays as it is, for a field
+    that takes rows (OperationForm refuses it at any other field)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    return value
 
 
 def _api_field(form_field):

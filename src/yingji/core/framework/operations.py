@@ -307,7 +307,7 @@ def perform(op: Operation, user, record=None, data=None, files=None):
     if reason:
         raise PermissionDenied(reason)
     form = op.bind(user, record, data, files)
-    if form is not None and not form.is_valid():
+    if form is not None and not _valid(form):
         raise InvalidInput(form)
     inputs = dict(form.cleaned_data) if form is not None else {}
     try:
@@ -319,6 +319,30 @@ def perform(op: Operation, user, record=None, data=None, files=None):
             form.is_valid()
         _locate(form, exc)
         raise InvalidInput(form) from exc
+
+
+MISSHAPEN = "应为文本或数字（多个值时为其数组），不能是对象或嵌套数组"
+
+
+def _valid(form) -> bool:
+    """``form.is_valid()``, where a JSON body's object or nested array at a field that takes text is
+    refused at that field (the form field itself would fail on it with a server error) and the other
+    fields are checked as usual. A JSON field takes them; a field of rows says so with ``takes_objects``."""
+    getlist = getattr(form.data, "getlist", None)
+    misshapen = [name for name, field in form.fields.items()
+                 if getlist is not None and not isinstance(field, forms.JSONField)
+                 and not getattr(field, "takes_objects", False)
+                 and any(isinstance(v, dict | list) for v in getlist(form.add_prefix(name)))]
+    if misshapen:
+        data = form.data.copy()
+        for name in misshapen:
+            data.pop(form.add_prefix(name), None)
+        form.data = data
+    valid = form.is_valid()
+    for name in misshapen:
+        form.errors[name] = form.error_class([MISSHAPEN])
+        form.cleaned_data.pop(name, None)
+    return valid and not misshapen
 
 
 def _locate(form, exc: ValidationError) -> None:
