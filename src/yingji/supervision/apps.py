@@ -15,6 +15,7 @@ class SupervisionConfig(YingjiAppConfig):
         MenuEntry("监管执法", "双随机抽取", registry="draws"),
         MenuEntry("监管执法", "监督检查记录", registry="inspections"),
         MenuEntry("监管执法", "检查发现问题", registry="findings"),
+        MenuEntry("监管执法", "检查文书", registry="check-papers"),
         MenuEntry("监管执法", "检查对象名录库", registry="inspection-objects"),
         MenuEntry("监管执法", "执法检查人员名录库", registry="inspectors"),
         MenuEntry("监管执法", "抽查事项清单", registry="inspection-matters"),
@@ -34,7 +35,7 @@ class SupervisionConfig(YingjiAppConfig):
         "township": {"supervision.draw": "v", "supervision.inspectionplan": "v", "supervision.planitem": "v",
                      "supervision.frequencyrule": "v", "supervision.inspector": "v", "supervision.conflictofinterest": "v",
                      "supervision.inspectionmatter": "v", "supervision.enforcementcase": "v",
-                     "supervision.casedocument": "v", "supervision.caserule": "v"},
+                     "supervision.casedocument": "v", "supervision.caserule": "v", "supervision.checkpaper": "v"},
         # 行政机关负责人: 集体讨论, 决定 and 结案 are steps of the case (a change), nothing else is.
         "leader": {"supervision.enforcementcase": "vc"},
     }
@@ -48,6 +49,7 @@ class SupervisionConfig(YingjiAppConfig):
         from yingji.supervision import (  # noqa: F401  (join the registries and operations)
             caseoperations,
             caseregistries,
+            checkpaperoperations,
             operations,
             registries,
         )

@@ -9,7 +9,7 @@ from django.db import models
 
 from yingji.core.framework.moneyfields import YuanField
 from yingji.core.models import DomainModel, Organization, Region
-from yingji.supervision.casechoices import CaseState, DocKind, PartyKind, ServiceMethod
+from yingji.supervision.casechoices import SERVED_TO_PARTY, CaseState, DocKind, PartyKind, ServiceMethod
 
 
 class DiscretionField(models.JSONField):
@@ -127,6 +127,10 @@ class CaseDocument(DomainModel):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.number}"
+
+    @property
+    def served_to_party(self) -> bool:
+        return self.kind in SERVED_TO_PARTY
 
 
 class CaseRule(DomainModel):

@@ -11,7 +11,7 @@ from yingji.core.framework.moneyfields import WanYuanFormField
 from yingji.core.framework.operations import Operation, OperationForm
 from yingji.core.models import Organization, Region
 from yingji.supervision import caseservices
-from yingji.supervision.casechoices import SERVED_TO_PARTY, CaseState, PartyKind, ServiceMethod
+from yingji.supervision.casechoices import CaseState, PartyKind, ServiceMethod
 from yingji.supervision.models import Finding
 
 HANDLERS = ("admin", "staff")
@@ -167,7 +167,7 @@ operations.register(
               message=lambda d: f"已制作陈述申辩笔录 {d.number}", result=lambda d: {"id": d.pk, "number": d.number}),
     Operation("case-documents", "record-service", "登记送达", lambda user, doc, *, served_method, **kw:
               caseservices.record_service(user, doc, method=served_method, **kw), form=ServiceForm, roles=HANDLERS,
-              offered=lambda d: d.kind in SERVED_TO_PARTY and d.served_at is None, record_button=True,
+              offered=lambda d: d.served_to_party and d.served_at is None, record_button=True,
               summary="登记文书的送达方式、时间、受送达人、送达人和回执；每份文书只登记一次，已送达 409",
               message=lambda d: f"已登记送达：{d.number}", result=lambda d: {"id": d.pk, "served_at": d.served_at}),
 )

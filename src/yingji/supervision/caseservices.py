@@ -17,7 +17,7 @@ from yingji.core.framework import numbering
 from yingji.core.framework.operations import Conflict
 from yingji.core.models import Region
 from yingji.supervision import caselaw, discretion
-from yingji.supervision.casechoices import DOC_ABBREVIATION, SERVED_TO_PARTY, CaseState, DocKind, PartyKind
+from yingji.supervision.casechoices import DOC_ABBREVIATION, CaseState, DocKind, PartyKind
 from yingji.supervision.casemodels import CaseDocument, CaseRule, EnforcementCase
 
 OPEN_BEFORE_DECISION = (CaseState.FILED, CaseState.INVESTIGATING, CaseState.NOTIFIED, CaseState.REVIEWING,
@@ -188,10 +188,10 @@ def record_statement(user, case, *, statement: str, hearing_requested: bool = Fa
     return doc
 
 
-def record_service(user, doc: CaseDocument, *, method: str, served_at, served_to: str, served_by: str,
-                   receipt: str) -> CaseDocument:
-    """送达: how, when, to whom and by whom a paper reached the party, and its receipt; once per paper."""
-    if doc.kind not in SERVED_TO_PARTY:
+def record_service(user, doc, *, method: str, served_at, served_to: str, served_by: str, receipt: str):
+    """送达: how, when, to whom and by whom a paper (a case's or a check's) reached the party, and its
+    receipt; once per paper."""
+    if not doc.served_to_party:
         raise Conflict(f"{doc.get_kind_display()}不向当事人送达")
     if doc.served_at:
         raise Conflict(f"{doc.number} 已于 {timezone.localtime(doc.served_at):%Y-%m-%d %H:%M} 送达，送达记录不能改写")

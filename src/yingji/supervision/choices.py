@@ -73,3 +73,33 @@ class Relation(models.TextChoices):
     FORMER_EMPLOYEE = "former_employee", "曾在该单位任职"
     SHAREHOLDER = "shareholder", "持有该单位股份"
     OTHER = "other", "其他利害关系"
+
+
+class PaperKind(models.TextChoices):
+    """The papers of an on-site check (安全生产法 第六十五条、第六十八条; the layout of the 安全生产行政执法文书
+    式样 as used by the bureaus, wording unconfirmed against the 式样's own text)."""
+
+    RECORD = "record", "现场检查记录"
+    RECTIFY = "rectify", "责令限期整改指令书"
+    REVIEW = "review", "整改复查意见书"
+    MEASURES = "measures", "现场处理措施决定书"
+
+
+PAPER_ABBREVIATION = {  # the word in the paper's number: 浏阳应急责改〔2026〕3号
+    PaperKind.RECORD: "检记", PaperKind.RECTIFY: "责改", PaperKind.REVIEW: "复查", PaperKind.MEASURES: "现决",
+}
+PAPERS_SERVED = {PaperKind.RECTIFY, PaperKind.REVIEW, PaperKind.MEASURES}  # 送达 to the enterprise, tracked
+
+
+class Measure(models.TextChoices):
+    """现场处理措施 for a 重大事故隐患 that cannot be kept safe while it is removed (安全生产法 第六十五条第一款第三项)."""
+
+    WITHDRAW = "withdraw", "从危险区域内撤出作业人员"
+    SUSPEND = "suspend", "暂时停产停业"
+    STOP_USE = "stop_use", "停止使用相关设施、设备"
+
+
+class ReviewResult(models.TextChoices):
+    DONE = "done", "已按期整改完毕"
+    PARTLY = "partly", "部分整改"
+    NOT_DONE = "not_done", "逾期未整改"

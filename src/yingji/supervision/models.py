@@ -424,3 +424,4 @@ class Evidence(InspectionPart):
 
 
 from yingji.supervision.casemodels import CaseDocument, CaseRule, EnforcementCase  # noqa: E402,F401  (the cases half)
+from yingji.supervision.checkpapermodels import CheckPaper  # noqa: E402,F401  (the check's papers)
