@@ -29,15 +29,19 @@ class DocKind(models.TextChoices):
     PENALTY_NOTICE = "penalty_notice", "行政处罚告知书"
     HEARING_NOTICE = "hearing_notice", "听证告知书"
     STATEMENT = "statement", "陈述申辩笔录"
+    HEARING_SUMMONS = "hearing_summons", "听证通知书"
+    HEARING_RECORD = "hearing_record", "听证笔录"
+    HEARING_REPORT = "hearing_report", "听证报告"
     DECISION = "decision", "行政处罚决定书"
     CLOSING = "closing", "结案审批表"
 
 
 DOC_ABBREVIATION = {  # the word in the paper's number: 浏阳应急罚告〔2026〕3号
     DocKind.FILING: "立", DocKind.INTERVIEW: "询", DocKind.PENALTY_NOTICE: "罚告", DocKind.HEARING_NOTICE: "听告",
-    DocKind.STATEMENT: "陈", DocKind.DECISION: "罚", DocKind.CLOSING: "结",
+    DocKind.STATEMENT: "陈", DocKind.HEARING_SUMMONS: "听通", DocKind.HEARING_RECORD: "听录",
+    DocKind.HEARING_REPORT: "听报", DocKind.DECISION: "罚", DocKind.CLOSING: "结",
 }
-SERVED_TO_PARTY = {DocKind.PENALTY_NOTICE, DocKind.HEARING_NOTICE, DocKind.DECISION}  # 送达 tracked
+SERVED_TO_PARTY = {DocKind.PENALTY_NOTICE, DocKind.HEARING_NOTICE, DocKind.HEARING_SUMMONS, DocKind.DECISION}  # 送达 tracked
 
 
 class ServiceMethod(models.TextChoices):

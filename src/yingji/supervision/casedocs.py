@@ -109,6 +109,52 @@ def statement(doc) -> OfficialDocument:
     return paper
 
 
+def _moment(value) -> str:
+    import datetime
+
+    return f"{timezone.localtime(datetime.datetime.fromisoformat(value)):%Y年%m月%d日 %H:%M}" if value else ""
+
+
+def hearing_summons(doc) -> OfficialDocument:
+    c = doc.content
+    paper = _head(doc, "听证通知书")
+    paper.paragraph(f"{c.get('party')}：", indent=False)
+    paper.paragraph(f"根据你（单位）的要求，本机关定于{_moment(c.get('held_at'))}在{c.get('place')}对{c.get('cause')}"
+                    f"举行听证，由{c.get('host')}主持。请准时出席，并可委托一至二人代理。无正当理由拒不出席听证或者"
+                    "未经许可中途退出听证的，视为放弃听证权利（《中华人民共和国行政处罚法》第六十四条）。")
+    paper.paragraph("你（单位）认为主持人与本案有直接利害关系的，有权申请回避。")
+    paper.facts([("案件编号", c.get("case_number")), ("拟作出的处罚", _penalty(c))])
+    paper.signature(c.get("issuer", ""), _when(doc).date())
+    return paper
+
+
+def hearing_record(doc) -> OfficialDocument:
+    c = doc.content
+    paper = _head(doc, "听证笔录")
+    paper.facts([("案由", c.get("cause")), ("听证时间", _moment(c.get("held_at"))), ("听证地点", c.get("place")),
+                 ("主持人", c.get("host")), ("参加人员", c.get("participants")), ("当事人", c.get("party")),
+                 ("当事人是否到场", "未到场（视为放弃听证权利）" if c.get("party_absent") else "到场")])
+    paper.heading("听证经过")
+    for line in str(c.get("record", "")).splitlines():
+        if line.strip():
+            paper.paragraph(line.strip())
+    paper.paragraph("以上笔录经当事人和参加人员核对无误。（签名）", indent=False)
+    return paper
+
+
+def hearing_report(doc) -> OfficialDocument:
+    c = doc.content
+    paper = _head(doc, "听证报告")
+    paper.facts([("案由", c.get("cause")), ("当事人", c.get("party")), ("听证笔录", c.get("record_number")),
+                 ("主持人", c.get("host")), ("拟作出的处罚", _penalty(c))])
+    paper.heading("听证认定的事实")
+    paper.paragraph(str(c.get("findings", "")))
+    paper.heading("主持人意见")
+    paper.paragraph(str(c.get("opinion", "")))
+    paper.signature(c.get("host", ""), _when(doc).date())
+    return paper
+
+
 def decision(doc) -> OfficialDocument:
     c = doc.content
     citation, tier, reasons = _basis(c)
@@ -144,7 +190,9 @@ def _provision(content) -> str:
 
 
 BUILDERS = {DocKind.FILING: filing, DocKind.INTERVIEW: interview, DocKind.PENALTY_NOTICE: penalty_notice,
-            DocKind.HEARING_NOTICE: hearing_notice, DocKind.STATEMENT: statement, DocKind.DECISION: decision,
+            DocKind.HEARING_NOTICE: hearing_notice, DocKind.STATEMENT: statement,
+            DocKind.HEARING_SUMMONS: hearing_summons, DocKind.HEARING_RECORD: hearing_record,
+            DocKind.HEARING_REPORT: hearing_report, DocKind.DECISION: decision,
             DocKind.CLOSING: closing}
 
 

@@ -134,6 +134,30 @@ class StatementForm(OperationForm):
     hearing_requested = forms.BooleanField(label="当事人要求听证", required=False)
 
 
+class HearingSummonsForm(OperationForm):
+    held_at = forms.DateTimeField(label="听证时间", widget=DATETIME, help_text="须在举行听证的七日前通知当事人（本地可另设）")
+    place = forms.CharField(label="听证地点", max_length=200)
+    host = forms.CharField(label="主持人", max_length=32, help_text="由非本案调查人员主持")
+
+
+class HearingRecordForm(OperationForm):
+    host = forms.CharField(label="主持人", max_length=32)
+    participants = forms.CharField(label="参加人员", max_length=300, help_text="调查人员、当事人及其代理人、书记员等")
+    record = forms.CharField(label="听证经过", widget=forms.Textarea(attrs={"rows": 8}),
+                             help_text="调查人员提出的事实、证据和处罚建议，当事人的申辩和质证，最后陈述")
+    party_absent = forms.BooleanField(label="当事人无正当理由未到场（视为放弃听证权利）", required=False)
+
+
+class HearingReportForm(OperationForm):
+    findings = forms.CharField(label="听证认定的事实", widget=forms.Textarea(attrs={"rows": 4}))
+    opinion = forms.CharField(label="主持人意见", widget=forms.Textarea(attrs={"rows": 3}),
+                              help_text="对拟作出处罚的意见：维持、变更或不予处罚，及理由")
+
+
+def _hearing(case):
+    return case.state == CaseState.NOTIFIED and case.hearing_requested
+
+
 class ServiceForm(OperationForm):
     served_method = forms.ChoiceField(label="送达方式", choices=ServiceMethod.choices)
     served_at = forms.DateTimeField(label="送达时间", widget=DATETIME)
@@ -165,6 +189,18 @@ operations.register(
               caseservices.record_statement(user, case, **kw), form=StatementForm, roles=HANDLERS,
               offered=_in(CaseState.NOTIFIED), record_button=True, summary="告知后听取当事人陈述申辩（可登记听证要求）",
               message=lambda d: f"已制作陈述申辩笔录 {d.number}", result=lambda d: {"id": d.pk, "number": d.number}),
+    Operation("enforcement-cases", "schedule-hearing", "通知听证", caseservices.schedule_hearing, form=HearingSummonsForm,
+              roles=HANDLERS, offered=_hearing, record_button=True,
+              summary="当事人要求听证的，制作听证通知书（听证时间须在通知七日后，主持人非本案调查人员）；须送达",
+              message=lambda d: f"已制作听证通知书 {d.number}", result=lambda d: {"id": d.pk, "number": d.number}),
+    Operation("enforcement-cases", "record-hearing", "制作听证笔录", caseservices.record_hearing, form=HearingRecordForm,
+              roles=HANDLERS, offered=_hearing, record_button=True,
+              summary="举行听证后制作听证笔录（通知的听证时间之后）；当事人无正当理由未到场的如实记录",
+              message=lambda d: f"已制作听证笔录 {d.number}", result=lambda d: {"id": d.pk, "number": d.number}),
+    Operation("enforcement-cases", "hearing-report", "制作听证报告", caseservices.hearing_report, form=HearingReportForm,
+              roles=HANDLERS, offered=_hearing, record_button=True,
+              summary="主持人根据听证笔录制作听证报告；当事人要求听证的案件，有听证报告后才能作出决定",
+              message=lambda d: f"已制作听证报告 {d.number}", result=lambda d: {"id": d.pk, "number": d.number}),
     Operation("case-documents", "record-service", "登记送达", lambda user, doc, *, served_method, **kw:
               caseservices.record_service(user, doc, method=served_method, **kw), form=ServiceForm, roles=HANDLERS,
               offered=lambda d: d.served_to_party and d.served_at is None, record_button=True,

@@ -206,6 +206,63 @@ def record_service(user, doc, *, method: str, served_at, served_to: str, served_
     return doc
 
 
+# ---- 听证 (行政处罚法 第六十四条、第六十五条) ---------------------------------------------------------
+def _investigators(case) -> set[str]:
+    names = {str(d.content.get("interviewers", "")) for d in case.documents.filter(kind=DocKind.INTERVIEW)}
+    if case.filed_by_id:
+        names.add(getattr(case.filed_by, "display_name", "") or str(case.filed_by))
+    return {n for n in names if n}
+
+
+def schedule_hearing(user, case, *, held_at, place: str, host: str) -> CaseDocument:
+    """听证通知书: the time and place, at least the rule's days ahead (第六十四条第（二）项), and a host who
+    did not investigate the case (第（四）项)."""
+    _still_open(case, CaseState.NOTIFIED)
+    if not case.hearing_requested:
+        raise Conflict("当事人未要求听证（在陈述申辩笔录中登记听证要求）")
+    if case.document(DocKind.HEARING_SUMMONS):
+        raise Conflict(f"已通知听证：{case.document(DocKind.HEARING_SUMMONS).number}")
+    days = int(rules_for(case.region)["hearing_notice_days"].value)
+    earliest = timezone.localdate() + datetime.timedelta(days=days)
+    if timezone.localtime(held_at).date() < earliest:
+        raise ValidationError({"held_at": f"须在举行听证的{days}日前通知当事人：最早 {earliest:%Y-%m-%d}"})
+    if host.strip() in _investigators(case):
+        raise ValidationError({"host": "听证由非本案调查人员主持"})
+    return issue(case, DocKind.HEARING_SUMMONS, user, {"held_at": held_at.isoformat(), "place": place.strip(),
+                                                       "host": host.strip(), "notice_days": days})
+
+
+def record_hearing(user, case, *, host: str, participants: str, record: str, party_absent: bool = False) -> CaseDocument:
+    """听证笔录, at or after the notified time; a party who did not come is recorded as such (视为放弃听证权利)."""
+    _still_open(case, CaseState.NOTIFIED)
+    summons = case.document(DocKind.HEARING_SUMMONS)
+    if summons is None:
+        raise Conflict("尚未通知听证（听证通知书）")
+    if case.document(DocKind.HEARING_RECORD):
+        raise Conflict(f"已制作听证笔录：{case.document(DocKind.HEARING_RECORD).number}")
+    held_at = datetime.datetime.fromisoformat(summons.content["held_at"])
+    if timezone.now() < held_at - datetime.timedelta(hours=1):
+        raise Conflict(f"听证定于 {timezone.localtime(held_at):%Y-%m-%d %H:%M} 举行，尚未开始")
+    if host.strip() in _investigators(case):
+        raise ValidationError({"host": "听证由非本案调查人员主持"})
+    return issue(case, DocKind.HEARING_RECORD, user, {
+        "held_at": summons.content["held_at"], "place": summons.content.get("place", ""), "host": host.strip(),
+        "participants": participants.strip(), "record": record, "party_absent": party_absent})
+
+
+def hearing_report(user, case, *, findings: str, opinion: str) -> CaseDocument:
+    """听证报告 of the host: the facts as heard and the recommendation, from the 听证笔录."""
+    _still_open(case, CaseState.NOTIFIED)
+    minutes = case.document(DocKind.HEARING_RECORD)
+    if minutes is None:
+        raise Conflict("尚未制作听证笔录")
+    if case.document(DocKind.HEARING_REPORT):
+        raise Conflict(f"已制作听证报告：{case.document(DocKind.HEARING_REPORT).number}")
+    return issue(case, DocKind.HEARING_REPORT, user, {
+        "record_number": minutes.number, "host": minutes.content.get("host", ""),
+        "party_absent": minutes.content.get("party_absent", False), "findings": findings, "opinion": opinion})
+
+
 def _handler_names(case, user) -> str:
     return getattr(user, "display_name", "") or str(user or "")
 
@@ -235,9 +292,12 @@ def ready_to_notify(case) -> str | None:
 
 
 def heard_the_party(case) -> str | None:
-    """陈述申辩 heard (a 陈述申辩笔录), or the time for it over (行政处罚法 第六十二条)."""
+    """陈述申辩 heard (a 陈述申辩笔录), or the time for it over (行政处罚法 第六十二条); a hearing the party
+    asked for held, minuted and reported (第六十五条: the decision follows the 听证笔录)."""
+    if case.hearing_requested and not case.documents.filter(kind=DocKind.HEARING_REPORT).exists():
+        return "当事人要求听证：须先通知并举行听证，制作听证笔录和听证报告后再作决定"
     if case.documents.filter(kind=DocKind.STATEMENT).exists():
-        return None  # a hearing the party asked for is held and minuted outside the platform for now
+        return None
     rules = rules_for(case.region)
     days = max(int(rules["statement_days"].value), int(rules["hearing_request_days"].value) if gate(case, "hearing")
                else 0)
