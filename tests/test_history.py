@@ -109,3 +109,21 @@ def test_codes_kept_as_data_read_as_their_labels(tree, users, api):
     assert {"field": "disaster_type", "label": "灾害种类", "old": "洪涝", "new": "滑坡"} in changes
     bad = rest.patch(f"/api/disaster-events/{pk}/", {"disaster_type": "tsunami2"}, format="json")
     assert bad.status_code == 400 and "disaster_type" in bad.json()
+
+
+def test_a_coded_field_that_says_how_it_reads_reads_so_in_its_history(tree, users, api):
+    """GB/T 35561 event types are looked up, not choices: the history reads them as the record page does
+    (Incident.display_event_type), the old value as well as the new."""
+    from yingji.incidents import event_types
+    from yingji.incidents.models import Incident
+    from yingji.incidents.services import intake
+
+    incident = intake(users["admin"], Incident(event_type="21400", title="某厂爆炸", address="大瑶镇大瑶村",
+                                               region=tree["va"], occurred_at="2026-12-01T08:00+08:00",
+                                               description="仓库爆炸"))
+    rest = api("admin")
+    assert rest.patch(f"/api/incidents/{incident.pk}/", {"event_type": "21200"}, format="json").status_code == 200
+    changes = rest.get(f"/api/incidents/{incident.pk}/history/").json()["results"][0]["changes"]
+    (change,) = [c for c in changes if c["field"] == "event_type"]
+    assert change["old"] == f"21400 {event_types.path('21400')}" and change["new"] == f"21200 {event_types.path('21200')}"
+    assert "事故" in change["old"]

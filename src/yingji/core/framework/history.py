@@ -83,6 +83,13 @@ def present(f, raw, related: dict | None = None, name: str = "") -> str:
     if f.choices and not f.is_relation:
         labels = {str(k): str(v) for k, v in f.flatchoices}
         return labels.get(text, text)
+    if isinstance(f, models.CharField) and callable(custom := getattr(f.model, f"display_{f.name}", None)):
+        # A coded field whose model says how it reads (display_value in api.py: 21400 → 21400 事故灾难 / …),
+        # asked of a record holding only this value; a reading that needs more of the record falls back.
+        try:
+            return str(custom(f.model(**{f.attname: text})))
+        except (LookupError, ValueError, TypeError, AttributeError):
+            return text
     if isinstance(f, models.BooleanField):
         return {"True": "是", "False": "否", "true": "是", "false": "否", "1": "是", "0": "否"}.get(text, text)
     if f.many_to_one:
