@@ -218,3 +218,14 @@ def test_the_batch_page_shows_the_summary_and_buttons(web, tree, users, event, i
     services.add_households(users["staff"], batch)
     page = web("staff").get(f"/registry/relief-batches/{batch.pk}/").content.decode()
     assert "金额与明细、物资与库存台账一致" in page and "本地区规定发放前须公示" in page and "审核" in page
+
+
+def test_money_reads_in_wan_yuan_on_record_and_list_pages_as_their_labels_say(web, items):
+    """A YuanField keeps yuan; its label says 万元, so pages show 万元 (core/framework/moneyfields.py)."""
+    item = next(i for i in items.values() if i.amount_cny >= 100)
+    wan = f"{(item.amount_cny / 10000).normalize():,f}"
+    record = web("staff").get(f"/registry/relief-items/{item.pk}/").content.decode()
+    assert "标准（万元）" in record and f">{wan}<" in record.replace("\n", "").replace(" ", "")
+    assert f"{item.amount_cny:.2f}" not in record
+    listing = web("staff").get("/registry/relief-items/").content.decode().replace("\n", "").replace(" ", "")
+    assert f">{wan}<" in listing

@@ -74,6 +74,11 @@ def test_the_record_and_the_order_say_who_checked_what_was_found_and_by_when(on_
     assert order.number in page and record.number in page and "责令限期整改" in page
     assert "制作现场检查记录" not in page  # made once
     assert web("staff").get(f"/registry/check-papers/{order.pk}/documents/paper.docx").status_code == 200
+    paper_page = web("staff").get(f"/registry/check-papers/{order.pk}/").content.decode()
+    assert "文书要点" in paper_page and "问题或认定的事实：1. 药物混合工房超员作业" in paper_page
+    assert ">文书内容</dt>" not in paper_page  # its words, not its JSON
+    history = api("staff").get(f"/api/check-papers/{order.pk}/history/").json()["results"][0]["changes"]
+    assert any("药物混合工房超员作业" in c["new"] for c in history if c["field"] == "content")  # no \u escapes
 
 
 def test_a_planned_check_has_no_papers_yet(county, orgs, users, api):

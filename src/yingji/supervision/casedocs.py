@@ -239,3 +239,30 @@ def case_file(case) -> bytes:
             if not element.tag.endswith("sectPr"):
                 end.addprevious(element)
     return book.bytes()
+
+
+# ---- what a paper says, on its record page -----------------------------------------------------
+WORDS = {  # a paper's content keys as its page names them, in this order
+    "cause": "案由", "party": "当事人", "place": "地点", "present": "现场负责人", "recorder": "记录人",
+    "person": "被询问人", "position": "工作单位及职务", "record": "记录", "statement": "陈述申辩内容",
+    "hearing_requested": "要求听证", "held_at": "听证时间", "host": "主持人", "participants": "参加人员",
+    "party_absent": "当事人未到场", "order": "所复查的整改指令书", "findings": "问题或认定的事实",
+    "deadline": "整改期限", "reviewed_on": "复查日期", "result": "复查结论", "measures": "现场处理措施",
+    "scope": "措施范围", "until": "解除条件", "basis": "依据", "opinion": "意见", "execution": "执行情况", "note": "其他",
+}
+
+
+def _words(value) -> str:
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, list):
+        return "；".join(f"{n}. {v['description']}" if isinstance(v, dict) and "description" in v else str(v)
+                        for n, v in enumerate(value, start=1))
+    return str(value)
+
+
+def summary(doc) -> list[tuple[str, list[str]]]:
+    """What the paper says, in words (its .docx has the whole paper): [("文书要点", ["案由：…", …])]."""
+    c = doc.content or {}
+    lines = [f"{label}：{_words(c[key])}" for key, label in WORDS.items() if c.get(key) not in (None, "", [])]
+    return [("文书要点", lines)] if lines else []

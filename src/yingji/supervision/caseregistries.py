@@ -33,6 +33,7 @@ register(Registry(
     natural_key=("number",),
     select_related=("case", "region", "organization", "issued_by"),
     append_only=True,  # papers are made by the case's steps and operations; 送达 is recorded by its operation
+    summary=casedocs.summary, summarised_fields=("content",),  # the paper's words, not its JSON
     documents={
         "paper": RecordDocument("文书", casedocs.paper, filename=lambda d: f"{d.get_kind_display()}-{d.number}.docx"),
         "receipt": RecordDocument("送达回执", casedocs.service_receipt, available=lambda d: d.served_at is not None,

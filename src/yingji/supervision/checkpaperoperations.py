@@ -26,6 +26,7 @@ register(Registry(
     natural_key=("number",),
     select_related=("inspection__organization", "region", "organization", "issued_by", "order"),
     append_only=True,  # made by the check's operations; 送达 is recorded by its operation
+    summary=casedocs.summary, summarised_fields=("content",),  # the paper's words, not its JSON
     documents={
         "paper": RecordDocument("文书", checkpapers.paper_bytes,
                                 filename=lambda d: f"{d.get_kind_display()}-{d.number}.docx"),

@@ -535,6 +535,8 @@ def display_value(obj, reg, name):
         return custom()
     if f.choices:
         return getattr(obj, f"get_{name}_display")()
+    if callable(page_text := getattr(f, "page_text", None)):  # a field that says how it reads (yuan as 万元)
+        return page_text(value)
     if isinstance(value, bool):
         return "是" if value else "否"
     if f.is_relation:

@@ -10,6 +10,7 @@ Asia/Shanghai to the minute (times.minute), with "" for nothing.
 from __future__ import annotations
 
 import datetime
+import json
 
 from auditlog.models import LogEntry
 from django.db import models
@@ -78,6 +79,11 @@ def present(f, raw, related: dict | None = None, name: str = "") -> str:
     text = str(raw)
     if text in EMPTY or text.endswith(".None"):  # "resources.Expert.None": a many-to-many manager
         return ""
+    if isinstance(f, models.JSONField):  # auditlog keeps JSON with \uXXXX escapes: read back as written
+        try:
+            return json.dumps(raw if isinstance(raw, dict | list) else json.loads(text), ensure_ascii=False)
+        except ValueError:
+            return text
     if f is None:
         return text
     if f.choices and not f.is_relation:

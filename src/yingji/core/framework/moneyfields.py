@@ -58,6 +58,10 @@ class YuanField(models.DecimalField):
         kwargs["form_class"] = WanYuanFormField
         return super(models.DecimalField, self).formfield(**kwargs)
 
+    def page_text(self, value) -> str:
+        """The value on a page, as the field's label reads: 万元 (1,234.567)."""
+        return money.wan_text(value, grouped=True)
+
     def history_text(self, text):
         """A change-history value (yuan, as text) as the field's label reads: 万元."""
         try:

@@ -254,6 +254,9 @@ class Registry:
     # Columns of the model the platform does not use (Django's own account columns): not on the
     # record page, not in the API.
     hidden_fields: tuple[str, ...] = ()
+    # Fields a person reads through ``summary`` instead (a paper's words kept as JSON): not listed raw
+    # on the record page; still in the API, the exports and the history.
+    summarised_fields: tuple[str, ...] = ()
     # Fields whose values are codes people type, not words (an account's 用户名 ``township_admin``):
     # shown as code on the list, the record page and in the history.
     code_fields: tuple[str, ...] = ()
@@ -361,13 +364,14 @@ class Registry:
         """What a record page shows: the editable fields, then computed results (level, R, calculation …)."""
         internal = {"id", "path", "centroid_lon", "centroid_lat", "min_lon", "min_lat", "max_lon", "max_lat",
                     "geometry", "created_at", "updated_at", self.state_field, *self.secret_fields,
-                    *self.hidden_fields}
+                    *self.hidden_fields, *self.summarised_fields}
         # A field with no name of its own (Django's default verbose name is the attribute's, "rule
         # pending level") is bookkeeping: the rule engine's state, not something a person reads.
         computed = [f.name for f in self.model._meta.concrete_fields
                     if f.name not in self.editable_fields and f.name not in internal and not f.name.endswith("_hash")
                     and str(f.verbose_name) != f.name.replace("_", " ")]
-        return [n for n in self.editable_fields if n != "geometry"] + computed + ["created_at", "updated_at"]
+        return ([n for n in self.editable_fields if n != "geometry" and n not in self.summarised_fields] + computed
+                + ["created_at", "updated_at"])
 
     def days_left(self, obj) -> tuple[str, int] | None:
         """(label, days until the due date; negative when past) for the record page, or None."""
