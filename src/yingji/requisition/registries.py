@@ -1,3 +1,4 @@
+import itertools
 from decimal import Decimal
 
 from yingji.core.framework.registry import RecordDocument, Registry, register
@@ -6,7 +7,20 @@ from yingji.requisition.models import ReadyItem, Requisition, RequisitionRule, U
 from yingji.requisition.workflow import REQUISITION_FLOW
 
 GROUP = "应急资源"
+_days = itertools.count()
 PERSONAL = ("admin", "staff", "township", "leader", "duty")  # who requisition and pay see owners' names and phones
+
+
+def _sample_event():
+    """A disaster event for the generic tests' records (a requisition serves an event or an incident)."""
+    import datetime
+
+    from yingji.core.models import Region
+    from yingji.disasters.models import DisasterEvent
+
+    county = Region.objects.filter(level="county").order_by("code").first()
+    day = datetime.date(2020, 1, 1) + datetime.timedelta(days=next(_days))
+    return DisasterEvent.objects.create(name="样例灾情事件", disaster_type="landslide", onset_date=day, region=county)
 
 
 def _summary(r):
@@ -54,7 +68,7 @@ register(Registry(
     search_fields=["number", "purpose", "place"], filter_fields=["state", "event", "incident", "region"],
     natural_key=("number",), select_related=("item", "event", "incident", "region"),
     form_fields=["event", "incident", "item", "issuer", "quantity", "purpose", "place", "planned_days", "operators"],
-    workflow=REQUISITION_FLOW, summary=lambda r: _summary(r),
+    workflow=REQUISITION_FLOW, summary=lambda r: _summary(r), example={"event": lambda: _sample_event()},
     locked_states=frozenset({"approved", "served", "in_use", "returned", "compensated", "cancelled"}),
     documents={
         "notice": RecordDocument("征用通知书", documents.notice,
