@@ -26,7 +26,8 @@ def ready(tree, orgs, users):
                                     owner_name="李四", owner_phone="13907310520", capacity=Decimal("1"), unit="台",
                                     unit_value_cny=Decimal("450000"), lon=113.78, lat=27.98)
     RequisitionRule.objects.create(region=tree["county"], kind="equipment", effective_from=datetime.date(2020, 1, 1),
-                                   daily_rate_cny=Decimal("1500"), operator_daily_cny=Decimal("300"), source="浏阳市补偿标准（测试）")
+                                   daily_rate_cny=Decimal("1500"), operator_daily_cny=Decimal("300"),
+                                   source="浏阳市补偿标准（测试）")
     return event, item
 
 
