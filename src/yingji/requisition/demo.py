@@ -78,4 +78,6 @@ def load(ctx) -> None:
                         voucher_number="财付-2026-0815")
     Requisition.objects.filter(pk=r.pk).update(created_at=start + datetime.timedelta(hours=2))
     ctx.facts.append(f"{ReadyItem.objects.count()} 项征用预备资源")
-    ctx.lines.append(f"应急征用：{r.number} 挖掘机（{flood.name}）已返还并补偿 {r.compensation_cny} 元")
+    from yingji.core.framework import money
+
+    ctx.lines.append(f"应急征用：{r.number} 挖掘机（{flood.name}）已返还并补偿 {money.yuan_text(r.compensation_cny)} 元")
