@@ -72,3 +72,9 @@ def test_the_legal_basis_is_data_with_its_sources_and_unconfirmed_marks():
     rates = rules.national_rates()
     assert set(rates) == {"vehicle", "equipment", "site", "facility", "material", "business"}
     assert all(not r.confirmed and "示例" in r.source for r in rates.values())
+
+
+def test_a_repair_of_a_thing_without_a_declared_value_is_paid_as_assessed():
+    c = compcalc.compensate(Rates(D("0")), quantity=D("1"), unit_value_cny=D("0"), days=1, condition="damaged",
+                            repair_cost_cny=D("800"))
+    assert [(x.key, x.amount_cny) for x in c.lines] == [("repair", D("800.00"))]

@@ -239,3 +239,25 @@ def test_the_ready_list_is_in_the_nearest_search_and_on_the_map(api, users, item
     from yingji.core.framework.views import map_layers
 
     assert "requisition-items" in [layer["slug"] for layer in map_layers(users["staff"])]
+
+
+def test_future_times_and_absurd_amounts_are_refused_on_their_fields(api, event, item, rule):
+    r = draft(api, event, item)
+    assert step(api, "leader", r, "approve").status_code == 200
+    later = (timezone.now() + datetime.timedelta(days=1)).isoformat()
+    refused = step(api, "staff", r, "serve", {"served_to": "李四", "served_at": later})
+    assert refused.status_code == 400 and "served_at" in refused.json()
+    to_serve = step(api, "staff", r, "serve", {"served_to": "李四"})
+    assert to_serve.status_code == 200
+    assert step(api, "staff", r, "start-use", {}).status_code == 200
+    refused = step(api, "staff", r, "return-item", {"condition": "damaged", "repair_cost_cny": "1000000000000000元",
+                                                     "damage_note": "x", "assessed_by": "y"})
+    assert refused.status_code == 400 and "repair_cost_cny" in refused.json()
+    Requisition.objects.filter(pk=r.pk).update(started_at=timezone.now() - datetime.timedelta(hours=5))
+    assert step(api, "staff", r, "return-item", {"condition": "intact"}).status_code == 200
+    r.refresh_from_db()
+    assert r.compensation_cny == D("1800.00")  # one day: 1500 + one operator 300
+    refused = step(api, "staff", r, "compensate", {"paid_cny": "1800元", "voucher_number": "X",
+                                                    "paid_on": (timezone.localdate() + datetime.timedelta(days=3)).isoformat()})
+    assert refused.status_code == 400 and "paid_on" in refused.json()
+    assert Requisition.objects.get(pk=r.pk).state == "returned"

@@ -10,7 +10,8 @@ jurisdiction's own 征用补偿办法. Their common shape (安徽省突发事件
   already includes it);
 - 操作人员: the owner's operators × a daily rate × days (工资 and 社保 for their working time);
 - 毁损: the assessed repair cost, capped at the value of the affected units (a repair dearer than the
-  thing is its loss); 灭失 or 消耗: the value at requisition of the affected units.
+  thing is its loss; with no value declared, the repair as assessed); 灭失 or 消耗: the value at
+  requisition of the affected units.
 
 Every figure is Decimal yuan, each line rounded to the fen (half up), the total their sum."""
 
@@ -103,7 +104,7 @@ def compensate(rates: Rates, *, quantity: Decimal, unit_value_cny: Decimal, days
     if condition == "damaged":
         if repair_cost_cny <= 0:
             raise CompensationError("毁损须填写评估的修复费用")
-        if repair_cost_cny >= worth:
+        if unit_value_cny and repair_cost_cny >= worth:  # without a declared value, the repair is paid as assessed
             out.lines.append(Line("loss", "毁损补偿（修复费用不低于原值，按灭失）",
                                   f"{_n(unit_value_cny)} 元 × {_n(affected)}", _yuan(worth)))
         else:

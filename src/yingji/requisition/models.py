@@ -21,6 +21,18 @@ from yingji.requisition.choices import Condition, ItemKind, LogSource, State
 POSITIVE = [MinValueValidator(Decimal("0.01"))]
 
 
+def _wan(*names):
+    """``display_<name>()`` for yuan fields: the record and list pages read them in 万元, as their labels say."""
+    def attach(cls):
+        from yingji.core.framework import money
+
+        for name in names:
+            setattr(cls, f"display_{name}", lambda self, n=name: money.wan_text(getattr(self, n)))
+        return cls
+    return attach
+
+
+@_wan("unit_value_cny")
 class ReadyItem(DomainModel, GeoPoint):
     """One entry of the 征用预备清单: what may be requisitioned, whose it is and where it stands."""
 
@@ -60,6 +72,7 @@ class ReadyItem(DomainModel, GeoPoint):
         return self.organization.name if self.organization_id else self.owner_name
 
 
+@_wan("daily_rate_cny", "operator_daily_cny")
 class RequisitionRule(DomainModel):
     """A jurisdiction's compensation rates for one kind from a date (使用补偿日费率, 折旧率, 操作人员日补偿),
     with the document they come from; the nearest region's row in force on the day wins, else the
@@ -90,6 +103,7 @@ class RequisitionRule(DomainModel):
         return f"{self.get_kind_display()}（{self.region}，{self.effective_from:%Y-%m-%d}起）"
 
 
+@_wan("repair_cost_cny", "compensation_cny", "paid_cny")
 class Requisition(DomainModel):
     """征用单: one item of the ready list requisitioned for a disaster event or an incident."""
 

@@ -26,6 +26,18 @@ from yingji.requisition.workflow import REQUISITION_FLOW
 
 ACTIVE = (State.APPROVED, State.SERVED, State.IN_USE)  # holding the item
 DISPATCHABLE = (State.SERVED, State.IN_USE)
+MOST_CNY = Decimal("1000000000000")  # 1 万亿元: any amount above is a typing error
+SLACK = datetime.timedelta(minutes=5)  # a clock a little ahead
+
+
+def _not_future(name: str, at, label: str) -> None:
+    if at > timezone.now() + SLACK:
+        raise ValidationError({name: f"{label}不能晚于现在"})
+
+
+def _amount(name: str, value, label: str) -> None:
+    if value is not None and value > MOST_CNY:
+        raise ValidationError({name: f"{label}超过 1 万亿元，请核对单位（按万元填写，或注明“元”）"})
 
 
 # ---- rules --------------------------------------------------------------------------------------
@@ -67,8 +79,7 @@ def ready_to_approve(r: Requisition) -> str | None:
 def serve(user, r: Requisition, *, served_at=None, served_to: str, comment: str = ""):
     _check(user, r, "serve")
     served_at = served_at or timezone.now()
-    if served_at > timezone.now() + datetime.timedelta(minutes=5):
-        raise ValidationError({"served_at": "送达时间不能晚于现在"})
+    _not_future("served_at", served_at, "送达时间")
     Requisition.objects.filter(pk=r.pk).update(served_at=served_at, served_to=served_to.strip())
     return workflow.apply(user, r, "serve", comment=comment, inputs={"served_to": served_to.strip()})
 
@@ -76,6 +87,7 @@ def serve(user, r: Requisition, *, served_at=None, served_to: str, comment: str 
 def start_use(user, r: Requisition, *, started_at=None, comment: str = ""):
     _check(user, r, "start_use")
     started_at = started_at or timezone.now()
+    _not_future("started_at", started_at, "投入使用时间")
     if r.served_at and started_at < r.served_at - datetime.timedelta(days=2):
         raise ValidationError({"started_at": "投入使用时间不能早于送达时间两日以上"
                                              "（紧急征用先用后补手续的，请按实际送达时间登记）"})
@@ -102,6 +114,8 @@ def return_item(user, r: Requisition, *, returned_at=None, condition: str, affec
                 repair_cost_cny=None, damage_note: str = "", assessed_by: str = "", comment: str = ""):
     _check(user, r, "return_item")
     returned_at = returned_at or timezone.now()
+    _not_future("returned_at", returned_at, "返还时间")
+    _amount("repair_cost_cny", repair_cost_cny, "修复费用")
     if returned_at < r.started_at:
         raise ValidationError({"returned_at": "返还时间不能早于投入使用时间"})
     if condition != Condition.INTACT and not damage_note.strip():
@@ -125,6 +139,9 @@ def return_item(user, r: Requisition, *, returned_at=None, condition: str, affec
 
 def compensate(user, r: Requisition, *, paid_cny, paid_on, voucher_number: str, comment: str = ""):
     _check(user, r, "compensate")
+    _amount("paid_cny", paid_cny, "支付金额")
+    if paid_on > timezone.localdate():
+        raise ValidationError({"paid_on": "支付日期不能晚于今天"})
     if paid_on < timezone.localtime(r.returned_at).date():
         raise ValidationError({"paid_on": "支付日期不能早于返还日期"})
     if paid_cny != r.compensation_cny and not comment.strip():
