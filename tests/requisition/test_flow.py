@@ -230,6 +230,7 @@ def test_the_ready_list_is_in_the_nearest_search_and_on_the_map(api, users, item
     out = dispatch.nearest_resources(users["staff"], 113.77, 27.97, kinds=["teams", "requisition-items"], n=5)
     found = out["results"]["requisition-items"]
     assert [x["id"] for x in found] == [item.pk] and "大瑶花炮厂" in found[0]["detail"]
+    assert "李四" not in found[0]["detail"] and "0520" not in found[0]["detail"]  # no owner's personal data
     assert found[0]["url"].endswith(f"/requisition-items/{item.pk}/")
     assert dispatch.nearest_resources(users["staff"], 113.77, 27.97, kinds=["requisition-items"],
                                       material="SH-001")["results"]["requisition-items"] == []

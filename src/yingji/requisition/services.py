@@ -212,7 +212,10 @@ def nearest_available(user, material: str = ""):
 
 
 def nearest_describe(items) -> dict:
-    return {i.pk: f"{i.get_kind_display()} · {i.capacity.normalize():f}{i.unit} · {i.owner} {i.owner_phone}" for i in items}
+    """One line each for the search's results: no owner's name or phone (personal data, masked by role on
+    the item's own page, which the result links to); the owning organization where there is one."""
+    return {i.pk: f"{i.get_kind_display()} · {i.capacity.normalize():f}{i.unit} · "
+                  f"{i.organization.name if i.organization_id else '个人所有'}" for i in items}
 
 
 # ---- documents' facts ---------------------------------------------------------------------------
