@@ -262,3 +262,23 @@ def test_future_times_and_absurd_amounts_are_refused_on_their_fields(api, event,
                                                     "paid_on": (timezone.localdate() + datetime.timedelta(days=3)).isoformat()})
     assert refused.status_code == 400 and "paid_on" in refused.json()
     assert Requisition.objects.get(pk=r.pk).state == "returned"
+
+
+def docx_text(content: bytes) -> str:
+    doc = Document(io.BytesIO(content))
+    return "\n".join(p.text for p in doc.paragraphs) + "".join(c.text for t in doc.tables for row in t.rows for c in row.cells)
+
+
+def test_papers_mask_a_private_owner_for_roles_without_personal_data(api, event, tree):
+    truck = ReadyItem.objects.create(name="重型自卸货车", kind="vehicle", region=tree["va"], owner_name="王五",
+                                     owner_phone="13800001111", capacity=D("1"), unit="辆")
+    r = draft(api, event, truck)
+    assert step(api, "leader", r, "approve").status_code == 200
+    assert step(api, "staff", r, "serve", {"served_to": "王五"}).status_code == 200
+    staff = docx_text(api("staff").get(f"{API}{r.pk}/documents/notice/").content)
+    assert "王五" in staff and "13800001111" in staff
+    readonly = api("readonly").get(f"{API}{r.pk}/documents/notice/")
+    assert readonly.status_code == 200
+    text = docx_text(readonly.content)
+    assert "王五" not in text and "13800001111" not in text and "***" in text
+    assert api("readonly").get(f"{API}{r.pk}/").json()["served_to"] == "***"

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from yingji.core.framework import money
 from yingji.core.framework.documents import OfficialDocument
+from yingji.core.framework.registry import MASK
 from yingji.requisition import rules
 
 
@@ -17,22 +18,38 @@ def _when(dt) -> str:
     return f"{timezone.localtime(dt):%Y-%m-%d %H:%M}" if dt else "—"
 
 
+def _masked(user) -> bool:
+    """Whether ``user``'s roles read no personal data (the ready list's personal fields)."""
+    from yingji.core.framework.registry import get_registry
+
+    return user is not None and bool(get_registry("requisition-items").masked_fields(user))
+
+
+def _owner(item, user) -> tuple[str, str]:
+    """The owner's name and phone as ``user`` may read them (masked for roles without personal data);
+    an organization's name is not personal."""
+    hidden = _masked(user)
+    name = item.organization.name if item.organization_id else (MASK if hidden else item.owner_name)
+    return name, MASK if hidden else item.owner_phone
+
+
 def _basis() -> str:
     return "、".join(rules.citation(k) for k in ("requisition", "emergency_measures", "civil_code"))
 
 
-def notice(r) -> bytes:
+def notice(r, user=None) -> bytes:
     """应急征用通知书: what is requisitioned, for what and where, on what basis, and the owner's rights."""
     from yingji.requisition.services import event_name
 
     item = r.item
+    owner, phone = _owner(item, user)
     when = timezone.localtime(r.created_at)
     doc = OfficialDocument(r.issuer, "应急征用通知书", f"征用〔{when.year}〕{r.number}号")
-    doc.paragraph(f"{item.owner}：", indent=False)
+    doc.paragraph(f"{owner}：", indent=False)
     doc.paragraph(f"为应对“{event_name(r)}”的紧急需要，根据{_basis()}的规定，本机关决定征用你（单位）的下列财产，"
                   f"用于{r.purpose}。请接到本通知书后按时将被征用财产交付指定地点，并配备必要的操作人员。")
     doc.facts([
-        ("征用单号", r.number), ("被征用人", item.owner), ("联系电话", item.owner_phone),
+        ("征用单号", r.number), ("被征用人", owner), ("联系电话", phone),
         ("被征用财产", f"{item.name}{'（' + item.spec + '）' if item.spec else ''}"),
         ("类别", item.get_kind_display()), ("数量", f"{_q(r.quantity)} {item.unit}"),
         ("存放地点", item.address or str(item.region)), ("使用地点", r.place),
@@ -47,14 +64,16 @@ def notice(r) -> bytes:
     return doc.bytes()
 
 
-def return_record(r) -> bytes:
+def return_record(r, user=None) -> bytes:
     """返还记录: when and in what state it came back, the damage assessed and the compensation calculated."""
     item = r.item
+    owner, _ = _owner(item, user)
     when = timezone.localtime(r.returned_at)
     doc = OfficialDocument(r.issuer, "应急征用财产返还记录", f"征用〔{timezone.localtime(r.created_at).year}〕{r.number}号")
     doc.facts([
-        ("征用单号", r.number), ("被征用人", item.owner), ("被征用财产", item.name),
-        ("数量", f"{_q(r.quantity)} {item.unit}"), ("送达时间", _when(r.served_at)), ("签收人", r.served_to),
+        ("征用单号", r.number), ("被征用人", owner), ("被征用财产", item.name),
+        ("数量", f"{_q(r.quantity)} {item.unit}"), ("送达时间", _when(r.served_at)),
+        ("签收人", MASK if _masked(user) else r.served_to),
         ("投入使用", _when(r.started_at)), ("返还时间", _when(r.returned_at)),
         ("返还状况", r.get_condition_display()),
         ("毁损、灭失或消耗数量", f"{_q(r.affected_quantity)} {item.unit}" if r.affected_quantity else "—"),

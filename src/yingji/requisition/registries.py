@@ -69,13 +69,14 @@ register(Registry(
     natural_key=("number",), select_related=("item", "event", "incident", "region"),
     form_fields=["event", "incident", "item", "issuer", "quantity", "purpose", "place", "planned_days", "operators"],
     workflow=REQUISITION_FLOW, summary=lambda r: _summary(r), example={"event": lambda: _sample_event()},
+    personal_fields=("served_to",), personal_roles=PERSONAL,
     locked_states=frozenset({"approved", "served", "in_use", "returned", "compensated", "cancelled"}),
     documents={
         "notice": RecordDocument("征用通知书", documents.notice,
                                  available=lambda r: r.state not in ("drafted", "cancelled"),
-                                 filename=lambda r: f"应急征用通知书-{r.number}.docx"),
+                                 filename=lambda r: f"应急征用通知书-{r.number}.docx", for_reader=True),
         "return": RecordDocument("返还记录", documents.return_record, available=lambda r: r.returned_at is not None,
-                                 filename=lambda r: f"征用财产返还记录-{r.number}.docx"),
+                                 filename=lambda r: f"征用财产返还记录-{r.number}.docx", for_reader=True),
     },
     description="征用单：为灾情事件或突发事件征用预备清单中的财产（拟定 → 批准 → 送达征用通知书 → 使用中 → 返还 → 补偿，"
                 "未使用前可撤销）；返还时评估毁损，按本地区补偿规则计算补偿并登记支付。",

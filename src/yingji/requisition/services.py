@@ -171,13 +171,14 @@ def dispatch_supplies(user, material_codes) -> list[Supplied]:
     """Served or in-use requisitions in the user's scope whose item stands for a catalogue material,
     with what is left of them, as lots for the allocation (resources/dispatch.py ``plan_dispatch``)."""
     rows = (Requisition.objects.for_user(user).filter(state__in=DISPATCHABLE, item__material__code__in=list(material_codes))
-            .exclude(item__lon=None).select_related("item", "item__material"))
+            .exclude(item__lon=None).select_related("item", "item__material", "item__organization"))
     out = []
     for r in rows:
         left = int(r.available)
         if left > 0:
             out.append(Supplied(r.pk, r.item.material.code, left, r.item.lon, r.item.lat, float(r.item.ready_hours),
-                                f"征用 {r.number} {r.item.name}（{r.item.owner}）",
+                                f"征用 {r.number} {r.item.name}"
+                                + (f"（{r.item.organization.name}）" if r.item.organization_id else ""),
                                 reverse("registry_detail", args=["requisitions", r.pk])))
     return out
 
