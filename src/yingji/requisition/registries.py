@@ -69,7 +69,6 @@ register(Registry(
     natural_key=("number",), select_related=("item", "event", "incident", "region"),
     form_fields=["event", "incident", "item", "issuer", "quantity", "purpose", "place", "planned_days", "operators"],
     workflow=REQUISITION_FLOW, summary=lambda r: _summary(r), example={"event": lambda: _sample_event()},
-    personal_fields=("served_to",), personal_roles=PERSONAL,
     locked_states=frozenset({"approved", "served", "in_use", "returned", "compensated", "cancelled"}),
     documents={
         "notice": RecordDocument("征用通知书", documents.notice,
