@@ -249,3 +249,13 @@ def test_the_relief_demo(demo_county):
     assert pending.state == "reviewed" and pending.households == 4
     board = services.hours_board(get_user_model().objects.get(username="staff"), flood)
     assert board["households"] == 11 and board["late"] == 3
+
+
+def test_demo_requisitioned_excavator_returned_and_compensated(demo_county):
+    from yingji.requisition.models import ReadyItem, Requisition
+
+    r = Requisition.objects.select_related("item", "event").get(item__name__startswith="挖掘机")
+    assert r.state == "compensated" and r.event.disaster_type == "flood" and r.condition == "damaged"
+    # 4 started days at the county's example rate: 1500 × 4 + one operator 300 × 4 + repair 3200
+    assert r.compensation_detail["days"] == 4 and r.compensation_cny == r.paid_cny == 10400
+    assert r.uses.count() == 4 and r.voucher_number and ReadyItem.objects.count() >= 3

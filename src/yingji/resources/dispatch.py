@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from shapely.geometry import mapping
 
-from yingji.core.framework import services
+from yingji.core.framework import contributions, services
 from yingji.core.models import Region
 from yingji.logistics import allocation, coverage, network, routing
 from yingji.resources.choices import Readiness, ReserveKind, ShelterStatus, TeamKind
@@ -74,8 +74,27 @@ def network_summary(net) -> dict:
 RESOURCE_KINDS = {"teams": "救援队伍", "warehouses": "储备库", "shelters": "避难场所"}
 
 
+def _contributed(user) -> dict:
+    """The kinds other apps contribute (``nearest_sources`` on their AppConfig) that ``user``'s role may view."""
+    from yingji.core.framework.access import can
+    from yingji.core.framework.registry import get_registry
+
+    return {k: src for k, src in contributions.nearest_sources().items() if can(user, "view", get_registry(src.registry).model)}
+
+
+def resource_kinds(user) -> dict[str, str]:
+    """key -> label of every kind the search offers ``user``: teams, warehouses, shelters and the
+    kinds apps contribute (a requisition-ready list …) whose registry the role may view."""
+    return {**RESOURCE_KINDS, **{k: src.label for k, src in _contributed(user).items()}}
+
+
 def _available(user, kind: str, material: str = ""):
     """Located resources of ``kind`` in the user's scope that can be sent or used now (a queryset)."""
+    if kind not in RESOURCE_KINDS:
+        src = _contributed(user).get(kind)
+        if src is None:
+            raise ValidationError({"kinds": f"未知的资源类别 {kind!r}；可选：{'、'.join(resource_kinds(user))}"})
+        return contributions.resolve(src.available)(user, material).exclude(lon=None).exclude(lat=None).distinct()
     if kind == "teams":
         qs = Team.objects.for_user(user).exclude(readiness=Readiness.DEPLOYED)  # out on a dispatch (Team.save)
     elif kind == "warehouses":
@@ -91,7 +110,12 @@ def _available(user, kind: str, material: str = ""):
 
 def _describe(kind: str, objs) -> list[dict]:
     """What the page shows of each resource: name, one line of detail, link and phone."""
-    if kind == "teams":
+    slug = kind
+    if kind not in RESOURCE_KINDS:
+        src = contributions.nearest_sources()[kind]
+        lines, slug = contributions.resolve(src.describe)(objs), src.registry
+        detail = lambda o: lines.get(o.pk, "")  # noqa: E731
+    elif kind == "teams":
         detail = lambda t: f"{t.get_kind_display()} · {t.get_readiness_display()} · {t.members} 人"  # noqa: E731
     elif kind == "warehouses":
         stock = _stock_summary([w.pk for w in objs])
@@ -100,7 +124,7 @@ def _describe(kind: str, objs) -> list[dict]:
     else:
         detail = lambda s: f"{s.get_duration_class_display()} · 可容纳 {s.capacity_people:,} 人 · {s.get_status_display()}"  # noqa: E731
     return [{"id": o.pk, "lon": o.lon, "lat": o.lat, "name": str(o), "detail": detail(o), "kind": kind,
-             "url": reverse("registry_detail", args=[kind, o.pk]), "phone": getattr(o, "phone", "")} for o in objs]
+             "url": reverse("registry_detail", args=[slug, o.pk]), "phone": getattr(o, "phone", "")} for o in objs]
 
 
 def _stock_summary(warehouse_ids, top: int = 3) -> dict:
@@ -124,7 +148,7 @@ def nearest_resources(user, lon: float, lat: float, kinds=("teams", "warehouses"
     out = {"place": {"lon": lon, "lat": lat, "region": _region_name(lon, lat)}, "network": network_summary(net),
            "results": {}}
     for kind in kinds:
-        available = _available(user, kind, material if kind == "warehouses" else "")
+        available = _available(user, kind, material if kind not in ("teams", "shelters") else "")
         pool = [{"id": i, "lon": x, "lat": y} for i, x, y in available.values_list("id", "lon", "lat")]
         legs = routing.nearest(net, lon, lat, pool, n=n)
         chosen = {o.pk: o for o in available.model.objects.filter(pk__in=[leg.id for leg in legs])}
@@ -325,32 +349,52 @@ def plan_dispatch(user, rows: list[DemandRow]) -> DispatchPlan:
                   .exclude(warehouse__lon=None).exclude(warehouse__reserve_kind=ReserveKind.CAPACITY)
                   .select_related("warehouse", "material"))
     supplies = [allocation.Supply(lv.pk, lv.material.code, lv.quantity, lv.warehouse.ready_hours) for lv in levels]
+    # Stock other apps contribute (``supply_sources``: requisitioned equipment and goods …), as lots
+    # keyed (source, its key) beside the stock levels' ids.
+    extra = [(src, lot) for src in contributions.supply_sources().values()
+             for lot in contributions.resolve(src.supplies)(user, sorted(materials)) if lot.quantity > 0]
+    supplies += [allocation.Supply((src.key, lot.key), lot.material, lot.quantity, lot.ready_hours) for src, lot in extra]
+    origins = [(lv.warehouse.lon, lv.warehouse.lat) for lv in levels] + [(lot.lon, lot.lat) for _, lot in extra]
     demands = [allocation.Demand(i, r.material, r.quantity, r.latest_hours, r.weight) for i, r in enumerate(rows)]
     net = road_network()
-    if levels:
-        hours, method = travel_hours(net, [(lv.warehouse.lon, lv.warehouse.lat) for lv in levels],
-                                     [(places[r.place]["lon"], places[r.place]["lat"]) for r in rows])
+    if origins:
+        hours, method = travel_hours(net, origins, [(places[r.place]["lon"], places[r.place]["lat"]) for r in rows])
     else:
         hours, method = np.zeros((0, len(rows))), ("road" if net else "straight_line")
     result = allocation.allocate(supplies, demands, hours)
     by_level = {lv.pk: lv for lv in levels}
+    by_lot = {(src.key, lot.key): (src, lot) for src, lot in extra}
     shipments = []
     for s in result.shipments:
-        lv, row = by_level[s.supply], rows[s.demand]
-        shipments.append({"warehouse": lv.warehouse, "material": lv.material, "quantity": s.quantity,
-                          "place": places[row.place], "arrival_hours": round(s.arrival_hours, 2),
-                          "ready_hours": lv.warehouse.ready_hours, "row": s.demand})
+        row = rows[s.demand]
+        common = {"quantity": s.quantity, "place": places[row.place], "arrival_hours": round(s.arrival_hours, 2),
+                  "row": s.demand}
+        if s.supply in by_lot:
+            src, lot = by_lot[s.supply]
+            shipments.append({**common, "warehouse": None, "material": materials[lot.material], "ready_hours": lot.ready_hours,
+                              "source": src.key, "source_label": src.label, "source_name": lot.name, "key": lot.key,
+                              "url": lot.url})
+            continue
+        lv = by_level[s.supply]
+        shipments.append({**common, "warehouse": lv.warehouse, "material": lv.material, "ready_hours": lv.warehouse.ready_hours,
+                          "source": "warehouses", "source_label": "储备库", "source_name": lv.warehouse.name})
     unmet = [{"row": d, "place": places[rows[d].place], "material": materials[m], "quantity": q, "why": why}
              for d, m, q, why in result.unmet]
     return DispatchPlan(rows, places, shipments, unmet, method, result.objective)
 
 
-def create_orders(user, plan: DispatchPlan, purpose: str) -> list[TransferOrder]:
-    """One draft 调拨单 per (warehouse, place), its lines the plan's shipments; nothing moves yet."""
+def create_orders(user, plan: DispatchPlan, purpose: str) -> list:
+    """One draft 调拨单 per (warehouse, place), its lines the plan's shipments; nothing moves yet.
+    Shipments from a contributed source are booked by that source (``commit``), whose records follow
+    the orders in the list."""
     if not plan.shipments:
         raise ValidationError("方案中没有可调拨的物资")
     groups: dict[tuple, list[dict]] = {}
+    contributed: dict[str, list[dict]] = {}
     for s in plan.shipments:
+        if s["warehouse"] is None:
+            contributed.setdefault(s["source"], []).append(s)
+            continue
         groups.setdefault((s["warehouse"].pk, s["place"]["key"]), []).append(s)
     now = timezone.now()
     orders = []
@@ -368,4 +412,7 @@ def create_orders(user, plan: DispatchPlan, purpose: str) -> list[TransferOrder]
             for s in items:
                 services.save_instance(user, TransferLine(order=order, material=s["material"], quantity=s["quantity"]))
             orders.append(order)
+        sources = contributions.supply_sources()
+        for key, items in contributed.items():
+            orders += list(contributions.resolve(sources[key].commit)(user, items, purpose))
     return orders

@@ -17,7 +17,7 @@ from yingji.core.framework import operations
 from yingji.core.framework.operations import Conflict, Operation, OperationForm
 from yingji.resources import dispatch, stock
 from yingji.resources.choices import MovementKind
-from yingji.resources.models import Material, Warehouse
+from yingji.resources.models import Material, TransferOrder, Warehouse
 
 # ---- 登记出入库 -------------------------------------------------------------------------------------
 
@@ -144,7 +144,7 @@ def draft_orders(user, *, demands, purpose=""):
 
 
 def _drafted(d: Drafted) -> str:
-    return f"已拟定 {len(d.orders)} 张调拨单：{'、'.join(o.number for o in d.orders)}，请局领导审批"
+    return f"已拟定 {len(d.orders)} 张调拨单：{'、'.join(str(o) for o in d.orders)}，请局领导审批"
 
 
 operations.register(
@@ -162,7 +162,8 @@ operations.register(
                       "待审批）；按现有库存一行也满足不了时 409",
               message=_drafted,
               next_url=lambda record, d: reverse("registry_list", args=["transfer-orders"]) + "?state=drafted",
-              result=lambda d: {"orders": [o.number for o in d.orders], "ids": [o.pk for o in d.orders],
+              result=lambda d: {"orders": [str(o) for o in d.orders],
+                                "ids": [o.pk for o in d.orders if isinstance(o, TransferOrder)],
                                 "unmet": [{"row": u["row"] + 1, "material": u["material"].code,
                                            "quantity": u["quantity"], "reason": u["why"]} for u in d.plan.unmet]}),
 )

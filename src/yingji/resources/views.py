@@ -52,7 +52,8 @@ def nearest_page(request):
     _may_view(request.user, Team)
     materials = Material.objects.for_user(request.user).order_by("code")
     return render(request, "resources/nearest.html", dict(
-        kinds=dispatch.RESOURCE_KINDS, materials=materials, network=dispatch.network_summary(dispatch.road_network())))
+        kinds=dispatch.resource_kinds(request.user), materials=materials,
+        network=dispatch.network_summary(dispatch.road_network())))
 
 
 def _number(request, name, low, high):
@@ -67,7 +68,8 @@ def _number(request, name, low, high):
 
 @extend_schema(summary="就近资源：某地点最快到达的救援队伍、储备库、避难场所（行程时间与路线）", tags=TAGS,
                parameters=[OpenApiParameter("lon", float, required=True), OpenApiParameter("lat", float, required=True),
-                           OpenApiParameter("kinds", str, description="teams,warehouses,shelters（逗号分隔）"),
+                           OpenApiParameter("kinds", str, description="teams,warehouses,shelters（逗号分隔），"
+                                            "及其他应用登记的类别（如 requisition-items 征用预备清单）"),
                            OpenApiParameter("n", int, description="每类返回几个，默认 5，最多 20"),
                            OpenApiParameter("material", str, description="只看有该物资（编码）库存的储备库")],
                responses=OpenApiTypes.OBJECT)
@@ -227,12 +229,13 @@ def dispatch_api(request):
     return Response({
         "method": plan.method, "method_label": dispatch.METHOD_LABELS[plan.method],
         "objective_weighted_hours": round(plan.objective, 2),
-        "shipments": [{"warehouse": s["warehouse"].name, "material": s["material"].code, "quantity": s["quantity"],
+        "shipments": [{"warehouse": s["source_name"], "source": s["source"], "material": s["material"].code,
+                       "quantity": s["quantity"],
                        "place": s["place"]["name"], "arrival_hours": s["arrival_hours"], "row": s["row"]}
                       for s in plan.shipments],
         "unmet": [{"row": u["row"], "place": u["place"]["name"], "material": u["material"].code,
                    "quantity": u["quantity"], "reason": u["why"]} for u in plan.unmet],
-        "orders": [o.number for o in orders]})
+        "orders": [str(o) for o in orders]})
 
 
 # ---- stock movements and report ---------------------------------------------------------------------

@@ -26,6 +26,10 @@ declaration           read by
 ``notification_       core/framework/notify.py (channels beside in-app, chosen by
 channels``            YINGJI_NOTIFY_CHANNELS)
 ``engines``           the purity contract: modules that import no Django and no app
+``nearest_sources``   resources/dispatch.py: kinds of located records beside teams,
+                      warehouses and shelters in the 就近资源 search
+``supply_sources``    resources/dispatch.py: stock beside the warehouses' that material
+                      allocation (物资调度) may ship from
 ====================  =============================================================
 
 Adding an app is adding its folder; no central file changes. See docs/architecture.md, "App
@@ -116,6 +120,54 @@ class NotificationChannel:
     send: str
 
 
+@dataclass(frozen=True)
+class NearestSource:
+    """A kind of located record an app offers to the 就近资源 search (resources/dispatch.py), beside
+    teams, warehouses and shelters, so the search need not import the app. ``key`` is the API's
+    ``kinds`` value; ``registry`` its registry's slug (the role must view it; results link to its
+    record pages); ``available`` ("module:function") is called as ``available(user, material)`` and
+    returns a queryset, in the user's scope, of the records that can be used now (with ``lon``/``lat``;
+    ``material``: a material code, or "" for all); ``describe`` as ``describe(records)`` returns
+    {pk: one line of detail} for the few returned."""
+
+    key: str
+    label: str
+    registry: str
+    available: str
+    describe: str
+
+
+@dataclass(frozen=True)
+class Supplied:
+    """One lot a supply source offers to the allocation: ``key`` identifies it to its source's
+    ``commit``; ``material`` is a material code of the catalogue; ``ready_hours`` the hours before it
+    can leave (0 when it is at hand)."""
+
+    key: object
+    material: str
+    quantity: int
+    lon: float
+    lat: float
+    ready_hours: float
+    name: str
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class SupplySource:
+    """Stock an app offers to material allocation (物资调度, resources/dispatch.py) beside the
+    warehouses': ``supplies`` ("module:function") is called as ``supplies(user, material_codes)`` and
+    returns the :class:`Supplied` lots in the user's scope; ``commit`` as ``commit(user, shipments,
+    purpose)`` books the chosen shipments (dicts with ``key``, ``quantity``, ``material`` (the
+    catalogue record) and ``place`` ({"name", "lon", "lat", "region"})) and returns the records it made
+    (their ``str`` names them to the user)."""
+
+    key: str
+    label: str
+    supplies: str
+    commit: str
+
+
 class YingjiAppConfig(AppConfig):
     """The base of every platform app's AppConfig: declare what the app contributes.
 
@@ -136,6 +188,8 @@ class YingjiAppConfig(AppConfig):
     api_enum_names: ClassVar[dict[str, object]] = {}  # schema enum name -> choices (dotted path or list)
     engines: ClassVar[tuple[str, ...]] = ()  # pure modules, relative to the app ("scoring", "gb18218")
     notification_channels: ClassVar[tuple[NotificationChannel, ...]] = ()  # SMS, e-mail … beside in-app
+    nearest_sources: ClassVar[tuple[NearestSource, ...]] = ()  # more kinds for the 就近资源 search
+    supply_sources: ClassVar[tuple[SupplySource, ...]] = ()  # more stock for material allocation
 
     @classmethod
     def engine_modules(cls) -> list[str]:
@@ -222,6 +276,26 @@ def notification_channels() -> dict[str, NotificationChannel]:
                 raise ValueError(f"notification channel {channel.name} is declared twice ({config.name})")
             out[channel.name] = channel
     return out
+
+
+def _keyed(attribute: str) -> dict:
+    out: dict = {}
+    for config in apps():
+        for item in getattr(config, attribute):
+            if item.key in out:
+                raise ValueError(f"{attribute}: {item.key} is declared twice ({config.name})")
+            out[item.key] = item
+    return out
+
+
+def nearest_sources() -> dict[str, NearestSource]:
+    """Every app's contributed kinds for the 就近资源 search, by key, in app order."""
+    return _keyed("nearest_sources")
+
+
+def supply_sources() -> dict[str, SupplySource]:
+    """Every app's contributed stock for material allocation, by key, in app order."""
+    return _keyed("supply_sources")
 
 
 def beat_schedule() -> dict[str, dict]:

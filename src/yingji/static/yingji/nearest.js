@@ -2,7 +2,12 @@
 (function () {
   const {el, fill, lines} = window.yj;
   const COLOURS = {teams: "#d4380d", warehouses: "#1677ff", shelters: "#389e0d"};
-  const LABELS = {teams: "救援队伍", warehouses: "储备库", shelters: "避难场所"};
+  const OTHER_COLOURS = ["#722ed1", "#fa8c16", "#13c2c2", "#eb2f96"];  // kinds other apps contribute
+  const LABELS = {};  // from the page's check boxes: the built-in kinds and the contributed ones
+  document.querySelectorAll("[data-kind-toggle]").forEach((c, i) => {
+    LABELS[c.value] = document.querySelector(`label[for="${c.id}"]`).textContent;
+    if (!COLOURS[c.value]) COLOURS[c.value] = OTHER_COLOURS[i % OTHER_COLOURS.length];
+  });
   const box = document.getElementById("nearest-map");
   const panel = document.getElementById("nearest-results");
   const map = window.yingjiBaseMap(box);
