@@ -26,6 +26,8 @@ declaration           read by
 ``notification_       core/framework/notify.py (channels beside in-app, chosen by
 channels``            YINGJI_NOTIFY_CHANNELS)
 ``engines``           the purity contract: modules that import no Django and no app
+``figure_sources``    the app that owns the report named by ``target`` (disasters' 灾情 report:
+                      :func:`figure_sources`), offered as a 取数 button on the report's form
 ====================  =============================================================
 
 Adding an app is adding its folder; no central file changes. See docs/architecture.md, "App
@@ -116,6 +118,21 @@ class NotificationChannel:
     send: str
 
 
+@dataclass(frozen=True)
+class FigureSource:
+    """Figures an app computes from its own records for a report another (lower) app owns, so that
+    they are taken, not typed: ``target`` names the report ("disaster-report": the 灾情 report of
+    yingji.disasters), ``codes`` the report's figures it gives, ``provider`` ("module:function") is
+    called with the report's subject (the 灾情事件) and returns ``{unit code: {figure code: number}}``
+    (a unit's region code; ``""`` for the whole county). The owner of the report reads the sources
+    with :func:`figure_sources` and never imports the app that declares them."""
+
+    target: str
+    label: str
+    codes: tuple[str, ...]
+    provider: str
+
+
 class YingjiAppConfig(AppConfig):
     """The base of every platform app's AppConfig: declare what the app contributes.
 
@@ -136,6 +153,7 @@ class YingjiAppConfig(AppConfig):
     api_enum_names: ClassVar[dict[str, object]] = {}  # schema enum name -> choices (dotted path or list)
     engines: ClassVar[tuple[str, ...]] = ()  # pure modules, relative to the app ("scoring", "gb18218")
     notification_channels: ClassVar[tuple[NotificationChannel, ...]] = ()  # SMS, e-mail … beside in-app
+    figure_sources: ClassVar[tuple[FigureSource, ...]] = ()  # figures for another app's report (取数)
 
     @classmethod
     def engine_modules(cls) -> list[str]:
@@ -222,6 +240,11 @@ def notification_channels() -> dict[str, NotificationChannel]:
                 raise ValueError(f"notification channel {channel.name} is declared twice ({config.name})")
             out[channel.name] = channel
     return out
+
+
+def figure_sources(target: str) -> list[FigureSource]:
+    """The figure sources every app declares for the report ``target``, apps in order."""
+    return [s for config in apps() for s in config.figure_sources if s.target == target]
 
 
 def beat_schedule() -> dict[str, dict]:
