@@ -43,3 +43,74 @@ def test_the_report_takes_its_concentrated_figures_from_the_registrations(api, w
     # a township may not take figures into the county's report (its role refuses it there)
     assert post(api("village_a"), f"/api/disaster-reports/{county.pk}/take-figures/").status_code in (403, 404)
     assert Household.objects.filter(event=event).count() == 2
+
+
+def _family(api, tree, event, shelters):
+    site = activate(api, shelters[1], event)
+    response = check_in(api, site, village=tree["va"].pk, medication="")
+    assert response.status_code == 200, response.json()
+    return site, Household.objects.get(pk=response.json()["household"])
+
+
+def test_the_household_card_prints_with_a_qr_code_that_holds_no_personal_data(api, web, tree, event, shelters):
+    import re
+
+    import segno  # noqa: F401  (pinned in pyproject.toml)
+
+    from yingji.shelters import documents
+
+    site, household = _family(api, tree, event, shelters)
+    record = web("staff").get(f"/registry/shelter-households/{household.pk}/").content.decode()
+    link = f"/registry/shelter-households/{household.pk}/documents/card.html"
+    assert link in record and "打印居民安置卡" in record
+    page = web("staff").get(link)
+    assert page.status_code == 200 and page["Content-Type"].startswith("text/html")
+    assert page["Content-Disposition"].startswith("inline")
+    html = page.content.decode()
+    assert household.card_number in html and "刘建国" in html and "@page { size: A6" in html
+    assert html.count("<svg") == 1 and "yingji/print.js" in html and "<script>" not in html
+    # the QR code holds the record's address and the card number, nothing personal
+    held = documents.card_url(household)
+    assert held.endswith(f"/registry/shelter-households/{household.pk}/?card={household.card_number}")
+    for personal in (household.head_name, household.head_id_number, household.phone):
+        assert personal not in held
+    assert documents.qr_svg(held) in html  # the same code the card shows
+    # a reader without a personal role sees the card masked
+    other = web("leader").get(link)
+    assert other.status_code == 200 and "刘建国" not in other.content.decode() and household.card_number in other.content.decode()
+    # the shelter's A4 sheet: every household in, four a page
+    check_in(api, site, village=tree["va"].pk, head_name="陈志强", head_id_number="", members="")
+    sheet = web("staff").get(f"/registry/shelter-activations/{site.pk}/documents/cards.html").content.decode()
+    assert len(re.findall(r'data-card="AZ', sheet)) == 2 and "size: A4" in sheet
+
+
+def test_the_register_and_needs_forms_of_an_activation(api, web, tree, event, shelters):
+    import io
+
+    from docx import Document
+    from openpyxl import load_workbook
+
+    site, household = _family(api, tree, event, shelters)
+    record = web("staff").get(f"/registry/shelter-activations/{site.pk}/").content.decode()
+    for name in ("register.docx", "register-xlsx.xlsx", "needs.docx", "needs-xlsx.xlsx"):
+        assert f"/registry/shelter-activations/{site.pk}/documents/{name}" in record
+    book = load_workbook(io.BytesIO(web("staff").get(
+        f"/registry/shelter-activations/{site.pk}/documents/register-xlsx.xlsx").content))
+    rows = list(book.active.iter_rows(values_only=True))
+    header = rows[2]
+    people = [dict(zip(header, r, strict=False)) for r in rows[3:6]]
+    assert [p["姓名"] for p in people] == ["刘建国", "王秀兰", "刘小宇"]  # the 户主 first
+    assert people[1]["身份证号码"] == "无" and people[0]["安置卡号"] == household.card_number
+    needs = load_workbook(io.BytesIO(web("staff").get(
+        f"/registry/shelter-activations/{site.pk}/documents/needs-xlsx.xlsx").content)).active
+    line = dict(zip(list(needs.iter_rows(values_only=True))[2], list(needs.iter_rows(values_only=True))[3], strict=False))
+    assert (line["家庭人数"], line["老"], line["幼"], line["病"], line["孕"]) == (3, 1, 1, 1, None)
+    paper = Document(io.BytesIO(web("staff").get(
+        f"/registry/shelter-activations/{site.pk}/documents/needs.docx").content))
+    cells = [c.text for c in paper.tables[0].rows[1].cells]
+    assert household.card_number in cells and "刘建国" in cells
+    # masked for a reader without a personal role, on the API too
+    masked = api("leader").get(f"/api/shelter-activations/{site.pk}/documents/register-xlsx/")
+    assert masked.status_code == 200
+    text = str(list(load_workbook(io.BytesIO(masked.content)).active.iter_rows(values_only=True)))
+    assert "刘建国" not in text and "***" in text and household.card_number in text
