@@ -114,3 +114,41 @@ def test_the_register_and_needs_forms_of_an_activation(api, web, tree, event, sh
     assert masked.status_code == 200
     text = str(list(load_workbook(io.BytesIO(masked.content)).active.iter_rows(values_only=True)))
     assert "刘建国" not in text and "***" in text and household.card_number in text
+
+
+def _full_site_and_two_others(api, tree, event):
+    from yingji.resources.models import Shelter
+
+    full = Shelter.objects.create(name="起点安置点", duration_class="short", region=tree["a"], effective_area_m2=2,
+                                  lon=113.70, lat=28.0)  # one person at 2 m²
+    near_line = Shelter.objects.create(name="直线近的安置点", duration_class="medium", region=tree["a"],
+                                       effective_area_m2=300, lon=113.71, lat=28.03)  # 3.5 km off the road
+    near_road = Shelter.objects.create(name="路上近的安置点", duration_class="medium", region=tree["a"],
+                                       effective_area_m2=300, lon=113.75, lat=28.0)  # 4.9 km along the road
+    site = activate(api, full, event)
+    activate(api, near_line, event), activate(api, near_road, event)
+    assert check_in(api, site, village=tree["va"].pk, head_name="陈志强", head_id_number="", members="").status_code == 200
+    return site
+
+
+def test_a_full_shelter_points_to_the_nearest_with_room_by_road_time(api, web, tree, event, road):
+    from tests.roads import seconds
+
+    site = _full_site_and_two_others(api, tree, event)
+    refused = check_in(api, site, village=tree["va"].pk, head_name="黄美玲", head_id_number="", members="")
+    assert refused.status_code == 409
+    detail = refused.json()["detail"]
+    minutes = max(1, round(seconds(113.70, 113.75) / 60))  # five segments of the hand road: 8 min
+    assert f"最近有空位的安置点：路上近的安置点（路网行程约 {minutes} 分钟" in detail
+    page = web("staff").get(f"/registry/shelter-activations/{site.pk}/").content.decode()
+    assert "已满员" in page and "路上近的安置点" in page and "路网行程" in page
+
+
+def test_without_a_road_network_the_nearest_is_by_straight_line_and_says_so(api, web, tree, event, settings, tmp_path):
+    settings.ROAD_NETWORK = str(tmp_path / "none.geojson")
+    site = _full_site_and_two_others(api, tree, event)
+    detail = check_in(api, site, village=tree["va"].pk, head_name="黄美玲", head_id_number="", members="").json()["detail"]
+    from yingji.logistics.network import haversine_m
+
+    km = float(haversine_m(113.70, 28.0, 113.71, 28.03)) / 1000
+    assert f"最近有空位的安置点：直线近的安置点（直线距离约 {km:.1f} 公里（未载入路网" in detail

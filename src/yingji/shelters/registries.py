@@ -17,6 +17,12 @@ def _a_village():  # the generic tests' sample household comes from some village
     return Region.objects.filter(level="village").order_by("code").first()
 
 
+def _summary(activation):
+    from yingji.shelters.services import activation_summary
+
+    return activation_summary(activation)
+
+
 OCCUPANCY_COLOURS = {"red": "#d9001b", "amber": "#f7ba1e", "green": "#389e0d"}
 
 register(Registry(
@@ -27,6 +33,7 @@ register(Registry(
     natural_key=("id",), select_related=("shelter", "event"), allow_create=False,
     form_fields=["commander", "phone", "zones", "note"],
     workflow=ACTIVATION_FLOW, locked_states=frozenset({"closed"}), documents=ACTIVATION_DOCUMENTS,
+    summary=lambda a: _summary(a),
     point_colour=PointColour("occupancy", OCCUPANCY_COLOURS),
     description=("安置点运行：避难场所为灾情事件应急启用后的运行记录（已启用 → 运行中 → 安置运行结束）；可用容量按有效避难面积 ÷ "
                  "人均面积定额计算，在住人数随入住、离开和转移实时更新，地图上按占用着色（绿：有空位，黄：接近满员，红：满员）。"),

@@ -111,14 +111,40 @@ def refresh_counts(activation: Activation) -> Activation:
 
 
 def nearest_with_room(activation: Activation, need: int = 1):
-    """(activation, km) of the nearest other open shelter of the same event with room for ``need``."""
-    others = Activation.objects.filter(event=activation.event, state__in=OPEN).exclude(pk=activation.pk)
-    sites = [capacity.Site(a.pk, a.name, a.lon, a.lat, a.free) for a in others]
-    found = capacity.nearest_with_room(capacity.Site(activation.pk, activation.name, activation.lon, activation.lat,
-                                                     activation.free), sites, need)
-    if found is None:
+    """(activation, leg) of the other open shelter of the same event with room for ``need`` that is
+    soonest reached from ``activation``: by road time over this installation's road network (the
+    logistics routing engine, as dispatch uses it), by a straight-line estimate where no network is
+    loaded or it does not connect the two (``leg.method`` says which). None when none has room."""
+    from yingji.logistics import routing
+    from yingji.resources.dispatch import road_network
+
+    if activation.lon is None or activation.lat is None:
         return None
-    return others.get(pk=found[0].key), found[1]
+    others = {a.pk: a for a in Activation.objects.filter(event=activation.event, state__in=OPEN)
+              .exclude(pk=activation.pk).exclude(lon=None).exclude(lat=None) if a.free >= need}
+    legs = routing.nearest(road_network(), activation.lon, activation.lat,
+                           [{"id": pk, "lon": a.lon, "lat": a.lat} for pk, a in others.items()], n=1,
+                           with_routes=False)
+    return (others[legs[0].id], legs[0]) if legs else None
+
+
+def how_far(leg) -> str:
+    """A leg as the desk reads it, saying how it was measured."""
+    if leg.method == "road":
+        return f"路网行程约 {max(1, round(leg.minutes))} 分钟，{leg.metres / 1000:.1f} 公里"
+    return f"直线距离约 {leg.metres / 1000:.1f} 公里（未载入路网或路网不连通，按直线估算）"
+
+
+def activation_summary(activation: Activation) -> list:
+    """The activation page's summary: its room, and once it is amber or red the nearest shelter with room."""
+    lines = [f"可用容量 {activation.capacity_people} 人，在住 {activation.occupants} 人（{activation.households_in} 户），"
+             f"空位 {activation.free} 人；累计安置 {activation.total_people} 人"]
+    if activation.state in OPEN and activation.occupancy != "green":
+        nearest = nearest_with_room(activation)
+        lines.append(f"{'已满员' if activation.occupancy == 'red' else '接近满员'}，"
+                     + (f"最近有空位的安置点：{nearest[0].name}（{how_far(nearest[1])}，空位 {nearest[0].free} 人）"
+                        if nearest else "本事件暂无其他有空位的安置点"))
+    return [("安置容量", lines)]
 
 
 def full_message(activation: Activation, need: int) -> str:
@@ -126,8 +152,8 @@ def full_message(activation: Activation, need: int) -> str:
     nearest = nearest_with_room(activation, need)
     if nearest is None:
         return text + "；本事件暂无其他有空位的安置点，请启用新的安置点"
-    other, km = nearest
-    return text + f"；最近有空位的安置点：{other.name}（约 {km:.1f} 公里，空位 {other.free} 人）"
+    other, leg = nearest
+    return text + f"；最近有空位的安置点：{other.name}（{how_far(leg)}，空位 {other.free} 人）"
 
 
 # ---- 运行日志 ----------------------------------------------------------------------------------------
