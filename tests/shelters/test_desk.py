@@ -152,3 +152,46 @@ def test_without_a_road_network_the_nearest_is_by_straight_line_and_says_so(api,
 
     km = float(haversine_m(113.70, 28.0, 113.71, 28.03)) / 1000
     assert f"最近有空位的安置点：直线近的安置点（直线距离约 {km:.1f} 公里（未载入路网" in detail
+
+
+def test_the_same_submission_twice_registers_once(api, web, tree, event, shelters):
+    from yingji.core.models import SubmissionKey
+
+    site = activate(api, shelters[1], event)
+    key = "desk-0001-aaaa-bbbb-cccc"
+    body = {"head_name": "刘建国", "head_id_number": "", "phone": "13800000001", "village": tree["va"].pk,
+            "members": "王秀兰，，配偶", "zone": "A区"}
+    first = api("staff").post(f"/api/shelter-activations/{site.pk}/check-in/", body, format="json",
+                              HTTP_IDEMPOTENCY_KEY=key)
+    again = api("staff").post(f"/api/shelter-activations/{site.pk}/check-in/", body, format="json",
+                              HTTP_IDEMPOTENCY_KEY=key)
+    assert first.status_code == again.status_code == 200, (first.json(), again.json())
+    assert again.json() == first.json() and again["Idempotent-Replayed"] == "true"
+    assert Household.objects.filter(event=event).count() == 1
+    site.refresh_from_db()
+    assert site.occupants == 2
+    # a key is one submission: another operation, or another person, may not reuse it
+    other = api("staff").post(f"/api/shelter-activations/{site.pk}/add-log/", {"kind": "duty", "content": "交班"},
+                              format="json", HTTP_IDEMPOTENCY_KEY=key)
+    assert other.status_code == 409
+    assert api("staff").post(f"/api/shelter-activations/{site.pk}/check-in/", body, format="json",
+                             HTTP_IDEMPOTENCY_KEY="short").status_code == 400
+    # without a key each send is its own registration
+    assert check_in(api, site, village=tree["va"].pk, head_name="陈志强", head_id_number="", members="").status_code == 200
+    assert Household.objects.filter(event=event).count() == 2
+    # the page: the form carries a fresh key; posting it twice registers once and goes to the same record
+    page = web("staff").get(f"/registry/shelter-activations/{site.pk}/do/check-in/").content.decode()
+    import re
+
+    sent = re.search(r'name="idempotency_key" value="([0-9a-f]{32})"', page).group(1)
+    assert "yingji/offline-form.js" in page and f'data-offline-key="{sent}"' in page
+    form = {"head_name": "黄美玲", "head_id_number": "", "phone": "", "village": tree["va"].pk, "members": "",
+            "zone": "B区", "idempotency_key": sent}
+    one = web("staff").post(f"/registry/shelter-activations/{site.pk}/do/check-in/", form)
+    two = web("staff").post(f"/registry/shelter-activations/{site.pk}/do/check-in/", form,
+                            HTTP_X_YINGJI_FORM="fetch")
+    assert one.status_code == 302 and two.status_code == 200 and two.json()["next"] == one["Location"]
+    assert Household.objects.filter(event=event, head_name="黄美玲").count() == 1
+    assert SubmissionKey.objects.filter(key=sent).count() == 1
+    fresh = web("staff").get(f"/registry/shelter-activations/{site.pk}/do/check-in/").content.decode()
+    assert sent not in fresh  # each rendering is a new submission
