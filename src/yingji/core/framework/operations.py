@@ -354,7 +354,7 @@ def perform_once(op: Operation, user, record=None, data=None, files=None, key: s
     ``perform``. A key used for another operation, record or user is refused (409)."""
     from django.db import IntegrityError
 
-    from yingji.core.models import SubmissionKey
+    from yingji.core.framework.models import SubmissionKey
 
     key = (key or "").strip()
     if not key or not op.idempotent:
