@@ -90,7 +90,9 @@ def test_the_shelter_desk_on_a_phone_from_opening_to_relief_signed(live_server, 
     desk.click("button[type=submit]")
     desk.wait_for_url(household)
     assert "A区（教学楼）" in desk.inner_text("main")
-    assert desk.locator("a[data-document=card]").count() == 1  # the printable 居民安置卡
+    desk.goto(base + desk.get_attribute("a[data-document=card]", "href"))  # the printable 居民安置卡
+    assert desk.locator(".card svg").is_visible()
+    desk.screenshot(path=str(OUTPUT / "shelter-card.png"), full_page=True)
     desk.goto(activation)
     summary = desk.inner_text("main")
     assert "在住 4 人（1 户）" in summary  # one family of four, not two

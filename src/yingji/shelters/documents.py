@@ -41,10 +41,11 @@ def _masked(user, slug: str) -> frozenset[str]:
 
 
 def _card(household, masked_h: set, masked_p: set) -> dict:
-    from yingji.shelters.models import split_flags
+    from yingji.shelters.models import FLAGS, split_flags
 
-    members = list(household.members.all().order_by("pk"))
-    flags = sorted({f for m in members for f in split_flags(m.flags)})
+    members = sorted(household.members.all(), key=lambda m: (m.relation != "head", m.pk))
+    held = {f for m in members for f in split_flags(m.flags)}
+    flags = [f for f in FLAGS if f in held]
     return {"number": household.card_number, "shelter": household.activation.name, "zone": household.zone,
             "room": household.room, "head": MASK if "head_name" in masked_h else household.head_name,
             "village": household.village.name, "flags": "、".join(flags),
