@@ -195,3 +195,21 @@ def test_the_same_submission_twice_registers_once(api, web, tree, event, shelter
     assert SubmissionKey.objects.filter(key=sent).count() == 1
     fresh = web("staff").get(f"/registry/shelter-activations/{site.pk}/do/check-in/").content.decode()
     assert sent not in fresh  # each rendering is a new submission
+
+
+def test_the_public_search_asks_for_as_many_digits_as_the_county_rules(client, api, tree, event, shelters):
+    from .test_flow import CHILD
+
+    site = activate(api, shelters[0], event)
+    check_in(api, site, village=tree["va"].pk)
+    assert post(api("staff"), f"/api/disaster-events/{event.pk}/open-family-search/").status_code == 200
+    data = {"event": event.pk, "name": "刘小宇", "tail": CHILD[-4:]}
+    assert client.post("/public/family-search/", data).status_code == 200  # the national default: 4
+    too_few = post(api("admin"), "/api/shelter-rules/", {"region": tree["county"].code, "key": "lookup_min_tail",
+                                                        "value": "3", "source": "本县规定"})
+    assert too_few.status_code == 400 and "value" in too_few.json()
+    assert post(api("admin"), "/api/shelter-rules/", {"region": tree["county"].code, "key": "lookup_min_tail",
+                                                      "value": "6", "source": "本县规定"}).status_code == 201
+    refused = client.post("/public/family-search/", data)
+    assert refused.status_code == 400 and "后 6 位" in refused.content.decode()
+    assert client.post("/public/family-search/", {**data, "tail": CHILD[-6:]}).status_code == 200
