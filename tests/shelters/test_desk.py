@@ -4,8 +4,10 @@ shelter with room by road time, and the desk's idempotent submissions."""
 
 from __future__ import annotations
 
+import pytest
+
 from yingji.disasters.models import DisasterReport
-from yingji.shelters.models import Household
+from yingji.shelters.models import Activation, Household
 
 from . import test_flow as flow
 from .test_flow import activate, check_in, post
@@ -213,3 +215,39 @@ def test_the_public_search_asks_for_as_many_digits_as_the_county_rules(client, a
     refused = client.post("/public/family-search/", data)
     assert refused.status_code == 400 and "后 6 位" in refused.content.decode()
     assert client.post("/public/family-search/", {**data, "tail": CHILD[-6:]}).status_code == 200
+
+
+@pytest.mark.skipif("not __import__('django.db').db.connection.vendor == 'postgresql'",
+                    reason="real concurrent transactions need PostgreSQL; SQLite serialises writes")
+@pytest.mark.django_db(transaction=True)
+def test_the_same_key_sent_twice_at_once_registers_once(tree, users, event, shelters):
+    import threading
+
+    from django.db import connection
+
+    from yingji.core.framework import operations
+    from yingji.shelters import services
+
+    site = services.activate(users["staff"], shelters[1], event=event)
+    op = operations.get("shelter-activations", "check-in")
+    data = {"head_name": "刘建国", "head_id_number": "", "village": str(tree["va"].pk), "members": "王秀兰，，配偶"}
+    results, barrier = [None, None], threading.Barrier(2)
+
+    def send(i):
+        try:
+            barrier.wait()
+            record = Activation.objects.get(pk=site.pk)
+            results[i] = operations.perform_once(op, users["staff"], record, data, None, "same-key-0000-1111")
+        except Exception as exc:  # an IntegrityError here would be the 500 the key must not give
+            results[i] = repr(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert all(isinstance(r, tuple) for r in results), results
+    assert sorted(r[1] is None for r in results) == [False, True]  # one taken, one replayed
+    assert Household.objects.filter(event=event).count() == 1

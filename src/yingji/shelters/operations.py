@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from yingji.core.framework import operations
 from yingji.core.framework.operations import Operation, OperationForm
+from yingji.core.framework.widgets import ChecklistWidget
 from yingji.shelters import services
 from yingji.shelters.choices import FLAG_HINTS, FLAGS, LogKind, Relation
 from yingji.shelters.workflow import OPERATORS
@@ -60,7 +61,7 @@ class CheckInForm(OperationForm):
     phone = forms.CharField(max_length=20, required=False, label="联系电话")
     village = forms.ModelChoiceField(queryset=None, label="户籍村（社区）", error_messages={"required": "请选择户籍村（社区）"})
     head_flags = forms.MultipleChoiceField(choices=FLAG_CHOICES, required=False, label="户主特殊需求",
-                                           widget=forms.CheckboxSelectMultiple)
+                                           widget=ChecklistWidget())
     head_medication = forms.CharField(max_length=200, required=False, label="户主常用药品")
     members = forms.CharField(required=False, label="其他家庭成员", widget=forms.Textarea(attrs={"rows": 4}),
                               help_text="每行一人：姓名，身份证号码，关系（配偶/子女/父母/其他），特殊需求（用、分隔），常用药品")
@@ -77,7 +78,6 @@ class CheckInForm(OperationForm):
         if self.record is not None:  # people come from the county the event is in
             villages = villages.filter(path__startswith=self.record.event.region.path)
         self.fields["village"].queryset = villages
-        self.fields["head_flags"].widget.attrs["class"] = "form-check-input"
 
     def clean_head_id_number(self):
         from django.utils import timezone
@@ -125,7 +125,7 @@ class MemberForm(OperationForm):
     id_number = forms.CharField(max_length=18, required=False, label="身份证号码", help_text="无证件的可不填")
     relation = forms.ChoiceField(choices=[c for c in Relation.choices if c[0] != Relation.HEAD], label="与户主关系")
     flags = forms.MultipleChoiceField(choices=FLAG_CHOICES, required=False, label="特殊需求",
-                                      widget=forms.CheckboxSelectMultiple)
+                                      widget=ChecklistWidget())
     medication = forms.CharField(max_length=200, required=False, label="常用药品")
     birth_year = forms.IntegerField(min_value=1900, max_value=2100, required=False, label="出生年份",
                                     help_text="无身份证号码时填写")
