@@ -201,8 +201,12 @@ def _takes_figures(report) -> bool:
         and bool(services.figure_sources())
 
 
+def _taken(report) -> dict:
+    return getattr(report, "taken_figures", None) or services.sourced_figures(report)
+
+
 def _taken_message(report) -> str:
-    taken = services.sourced_figures(report)
+    taken = _taken(report)
     names = "、".join(f"{services.rules().name(code)} {value}" for code, (_, value) in taken.items())
     return f"已按{'、'.join(sorted({label for label, _ in taken.values()}))}取数：{names}（草稿已保存）"
 
@@ -318,7 +322,7 @@ operations.register(
                       "村级报告和收到的下级副本没有可取的数据（409）",
               message=_taken_message,
               next_url=lambda r, _: reverse("record_operation", args=["disaster-reports", r.pk, "submit"]),
-              result=lambda r: {"figures": {c: v for c, (_, v) in services.sourced_figures(r).items()}}),
+              result=lambda r: {"figures": {c: v for c, (_, v) in _taken(r).items()}}),
     Operation("disaster-reports", "roll-up", "汇总下级", roll_up, record_button=True, roles=RECEIVERS,
               offered=lambda r: r.level != "village" and _editable(r), refusal=_not_a_copy,
               summary="按下级已提交的报告汇总本单位数据（乡镇汇总各村，县级汇总各乡镇并保留分乡镇数据）",

@@ -482,7 +482,9 @@ def take_figures(user, report: DisasterReport, figures: dict | None = None, text
     if not taken:
         raise Conflict("本单位的报告没有可取的登记数据")
     base.update({code: value for code, (_, value) in taken.items()})
-    return save_entry(user, report, base, text)
+    report = save_entry(user, report, base, text)
+    report.taken_figures = taken  # what the answer reports, without asking the sources again
+    return report
 
 
 # ---- the incident link ----------------------------------------------------------------------------------

@@ -308,15 +308,19 @@ def _event_people(event, exclude: Household | None = None, like=None) -> list[di
     """The event's registered people; with ``like`` (people just registered), only those who could pair
     with one of them: every sign of duplicates.py needs the same ID number or the same name, so the desk's
     check does not read the whole event (20,000 people in a large flood) at each check-in."""
-    qs = Evacuee.objects.filter(household__event=event, household__anonymised_at__isnull=True).select_related(
-        "household__activation")
+    qs = Evacuee.objects.filter(household__event=event, household__anonymised_at__isnull=True)
     if exclude is not None:
         qs = qs.exclude(household=exclude)
     if like is not None:
         names = {p.name for p in like if p.name}
         numbers = {p.id_number for p in like if p.id_number}
         qs = qs.filter(Q(name__in=names) | Q(id_number__in=numbers))
-    return [_as_dict(p) for p in qs]
+    # plain rows, not model instances: the whole event's list reads 20,000 people in a large flood
+    rows = qs.values_list("pk", "household_id", "name", "id_number", "phone", "household__phone", "household__village",
+                          "birth_year", "household__activation__name", "household__card_number")
+    return [{"key": pk, "household": h, "name": name, "id_number": number, "phone": phone or h_phone,
+             "village": village, "birth_year": year, "shelter": shelter, "card_number": card}
+            for pk, h, name, number, phone, h_phone, village, year, shelter, card in rows]
 
 
 def duplicate_candidates(event, user=None) -> list[duplicates.Candidate]:
@@ -367,14 +371,13 @@ def report_figures(event) -> dict[str, dict[str, int]]:
     def row(code):
         return out.setdefault(code, {"relocated_concentrated": 0, "relocated_concentrated_current": 0, "shelter_sites": 0})
 
-    villages = {}
-    people = (Evacuee.objects.filter(household__event=event).values("household__village", "household__state")
-              .annotate(n=Count("pk")))
+    people = list(Evacuee.objects.filter(household__event=event).values("household__village", "household__state")
+                  .annotate(n=Count("pk")).order_by())
+    # the home villages with their townships, in one query (a village's parent is its township)
+    villages = {r.pk: _township_of(r) for r in Region.objects.filter(
+        pk__in={r["household__village"] for r in people}).select_related("parent")}
     for r in people:
-        vid = r["household__village"]
-        if vid not in villages:
-            villages[vid] = _township_of(Region.objects.get(pk=vid))
-        town = villages[vid]
+        town = villages[r["household__village"]]
         for code in ("", town.code if town else None):
             if code is None:
                 continue
