@@ -214,6 +214,9 @@ def check_in(user, activation: Activation, *, head_name, village, head_id_number
         raise Conflict("安置点已结束运行，不能再登记入住")
     others = parse_members(members) if isinstance(members, str) else list(members or [])
     need = 1 + len(others)
+    # One check-in at a time per shelter (two desks at once): the room left and the first check-in's
+    # 开始运行 are read after the other's commit, so neither overfills it nor fails on the transition.
+    list(Activation.objects.select_for_update().filter(pk=activation.pk).values_list("pk", flat=True))
     activation.refresh_from_db()
     if activation.occupants + need > activation.capacity_people and not allow_over:
         raise Conflict(full_message(activation, need))
@@ -276,6 +279,7 @@ def transfer(user, household: Household, *, target: Activation, zone="", room=""
     if target.state == ActivationState.CLOSED:
         raise Conflict(f"{target.name}已结束运行")
     need = household.members.count()
+    list(Activation.objects.select_for_update().filter(pk=target.pk).values_list("pk", flat=True))  # as check_in
     target.refresh_from_db()
     if target.occupants + need > target.capacity_people:
         raise Conflict(full_message(target, need))
