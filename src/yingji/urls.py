@@ -27,6 +27,7 @@ registry_urls = [
     path("<int:pk>/attachments/", core.AttachmentUploadView.as_view(), name="registry_attach"),
     path("<int:pk>/transition/", core.TransitionView.as_view(), name="registry_transition"),
     path("<int:pk>/documents/<slug:name>.docx", core.DocumentView.as_view(), name="registry_document"),
+    path("<int:pk>/documents/<slug:name>.<slug:extension>", core.DocumentView.as_view(), name="registry_document_as"),
     path("do/<slug:name>/", OperationView.as_view(), name="operation"),
     path("<int:pk>/do/<slug:name>/", OperationView.as_view(), name="record_operation"),
 ]

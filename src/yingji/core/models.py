@@ -14,11 +14,12 @@ from yingji.core.framework.models import (
     NumberSequence,
     ScopedPart,
     ScopedQuerySet,
+    SubmissionKey,
     ToDo,
     TransitionLog,
     attachment_path,
 )
 
 __all__ = ["Attachment", "DomainModel", "GeoPoint", "GeoShape", "ImportJob", "JobRun", "LiveEvent", "Notification",
-           "NumberSequence", "Organization", "Person", "Region", "ScopedPart", "ScopedQuerySet", "ToDo",
+           "NumberSequence", "Organization", "Person", "Region", "ScopedPart", "ScopedQuerySet", "SubmissionKey", "ToDo",
            "TransitionLog", "User", "attachment_path"]

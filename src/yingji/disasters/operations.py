@@ -99,6 +99,11 @@ class ReportForm(OperationForm):
         self.fields["photos"] = PhotosField(required=False, label="现场照片",
                                             help_text="已启动应急响应的，县级报告须附照片不少于 3 张")
         self.fields["photos"].widget.attrs.update({"capture": "environment", "class": "form-control form-control-lg"})
+        if report is not None and services.unit_key(report) is not None and not report.event.received_from:
+            for source in services.figure_sources():
+                for code in source.codes:
+                    if f"f_{code}" in self.fields:
+                        self.fields[f"f_{code}"].help_text = f"由{source.label}取数，不必手填"
         if report is not None and self.is_bound:
             self._ask_explanations(report)
 
@@ -125,6 +130,16 @@ class ReportForm(OperationForm):
             if part not in sent:
                 cleaned.pop(part, None)
         return cleaned
+
+    def sources(self):
+        """The figure sources this report may take (取数), each with the 快报 group its figures are in, so
+        the phone page puts the button beside them; their fields say where the number comes from."""
+        report = self.record
+        if report is None or services.unit_key(report) is None or report.event.received_from:
+            return []
+        return [{"label": s.label, "group": ui.group_of(s.codes[0]),
+                 "url": reverse("record_operation", args=["disaster-reports", report.pk, "take-figures"])}
+                for s in services.figure_sources()]
 
     def groups(self):
         """The figure fields by 快报 group, for the phone page."""
@@ -172,6 +187,28 @@ def fill(user, report, **data):
     report = services.save_entry(user, report, services.to_numbers(report.figures) if figures is None else figures, text)
     _attach(user, report, photos)
     return report
+
+
+def take_figures(user, report, **data):
+    figures, text, _, photos = _inputs(data)
+    report = services.take_figures(user, report, figures, text)
+    _attach(user, report, photos)
+    return report
+
+
+def _takes_figures(report) -> bool:
+    return _editable(report) and not report.event.received_from and services.unit_key(report) is not None \
+        and bool(services.figure_sources())
+
+
+def _taken(report) -> dict:
+    return getattr(report, "taken_figures", None) or services.sourced_figures(report)
+
+
+def _taken_message(report) -> str:
+    taken = _taken(report)
+    names = "、".join(f"{services.rules().name(code)} {value}" for code, (_, value) in taken.items())
+    return f"已按{'、'.join(sorted({label for label, _ in taken.values()}))}取数：{names}（草稿已保存）"
 
 
 def submit(user, report, **data):
@@ -279,6 +316,13 @@ operations.register(
               summary="提交上级：先核查数据（错误返回 400 并指明指标；累计数下降或激增须在 explain_<指标> 中书面说明）",
               message=lambda r: f"已提交{r.unit_name}{r.get_kind_display()}", next_url=lambda r, _: _page(r),
               result=lambda r: {"state": r.state, "explanations": r.explanations}),
+    Operation("disaster-reports", "take-figures", "从登记取数", take_figures, form=ReportForm, record_button=True,
+              roles=REPORTERS, permission="disasters.add_disasterreport", refusal=_not_a_copy, offered=_takes_figures,
+              summary="保存草稿，并以其他业务的登记数据（如避灾安置的集中安置人口、集中安置点数）替换相应指标；"
+                      "村级报告和收到的下级副本没有可取的数据（409）",
+              message=_taken_message,
+              next_url=lambda r, _: reverse("record_operation", args=["disaster-reports", r.pk, "submit"]),
+              result=lambda r: {"figures": {c: v for c, (_, v) in _taken(r).items()}}),
     Operation("disaster-reports", "roll-up", "汇总下级", roll_up, record_button=True, roles=RECEIVERS,
               offered=lambda r: r.level != "village" and _editable(r), refusal=_not_a_copy,
               summary="按下级已提交的报告汇总本单位数据（乡镇汇总各村，县级汇总各乡镇并保留分乡镇数据）",

@@ -438,6 +438,55 @@ def check_receiver(user, report: DisasterReport) -> str | None:
     return None
 
 
+# ---- figures taken from other apps' records (取数: 集中安置 from the shelters' registrations) --------------
+
+def figure_sources() -> list:
+    """The sources other apps declare for the 灾情 report (``figure_sources`` on their AppConfig)."""
+    from yingji.core.framework.contributions import figure_sources as declared
+
+    known = rules().indicators
+    return [s for s in declared("disaster-report") if any(c in known for c in s.codes)]
+
+
+def unit_key(report: DisasterReport) -> str | None:
+    """The key a source's figures are under for ``report``'s unit: "" for the county, the township's
+    code; None where sources give nothing (a village, a copy received from below)."""
+    if report.level == ReportLevel.COUNTY:
+        return ""
+    if report.level == ReportLevel.TOWNSHIP:
+        return report.region.code
+    return None
+
+
+def sourced_figures(report: DisasterReport) -> dict[str, tuple[str, int]]:
+    """What the sources give for ``report``'s unit now: {figure code: (source label, number)}."""
+    from yingji.core.framework.contributions import resolve
+
+    key = unit_key(report)
+    if key is None:
+        return {}
+    known = rules().indicators
+    out = {}
+    for source in figure_sources():
+        unit = resolve(source.provider)(report.event).get(key, {})
+        for code in source.codes:
+            if code in known:
+                out[code] = (source.label, int(unit.get(code, 0)))
+    return out
+
+
+def take_figures(user, report: DisasterReport, figures: dict | None = None, text: dict | None = None) -> DisasterReport:
+    """Save the draft (what was typed, when given) with the sourced figures in place of any typed ones."""
+    base = to_numbers(report.figures) if figures is None else dict(figures)
+    taken = sourced_figures(report)
+    if not taken:
+        raise Conflict("本单位的报告没有可取的登记数据")
+    base.update({code: value for code, (_, value) in taken.items()})
+    report = save_entry(user, report, base, text)
+    report.taken_figures = taken  # what the answer reports, without asking the sources again
+    return report
+
+
 # ---- the incident link ----------------------------------------------------------------------------------
 
 INCIDENT_FIGURES = {"deaths": "deaths", "missing": "missing", "relocated_total": "relocated",

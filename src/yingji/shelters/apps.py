@@ -1,4 +1,4 @@
-from yingji.core.framework.contributions import DemoStep, MenuEntry, PeriodicJob, YingjiAppConfig
+from yingji.core.framework.contributions import DemoStep, FigureSource, MenuEntry, PeriodicJob, YingjiAppConfig
 
 
 class SheltersConfig(YingjiAppConfig):
@@ -24,6 +24,9 @@ class SheltersConfig(YingjiAppConfig):
     }
     periodic_jobs = (PeriodicJob("shelter-retention", "yingji.shelters.tasks.anonymise_expired", 24 * 3600),)
     demo = DemoStep("yingji.shelters.demo:load", order=67)
+    # The 灾情 report's 集中安置 figures come from the registrations (disasters reads this; it never imports shelters).
+    figure_sources = (FigureSource("disaster-report", "安置登记", ("relocated_concentrated", "shelter_sites"),
+                                   "yingji.shelters.services:report_figures"),)
     engines = ("capacity", "duplicates", "rules")
     # The 户主's and a member's special needs are one choice set (head_flags and flags in the schema).
     api_enum_names = {"EvacueeFlagEnum": "yingji.shelters.operations.FLAG_CHOICES"}

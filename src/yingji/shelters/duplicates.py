@@ -54,14 +54,14 @@ def _keys(person: dict) -> list[tuple[str, tuple]]:
 
 def candidates(people: list[dict]) -> list[Candidate]:
     """Every pair of people sharing a sign, once per pair (the first sign in REASONS order names it)."""
-    groups: dict[tuple, list[dict]] = defaultdict(list)
+    groups: dict[str, dict[tuple, list[dict]]] = {reason: defaultdict(list) for reason in REASONS}
     for person in people:
         for reason, key in _keys(person):
-            groups[(reason, key)].append(person)
+            groups[reason][key].append(person)
     seen, out = set(), []
     for reason in REASONS:
-        for (r, _), members in groups.items():
-            if r != reason or len(members) < 2:
+        for members in groups[reason].values():
+            if len(members) < 2:
                 continue
             for i, a in enumerate(members):
                 for b in members[i + 1:]:

@@ -64,6 +64,9 @@ class ShelterRule(DomainModel):
             raise ValidationError({"key": f"没有名为“{self.key}”的规则；可选：{'、'.join(known)}"})
         if self.value is not None and self.value <= 0:
             raise ValidationError({"value": "数值应大于 0"})
+        if self.key == "lookup_min_tail" and self.value is not None and (self.value < rules.MIN_TAIL_FLOOR
+                                                                          or self.value != int(self.value)):
+            raise ValidationError({"value": f"寻亲查询至少输入的位数应为不少于 {rules.MIN_TAIL_FLOOR} 的整数"})
 
 
 class Activation(ScopedPart, GeoPoint):

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from yingji.core.framework import operations
 from yingji.core.framework.operations import Operation, OperationForm
+from yingji.core.framework.widgets import ChecklistWidget
 from yingji.shelters import services
 from yingji.shelters.choices import FLAG_HINTS, FLAGS, LogKind, Relation
 from yingji.shelters.workflow import OPERATORS
@@ -60,7 +61,7 @@ class CheckInForm(OperationForm):
     phone = forms.CharField(max_length=20, required=False, label="联系电话")
     village = forms.ModelChoiceField(queryset=None, label="户籍村（社区）", error_messages={"required": "请选择户籍村（社区）"})
     head_flags = forms.MultipleChoiceField(choices=FLAG_CHOICES, required=False, label="户主特殊需求",
-                                           widget=forms.CheckboxSelectMultiple)
+                                           widget=ChecklistWidget())
     head_medication = forms.CharField(max_length=200, required=False, label="户主常用药品")
     members = forms.CharField(required=False, label="其他家庭成员", widget=forms.Textarea(attrs={"rows": 4}),
                               help_text="每行一人：姓名，身份证号码，关系（配偶/子女/父母/其他），特殊需求（用、分隔），常用药品")
@@ -77,7 +78,6 @@ class CheckInForm(OperationForm):
         if self.record is not None:  # people come from the county the event is in
             villages = villages.filter(path__startswith=self.record.event.region.path)
         self.fields["village"].queryset = villages
-        self.fields["head_flags"].widget.attrs["class"] = "form-check-input"
 
     def clean_head_id_number(self):
         from django.utils import timezone
@@ -125,7 +125,7 @@ class MemberForm(OperationForm):
     id_number = forms.CharField(max_length=18, required=False, label="身份证号码", help_text="无证件的可不填")
     relation = forms.ChoiceField(choices=[c for c in Relation.choices if c[0] != Relation.HEAD], label="与户主关系")
     flags = forms.MultipleChoiceField(choices=FLAG_CHOICES, required=False, label="特殊需求",
-                                      widget=forms.CheckboxSelectMultiple)
+                                      widget=ChecklistWidget())
     medication = forms.CharField(max_length=200, required=False, label="常用药品")
     birth_year = forms.IntegerField(min_value=1900, max_value=2100, required=False, label="出生年份",
                                     help_text="无身份证号码时填写")
@@ -185,7 +185,7 @@ operations.register(
               next_url=lambda shelter, a: _page("shelter-activations", a),
               result=lambda a: {"activation": a.pk, "capacity_people": a.capacity_people}),
     Operation("shelter-activations", "check-in", "入住登记", check_in, form=CheckInForm, record_button=True, roles=DESK,
-              permission="shelters.add_household", offered=lambda a: a.state != "closed",
+              permission="shelters.add_household", offered=lambda a: a.state != "closed", idempotent=True,
               summary=("按户登记入住（户主和家庭成员、户籍村、特殊需求、分区房间）；身份证号码按 GB 11643 校验，"
                        "无证件的允许登记并标明；容量不足返回 409 并指出最近有空位的安置点；返回疑似重复登记（不自动合并）"),
               message=lambda r: f"已登记入住：安置卡号 {r[0].card_number}" + _warn(r[1]),
@@ -193,21 +193,21 @@ operations.register(
               result=lambda r: {"household": r[0].pk, "card_number": r[0].card_number,
                                 "members": r[0].members.count(), "duplicates": _candidates(r[1])}),
     Operation("shelter-activations", "add-log", "记运行日志", add_log, form=LogForm, record_button=True, roles=DESK,
-              permission="shelters.add_logentry", offered=lambda a: a.state != "closed",
+              permission="shelters.add_logentry", offered=lambda a: a.state != "closed", idempotent=True,
               summary="记一条运行情况日志（值班人员、分区入住、物资、突发情况、巡查）",
               message=lambda e: f"已记录：{e.get_kind_display()}", next_url=lambda a, e: _page("shelter-activations", a),
               result=lambda e: {"entry": e.pk}),
     Operation("shelter-households", "add-member", "添加成员", add_member, form=MemberForm, record_button=True, roles=DESK,
-              permission="shelters.add_evacuee", offered=_in,
+              permission="shelters.add_evacuee", offered=_in, idempotent=True,
               summary="为在住的安置户添加家庭成员；返回疑似重复登记",
               message=lambda r: "已添加成员" + _warn(r[1]), next_url=lambda h, r: _page("shelter-households", h),
               result=lambda r: {"person": r[0].pk, "duplicates": _candidates(r[1])}),
     Operation("shelter-households", "check-out", "离开登记", check_out, form=CheckOutForm, record_button=True, roles=DESK,
-              offered=_in, summary="安置户离开安置点，登记去向；已离开的返回 409",
+              offered=_in, idempotent=True, summary="安置户离开安置点，登记去向；已离开的返回 409",
               message=lambda h: f"已登记离开：{h.card_number}", next_url=lambda h, r: _page("shelter-households", h),
               result=lambda h: {"state": h.state}),
     Operation("shelter-households", "transfer", "转移安置点", transfer, form=TransferForm, record_button=True,
-              roles=OPERATORS, offered=_in,
+              roles=OPERATORS, offered=_in, idempotent=True,
               summary="把安置户转移到同一灾情事件的另一安置点，入住记录连续；目标已满返回 409 并指出最近有空位的安置点",
               message=lambda h: f"已转移到 {h.activation.name}", next_url=lambda h, r: _page("shelter-households", h),
               result=lambda h: {"activation": h.activation_id}),

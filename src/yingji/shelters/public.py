@@ -1,5 +1,6 @@
 """The public 寻亲 page's query (no login): a relative types a name and a part of the person's ID number
-or phone (at least the last 4 characters), and learns only in which shelter the person is — or that
+or phone (its last 4 characters, or more where the
+jurisdiction's 安置规则 say), and learns only in which shelter the person is — or that
 the person has left one. Only events whose search the county has switched on answer. Every query
 counts against per-client and global hourly limits (安置规则), counted in the database so they hold
 across web workers; clients are salted hashes, never IPs."""
@@ -13,8 +14,7 @@ from django.utils import timezone
 from yingji.core.directory.public_forms import Refused, client_hash
 from yingji.shelters import services
 from yingji.shelters.models import ANONYMISED, Evacuee, FamilySearch, LookupAttempt
-
-MIN_TAIL = 4
+from yingji.shelters.rules import MIN_TAIL_FLOOR
 
 
 def events():
@@ -32,9 +32,10 @@ def lookup(*, ip: str, event_id, name: str, tail: str) -> list[dict]:
         raise Refused("请选择开放寻亲查询的灾情事件")
     if not name or name == ANONYMISED:
         raise Refused("请填写要查找的人的姓名")
-    if len(tail) < MIN_TAIL or not tail.replace("X", "").isdigit():
-        raise Refused(f"请填写身份证号码或手机号码的后 {MIN_TAIL} 位或更多（数字）")
     table = services.rules_for(event.region)
+    least = max(MIN_TAIL_FLOOR, int(table["lookup_min_tail"].value))  # 安置规则: a jurisdiction may ask for more
+    if len(tail) < least or not tail.replace("X", "").isdigit():
+        raise Refused(f"请填写身份证号码或手机号码的后 {least} 位或更多（数字）")
     client, now = client_hash(ip), timezone.now()
     hour = now - datetime.timedelta(hours=1)
     if LookupAttempt.objects.filter(client_hash=client, at__gte=hour).count() >= int(table["lookup_per_client_per_hour"].value):

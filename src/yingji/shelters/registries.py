@@ -3,6 +3,7 @@ shown only to the roles that register and look after people; everyone else reads
 path (list and record pages, the API, exports, the history)."""
 
 from yingji.core.framework.registry import PointColour, Registry, register
+from yingji.shelters.documents import ACTIVATION_DOCUMENTS, HOUSEHOLD_DOCUMENTS
 from yingji.shelters.models import Activation, Evacuee, Household, LogEntry, ShelterRule, Stay
 from yingji.shelters.workflow import ACTIVATION_FLOW
 
@@ -16,6 +17,12 @@ def _a_village():  # the generic tests' sample household comes from some village
     return Region.objects.filter(level="village").order_by("code").first()
 
 
+def _summary(activation):
+    from yingji.shelters.services import activation_summary
+
+    return activation_summary(activation)
+
+
 OCCUPANCY_COLOURS = {"red": "#d9001b", "amber": "#f7ba1e", "green": "#389e0d"}
 
 register(Registry(
@@ -25,7 +32,8 @@ register(Registry(
     search_fields=["name", "commander"], filter_fields=["state", "occupancy", "event"],
     natural_key=("id",), select_related=("shelter", "event"), allow_create=False,
     form_fields=["commander", "phone", "zones", "note"],
-    workflow=ACTIVATION_FLOW, locked_states=frozenset({"closed"}),
+    workflow=ACTIVATION_FLOW, locked_states=frozenset({"closed"}), documents=ACTIVATION_DOCUMENTS,
+    summary=lambda a: _summary(a),
     point_colour=PointColour("occupancy", OCCUPANCY_COLOURS),
     description=("安置点运行：避难场所为灾情事件应急启用后的运行记录（已启用 → 运行中 → 安置运行结束）；可用容量按有效避难面积 ÷ "
                  "人均面积定额计算，在住人数随入住、离开和转移实时更新，地图上按占用着色（绿：有空位，黄：接近满员，红：满员）。"),
@@ -44,7 +52,7 @@ register(Registry(
     search_fields=["card_number", "zone", "room"], filter_fields=["state", "activation", "event"],
     natural_key=("card_number",), select_related=("activation", "village", "event"), allow_create=False,
     form_fields=["zone", "room", "pets", "needs"],
-    example={"village": _a_village, "head_id_number": ""},
+    example={"village": _a_village, "head_id_number": ""}, documents=HOUSEHOLD_DOCUMENTS,
     personal_fields=("head_name", "head_id_number", "phone", "needs", "destination"), personal_roles=PERSONAL,
     description=("安置户（受灾群众安置登记表、居民安置卡）：在安置点入住登记生成，离开时登记去向，可转移到同一事件的其他安置点"
                  "（入住记录连续）；户主姓名、身份证号码和电话仅登记和管理安置的角色可见。"),

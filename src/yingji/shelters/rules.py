@@ -13,6 +13,8 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from importlib import resources
 
+MIN_TAIL_FLOOR = 4  # the public search's tail may be set longer by a jurisdiction, never shorter than this
+
 
 @dataclass(frozen=True)
 class Rule:

@@ -10,7 +10,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from yingji.core.framework import numbering
@@ -111,14 +111,40 @@ def refresh_counts(activation: Activation) -> Activation:
 
 
 def nearest_with_room(activation: Activation, need: int = 1):
-    """(activation, km) of the nearest other open shelter of the same event with room for ``need``."""
-    others = Activation.objects.filter(event=activation.event, state__in=OPEN).exclude(pk=activation.pk)
-    sites = [capacity.Site(a.pk, a.name, a.lon, a.lat, a.free) for a in others]
-    found = capacity.nearest_with_room(capacity.Site(activation.pk, activation.name, activation.lon, activation.lat,
-                                                     activation.free), sites, need)
-    if found is None:
+    """(activation, leg) of the other open shelter of the same event with room for ``need`` that is
+    soonest reached from ``activation``: by road time over this installation's road network (the
+    logistics routing engine, as dispatch uses it), by a straight-line estimate where no network is
+    loaded or it does not connect the two (``leg.method`` says which). None when none has room."""
+    from yingji.logistics import routing
+    from yingji.resources.dispatch import road_network
+
+    if activation.lon is None or activation.lat is None:
         return None
-    return others.get(pk=found[0].key), found[1]
+    others = {a.pk: a for a in Activation.objects.filter(event=activation.event, state__in=OPEN)
+              .exclude(pk=activation.pk).exclude(lon=None).exclude(lat=None) if a.free >= need}
+    legs = routing.nearest(road_network(), activation.lon, activation.lat,
+                           [{"id": pk, "lon": a.lon, "lat": a.lat} for pk, a in others.items()], n=1,
+                           with_routes=False)
+    return (others[legs[0].id], legs[0]) if legs else None
+
+
+def how_far(leg) -> str:
+    """A leg as the desk reads it, saying how it was measured."""
+    if leg.method == "road":
+        return f"路网行程约 {max(1, round(leg.minutes))} 分钟，{leg.metres / 1000:.1f} 公里"
+    return f"直线距离约 {leg.metres / 1000:.1f} 公里（未载入路网或路网不连通，按直线估算）"
+
+
+def activation_summary(activation: Activation) -> list:
+    """The activation page's summary: its room, and once it is amber or red the nearest shelter with room."""
+    lines = [f"可用容量 {activation.capacity_people} 人，在住 {activation.occupants} 人（{activation.households_in} 户），"
+             f"空位 {activation.free} 人；累计安置 {activation.total_people} 人"]
+    if activation.state in OPEN and activation.occupancy != "green":
+        nearest = nearest_with_room(activation)
+        lines.append(f"{'已满员' if activation.occupancy == 'red' else '接近满员'}，"
+                     + (f"最近有空位的安置点：{nearest[0].name}（{how_far(nearest[1])}，空位 {nearest[0].free} 人）"
+                        if nearest else "本事件暂无其他有空位的安置点"))
+    return [("安置容量", lines)]
 
 
 def full_message(activation: Activation, need: int) -> str:
@@ -126,8 +152,8 @@ def full_message(activation: Activation, need: int) -> str:
     nearest = nearest_with_room(activation, need)
     if nearest is None:
         return text + "；本事件暂无其他有空位的安置点，请启用新的安置点"
-    other, km = nearest
-    return text + f"；最近有空位的安置点：{other.name}（约 {km:.1f} 公里，空位 {other.free} 人）"
+    other, leg = nearest
+    return text + f"；最近有空位的安置点：{other.name}（{how_far(leg)}，空位 {other.free} 人）"
 
 
 # ---- 运行日志 ----------------------------------------------------------------------------------------
@@ -188,6 +214,9 @@ def check_in(user, activation: Activation, *, head_name, village, head_id_number
         raise Conflict("安置点已结束运行，不能再登记入住")
     others = parse_members(members) if isinstance(members, str) else list(members or [])
     need = 1 + len(others)
+    # One check-in at a time per shelter (two desks at once): the room left and the first check-in's
+    # 开始运行 are read after the other's commit, so neither overfills it nor fails on the transition.
+    list(Activation.objects.select_for_update().filter(pk=activation.pk).values_list("pk", flat=True))
     activation.refresh_from_db()
     if activation.occupants + need > activation.capacity_people and not allow_over:
         raise Conflict(full_message(activation, need))
@@ -207,7 +236,8 @@ def check_in(user, activation: Activation, *, head_name, village, head_id_number
 
         workflow.apply(user, activation, "start", comment="首户入住", system=True)
     refresh_counts(activation)
-    found = duplicates.candidates_for([_as_dict(p) for p in people], _event_people(activation.event, exclude=household))
+    found = duplicates.candidates_for([_as_dict(p) for p in people],
+                                      _event_people(activation.event, exclude=household, like=people))
     return household, found
 
 
@@ -221,7 +251,8 @@ def add_member(user, household: Household, *, name, id_number="", relation=Relat
     person.save()
     Stay.objects.filter(household=household, left_at__isnull=True).update(people=F("people") + 1)
     refresh_counts(household.activation)
-    return person, duplicates.candidates_for([_as_dict(person)], _event_people(household.event, exclude=household))
+    return person, duplicates.candidates_for([_as_dict(person)],
+                                             _event_people(household.event, exclude=household, like=[person]))
 
 
 def check_out(user, household: Household, *, destination) -> Household:
@@ -248,6 +279,7 @@ def transfer(user, household: Household, *, target: Activation, zone="", room=""
     if target.state == ActivationState.CLOSED:
         raise Conflict(f"{target.name}已结束运行")
     need = household.members.count()
+    list(Activation.objects.select_for_update().filter(pk=target.pk).values_list("pk", flat=True))  # as check_in
     target.refresh_from_db()
     if target.occupants + need > target.capacity_people:
         raise Conflict(full_message(target, need))
@@ -276,12 +308,23 @@ def _as_dict(p: Evacuee) -> dict:
             "shelter": h.activation.name, "card_number": h.card_number}
 
 
-def _event_people(event, exclude: Household | None = None) -> list[dict]:
-    qs = Evacuee.objects.filter(household__event=event, household__anonymised_at__isnull=True).select_related(
-        "household__activation")
+def _event_people(event, exclude: Household | None = None, like=None) -> list[dict]:
+    """The event's registered people; with ``like`` (people just registered), only those who could pair
+    with one of them: every sign of duplicates.py needs the same ID number or the same name, so the desk's
+    check does not read the whole event (20,000 people in a large flood) at each check-in."""
+    qs = Evacuee.objects.filter(household__event=event, household__anonymised_at__isnull=True)
     if exclude is not None:
         qs = qs.exclude(household=exclude)
-    return [_as_dict(p) for p in qs]
+    if like is not None:
+        names = {p.name for p in like if p.name}
+        numbers = {p.id_number for p in like if p.id_number}
+        qs = qs.filter(Q(name__in=names) | Q(id_number__in=numbers))
+    # plain rows, not model instances: the whole event's list reads 20,000 people in a large flood
+    rows = qs.values_list("pk", "household_id", "name", "id_number", "phone", "household__phone", "household__village",
+                          "birth_year", "household__activation__name", "household__card_number")
+    return [{"key": pk, "household": h, "name": name, "id_number": number, "phone": phone or h_phone,
+             "village": village, "birth_year": year, "shelter": shelter, "card_number": card}
+            for pk, h, name, number, phone, h_phone, village, year, shelter, card in rows]
 
 
 def duplicate_candidates(event, user=None) -> list[duplicates.Candidate]:
@@ -332,14 +375,13 @@ def report_figures(event) -> dict[str, dict[str, int]]:
     def row(code):
         return out.setdefault(code, {"relocated_concentrated": 0, "relocated_concentrated_current": 0, "shelter_sites": 0})
 
-    villages = {}
-    people = (Evacuee.objects.filter(household__event=event).values("household__village", "household__state")
-              .annotate(n=Count("pk")))
+    people = list(Evacuee.objects.filter(household__event=event).values("household__village", "household__state")
+                  .annotate(n=Count("pk")).order_by())
+    # the home villages with their townships, in one query (a village's parent is its township)
+    villages = {r.pk: _township_of(r) for r in Region.objects.filter(
+        pk__in={r["household__village"] for r in people}).select_related("parent")}
     for r in people:
-        vid = r["household__village"]
-        if vid not in villages:
-            villages[vid] = _township_of(Region.objects.get(pk=vid))
-        town = villages[vid]
+        town = villages[r["household__village"]]
         for code in ("", town.code if town else None):
             if code is None:
                 continue

@@ -30,6 +30,8 @@ channels``            YINGJI_NOTIFY_CHANNELS)
                       warehouses and shelters in the 就近资源 search
 ``supply_sources``    resources/dispatch.py: stock beside the warehouses' that material
                       allocation (物资调度) may ship from
+``figure_sources``    the app that owns the report named by ``target`` (disasters' 灾情 report:
+                      :func:`figure_sources`), offered as a 取数 button on the report's form
 ====================  =============================================================
 
 Adding an app is adding its folder; no central file changes. See docs/architecture.md, "App
@@ -166,6 +168,18 @@ class SupplySource:
     label: str
     supplies: str
     commit: str
+class FigureSource:
+    """Figures an app computes from its own records for a report another (lower) app owns, so that
+    they are taken, not typed: ``target`` names the report ("disaster-report": the 灾情 report of
+    yingji.disasters), ``codes`` the report's figures it gives, ``provider`` ("module:function") is
+    called with the report's subject (the 灾情事件) and returns ``{unit code: {figure code: number}}``
+    (a unit's region code; ``""`` for the whole county). The owner of the report reads the sources
+    with :func:`figure_sources` and never imports the app that declares them."""
+
+    target: str
+    label: str
+    codes: tuple[str, ...]
+    provider: str
 
 
 class YingjiAppConfig(AppConfig):
@@ -190,6 +204,7 @@ class YingjiAppConfig(AppConfig):
     notification_channels: ClassVar[tuple[NotificationChannel, ...]] = ()  # SMS, e-mail … beside in-app
     nearest_sources: ClassVar[tuple[NearestSource, ...]] = ()  # more kinds for the 就近资源 search
     supply_sources: ClassVar[tuple[SupplySource, ...]] = ()  # more stock for material allocation
+    figure_sources: ClassVar[tuple[FigureSource, ...]] = ()  # figures for another app's report (取数)
 
     @classmethod
     def engine_modules(cls) -> list[str]:
@@ -296,6 +311,11 @@ def nearest_sources() -> dict[str, NearestSource]:
 def supply_sources() -> dict[str, SupplySource]:
     """Every app's contributed stock for material allocation, by key, in app order."""
     return _keyed("supply_sources")
+
+
+def figure_sources(target: str) -> list[FigureSource]:
+    """The figure sources every app declares for the report ``target``, apps in order."""
+    return [s for config in apps() for s in config.figure_sources if s.target == target]
 
 
 def beat_schedule() -> dict[str, dict]:

@@ -128,6 +128,21 @@ class OfficialDocument:
             _font(cells[1].paragraphs[0].add_run(_xml(value) or "—"), BODY_FONT, TABLE_PT)
         return table
 
+    def table(self, headers: list[str], rows: list[list], *, size: float = 10.5):
+        """A ruled table with a bold header row (a register's columns: 登记表, 清单); ``size`` in points
+        (五号 10.5 by default, so that a register's many columns fit the 版心)."""
+        table = self.doc.add_table(rows=1, cols=len(headers))
+        table.style = "Table Grid"
+        for cell, text in zip(table.rows[0].cells, headers, strict=True):
+            cell.paragraphs[0].paragraph_format.line_spacing = None
+            _font(cell.paragraphs[0].add_run(_xml(text)), BODY_FONT, size, bold=True)
+        for row in rows:
+            cells = table.add_row().cells
+            for cell, value in zip(cells, row, strict=True):
+                cell.paragraphs[0].paragraph_format.line_spacing = None
+                _font(cell.paragraphs[0].add_run(_xml(value)), BODY_FONT, size)
+        return table
+
     def signature(self, signer: str, when=None):
         when = when or timezone.localdate()
         for text in (signer, f"{when.year}年{when.month}月{when.day}日"):

@@ -228,6 +228,27 @@ class Attachment(models.Model):
         return Path(self.original_name).suffix.lower() in (".jpg", ".jpeg", ".png", ".gif", ".webp")
 
 
+class SubmissionKey(models.Model):
+    """One use of an operation's idempotency key (the hidden field of its page form, or the API's
+    Idempotency-Key header): the operation it took and its first answer, so that the same submission
+    sent again (a phone resending after a dropped connection) is answered the same, not taken twice.
+    The key is unique: two sends racing each other write once (the second waits, then replays)."""
+
+    key = models.CharField("提交标识", max_length=64, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="提交人", on_delete=models.CASCADE, related_name="+")
+    operation = models.CharField("操作", max_length=120)  # "<registry>/<name>"
+    record_pk = models.CharField("记录", max_length=64, blank=True)
+    answer = models.JSONField("首次回答", default=dict)
+    next_url = models.CharField("页面去向", max_length=500, blank=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "提交标识"
+
+    def __str__(self):
+        return f"{self.operation} {self.key}"
+
+
 class JobRun(models.Model):
     """One run of a background job, so operators can see the scheduler is alive."""
 

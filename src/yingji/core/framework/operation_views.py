@@ -13,7 +13,7 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
@@ -63,7 +63,14 @@ class OperationView(LoginRequiredMixin, View):
         return ""
 
     def page(self, form, *, conflict="", code=200):
+        # An idempotent operation's form carries a key made now; a form shown again after an error keeps
+        # the one it was sent with (nothing was taken, so it is still unused).
+        key = ""
+        if self.op.idempotent:
+            sent = self.request.POST.get(operations.KEY_FIELD, "") if self.request.method == "POST" else ""
+            key = sent if sent and code != 200 else operations.new_key()
         return render(self.request, self.op.template or "operations/form.html", {
+            "idempotency_key": key,
             "op": self.op, "reg": self.op.reg, "obj": self.record, "form": form, "conflict": conflict,
             "next": self.next(), "back": self.next() or self.back(),
             "multipart": form is not None and any(f.widget.needs_multipart_form for f in form.fields.values()),
@@ -74,9 +81,19 @@ class OperationView(LoginRequiredMixin, View):
         form = self.op.form(user=request.user, record=self.record, initial=request.GET.dict()) if self.op.form else None
         return self.page(form)
 
+    def _next_after(self, result) -> str:
+        if self.op.next_url is not None:
+            return self.op.next_url(self.record, result)
+        return self.next() or self.back()
+
     def post(self, request, **kwargs):
         try:
-            result = operations.perform(self.op, request.user, self.record, request.POST, request.FILES)
+            result, replay = operations.perform_once(self.op, request.user, self.record, request.POST, request.FILES,
+                                                     request.POST.get(operations.KEY_FIELD, ""),
+                                                     next_url=self._next_after)
+            if replay is not None:  # sent again (a resend after a dropped connection): nothing taken twice
+                messages.info(request, f"这份表单已提交过，没有重复登记：{replay.answer.get('message', '')}")
+                return self._went(replay.next_url or self.back())
         except InvalidInput as exc:
             return self.page(exc.form, code=400)
         except TransitionError as exc:  # Conflict included: the state forbids it now
@@ -91,9 +108,17 @@ class OperationView(LoginRequiredMixin, View):
             return shown_once_page(request, {"reg": self.op.reg, "obj": self.record, "op": self.op}, done,
                                    [(str(self.record) if self.record is not None else "", self.op.shown_once(result))])
         messages.success(request, done)
-        if self.op.next_url is not None:
-            return redirect(self.op.next_url(self.record, result))
-        return redirect(self.next() or self.back())
+        return self._went(self._next_after(result))
+
+    def _went(self, url: str):
+        """Where the page goes after the operation: a redirect, or for the offline form's script
+        (offline-form.js sends ``X-Yingji-Form: fetch``) the address as JSON, so that the message is
+        still waiting for the page it then opens."""
+        if self.request.headers.get("X-Yingji-Form") == "fetch":
+            from django.http import JsonResponse
+
+            return JsonResponse({"ok": True, "next": url})
+        return redirect(url)
 
 
 def operation_page(registry: str, name: str):
@@ -199,11 +224,16 @@ def _api_handler(op: Operation):
     def handler(self, request, pk=None):
         record = operations.record_for(op, request.user, pk) if op.detail else None
         try:
-            result = operations.perform(op, request.user, record, form_data(request), request.FILES)
+            result, replay = operations.perform_once(op, request.user, record, form_data(request), request.FILES,
+                                                     request.headers.get(operations.KEY_HEADER, ""))
         except InvalidInput as exc:
             return Response(operations.errors_of(exc.form), status=status.HTTP_400_BAD_REQUEST)
         except TransitionError as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        if replay is not None:  # the same Idempotency-Key again: the first answer, nothing taken twice
+            response = Response(replay.answer)
+            response["Idempotent-Replayed"] = "true"
+            return response
         response = Response(operations.answer(op, result))
         if op.shown_once is not None:  # a one-time secret: kept by no cache
             response["Cache-Control"] = "no-store"
@@ -224,7 +254,10 @@ def _api_handler(op: Operation):
     # With files: multipart (JSON still takes every other input); without: JSON or a form post.
     media = (["multipart/form-data", "application/json"] if _multipart(op)
              else ["application/json", "application/x-www-form-urlencoded"])
-    return extend_schema(request={m: body for m in media},
+    parameters = [OpenApiParameter(operations.KEY_HEADER, str, OpenApiParameter.HEADER, required=False,
+                                   description="提交标识（16–64 位字母、数字、- 或 _）：同一标识再次提交时返回首次的回答，"
+                                               "不重复办理（网络中断后重发）")] if op.idempotent else []
+    return extend_schema(request={m: body for m in media}, parameters=parameters,
                          responses={200: answer, 400: OpenApiResponse(OpenApiTypes.OBJECT),
                                     409: OpenApiResponse(OpenApiTypes.OBJECT)},
                          summary=op.label, description=op.summary or op.label)(decorated)

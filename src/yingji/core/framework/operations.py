@@ -25,6 +25,7 @@ TransitionError) → 409 with the reason.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
@@ -104,6 +105,11 @@ class Operation:
     shown_once_names: tuple[tuple[str, str], ...] = ()  # (name, label) of each, for the API schema
     record_button: bool = False  # offered as a button on the generic record page
     offered: Callable[[Any], bool] | None = None  # record -> whether its page offers the button now (state)
+    # Taken at most once per submission: the page form carries a key made when it is rendered (hidden
+    # field ``idempotency_key``), the API takes an ``Idempotency-Key`` header; the same key again is
+    # answered with the first answer and changes nothing (a desk on a phone resending after a dropped
+    # connection). See :func:`perform_once`.
+    idempotent: bool = False
     tags: tuple[str, ...] = field(default_factory=tuple)
 
     @property
@@ -319,6 +325,75 @@ def perform(op: Operation, user, record=None, data=None, files=None):
             form.is_valid()
         _locate(form, exc)
         raise InvalidInput(form) from exc
+
+
+KEY_FIELD, KEY_HEADER = "idempotency_key", "Idempotency-Key"
+_KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
+@dataclass(frozen=True)
+class Replay:
+    """The first answer to a submission sent again with the same idempotency key."""
+
+    answer: dict
+    next_url: str
+
+
+def new_key() -> str:
+    import uuid
+
+    return uuid.uuid4().hex
+
+
+def perform_once(op: Operation, user, record=None, data=None, files=None, key: str = "", *,
+                 next_url: Callable[[Any], str] | None = None):
+    """``perform``, at most once per ``key``: the first time, the operation runs and its answer (the
+    API's body, and the page's next address from ``next_url(result)``) is kept with the key in the same
+    transaction; a second send of the key returns that :class:`Replay` and changes nothing. Returns
+    (result, None) or (None, Replay). Without a key (or for an operation not declared idempotent) it is
+    ``perform``. A key used for another operation, record or user is refused (409)."""
+    from django.db import IntegrityError
+
+    from yingji.core.framework.models import SubmissionKey
+
+    key = (key or "").strip()
+    if not key or not op.idempotent:
+        return perform(op, user, record, data, files), None
+    if not _KEY.match(key):
+        form = OperationForm({}, user=user, record=record)
+        form.is_valid()
+        form.add_error(None, "提交标识（idempotency key）应为 16–64 位字母、数字、- 或 _")
+        raise InvalidInput(form)
+    name, pk = f"{op.registry}/{op.name}", str(getattr(record, "pk", "") or "")
+
+    def replay(found):
+        if found.user_id != user.pk or found.operation != name or found.record_pk != pk:
+            raise Conflict("该提交标识已用于另一项提交，请重新打开表单")
+        return None, Replay(found.answer, found.next_url)
+
+    found = SubmissionKey.objects.filter(key=key).first()
+    if found is not None:
+        return replay(found)
+    try:
+        with transaction.atomic():
+            result = perform(op, user, record, data, files)
+            SubmissionKey.objects.create(key=key, user=user, operation=name, record_pk=pk,
+                                         answer=_jsonable(answer(op, result)),
+                                         next_url=next_url(result) if next_url is not None else "")
+    except IntegrityError:  # the same key, sent twice at once: the first one's answer
+        found = SubmissionKey.objects.filter(key=key).first()
+        if found is None:
+            raise
+        return replay(found)
+    return result, None
+
+
+def _jsonable(body: dict) -> dict:
+    import json
+
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    return json.loads(json.dumps(body, cls=DjangoJSONEncoder))
 
 
 MISSHAPEN = "应为文本或数字（多个值时为其数组），不能是对象或嵌套数组"

@@ -155,6 +155,13 @@ class RecordDocument:
     # Built for the one reading it: ``build(record, user)`` (a paper holding personal data masks what
     # the reader's roles may not see, as Registry.personal_fields does on pages).
     for_reader: bool = False
+    # Offered on the record page beside the Word papers (which always are), at
+    # ``/registry/<slug>/<id>/documents/<name>.<extension>``: a printable page (inline HTML), a workbook.
+    on_record_page: bool = False
+
+    @property
+    def offered_on_page(self) -> bool:
+        return self.extension == "docx" or self.on_record_page
 
     def ready(self, record) -> bool:
         return self.available is None or bool(self.available(record))

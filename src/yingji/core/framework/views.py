@@ -129,8 +129,12 @@ class DetailView(RegistryView):
                     "actions": [(t, reg.workflow.choice_inputs(t)) for t in workflow.available(request.user, obj)],
                     "log": log,
                     "labels": reg.workflow.states, "countdown": reg.days_left(obj)}
-        # Word papers at the registry's .docx address; another format has its app's own link (CAP 报文).
-        documents = [(name, d.label) for name, d in reg.documents.items() if d.extension == "docx" and d.ready(obj)]
+        # Word papers at the registry's .docx address, and the papers declared for the page in their own
+        # format (a printable card, a workbook); others have their app's own link (CAP 报文).
+        documents = [{"name": name, "label": d.label, "extension": d.extension, "inline": d.inline,
+                      "url": reverse("registry_document" if d.extension == "docx" else "registry_document_as",
+                                     args=[reg.slug, obj.pk, name] + ([] if d.extension == "docx" else [d.extension]))}
+                     for name, d in reg.documents.items() if d.offered_on_page and d.ready(obj)]
         locked = reg.locked(obj) or (reg.refusal(request.user, obj) if reg.refusal is not None else None)
         extra = {"can_change": False, "can_delete": False, "locked": locked} if locked else {}
         from yingji.core.framework import operations
