@@ -287,8 +287,9 @@ def test_the_audit_export_and_the_charity_sheet(setup, api, who, web):
     assert response.status_code == 200 and response.content[:2] == b"PK"
     response = web(who).get(f"/registry/donation-campaigns/{setup['campaign'].pk}/documents/charity.xlsx")
     assert response.status_code == 200
-    from openpyxl import load_workbook
     import io
+
+    from openpyxl import load_workbook
 
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     assert rows[0][0] == "募捐活动名称" and rows[1][1] == "爱心人士" and lot.number not in str(rows)
