@@ -260,7 +260,7 @@ def test_the_public_pledge_form_is_rate_limited_and_checked(setup, client, monke
 def test_disclosures_come_due_as_the_offices_to_dos_and_are_published(setup, users, api, client):
     campaign = setup["campaign"]
     lot = accept(api, receive(api, setup, donor_name="李四", publish_name=True))
-    campaign.ended_on = timezone.localdate() - datetime.timedelta(days=1)
+    campaign.ended_on = timezone.localdate()
     campaign.save()
     response = post(api("staff"), f"/api/donation-campaigns/{campaign.pk}/schedule-disclosures/")
     assert response.status_code == 200

@@ -220,7 +220,7 @@ class DonationLot(DomainModel):
         if not self.number:
             from yingji.core.framework import numbering
 
-            self.number = numbering.dated_number(DonationLot, "number", "JS", 4, sep="-")
+            self.number = numbering.dated_number(DonationLot, "number", "JS", 4, when=self.received_at, sep="-")
         super().save(*args, **kwargs)
 
     def clean(self):
@@ -244,6 +244,15 @@ class DonationLot(DomainModel):
         from yingji.donations import services
 
         services.on_lot_transition(self, name, inputs, actor)
+
+    @property
+    def what(self) -> str:
+        """What was given, in words: 饮用水 1000箱, or 10000 元."""
+        from yingji.core.framework import money
+
+        if self.kind == LotKind.MONEY:
+            return f"{money.yuan_text(self.amount_cny)} 元" if self.amount_cny is not None else "资金"
+        return f"{self.material.name} {self.quantity or ''}{self.material.unit}" if self.material_id else "物资"
 
     @property
     def public_donor(self) -> str:

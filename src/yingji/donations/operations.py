@@ -36,7 +36,7 @@ class ReceiveForm(OperationForm):
     receiving_point = forms.ModelChoiceField(ReceivingPoint.objects.none(), label="接收点")
     pledge_code = forms.CharField(label="捐赠意向登记编号（有则填，捐赠人信息取自登记）", max_length=12, required=False)
     kind = forms.ChoiceField(label="捐赠类型", choices=LotKind.choices)
-    donor_kind = forms.ChoiceField(label="捐赠人类型", choices=DonorKind.choices, required=False)
+    donor_kind = forms.ChoiceField(label="捐赠人类型", choices=[("", "（按登记）")] + DonorKind.choices, required=False)
     donor_name = forms.CharField(label="捐赠人（匿名填“匿名”）", max_length=100, required=False)
     donor_phone = forms.CharField(label="捐赠人电话", max_length=20, required=False)
     publish_name = forms.NullBooleanField(label="同意公开捐赠人名称（不填按登记）", required=False)
@@ -45,7 +45,8 @@ class ReceiveForm(OperationForm):
     amount_cny = WanYuanFormField(label="金额（万元，也可注明“元”）", required=False)
     value_cny = WanYuanFormField(label="物资估值（万元，可不填）", required=False)
     expires = forms.DateField(label="有效期至", widget=DATE, required=False)
-    designated_use = forms.ChoiceField(label="指定用途", choices=Use.choices, required=False)
+    designated_use = forms.ChoiceField(label="指定用途（不选按登记，无登记为不限）", choices=[("", "（按登记）")] + Use.choices,
+                                       required=False)
     designated_region = forms.ModelChoiceField(Region.objects.none(), label="指定地区", required=False)
     official_receipt = forms.CharField(label="公益事业捐赠票据号", max_length=40, required=False)
     received_at = forms.DateTimeField(label="接收时间（不填为现在）", widget=DATETIME, required=False)

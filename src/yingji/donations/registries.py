@@ -21,9 +21,7 @@ def _lot_summary(lot):
     from yingji.donations import services
     from yingji.donations.choices import LotKind
 
-    what = (f"{lot.material.name} {lot.quantity}{lot.material.unit}" if lot.kind == LotKind.GOODS
-            else f"资金 {money.yuan_text(lot.amount_cny)} 元")
-    lines = [f"{lot.get_donor_kind_display()}捐赠：{what}（{lot.receiving_point.name}）",
+    lines = [f"{lot.get_donor_kind_display()}捐赠：{lot.what}（{lot.receiving_point.name}）",
              "公开捐赠人名称：" + ("同意" if lot.publish_name else "不同意（公开页面显示为“爱心人士/爱心单位”）")]
     if lot.designated_use != "any" or lot.designated_region_id:
         lines.append(f"定向捐赠：{lot.get_designated_use_display()}"
@@ -31,7 +29,8 @@ def _lot_summary(lot):
     out = [("捐赠", lines)]
     if lot.state in services.IN_HAND:
         left = services.unallocated(lot)
-        left_text = f"{money.yuan_text(left)} 元" if lot.kind == LotKind.MONEY else f"{left}{lot.material.unit}"
+        left_text = f"{money.yuan_text(left)} 元" if lot.kind == LotKind.MONEY else \
+            f"{left}{lot.material.unit if lot.material_id else ''}"
         out.append(("分配", [f"未分配：{left_text}"]))
     if lot.refused_reason:
         out.append(("拒收", [lot.refused_reason]))
@@ -117,6 +116,7 @@ register(Registry(
                  "designated_use", "publish_name", "state", "created_at"],
     search_fields=["tracking_code"], filter_fields=["campaign", "kind", "state", "designated_use"],
     natural_key=("tracking_code",), select_related=("campaign", "material"), allow_create=False,
+    example={"contact_phone": "13800138000"},
     personal_fields=("donor_name", "contact_phone"), personal_roles=OFFICE,
     description="捐赠意向登记：群众和单位在公开页面登记的捐赠意向（无需登录），凭登记编号在接收点交付。",
 ))
@@ -133,7 +133,8 @@ register(Registry(
     documents={"label": RecordDocument("收据和二维码标签", _label, media_type="text/html", extension="html",
                                        inline=True)},
     record_links=[("收据和二维码标签", "donation_lot_label"), ("公开追溯页", "donation_lot_trace")],
-    example={"amount_cny": Decimal("1000"), "quantity": None, "received_at": lambda: datetime.datetime.now(datetime.UTC)},
+    example={"kind": "money", "amount_cny": Decimal("1000"), "quantity": None, "material": None, "donor_phone": "",
+             "received_at": lambda: datetime.datetime.now(datetime.UTC)},
     description="捐赠接收：每批捐赠一个捐赠收据号（随二维码标签跟随物资），查验合格入库或拒收（注明理由），"
                 "物资以收据号为批次记入库存台账，可经调拨单和救助发放批次追溯到村。",
 ))

@@ -72,6 +72,8 @@ def receive_lot(user, *, campaign: Campaign, receiving_point: ReceivingPoint, ki
         designated_use = designated_use or pledge.designated_use
         designated_region = designated_region or pledge.designated_region
         material = material or pledge.material
+        quantity = quantity or pledge.quantity
+        amount_cny = amount_cny or pledge.amount_cny
     if kind == LotKind.MONEY and not receiving_point.takes_money:
         raise ValidationError({"receiving_point": "该接收点没有登记收款账户，不能接收资金"})
     if kind == LotKind.GOODS and receiving_point.warehouse_id is None:
@@ -321,6 +323,10 @@ def trace(number: str) -> dict | None:
             elif m.kind in ("scrap", "count"):
                 steps.append({"at": _day(m.at), "what": m.get_kind_display(), "where": m.warehouse.name, "detail": qty})
         issued = list(relief.values())
+        for a in (lot.allocations.filter(batch_goods__issued_at__isnull=True).select_related("relief_batch")
+                  .order_by("allocated_at")):
+            steps.append({"at": _day(a.allocated_at), "what": "分配", "where": a.relief_batch.number,
+                          "detail": f"{a.relief_batch.title}，每户 {a.per_household}{lot.material.unit}，待发放"})
         villages = {}
         if issued:
             for batch_id, region_name, n in (BatchLine.objects.filter(batch__in=issued).values_list("batch", "region__name")

@@ -11,10 +11,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import escape
 
-from yingji.core.framework import money
 from yingji.core.framework.net import client_ip
 from yingji.donations import services
-from yingji.donations.choices import DisclosureState, DonorKind, LotKind, Use
+from yingji.donations.choices import DisclosureState, DonorKind, Use
 from yingji.donations.models import Disclosure, DonationLot
 
 
@@ -36,8 +35,7 @@ def qr_svg(text: str, scale: int = 4) -> str:
 
 def label_html(lot: DonationLot) -> bytes:
     """The lot's receipt and QR label (printed and stuck on the goods; the QR opens the public trace)."""
-    what = (f"{lot.material.name} {lot.quantity}{lot.material.unit}" if lot.kind == LotKind.GOODS
-            else f"{money.yuan_text(lot.amount_cny)} 元")
+    what = lot.what
     rows = [("捐赠收据号", lot.number), ("捐赠活动", lot.campaign.title), ("捐赠人", lot.donor_name),
             ("捐赠", what), ("接收点", lot.receiving_point.name),
             ("接收时间", f"{lot.received_at.astimezone():%Y-%m-%d %H:%M}"),
