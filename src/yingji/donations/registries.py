@@ -129,7 +129,7 @@ register(Registry(
     natural_key=("number",), select_related=("campaign", "receiving_point", "material"), allow_create=False,
     workflow=LOT_FLOW, summary=lambda lot: _lot_summary(lot), personal_fields=("donor_phone",), personal_roles=OFFICE,
     locked_states=frozenset({"accepted", "refused", "closed"}),
-    form_fields=["official_receipt", "value_cny"],
+    # Every field travels in the audit export; before 查验入库 the office may still correct a lot's entry.
     documents={"label": RecordDocument("收据和二维码标签", _label, media_type="text/html", extension="html",
                                        inline=True)},
     record_links=[("收据和二维码标签", "donation_lot_label"), ("公开追溯页", "donation_lot_trace")],

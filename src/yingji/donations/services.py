@@ -172,7 +172,8 @@ def allocate(user, lot: DonationLot, *, use: str = "", target_region=None, relie
     from yingji.relief.choices import BatchState
     from yingji.relief.services import add_goods
 
-    lot = DonationLot.objects.select_for_update().select_related("campaign", "material", "designated_region").get(pk=lot.pk)
+    lot = (DonationLot.objects.select_for_update(of=("self",)).select_related("campaign", "material", "designated_region")
+           .get(pk=lot.pk))
     if lot.state != LotState.ACCEPTED:
         raise Conflict(f"捐赠 {lot.number} 处于“{lot.get_state_display()}”状态，查验入库（到账）后才能分配")
     if relief_batch is not None:
