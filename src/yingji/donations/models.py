@@ -10,6 +10,8 @@ of where they are; money is counted here (receipts and allocations), tied out by
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -111,6 +113,11 @@ class Campaign(DomainModel):
             raise ValidationError({"planned_end": "计划结束日期不能早于开始接收日期"})
         if self.event_id and self.started_on and self.started_on < self.event.onset_date:
             raise ValidationError({"started_on": "开始接收日期不能早于灾害发生日期"})
+        if self.emergency_until and self.started_on and not (
+                self.started_on <= self.emergency_until <= self.started_on + datetime.timedelta(days=366)):
+            raise ValidationError({"emergency_until": "应急阶段截止应在开始接收日期之后一年以内"})
+        if self.emergency_days is not None and not 1 <= self.emergency_days <= 92:
+            raise ValidationError({"emergency_days": "应急阶段公开间隔应为 1–92 天（不设置请留空）"})
 
 
 class NeedItem(ScopedPart):
