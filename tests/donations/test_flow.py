@@ -276,6 +276,9 @@ def test_disclosures_come_due_as_the_offices_to_dos_and_are_published(setup, use
     assert ToDo.objects.get(pk=todo.pk).closed_at is not None
     page = client.get(f"/public/donations/disclosures/{final.pk}/").content.decode()
     assert lot.number in page and "李四" in page
+    listed = client.get(f"/public/donations/{campaign.pk}/").content.decode()  # ended: disclosures, no pledge form
+    assert f"/public/donations/disclosures/{final.pk}/" in listed and 'data-testid="ended"' in listed
+    assert "提交登记" not in listed
     xlsx = client.get(f"/public/donations/disclosures/{final.pk}.xlsx")
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
 

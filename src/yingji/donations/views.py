@@ -14,7 +14,7 @@ from django.utils.html import escape
 from yingji.core.framework.net import client_ip
 from yingji.donations import services
 from yingji.donations.choices import DisclosureState, DonorKind, Use
-from yingji.donations.models import Disclosure, DonationLot
+from yingji.donations.models import Campaign, Disclosure, DonationLot
 
 
 def trace_url(number: str) -> str:
@@ -62,11 +62,13 @@ def needs_page(request, pk):
     limits are its checks, as every public form's)."""
     from yingji.donations import public
 
-    campaign = get_object_or_404(services.public_campaigns(), pk=pk)
+    # An ended campaign's page stays (its disclosures, the full account); it takes no more pledges.
+    campaign = get_object_or_404(Campaign.objects.filter(published=True).select_related("event", "region"), pk=pk)
     context = {"campaign": campaign, "needs": services.needs(campaign), "token": public.form_token(), "data": {},
                "uses": Use.choices, "donor_kinds": DonorKind.choices,
                "regions": campaign.region.children.order_by("code"),
-               "points": {r["point"] for r in services.needs(campaign)}}
+               "points": {r["point"] for r in services.needs(campaign)},
+               "disclosures": campaign.disclosures.filter(state=DisclosureState.PUBLISHED).order_by("-period_end")}
     if request.method == "POST":
         data = request.POST
         try:
