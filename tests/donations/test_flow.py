@@ -138,6 +138,17 @@ def test_a_lot_is_traced_from_the_public_pledge_to_the_villages_of_its_relief_ba
     assert client.get("/public/donations/trace/", {"no": "JS-00000000-9999"}).status_code == 404
 
 
+def test_goods_promised_to_a_cancelled_batch_are_free_again(setup, tree, users, api, event):
+    lot = accept(api, receive(api, setup, quantity=100))
+    batch = draft_batch(users, event, tree)
+    assert post(api("staff"), f"/api/donation-lots/{lot.pk}/allocate/", {"relief_batch": batch.pk, "per_household": 30}
+                ).status_code == 200
+    assert services.unallocated(lot) == 100 - 90
+    workflow.apply(users["leader"], batch, "cancel", inputs={"reason": "名单有误，重新制单"})
+    assert services.unallocated(lot) == 100
+    assert "批次已作废" in services.trace(lot.number)["steps"][-1]["detail"]
+
+
 def test_designated_use_is_enforced_at_allocation(setup, tree, users, api, event):
     lot = receive(api, setup, kind="money", material=None, quantity=None, amount_cny="5000元", designated_use="rebuild",
                   designated_region=tree["a"].pk)

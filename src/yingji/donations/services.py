@@ -135,7 +135,8 @@ def reserved(lot: DonationLot) -> int:
     """Goods of the lot allocated to relief batches not yet distributed (still in stock, promised)."""
     from yingji.relief.models import BatchGoods
 
-    return sum(g.quantity for g in BatchGoods.objects.filter(stock_batch=lot.number, issued_at__isnull=True))
+    return sum(g.quantity for g in BatchGoods.objects.filter(stock_batch=lot.number, issued_at__isnull=True)
+               .exclude(batch__state="cancelled"))  # a cancelled batch's goods are free again
 
 
 def unallocated(lot: DonationLot) -> Decimal | int:
@@ -326,8 +327,9 @@ def trace(number: str) -> dict | None:
         issued = list(relief.values())
         for a in (lot.allocations.filter(batch_goods__issued_at__isnull=True).select_related("relief_batch")
                   .order_by("allocated_at")):
+            pending = "批次已作废，未发放" if a.relief_batch.state == "cancelled" else "待发放"
             steps.append({"at": _day(a.allocated_at), "what": "分配", "where": a.relief_batch.number,
-                          "detail": f"{a.relief_batch.title}，每户 {a.per_household}{lot.material.unit}，待发放"})
+                          "detail": f"{a.relief_batch.title}，每户 {a.per_household}{lot.material.unit}，{pending}"})
         villages = {}
         if issued:
             for batch_id, region_name, n in (BatchLine.objects.filter(batch__in=issued).values_list("batch", "region__name")
