@@ -274,13 +274,16 @@ class BatchGoods(ScopedPart):
                                   related_name="+")
     material = models.ForeignKey("resources.Material", verbose_name="物资", on_delete=models.PROTECT, related_name="+")
     per_household = models.PositiveIntegerField("每户数量", validators=[MinValueValidator(1)])
+    stock_batch = models.CharField("库存批次", max_length=40, blank=True, editable=False,
+                                   help_text="从该批次出库（如一批捐赠物资的捐赠收据号）；不填按储备库结存出库")
     quantity = models.PositiveIntegerField("发放总数", default=0, editable=False)
     issued_at = models.DateTimeField("出库时间", null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "救助发放物资"
         ordering = ["batch", "id"]
-        constraints = [models.UniqueConstraint(fields=["batch", "warehouse", "material"], name="relief_goods_once")]
+        constraints = [models.UniqueConstraint(fields=["batch", "warehouse", "material", "stock_batch"],
+                                               name="relief_goods_once_per_stock_batch")]
 
     def __str__(self):
         return f"{self.material} 每户{self.per_household}" if self.material_id else "救助物资"

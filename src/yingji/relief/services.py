@@ -363,21 +363,24 @@ def issue_goods(user, batch: ReliefBatch) -> list:
     moves = []
     for g in BatchGoods.objects.filter(batch=batch, issued_at__isnull=True).select_related("warehouse", "material"):
         quantity = g.per_household * n
-        moves.append(stock.move(user, g.warehouse, g.material, "issue", quantity, reference=batch.number,
+        moves.append(stock.move(user, g.warehouse, g.material, "issue", quantity, batch=g.stock_batch, reference=batch.number,
                                 note=f"救助发放：{batch.title}（{n} 户，每户 {g.per_household}{g.material.unit}）"))
         BatchGoods.objects.filter(pk=g.pk).update(quantity=quantity, issued_at=timezone.now())
     return moves
 
 
-def add_goods(user, batch: ReliefBatch, *, warehouse, material, per_household: int) -> BatchGoods:
+def add_goods(user, batch: ReliefBatch, *, warehouse, material, per_household: int, stock_batch: str = "") -> BatchGoods:
+    """Goods issued with the batch: ``per_household`` of ``material`` from ``warehouse`` (from its stock
+    batch ``stock_batch`` when given: a lot of donated goods under its receipt number)."""
     _refuse_unless(batch, BatchState.DRAFT)
     if not in_scope(user, warehouse):
         raise ValidationError({"warehouse": "该储备库不在您的管辖范围内"})
-    if BatchGoods.objects.filter(batch=batch, warehouse=warehouse, material=material).exists():
-        raise ValidationError({"material": "本批次已有该储备库的这种物资，请修改每户数量"})
+    if BatchGoods.objects.filter(batch=batch, warehouse=warehouse, material=material, stock_batch=stock_batch).exists():
+        raise ValidationError({"material": "本批次已有该储备库的这种物资" + (f"（批次 {stock_batch}）" if stock_batch else "")
+                                           + "，请修改每户数量"})
     with set_actor(user):
         g = BatchGoods(batch=batch, warehouse=warehouse, material=material, per_household=per_household,
-                       quantity=per_household * batch.lines.count())
+                       stock_batch=stock_batch, quantity=per_household * batch.lines.count())
         g.full_clean()
         g.save()
     return g
@@ -427,7 +430,7 @@ def tie_out(batch: ReliefBatch) -> list[str]:
             problems.append(f"{g.material.name} 发放总数 {g.quantity} 与每户 {g.per_household}×{len(lines)} 户不符")
         if g.issued_at:
             out = -(StockMovement.objects.filter(warehouse=g.warehouse, material=g.material, reference=batch.number,
-                                                 kind="issue").aggregate(s=Sum("delta"))["s"] or 0)
+                                                 batch=g.stock_batch, kind="issue").aggregate(s=Sum("delta"))["s"] or 0)
             if out != g.quantity:
                 problems.append(f"{g.warehouse} {g.material.name} 出库 {out}，与发放总数 {g.quantity} 不符")
     return problems

@@ -304,6 +304,8 @@ class StockMovement(ScopedPart):
     class Meta:
         verbose_name = verbose_name_plural = "库存台账"
         ordering = ["-at", "-id"]
+        # A batch's movements read at once (a donated lot's public trace, 收储轮换): only rows with a batch.
+        indexes = [models.Index(fields=["batch"], name="stock_movement_batch", condition=~models.Q(batch=""))]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.material.name} {self.delta:+d}"
@@ -479,7 +481,8 @@ class TransferOrder(DomainModel, GeoPoint):
             return
         warehouse = self.source if name == "issue" else self.destination_warehouse
         for line in self.lines.select_related("material"):
-            stock.move(actor, warehouse, line.material, kind, line.quantity, batch=line.batch if name == "issue" else "",
+            # The batch travels with the goods (a donated lot keeps its receipt number in the new store).
+            stock.move(actor, warehouse, line.material, kind, line.quantity, batch=line.batch,
                        reference=self.number, note=f"{self.purpose}（{self.destination}）")
 
 

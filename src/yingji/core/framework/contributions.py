@@ -168,6 +168,9 @@ class SupplySource:
     label: str
     supplies: str
     commit: str
+
+
+@dataclass(frozen=True)
 class FigureSource:
     """Figures an app computes from its own records for a report another (lower) app owns, so that
     they are taken, not typed: ``target`` names the report ("disaster-report": the 灾情 report of
