@@ -31,4 +31,4 @@ class DonationsConfig(YingjiAppConfig):
                       "DonationKindEnum": "yingji.donations.choices.LotKind"}
 
     def ready(self):
-        from yingji.donations import operations, registries  # noqa: F401  (join the registries and operations)
+        from yingji.donations import operations, registries, tasks  # noqa: F401  (registries, operations, schedule)

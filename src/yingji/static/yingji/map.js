@@ -233,7 +233,7 @@
     let bounds = null, own = null;
     if (geometry) {
       const shape = L.geoJSON(geometry, {style: {color: "#1677ff", weight: 2, fillOpacity: 0.15}}).addTo(map);
-      map.fitBounds(shape.getBounds());
+      map.fitBounds(shape.getBounds(), {animate: false});
     }
     if (box.dataset.point) {
       const [lon, lat] = box.dataset.point.split(",").map(Number);
@@ -271,7 +271,8 @@
       if (points + clusters && !geometry) {
         const all = parts.getBounds();
         if (bounds) all.extend(bounds);
-        map.fitBounds(all.pad(0.3), {maxZoom: 17});
+        // Not animated: the map is ready (data-loaded) only once it rests, so a dot is where it is drawn.
+        map.fitBounds(all.pad(0.3), {maxZoom: 17, animate: false});
       }
       box.dataset.loaded = "true";
     });
