@@ -182,6 +182,7 @@ def test_maps_lists_and_records_show_payloads_as_text(live_server, payloads, bro
     v.open(f"/registry/organizations/{payloads['org'].pk}/", "#record-map")
     assert page.inner_text("h1") == f"大瑶花炮厂{IMG}"
     page.wait_for_function("() => (window.__maps || []).length === 1")
+    page.wait_for_selector("#record-map[data-loaded=true]")  # every part's layer is in (each is its own request)
     shows(v.overlays(), f"药物工房{IMG}")
     v.check()
 
