@@ -96,15 +96,10 @@ class EnforcementCase(DomainModel):
         return self.documents.filter(kind=kind).order_by("-issued_at").first()
 
 
-class CaseDocument(DomainModel):
-    """A paper of a case, numbered when issued (per kind and year), with its 送达 when it goes to the
-    party. What it says is kept as issued (``content``); the .docx is drawn from that."""
+class Paper(DomainModel):
+    """An enforcement paper (a case's or an on-site check's): numbered when issued, what it says kept as
+    issued (``content``; the .docx is drawn from that), and its 送达 when it goes to the party."""
 
-    scope_parent = "case"
-    scope_organization = "organization"
-
-    case = models.ForeignKey(EnforcementCase, verbose_name="案件", on_delete=models.PROTECT, related_name="documents")
-    kind = models.CharField("文书种类", max_length=20, choices=DocKind.choices, db_index=True)
     number = models.CharField("文书编号", max_length=48, unique=True)
     issued_at = models.DateTimeField("制作时间")
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="制作人", null=True, blank=True,
@@ -118,15 +113,28 @@ class CaseDocument(DomainModel):
                                help_text="签收人及签收情况；留置送达写明见证人；邮寄送达写明邮件号")
     region = models.ForeignKey(Region, verbose_name="所属区划", on_delete=models.PROTECT, related_name="+",
                                editable=False)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.number}"
+
+
+class CaseDocument(Paper):
+    """A paper of a case, numbered per kind and year."""
+
+    scope_parent = "case"
+    scope_organization = "organization"
+
+    case = models.ForeignKey(EnforcementCase, verbose_name="案件", on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField("文书种类", max_length=20, choices=DocKind.choices, db_index=True)
     organization = models.ForeignKey(Organization, verbose_name="当事人单位", null=True, on_delete=models.PROTECT,
                                      related_name="+", editable=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "执法文书"
         ordering = ["case", "issued_at", "id"]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} {self.number}"
 
     @property
     def served_to_party(self) -> bool:

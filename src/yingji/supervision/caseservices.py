@@ -56,18 +56,24 @@ def issuer(case) -> str:
     return f"{county.name if county else ''}应急管理局"
 
 
-def _number(case, kind: str, when) -> str:
-    county = county_of(case.region)
+def paper_number(model, region, abbreviation: str, series: str, when) -> str:
+    """The next number of a paper of ``model`` (a case's or a check's) issued in ``region``'s county in
+    ``when``'s year: 浏阳市应急罚〔2026〕3号; ``series`` keeps each kind's serials apart."""
+    county = county_of(region)
     year = timezone.localtime(when).year
-    head = f"{county.name if county else ''}应急{DOC_ABBREVIATION[kind]}〔{year}〕"
+    head = f"{county.name if county else ''}应急{abbreviation}〔{year}〕"
     pattern = re.compile(re.escape(head) + r"(\d+)号$")
 
     def seed() -> int:
-        return max((int(m.group(1)) for n in CaseDocument.objects.filter(number__startswith=head)
+        return max((int(m.group(1)) for n in model.objects.filter(number__startswith=head)
                     .values_list("number", flat=True) if (m := pattern.match(n))), default=0)
 
-    serial = numbering.next_serial(f"supervision.{kind}", f"{county.code if county else ''}-{year}", seed)
+    serial = numbering.next_serial(series, f"{county.code if county else ''}-{year}", seed)
     return f"{head}{serial}号"
+
+
+def _number(case, kind: str, when) -> str:
+    return paper_number(CaseDocument, case.region, DOC_ABBREVIATION[kind], f"supervision.{kind}", when)
 
 
 def issue(case, kind: str, user, content: dict | None = None, when=None) -> CaseDocument:

@@ -13,16 +13,14 @@ Numbered per kind, county and year with the concurrency-safe sequence (core/fram
 from __future__ import annotations
 
 import datetime
-import re
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from yingji.core.framework import numbering
 from yingji.core.framework.documents import OfficialDocument
 from yingji.core.framework.operations import Conflict
-from yingji.supervision.caseservices import county_of
+from yingji.supervision.caseservices import county_of, paper_number
 from yingji.supervision.checkpapermodels import CheckPaper
 from yingji.supervision.choices import PAPER_ABBREVIATION, Answer, CheckState, Measure, PaperKind, ReviewResult
 
@@ -37,17 +35,7 @@ def issuer_of(inspection) -> str:
 
 
 def _number(inspection, kind: str, when) -> str:
-    county = county_of(inspection.region)
-    year = timezone.localtime(when).year
-    head = f"{county.name if county else ''}应急{PAPER_ABBREVIATION[kind]}〔{year}〕"
-    pattern = re.compile(re.escape(head) + r"(\d+)号$")
-
-    def seed() -> int:
-        return max((int(m.group(1)) for n in CheckPaper.objects.filter(number__startswith=head)
-                    .values_list("number", flat=True) if (m := pattern.match(n))), default=0)
-
-    serial = numbering.next_serial(f"supervision.check.{kind}", f"{county.code if county else ''}-{year}", seed)
-    return f"{head}{serial}号"
+    return paper_number(CheckPaper, inspection.region, PAPER_ABBREVIATION[kind], f"supervision.check.{kind}", when)
 
 
 def snapshot(inspection) -> dict:
