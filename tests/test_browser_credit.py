@@ -68,7 +68,7 @@ def test_proposal_notice_decision_published(live_server, proposal, browser):  # 
 
     public = quiet_page(browser, viewport={"width": 390, "height": 844})
     public.goto(f"{base}/public/credit/")
-    table = public.inner_text("[data-testid=credit-list]")
+    table = public.inner_text("[data-testid=credit-cards]")  # cards on a phone
     assert "大瑶花炮厂" in table and "12个月内累计发生2起以上较大生产安全事故" in table
     assert "王建国" not in table and proposal.facts[0]["number"] not in table
     public.screenshot(path=str(OUTPUT / "credit-public.png"), full_page=True)

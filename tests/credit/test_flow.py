@@ -170,7 +170,10 @@ def test_objection_kept_or_upheld(api, proposed):
     assert step(api, "leader", row, "reject-objection").status_code == 400  # needs the reply
     assert step(api, "leader", row, "reject-objection", {"comment": "经核查，事故单位无误"}).json()["state"] == "published"
     assert step(api, "staff", row, "object", {"objection": "再次提出"}).status_code == 200
+    public = api("nobody").get("/public/credit/").content.decode()
+    assert row.organization.name in public  # still published while the objection is checked
     assert step(api, "leader", row, "uphold-objection", {"reason": "事故调查报告改定为他单位"}).json()["state"] == "revoked"
+    assert row.organization.name not in api("nobody").get("/public/credit/").content.decode()
 
 
 def test_the_3_year_period_ends_by_itself(api, proposed, orgs):

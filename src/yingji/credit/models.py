@@ -87,6 +87,15 @@ class Listing(DomainModel):
 
         services.on_transition(self, name, inputs)
 
+    def display_rule_code(self) -> str:
+        from yingji.credit import rules
+
+        try:
+            r = rules.rule(self.rule_code)
+        except KeyError:
+            return self.rule_code
+        return f"{'发生事故的' if r.group == 'accident' else '未发生事故、受到行政处罚的'}情形{r.item}"
+
     def display_facts(self) -> str:
         rows = self.facts if isinstance(self.facts, list) else []
         return "；".join(f"{f.get('number', '')} {f.get('detail', '')}" for f in rows if isinstance(f, dict))

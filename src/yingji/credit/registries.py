@@ -45,7 +45,8 @@ register(Registry(
     filter_fields=["state", "rule_code", "region"], natural_key=("number",), select_related=("organization", "region"),
     form_fields=["principal_name", "issuer"], allow_create=False, workflow=LISTING_FLOW,
     locked_states=frozenset({"decided", "published", "objection", "removed", "expired", "revoked", "dismissed"}),
-    summary=_listing_summary, summarised_fields=("facts",), example={"rule_code": "accident-major", "facts": []},
+    summary=_listing_summary, summarised_fields=("facts",), hidden_fields=("basis_key",),
+    example={"rule_code": "accident-major", "facts": []},
     countdown=("statement_due", {"notified"}, "陈述申辩期至"),
     page_links=[("运行列入规则", "credit_run_rules", "add")],
     documents={

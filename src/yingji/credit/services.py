@@ -170,7 +170,7 @@ def object_to(user, row: Listing, *, objection: str, comment: str = ""):
     _check(user, row, "object")
     if not objection.strip():
         raise ValidationError({"objection": "请填写异议内容"})
-    Listing.objects.filter(pk=row.pk).update(objection=objection.strip(), objection_on=today())
+    Listing.objects.filter(pk=row.pk).update(objection=objection.strip())
     row.refresh_from_db()
     return workflow.apply(user, row, "object", comment=comment)
 
@@ -179,6 +179,7 @@ def on_transition(row: Listing, name: str, inputs: dict) -> None:
     """What each step writes on the listing (called inside the transition, before it is saved)."""
     day = today()
     if name == "notify":
+        row.issuer = row.issuer or default_issuer(row)  # the record page's plain 告知 button passes no issuer
         row.notified_on = day
         row.statement_due = add_working_days(day, rules.period("statement_working_days"))
         row.notice_number = _paper_number("notice", "告", row, day)
@@ -188,6 +189,10 @@ def on_transition(row: Listing, name: str, inputs: dict) -> None:
         row.decision_number = _paper_number("decision", "决", row, day)
     elif name == "publish":
         row.published_on = day
+    elif name == "object":
+        row.objection_on = day
+        if inputs.get("comment") and not row.objection:  # the plain button: its comment is the objection
+            row.objection = inputs["comment"]
     elif name in ("expire", "remove", "uphold_objection", "dismiss"):
         row.ended_on = day
     elif name == "restore":

@@ -11,8 +11,7 @@ from yingji.credit import public, rules
 
 def public_list(request):
     table = [[row[c] for c in public.COLUMNS] for row in public.rows()]
-    return render(request, "credit/public.html", {"rows": table, "columns": public.COLUMNS,
-                                                  "source": rules.source(), "note": rules.publication()["note"]})
+    return render(request, "credit/public.html", {"rows": table, "columns": public.COLUMNS, "source": rules.source()})
 
 
 def public_csv(request):

@@ -33,7 +33,7 @@ LISTING_FLOW = StateMachine(
     final=frozenset({S.EXPIRED, S.REVOKED, S.DISMISSED}),
     creator_label="提出此列入建议的人",
     waiting={
-        S.PROPOSED: Waiting("待告知或不予列入", ("notify", "dismiss")),
+        S.PROPOSED: Waiting("待告知（拟列入）", ("notify",)),  # the clerk's; 不予列入 is open to the leader meanwhile
         S.NOTIFIED: Waiting("陈述申辩期满后待决定", ("decide", "dismiss"), due="statement_due"),
         S.DECIDED: Waiting("待公布", ("publish",)),
         S.OBJECTION: Waiting("待核查异议", ("reject_objection", "uphold_objection")),
