@@ -185,6 +185,17 @@ def test_the_3_year_period_ends_by_itself(api, proposed, orgs):
     assert orgs["a"].name not in api("staff").get("/public/credit/").content.decode()
 
 
+def test_the_periodic_jobs_end_periods_and_refresh_classes(api, proposed, orgs):
+    from yingji.credit import tasks
+
+    row = to_published(api, proposed)
+    assert tasks.end_periods() == 0
+    Listing.objects.filter(pk=row.pk).update(ends_on=timezone.localdate() - DAY)  # the period over yesterday
+    assert tasks.end_periods() == 1 and Listing.objects.get(pk=row.pk).state == "expired"
+    assert tasks.refresh_classes() >= 2
+    assert CreditRating.objects.get(organization=orgs["a"]).credit_class == "C"  # ended under 12 months ago
+
+
 def test_early_removal_after_12_months_and_fraud_restores(api, proposed, monkeypatch):
     row = to_published(api, proposed)
     full = {"evidence": "罚款缴纳凭证；整改验收报告；信用承诺书", "penalty_done": True, "rectified": True,
