@@ -36,7 +36,7 @@ def quiet_page(browser, **kw):  # noqa: F811
     return page
 
 
-def test_proposal_notice_decision_published(live_server, proposal, browser):  # noqa: F811
+def test_proposal_notice_decision_published(live_server, proposal, browser, monkeypatch):  # noqa: F811
     base = live_server.url
     record = f"{base}/registry/credit-listings/{proposal.pk}/"
     clerk = quiet_page(browser, viewport={"width": 1280, "height": 900})
@@ -72,3 +72,17 @@ def test_proposal_notice_decision_published(live_server, proposal, browser):  # 
     assert "大瑶花炮厂" in table and "12个月内累计发生2起以上较大生产安全事故" in table
     assert "王建国" not in table and proposal.facts[0]["number"] not in table
     public.screenshot(path=str(OUTPUT / "credit-public.png"), full_page=True)
+
+    # 12 months on (the clock moved in the live server's process): the enterprise applies for early removal
+    from yingji.credit import services
+    from yingji.credit.listing import add_months
+
+    monkeypatch.setattr(services, "today", lambda: add_months(timezone.localdate(), 12))
+    clerk.goto(record)
+    clerk.click("a[data-operation=apply-removal]")
+    for key in ("penalty_done", "rectified", "no_new", "commitment"):
+        clerk.check(f"#id_{key}")
+    clerk.fill("#id_evidence", "罚款缴纳凭证\n整改验收报告\n信用承诺书")
+    clerk.click("main form button.btn-lg[type=submit]")
+    clerk.wait_for_selector("text=已受理提前移出申请")
+    assert "已受理（待审核）" in clerk.inner_text("main")
