@@ -82,6 +82,20 @@ def enterprise_facts(entry: InspectionObject) -> dict:
             "standardization": entry.standardization, "credit_class": entry.credit_class}
 
 
+def set_credit_classes(classes: dict[int, str]) -> int:
+    """Write each enterprise's credit class (organization id → class, computed by an app above this one:
+    yingji.credit) into its 名录库 entry, so the frequency rules that name a credit class apply to it.
+    Enterprises not in the 名录库 are left alone; returns how many entries changed."""
+    changed = 0
+    for entry in InspectionObject.objects.filter(organization_id__in=list(classes)):
+        code = classes[entry.organization_id] or ""
+        if entry.credit_class != code:
+            entry.credit_class = code
+            entry.save(update_fields=["credit_class", "updated_at"])
+            changed += 1
+    return changed
+
+
 # ---- frequency and cap --------------------------------------------------------------------------
 
 def rules_for(region) -> list[caps.Rule]:
