@@ -1,4 +1,4 @@
-from yingji.core.framework.contributions import YingjiAppConfig
+from yingji.core.framework.contributions import MenuEntry, YingjiAppConfig
 
 
 class ExtractionConfig(YingjiAppConfig):
@@ -8,4 +8,11 @@ class ExtractionConfig(YingjiAppConfig):
     order = 5  # below every domain app, so intake, 灾情 and 值班 pages can all use it
 
     urls = "yingji.extraction.urls"
-    engines = ("engine", "numbers", "normalize", "types", "dates", "places", "figures", "scoring")
+    menu = (MenuEntry("应急指挥", "提取校正记录", registry="extraction-corrections"),)
+    # The evaluation set is the bureau's: enterprises and social forces have no business with it.
+    role_grants = {"enterprise": {"extraction.extractioncorrection": ""},
+                   "social_force": {"extraction.extractioncorrection": ""}}
+    engines = ("engine", "numbers", "normalize", "types", "dates", "places", "figures", "scoring", "filling")
+
+    def ready(self):
+        from yingji.extraction import registries  # noqa: F401  (join the registry)
