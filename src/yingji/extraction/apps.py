@@ -1,4 +1,4 @@
-from yingji.core.framework.contributions import MenuEntry, YingjiAppConfig
+from yingji.core.framework.contributions import YingjiAppConfig
 
 
 class ExtractionConfig(YingjiAppConfig):
@@ -8,7 +8,8 @@ class ExtractionConfig(YingjiAppConfig):
     order = 5  # below every domain app, so intake, 灾情 and 值班 pages can all use it
 
     urls = "yingji.extraction.urls"
-    menu = (MenuEntry("应急指挥", "提取校正记录", registry="extraction-corrections"),)
+    # Its registry's menu entry (提取校正记录) is declared by incidents, at the end of 应急指挥: an app of
+    # order 5 would put it first.
     # The evaluation set is the bureau's: enterprises and social forces have no business with it.
     role_grants = {"enterprise": {"extraction.extractioncorrection": ""},
                    "social_force": {"extraction.extractioncorrection": ""}}

@@ -203,7 +203,7 @@ def digest(extraction, text) -> Proposal | None:
         parts.append("、".join(figures))
     if not parts:
         return None
-    return Proposal("，".join(parts), "summary", None, None, None, 0.6, note="由提取结果归纳，请补充来电内容")
+    return Proposal("，".join(parts), "summary", None, None, None, 0.6, note="请补充来电内容")
 
 
 _PHONE = re.compile(r"(?<!\d)(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?!\d)")

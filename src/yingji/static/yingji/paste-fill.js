@@ -70,7 +70,7 @@
       if (group && group !== box) group.open = true;  // a 快报 group folded on the phone page
       const conf = Math.round(p.confidence * 100);
       const note = el("div", {class: "form-text yj-filled-note", dataset: {filledFrom: name}},
-        "提取自：", p.text ? el("mark", {}, p.text) : "全文", ` · 置信度 ${conf}%`,
+        p.text ? "提取自：" : "", p.text ? el("mark", {}, p.text) : (p.source === "text" ? "提取自：全文" : "由提取结果归纳"), ` · 置信度 ${conf}%`,
         p.approximate ? el("span", {class: "badge text-bg-warning ms-1", title: "原文为约数（约、近、余、多）"}, "约") : "",
         p.note ? ` · ${p.note}` : "");
       note.addEventListener("click", () => {
