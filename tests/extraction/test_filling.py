@@ -53,8 +53,10 @@ def test_the_disaster_report_map_fills_the_kuaibao_figures_in_their_units():
 
     data = dev_text(HAIL)
     text, labels = data["text"], data["labels"]
-    found = paste.REPORT.propose(engine.extract(text, reference(data)), text)
+    extraction = engine.extract(text, reference(data))
+    found = paste.REPORT.propose(extraction, text)
     assert Decimal(found["f_affected_population"].value) == labels["affected_population"]
+    assert labels["cumulative"] is False and "不是累计数" in paste.REPORT.remarks(extraction)[0]  # the 快报 is cumulative
     assert Decimal(found["f_crop_affected_area"].value) == Decimal(str(labels["crop_affected_ha"]))
     assert Decimal(found["f_crop_lost_area"].value) == Decimal(str(labels["crop_lost_ha"]))
     assert Decimal(found["f_direct_loss"].value) == Decimal(labels["direct_loss_cny"]) / 10000  # the form takes 万元
@@ -65,8 +67,10 @@ def test_houses_go_to_the_column_of_the_unit_the_text_counts_them_in():
     from yingji.disasters import paste
 
     text = "截至目前，全县倒塌房屋12户，直接经济损失3.5亿元。"
-    found = paste.REPORT.propose(engine.extract(text), text)
+    extraction = engine.extract(text)
+    found = paste.REPORT.propose(extraction, text)
     assert found["f_houses_collapsed_households"].value == "12" and "f_houses_collapsed_rooms" not in found
+    assert extraction.cumulative.value is False  # 截至 alone: the labels' reading (decision 0023)
     assert found["f_direct_loss"].value == "35000"
 
 

@@ -20,7 +20,15 @@ REPORT = FillMap("disaster-report", "灾情报告", (
     Target("f_crop_affected_area", filling.figure("crop_affected_ha")),
     Target("f_crop_lost_area", filling.figure("crop_lost_ha")),
     Target("f_direct_loss", filling.figure("direct_loss_cny", scale=10000)),  # the form takes 万元
-))
+), notes=lambda extraction: _not_cumulative(extraction))
+
+
+def _not_cumulative(extraction) -> list[str]:
+    """The 快报's figures are cumulative over the disaster process; a text's new figures are not."""
+    c = extraction.cumulative
+    if c is None or c.value or not extraction.figures:
+        return []
+    return ["原文的数字不是累计数（未写“累计”“以来”）：快报填本次灾害过程的累计数，续报请与上一报的数据合计后核对"]
 
 filling.register(REPORT)
 

@@ -54,6 +54,11 @@ class FillMap:
     key: str  # kebab-case, names the form in the API: incidents-intake, disaster-report, duty-log
     label: str  # the page, in Chinese: 接报登记
     targets: tuple[Target, ...] = field(default_factory=tuple)
+    # extraction -> lines for the officer about the whole fill (the figures are not cumulative …)
+    notes: Callable[[object], list[str]] | None = None
+
+    def remarks(self, extraction) -> list[str]:
+        return list(self.notes(extraction)) if self.notes is not None else []
 
     @property
     def fields(self) -> tuple[str, ...]:

@@ -54,18 +54,20 @@ class FillView(APIView):
     @extend_schema(request=FillRequest, tags=["灾情信息提取"], responses={200: inline_serializer("ExtractionFill", {
                        "form": serializers.CharField(), "label": serializers.CharField(),
                        "fields": serializers.DictField(child=serializers.DictField()),
+                       "notes": serializers.ListField(child=serializers.CharField()),
                        "extraction": serializers.DictField()}), 400: dict},
                    summary="按表单的填表映射，把灾情文字的提取结果转为该表单各字段的建议值",
                    description="fields：表单字段 → {value, source, start, end, text, confidence, approximate, note}；"
-                   "只是建议，不保存任何数据。表单提交时带上原文（extraction_text），平台记录每个字段的提取值与保存值。")
+                   "notes：对整张表的提示（如原文数字不是累计数）。只是建议，不保存任何数据。表单提交时带上原文（extraction_text），平台记录每个字段的提取值与保存值。")
     def post(self, request):
         form = FillRequest(data=request.data)
         form.is_valid(raise_exception=True)
         data = form.validated_data
         extraction, found = services.proposals(request.user, data["form"], data["text"], data.get("reference_date"))
-        return Response({"form": data["form"], "label": filling.get(data["form"]).label,
+        fill = filling.get(data["form"])
+        return Response({"form": data["form"], "label": fill.label,
                          "fields": {name: p.as_dict() for name, p in found.items()},
-                         "extraction": extraction.as_dict()})
+                         "notes": fill.remarks(extraction), "extraction": extraction.as_dict()})
 
 
 class FileRequest(serializers.Serializer):

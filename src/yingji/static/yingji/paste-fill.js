@@ -100,8 +100,8 @@
         highlight(text, Object.fromEntries(filled));
         keepText.value = text;
         keepDate.value = date.value;
-        say(filled.length ? `已按文字填写 ${filled.length} 项（标黄），请逐项核对，改正后保存；未写明的项未填写。`
-                          : "文字中没有可填入本表的数据", !filled.length);
+        say((filled.length ? `已按文字填写 ${filled.length} 项（标黄），请逐项核对，改正后保存；未写明的项未填写。`
+                           : "文字中没有可填入本表的数据") + (body.notes || []).map(n => ` ${n}`).join(""), !filled.length);
         box.dataset.filled = String(filled.length);
       } catch (e) {
         say("提取失败：网络或服务器错误，请稍后再试", true);
