@@ -237,3 +237,12 @@ def test_the_corrections_are_an_append_only_registry_exported_as_xlsx(client, du
     sheet = load_workbook(io.BytesIO(export.content)).active
     cells = [str(c.value) for r in sheet.iter_rows() for c in r if c.value is not None]
     assert "提取值" in cells and "保存值" in cells and "3" in cells and "2" in cells and text in cells
+
+
+def test_a_long_text_is_extracted_whole_and_kept_up_to_what_a_spreadsheet_cell_holds(duty_officer, tree):
+    from yingji.extraction import services
+
+    text = "2024年7月3日，大瑶镇大瑶村发生山体滑坡，造成3人死亡。" + "现场救援工作正在进行。" * 3500
+    assert len(text) > services.KEPT_TEXT_CHARS
+    rows = services.record_corrections(duty_officer, "incidents-intake", text, {"deaths": 3}, region=tree["va"])
+    assert [(r.proposed, r.corrected, len(r.text)) for r in rows] == [("3", False, services.KEPT_TEXT_CHARS)]

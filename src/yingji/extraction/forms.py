@@ -5,13 +5,11 @@ from __future__ import annotations
 
 from django import forms
 
-from yingji.extraction.services import DATE_FIELD, TEXT_FIELD
-
-MAX_FORM_TEXT = 50_000
+from yingji.extraction.services import DATE_FIELD, MAX_TEXT_CHARS, TEXT_FIELD
 
 
 def add_paste_fields(form) -> None:
-    form.fields[TEXT_FIELD] = forms.CharField(required=False, max_length=MAX_FORM_TEXT, strip=False,
+    form.fields[TEXT_FIELD] = forms.CharField(required=False, max_length=MAX_TEXT_CHARS, strip=False,
                                               widget=forms.HiddenInput, label="提取原文",
                                               help_text="表单由粘贴文字提取填写时的原文；保存时记录各字段的提取值与保存值")
     form.fields[DATE_FIELD] = forms.DateField(required=False, widget=forms.HiddenInput, label="提取原文日期",

@@ -32,7 +32,7 @@ class ExtractionCorrection(DomainModel):
     span_end = models.PositiveIntegerField("片段终点", null=True, blank=True)
     confidence = models.FloatField("置信度", null=True, blank=True)
     approximate = models.BooleanField("约数", default=False)
-    text = models.TextField("原文")
+    text = models.TextField("原文", help_text="超过 32,000 字的只保存前 32,000 字（Excel 单元格的上限）")
 
     class Meta:
         verbose_name = verbose_name_plural = "提取校正记录"

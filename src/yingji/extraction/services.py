@@ -20,6 +20,7 @@ from yingji.core.framework.access import effective_region
 from yingji.extraction import engine, filling, places
 
 MAX_TEXT_CHARS = 100_000
+KEPT_TEXT_CHARS = 32_000  # an .xlsx cell holds 32,767 characters: a longer text is kept up to here
 TEXT_FIELD, DATE_FIELD = "extraction_text", "extraction_reference_date"  # the hidden inputs of a filled form
 
 
@@ -118,7 +119,7 @@ def record_corrections(user, key: str, text: str, saved: dict, *, region, record
     rows written. Nothing when ``text`` is empty (the form was not filled from a text)."""
     from yingji.extraction.models import ExtractionCorrection
 
-    text = (text or "")[:MAX_TEXT_CHARS]
+    text = (text or "")[:MAX_TEXT_CHARS]  # extracted whole (the spans are the page's); kept up to KEPT_TEXT_CHARS
     fill = filling.get(key)
     if not text.strip() or fill is None or region is None:
         return []
@@ -140,7 +141,8 @@ def record_corrections(user, key: str, text: str, saved: dict, *, region, record
             source=p.source if p is not None else "", proposed=proposed, saved=saved_text,
             corrected=not _same(proposed, saved_text), span=(p.text or "")[:200] if p is not None else "",
             span_start=p.start if p is not None else None, span_end=p.end if p is not None else None,
-            confidence=p.confidence if p is not None else None, approximate=bool(p and p.approximate), text=text))
+            confidence=p.confidence if p is not None else None, approximate=bool(p and p.approximate),
+            text=text[:KEPT_TEXT_CHARS]))
     for row in rows:
         row.save()
     return rows

@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
                 ('span_end', models.PositiveIntegerField(blank=True, null=True, verbose_name='片段终点')),
                 ('confidence', models.FloatField(blank=True, null=True, verbose_name='置信度')),
                 ('approximate', models.BooleanField(default=False, verbose_name='约数')),
-                ('text', models.TextField(verbose_name='原文')),
+                ('text', models.TextField(help_text='超过 32,000 字的只保存前 32,000 字（Excel 单元格的上限）', verbose_name='原文')),
                 ('recorded_by', models.ForeignKey(editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='保存人')),
                 ('region', models.ForeignKey(help_text='保存的记录所在的区划', on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.region', verbose_name='所属区划')),
             ],
