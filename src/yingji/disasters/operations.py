@@ -9,10 +9,11 @@ from django.urls import reverse
 
 from yingji.core.framework import operations
 from yingji.core.framework.operations import Conflict, Operation, OperationForm, PhotosField
-from yingji.disasters import services, ui
+from yingji.disasters import paste, services, ui
 from yingji.disasters.choices import ReportKind, ReportLevel, ReportState
 from yingji.disasters.models import TEXT_PARTS, DisasterReport
 from yingji.disasters.workflow import COUNTY, RECEIVERS, REPORTERS
+from yingji.extraction.forms import add_paste_fields, pop_paste
 
 EDITABLE = (ReportState.DRAFT, ReportState.RETURNED)
 
@@ -106,6 +107,7 @@ class ReportForm(OperationForm):
                         self.fields[f"f_{code}"].help_text = f"由{source.label}取数，不必手填"
         if report is not None and self.is_bound:
             self._ask_explanations(report)
+        add_paste_fields(self)  # 粘贴文字提取 (disasters/paste.py)
 
     def _ask_explanations(self, report):
         typed, errors = services.parse_figures({k[2:]: v for k, v in self.data.items() if k.startswith("f_")})
@@ -183,16 +185,20 @@ def _attach(user, report, photos):
 
 
 def fill(user, report, **data):
-    figures, text, _, photos = _inputs(data)
+    pasted, reference_date = pop_paste(data)
+    figures, text, _, photos = _inputs(dict(data))
     report = services.save_entry(user, report, services.to_numbers(report.figures) if figures is None else figures, text)
     _attach(user, report, photos)
+    paste.record(user, report, pasted, reference_date, data)
     return report
 
 
 def take_figures(user, report, **data):
-    figures, text, _, photos = _inputs(data)
+    pasted, reference_date = pop_paste(data)
+    figures, text, _, photos = _inputs(dict(data))
     report = services.take_figures(user, report, figures, text)
     _attach(user, report, photos)
+    paste.record(user, report, pasted, reference_date, data)
     return report
 
 
@@ -212,11 +218,14 @@ def _taken_message(report) -> str:
 
 
 def submit(user, report, **data):
-    figures, text, explain, photos = _inputs(data)
+    pasted, reference_date = pop_paste(data)
+    figures, text, explain, photos = _inputs(dict(data))
     if report.state not in EDITABLE:
         raise Conflict(f"报告已{report.get_state_display()}，不能再次提交")
     _attach(user, report, photos)
-    return services.submit(user, report, figures, text, explain)
+    submitted = services.submit(user, report, figures, text, explain)
+    paste.record(user, report, pasted, reference_date, data)
+    return submitted
 
 
 def _editable(report) -> bool:

@@ -13,6 +13,7 @@ class IncidentsConfig(YingjiAppConfig):
             ("突发事件", "incidents"), ("信息报送", "reports"), ("处置任务", "tasks"), ("应急响应", "responses"),
             ("值班表", "duty-shifts"), ("值班日志", "duty-logs"), ("应急预案", "plans"), ("预案响应级别", "plan-levels"),
             ("预案任务清单", "plan-actions"), ("预案演练", "drills"), ("事件时间轴", "timeline"),
+            ("提取校正记录", "extraction-corrections"),  # the extraction app's registry (粘贴文字提取)
         ])
     role_grants = {
         "leader": {"incidents.incident": "vc", "incidents.response": "vc", "incidents.report": "vac",

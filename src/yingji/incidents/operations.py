@@ -10,7 +10,9 @@ from django.urls import reverse
 
 from yingji.core.framework import operations
 from yingji.core.framework.operations import Conflict, Operation, OperationForm
-from yingji.incidents import matching, services
+from yingji.extraction import services as extraction_services
+from yingji.extraction.forms import add_paste_fields, pop_paste
+from yingji.incidents import matching, paste, services
 from yingji.incidents.models import Incident, Plan, Report
 from yingji.incidents.workflow import COMMANDERS
 
@@ -35,13 +37,28 @@ def intake_form(data=None, files=None, *, user=None, record=None, initial=None):
     form.fields["confirm_place"] = forms.BooleanField(
         required=False, label="确认保存：事发地点与所属单位登记的村社区不同，按所填地点登记",
         widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
+    add_paste_fields(form)  # 粘贴文字提取: the text the form was filled from (incidents/paste.py)
     return form
+
+
+def _record_paste(user, incident, text, reference_date):
+    """What the officer kept of the values extracted from the pasted text (the bureau's evaluation set)."""
+    if not text.strip():
+        return
+    saved = {t.field: getattr(incident, "direct_loss_cny" if t.field == "direct_loss_wan" else t.field)
+             for t in paste.INTAKE.targets}
+    labels = {t.field: Incident._meta.get_field("direct_loss_cny" if t.field == "direct_loss_wan" else t.field).verbose_name
+              for t in paste.INTAKE.targets}
+    extraction_services.record_corrections(user, paste.INTAKE.key, text, saved, region=incident.region,
+                                           record=f"{incident.number} {incident.title}", reference_date=reference_date,
+                                           labels=labels)
 
 
 def intake(user, record=None, *, alarm=None, warning=None, confirm_place=False, **fields):
     """接报登记. Where the call's place lies in another village than the enterprise's registered one,
     the officer is warned and confirms (``confirm_place``) instead of being refused: at 3 a.m. the
     caller's place is what counts, and nothing typed is lost (the form comes back with the warning)."""
+    pasted, reference_date = pop_paste(fields)
     fields["direct_loss_cny"] = fields.pop("direct_loss_wan", None)  # cleaned to yuan by its form field
     incident = Incident(**{k: v for k, v in fields.items() if k in {f.name for f in Incident._meta.fields}})
     incident.alarm_id, incident.warning_id = alarm, warning
@@ -62,6 +79,7 @@ def intake(user, record=None, *, alarm=None, warning=None, confirm_place=False, 
     if confirm_place and created.organization_id and created.organization.region_id != created.region_id:
         services.log(created, "intake", f"事发地点（{created.region}）与{created.organization}登记的村社区"
                                       f"（{created.organization.region}）不同，接报人确认按所填地点登记", user)
+    _record_paste(user, created, pasted, reference_date)
     return created
 
 

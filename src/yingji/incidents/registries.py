@@ -2,7 +2,7 @@ from django import forms
 
 from yingji.core.framework.registry import PointColour, Registry, register
 from yingji.core.framework.widgets import MapPickWidget
-from yingji.incidents import briefing, event_types
+from yingji.incidents import briefing, event_types, paste
 from yingji.incidents.models import (
     Drill,
     DutyLog,
@@ -39,6 +39,7 @@ register(Registry(
     list_fields=["at", "kind", "counterpart", "phone", "summary", "incident", "recorded_by"],
     search_fields=["summary", "counterpart", "phone"], filter_fields=["kind", "region"],
     natural_key=("id",), select_related=("incident", "recorded_by", "region"),
+    form_include="incidents/_duty_log_paste.html", on_form_saved=paste.record_duty_log,
     description="值班日志：每一个来电、去电和处置动作；接报登记时自动记入。",
 ))
 register(Registry(

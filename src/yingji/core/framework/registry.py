@@ -288,6 +288,12 @@ class Registry:
     # API, exports and the history. Never searchable or filterable (a search would reveal them).
     personal_fields: tuple[str, ...] = ()
     personal_roles: tuple[str, ...] = ()
+    # A template included at the top of the create/edit page's form (given ``form``, ``obj`` and
+    # ``reg``): a helper that fills the form, such as the paste box of 粘贴文字提取 on 值班日志.
+    form_include: str = ""
+    # (user, saved record, bound form) -> None, called when the page's form has saved the record, in
+    # the same transaction (what such a helper sent with the form is kept: extraction corrections).
+    on_form_saved: Callable[[Any, Any, Any], None] | None = None
 
     def __post_init__(self):
         probed = set(self.personal_fields) & {n.split("__")[0] for n in [*self.search_fields, *self.filter_fields]}

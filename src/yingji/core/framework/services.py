@@ -102,6 +102,11 @@ def save_form(user, form):
         saved = form.save()
         if creating:
             _attach_photos(user, saved, form.cleaned_data.get("photos"))
+        from yingji.core.framework.registry import registry_for_model
+
+        reg = registry_for_model(type(saved))
+        if reg is not None and reg.on_form_saved is not None:
+            reg.on_form_saved(user, saved, form)
         return saved
 
 
