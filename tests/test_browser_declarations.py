@@ -49,6 +49,7 @@ def test_a_phone_declaration_becomes_an_incident_and_the_declarant_sees_it(live_
     desk.wait_for_url("**/registry/declarations/*/")
     page = desk.inner_text("main")
     assert "13900001111" in page and "大瑶村" in page and "暴雨洪涝" in page and "倒塌.png" in page
+    desk.screenshot(path=str(OUTPUT / "declaration-record-township.png"), full_page=True)
     desk.click("[data-operation=to-incident]")
     desk.wait_for_selector("[data-testid=operation]")
     desk.click("button[type=submit]")

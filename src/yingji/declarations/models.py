@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from yingji.core.framework.validators import validate_phone
 from yingji.core.models import DomainModel, GeoPoint, Region
 from yingji.declarations.choices import DeclarantKind, Kind, RegionSource, State
 
@@ -24,8 +25,9 @@ class Declaration(DomainModel, GeoPoint):
                                editable=False)
     region_source = models.CharField("区划依据", max_length=10, choices=RegionSource.choices, editable=False)
     accuracy_m = models.PositiveIntegerField("定位精度（米）", null=True, blank=True, editable=False)
-    contact_name = models.CharField("联系人", max_length=32, blank=True, editable=False)
-    contact_phone = models.CharField("联系电话", max_length=20, blank=True, editable=False)
+    # Editable: the township corrects them after calling back (a mistyped number); shown to the handlers only.
+    contact_name = models.CharField("联系人", max_length=32, blank=True)
+    contact_phone = models.CharField("联系电话", max_length=20, blank=True, validators=[validate_phone])
     client_hash = models.CharField(max_length=64, db_index=True, editable=False)
     # What the extraction engine read (yingji.extraction.engine.Extraction.as_dict()), and its event type.
     extracted = models.JSONField("提取结果", default=dict, blank=True, editable=False)
