@@ -41,6 +41,7 @@ register(Registry(
     select_related=("region", "duplicate_of"),
     allow_create=False, workflow=DECLARATION_FLOW, summary=_summary, summarised_fields=("extracted",),
     personal_fields=("contact_name", "contact_phone"), personal_roles=HANDLERS,
+    history_exclude=("client_hash", "extracted"),  # the client's salted hash and the engine's reading: not changes
     point_colour=PointColour("state", {"new": "#d9001b", "incident": "#fa8c16", "disaster": "#1677ff"}, other="#8c8c8c"),
     map_name=("tracking_code", "place"),
     page_links=[("申报地图", "declaration_map", "view"), ("申报页面（公开）", "declare", "view")],
