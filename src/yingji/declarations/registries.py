@@ -25,7 +25,8 @@ def _summary(d):
         out.append(("疑似重复", [f"同组还有 {len(members)} 条：" + "、".join(
             f"{m.tracking_code}（{m.get_state_display()}）" for m in members),
             f"判定规则：同一乡镇或相距 {rules.thresholds().distance_m:g} 米内、{rules.thresholds().window_hours:g} 小时内、"
-            f"文字相似度 ≥ {rules.thresholds().min_similarity:g}（{rules.source()}）"]))
+            f"文字相似度 ≥ {rules.thresholds().min_similarity:g}"
+            f"（{'平台默认值，尚未经权威文件确认' if not rules.document()['confirmed'] else rules.source()}）"]))
     if d.outcome:
         out.append(("处理结果", [d.outcome]))
     return out
