@@ -3,13 +3,13 @@
 Imports, forms and the API refer to a related record by its registry's natural key (a warehouse by
 name). Two records sharing one made every later reference a 500 (MultipleObjectsReturned). Every
 natural key now has a database guarantee, a duplicate is refused with a located Chinese error, and a
-database that already held duplicates is renamed by its migration before the constraint.
+database that already held duplicates is renamed by its migration before the constraint
+(tests/incidents/test_data_migrations.py).
 """
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, models, transaction
-from django.db.migrations.executor import MigrationExecutor
+from django.db import IntegrityError, models, transaction
 from rest_framework.test import APIClient
 
 from tests.samples import make_record
@@ -108,45 +108,3 @@ def test_approving_a_social_force_with_a_taken_team_name_is_a_409_reason(tree, u
         workflow.apply(users["admin"], application, "approve")
     application.refresh_from_db()
     assert application.state == "submitted" and Team.objects.filter(name="浏阳蓝天救援队").count() == 1
-
-
-# ---- a database that already holds duplicates ---------------------------------------------------
-
-BEFORE = [("resources", "0002_dispatch_and_social_forces"), ("incidents", "0004_incident_affected_area")]
-
-
-@pytest.mark.django_db(transaction=True)
-def test_the_migration_renames_existing_duplicates_and_lookups_then_work(tree, users):
-    executor = MigrationExecutor(connection)
-    latest = executor.loader.graph.leaf_nodes()  # every app: going back may have undone other apps' migrations
-    executor.migrate(BEFORE)
-    old = executor.loader.project_state(BEFORE).apps
-    Warehouse, Team = old.get_model("resources", "Warehouse"), old.get_model("resources", "Team")
-    Expert, Plan = old.get_model("resources", "Expert"), old.get_model("incidents", "Plan")
-    for _ in range(3):
-        Warehouse.objects.create(name="0", level="county", reserve_kind="physical", region_id=tree["county"].pk)
-    Warehouse.objects.create(name="0（2）", level="county", reserve_kind="physical", region_id=tree["county"].pk)
-    for _ in range(2):
-        Team.objects.create(name="应急救援队", kind="township", region_id=tree["a"].pk)
-        Expert.objects.create(name="王五", specialties="消防", mobile="13800000007", region_id=tree["county"].pk)
-        Plan.objects.create(name="综合应急预案", kind="enterprise", region_id=tree["county"].pk, approved_on="2024-01-01")
-
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(latest)
-
-    from yingji.incidents.models import Plan as NewPlan
-    from yingji.resources.models import Expert as NewExpert
-    from yingji.resources.models import Team as NewTeam
-    from yingji.resources.models import Warehouse as NewWarehouse
-
-    assert list(NewWarehouse.objects.order_by("pk").values_list("name", flat=True)) == [
-        "0", "0（3）", "0（4）", "0（2）"]  # the first keeps its name; never onto a name in use
-    assert list(NewTeam.objects.order_by("pk").values_list("name", flat=True)) == ["应急救援队", "应急救援队（2）"]
-    assert list(NewExpert.objects.order_by("pk").values_list("name", flat=True)) == ["王五", "王五（2）"]
-    assert list(NewPlan.objects.order_by("pk").values_list("name", flat=True)) == ["综合应急预案", "综合应急预案（2）"]
-    api = APIClient()
-    api.force_authenticate(users["admin"])
-    kit = api.post("/api/equipment/", {"name": "发电机", "kind": "发电机", "warehouse": "0", "region": "430181"},
-                   format="json")
-    assert kit.status_code == 201 and kit.json()["warehouse"] == "0"

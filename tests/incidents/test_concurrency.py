@@ -174,34 +174,3 @@ def test_two_commanders_sending_the_same_team_at_once_send_it_once(make_incident
         assert sorted(results) == ["ok", "大瑶镇应急救援队已出动，不能重复调派"]
         assert TeamDispatch.objects.filter(team=team).exclude(state="withdrawn").count() == 1
         assert TimelineEntry.objects.filter(kind="dispatch", incident__in=[first, second]).count() == 1
-
-
-# ---- a database where it already happened ----------------------------------------------------------
-
-@pytest.mark.django_db(transaction=True)
-def test_the_migration_ends_responses_and_dispatches_doubled_before_the_constraints(make_incident, plan, duty, team):
-    from django.db.migrations.executor import MigrationExecutor
-
-    incident = make_incident()
-    kept = services.activate(duty, incident, plan, "IV")
-    sent = services.dispatch_team(duty, incident, team)
-    executor = MigrationExecutor(connection)
-    latest = executor.loader.graph.leaf_nodes()  # every app: going back may have undone other apps' migrations
-    before = [("incidents", "0004_incident_affected_area")]
-    executor.migrate(before)
-    old = executor.loader.project_state(before).apps
-    scope = {"region_id": incident.region_id, "organization_id": incident.organization_id}
-    twice = old.get_model("incidents", "Response").objects.create(
-        incident_id=incident.pk, plan_id=plan.pk, level="IV", state="active", **scope)
-    again = old.get_model("incidents", "TeamDispatch").objects.create(
-        incident_id=incident.pk, team_id=team.pk, state="en_route", **scope)
-
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(latest)
-
-    assert Response.objects.get(pk=kept.pk).state == "active"
-    ended = Response.objects.get(pk=twice.pk)
-    assert ended.state == "ended" and ended.ended_at is not None
-    assert TeamDispatch.objects.get(pk=sent.pk).state == "en_route"
-    assert TeamDispatch.objects.get(pk=again.pk).state == "withdrawn"

@@ -4,8 +4,6 @@ the overdue-report escalation is 紧急 and shows so; notify refuses a level out
 import datetime
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from yingji.core.framework.choices import NotificationLevel
 from yingji.core.framework.notify import notify
@@ -40,23 +38,3 @@ def test_notify_refuses_a_level_outside_the_declared_set_and_sends_nothing(users
     with pytest.raises(ValueError, match="unknown notification level"):
         notify([users["leader"], users["staff"]], "报告超时", level=level)
     assert not Notification.objects.exists()
-
-
-@pytest.mark.django_db(transaction=True)
-def test_the_migration_gives_stored_unknown_levels_the_level_they_meant(users):
-    leader = users["leader"]
-    executor = MigrationExecutor(connection)
-    latest = executor.loader.graph.leaf_nodes()  # every app: going back may have undone other apps' migrations
-    before = [("core", "0005_importjob")]
-    executor.migrate(before)
-    old = executor.loader.project_state(before).apps.get_model("core", "Notification")
-    ids = {level: old.objects.create(user_id=leader.pk, title=level or "空", level=level).pk
-           for level in ("danger", "urgent", "warning", "info", "bogus", "")}
-
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(latest)
-
-    after = dict(Notification.objects.filter(pk__in=ids.values()).values_list("pk", "level"))
-    assert {level: after[pk] for level, pk in ids.items()} == {
-        "danger": "urgent", "urgent": "urgent", "warning": "warning", "info": "info", "bogus": "info", "": "info"}

@@ -193,34 +193,3 @@ def test_a_hand_edit_racing_a_dispatch_or_a_withdrawal_leaves_readiness_as_the_d
         sent, stale = team.dispatches.open().get(), Team.objects.get(pk=team.pk)  # read while it is out
         results = together(lambda s=sent: workflow.apply(users["leader"], s, "withdraw"), stale.save)
         assert results == ["ok", "ok"] and readiness(team) == "resting"
-
-
-# ---- a database from before ---------------------------------------------------------------------
-
-@pytest.mark.django_db(transaction=True)
-def test_the_migration_makes_stored_readiness_follow_the_dispatches(tree, make_incident):
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
-
-    incident = make_incident()
-    executor = MigrationExecutor(connection)
-    latest = executor.loader.graph.leaf_nodes()  # every app: going back may have undone other apps' migrations
-    before = [("incidents", "0008_plan_name_unique")]
-    executor.migrate(before)
-    old = executor.loader.project_state(before).apps
-    OldTeam, OldDispatch = old.get_model("resources", "Team"), old.get_model("incidents", "TeamDispatch")
-    made = {name: OldTeam.objects.create(name=name, kind="flood", region_id=tree["va"].pk, readiness=state).pk
-            for name, state in (("出动中却写成待命", "standby"), ("无调派却写成出动", "deployed"),
-                                ("已撤离仍写成出动", "deployed"), ("休整", "resting"), ("出动", "deployed"))}
-    scope = {"incident_id": incident.pk, "region_id": incident.region_id}
-    OldDispatch.objects.create(team_id=made["出动中却写成待命"], state="on_scene", **scope)
-    OldDispatch.objects.create(team_id=made["已撤离仍写成出动"], state="withdrawn", **scope)
-    OldDispatch.objects.create(team_id=made["出动"], state="en_route", **scope)
-
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(latest)
-
-    now = dict(Team.objects.filter(pk__in=made.values()).values_list("name", "readiness"))
-    assert now == {"出动中却写成待命": "deployed", "无调派却写成出动": "resting", "已撤离仍写成出动": "resting",
-                   "休整": "resting", "出动": "deployed"}

@@ -2,8 +2,6 @@
 
 from decimal import Decimal as D
 
-import pytest
-
 from yingji.risk.models import HazardSource
 
 
@@ -113,33 +111,3 @@ def test_a_code_outside_the_chemicals_class_is_refused_on_its_field(tree, orgs, 
     assert gas.json()["category_code"] == ["氨 的校正系数 β 按表3取 2，不随危险性类别变化；请不要填写类别代码"]
     unknown = add(api, pk, chemical_name="某溶剂", category_code="W5.9", max_quantity_t=1)
     assert unknown.json()["category_code"] == ["未知的危险性类别代码：W5.9"]
-
-
-@pytest.mark.django_db(transaction=True)
-def test_the_migration_regrades_stored_units_with_the_corrected_beta(tree, orgs):
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
-
-    executor = MigrationExecutor(connection)
-    latest = executor.loader.graph.leaf_nodes()  # every app: going back may have undone other apps' migrations
-    before = [("risk", "0005_band_schemes")]
-    executor.migrate(before)
-    old = executor.loader.project_state(before).apps
-    Source, Inventory = old.get_model("risk", "HazardSource"), old.get_model("risk", "HazardInventory")
-    scope = {"region_id": tree["va"].pk, "organization_id": orgs["a"].pk}
-    depot = Source.objects.create(name="汽油罐区", unit_kind="storage", people_within_500m=60, is_major=True,
-                                  sum_ratio=6, alpha=D("1.5"), r_value=D("13.5"), grade="三级", **scope)
-    Inventory.objects.create(hazard_source=depot, chemical_name="汽油", max_quantity_t=1200, **scope)
-    ammonia = Source.objects.create(name="液氨库", unit_kind="storage", people_within_500m=0, **scope)
-    stray = Inventory.objects.create(hazard_source=ammonia, chemical_name="液氨", category_code="J5",
-                                     max_quantity_t=20, **scope)  # a code that never counted
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(latest)
-
-    depot = HazardSource.objects.get(pk=depot.pk)
-    assert (depot.r_value, depot.grade) == (D("9.00"), "四级")
-    from yingji.risk.models import HazardInventory
-
-    assert HazardInventory.objects.get(pk=stray.pk).category_code == ""
-    assert HazardSource.objects.get(pk=ammonia.pk).r_value == D("2.00")  # 0.5 × 2 × 20/10

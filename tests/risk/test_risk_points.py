@@ -1,6 +1,5 @@
 """Risk points and assessments through the generic layer; the four-colour map."""
 
-import pytest
 
 from yingji.risk.models import RiskPoint
 
@@ -125,37 +124,6 @@ def test_a_setting_needs_its_source_and_date(tree, orgs, users, api):
     response = api("admin").post("/api/risk-bands/", {"region": "430000", "method": "lec", "bands": TWO_LEVELS},
                                  format="json")
     assert response.status_code == 400 and set(response.json()) >= {"basis", "effective_from"}
-
-
-@pytest.mark.django_db(transaction=True)
-def test_the_migration_turns_stored_bounds_into_the_same_schemes(tree):
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
-
-    from yingji.risk import scoring
-    from yingji.risk.models import RiskBandSetting
-
-    executor = MigrationExecutor(connection)
-    latest = executor.loader.graph.leaf_nodes()  # every app: going back may have undone other apps' migrations
-    before = [("risk", "0004_vulnerabletarget")]
-    executor.migrate(before)
-    Old = executor.loader.project_state(before).apps.get_model("risk", "RiskBandSetting")
-    lec = Old.objects.create(region_id=tree["county"].pk, method="lec", major_bound=240, high_bound=120,
-                             moderate_bound=50, basis="某省指南").pk
-    matrix = Old.objects.create(region_id=tree["county"].pk, method="matrix", major_bound=16, high_bound=12,
-                                moderate_bound=6, basis="").pk
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(latest)
-
-    lec, matrix = RiskBandSetting.objects.get(pk=lec), RiskBandSetting.objects.get(pk=matrix)
-    assert lec.display_bands() == "> 240 重大风险（红）；≥ 120 较大风险（橙）；≥ 50 一般风险（黄）；< 50 低风险（蓝）"
-    assert matrix.display_bands() == "≥ 16 重大风险（红）；≥ 12 较大风险（橙）；≥ 6 一般风险（黄）；< 6 低风险（蓝）"
-    assert (lec.basis, matrix.basis) == ("某省指南", "（迁移前未填写依据）") and lec.effective_from is not None
-    # the grading they gave before: the old engine's edges (LEC 重大 "> bound", everything else "≥")
-    for D, level in [(240.01, "major"), (240, "high"), (120, "high"), (50, "moderate"), (49.9, "low")]:
-        assert lec.scheme().level(D)[0] == level
-    assert scoring.matrix(4, 4, matrix.scheme()).level == "major" and scoring.matrix(2, 3, matrix.scheme()).level == "moderate"
 
 
 def test_high_risk_list_export(tree, orgs, users, api, web):
