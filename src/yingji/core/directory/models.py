@@ -186,6 +186,14 @@ class User(AbstractUser):
             if not org_region.path.startswith(self.scope_region.path):
                 raise ValidationError({"scope_organization": f"所属单位在{org_region}，不在管辖区划“{self.scope_region}”之内"})
 
+    def has_perm(self, perm, obj=None):
+        # Primed by who.prime: the answer AccountBackend (a ModelBackend) gives from the same set, without
+        # Django loading each backend by its import path on each of the ~250 checks a page makes (issue 16).
+        primed = self.__dict__.get("_perm_cache")
+        if obj is None and primed is not None and primed is self.__dict__.get("_yingji_primed"):
+            return self.is_active and (self.is_superuser or perm in primed)
+        return super().has_perm(perm, obj)
+
     def __str__(self):  # pick lists, related names and history show the person, not the login name
         return self.display_name
 

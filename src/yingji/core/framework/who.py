@@ -45,6 +45,7 @@ def prime(user) -> None:
     user._user_perm_cache = set(entry["user"])
     user._group_perm_cache = set(entry["group"])
     user._perm_cache = user._user_perm_cache | user._group_perm_cache
+    user._yingji_primed = user._perm_cache  # User.has_perm answers from it while it is this set
 
 
 def forget(sender=None, instance=None, action="", pk_set=None, model=None, **kwargs) -> None:
