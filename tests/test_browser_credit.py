@@ -44,6 +44,8 @@ def test_proposal_notice_decision_published(live_server, proposal, browser, monk
     clerk.goto(record)
     main = clerk.inner_text("main")
     assert "拟列入" in main and "12个月内发生2起较大事故" in main and proposal.facts[1]["number"] in main
+    # one control per step: 告知 is its declared operation's button, not also an inline form
+    assert clerk.locator("[data-operation=notify], [data-transition=notify]").count() == 1
     clerk.click("a[data-operation=notify]")
     clerk.fill("#id_principal_name", "王建国")
     clerk.click("main form button.btn-lg[type=submit]")
@@ -62,6 +64,7 @@ def test_proposal_notice_decision_published(live_server, proposal, browser, monk
 
     clerk.goto(record)
     assert clerk.query_selector("a[data-document=decision]") is not None
+    assert clerk.locator("[data-operation=publish], [data-transition=publish]").count() == 1
     clerk.click("button[data-transition=publish]")
     clerk.wait_for_selector("text=已公布")
     clerk.screenshot(path=str(OUTPUT / "credit-published.png"), full_page=True)

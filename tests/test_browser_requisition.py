@@ -62,6 +62,8 @@ def test_draft_approve_serve_use_and_return_with_compensation(live_server, ready
     leader.wait_for_selector("text=已批准")
 
     clerk.goto(record)
+    # one control per step: 送达 is its declared operation's button (its inputs), not also an inline form
+    assert clerk.locator("[data-operation=serve], [data-transition=serve]").count() == 1
     clerk.click("a[data-operation=serve]")
     clerk.fill("#id_served_to", "李四")
     clerk.click("main form button.btn-lg[type=submit]")
@@ -70,6 +72,7 @@ def test_draft_approve_serve_use_and_return_with_compensation(live_server, ready
         clerk.click("a[data-document=notice]")
     assert download.value.suggested_filename.startswith("应急征用通知书-ZY") and \
         download.value.suggested_filename.endswith(".docx")
+    assert clerk.locator("[data-operation=start-use], [data-transition=start_use]").count() == 1
     clerk.click("a[data-operation=start-use]")
     clerk.click("main form button.btn-lg[type=submit]")
     clerk.wait_for_selector("text=使用中")

@@ -46,6 +46,33 @@ def test_a_draw_is_logged_reproducible_and_excludes_conflicts_expired_and_key_en
     assert "复核通过" in out.getvalue()
 
 
+def test_the_draws_checks_are_written_in_bulk_with_their_history_and_to_dos(county, orgs, users):
+    from auditlog.models import LogEntry
+
+    from yingji.core.framework.models import ToDo
+    from yingji.supervision import services
+    from yingji.supervision.models import Inspection
+
+    record = services.make_draw(users["staff"], county["item"], n_objects=4, group_size=2, seed=99)
+    checks = list(record.inspections.all())
+    assert len(checks) == 4
+    for check in checks:
+        entries = LogEntry.objects.get_for_object(check)
+        created = entries.get(action=LogEntry.Action.CREATE)  # one creation entry each, by the user who drew
+        assert created.actor == users["staff"] and created.changes["trigger"] == ["None", "random"]
+        assert entries.count() == 1 and check.inspectors.count() == 2  # inspectors: not in the history, as before
+        assert check.items.count() == 3
+        assert ToDo.objects.filter(registry="inspections", object_id=str(check.pk), closed_at__isnull=True).exists()
+    # the bulk path refuses what schedule refuses: a declared conflict of interest, a group of one
+    bureau_b = county["inspectors"][0]  # related to orgs["b"]
+    with pytest.raises(ValidationError, match="应当回避"):
+        services.schedule_drawn(users["staff"], county["item"], record,
+                                [(orgs["b"], [bureau_b, county["inspectors"][1]])])
+    with pytest.raises(ValidationError, match="不少于 2 名"):
+        services.schedule_drawn(users["staff"], county["item"], record, [(orgs["b"], [county["inspectors"][1]])])
+    assert Inspection.objects.filter(draw=record).count() == 4
+
+
 def test_verification_finds_a_changed_record(county, users):
     from django.core.management.base import CommandError
 

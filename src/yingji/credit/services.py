@@ -78,14 +78,11 @@ def propose(user=None, on: datetime.date | None = None) -> list[Listing]:
     """Run every listing rule that the platform can run over the incidents and cases (in ``user``'s scope,
     or all for the job) and propose each new hit: a 拟列入 listing with the facts that triggered it. The same
     facts never propose twice, and an enterprise with a proposal or a listing of the same case still open
-    gets no second one."""
+    gets no second one. Who may run it is the declared operation ``credit-listings/run-rules``'s check
+    (its permission and roles); the periodic job runs it with no user."""
     from yingji.incidents.models import Incident
     from yingji.supervision.casemodels import EnforcementCase
 
-    if user is not None and not user.has_perm("credit.add_listing"):
-        from django.core.exceptions import PermissionDenied
-
-        raise PermissionDenied("您的角色不能提出列入建议")
     hits = listing.evaluate(rules.listing_rules(), _accidents(_scoped(Incident, user)),
                             _cases(_scoped(EnforcementCase, user)), since())
     made = []

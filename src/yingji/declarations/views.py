@@ -3,11 +3,10 @@ the declarations' map (the 一张图 with the declarations' layer on)."""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
 from yingji.core.framework.net import client_ip
+from yingji.core.framework.readviews import read_page
 from yingji.declarations.choices import DeclarantKind, Kind
 
 
@@ -45,13 +44,11 @@ def declare_status(request):
 
 
 # Not an operation: a map page, it reads (the layers come from the scoped map-layer API).
-@login_required
+@read_page("declarations")
 def declaration_map(request):
     from yingji.core.directory.views import REGION_ATTRIBUTES, map_level_for
     from yingji.core.framework.views import map_layers
 
-    if not request.user.has_perm("declarations.view_declaration"):
-        raise PermissionDenied
     layers = [dict(layer, on=layer["slug"] == "declarations") for layer in map_layers(request.user)]
     layers.sort(key=lambda layer: layer["slug"] != "declarations")
     return render(request, "map.html", {"title": "网上申报地图", "attributes": REGION_ATTRIBUTES,

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework.decorators import api_view, permission_classes
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from yingji.core.framework.readviews import read_api
 from yingji.disasters import officer_coverage
 
 VIEW_OFFICERS = "disasters.view_disasterofficer"
@@ -27,9 +25,6 @@ def coverage_panel(request) -> dict | None:
 # Not an operation: a computed check (GET), it reads.
 @extend_schema(summary="灾害信息员覆盖检查：每个村社区有在岗 A岗，灾害易发村社区另有 B岗；按乡镇列出缺口",
                tags=["灾情管理"], responses=OpenApiTypes.OBJECT)
-@api_view(["GET"])
-@permission_classes([IsAuthenticated])
+@read_api("disaster-officers")
 def coverage_api(request):
-    if not request.user.has_perm(VIEW_OFFICERS):
-        raise PermissionDenied
     return Response(officer_coverage.summary(request.user))

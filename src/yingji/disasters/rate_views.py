@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework.decorators import api_view, permission_classes
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from yingji.core.framework.readviews import read_api, read_page
 from yingji.disasters import reporting_rates
 
-VIEW_REPORTS = "disasters.view_disasterreport"
+READS = "disaster-reports"  # declared read views over the 灾情 reports
 
 
 def _selection_or_400(params):
@@ -29,23 +26,16 @@ def _selection_or_400(params):
 @extend_schema(summary="灾情报送率（DHIS2 口径）：按层级和乡镇的应报、已报、及时、迟报、未报和报送率、及时率；"
                        "可按灾害发生日期（since、until）、灾害种类（type）或灾情事件（event）筛选",
                tags=["灾情管理"], responses=OpenApiTypes.OBJECT)
-@api_view(["GET"])
-@permission_classes([IsAuthenticated])
+@read_api(READS)
 def rates_api(request):
-
-    if not request.user.has_perm(VIEW_REPORTS):
-        raise PermissionDenied
     return Response(reporting_rates.summary(request.user, _selection_or_400(request.query_params)))
 
 
 # Not an operation: a dashboard page, it reads.
-@login_required
+@read_page(READS)
 def rates_page(request):
     from django.shortcuts import render
 
-
-    if not request.user.has_perm(VIEW_REPORTS):
-        raise PermissionDenied
     error = None
     try:
         sel = reporting_rates.selection(*(request.GET.get(k, "") for k in ("since", "until", "type", "event")))

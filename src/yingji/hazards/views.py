@@ -1,33 +1,25 @@
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework.decorators import api_view, permission_classes
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from yingji.core.framework.geo import optional_float
 from yingji.core.framework.net import client_ip
+from yingji.core.framework.readviews import read_api, read_page
 from yingji.hazards import dashboard
 
 
-# Not an operation: a chart page, it reads.
-@login_required
+# Not an operation: a chart page, it reads (a declared read view over the hazards).
+@read_page("hazards")
 def hazard_dashboard(request):
-    if not request.user.has_perm("hazards.view_hazard"):
-        raise PermissionDenied
     return render(request, "hazards/dashboard.html", {"s": dashboard.summary(request.user)})
 
 
 # Not an operation: chart data (GET), it reads.
 @extend_schema(summary="隐患统计：按等级、状态、区划、隐患存续时间，整改率、逾期率、平均销号天数", tags=["事故隐患"],
                responses=OpenApiTypes.OBJECT)
-@api_view(["GET"])
-@permission_classes([IsAuthenticated])
+@read_api("hazards")
 def hazard_dashboard_api(request):
-    if not request.user.has_perm("hazards.view_hazard"):
-        raise PermissionDenied
     s = dashboard.summary(request.user)
     s["major_list"] = [{"id": h.pk, "title": h.title, "organization": str(h.organization or ""),
                         "state": h.get_state_display(), "found_at": h.found_at} for h in s["major_list"]]

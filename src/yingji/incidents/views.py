@@ -12,12 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from yingji.core.framework import operations
 from yingji.core.framework.access import can, restrict
+from yingji.core.framework.readviews import ReadAPIView, ReadView, read_page
 from yingji.core.framework.registry import get_registry
 from yingji.core.framework.rest import query_number
 from yingji.incidents import event_types, matching, services, situation
@@ -129,15 +128,13 @@ def from_warning(request, pk):
 
 
 def _incident(request, pk):
-    """The incident as the user may see it: 403 for a role that sees no incidents (as the registry page
-    answers), 404 outside the user's scope."""
-    if not can(request.user, "view", Incident):
-        raise PermissionDenied("您的角色不能查看突发事件")
+    """The incident as the user may see it: 404 outside the user's scope (the read view's declaration
+    has refused a role that sees no incidents, 403, as the registry page answers)."""
     return get_object_or_404(restrict(Incident.objects.select_related("region", "organization"), request.user), pk=pk)
 
 
 # Not an operation: the 指挥台 page reads; its buttons are the incident's operations.
-@login_required
+@read_page("incidents")
 def desk(request, pk):
     """The incident's 指挥台."""
     incident = _incident(request, pk)
@@ -158,19 +155,19 @@ def desk(request, pk):
 
 
 # Not an operation: the 态势图 page reads (SituationView feeds it).
-@login_required
+@read_page("incidents")
 def situation_map(request, pk):
     incident = _incident(request, pk)
-    can_edit = request.user.has_perm("incidents.change_incident") and incident.state in ("received", "responding")
+    can_edit = can(request.user, "change", Incident) and incident.state in ("received", "responding")
     return render(request, "incidents/situation.html", dict(incident=incident, can_dispatch=is_commander(request.user),
                                                             can_edit=can_edit))
 
 
-class SituationView(APIView):
+class SituationView(ReadAPIView):
     """The 态势图 data for an incident (GeoJSON layers and travel times), refreshed by the page.
     An API view (token or session, JSON errors, in the schema), not an operation: it changes nothing."""
 
-    permission_classes = [IsAuthenticated]
+    read_view = ReadView("incidents")
 
     @extend_schema(parameters=[OpenApiParameter("radius_km", float, required=False,
                                                 description="周边资源半径（公里，0.5–50）")],
@@ -181,15 +178,13 @@ class SituationView(APIView):
         return Response(situation.assemble(request.user, incident, radius_km=radius))
 
 
-class OpenIncidentsView(APIView):
+class OpenIncidentsView(ReadAPIView):
     """Open incidents with their next clock, for the home page and the duty desk. Not an operation: it reads."""
 
-    permission_classes = [IsAuthenticated]
+    read_view = ReadView("incidents")
 
     @extend_schema(responses=OpenApiTypes.OBJECT, tags=["突发事件"], summary="处置中的事件及其下一个报送时限")
     def get(self, request):
-        if not can(request.user, "view", Incident):
-            raise PermissionDenied("您的角色不能查看突发事件")
         open_ = restrict(Incident.objects.filter(state__in=("received", "responding")), request.user)
         out = []
         for incident in open_.order_by("-received_at").prefetch_related("deadlines")[:20]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
@@ -21,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from yingji.core.framework.access import has_global_scope, restrict
+from yingji.core.framework.readviews import ReadAPIView, ReadView, read_page
 from yingji.core.framework.rest import query_number
 from yingji.monitoring import ingest
 from yingji.monitoring.models import Alarm, DeadLetter, Reading, ReadingHour, ReadingMinute, Sensor
@@ -67,11 +67,11 @@ SERIES_SOURCES = ((datetime.timedelta(hours=6), Reading, "ts"), (datetime.timede
 
 @extend_schema(parameters=[OpenApiParameter("minutes", int, description="最近多少分钟，默认 60（整数，最多一年）")],
                responses={200: dict}, summary="传感器数据曲线")
-class SensorSeriesView(APIView):
+class SensorSeriesView(ReadAPIView):
     """Recent values of one sensor: raw readings up to 6 h, minute means up to 7 days, then hourly.
-    Chart data (GET, it reads), so not an operation."""
+    Chart data (GET, it reads), so not an operation: a declared read view over the sensors."""
 
-    permission_classes = [IsAuthenticated]
+    read_view = ReadView("sensors")
 
     def get(self, request, pk):
         sensor = get_object_or_404(restrict(Sensor.objects.select_related("point"), request.user), pk=pk)
@@ -89,7 +89,7 @@ class SensorSeriesView(APIView):
                          "thresholds": sensor.thresholds(), "rising": sensor.rising, "points": points})
 
 
-@login_required
+@read_page("alarms")
 def live_board(request):
     """监测预警值守台: open alarms, updated live from the alarms feed. Not an operation: it reads; its
     buttons are the alarms' workflow operations."""
@@ -105,21 +105,19 @@ def live_board(request):
         "can_bulk": bulk.refused(request.user) is None, "causes": Alarm.CAUSES})
 
 
-@login_required
+@read_page("sensors")
 def sensor_chart(request, pk):
     """A sensor's live chart page: it reads (SensorSeriesView feeds it), so not an operation."""
     sensor = get_object_or_404(restrict(Sensor.objects.select_related("point"), request.user), pk=pk)
     return render(request, "monitoring/chart.html", {"sensor": sensor})
 
 
-@login_required
+# Dead letters are not a registry and carry no region (an unknown device has none), so no scope can
+# filter them: a read view of global scope (users of global scope who may view the sensors).
+@read_page("sensors", scope="global")
 def dead_letters(request):
     """拒收数据: counts per reason and the latest refusals (operators of the ingest). Not an operation:
     a read-only page with no actions (nothing to retry or delete here)."""
-    # Dead letters are not a registry and carry no region (an unknown device has none), so no scope
-    # can filter them: only users of global scope see them (the access helper, not a role check).
-    if not has_global_scope(request.user):
-        raise PermissionDenied("仅系统管理员可查看拒收数据")
     since = timezone.now() - datetime.timedelta(days=1)
     counts = {row["reason"]: row["n"] for row in
               DeadLetter.objects.filter(received_at__gte=since).values("reason").annotate(n=Count("pk"))}
@@ -130,7 +128,7 @@ def dead_letters(request):
         "latest": latest.order_by("-received_at")[:200], "reason": reason})
 
 
-@login_required
+@read_page("alarms")
 def alarm_chart(request, pk):
     """The chart of an alarm's sensor (a redirect after the scope check), so not an operation."""
     from django.shortcuts import redirect

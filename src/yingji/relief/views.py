@@ -3,20 +3,17 @@ computed summaries (GET), they read (services.hours_board computes)."""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.decorators import api_view, permission_classes
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from yingji.core.framework.readviews import read_api, read_page
 from yingji.disasters.models import DisasterEvent
 from yingji.relief import services
 
-VIEW = "relief.view_beneficiary"
+READS = "relief-beneficiaries"  # both read the beneficiaries' relief (declared read views)
 
 
 def _event(user, raw):
@@ -47,21 +44,16 @@ def _as_json(board) -> dict:
 @extend_schema(summary="灾后基本生活救助时限：某灾情事件需紧急生活救助的受灾户，按乡镇统计已得到食、饮用水、衣被、"
                        "临时住所、医疗救助的户数、按时户数和超时户数", tags=["生活救助"], responses=OpenApiTypes.OBJECT,
                parameters=[OpenApiParameter("event", int, required=True, description="灾情事件编号")])
-@api_view(["GET"])
-@permission_classes([IsAuthenticated])
+@read_api(READS)
 def hours_api(request):
-    if not request.user.has_perm(VIEW):
-        raise PermissionDenied
     event = _event(request.user, request.query_params.get("event"))
     if event is None:
         raise ValidationError({"event": ["请指明灾情事件（event）"]})
     return Response(_as_json(services.hours_board(request.user, event)))
 
 
-@login_required
+@read_page(READS)
 def hours_page(request):
-    if not request.user.has_perm(VIEW):
-        raise PermissionDenied
     events = DisasterEvent.objects.for_user(request.user).filter(beneficiaries__isnull=False).distinct()
     raw = request.GET.get("event") or (events.order_by("-onset_date").values_list("pk", flat=True).first() or "")
     error, board = None, None

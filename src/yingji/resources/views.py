@@ -12,44 +12,37 @@ import datetime
 from dataclasses import asdict
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.decorators import api_view, permission_classes
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from yingji.core.framework import operations
-from yingji.core.framework.access import can
 from yingji.core.framework.geo import optional_float
 from yingji.core.framework.net import client_ip
 from yingji.core.framework.operation_views import operation_page
+from yingji.core.framework.readviews import read_api, read_page
 from yingji.core.models import Region
 from yingji.resources import dispatch, stock
-from yingji.resources.models import Material, Shelter, StockLevel, Team
+from yingji.resources.models import Material, Shelter
 from yingji.resources.operations import DemandSerializer
 
 TAGS = ["应急资源"]
 
-
-def _may_view(user, model):
-    """The read-only computations below read records through their scoped managers; the role must also
-    see that registry (access.can), as its list page would require — scope alone would let an account
-    whose role has no such registry (a gateway) read teams and stock."""
-    if not can(user, "view", model):
-        raise PermissionDenied(f"您的角色不能查看{model._meta.verbose_name}")
+# The read-only computations below are declared read views: they read records through their scoped
+# managers, and the role must see the registry they compute over (teams for nearest and coverage,
+# stock for dispatch planning and the report), as its list page would require — scope alone would let
+# an account whose role has no such registry (a gateway) read teams and stock.
 
 
 # ---- nearest resources ----------------------------------------------------------------------------
 
-@login_required
+@read_page("teams")
 def nearest_page(request):
     """就近资源 page: not an operation — a map that reads (the API below computes)."""
-    _may_view(request.user, Team)
     materials = Material.objects.for_user(request.user).order_by("code")
     return render(request, "resources/nearest.html", dict(
         kinds=dispatch.resource_kinds(request.user), materials=materials,
@@ -73,11 +66,9 @@ def _number(request, name, low, high):
                            OpenApiParameter("n", int, description="每类返回几个，默认 5，最多 20"),
                            OpenApiParameter("material", str, description="只看有该物资（编码）库存的储备库")],
                responses=OpenApiTypes.OBJECT)
-@api_view(["GET"])
-@permission_classes([IsAuthenticated])
+@read_api("teams")
 def nearest_api(request):
     """Not an operation: a read-only computation (travel times from the road network), GET."""
-    _may_view(request.user, Team)
     lon, lat = _number(request, "lon", 73, 136), _number(request, "lat", 3, 54)
     kinds = [k for k in request.GET.get("kinds", "teams,warehouses,shelters").split(",") if k]
     n = request.GET.get("n", "")
@@ -100,10 +91,9 @@ def _coverage(request):
     return dispatch.coverage_report(request.user, key, region)
 
 
-@login_required
+@read_page("teams")
 def coverage_page(request):
     """覆盖分析 page: not an operation — it reads and draws the report."""
-    _may_view(request.user, Team)
     try:
         report = _coverage(request)
     except ValidationError as exc:
@@ -119,11 +109,9 @@ def coverage_page(request):
                parameters=[OpenApiParameter("check", str, description="fire5 | team15 | material12"),
                            OpenApiParameter("region", str, description="只分析该区划（代码）")],
                responses=OpenApiTypes.OBJECT)
-@api_view(["GET"])
-@permission_classes([IsAuthenticated])
+@read_api("teams")
 def coverage_api(request):
     """Not an operation: a read-only computation over the user's villages and teams, GET."""
-    _may_view(request.user, Team)
     try:
         return Response(_coverage(request).as_dict())
     except ValidationError as exc:
@@ -160,12 +148,11 @@ def _messages(form) -> list[str]:
     return [m for errors in form.errors.values() for m in errors]
 
 
-@login_required
+@read_page("stock")
 def dispatch_page(request):
     """物资调度: what places need → the shipment plan (a computation: it writes nothing, so not an
     operation) → 按此方案拟定调拨单, which is the declared operation ``transfer-orders/draft-from-plan``
     (its checks, inputs and service; this page is its face, with the plan beside it)."""
-    _may_view(request.user, StockLevel)
     user = request.user
     op = _draft_op()
     data = request.POST if request.method == "POST" else request.GET
@@ -203,13 +190,11 @@ class PlanRequestSerializer(serializers.Serializer):
 
 @extend_schema(summary="物资调配方案：按需求计算调运方案（总加权到达时间最小），可直接拟定调拨单", tags=TAGS,
                request=PlanRequestSerializer, responses=OpenApiTypes.OBJECT)
-@api_view(["POST"])
-@permission_classes([IsAuthenticated])
+@read_api("stock", methods=["POST"])
 def dispatch_api(request):
     """Not an operation while it only computes (POST for the body's rows, it writes nothing); with
     ``create_orders`` it takes the declared operation ``transfer-orders/draft-from-plan`` — the same
     checks (403), errors (400, 409) and service as POST /api/transfer-orders/draft-from-plan/."""
-    _may_view(request.user, StockLevel)
     body = PlanRequestSerializer(data=request.data)
     body.is_valid(raise_exception=True)
     orders = []
@@ -245,10 +230,9 @@ def dispatch_api(request):
 stock_move = operation_page("stock", "move")
 
 
-@login_required
+@read_page("stock")
 def stock_report(request):
     """库存报表 (.xlsx): not an operation — a download of what the user may see."""
-    _may_view(request.user, StockLevel)
     response = HttpResponse(stock.stock_report(request.user),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = (f"attachment; filename*=UTF-8''"

@@ -1,20 +1,18 @@
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.decorators import api_view, permission_classes
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from yingji.core.directory.api import REGION_ATTRIBUTES
 from yingji.core.directory.views import map_level_for
 from yingji.core.framework import maplayers
 from yingji.core.framework.access import effective_region
+from yingji.core.framework.readviews import read_api, read_page
 from yingji.risk import lists, maps, scoring
 
 
-# Not an operation: a map page, it reads.
-@login_required
+# Not an operation: a map page, it reads (a declared read view over the risk points).
+@read_page("risk-points")
 def risk_map(request):
     """四色图: the region map coloured by highest risk level, with counts by level."""
     counts = maps.counts_by_level(request.user, effective_region(request.user))
@@ -26,7 +24,7 @@ def risk_map(request):
 
 
 # Not an operation: it reads (counts and download links).
-@login_required
+@read_page("risk-points")
 def risk_lists(request):
     """一图一牌三清单: counts and downloads of the three lists."""
     from yingji.risk.models import HazardSource, RiskPoint, VulnerableTarget
@@ -39,35 +37,26 @@ def risk_lists(request):
 
 
 # Not an operation: a download of what the user may see.
-@login_required
+@read_page("risk-points")
 def risk_list_download(request, name):
     """One of the three lists as .xlsx, within the user's scope."""
-    from django.core.exceptions import PermissionDenied
     from django.http import Http404
 
     from yingji.core.framework import tabular
 
     if name not in lists.LISTS:
         raise Http404
-    if not request.user.has_perm("risk.view_riskpoint"):
-        raise PermissionDenied
     label, build = lists.LISTS[name]
     return tabular.download(build(request.user), f"{label}.xlsx")
 
 
 # Not an operation: a printable page of one record, it reads.
-@login_required
+@read_page("risk-points")
 def notice_card_print(request, pk):
     """风险告知卡 as a printable A4 page: print it, or save it as PDF from the browser's print dialog."""
-    from django.core.exceptions import PermissionDenied
     from django.shortcuts import get_object_or_404
 
-    from yingji.core.framework.registry import get_registry
-
-    reg = get_registry("risk-points")
-    if not request.user.has_perm(reg.perm("view")):
-        raise PermissionDenied
-    point = get_object_or_404(reg.queryset(request.user), pk=pk)
+    point = get_object_or_404(notice_card_print.read_view.queryset(request.user), pk=pk)
     colour = scoring.LEVEL_COLOURS.get(point.level, ("", "#6b7785"))
     return render(request, "risk/notice_card.html", {"p": point, "colour": colour[1], "colour_name": colour[0]})
 
@@ -77,10 +66,7 @@ def notice_card_print(request, pk):
                tags=["地图"], parameters=[OpenApiParameter("region", str, description="区划代码（含下级）"),
                                         *maplayers.PARAMETERS],
                responses=OpenApiTypes.OBJECT)
-@api_view(["GET"])
-@permission_classes([IsAuthenticated])
+@read_api("risk-points", not_found=True)  # a map layer: 404 to a role without it, as the point layers answer
 def enterprise_layer_api(request):
     """GeoJSON: enterprises coloured by their highest risk level (the 四色图's point layer)."""
-    if not request.user.has_perm("risk.view_riskpoint"):
-        return Response({"detail": "未找到。"}, status=404)
     return Response(maps.enterprise_layer(request.user, request.GET.get("region"), maplayers.view_of(request)))

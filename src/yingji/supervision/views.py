@@ -1,27 +1,23 @@
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework.decorators import api_view, permission_classes
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from yingji.core.framework import operations
+from yingji.core.framework.readviews import read_api, read_page
 from yingji.supervision import public, services
 from yingji.supervision.choices import Answer, CheckState
 from yingji.supervision.models import Draw, Inspection, InspectionPlan, Inspector
 
 
 def _visible(user, model, pk):
-    if not user.has_perm(f"supervision.view_{model._meta.model_name}"):
-        raise PermissionDenied
+    """The record in the user's scope, else 404 (the read view's declaration has checked the role)."""
     return get_object_or_404(model.objects.for_user(user), pk=pk)
 
 
 # Not an operation: a table of figures, it reads.
-@login_required
+@read_page("inspection-plans")
 def plan_progress(request, pk):
     plan = _visible(request.user, InspectionPlan, pk)
     return render(request, "supervision/progress.html", {"plan": plan, "p": services.progress(plan),
@@ -31,8 +27,7 @@ def plan_progress(request, pk):
 @extend_schema(summary="年度监督检查计划的进度：按检查事项和实施单位，逐月完成的检查数、计划数和完成率",
                tags=["年度监督检查计划"],
                responses=OpenApiTypes.OBJECT)
-@api_view(["GET"])
-@permission_classes([IsAuthenticated])
+@read_api("inspection-plans")
 def plan_progress_api(request, pk):
     return Response(services.progress(_visible(request.user, InspectionPlan, pk)))
 
@@ -50,7 +45,7 @@ def _draw_context(user, record):
 
 
 # Not an operation: the draw's log and, on request, its re-run (verification writes nothing).
-@login_required
+@read_page("draws")
 def draw_detail(request, pk):
     record = _visible(request.user, Draw, pk)
     context = _draw_context(request.user, record)
@@ -62,8 +57,7 @@ def draw_detail(request, pk):
 @extend_schema(summary="复核双随机抽取：按记录的随机种子、排序后的候选清单和回避情况重新抽取并与记录比较",
                tags=["双随机抽取记录"],
                responses=OpenApiTypes.OBJECT)
-@api_view(["GET"])
-@permission_classes([IsAuthenticated])
+@read_api("draws")
 def draw_verify_api(request, pk):
     record = _visible(request.user, Draw, pk)
     v = services.verify(record)
@@ -73,7 +67,7 @@ def draw_verify_api(request, pk):
 
 
 # Not an operation: the on-site page (a phone layout); its buttons post to the declared operations.
-@login_required
+@read_page("inspections")
 def inspection_onsite(request, pk):
     inspection = _visible(request.user, Inspection, pk)
     ops = {name: operations.get(slug, name) for slug, name in
@@ -85,6 +79,7 @@ def inspection_onsite(request, pk):
     open_case = operations.get("enforcement-cases", "open-case")
     may["open_case"] = open_case is not None and open_case.refused(request.user) is None
     items = list(inspection.items.all())
+    _aid(request.user, inspection, items)
     return render(request, "supervision/onsite.html", {
         "inspection": inspection, "items": items, "may": may, "answers": [(k, v) for k, v in Answer.choices
                                                                          if k != Answer.UNANSWERED],
@@ -93,6 +88,25 @@ def inspection_onsite(request, pk):
         "evidence": inspection.evidence.select_related("attachment", "finding"),
         "inspectors": inspection.inspectors.select_related("person"),
         "on_site": inspection.state == CheckState.IN_PROGRESS})
+
+
+def _aid(user, inspection, items) -> None:
+    """Give each checklist point the panels other apps contribute for it (contributions.CheckAid: 持证上岗
+    against the certificate registry), as ``item.aids`` (rendered HTML); this app imports none of them."""
+    from django.template.loader import render_to_string
+
+    from yingji.core.framework.contributions import check_aids, resolve
+
+    for item in items:
+        item.aids = []
+    for aid in check_aids().values():
+        hits = [i for i in items if any(word in i.text for word in aid.match)]
+        context = resolve(aid.context)(user, inspection) if hits else None
+        if context is None:
+            continue
+        html = render_to_string(aid.template, context)
+        for item in hits:
+            item.aids.append(html)
 
 
 # ---- public (no login): 双随机一公开 ------------------------------------------------------------

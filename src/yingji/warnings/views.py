@@ -11,13 +11,13 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from yingji.core.framework.access import can, restrict
+from yingji.core.framework.access import restrict
 from yingji.core.framework.operation_views import operation_page
+from yingji.core.framework.readviews import read_page
 from yingji.core.framework.views import DocumentView
 from yingji.core.models import Region
 from yingji.monitoring.models import Alarm
@@ -27,14 +27,12 @@ from yingji.warnings.models import Recipient, Warning
 
 
 def _warning(request, pk) -> Warning:
-    """The warning as the user may see it: 403 for a role that sees no warnings (as the registry's page
-    answers), 404 outside the user's scope."""
-    if not can(request.user, "view", Warning):
-        raise PermissionDenied("您的角色不能查看预警信息")
+    """The warning as the user may see it: 404 outside the user's scope (the read view's declaration has
+    refused a role that sees no warnings, 403, as the registry's page answers)."""
     return get_object_or_404(restrict(Warning.objects.select_related("region", "issuer"), request.user), pk=pk)
 
 
-@login_required
+@read_page("warnings")
 def board(request, pk):
     """叫应看板: who has and has not answered, refreshed live. Not an operation: it reads."""
     warning = _warning(request, pk)
@@ -58,7 +56,7 @@ def cap_message_xml(request, pk):
     return DocumentView.as_view()(request, registry="cap-messages", pk=pk, name="cap", extension="xml")
 
 
-@login_required
+@read_page("cap-messages")
 def cap_message_warning(request, pk):
     """From a CAP message to the local warning it reported or became (reads, so not an operation)."""
     from django.http import Http404
@@ -66,8 +64,6 @@ def cap_message_warning(request, pk):
 
     from yingji.warnings.models import CapMessage
 
-    if not can(request.user, "view", CapMessage):
-        raise PermissionDenied("您的角色不能查看 CAP 消息")
     m = get_object_or_404(restrict(CapMessage.objects.all(), request.user), pk=pk)
     if m.warning_id is None:
         raise Http404("该消息还没有对应的本地预警")
@@ -78,7 +74,7 @@ def cap_message_warning(request, pk):
 cap_import = operation_page("warnings", "import-cap")
 
 
-@login_required
+@read_page("alarms")  # as the alarm's own page answers a role that sees no alarms
 def from_alarm(request, pk):
     """发布预警 from an alarm: the generic new-warning form, prefilled from the alarm for review. Not an
     operation: it writes nothing, it only redirects — the save is the registry's create form (its checks)."""
@@ -86,8 +82,6 @@ def from_alarm(request, pk):
 
     from django.urls import reverse
 
-    if not can(request.user, "view", Alarm):  # as the alarm's own page answers a role that sees no alarms
-        raise PermissionDenied("您的角色不能查看报警")
     alarm = get_object_or_404(restrict(Alarm.objects.select_related("sensor__point", "region"), request.user), pk=pk)
     sensor = alarm.sensor
     township = alarm.region

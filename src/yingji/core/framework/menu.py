@@ -11,6 +11,7 @@ import functools
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 from yingji.core.framework.contributions import MenuEntry, apps
+from yingji.core.framework.readviews import for_url_name
 from yingji.core.framework.registry import get_registry
 
 # Business areas in their order, each with the items planned for it while no app contributes any.
@@ -132,6 +133,9 @@ def menu_for(user, current_path: str, session=None) -> list[dict]:
                 if item.admin_only and not (user.is_superuser or user.is_staff):
                     continue
                 if item.perm and not user.has_perm(item.perm):
+                    continue
+                declared = for_url_name(item.url_name)  # a declared read view: shown to whom it admits
+                if declared is not None and declared.refused(user):
                     continue
                 try:
                     url = _reverse(item.url_name)

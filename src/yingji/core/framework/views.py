@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.views import View
 
-from yingji.core.framework import history, services
+from yingji.core.framework import history, listfilters, services
 from yingji.core.framework.access import can
 from yingji.core.framework.api import display_value, xlsx_response
 from yingji.core.framework.models import Attachment, ImportJob, JobRun
@@ -63,6 +63,7 @@ class RegistryView(LoginRequiredMixin, View):
         filterset = reg.filterset_class()(self.request.GET, queryset=rows, request=self.request)
         qs = filterset.qs
         qs = of_parents(qs, self.parent_links())
+        qs, self.contributed = listfilters.apply(reg, qs, self.request.GET)  # apps' parameters (?tag=)
         term = self.request.GET.get("q", "").strip()
         if term:
             qs = qs.filter(search_q(reg, term))
@@ -107,7 +108,7 @@ class ListView(RegistryView):
             filterset=filterset, page=page, rows=rows, columns=columns, query=query.urlencode(),
             order_query=order_query.urlencode(), q=request.GET.get("q", ""),
             has_filters=any(request.GET.get(k) for k in reg.filter_fields),
-            parents=[(name, reg.field_label(name), value) for name, _, value in self.parent_links()]))
+            parents=[(name, reg.field_label(name), value) for name, _, value in self.parent_links()] + self.contributed))
 
 
 class DetailView(RegistryView):
@@ -117,17 +118,31 @@ class DetailView(RegistryView):
         masked = reg.masked_fields(request.user)
         fields = [(reg.field_label(n), _shown(obj, reg, n, masked), n) for n in reg.display_fields]
         related, layers = panels(request.user, obj)
+        from yingji.core.framework import operations
+
+        offered = operations.available(request.user, obj)
+        actions = [op for op in offered if op.record_button]
         flow = None
         if reg.workflow is not None:
             from yingji.core.framework import workflow
 
+            # One control per step: a transition an app declares its own operation for (its inputs, its
+            # service) is that operation's button; the inline form is for the generic steps only.
+            steps, declared = [], set()
+            for t in workflow.available(request.user, obj):
+                op = operations.step_operation(reg, t)
+                if op is None:
+                    steps.append((t, reg.workflow.choice_inputs(t)))
+                elif op in offered:
+                    declared.add(op.name)
+                    if op not in actions:
+                        actions.append(op)
             state = getattr(obj, reg.state_field)
             log = list(workflow.log_of(obj)[:50])
             for entry in log:
                 entry.from_label, entry.to_label = reg.workflow.label(entry.from_state), reg.workflow.label(entry.to_state)
             flow = {"state": state, "label": reg.workflow.label(state), "final": state in reg.workflow.final,
-                    "actions": [(t, reg.workflow.choice_inputs(t)) for t in workflow.available(request.user, obj)],
-                    "log": log,
+                    "actions": steps, "step_operations": sorted(declared), "log": log,
                     "labels": reg.workflow.states, "countdown": reg.days_left(obj)}
         # Word papers at the registry's .docx address, and the papers declared for the page in their own
         # format (a printable card, a workbook); others have their app's own link (CAP 报文).
@@ -137,9 +152,6 @@ class DetailView(RegistryView):
                      for name, d in reg.documents.items() if d.offered_on_page and d.ready(obj)]
         locked = reg.locked(obj) or (reg.refusal(request.user, obj) if reg.refusal is not None else None)
         extra = {"can_change": False, "can_delete": False, "locked": locked} if locked else {}
-        from yingji.core.framework import operations
-
-        actions = [op for op in operations.available(request.user, obj) if op.record_button]
         # the upload form: for those who may change the record, and for its creator (photos added later)
         can_attach = not locked and services.may_attach(request.user, obj)
         return render(request, "registry/detail.html", self.context(
