@@ -64,6 +64,8 @@ SETTINGS = [
             "yingji ingest / simulate 连接的 MQTT 代理，如 mqtt://用户:密码@10.0.0.5:1883"),
     Setting("YINGJI_MQTT_GROUP", "", "多个接入进程共享订阅（$share/组名/…）的组名；为空时普通订阅"
             "（Mosquitto 不持久化共享订阅，代理重启后至重新订阅前的消息会丢失）"),
+    Setting("YINGJI_SUBMISSION_KEY_DAYS", "30",
+            "表单提交标识（防重复提交）保留天数：期满后每日清理；同一份表单在此期限后重发会再次办理"),
     Setting("YINGJI_READING_RETENTION_DAYS", "400", "原始监测数据保留天数（PostgreSQL 下按月分区整体删除）"),
     Setting("YINGJI_MINUTE_RETENTION_DAYS", "90", "分钟汇总数据保留天数"),
     Setting("YINGJI_HOUR_RETENTION_DAYS", "1830", "小时汇总数据保留天数"),
@@ -191,7 +193,8 @@ def problems() -> list[str]:
         found.append(f"YINGJI_WEB_WORKERS={env('YINGJI_WEB_WORKERS')!r} 应为正整数或 auto")
     for name in ("YINGJI_UPLOAD_MAX_MB", "YINGJI_IMPORT_BACKGROUND_ROWS", "YINGJI_PAGE_SIZE",
                  "YINGJI_DB_POOL_MIN_SIZE", "YINGJI_DB_POOL_MAX_SIZE", "YINGJI_DB_POOL_TIMEOUT",
-                 "YINGJI_READING_RETENTION_DAYS", "YINGJI_MINUTE_RETENTION_DAYS", "YINGJI_HOUR_RETENTION_DAYS",
+                 "YINGJI_READING_RETENTION_DAYS", "YINGJI_SUBMISSION_KEY_DAYS",
+                 "YINGJI_MINUTE_RETENTION_DAYS", "YINGJI_HOUR_RETENTION_DAYS",
                  "YINGJI_LOGIN_FAILURES", "YINGJI_LOGIN_ADDRESS_FAILURES", "YINGJI_LOGIN_ACCOUNT_FAILURES",
                  "YINGJI_LOGIN_COOLOFF_MINUTES", "YINGJI_PASSWORD_MIN_LENGTH"):
         if not env(name).isdigit() or int(env(name)) < 1:

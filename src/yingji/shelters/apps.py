@@ -1,4 +1,11 @@
-from yingji.core.framework.contributions import DemoStep, FigureSource, MenuEntry, PeriodicJob, YingjiAppConfig
+from yingji.core.framework.contributions import (
+    DemoStep,
+    FigureSource,
+    MenuEntry,
+    PeriodicJob,
+    ScreenFigure,
+    YingjiAppConfig,
+)
 
 
 class SheltersConfig(YingjiAppConfig):
@@ -14,7 +21,7 @@ class SheltersConfig(YingjiAppConfig):
         MenuEntry("灾情救助", "安置人员", registry="shelter-evacuees"),
         MenuEntry("灾情救助", "安置记录", registry="shelter-stays"),
         MenuEntry("灾情救助", "安置点运行日志", registry="shelter-logs"),
-        MenuEntry("灾情救助", "疑似重复登记", url_name="shelter_duplicates", perm="shelters.view_household"),
+        MenuEntry("灾情救助", "疑似重复登记", url_name="shelter_duplicates"),
         MenuEntry("灾情救助", "安置规则", registry="shelter-rules"),
     )
     # A village officer registers people at a village site and keeps its log; the county decides the rules.
@@ -28,6 +35,10 @@ class SheltersConfig(YingjiAppConfig):
     figure_sources = (FigureSource("disaster-report", "安置登记", ("relocated_concentrated", "shelter_sites"),
                                    "yingji.shelters.services:report_figures"),)
     engines = ("capacity", "duplicates", "rules")
+    screen_figures = (ScreenFigure("sheltered-now", "集中安置（在点）", "人", "yingji.shelters.screen:sheltered_now",
+                                   perm="shelters.view_evacuee", order=40,
+                                   layers=(("shelter-activations", "state=running"),
+                                           ("shelter-activations", "state=activated"))),)
     # The 户主's and a member's special needs are one choice set (head_flags and flags in the schema).
     api_enum_names = {"EvacueeFlagEnum": "yingji.shelters.operations.FLAG_CHOICES"}
 

@@ -232,6 +232,12 @@ class Evacuee(ScopedPart):
             raise ValidationError({"flags": f"未知的特殊需求：{'、'.join(unknown)}；可选：{'、'.join(FLAGS)}"})
 
     def save(self, *args, **kwargs):
+        self.normalise()
+        super().save(*args, **kwargs)
+
+    def normalise(self) -> None:
+        """What every save does first (a bulk import does it without save): the number in capitals,
+        无证件 flagged, birth year and gender read from the number, the flags in FLAGS' order."""
         self.id_number = (self.id_number or "").strip().upper()
         self.no_id = not self.id_number
         if len(self.id_number) == 18 and self.id_number[6:10].isdigit():
@@ -239,7 +245,6 @@ class Evacuee(ScopedPart):
             if not self.gender and self.id_number[16].isdigit():
                 self.gender = Gender.MALE if int(self.id_number[16]) % 2 else Gender.FEMALE
         self.flags = "、".join(f for f in FLAGS if f in split_flags(self.flags))
-        super().save(*args, **kwargs)
 
 
 class Stay(ScopedPart):

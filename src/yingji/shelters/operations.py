@@ -12,6 +12,7 @@ from yingji.core.framework.operations import Operation, OperationForm
 from yingji.core.framework.widgets import ChecklistWidget
 from yingji.shelters import services
 from yingji.shelters.choices import FLAG_HINTS, FLAGS, LogKind, Relation
+from yingji.shelters.imports import import_households
 from yingji.shelters.workflow import OPERATORS
 
 FLAG_CHOICES = [(f, f"{f}（{FLAG_HINTS[f]}）") for f in FLAGS]
@@ -103,6 +104,52 @@ def check_in(user, activation, **data):
     return services.check_in(user, activation, **data)
 
 
+# ---- 导入安置名单 -----------------------------------------------------------------------------------
+
+class ImportForm(OperationForm):
+    file = forms.FileField(label="安置名单文件", error_messages={"required": "请选择要导入的安置名单（.xlsx 或 .csv）"},
+                           help_text="每行一人（户主也占一行），列名见导入模板；任何一行有错误时整份名单都不导入，并逐行列出错误")
+
+
+def import_list(user, activation, *, file):
+    """导入安置名单: the list checked whole, then written in one transaction or refused with located errors
+    (on the file field); a large list becomes a background import job (its page and API show progress)."""
+    from django.core.exceptions import ValidationError
+
+    from yingji.core.framework.services import start_operation_import
+
+    if activation.state == "closed":
+        raise operations.Conflict("安置点已结束运行，不能再导入安置名单")
+    result = start_operation_import(user, _IMPORT, activation, file.name, file.read())
+    if getattr(result, "errors", None) and not hasattr(result, "state"):
+        raise ValidationError({"file": result.errors})
+    return result
+
+
+def _import_message(result) -> str:
+    if hasattr(result, "state"):  # a background job
+        return f"名单较大，已转入后台导入（{result.total_rows} 行），完成后在本页查看结果"
+    text = f"已导入安置名单：新增 {result.created} 户"
+    if result.warnings:
+        shown = "；".join(result.warnings[:3])
+        more = "……" if len(result.warnings) > 3 else ""
+        text += f"；{len(result.warnings)} 条疑似重复登记提示（已导入，不会自动合并）：{shown}{more}"
+    return text
+
+
+def _import_next(activation, result) -> str:
+    if hasattr(result, "state"):
+        return reverse("registry_import_job", args=["shelter-activations", result.pk])
+    return _page("shelter-activations", activation)
+
+
+def _import_answer(result) -> dict:
+    if hasattr(result, "state"):
+        return {"job": result.pk, "state": result.state, "total_rows": result.total_rows,
+                "url": reverse("registry_import_job", args=["shelter-activations", result.pk])}
+    return {"households": result.created, "warnings": result.warnings}
+
+
 # ---- 运行日志 ----------------------------------------------------------------------------------------
 
 class LogForm(OperationForm):
@@ -177,6 +224,15 @@ def close_search(user, event):
     return services.switch_search(user, event, enabled=False)
 
 
+_IMPORT = Operation(
+    "shelter-activations", "import-households", "导入安置名单", import_list, form=ImportForm, record_button=True, roles=DESK,
+    permission="shelters.add_household", offered=lambda a: a.state != "closed", template="shelters/import.html",
+    summary=("导入乡镇报来的转移安置人员名单（multipart，字段 file，.xlsx 或 .csv，每行一人，列名见导入模板 "
+             "GET /api/shelters/household-import-template/）：按户号或户主行分户，身份证号码按 GB 11643 校验，本事件已登记的"
+             "同一人、超出可用容量等任何一行有错误时整份不导入，400 的 file 字段逐行列出（第几行、哪一列、原因）；疑似重复登记"
+             "作为 warnings 返回、照常导入；行数较多时转入后台导入任务（返回 job 和查询地址）"),
+    message=_import_message, next_url=_import_next, result=_import_answer, importer=import_households)
+
 operations.register(
     Operation("shelters", "activate", "应急启用", activate, form=ActivateForm, record_button=True, roles=OPERATORS,
               permission="shelters.add_activation",
@@ -192,6 +248,7 @@ operations.register(
               next_url=lambda a, r: _page("shelter-households", r[0]),
               result=lambda r: {"household": r[0].pk, "card_number": r[0].card_number,
                                 "members": r[0].members.count(), "duplicates": _candidates(r[1])}),
+    _IMPORT,
     Operation("shelter-activations", "add-log", "记运行日志", add_log, form=LogForm, record_button=True, roles=DESK,
               permission="shelters.add_logentry", offered=lambda a: a.state != "closed", idempotent=True,
               summary="记一条运行情况日志（值班人员、分区入住、物资、突发情况、巡查）",

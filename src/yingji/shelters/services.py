@@ -308,10 +308,11 @@ def _as_dict(p: Evacuee) -> dict:
             "shelter": h.activation.name, "card_number": h.card_number}
 
 
-def _event_people(event, exclude: Household | None = None, like=None) -> list[dict]:
+def _event_people(event, exclude: Household | None = None, like=None, where: Q | None = None) -> list[dict]:
     """The event's registered people; with ``like`` (people just registered), only those who could pair
     with one of them: every sign of duplicates.py needs the same ID number or the same name, so the desk's
-    check does not read the whole event (20,000 people in a large flood) at each check-in."""
+    check does not read the whole event (20,000 people in a large flood) at each check-in. ``where``
+    narrows them further (the whole event's list: only people in a group that shares a sign)."""
     qs = Evacuee.objects.filter(household__event=event, household__anonymised_at__isnull=True)
     if exclude is not None:
         qs = qs.exclude(household=exclude)
@@ -319,6 +320,8 @@ def _event_people(event, exclude: Household | None = None, like=None) -> list[di
         names = {p.name for p in like if p.name}
         numbers = {p.id_number for p in like if p.id_number}
         qs = qs.filter(Q(name__in=names) | Q(id_number__in=numbers))
+    if where is not None:
+        qs = qs.filter(where)
     # plain rows, not model instances: the whole event's list reads 20,000 people in a large flood
     rows = qs.values_list("pk", "household_id", "name", "id_number", "phone", "household__phone", "household__village",
                           "birth_year", "household__activation__name", "household__card_number")
@@ -327,13 +330,33 @@ def _event_people(event, exclude: Household | None = None, like=None) -> list[di
             for pk, h, name, number, phone, h_phone, village, year, shelter, card in rows]
 
 
+def _sharing_a_sign(event) -> Q:
+    """The people of ``event`` who share a duplicate sign with someone, found by the database: one grouped
+    query per sign (ID number; name + phone, the person's or else the household's; name + home village +
+    birth year) giving the keys held by two or more people. The pure engine then pairs only those — a few
+    hundred people, not the 20,000 of a large flood (it was most of the list's time)."""
+    from django.db.models import Value
+    from django.db.models.functions import Coalesce, NullIf
+
+    people = Evacuee.objects.filter(household__event=event, household__anonymised_at__isnull=True).order_by()
+    numbers = list(people.exclude(id_number="").values("id_number").annotate(n=Count("pk")).filter(n__gt=1)
+                   .values_list("id_number", flat=True))
+    by_phone = (people.annotate(tel=Coalesce(NullIf("phone", Value("")), NullIf("household__phone", Value(""))))
+                .exclude(tel=None).exclude(name="").values("name", "tel").annotate(n=Count("pk")).filter(n__gt=1))
+    by_year = (people.exclude(birth_year=None).exclude(name="").values("name", "household__village", "birth_year")
+               .annotate(n=Count("pk")).filter(n__gt=1))
+    names = {r["name"] for r in by_phone} | {r["name"] for r in by_year}
+    return Q(id_number__in=numbers) | Q(name__in=names)
+
+
 def duplicate_candidates(event, user=None) -> list[duplicates.Candidate]:
     """The duplicate candidates of ``event`` across all its shelters; with ``user``, the pairs of which
     at least one person is in the user's scope (the other shown as its shelter only)."""
-    found = duplicates.candidates(_event_people(event))
+    found = duplicates.candidates(_event_people(event, where=_sharing_a_sign(event)))
     if user is None:
         return found
-    visible = set(Evacuee.objects.for_user(user).filter(household__event=event).values_list("pk", flat=True))
+    keys = {c.first["key"] for c in found} | {c.second["key"] for c in found}
+    visible = set(Evacuee.objects.for_user(user).filter(pk__in=keys).values_list("pk", flat=True))
     return [c for c in found if c.first["key"] in visible or c.second["key"] in visible]
 
 

@@ -15,9 +15,17 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from yingji.core.framework.net import client_ip
+from yingji.core.framework.readviews import read_api, read_page
 from yingji.shelters import services
 
-VIEW = "shelters.view_household"
+READS = "shelter-households"  # the duplicates read the placed households' registrations
+PAGE, MAX_PAGE = 100, 1000  # duplicate pairs per page (the page; the API when asked for a page)
+
+
+def tabular_type() -> str:
+    from yingji.core.framework.tabular import XLSX_TYPE
+
+    return XLSX_TYPE
 
 
 def _event(user, pk):
@@ -43,43 +51,76 @@ def _rows(user, event) -> list[dict]:
 # Not an operation: a computation over the registrations (GET), it reads.
 @extend_schema(summary="灾情事件全部安置点的疑似重复登记（身份证号码相同；姓名和电话相同；姓名、户籍村和出生年份相同），只列出不合并",
                tags=["避灾安置"], responses=OpenApiTypes.OBJECT,
-               parameters=[OpenApiParameter("event", int, description="灾情事件编号", required=True)])
-@api_view(["GET"])
-@permission_classes([IsAuthenticated])
+               parameters=[OpenApiParameter("event", int, description="灾情事件编号", required=True),
+                           OpenApiParameter("page", int, description="页码（从 1 起）；不给则返回全部"),
+                           OpenApiParameter("page_size", int, description=f"每页条数，默认 {PAGE}，最多 {MAX_PAGE}")])
+@read_api(READS)
 def duplicates_api(request):
-    if not request.user.has_perm(VIEW):
-        raise PermissionDenied
     event = _event(request.user, request.query_params.get("event"))
     if event is None:
         raise ValidationError({"event": ["请给出本辖区的灾情事件编号"]})
-    return Response({"event": event.pk, "candidates": _rows(request.user, event)})
+    rows = _rows(request.user, event)
+    body = {"event": event.pk, "count": len(rows)}
+    if "page" not in request.query_params:
+        return Response({**body, "candidates": rows})
+    try:
+        page, size = int(request.query_params["page"]), int(request.query_params.get("page_size") or PAGE)
+    except ValueError:
+        raise ValidationError({"page": ["页码和每页条数须为正整数"]}) from None
+    if page < 1 or not 1 <= size <= MAX_PAGE:
+        raise ValidationError({"page": [f"页码须从 1 起，每页条数 1 至 {MAX_PAGE}"]})
+    return Response({**body, "page": page, "page_size": size, "candidates": rows[(page - 1) * size:page * size]})
 
 
 # Not an operation: a list page, it reads.
-@login_required
+@read_page(READS)
 def duplicates_page(request):
     from yingji.disasters.models import DisasterEvent
 
-    if not request.user.has_perm(VIEW):
-        raise PermissionDenied
     events = DisasterEvent.objects.for_user(request.user).filter(shelter_activations__isnull=False).distinct()
+    from django.core.paginator import Paginator
+
     event = _event(request.user, request.GET.get("event")) or events.first()
-    return render(request, "shelters/duplicates.html", {
-        "events": events, "event": event, "rows": _rows(request.user, event) if event else []})
+    page = Paginator(_rows(request.user, event) if event else [], PAGE).get_page(request.GET.get("page"))
+    return render(request, "shelters/duplicates.html", {"events": events, "event": event, "rows": page.object_list,
+                                                        "page": page})
 
 
 # Not an operation: figures computed from the registrations (GET), for the 灾情 report's 集中安置 lines.
 @extend_schema(summary="灾情事件的集中安置数据（按乡镇和全县）：集中安置人口（累计、实时）和集中安置点数，供灾情报告填报参考",
                tags=["避灾安置"], responses=OpenApiTypes.OBJECT)
-@api_view(["GET"])
-@permission_classes([IsAuthenticated])
+@read_api("disaster-reports", record="disaster-events")  # figures for the report, of one event (pk)
 def report_figures_api(request, pk):
-    if not request.user.has_perm("disasters.view_disasterreport"):
-        raise PermissionDenied
     event = _event(request.user, pk)
     if event is None:
         raise NotFound
     return Response({"event": event.pk, "townships": services.report_figures(event)})
+
+
+def _template_response():
+    from yingji.core.framework import tabular
+    from yingji.shelters.imports import template
+
+    return tabular.download(template(), "安置名单导入模板.xlsx")
+
+
+# Not an operation: a file to fill in (GET), it changes nothing.
+@login_required
+def import_template_page(request):
+    if not request.user.has_perm("shelters.add_household"):
+        raise PermissionDenied
+    return _template_response()
+
+
+@extend_schema(summary=("安置名单导入模板（.xlsx）：列名、必填列（红色）、每列的填写说明和示例行；"
+                        "导入见 POST /api/shelter-activations/{id}/import-households/"),
+               tags=["避灾安置"], responses={(200, tabular_type()): OpenApiTypes.BINARY})
+@api_view(["GET"])
+@permission_classes([IsAuthenticated])
+def import_template_api(request):
+    if not request.user.has_perm("shelters.add_household"):
+        raise PermissionDenied
+    return _template_response()
 
 
 def family_search(request):

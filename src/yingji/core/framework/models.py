@@ -358,6 +358,9 @@ class ImportJob(models.Model):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="导入人", on_delete=models.CASCADE,
                               related_name="+")
     registry = models.CharField("登记簿", max_length=64)
+    # An operation's import into one record (operations.Operation.importer: 导入安置名单 into an activation)
+    operation = models.CharField("操作", max_length=64, blank=True, default="")
+    record = models.CharField("记录编号", max_length=64, blank=True, default="")
     filename = models.CharField("文件名", max_length=200)
     content = models.BinaryField("文件内容", editable=False)  # emptied when the job ends
     state = models.CharField("状态", max_length=12, choices=State.choices, default=State.QUEUED)

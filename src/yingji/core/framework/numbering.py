@@ -21,15 +21,16 @@ from django.db.models import F
 from django.utils import timezone
 
 
-def next_serial(kind: str, series: str, seed: Callable[[], int]) -> int:
+def next_serial(kind: str, series: str, seed: Callable[[], int], count: int = 1) -> int:
     """The next serial of ``kind`` in ``series``; ``seed()`` gives the highest serial in use, asked only
-    when the series has no counter yet."""
+    when the series has no counter yet. With ``count``, a block of that many consecutive serials is
+    taken at once (a list imported) and the last of them is returned."""
     from yingji.core.framework.models import NumberSequence
 
     counter = NumberSequence.objects.filter(kind=kind, series=series)
     with transaction.atomic():  # the caller's transaction when there is one: the row stays held until it ends
         for _ in range(2):
-            if counter.update(last=F("last") + 1):
+            if counter.update(last=F("last") + count):
                 return counter.values_list("last", flat=True).get()
             # First use: seed the counter. Two first users at once: PostgreSQL makes the second INSERT
             # wait for the first's transaction and then do nothing; its UPDATE then counts on from there.
@@ -49,6 +50,11 @@ def dated_number(model, field: str, prefix: str, width: int, when=None, sep: str
     series being ``model``'s documents of that day: SJ20261123007 (事件), YJ20261123001 (预警),
     DB20261123-0007 (调拨单). ``when`` (default now) decides the day, so a backdated record takes
     the next serial of its own day."""
+    return dated_numbers(model, field, prefix, width, 1, when, sep)[0]
+
+
+def dated_numbers(model, field: str, prefix: str, width: int, count: int, when=None, sep: str = "") -> list[str]:
+    """``count`` consecutive numbers of :func:`dated_number`'s series, taken in one step (a bulk import)."""
     day = timezone.localtime(when or timezone.now()).strftime("%Y%m%d")
     head = f"{prefix}{day}{sep}"
 
@@ -56,4 +62,7 @@ def dated_number(model, field: str, prefix: str, width: int, when=None, sep: str
         return highest(model._default_manager.filter(**{f"{field}__startswith": head})
                        .values_list(field, flat=True), head)
 
-    return f"{head}{next_serial(model._meta.label_lower, day, seed):0{width}d}"
+    if count <= 0:
+        return []
+    last = next_serial(model._meta.label_lower, day, seed, count)
+    return [f"{head}{serial:0{width}d}" for serial in range(last - count + 1, last + 1)]

@@ -110,7 +110,14 @@ class Operation:
     # answered with the first answer and changes nothing (a desk on a phone resending after a dropped
     # connection). See :func:`perform_once`.
     idempotent: bool = False
+    # For an operation that imports a file into its record (导入安置名单): (user, record, filename, content,
+    # progress=) → services.ImportResult. A file above settings.IMPORT_BACKGROUND_ROWS rows is imported by a
+    # background ImportJob that calls it (services.start_operation_import), as a registry import is.
+    importer: Callable[..., Any] | None = None
     tags: tuple[str, ...] = field(default_factory=tuple)
+    # The workflow transition this operation is the generic form of (made from the state machine by
+    # transition_operation); "" for an operation an app declares, even one named after a transition.
+    transition: str = ""
 
     @property
     def reg(self):
@@ -275,11 +282,18 @@ def transition_operation(reg, t) -> Operation:
             return separation(user, record, t.name)
         return None
 
-    return Operation(reg.slug, kebab(t.name), t.label, run, form=form, refusal=refusal,
+    return Operation(reg.slug, kebab(t.name), t.label, run, form=form, refusal=refusal, transition=t.name,
                      summary=f"流程操作：{t.label}（{'、'.join(machine.label(x) for x in t.sources)} → "
                              f"{machine.label(t.target)}）；非当前状态可执行的操作返回 409",
                      message=lambda log: f"已{log.label}：{machine.label(log.to_state)}",
                      result=lambda log: {"state": log.to_state, "state_label": machine.label(log.to_state)})
+
+
+def step_operation(reg, t) -> Operation | None:
+    """The operation an app declares for workflow transition ``t`` of ``reg`` (named after it, with its
+    own inputs and service), or None where the transition has only the generic one."""
+    op = get(reg.slug, kebab(t.name))
+    return op if op is not None and op.transition != t.name else None
 
 
 def available(user, record) -> list[Operation]:
@@ -343,6 +357,22 @@ def new_key() -> str:
     import uuid
 
     return uuid.uuid4().hex
+
+
+def clean_submission_keys(now=None) -> int:
+    """Delete the submission keys older than ``YINGJI_SUBMISSION_KEY_DAYS`` (the daily job
+    submission-keys-cleanup): a key only has to outlive the resends of one dropped connection. Returns
+    how many went."""
+    import datetime
+
+    from django.utils import timezone
+
+    from yingji import config
+    from yingji.core.framework.models import SubmissionKey
+
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=int(config.env("YINGJI_SUBMISSION_KEY_DAYS")))
+    deleted, _ = SubmissionKey.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
 
 
 def perform_once(op: Operation, user, record=None, data=None, files=None, key: str = "", *,

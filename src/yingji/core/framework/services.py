@@ -226,6 +226,38 @@ def start_import(user, reg, filename: str, content: bytes):
     return job
 
 
+def start_operation_import(user, op, record, filename: str, content: bytes):
+    """An operation's file import into ``record`` (``op.importer``), run now or, above
+    ``settings.IMPORT_BACKGROUND_ROWS`` rows, as a background ImportJob as start_import does; the
+    operation's own checks (role, scope, state) have been made by the operation layer."""
+    from yingji.core.framework.models import ImportJob
+
+    try:
+        rows = tabular.count_rows(filename, content)
+    except tabular.FileFormatError as exc:
+        return ImportResult(errors=[str(exc)])
+    if rows <= settings.IMPORT_BACKGROUND_ROWS:
+        return op.importer(user, record, filename, content)
+    job = ImportJob.objects.create(owner=user, registry=op.registry, operation=op.name, record=str(record.pk),
+                                   filename=Path(filename).name[:200], content=content, total_rows=rows)
+    transaction.on_commit(lambda: _dispatch(job.pk))
+    return job
+
+
+def _run_job(job, progress) -> ImportResult:
+    from yingji.core.framework import operations
+    from yingji.core.framework.registry import get_registry
+
+    if not job.operation:
+        return import_file(job.owner, get_registry(job.registry), job.filename, bytes(job.content), progress=progress)
+    op = operations.get(job.registry, job.operation)
+    record = op.model.objects.for_user(job.owner).filter(pk=job.record).first() if op is not None else None
+    why = op.refused(job.owner, record) if record is not None else "该记录不在您的管辖范围内"
+    if why:  # the owner's roles or scope changed since the upload
+        return ImportResult(errors=[why])
+    return op.importer(job.owner, record, job.filename, bytes(job.content), progress=progress)
+
+
 def _dispatch(job_id: int):
     """A worker runs the job when a broker is configured; in the embedded default, a thread of this
     process does (Celery's eager mode would run it inside the request)."""
@@ -255,7 +287,6 @@ def run_import_job(job_id: int):
     from django.utils import timezone
 
     from yingji.core.framework.models import ImportJob
-    from yingji.core.framework.registry import get_registry
 
     job = ImportJob.objects.select_related("owner").filter(pk=job_id, state=ImportJob.State.QUEUED).first()
     if job is None:  # already taken (a redelivered task) or gone
@@ -263,8 +294,7 @@ def run_import_job(job_id: int):
     ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.VALIDATING, started_at=timezone.now())
     progress = _JobProgress(job.pk)
     try:
-        result = import_file(job.owner, get_registry(job.registry), job.filename, bytes(job.content),
-                             progress=progress)
+        result = _run_job(job, progress)
     except PermissionDenied as exc:  # the owner's roles changed since the upload
         result = ImportResult(errors=[str(exc)])
     except Exception:
@@ -886,6 +916,21 @@ def _bulk_write(user, model, writes: list[_Row], progress):
         _insert_rows(LogEntry, entries, returning=False)
         done += len(batch)
         progress("write", done, len(writes))
+
+
+def bulk_create_with_history(user, model, instances: list, *, progress=None) -> list:
+    """Write new records of ``model`` as an import writes them: scope copied from the parent
+    (``inherit_scope``), multi-row INSERTs of 500, one creation entry each in the one change history
+    (what each save() would have written, ``user`` the actor) and the receivers that follow bulk
+    writes (the to-do inbox) told once per batch. For services that create many records of one kind
+    at once (a household list, a draw's checks): the caller validates them first, and does whatever
+    its model's own save() would (save() is not called). The caller's transaction, if any, holds it."""
+    rows = [_Row(offset=i, instance=instance) for i, instance in enumerate(instances)]
+    for row in rows:
+        _stamp_creator(user, row.instance)
+    with transaction.atomic(), set_actor(user):
+        _bulk_write(user, model, rows, progress or _no_progress)
+    return instances
 
 
 def _creation_diff(model):

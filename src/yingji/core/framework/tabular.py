@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+from dataclasses import dataclass
 from decimal import Decimal
 
 import python_calamine
@@ -178,6 +179,72 @@ def write_xlsx(reg, rows, fields: list[str], *, with_help: bool = False) -> byte
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a file that is not one registry's rows (a household list: rows → households and their
+    people): its field name, the Chinese title of the template, what to write in it, and other titles
+    that lists in use give it (身份证号 for 身份证号码)."""
+
+    name: str
+    label: str
+    help: str
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+
+
+def write_template(title: str, columns: list[Column], notes: list[str] = (), examples: list[list] = ()) -> bytes:
+    """An import template for ``columns`` as write_xlsx(with_help=True) makes one for a registry: the
+    header row (required columns red) with each column's help as a note, optional example rows, and
+    a 填写说明 sheet listing every column and the ``notes``."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title[:31]
+    for col, c in enumerate(columns, start=1):
+        cell = sheet.cell(row=1, column=col, value=c.label)
+        cell.font = Font(bold=True, color="FFFFFF" if c.required else "000000")
+        cell.fill = PatternFill("solid", fgColor="D9001B" if c.required else "DDDDDD")
+        cell.comment = Comment(("必填；" if c.required else "选填；") + c.help, "yingji")
+        sheet.column_dimensions[cell.column_letter].width = max(12, len(c.label) * 2 + 4)
+    for row in examples:
+        sheet.append(safe_row(row))
+    guide = book.create_sheet("填写说明")
+    guide.append(["列名", "字段", "说明", "也可用的列名"])
+    for c in columns:
+        guide.append([c.label, c.name, ("必填；" if c.required else "选填；") + c.help, "、".join(c.aliases)])
+    guide.append([])
+    for note in notes:
+        guide.append([note])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def map_columns(header: list[str], columns: list[Column], ignored: tuple[str, ...] = ()) -> tuple[dict[str, int], list[str]]:
+    """{column name: its index in ``header``} for a file of ``columns`` (titles or aliases or field
+    names), and the located errors of the header: an unknown title (``ignored`` ones excepted, e.g.
+    序号), a column given twice, a required one missing — the messages of a registry import's header."""
+    by_title = {}
+    for c in columns:
+        for title in (c.label, c.name, *c.aliases):
+            by_title[title] = c
+    index, errors = {}, []
+    for col, title in enumerate(header, start=1):
+        title = (title or "").strip()
+        if not title or title in ignored:
+            continue
+        c = by_title.get(title)
+        if c is None:
+            errors.append(f"第 1 行, 第 {col} 列: 未知列“{title}”（请使用导入模板中的列名）")
+        elif c.name in index:
+            errors.append(f"第 1 行, 第 {col} 列: “{title}”与第 {index[c.name] + 1} 列重复")
+        else:
+            index[c.name] = col - 1
+    missing = [c.label for c in columns if c.required and c.name not in index]
+    if missing:
+        errors.append(f"第 1 行: 缺少必填列 {'、'.join(missing)}")
+    return index, errors
 
 
 def _text(value) -> str:

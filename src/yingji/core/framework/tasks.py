@@ -11,6 +11,14 @@ def run_import(job_id: int):
     run_import_job(job_id)
 
 
+@shared_task(name="yingji.core.framework.tasks.clean_submission_keys")
+def clean_submission_keys(now=None) -> str:
+    """Delete the submission keys of idempotent operations older than YINGJI_SUBMISSION_KEY_DAYS."""
+    from yingji.core.framework.operations import clean_submission_keys as clean
+
+    return f"已清理 {clean(now)} 个过期的提交标识"
+
+
 @shared_task(name="yingji.core.framework.tasks.reconcile_todos")
 def reconcile_todos() -> int:
     """Every to-do in line with its record (todos.reconcile): catches changes made behind the platform's
