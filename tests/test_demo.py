@@ -125,7 +125,8 @@ def test_the_demo_accounts_have_to_dos_and_no_notice_for_each(demo_county):
 
     township = User.objects.get(username="township")
     assert {t.label for t in todos.for_user(township)} >= {"待整改", "待验收"}
-    assert {t.label for t in todos.for_user(User.objects.get(username="leader"))} == {"待审核", "待审批"}
+    # 整改措施待复核: the demo accident's measure reported done by 大瑶镇 (yingji.reviews)
+    assert {t.label for t in todos.for_user(User.objects.get(username="leader"))} == {"待审核", "待审批", "整改措施待复核"}
     assert todos.count_for(User.objects.get(username="village")) == 0
     assert not Notification.objects.filter(key__startswith="todo-").exists()  # history loaded, not lived
 
@@ -165,7 +166,8 @@ def test_demo_plans_roster_and_incidents(demo_county, client):
     from yingji.incidents.models import DutyShift, Incident, Plan, PlanLevel
     from yingji.incidents.services import plan_matches
 
-    assert {p.name.removeprefix("浏阳市") for p in Plan.objects.all()} == {
+    # (yingji.reviews adds an enterprise's 现场处置方案, overdue for its drill)
+    assert {p.name.removeprefix("浏阳市") for p in Plan.objects.exclude(kind="onsite")} == {
         "突发事件总体应急预案", "防汛抗旱应急预案", "危险化学品和烟花爆竹生产安全事故应急预案", "森林火灾应急预案",
         "地质灾害应急预案"}
     for level in PlanLevel.objects.all():
@@ -173,8 +175,10 @@ def test_demo_plans_roster_and_incidents(demo_county, client):
         assert level.actions.exists()
     now = timezone.now()
     assert DutyShift.objects.filter(starts_at__lte=now, ends_at__gt=now).count() == 1
-    # The two handled at the duty desk (credit's step adds two closed past accidents with no timeline of their own).
-    past, current = Incident.objects.filter(timeline__isnull=False).distinct().order_by("received_at")
+    # The two handled at the duty desk (credit's step adds two closed past accidents with no timeline of their own;
+    # the screen's step, past storms' incidents linked in chains, two months ago and more).
+    past, current = (Incident.objects.filter(timeline__isnull=False, received_at__gt=now - timezone.timedelta(days=40))
+                     .distinct().order_by("received_at"))
     assert past.state == "closed" and current.state == "received"
     kinds = set(past.timeline.values_list("kind", flat=True))
     assert {"intake", "grade", "response", "task", "report", "decision"} <= kinds

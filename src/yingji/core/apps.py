@@ -21,7 +21,8 @@ class CoreConfig(YingjiAppConfig):
     )
     # The roles themselves and their grants on core's models: core/framework/roles.py (CORE_ROLES).
     periodic_jobs = (PeriodicJob("heartbeat", "yingji.core.directory.tasks.heartbeat", 300),
-                     PeriodicJob("todos-reconcile", "yingji.core.framework.tasks.reconcile_todos", 600))
+                     PeriodicJob("todos-reconcile", "yingji.core.framework.tasks.reconcile_todos", 600),
+                     PeriodicJob("submission-keys-cleanup", "yingji.core.framework.tasks.clean_submission_keys", 24 * 3600))
     demo = DemoStep("yingji.core.directory.demo:load_county", order=0)
     api_enum_names = {"RegionLevelEnum": "yingji.core.directory.choices.RegionLevel"}
     engines = ("directory.codes", "directory.placenames", "framework.geo", "framework.statemachine",

@@ -1,4 +1,11 @@
-from yingji.core.framework.contributions import DemoStep, HomePanel, MenuEntry, PeriodicJob, YingjiAppConfig
+from yingji.core.framework.contributions import (
+    DemoStep,
+    HomePanel,
+    MenuEntry,
+    PeriodicJob,
+    SeriesSource,
+    YingjiAppConfig,
+)
 
 
 class DisastersConfig(YingjiAppConfig):
@@ -15,13 +22,27 @@ class DisastersConfig(YingjiAppConfig):
         MenuEntry("灾情救助", "因灾倒塌损坏住房户", registry="disaster-households"),
         MenuEntry("灾情救助", "灾情上报通道", registry="disaster-upward-links"),
         MenuEntry("灾情救助", "报送时限与核查规则", registry="disaster-rules"),
-        MenuEntry("灾情救助", "报送率与灾情分布", url_name="disaster_rates", perm="disasters.view_disasterreport"),
+        MenuEntry("灾情救助", "报送率与灾情分布", url_name="disaster_rates"),
         MenuEntry("灾情救助", "灾害信息员", registry="disaster-officers"),
         MenuEntry("灾情救助", "信息员培训记录", registry="officer-trainings"),
         MenuEntry("灾情救助", "灾害易发村社区", registry="disaster-prone-villages"),
     )
     # The 灾害信息员 (a village account) enters the village's figures and named-list rows; the duty desk
     # sends the county's 初报 at night. Township and staff roles already add and change every record.
+    # Yearly series for plan indicators (yingji.evaluation, 规划指标), from the events' county reports (series.py).
+    series_sources = (
+        SeriesSource("disaster_deaths_missing", "因自然灾害死亡失踪人数", "人", "yingji.disasters.series:deaths_missing",
+                     "各灾情事件最新一次已提交或已接收的县级报告（有核报取核报）中因灾死亡与失踪人口之和，按灾害发生年份"),
+        SeriesSource("disaster_affected", "自然灾害受灾人口", "人次", "yingji.disasters.series:affected_people",
+                     "各灾情事件最新县级报告的受灾人口，按灾害发生年份"),
+        SeriesSource("disaster_loss_wan", "自然灾害直接经济损失", "万元", "yingji.disasters.series:direct_loss",
+                     "各灾情事件最新县级报告的直接经济损失（万元），按灾害发生年份"),
+        SeriesSource("villages", "村（社区）数", "个", "yingji.disasters.series:villages",
+                     "区划中村级（村、社区）的个数（当前）", current_only=True),
+        SeriesSource("villages_with_officer", "有在岗灾害信息员的村（社区）数", "个",
+                     "yingji.disasters.series:villages_with_officer",
+                     "灾害信息员登记簿中至少有一名在岗信息员的村（社区）个数（当前）", current_only=True),
+    )
     role_grants = {
         "village": {"disasters.disasterreport": "vac", "disasters.casualtyrow": "vac",
                     "disasters.householdrow": "vac"},

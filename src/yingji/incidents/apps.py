@@ -1,4 +1,12 @@
-from yingji.core.framework.contributions import DemoStep, HomePanel, MenuEntry, PeriodicJob, YingjiAppConfig
+from yingji.core.framework.contributions import (
+    DemoStep,
+    HomePanel,
+    MenuEntry,
+    PeriodicJob,
+    ScreenFigure,
+    SeriesSource,
+    YingjiAppConfig,
+)
 
 
 class IncidentsConfig(YingjiAppConfig):
@@ -15,6 +23,19 @@ class IncidentsConfig(YingjiAppConfig):
             ("预案任务清单", "plan-actions"), ("预案演练", "drills"), ("事件时间轴", "timeline"),
             ("提取校正记录", "extraction-corrections"),  # the extraction app's registry (粘贴文字提取)
         ])
+    # Yearly series for plan indicators (yingji.evaluation, 规划指标): counted from the incidents (series.py).
+    series_sources = (
+        SeriesSource("accident_deaths", "生产安全事故死亡人数", "人", "yingji.incidents.series:accident_deaths",
+                     "突发事件中事故灾难类（GB/T 35561 代码 21、22、23）的死亡人数，按发生年份"),
+        SeriesSource("industry_deaths", "工矿商贸事故死亡人数", "人", "yingji.incidents.series:industry_deaths",
+                     "工矿商贸等企业安全事故（代码 21）的死亡人数，按发生年份"),
+        SeriesSource("accidents", "生产安全事故起数", "起", "yingji.incidents.series:accidents",
+                     "事故灾难类（代码 21、22、23）突发事件起数"),
+        SeriesSource("larger_accidents", "较大及以上生产安全事故起数", "起", "yingji.incidents.series:larger_accidents",
+                     "按493号令定为较大、重大、特别重大的事故灾难类突发事件起数"),
+        SeriesSource("forest_fires", "森林火灾起数", "起", "yingji.incidents.series:forest_fires",
+                     "森林火灾（代码 171）突发事件起数"),
+    )
     role_grants = {
         "leader": {"incidents.incident": "vc", "incidents.response": "vc", "incidents.report": "vac",
                    "incidents.task": "vac", "incidents.timelineentry": "va", "incidents.teamdispatch": "vc"},
@@ -36,6 +57,17 @@ class IncidentsConfig(YingjiAppConfig):
                   width="col-12 col-lg-7"),
     )
     api_enum_names = {"ResponseLevelEnum": "yingji.incidents.models.LEVEL_CHOICES"}
+    screen_figures = (
+        ScreenFigure("open-incidents", "在办突发事件", "起", "yingji.incidents.screen:open_incidents",
+                     perm="incidents.view_incident", order=10,
+                     layers=(("incidents", "state=received"), ("incidents", "state=responding"))),
+        ScreenFigure("relocated", "紧急转移安置", "人", "yingji.incidents.screen:relocated",
+                     perm="incidents.view_incident", order=45),
+        ScreenFigure("teams-out", "出动队伍", "支", "yingji.incidents.screen:teams_out",
+                     perm="incidents.view_teamdispatch", order=50, layers=(("teams", "readiness=deployed"),)),
+        ScreenFigure("reports-due", "待报信息", "项", "yingji.incidents.screen:reports_due",
+                     perm="incidents.view_report", order=60, alert=True),
+    )
     engines = ("grading", "deadlines", "event_types", "matching", "reporting")
 
     def ready(self):

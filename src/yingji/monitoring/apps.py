@@ -1,4 +1,11 @@
-from yingji.core.framework.contributions import DemoStep, EmbeddedService, MenuEntry, PeriodicJob, YingjiAppConfig
+from yingji.core.framework.contributions import (
+    DemoStep,
+    EmbeddedService,
+    MenuEntry,
+    PeriodicJob,
+    ScreenFigure,
+    YingjiAppConfig,
+)
 from yingji.core.framework.roles import Role
 
 
@@ -36,6 +43,8 @@ class MonitoringConfig(YingjiAppConfig):
     api_enum_names = {"AlarmStateEnum": [("raised", "报警"), ("acknowledged", "已确认"), ("handling", "处置中"),
                                          ("cleared", "已消警")]}
     engines = ("rules", "payload", "simulate")
+    screen_figures = (ScreenFigure("active-alarms", "未消警报警", "条", "yingji.monitoring.screen:active_alarms",
+                                   perm="monitoring.view_alarm", order=20, channels=("alarms",), alert=True),)
 
     def ready(self):
         from django.db.models.signals import post_migrate, post_save

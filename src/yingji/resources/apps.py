@@ -1,4 +1,4 @@
-from yingji.core.framework.contributions import DemoStep, MenuEntry, PeriodicJob, YingjiAppConfig
+from yingji.core.framework.contributions import DemoStep, MenuEntry, PeriodicJob, SeriesSource, YingjiAppConfig
 
 
 class ResourcesConfig(YingjiAppConfig):
@@ -17,6 +17,11 @@ class ResourcesConfig(YingjiAppConfig):
         MenuEntry("应急资源", "就近资源", url_name="nearest_resources"),
         MenuEntry("应急资源", "物资调度", url_name="dispatch_plan"),
         MenuEntry("应急资源", "覆盖分析", url_name="coverage"),
+    )
+    # A series for plan indicators (yingji.evaluation, 规划指标): the coverage engine's fire5 share (series.py).
+    series_sources = (
+        SeriesSource("fire5_coverage", "消防救援5分钟响应覆盖率", "%", "yingji.resources.series:fire5_coverage",
+                     "覆盖分析 fire5：消防救援队伍5分钟可达的村（社区）人口占比（当前路网和站点）", current_only=True),
     )
     role_grants = {
         "leader": {"resources.transferorder": "vc", "resources.socialforceapplication": "v"},

@@ -3,6 +3,7 @@ from yingji.core.framework.contributions import (
     MenuEntry,
     NotificationChannel,
     PeriodicJob,
+    ScreenFigure,
     YingjiAppConfig,
 )
 
@@ -28,6 +29,8 @@ class WarningsConfig(YingjiAppConfig):
                      PeriodicJob("warnings-feeds", "yingji.warnings.tasks.poll_feeds", 300))
     demo = DemoStep("yingji.warnings.demo:load", order=40)
     engines = ("geometry", "cap")
+    screen_figures = (ScreenFigure("warnings-in-force", "生效预警", "条", "yingji.warnings.screen:in_force",
+                                   perm="warnings.view_warning", order=30, channels=("warnings",)),)
     # A warning's colour, also on CAP messages, colour rules and the re-issue input: one enum in the schema.
     api_enum_names = {"WarningLevelEnum": "yingji.warnings.models.LEVELS"}
     # Its SMS and e-mail gateways also carry the platform's to-do notifications (YINGJI_NOTIFY_CHANNELS).

@@ -145,6 +145,21 @@ def can(user, action: str, model) -> bool:
     return user.has_perm(f"{model._meta.app_label}.{action}_{model._meta.model_name}")
 
 
+def read_refused(user, model, *, global_only: bool = False) -> str | None:
+    """Why ``user`` may not open a read-only page over ``model``'s records (a dashboard, map, summary,
+    printable page or download), in Chinese; None when they may. The same role check as the registry's
+    own list and detail pages (``can(user, "view", model)``); what they then read is cut to their scope by
+    ``restrict``. ``global_only`` is for data that carries no region (nothing to restrict by): only a
+    user of global scope may read it."""
+    if not user.is_authenticated:
+        return "请先登录"
+    if not can(user, "view", model):
+        return f"您的角色不能查看{model._meta.verbose_name}"
+    if global_only and not has_global_scope(user):
+        return "仅全局范围的系统管理员可查看"
+    return None
+
+
 class RegistryPermission(DjangoModelPermissions):
     """DRF: model permissions from roles, reading included (view_*)."""
 

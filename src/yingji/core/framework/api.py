@@ -15,7 +15,7 @@ from rest_framework.decorators import action, api_view, permission_classes
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from yingji.core.framework import history, maplayers, services, tabular, times
+from yingji.core.framework import history, listfilters, maplayers, services, tabular, times
 from yingji.core.framework.models import ImportJob
 from yingji.core.framework.registry import (
     MASK,
@@ -473,6 +473,7 @@ def point_layer(request, slug):
         return Response({"detail": "未找到。"}, status=status.HTTP_404_NOT_FOUND)
     qs = reg.filterset_class()(request.GET, queryset=reg.queryset(request.user), request=request).qs
     qs = of_parents(qs, parent_links(reg, request.GET))  # a record page's parts (its map)
+    qs = listfilters.apply(reg, qs, request.GET)[0]  # apps' parameters (?tag=)
     if request.GET.get("id", "") != "":
         return Response(point_details(reg, qs, query_number(request, "id", None, kind=int, low=1, high=2**63 - 1)))
     view = maplayers.view_of(request)

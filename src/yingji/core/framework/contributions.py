@@ -32,6 +32,17 @@ channels``            YINGJI_NOTIFY_CHANNELS)
                       allocation (物资调度) may ship from
 ``figure_sources``    the app that owns the report named by ``target`` (disasters' 灾情 report:
                       :func:`figure_sources`), offered as a 取数 button on the report's form
+``check_aids``        supervision's on-site check page: a panel under each checklist point
+                      whose text names it (:func:`check_aids`)
+``enterprise_facts``  whoever judges enterprises by facts (credit, tags, the profile):
+                      :func:`enterprise_facts`
+``profile_panels``    the enterprise profile (企业全息档案, yingji.profiles): its panels
+``list_filters``      registry list pages and map layers: query parameters beside the
+                      registry's own filters (``?tag=`` of yingji.profiles)
+``screen_figures``    the command-centre screen (大屏, yingji.screen: :func:`screen_figures`),
+                      each a key figure around its map, in the viewer's scope
+``series_sources``    yingji.evaluation: yearly series (deaths, accidents, losses …) counted from an
+                      app's own records, the terms of plan indicators (:func:`series_sources`)
 ====================  =============================================================
 
 Adding an app is adding its folder; no central file changes. See docs/architecture.md, "App
@@ -57,7 +68,8 @@ class MenuEntry:
 
     Who sees it: a ``registry`` entry (a registry slug) shows to users who may view that registry;
     a ``url_name`` entry shows to everyone signed in, unless ``perm`` ("app_label.codename") or
-    ``admin_only`` (staff and superusers) restricts it. An entry with neither is a planned item
+    ``admin_only`` (staff and superusers) restricts it, or the page is a declared read view
+    (readviews.py), which shows it to exactly the users it admits. An entry with neither is a planned item
     (shown as 建设中)."""
 
     area: str
@@ -185,6 +197,106 @@ class FigureSource:
     provider: str
 
 
+@dataclass(frozen=True)
+class CheckAid:
+    """What an app knows that helps an inspector answer a checklist point on site (持证上岗 against the
+    certificate registry): under every point of a check whose text contains one of ``match``, the on-site
+    page renders ``template`` with the context ``context`` ("module:function") returns when called as
+    ``context(user, inspection)`` (None: nothing to show). The checking app never imports the aiding one."""
+
+    key: str
+    label: str
+    match: tuple[str, ...]
+    template: str
+    context: str
+
+
+@dataclass(frozen=True)
+class EnterpriseFact:
+    """A fact an app states about enterprises (已投保安责险, 三项岗位人员证书有效), for apps that judge
+    enterprises by facts (credit classes, tags, the 360 profile) without importing it: ``provider``
+    ("module:function") is called with organization ids and returns ``{id: value}`` — True/False, a
+    number or a short text; an enterprise the fact does not apply to is left out."""
+
+    key: str
+    label: str
+    provider: str
+
+
+@dataclass(frozen=True)
+class ProfilePanel:
+    """A panel of the enterprise profile (企业全息档案): the records of registry ``registry`` pointing at the
+    enterprise through the foreign key ``relation``, counted in one query — the total, each of ``counts``
+    ((label, condition): a condition in the profile's rule form, e.g. ``{"state": "overdue"}`` or
+    ``{"opened_at__gte": "@now-30d"}``) and, for ``breakdown`` (a choice field), each of its values — with a
+    link to the registry's list filtered to the enterprise. ``dates`` ((field, what happened) pairs) put the
+    records on the profile's time line, named there by ``title`` (value paths; default the registry's map
+    name). Declared by any app, so an app adds its panel without the profile
+    importing it."""
+
+    key: str
+    label: str
+    registry: str
+    relation: str = "organization"
+    counts: tuple = ()
+    breakdown: str = ""
+    dates: tuple = ()
+    title: tuple = ()
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class ListFilter:
+    """A query parameter (``tag``) that restricts registry list pages and map layers beside the
+    registry's own filters: ``apply`` ("module:function") is called as ``apply(registry, queryset,
+    value)`` and returns the queryset restricted, or None where the parameter does not apply to that
+    registry (shown above the list as 仅显示 ``label``：value)."""
+
+    param: str
+    label: str
+    apply: str
+
+
+@dataclass(frozen=True)
+class ScreenFigure:
+    """A key figure an app offers to the command-centre screen (大屏), so the screen need not import
+    the app: ``provider`` ("module:function") is called as ``provider(user)`` and returns the number
+    in the user's scope, or ``(number, note)`` with one short line beside it ("其中超时 2"). Shown
+    only to users holding ``perm`` ("app_label.codename"). ``channels`` are the live-stream channels
+    (core/framework/live.py) on which it may change, so the screen refreshes at once; ``layers``, pairs
+    of (registry slug, its list filters as a query string: "state=responding"), draw its records on
+    the screen's map (for users who may view that registry); ``alert``: a number above zero is shown
+    in the alarm colour."""
+
+    key: str
+    label: str
+    unit: str
+    provider: str
+    perm: str = ""
+    order: int = 100
+    channels: tuple[str, ...] = ()
+    layers: tuple[tuple[str, str], ...] = ()
+    alert: bool = False
+
+
+@dataclass(frozen=True)
+class SeriesSource:
+    """A yearly series an app counts from its own records, a term of plan indicators (yingji.evaluation,
+    规划指标) that reads it without importing the app. ``key`` names it in indicator formulas
+    ("accident_deaths"); ``provider`` ("module:function") is called as ``provider(region, years)`` and
+    returns ``{year: number}`` for the records of ``region``'s subtree (a year without records may be
+    left out, or given as 0 where none means zero); ``counts`` says in Chinese what is counted, shown
+    beside the figures as their source. ``current_only``: the records hold the present state only (the
+    officers on post today), so only the current year is given."""
+
+    key: str
+    label: str
+    unit: str
+    provider: str
+    counts: str
+    current_only: bool = False
+
+
 class YingjiAppConfig(AppConfig):
     """The base of every platform app's AppConfig: declare what the app contributes.
 
@@ -208,6 +320,12 @@ class YingjiAppConfig(AppConfig):
     nearest_sources: ClassVar[tuple[NearestSource, ...]] = ()  # more kinds for the 就近资源 search
     supply_sources: ClassVar[tuple[SupplySource, ...]] = ()  # more stock for material allocation
     figure_sources: ClassVar[tuple[FigureSource, ...]] = ()  # figures for another app's report (取数)
+    check_aids: ClassVar[tuple[CheckAid, ...]] = ()  # panels under checklist points on the on-site page
+    enterprise_facts: ClassVar[tuple[EnterpriseFact, ...]] = ()  # facts about enterprises others may read
+    profile_panels: ClassVar[tuple[ProfilePanel, ...]] = ()  # panels of the enterprise profile
+    list_filters: ClassVar[tuple[ListFilter, ...]] = ()  # query parameters of list pages and map layers
+    screen_figures: ClassVar[tuple[ScreenFigure, ...]] = ()  # key figures of the command-centre screen (大屏)
+    series_sources: ClassVar[tuple[SeriesSource, ...]] = ()  # yearly series for plan indicators (规划指标)
 
     @classmethod
     def engine_modules(cls) -> list[str]:
@@ -316,9 +434,45 @@ def supply_sources() -> dict[str, SupplySource]:
     return _keyed("supply_sources")
 
 
+def series_sources() -> dict[str, SeriesSource]:
+    """Every app's yearly series for plan indicators, by key, in app order."""
+    return _keyed("series_sources")
+
+
 def figure_sources(target: str) -> list[FigureSource]:
     """The figure sources every app declares for the report ``target``, apps in order."""
     return [s for config in apps() for s in config.figure_sources if s.target == target]
+
+
+def check_aids() -> dict[str, CheckAid]:
+    """Every app's aids for checklist points, by key, in app order."""
+    return _keyed("check_aids")
+
+
+def enterprise_facts() -> dict[str, EnterpriseFact]:
+    """Every app's facts about enterprises, by key, in app order."""
+    return _keyed("enterprise_facts")
+
+
+def profile_panels() -> list[ProfilePanel]:
+    """Every app's panels of the enterprise profile, by declared order (then app order)."""
+    found = [p for config in apps() for p in config.profile_panels]
+    keys = [p.key for p in found]
+    if len(set(keys)) != len(keys):
+        raise ValueError(f"profile panels declared twice: {sorted({k for k in keys if keys.count(k) > 1})}")
+    return sorted(found, key=lambda p: p.order)
+
+
+def list_filters() -> list[ListFilter]:
+    """Every app's extra query parameters of list pages and map layers, in app order."""
+    return [f for config in apps() for f in config.list_filters]
+
+
+def screen_figures() -> list[ScreenFigure]:
+    """Every app's figures for the command-centre screen, by their ``order`` (then app order); a key
+    declared twice is an error."""
+    found = _keyed("screen_figures")
+    return sorted(found.values(), key=lambda f: f.order)  # stable: app order within one order
 
 
 def beat_schedule() -> dict[str, dict]:

@@ -1,11 +1,13 @@
 /* 一张图 and 四色图 (map.html): the level, attribute and layer controls redraw the map (map.js). */
 (function () {
   const controls = ["map-level", "map-attribute", "map-points"].map(id => document.getElementById(id)).filter(Boolean);
-  // Layers: each checked registry with its filter as a query string (the point API takes the list filters).
+  // Layers: each checked registry with its filter as a query string (the point API takes the list filters),
+  // plus the page's own query string (/map/?tag=… from the 标签魔方: the apps' list filters apply to every layer).
+  const page = window.location.search.replace(/^\?/, "");
   const layers = () => [...document.querySelectorAll("[data-layer]:checked")].map(box => {
     const filter = document.querySelector(`[data-layer-filter="${CSS.escape(box.dataset.layer)}"]`);
-    return {slug: box.dataset.layer, colour: box.dataset.colour,
-            query: filter && filter.value ? `${filter.dataset.field}=${encodeURIComponent(filter.value)}` : ""};
+    const own = filter && filter.value ? `${filter.dataset.field}=${encodeURIComponent(filter.value)}` : "";
+    return {slug: box.dataset.layer, colour: box.dataset.colour, query: [own, page].filter(Boolean).join("&")};
   });
   const state = () => ({level: controls[0].value, attribute: controls[1].value,
     points: controls[2] ? controls[2].checked : true, layers: controls[2] ? null : layers()});

@@ -136,11 +136,11 @@
         pointLayer = L.featureGroup().addTo(map);
         specs.forEach((spec, i) => {
           const pts = layers[i];
-          counts[spec.slug] = pts.total ?? pts.features.length;
+          counts[spec.slug] = (counts[spec.slug] || 0) + (pts.total ?? pts.features.length);  // a slug twice: two filters
           L.geoJSON(pts, {
             pointToLayer: (f, latlng) => {
               if (f.properties.cluster) { clusters += 1; return clusterMarker(map, f, spec.colour || "#ff7d00"); }
-              return L.circleMarker(latlng, {radius: 4, color: "#0b3a6e", weight: 1,
+              return L.circleMarker(latlng, {radius: options.pointRadius || 4, color: "#0b3a6e", weight: 1,
                 fillColor: f.properties.colour || spec.colour || "#ff7d00", fillOpacity: 0.9});
             },
             onEachFeature: (f, layer) => { if (!f.properties.cluster) layer.bindPopup(() => pointPopup(spec.slug, f)); }
