@@ -67,10 +67,8 @@ def test_hours_board_with_the_clock_moved():
 
 
 def test_rules_and_reference_items_carry_their_sources():
-    from yingji.relief.choices import RuleKey
-
     d = rules.defaults()
-    assert set(d) == set(RuleKey.values)  # every rule a jurisdiction may set has its national default
+    assert set(d) == {"target_hours", "notice_required", "notice_days"}  # the rules a jurisdiction may set
     assert d["target_hours"].value == 10 and not d["target_hours"].confirmed and "12小时" in d["target_hours"].note
     assert d["notice_required"].value == 1 and d["notice_days"].value == 3
     items = rules.reference_items()

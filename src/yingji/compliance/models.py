@@ -13,40 +13,22 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from yingji.compliance import rules
 from yingji.compliance.choices import AlertKind, AlertState, CertificateKind, CertStatus, Post, TrainingKind
 from yingji.core.framework.moneyfields import YuanField
-from yingji.core.models import DomainModel, Organization, Region, ScopedPart
+from yingji.core.models import DomainModel, JurisdictionRule, Organization, Region, ScopedPart
 
 
-class ComplianceRule(DomainModel):
+class ComplianceRule(JurisdictionRule):
     """A jurisdiction's own value for one of the rules (data/compliance-rules.json holds the national
     defaults with their sources); the nearest region's value wins."""
 
-    scope_shared_down = True  # a province's or city's value holds for the counties under it
+    rule_defaults = staticmethod(rules.defaults)
 
-    key = models.CharField("规则", max_length=40)
-    value = models.DecimalField("数值", max_digits=14, decimal_places=2)
-    source = models.CharField("依据文件", max_length=200)
-    article = models.CharField("条款", max_length=64, blank=True)
-    effective = models.DateField("施行日期", null=True, blank=True)
-    confirmed = models.BooleanField("已对照原文核实", default=False)
-    note = models.CharField("说明", max_length=300, blank=True)
-    region = models.ForeignKey(Region, verbose_name="适用区划", on_delete=models.PROTECT, related_name="+")
-
-    class Meta:
+    class Meta(JurisdictionRule.Meta):
         verbose_name = verbose_name_plural = "安责险与持证规则"
-        ordering = ["region", "key"]
         constraints = [models.UniqueConstraint(fields=["region", "key"], name="compliance_rule_once_per_region")]
 
-    def __str__(self):
-        return f"{self.region} {self.key} = {self.value}"
-
-    def clean(self):
-        super().clean()
-        from yingji.compliance import rules
-
-        if self.key not in rules.defaults():
-            raise ValidationError({"key": f"没有名为“{self.key}”的规则"})
 
 
 class EnterpriseRecord(DomainModel):

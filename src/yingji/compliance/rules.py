@@ -4,34 +4,10 @@ maps to one. Pure: no Django."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping
-from dataclasses import dataclass, replace
-from decimal import Decimal
-from functools import cache
-from importlib import resources
+from dataclasses import dataclass
 
-
-@dataclass(frozen=True)
-class Rule:
-    key: str
-    label: str
-    value: Decimal
-    unit: str
-    source: str
-    article: str = ""
-    date: str = ""
-    confirmed: bool = False
-    note: str = ""
-
-    @property
-    def citation(self) -> str:
-        text = f"{self.source}{self.article}"
-        return text if self.confirmed else f"{text}（未核实）"
-
-    @property
-    def number(self) -> int:
-        return int(self.value)
+from yingji.core.framework import rulebook
+from yingji.core.framework.rulebook import Rule, with_overrides  # noqa: F401  (the apps' own name for them)
 
 
 @dataclass(frozen=True)
@@ -43,26 +19,14 @@ class Sector:
     classes: tuple[str, ...]  # supervision's EnterpriseClass values
 
 
-@cache
 def _raw() -> dict:
-    return json.loads(resources.files("yingji.compliance").joinpath("data", "compliance-rules.json").read_text("utf-8"))
+    return rulebook.read_file("yingji.compliance", "compliance-rules.json")
 
 
 def defaults() -> dict[str, Rule]:
-    return {key: Rule(key, r["label"], Decimal(str(r["value"])), r["unit"], r["source"], r.get("article", ""),
-                      r.get("date", ""), bool(r.get("confirmed")), r.get("note", ""))
-            for key, r in _raw()["rules"].items()}
+    return rulebook.defaults("yingji.compliance", "compliance-rules.json")
 
 
-def with_overrides(base: Mapping[str, Rule], overrides: Mapping[str, Mapping]) -> dict[str, Rule]:
-    """``base`` with a jurisdiction's values (key -> {value, source, article, date, confirmed, note})."""
-    out = dict(base)
-    for key, o in overrides.items():
-        if key in out:
-            out[key] = replace(out[key], value=Decimal(str(o["value"])), source=o.get("source") or out[key].source,
-                               article=o.get("article", ""), date=o.get("date", ""),
-                               confirmed=bool(o.get("confirmed")), note=o.get("note", ""))
-    return out
 
 
 def sectors() -> list[Sector]:

@@ -21,6 +21,7 @@ from yingji.compliance.choices import INSURANCE_KINDS, OPEN_STATES, AlertState, 
 from yingji.compliance.models import Alert, Certificate, ComplianceRule, Policy, Training, Worker
 from yingji.core.framework import workflow
 from yingji.core.models import Organization, Region
+from yingji.core.models import rules_for as jurisdiction_rules
 
 ENTERPRISE = "enterprise"
 
@@ -31,16 +32,9 @@ def today() -> datetime.date:
 
 # ---- rules -----------------------------------------------------------------------------------------
 
-def rules_for(region: Region) -> dict[str, rules.Rule]:
+def rules_for(region: Region | None) -> dict[str, rules.Rule]:
     """The national defaults with the overrides of ``region`` and the regions above it (nearest wins)."""
-    codes = [c for c in region.path.split("/") if c]
-    overrides = {}
-    for rule in sorted(ComplianceRule.objects.filter(region__code__in=codes).select_related("region"),
-                       key=lambda r: len(r.region.path)):
-        overrides[rule.key] = {"value": rule.value, "source": rule.source, "article": rule.article,
-                               "date": rule.effective.isoformat() if rule.effective else "",
-                               "confirmed": rule.confirmed, "note": rule.note}
-    return rules.with_overrides(rules.defaults(), overrides)
+    return jurisdiction_rules(ComplianceRule, region)
 
 
 def sector(org: Organization, enterprise_class: str = "") -> rules.Sector | None:

@@ -26,7 +26,7 @@ class CoreConfig(YingjiAppConfig):
     demo = DemoStep("yingji.core.directory.demo:load_county", order=0)
     api_enum_names = {"RegionLevelEnum": "yingji.core.directory.choices.RegionLevel"}
     engines = ("directory.codes", "directory.placenames", "framework.geo", "framework.statemachine",
-               "framework.contentpolicy", "framework.money")
+               "framework.contentpolicy", "framework.money", "framework.rulebook")
 
     def ready(self):
         from django.contrib.auth.signals import user_logged_in

@@ -2,6 +2,7 @@
 and the directory's (core/directory/models.py). Apps import any of them from here."""
 
 from yingji.core.directory.models import Organization, Person, Region, User
+from yingji.core.directory.rules import JurisdictionRule, rules_for
 from yingji.core.framework.models import (
     Attachment,
     DomainModel,
@@ -20,6 +21,6 @@ from yingji.core.framework.models import (
     attachment_path,
 )
 
-__all__ = ["Attachment", "DomainModel", "GeoPoint", "GeoShape", "ImportJob", "JobRun", "LiveEvent", "Notification",
-           "NumberSequence", "Organization", "Person", "Region", "ScopedPart", "ScopedQuerySet", "SubmissionKey", "ToDo",
-           "TransitionLog", "User", "attachment_path"]
+__all__ = ["Attachment", "DomainModel", "GeoPoint", "GeoShape", "ImportJob", "JobRun", "JurisdictionRule",
+           "LiveEvent", "Notification", "NumberSequence", "Organization", "Person", "Region", "ScopedPart",
+           "ScopedQuerySet", "SubmissionKey", "ToDo", "TransitionLog", "User", "attachment_path", "rules_for"]

@@ -13,30 +13,14 @@ from __future__ import annotations
 
 import calendar as _calendar
 import datetime
-import json
 from dataclasses import dataclass
-from decimal import Decimal
-from importlib import resources
 
-
-@dataclass(frozen=True)
-class Rule:
-    key: str
-    label: str
-    value: Decimal
-    unit: str
-    source: str
-    article: str
-    date: str
-    confirmed: bool
-    note: str
+from yingji.core.framework import rulebook
+from yingji.core.framework.rulebook import Rule, with_overrides  # noqa: F401  (the apps' own name for them)
 
 
 def defaults() -> dict[str, Rule]:
-    raw = json.loads(resources.files("yingji.donations").joinpath("data", "donation-rules.json").read_text("utf-8"))
-    return {key: Rule(key, r["label"], Decimal(str(r["value"])), r["unit"], r["source"], r.get("article", ""),
-                      r.get("date", ""), bool(r.get("confirmed")), r.get("note", ""))
-            for key, r in raw["rules"].items()}
+    return rulebook.defaults("yingji.donations", "donation-rules.json")
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:

@@ -61,11 +61,3 @@ CATEGORY_KINDS = {
 # 基本生活: what a household needing emergency relief must have received (the hours target).
 NEEDS = (("food", "食"), ("water", "饮用水"), ("clothing", "衣被"), ("shelter", "临时住所"), ("medical", "医疗"))
 VULNERABLE = ("老", "幼", "孕", "残", "病")
-
-
-class RuleKey(models.TextChoices):
-    """The rules a jurisdiction may set (data/relief-rules.json holds their national defaults)."""
-
-    TARGET_HOURS = "target_hours", "基本生活救助时限（小时）"
-    NOTICE_REQUIRED = "notice_required", "发放前须公示（1 须公示，0 不须）"
-    NOTICE_DAYS = "notice_days", "公示期（日）"

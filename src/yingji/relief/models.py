@@ -15,14 +15,14 @@ from django.db.models import Q
 
 from yingji.core.framework.moneyfields import YuanField
 from yingji.core.framework.validators import validate_phone
-from yingji.core.models import DomainModel, Region, ScopedPart
+from yingji.core.models import DomainModel, JurisdictionRule, Region, ScopedPart
+from yingji.relief import rules
 from yingji.relief.choices import (
     Basis,
     BatchState,
     Category,
     ItemKind,
     Placement,
-    RuleKey,
     SignMethod,
     Source,
 )
@@ -69,35 +69,16 @@ class ReliefItem(DomainModel):
             raise ValidationError({"period_days": "按每人每天计发的项目须填写每期天数"})
 
 
-class ReliefRule(DomainModel):
+class ReliefRule(JurisdictionRule):
     """A jurisdiction's own value of a relief rule (公示 required, 公示期, the hours target);
     data/relief-rules.json holds the national defaults with their sources; the nearest region wins."""
 
-    scope_shared_down = True
+    rule_defaults = staticmethod(rules.defaults)
 
-    key = models.CharField("规则", max_length=32, choices=RuleKey.choices)
-    value = models.DecimalField("数值", max_digits=10, decimal_places=2)
-    source = models.CharField("依据文件", max_length=200)
-    article = models.CharField("条款", max_length=64, blank=True)
-    effective = models.DateField("施行日期", null=True, blank=True)
-    confirmed = models.BooleanField("已对照原文核实", default=False)
-    note = models.CharField("说明", max_length=300, blank=True)
-    region = models.ForeignKey(Region, verbose_name="适用区划", on_delete=models.PROTECT, related_name="+")
-
-    class Meta:
+    class Meta(JurisdictionRule.Meta):
         verbose_name = verbose_name_plural = "救助工作规则"
-        ordering = ["region", "key"]
         constraints = [models.UniqueConstraint(fields=["region", "key"], name="relief_rule_once_per_region")]
 
-    def __str__(self):
-        return f"{self.region} {self.key} = {self.value}"
-
-    def clean(self):
-        super().clean()
-        from yingji.relief import rules
-
-        if self.key not in rules.defaults():
-            raise ValidationError({"key": f"没有名为“{self.key}”的规则，可用：{'、'.join(rules.defaults())}"})
 
 
 class Beneficiary(DomainModel):

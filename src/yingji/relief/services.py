@@ -18,6 +18,7 @@ from yingji.core.framework import workflow
 from yingji.core.framework.access import in_scope
 from yingji.core.framework.operations import Conflict
 from yingji.core.models import Region
+from yingji.core.models import rules_for as jurisdiction_rules
 from yingji.relief import reliefcalc, rules
 from yingji.relief.choices import NEEDS, VULNERABLE, BatchState, Category, Placement, SignMethod, Source
 from yingji.relief.models import BatchGoods, BatchLine, Beneficiary, ReliefBatch, ReliefItem, ReliefRule
@@ -28,15 +29,9 @@ def _codes(region: Region) -> list[str]:
     return region.path.split("/")
 
 
-def rules_for(region: Region) -> dict[str, rules.Rule]:
+def rules_for(region: Region | None) -> dict[str, rules.Rule]:
     """The national defaults with the overrides of ``region`` and the regions above it (nearest wins)."""
-    overrides = {}
-    for rule in sorted(ReliefRule.objects.filter(region__code__in=_codes(region)).select_related("region"),
-                       key=lambda r: len(r.region.path)):
-        overrides[rule.key] = {"value": rule.value, "source": rule.source, "article": rule.article,
-                               "date": rule.effective.isoformat() if rule.effective else "",
-                               "confirmed": rule.confirmed, "note": rule.note}
-    return rules.with_overrides(rules.defaults(), overrides)
+    return jurisdiction_rules(ReliefRule, region)
 
 
 def item_for(region: Region, kind: str, day: datetime.date) -> ReliefItem | None:

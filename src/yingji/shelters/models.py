@@ -13,7 +13,8 @@ from django.db import models
 from django.utils import timezone
 
 from yingji.core.framework.validators import validate_phone
-from yingji.core.models import DomainModel, GeoPoint, Region, ScopedPart
+from yingji.core.models import GeoPoint, JurisdictionRule, Region, ScopedPart
+from yingji.shelters import rules
 from yingji.shelters.choices import (
     FLAGS,
     ActivationState,
@@ -32,41 +33,24 @@ def split_flags(text: str) -> list[str]:
     return [t.strip() for t in (text or "").replace("，", ",").replace("、", ",").split(",") if t.strip()]
 
 
-class ShelterRule(DomainModel):
+class ShelterRule(JurisdictionRule):
     """A jurisdiction's own value for one of the shelter numbers (data/shelter-rules.json holds the
     national defaults with their sources); the nearest region's value wins."""
 
-    scope_shared_down = True  # a province's or city's value holds for the counties under it
+    rule_defaults = staticmethod(rules.defaults)
 
-    key = models.CharField("规则", max_length=40)
-    value = models.DecimalField("数值", max_digits=12, decimal_places=2)
-    source = models.CharField("依据文件", max_length=200)
-    article = models.CharField("条款", max_length=64, blank=True)
-    effective = models.DateField("施行日期", null=True, blank=True)
-    confirmed = models.BooleanField("已对照原文核实", default=False)
-    note = models.CharField("说明", max_length=300, blank=True)
-    region = models.ForeignKey(Region, verbose_name="适用区划", on_delete=models.PROTECT, related_name="+")
-
-    class Meta:
+    class Meta(JurisdictionRule.Meta):
         verbose_name = verbose_name_plural = "安置规则"
-        ordering = ["region", "key"]
         constraints = [models.UniqueConstraint(fields=["region", "key"], name="shelter_rule_once_per_region")]
-
-    def __str__(self):
-        return f"{self.region} {self.key} = {self.value}"
 
     def clean(self):
         super().clean()
-        from yingji.shelters import rules
-
-        known = rules.defaults()
-        if self.key not in known:
-            raise ValidationError({"key": f"没有名为“{self.key}”的规则；可选：{'、'.join(known)}"})
         if self.value is not None and self.value <= 0:
             raise ValidationError({"value": "数值应大于 0"})
         if self.key == "lookup_min_tail" and self.value is not None and (self.value < rules.MIN_TAIL_FLOOR
                                                                           or self.value != int(self.value)):
             raise ValidationError({"value": f"寻亲查询至少输入的位数应为不少于 {rules.MIN_TAIL_FLOOR} 的整数"})
+
 
 
 class Activation(ScopedPart, GeoPoint):

@@ -16,6 +16,7 @@ from django.utils import timezone
 from yingji.core.framework import numbering
 from yingji.core.framework.operations import Conflict
 from yingji.core.models import Region
+from yingji.core.models import rules_for as jurisdiction_rules
 from yingji.shelters import capacity, duplicates, rules
 from yingji.shelters.choices import FLAGS, ActivationState, Relation, StayEnd, StayState
 from yingji.shelters.models import (
@@ -37,16 +38,7 @@ OPEN = (ActivationState.ACTIVATED, ActivationState.RUNNING)
 
 def rules_for(region: Region | None) -> dict[str, rules.Rule]:
     """The national defaults with the overrides of ``region`` and the regions above it (nearest wins)."""
-    if region is None:
-        return rules.defaults()
-    codes = region.path.split("/")
-    overrides = {}
-    for rule in sorted(ShelterRule.objects.filter(region__code__in=codes).select_related("region"),
-                       key=lambda r: len(r.region.path)):
-        overrides[rule.key] = {"value": rule.value, "source": rule.source, "article": rule.article,
-                               "date": rule.effective.isoformat() if rule.effective else "",
-                               "confirmed": rule.confirmed, "note": rule.note}
-    return rules.with_overrides(rules.defaults(), overrides)
+    return jurisdiction_rules(ShelterRule, region)
 
 
 def usable_capacity(shelter) -> int:

@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from yingji.core.framework.moneyfields import YuanField
-from yingji.core.models import DomainModel, Organization, Region
+from yingji.core.models import DomainModel, JurisdictionRule, Organization, Region
+from yingji.supervision import caselaw
 from yingji.supervision.casechoices import SERVED_TO_PARTY, CaseState, DocKind, PartyKind, ServiceMethod
 
 
@@ -141,32 +142,12 @@ class CaseDocument(Paper):
         return self.kind in SERVED_TO_PARTY
 
 
-class CaseRule(DomainModel):
+class CaseRule(JurisdictionRule):
     """A jurisdiction's own value for one of the case clocks or thresholds (data/case-rules.json holds
     the national defaults with their sources); the nearest region's value wins."""
 
-    scope_shared_down = True  # a province's or city's value holds for the counties under it
+    rule_defaults = staticmethod(caselaw.defaults)
 
-    key = models.CharField("规则", max_length=32)
-    value = models.DecimalField("数值", max_digits=14, decimal_places=2)
-    source = models.CharField("依据文件", max_length=200)
-    article = models.CharField("条款", max_length=64, blank=True)
-    effective = models.DateField("施行日期", null=True, blank=True)
-    confirmed = models.BooleanField("已对照原文核实", default=False)
-    note = models.CharField("说明", max_length=300, blank=True)
-    region = models.ForeignKey(Region, verbose_name="适用区划", on_delete=models.PROTECT, related_name="+")
-
-    class Meta:
+    class Meta(JurisdictionRule.Meta):
         verbose_name = verbose_name_plural = "执法时限与门槛"
-        ordering = ["region", "key"]
         constraints = [models.UniqueConstraint(fields=["region", "key"], name="case_rule_once_per_region")]
-
-    def __str__(self):
-        return f"{self.region} {self.key} = {self.value}"
-
-    def clean(self):
-        super().clean()
-        from yingji.supervision import caselaw
-
-        if self.key not in caselaw.defaults():
-            raise ValidationError({"key": f"没有名为“{self.key}”的规则"})

@@ -16,6 +16,7 @@ from django.utils import timezone
 from yingji.core.framework import numbering
 from yingji.core.framework.operations import Conflict
 from yingji.core.models import Region
+from yingji.core.models import rules_for as jurisdiction_rules
 from yingji.supervision import caselaw, discretion
 from yingji.supervision.casechoices import DOC_ABBREVIATION, CaseState, DocKind, PartyKind
 from yingji.supervision.casemodels import CaseDocument, CaseRule, EnforcementCase
@@ -29,16 +30,9 @@ def county_of(region: Region) -> Region | None:
     return Region.objects.filter(code__in=region.path.split("/"), level="county").first()
 
 
-def rules_for(region: Region) -> dict[str, caselaw.Rule]:
+def rules_for(region: Region | None) -> dict[str, caselaw.Rule]:
     """The national defaults with the overrides of ``region`` and the regions above it (nearest wins)."""
-    codes = region.path.split("/")
-    overrides = {}
-    for rule in sorted(CaseRule.objects.filter(region__code__in=codes).select_related("region"),
-                       key=lambda r: len(r.region.path)):
-        overrides[rule.key] = {"value": rule.value, "source": rule.source, "article": rule.article,
-                               "date": rule.effective.isoformat() if rule.effective else "",
-                               "confirmed": rule.confirmed, "note": rule.note}
-    return caselaw.with_overrides(caselaw.defaults(), overrides)
+    return jurisdiction_rules(CaseRule, region)
 
 
 def discretion_entries() -> dict[str, discretion.Entry]:
