@@ -46,11 +46,11 @@
   }
 
   // A cluster: a circle with its count, in its most severe record's colour; a click zooms to its records.
-  function clusterMarker(map, f, fallback) {
+  function clusterMarker(map, f, fallback, fixed) {
     const p = f.properties, [lon, lat] = f.geometry.coordinates;
     const size = Math.round(24 + 8 * Math.min(4, Math.log10(p.count)));
     const icon = L.divIcon({className: "", iconSize: [size, size],
-      html: el("div", {class: "yj-cluster", style: {background: p.colour || fallback, width: size + "px", height: size + "px"}},
+      html: el("div", {class: "yj-cluster", style: {background: fixed ? fallback : p.colour || fallback, width: size + "px", height: size + "px"}},
                String(p.count))});
     const marker = L.marker([lat, lon], {icon, title: `${p.count} 条，点击放大`});
     marker.on("click", () => {
@@ -132,6 +132,7 @@
       if (pointLayer) { pointLayer.remove(); pointLayer = null; }
       const counts = {};
       let clusters = 0;
+      const fills = new Set();  // the dots' colours, for the page's tests (the dots are drawn on a canvas)
       if (specs.length) {
         pointLayer = L.featureGroup().addTo(map);
         specs.forEach((spec, i) => {
@@ -139,9 +140,12 @@
           counts[spec.slug] = (counts[spec.slug] || 0) + (pts.total ?? pts.features.length);  // a slug twice: two filters
           L.geoJSON(pts, {
             pointToLayer: (f, latlng) => {
-              if (f.properties.cluster) { clusters += 1; return clusterMarker(map, f, spec.colour || "#ff7d00"); }
+              if (f.properties.cluster) { clusters += 1; return clusterMarker(map, f, spec.colour || "#ff7d00", spec.fixed); }
+              // spec.fixed: one colour for the whole layer, as its legend says (the 大屏), not each record's level
+              const fill = spec.fixed ? spec.colour : f.properties.colour || spec.colour || "#ff7d00";
+              fills.add(fill);
               return L.circleMarker(latlng, {radius: options.pointRadius || 4, color: "#0b3a6e", weight: 1,
-                fillColor: f.properties.colour || spec.colour || "#ff7d00", fillOpacity: 0.9});
+                fillColor: fill, fillOpacity: 0.9});
             },
             onEachFeature: (f, layer) => { if (!f.properties.cluster) layer.bindPopup(() => pointPopup(spec.slug, f)); }
           }).addTo(pointLayer);
@@ -150,6 +154,7 @@
       box.dataset.layerCounts = JSON.stringify(counts);
       box.dataset.points = Object.values(counts).reduce((a, b) => a + b, 0);
       box.dataset.clusters = clusters;
+      box.dataset.pointColours = [...fills].sort().join(",");
       box.dataset.zoom = map.getZoom();
       return true;
     }
@@ -268,6 +273,7 @@
       if (own) own.bringToFront();  // the record itself stays visible above its parts
       box.dataset.points = points;
       box.dataset.clusters = clusters;
+      box.dataset.pointColours = [...fills].sort().join(",");
       if (points + clusters && !geometry) {
         const all = parts.getBounds();
         if (bounds) all.extend(bounds);

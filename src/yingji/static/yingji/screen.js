@@ -6,7 +6,7 @@
   // Dots sized for the wall: about 0.6 % of the screen's height (4 px on a desk is invisible from 4 m).
   const map = window.yingjiSituationMap("screen-map", {attribute: config.attribute, level: config.level,
     pointRadius: Math.max(6, Math.round(window.innerHeight * 0.006)),
-    layers: config.layers.map(l => ({slug: l.slug, query: l.query, colour: l.colour}))});
+    layers: config.layers.map(l => ({slug: l.slug, query: l.query, colour: l.colour, fixed: true}))});
   const live = document.getElementById("screen-live");
   const pad = n => String(n).padStart(2, "0");
 
