@@ -121,6 +121,8 @@ def test_a_township_user_sees_only_its_enterprises(facts, web, api, users):
     assert "节前重点关注" in pivot and "存在重大风险（红色）" not in pivot  # a's rule tag is not counted there
     assert api("township_b").get("/api/profiles/graph/", {"node": f"organizations:{a.pk}"}).status_code == 404
     assert api("township_b").get("/api/profiles/graph/", {"node": f"hazard-sources:{facts['source'].pk}"}).status_code == 404
+    missing = api("township_b").get("/api/profiles/graph/")
+    assert missing.status_code == 400 and "node" in missing.json()  # no node named: said where, not "not found"
 
 
 def test_an_enterprise_account_sees_only_its_own(facts, web, api):

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from yingji.core.framework.access import can
@@ -113,7 +114,10 @@ def relations_page(request, code):
                responses=OpenApiTypes.OBJECT)
 @read_api("organizations")
 def graph_api(request):
-    return Response(graph.neighbours(request.user, request.GET.get("node", "")))
+    node = request.GET.get("node", "").strip()
+    if not node:
+        raise ValidationError({"node": ["请给出节点：登记簿:编号，如 organizations:12"]})
+    return Response(graph.neighbours(request.user, node))
 
 
 @read_page("enterprise-tags")

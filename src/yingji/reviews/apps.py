@@ -42,7 +42,9 @@ class ReviewsConfig(YingjiAppConfig):
                       "ReviewStateEnum": "yingji.reviews.choices.ReviewState",
                       "EvaluationStateEnum": "yingji.reviews.choices.EvaluationState",
                       "AlertStateEnum": "yingji.reviews.choices.AlertState",
-                      "LookbackStateEnum": "yingji.reviews.choices.LookbackState"}
+                      "LookbackStateEnum": "yingji.reviews.choices.LookbackState",
+                      # 个人/单位: the same pair as an enforcement case's party, so one enum in the API
+                      "PartyKindEnum": "yingji.reviews.choices.SubjectKind"}
 
     def ready(self):
         from yingji.reviews import operations, registries, tasks  # noqa: F401  (join the registries, operations, jobs)

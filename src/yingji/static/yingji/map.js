@@ -273,7 +273,6 @@
       if (own) own.bringToFront();  // the record itself stays visible above its parts
       box.dataset.points = points;
       box.dataset.clusters = clusters;
-      box.dataset.pointColours = [...fills].sort().join(",");
       if (points + clusters && !geometry) {
         const all = parts.getBounds();
         if (bounds) all.extend(bounds);
