@@ -19,7 +19,7 @@ from yingji.core.framework.rulebook import Rule, with_overrides
 
 
 def _key_choices(model) -> list[tuple[str, str]]:
-    return [(key, f"{rule.label}（{key}）") for key, rule in model.rule_defaults().items()]
+    return [(key, f"{rule.label}（{rule.unit}）" if rule.unit else rule.label) for key, rule in model.rule_defaults().items()]
 
 
 class RuleKeyField(models.CharField):
