@@ -85,6 +85,19 @@ def pytest_runtest_setup(item):
     layers.before_test(item)
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """The tests on the demo county (the `demo_county` layer: about 20 s to load) side by side, where the
+    first of them stands, so that it is loaded once instead of once per module between other tests. After
+    pytest-django's own ordering: they all use the rolled-back `db`, so they stay within its group."""
+    demo = [item for item in items if "demo_county" in layers.wanted(item)]
+    if len(demo) < 2:
+        return
+    first = items.index(demo[0])
+    rest = [item for item in items if "demo_county" not in layers.wanted(item)]
+    items[:] = rest[:first] + demo + rest[first:]
+
+
 def pytest_collection_finish(session):
     """Hypothesis reads the source of every loaded module of ours with ``ast`` the first time a
     property test draws (the constants it tries first). CPython 3.11 keeps the AST constructor's

@@ -22,7 +22,7 @@ from tests.test_demo import demo_county, load_demo  # noqa: F401  (the shared de
 # Latin words a Chinese user legitimately reads: standard and format names, units, proper names.
 ALLOWED = {
     # standards, formats, protocols, products
-    "GB", "GB/T", "AQ/T", "CAP", "API", "LEC", "Excel", "Word", "PDF", "XML", "CSV", "csv", "xlsx", "xls", "docx",
+    "GB", "GB/T", "AQ", "AQ/T", "CAP", "API", "LEC", "Excel", "Word", "PDF", "XML", "CSV", "csv", "xlsx", "xls", "docx",
     "HXL",  # Humanitarian Exchange Language: the 灾情 CSV for humanitarian partners
     "png", "jpg", "jpeg",  # an attachment's file type as its name shows it (签名.png, a 签收 from a phone)
     "GeoJSON", "JSON", "Atom", "MQTT", "HTTP", "HTTPS", "SMS", "SSE", "Token", "OpenStreetMap", "OSM", "WGS", "CGCS",
@@ -40,7 +40,8 @@ ALLOWED = {
 # The vocabulary of a typed format: the figures a plan level's trigger rule (JSON) names, listed
 # with their Chinese names in that field's help (a rule editor with Chinese names is not built yet).
 RULE_CODES = {"deaths", "missing", "deaths_missing", "injured", "trapped", "relocated", "affected",
-              "houses_collapsed", "direct_loss"}
+              "houses_collapsed", "direct_loss",
+              "all", "any", "not"}  # a tag rule's combinators (profiles), named in Chinese in the field's help
 WORD = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_./²³-]*")
 # Codes by their form: configuration variables (YINGJI_MAP_TILE_URL), media types, file names (roads.geojson).
 CODE_FORMS = re.compile(r"YINGJI_[A-Z0-9_]+|\b(?:text|application|image|multipart)/[\w.+-]+|"

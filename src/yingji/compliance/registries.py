@@ -105,7 +105,7 @@ register(Registry(
                 "煤矿、非煤矿山、危险化学品、烟花爆竹、金属冶炼等高危行业48学时、16学时（《生产经营单位安全培训规定》第九条）。",
 ))
 register(Registry(
-    model=Alert, slug="compliance-alerts", menu_group=GROUP, icon="⏰",
+    model=Alert, slug="compliance-alerts", menu_group=GROUP, code_fields=("subject",), icon="⏰",
     list_fields=["organization", "kind", "detail", "due_on", "state", "opened_on"],
     search_fields=["organization__name", "organization__credit_code", "detail"],
     filter_fields=["kind", "state", "region"], natural_key=("id",), select_related=("organization", "region"),

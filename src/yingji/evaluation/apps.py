@@ -34,6 +34,8 @@ class EvaluationConfig(YingjiAppConfig):
     }
     demo = DemoStep("yingji.evaluation.demo:load", order=85)
     engines = ("indicators", "composite", "chart")
+    # Named here: the model is "Evaluation", whose default enum name would be taken by the drills' evaluations
+    api_enum_names = {"PlanEvaluationStateEnum": "yingji.evaluation.choices.EvaluationState"}
 
     def ready(self):
         from yingji.evaluation import operations, registries, services  # noqa: F401  (join the registries and operations)

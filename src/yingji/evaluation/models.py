@@ -39,6 +39,13 @@ def _series_list(value, field: str):
         raise ValidationError({field: f"未知序列 {'、'.join(unknown)}；可用序列见“基础统计数据”的指标代码说明"})
 
 
+
+def _series_choices():
+    """The series a statistic may be entered for, by their Chinese names and units (the key stays in the API)."""
+    from yingji.evaluation import services
+
+    return [(key, f"{s.label}（{s.unit}）" if s.unit else s.label) for key, s in services.series_catalogue().items()]
+
 class BaseStatistic(DomainModel):
     """A yearly figure entered with its source: GDP, population, 工矿商贸 employees … or, for a year the
     platform's records do not cover (before it was used), a figure the records would give. An entered
@@ -46,7 +53,8 @@ class BaseStatistic(DomainModel):
 
     region = models.ForeignKey(Region, verbose_name="区划", on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField("年份", validators=YEAR)
-    code = models.CharField("统计指标", max_length=40, help_text="如 gdp（地区生产总值，亿元）、population（常住人口，人）")
+    code = models.CharField("统计指标", max_length=40, choices=_series_choices,
+                            help_text="平台记录计数的和按年录入的统计指标（如地区生产总值、常住人口）")
     value = models.DecimalField("数值", max_digits=20, decimal_places=6)
     source = models.CharField("数据来源", max_length=200, help_text="如：浏阳市2023年国民经济和社会发展统计公报")
     confirmed = models.BooleanField("已核实", default=False, help_text="与来源原文核对过的打勾；示例或估算数据不打勾")
@@ -58,7 +66,7 @@ class BaseStatistic(DomainModel):
         constraints = [models.UniqueConstraint(fields=["region", "year", "code"], name="evaluation_stat_unique")]
 
     def __str__(self):
-        return f"{self.region} {self.year}年 {self.code}"
+        return f"{self.region} {self.year}年 {self.get_code_display()}"
 
     def clean(self):
         super().clean()

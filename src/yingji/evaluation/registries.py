@@ -77,6 +77,7 @@ register(Registry(
                  "confirmed"],
     search_fields=["name", "owner"], filter_fields=["plan", "binding", "target_kind", "confirmed"],
     natural_key=("id",), select_related=("plan", "plan__region"), summary=lambda i: _indicator_summary(i),
+    summarised_fields=("numerator", "denominator"),  # the summary's 计算方法 names the series in Chinese
     example={"numerator": ["accident_deaths"], "denominator": ["gdp"],
              "target_kind": "at_most", "target_value": Decimal("0.05")},
     description="规划指标：指标名称、计算公式（分子序列 ÷ 分母序列 × 系数）、单位、基期值、目标（≤、≥ 或较基期变化%）、"

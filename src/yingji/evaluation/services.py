@@ -185,7 +185,7 @@ def summary(ind: PlanIndicator) -> list:
     for key in (*ind.numerator, *(ind.denominator or ())):
         info = cat.get(key)
         by_year = "；".join(f"{y}年 {number(r.series[key].get(y))}（{r.origins[key].get(y, '无')}）" for y in r.years)
-        src.append(f"{info.label if info else key}（{key}，{info.unit if info else ''}）：{by_year}。"
+        src.append(f"{info.label if info else key}（{info.unit if info else ''}）：{by_year}。"
                    f"口径：{info.counts if info else '—'}")
     out.append(("序列和来源", src))
     return out

@@ -28,7 +28,8 @@ class TagRule(DomainModel):
                               help_text="红 #d9001b、橙 #ff7d00、黄 #f7ba1e、蓝 #1677ff")
     region = models.ForeignKey(Region, verbose_name="适用区划", on_delete=models.PROTECT, related_name="+")
     description = models.CharField("说明", max_length=300, blank=True)
-    expression = models.JSONField("规则", help_text="条件（JSON）：all/any/not 组合字段条件与关联记录计数，见用户手册")
+    expression = models.JSONField("规则", help_text=("条件（JSON）：all（全部满足）、any（任一满足）、not（不满足）"
+                                                   "组合字段条件与关联记录计数，见用户手册"))
     enabled = models.BooleanField("启用", default=True)
     source = models.CharField("来源", max_length=200, default="平台默认（未核实）")
     source_date = models.DateField("来源日期", null=True, blank=True)

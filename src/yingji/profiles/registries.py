@@ -41,7 +41,7 @@ def _rule_tag_refusal(user, t):
 
 
 register(Registry(
-    model=TagRule, slug="tag-rules", menu_group=GROUP, icon="⚑",
+    model=TagRule, slug="tag-rules", menu_group=GROUP, code_fields=("code",), icon="⚑",
     list_fields=["code", "label", "enabled", "matched", "last_run_at", "skipped", "source"],
     search_fields=["code", "label", "description"], filter_fields=["enabled", "confirmed", "region"],
     natural_key=("code",), select_related=("region",),
@@ -53,7 +53,7 @@ register(Registry(
                 "每个标签列明规则和依据事实。依赖其他应用字段的规则（如“是否投保”），字段未提供时暂不运行。",
 ))
 register(Registry(
-    model=EnterpriseTag, slug="enterprise-tags", menu_group=GROUP, icon="🏷",
+    model=EnterpriseTag, slug="enterprise-tags", menu_group=GROUP, code_fields=("code",), icon="🏷",
     list_fields=["organization", "label", "kind", "since", "reason", "tagged_by"],
     search_fields=["label", "organization__name", "organization__credit_code"],
     filter_fields=["kind", "code", "region"], natural_key=("id",),
@@ -61,7 +61,7 @@ register(Registry(
     summary=_tag_summary, summarised_fields=("facts",), refusal=_rule_tag_refusal,
     example={"label": "重点关注", "reason": "群众多次举报"},
     description="企业标签：规则标签由规则计算（显示规则和依据事实）；人工标签由乡镇、科室按需标记，写明理由。"
-                "单位列表、隐患等列表和地图可按标签筛选（?tag=标签代码），标签魔方按乡镇统计。",
+                "单位列表、隐患等列表和地图可按标签筛选，标签魔方按乡镇统计。",
 ))
 
 

@@ -40,7 +40,7 @@ class ReviewsConfig(YingjiAppConfig):
     api_enum_names = {"MeasureStateEnum": "yingji.reviews.choices.MeasureState",
                       "InvestigationStateEnum": "yingji.reviews.choices.InvestigationState",
                       "ReviewStateEnum": "yingji.reviews.choices.ReviewState",
-                      "EvaluationStateEnum": "yingji.reviews.choices.EvaluationState",
+                      "DrillEvaluationStateEnum": "yingji.reviews.choices.EvaluationState",
                       "AlertStateEnum": "yingji.reviews.choices.AlertState",
                       "LookbackStateEnum": "yingji.reviews.choices.LookbackState",
                       # 个人/单位: the same pair as an enforcement case's party, so one enum in the API

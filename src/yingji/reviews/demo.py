@@ -186,7 +186,7 @@ def _flood_review(u, flood, towns):
         findings="官渡镇灾情初报迟报；大瑶镇部分安置户基本生活救助超过时限。",
         conclusion="响应总体及时，乡镇报灾和救助时效需加强。"))
     town = towns.get("官渡镇")
-    _measure(u["staff"], review, "官渡镇灾情初报迟报", "官渡镇落实灾害信息员 AB 岗，汛期 24 小时值守",
+    _measure(u["staff"], review, "官渡镇灾情初报迟报", "官渡镇落实灾害信息员 A、B 岗，汛期 24 小时值守",
              name="官渡镇人民政府", region=town or flood.region,
              deadline=(timezone.now() + datetime.timedelta(days=45)).date(), field="review")
     return review

@@ -150,7 +150,7 @@ register(Registry(
     model=Observation, slug="drill-observations", menu_group=GROUP, icon="⏱",
     list_fields=["evaluation", "at", "criterion", "score", "note", "observer"], search_fields=["note"],
     filter_fields=["evaluation"], natural_key=("id",), select_related=("evaluation__drill__plan", "criterion", "observer"),
-    append_only=True,
+    append_only=True, example={"score": 80},
     description="演练观察记录：评估人员在演练现场逐条记录（记录时间自动登记）。",
 ))
 register(Registry(
