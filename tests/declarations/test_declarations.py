@@ -63,7 +63,7 @@ def test_too_fast_and_too_often_are_refused(client, village_shape, monkeypatch):
     assert Declaration.objects.count() == public.PER_CLIENT_PER_HOUR
     assert declare(client, ip="10.0.0.2").status_code == 200  # another client is not held back
     monkeypatch.setattr(public, "ALL_CLIENTS_PER_HOUR", Declaration.objects.count())
-    assert declare(client, ip="10.0.0.3").status_code == 400  # the global hourly cap
+    assert declare(client, ip="10.0.0.3").status_code == 429  # the global hourly cap: throttled, not bad input
     assert Declaration.objects.count() == public.PER_CLIENT_PER_HOUR + 1
 
 

@@ -266,6 +266,9 @@ def test_the_public_pledge_form_is_rate_limited_and_checked(setup, client, monke
     assert client.post(url, pledge_form(campaign, water)).status_code == 200
     assert client.post(url, pledge_form(campaign, water)).status_code == 429
     assert Pledge.objects.count() == 2
+    monkeypatch.setattr(public, "ALL_CLIENTS_PER_HOUR", 2)  # everyone's cap: also "try again later", not bad input
+    crowded = client.post(url, pledge_form(campaign, water), REMOTE_ADDR="10.8.8.8")
+    assert crowded.status_code == 429 and "登记的人较多" in crowded.content.decode() and Pledge.objects.count() == 2
 
 
 def test_disclosures_come_due_as_the_offices_to_dos_and_are_published(setup, users, api, client):

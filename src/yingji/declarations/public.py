@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from yingji.core.directory.public_forms import (  # noqa: F401  (form_token, client_hash: used by the views and tests)
     Refused,
+    Throttled,
     check_gate,
     check_uploads,
     client_hash,
@@ -44,9 +45,9 @@ def check_rate(client: str):
     recent = Declaration.objects.filter(created_at__gte=now - datetime.timedelta(hours=1))
     if recent.filter(client_hash=client).count() >= PER_CLIENT_PER_HOUR or Declaration.objects.filter(
             client_hash=client, created_at__gte=now - datetime.timedelta(days=1)).count() >= PER_CLIENT_PER_DAY:
-        raise Refused(TOO_OFTEN)
+        raise Throttled(TOO_OFTEN)
     if recent.count() >= ALL_CLIENTS_PER_HOUR:
-        raise Refused("系统繁忙，请稍后再试；紧急情况请直接拨打 119、110 或 12350")
+        raise Throttled("系统繁忙，请稍后再试；紧急情况请直接拨打 119、110 或 12350")
 
 
 def _number(value) -> float | None:

@@ -28,7 +28,7 @@ def declare(request):
         except public.Refused as exc:
             context.update(error=str(exc), field=getattr(exc, "field", ""), data=data, token=public.form_token())
             return render(request, "declarations/declare.html", context,
-                          status=429 if str(exc) == public.TOO_OFTEN else 400)
+                          status=exc.status)
         return render(request, "declarations/declare_done.html", {"d": d})
     return render(request, "declarations/declare.html", context)
 

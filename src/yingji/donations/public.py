@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from yingji.core.directory.public_forms import (  # noqa: F401  (form_token: used by the views and tests)
     Refused,
+    Throttled,
     check_gate,
     client_hash,
     form_token,
@@ -33,9 +34,9 @@ def check_rate(client: str):
     recent = Pledge.objects.filter(created_at__gte=now - datetime.timedelta(hours=1))
     if recent.filter(client_hash=client).count() >= PER_CLIENT_PER_HOUR or Pledge.objects.filter(
             client_hash=client, created_at__gte=now - datetime.timedelta(days=1)).count() >= PER_CLIENT_PER_DAY:
-        raise Refused("您提交得太频繁了，请稍后再试，或直接联系接收点")
+        raise Throttled("您提交得太频繁了，请稍后再试，或直接联系接收点")
     if recent.count() >= ALL_CLIENTS_PER_HOUR:
-        raise Refused("登记的人较多，请稍后再试，或直接联系接收点")
+        raise Throttled("登记的人较多，请稍后再试，或直接联系接收点")
 
 
 def submit(*, ip: str, token: str, honeypot: str, campaign_id, donor_kind: str, donor_name: str, phone: str,

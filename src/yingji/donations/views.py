@@ -81,7 +81,7 @@ def needs_page(request, pk):
                 publish_name=data.get("publish_name") == "on", note=data.get("note", ""))
         except public.Refused as exc:
             context.update(error=str(exc), data=data)
-            return render(request, "donations/public_needs.html", context, status=429 if "频繁" in str(exc) else 400)
+            return render(request, "donations/public_needs.html", context, status=exc.status)
         return render(request, "donations/public_pledge_done.html", {"pledge": pledge, "campaign": campaign})
     return render(request, "donations/public_needs.html", context)
 

@@ -9,7 +9,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from yingji.core.directory.public_forms import Refused, check_gate, client_hash, form_token  # noqa: F401
+from yingji.core.directory.public_forms import Refused, Throttled, check_gate, client_hash, form_token  # noqa: F401
 from yingji.evaluation.models import PublicComment
 
 PER_CLIENT_PER_HOUR = 5
@@ -22,9 +22,9 @@ def check_rate(client: str):
     recent = PublicComment.objects.filter(created_at__gte=now - datetime.timedelta(hours=1))
     if recent.filter(client_hash=client).count() >= PER_CLIENT_PER_HOUR or PublicComment.objects.filter(
             client_hash=client, created_at__gte=now - datetime.timedelta(days=1)).count() >= PER_CLIENT_PER_DAY:
-        raise Refused("您提交得太频繁了，请稍后再试")
+        raise Throttled("您提交得太频繁了，请稍后再试")
     if recent.count() >= ALL_CLIENTS_PER_HOUR:
-        raise Refused("提交意见的人较多，请稍后再试")
+        raise Throttled("提交意见的人较多，请稍后再试")
 
 
 def submit(*, ip: str, token: str, honeypot: str, evaluation_id, name: str, contact: str, text: str) -> PublicComment:

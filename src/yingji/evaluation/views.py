@@ -100,9 +100,8 @@ def public_detail(request, pk):
                           evaluation_id=pk, name=data.get("name", ""), contact=data.get("contact", ""),
                           text=data.get("text", ""))
         except public.Refused as exc:
-            status = 429 if "频繁" in str(exc) or "较多" in str(exc) else 400
             return render(request, "evaluation/public_detail.html",
-                          {**_public_context(evaluation, open_now, data), "error": str(exc)}, status=status)
+                          {**_public_context(evaluation, open_now, data), "error": str(exc)}, status=exc.status)
         return redirect(reverse("evaluation_public_detail", args=[pk]) + "?done=1")
     context = _public_context(evaluation, open_now, data)
     context["done"] = request.GET.get("done") == "1"

@@ -43,7 +43,7 @@ def tip_off(request):
                 contact_phone=data.get("contact_phone", ""), photos=request.FILES.getlist("photos"))
         except public.Refused as exc:
             context.update(error=str(exc), data=data)
-            return render(request, "public/tip_off.html", context, status=429 if "频繁" in str(exc) else 400)
+            return render(request, "public/tip_off.html", context, status=exc.status)
         return render(request, "public/tip_off_done.html", {"tip": tip})
     return render(request, "public/tip_off.html", context)
 

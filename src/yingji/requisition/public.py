@@ -10,7 +10,7 @@ import datetime
 
 from django.utils import timezone
 
-from yingji.core.directory.public_forms import Refused, client_hash
+from yingji.core.directory.public_forms import Refused, Throttled, client_hash
 from yingji.requisition.models import LookupAttempt, Requisition
 
 TAIL = 4
@@ -29,7 +29,7 @@ def lookup(*, ip: str, number: str, tail: str) -> dict | None:
     if LookupAttempt.objects.filter(client_hash=client, at__gte=hour).count() >= PER_CLIENT_PER_HOUR:
         raise Refused("查询次数过多，请一小时后再试，或拨打征用通知书上的电话")
     if LookupAttempt.objects.filter(at__gte=hour).count() >= ALL_PER_HOUR:
-        raise Refused("查询的人较多，请稍后再试")
+        raise Throttled("查询的人较多，请稍后再试")
     LookupAttempt.objects.create(client_hash=client, at=now)
     r = Requisition.objects.filter(number=number).select_related("item").first()
     if r is None or not r.item.owner_phone.endswith(tail) or r.state == "drafted":

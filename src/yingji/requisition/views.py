@@ -20,5 +20,5 @@ def public_lookup(request):
                                               tail=request.POST.get("tail", ""))
         except Refused as exc:
             context["error"] = str(exc)
-            return render(request, "requisition/lookup.html", context, status=400)
+            return render(request, "requisition/lookup.html", context, status=exc.status)
     return render(request, "requisition/lookup.html", context)

@@ -11,7 +11,7 @@ import datetime
 
 from django.utils import timezone
 
-from yingji.core.directory.public_forms import Refused, client_hash
+from yingji.core.directory.public_forms import Refused, Throttled, client_hash
 from yingji.shelters import services
 from yingji.shelters.models import ANONYMISED, Evacuee, FamilySearch, LookupAttempt
 from yingji.shelters.rules import MIN_TAIL_FLOOR
@@ -39,9 +39,9 @@ def lookup(*, ip: str, event_id, name: str, tail: str) -> list[dict]:
     client, now = client_hash(ip), timezone.now()
     hour = now - datetime.timedelta(hours=1)
     if LookupAttempt.objects.filter(client_hash=client, at__gte=hour).count() >= int(table["lookup_per_client_per_hour"].value):
-        raise Refused("查询次数过多，请一小时后再试，或拨打安置点公布的电话")
+        raise Throttled("查询次数过多，请一小时后再试，或拨打安置点公布的电话")
     if LookupAttempt.objects.filter(at__gte=hour).count() >= int(table["lookup_all_per_hour"].value):
-        raise Refused("查询的人较多，请稍后再试")
+        raise Throttled("查询的人较多，请稍后再试")
     LookupAttempt.objects.create(client_hash=client, at=now)
     found = {}
     people = Evacuee.objects.filter(household__event=event, household__anonymised_at__isnull=True,

@@ -135,7 +135,7 @@ def family_search(request):
                                                name=request.POST.get("name", ""), tail=request.POST.get("tail", ""))
         except Refused as exc:
             context["error"] = str(exc)
-            return render(request, "public/family_search.html", context, status=400)
+            return render(request, "public/family_search.html", context, status=exc.status)
     return render(request, "public/family_search.html", context)
 
 

@@ -29,7 +29,15 @@ SALT = "tip-off"  # the first public form's salt, kept so forms already served s
 
 
 class Refused(Exception):
-    """A submission the platform does not accept; the message is for the person."""
+    """A submission the platform does not accept; the message is for the person, ``status`` for the page."""
+
+    status = 400
+
+
+class Throttled(Refused):
+    """Too many submissions or look-ups, from this person or from everyone: try again later (HTTP 429)."""
+
+    status = 429
 
 
 def client_hash(ip: str) -> str:
