@@ -53,3 +53,34 @@ def test_each_step_shows_once_on_the_record_page(demo_county, client):  # noqa: 
                     assert buttons == (1 if op.name in offered else 0), where
                 checked += 1
     assert checked > 20 and declared_seen, (checked, declared_seen)
+
+
+def test_list_pages_offer_the_collection_operations_each_role_may_run(users, client):
+    """A list page's buttons for its collection operations (运行核查, 同步名录 …) come from each operation's
+    own declaration (permission, roles, refusal): shown exactly to the accounts the operation admits, and
+    each leads to that operation's page."""
+    from django.urls import reverse
+
+    from yingji.core.framework import operations
+    from yingji.core.framework.access import can
+    from yingji.core.framework.registry import registries
+
+    checked = refused = 0
+    for reg in registries():
+        ops = [op for op in operations.operations(reg.slug) if not op.detail and op.page]
+        if not ops:
+            continue
+        for name in ("admin", "staff", "township_a", "enterprise_a", "readonly"):
+            user = users[name]
+            if not can(user, "view", reg.model):
+                continue
+            client.force_login(user)
+            page = client.get(reverse("registry_list", args=[reg.slug])).content.decode()
+            for op in ops:
+                shown = f'href="{reverse("operation", args=[reg.slug, op.name])}"' in page
+                own_page = op.label in {label for label, _, _ in reg.page_links}  # the registry's own page for it
+                if not own_page:
+                    assert shown == (op.refused(user) is None), (reg.slug, op.name, name, shown)
+                    checked += 1
+                    refused += not shown
+    assert checked and refused, "some role is offered a collection operation and some is not"

@@ -17,7 +17,6 @@ class ComplianceConfig(YingjiAppConfig):
     # imports it; credit (62) and it never import each other.
     order = 64
 
-    urls = "yingji.compliance.urls"
     menu = (
         MenuEntry("监管执法", "安全生产责任保险", registry="safety-policies"),
         MenuEntry("监管执法", "事故预防技术服务", registry="prevention-visits"),

@@ -113,7 +113,6 @@ register(Registry(
     example={"kind": "uninsured", "subject": "org:0", "detail": "样例", "opened_on": datetime.date(2026, 1, 1)},
     summary=lambda a: [("预警", [x for x in (a.detail, f"依据：{a.rule}" if a.rule else "",
                                             f"届满 {a.due_on:%Y-%m-%d}" if a.due_on else "") if x])],
-    page_links=[("运行核查", "compliance_run", "view")],
     description="安责险与持证预警：应投保未投保、脱保、即将到期、责任限额或投保人数不足，证书60日/30日内到期或复审、已过期，"
                 "年度培训学时不足。情况消除后自动关闭；企业可说明情况，业务科室核销。",
 ))

@@ -48,7 +48,6 @@ register(Registry(
     summary=_listing_summary, summarised_fields=("facts",), hidden_fields=("basis_key",),
     example={"rule_code": "accident-major", "facts": []},
     countdown=("statement_due", {"notified"}, "陈述申辩期至"),
-    page_links=[("运行列入规则", "credit_run_rules", "add")],
     documents={
         "notice": RecordDocument("告知书", documents.notice, available=lambda r: bool(r.notice_number),
                                  filename=lambda r: f"拟列入严重失信主体名单告知书-{r.number}.docx"),

@@ -3,7 +3,6 @@ from django.urls import path
 from yingji.credit import views
 
 urlpatterns = [
-    path("credit/listings/run-rules/", views.run_rules_page, name="credit_run_rules"),
     path("public/credit/", views.public_list, name="credit_public"),
     path("public/credit.csv", views.public_csv, name="credit_public_csv"),
 ]

@@ -4,7 +4,7 @@ pages that only read what may be published (public.py)."""
 from urllib.parse import quote
 
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 
 from yingji.credit import public, rules
 
@@ -19,7 +19,3 @@ def public_csv(request):
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(public.export_name())}"
     return response
 
-
-def run_rules_page(request):
-    """The list page's button for the collection operation 运行列入规则."""
-    return redirect("operation", "credit-listings", "run-rules")

@@ -47,7 +47,7 @@ register(Registry(
     natural_key=("code",), select_related=("region",),
     form_fields=["code", "label", "colour", "region", "description", "expression", "enabled", "source", "source_date",
                  "confirmed"],
-    summary=_rule_summary, page_links=[("立即重算标签", "profiles_recompute", "change")],
+    summary=_rule_summary,
     example={"expression": {"count": "hazards", "where": {"state": "overdue"}, "label": "逾期隐患"}},
     description="企业标签的规则：字段条件和关联记录计数（可带时间窗口）用“并且/或者”组合；后台每6小时重算一次，"
                 "每个标签列明规则和依据事实。依赖其他应用字段的规则（如“是否投保”），字段未提供时暂不运行。",

@@ -5,7 +5,6 @@ sees its own enterprises only and an enterprise account its own record."""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
@@ -145,9 +144,4 @@ def pivot(request):
                       "map_url": f"{reverse('map')}?{urlencode({'tag': code})}"})
     return render(request, "profiles/pivot.html", {"townships": townships, "table": table})
 
-
-@login_required
-def recompute_page(request):
-    """The tag rules list's button for the collection operation 立即重算标签."""
-    return redirect("operation", "tag-rules", "recompute")
 

@@ -23,7 +23,6 @@ register(Registry(
     search_fields=["organization__name", "organization__credit_code"],
     filter_fields=["enterprise_class", "risk_level", "standardization", "is_key", "active", "region"],
     natural_key=("id",), select_related=("organization", "region"),
-    page_links=[("同步名录", "inspection_enroll", "add")],
     description="检查对象名录库（“两库一单”之一）：纳入双随机抽查的企业及其行业类别、风险等级（取自风险分级管控）、"
                 "安全生产标准化等级和是否重点检查企业。",
 ))
@@ -99,7 +98,6 @@ register(Registry(
     form_fields=["scheduled_on", "summary", "lon", "lat"],
     allow_create=False, workflow=INSPECTION_FLOW, locked_states=frozenset({"completed", "cancelled"}),
     record_links=[("现场检查（手机）", "inspection_onsite")],
-    page_links=[("安排检查", "inspection_schedule", "add")],
     countdown=("scheduled_on", {"planned"}, "计划检查日期"),
     description="监督检查记录：由双随机抽取、年度计划重点企业或投诉举报、事故调查生成；现场逐项检查、拍照取证、"
                 "记录问题，问题可一键转为隐患进入隐患治理闭环。",

@@ -1,17 +1,8 @@
-from django.shortcuts import redirect
 from django.urls import path
 
 from yingji.supervision import caseviews, views
 
-
-def _operation_page(slug, name):
-    """A list page's button for a collection operation (page_links name URLs without arguments)."""
-    return lambda request: redirect("operation", slug, name)
-
-
 urlpatterns = [
-    path("supervision/inspections/schedule/", _operation_page("inspections", "schedule"), name="inspection_schedule"),
-    path("supervision/objects/enroll/", _operation_page("inspection-objects", "enroll"), name="inspection_enroll"),
     path("supervision/plans/<int:pk>/progress/", views.plan_progress, name="plan_progress"),
     path("supervision/draws/<int:pk>/", views.draw_detail, name="draw_detail"),
     path("supervision/inspections/<int:pk>/onsite/", views.inspection_onsite, name="inspection_onsite"),

@@ -307,6 +307,12 @@ def available(user, record) -> list[Operation]:
             and (op.offered is None or op.offered(record))]
 
 
+def on_list(user, slug: str) -> list[Operation]:
+    """The collection actions ``user`` may take from the list page of registry ``slug`` (its buttons), by
+    each operation's own declared permission, roles and refusal."""
+    return [op for op in operations(slug) if not op.detail and op.page and op.refused(user) is None]
+
+
 def record_for(op: Operation, user, pk):
     """The record ``pk`` as ``user`` may see it: 403 if their role sees none of these records, 404 if
     it is not in their scope (or does not exist)."""

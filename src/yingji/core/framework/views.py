@@ -78,9 +78,15 @@ class RegistryView(LoginRequiredMixin, View):
         return parent_links(self.registry, self.request.GET)
 
     def context(self, **extra):
+        from yingji.core.framework import operations  # imports the registry views' module (a cycle at import)
+
         reg = self.registry
         user = self.request.user
         links = [(label, reverse(url_name)) for label, url_name, action in reg.page_links if can(user, action, reg.model)]
+        # the collection operations the user may run, by their own declarations, unless a page of the
+        # registry's own already offers the same action (接报登记's desk, the CAP import page)
+        links += [(op.label, reverse("operation", args=[reg.slug, op.name])) for op in operations.on_list(user, reg.slug)
+                  if op.label not in {label for label, _ in links}]
         return {"reg": reg, "can_add": reg.allow_create and can(user, "add", reg.model), "page_links": links,
                 "can_change": can(user, "change", reg.model), "can_delete": can(user, "delete", reg.model), **extra}
 
